@@ -1,0 +1,72 @@
+# su7-slump: the front door.  `make help` lists the targets.
+#
+# Every target that runs code first makes sure .venv/ matches requirements.lock
+# (created with the machine's `python3 -m venv` and pip; reinstalled only when
+# the lock or pyproject.toml changes: the stamp file name carries their hash).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+LOCK := requirements.lock
+ENV_HASH := $(shell cat $(LOCK) pyproject.toml 2>/dev/null | sha256sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(ENV_HASH)
+
+# Kernels: the project's .venv share/jupyter comes first, so `python3` means
+# this environment's ipykernel whatever Jupyter is on the PATH or in ~/.local.
+export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
+export JUPYTER_PLATFORM_DIRS := 1
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+# Pipeline options: make run FORCE=1, make run ARGS="--through-week 2025-W19"
+FORCE ?=
+ARGS ?=
+PYTEST_ARGS ?=
+LAB_PORT ?= 8888
+
+.PHONY: help venv validate run test test-unit test-notebooks lab clean lock
+
+help: ## List the targets
+	@echo "su7-slump: make <target>"
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
+	@echo "Options: FORCE=1 (rerun every notebook), ARGS='...' (passed to the pipeline), PYTEST_ARGS='...'"
+
+venv: $(STAMP) ## Create or refresh .venv from requirements.lock (only when it changed)
+
+$(STAMP):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "su7-slump needs Python >= 3.11; found " + sys.version.split()[0])'
+	@test -x $(PY) || { echo "creating $(VENV)/ with $$($(PYTHON) --version)"; $(PYTHON) -m venv $(VENV); }
+	@echo "installing the locked environment into $(VENV)/ (requirements.lock)"
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+validate: venv ## Check data/raw against its schemas (no notebook runs)
+	$(PY) -m helpers.validate
+
+run: venv ## Validate data/raw, then run the notebooks in order (papermill)
+	$(PY) -m helpers.validate
+	$(PY) -m helpers.pipeline run $(if $(FORCE),--force) $(ARGS)
+
+test: venv ## Unit tests, doctests, then nbval over every notebook
+	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks $(PYTEST_ARGS)
+
+test-unit: venv ## Unit tests and doctests only (fast)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lab: venv ## JupyterLab on notebooks/, localhost only, token kept
+	$(PY) -m jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) --no-browser
+
+lock: ## Re-resolve requirements.lock from pyproject.toml (needs the network)
+	$(PYTHON) -m venv .cache/lockvenv && .cache/lockvenv/bin/pip install --quiet pip-tools
+	.cache/lockvenv/bin/pip-compile --quiet --extra test --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --output-file $(LOCK) pyproject.toml
+
+clean: ## Remove .venv, caches and failed-run leftovers (keeps committed outputs)
+	rm -rf $(VENV) .cache .pytest_cache .hypothesis reports/failed
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,55 @@
+"""Executed notebooks as committed files: volatile metadata out, stable bytes in.
+
+papermill and nbclient record start and end times, durations, paths and a
+random id for the injected-parameters cell.  :func:`stabilize_notebook` removes
+what changes from run to run so a rerun on unchanged data leaves ``git status``
+clean.  Standard library only (notebooks are JSON).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+INJECTED_TAG = "injected-parameters"
+#: Cell-metadata keys that only describe one execution.
+VOLATILE_CELL_KEYS = ("papermill", "execution", "ExecuteTime", "collapsed", "scrolled")
+#: Notebook-metadata keys that only describe one execution.
+VOLATILE_NOTEBOOK_KEYS = ("papermill", "widgets")
+
+
+def stabilize_notebook(nb: dict[str, Any]) -> dict[str, Any]:
+    """Drop volatile metadata in place and give injected cells a fixed id; return ``nb``.
+
+    >>> nb = {"metadata": {"papermill": {"duration": 1.2}}, "cells": [
+    ...     {"cell_type": "code", "id": "f3a9", "metadata": {"tags": ["injected-parameters"],
+    ...      "papermill": {"start_time": "2026"}}, "outputs": [], "source": "x = 1"}]}
+    >>> stabilize_notebook(nb)["metadata"], nb["cells"][0]["id"], nb["cells"][0]["metadata"]
+    ({}, 'injected-parameters', {'tags': ['injected-parameters']})
+    """
+    for key in VOLATILE_NOTEBOOK_KEYS:
+        nb.get("metadata", {}).pop(key, None)
+    for cell in nb.get("cells", []):
+        meta = cell.setdefault("metadata", {})
+        for key in VOLATILE_CELL_KEYS:
+            meta.pop(key, None)
+        if INJECTED_TAG in meta.get("tags", []):
+            cell["id"] = INJECTED_TAG
+            meta.pop("jupyter", None)
+    return nb
+
+
+def without_injected_parameters(nb: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``nb`` without cells a previous papermill run injected.
+
+    Without this, parameters of an old run would silently override the
+    defaults of the next run that passes none.
+    """
+    copy = json.loads(json.dumps(nb))
+    copy["cells"] = [c for c in copy.get("cells", []) if INJECTED_TAG not in c.get("metadata", {}).get("tags", [])]
+    return copy
+
+
+def notebook_text(nb: dict[str, Any]) -> str:
+    """Serialise like Jupyter does (1-space indent, sorted keys, UTF-8) plus a final newline."""
+    return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"

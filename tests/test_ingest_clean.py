@@ -1,0 +1,102 @@
+"""Steps 01 and 02: canonical outputs, nothing written on bad input, per-week arithmetic."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from helpers.clean import build_clean_tables, date_bounds, figures_table, weeks_spanned
+from helpers.ingest import ingest_raw, read_ingested
+from helpers.raw import RawDataError
+from tests.conftest import TODAY
+from tests.test_raw import _shuffled_variant, write_weekly
+
+
+def snapshot(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_ingest_is_byte_identical_for_bom_crlf_and_shuffled_rows(raw_copy, tmp_path):
+    plain = ingest_raw(raw_copy, tmp_path / "plain", today=TODAY)
+    _shuffled_variant(raw_copy, seed=7)
+    messy = ingest_raw(raw_copy, tmp_path / "messy", today=TODAY)
+    assert plain.equals(messy)
+    assert snapshot(tmp_path / "plain") == snapshot(tmp_path / "messy")
+
+
+def test_bad_raw_file_writes_nothing_and_keeps_previous_outputs(raw_copy, tmp_path):
+    out = tmp_path / "ingest"
+    ingest_raw(raw_copy, out, today=TODAY)
+    before = snapshot(out)
+    write_weekly(raw_copy, "2025,16,xiaomi_su7,oops,article_ggyjs_2025,para 3")
+    with pytest.raises(RawDataError, match=r"weekly_sales.csv:2: units:"):
+        ingest_raw(raw_copy, out, today=TODAY)
+    assert snapshot(out) == before
+    assert not [p for p in out.parent.rglob("*.tmp")]
+
+
+def test_ingested_tables_read_back_with_their_dtypes(raw_copy, tmp_path):
+    ingest_raw(raw_copy, tmp_path, today=TODAY)
+    weekly = read_ingested("weekly_sales", tmp_path)
+    assert str(weekly["units"].dtype) == "int64"
+    orders = read_ingested("orders", tmp_path)
+    assert str(orders["value_low"].dtype) == "float64"
+    assert (orders["qualifier"].fillna("") == orders["qualifier"]).all()
+
+
+@pytest.mark.parametrize(
+    ("unit", "period", "period_weeks", "weeks"),
+    [
+        ("vehicles", "2025-05", 2, 2.0),
+        ("vehicles", "2025-03", 1, 1.0),
+        ("vehicles", "2025-04", None, 30 / 7),
+        ("vehicles", "2025-02", None, 28 / 7),
+        ("vehicles_per_year", "", None, 365.25 / 7),
+        ("vehicles_per_month", "", None, 365.25 / 12 / 7),
+    ],
+)
+def test_weeks_spanned_by_hand(unit, period, period_weeks, weeks):
+    assert math.isclose(weeks_spanned(unit, period, period_weeks).weeks, weeks)
+
+
+@pytest.mark.parametrize("unit", ["percent", "points", "weeks", "rank"])
+def test_non_vehicle_figures_get_no_per_week_value(unit):
+    assert weeks_spanned(unit, "2025-04", None) is None
+
+
+def test_figures_table_puts_order_counts_on_a_per_week_scale(raw_copy, tmp_path):
+    ingest_raw(raw_copy, tmp_path / "ingest", today=TODAY)
+    tables = build_clean_tables(tmp_path / "ingest", tmp_path / "clean")
+    figures = tables["figures"].set_index("figure_id")
+    assert figures.loc["orders_may_weeks1_2", "per_week_mid"] == 13500 / 2
+    assert figures.loc["orders_mar_week2", "per_week_mid"] == 23000
+    assert math.isclose(figures.loc["sales_apr_2025", "per_week_mid"], 28585 * 7 / 30)
+    assert figures.loc["rate_lock_in", "value_low"] == 35 and figures.loc["rate_lock_in", "value_high"] == 40
+    assert figures.loc["rate_lock_in", "value_mid"] == 37.5
+    assert pd.isna(figures.loc["rate_lock_in", "per_week_mid"])
+    assert math.isnan(figures.loc["quality_cqn_q1_rank", "value_mid"])
+    assert figures.loc["capacity_actual_monthly", "qualifier_meaning"] == "only about"
+
+
+def test_clean_weekly_sales_carry_labels_and_dates(raw_copy, tmp_path):
+    ingest_raw(raw_copy, tmp_path / "ingest", today=TODAY)
+    weekly = build_clean_tables(tmp_path / "ingest", tmp_path / "clean")["weekly_sales"]
+    first = weekly.iloc[0]
+    assert (first["week"], first["week_monday"], first["week_sunday"]) == ("2025-W16", "2025-04-14", "2025-04-20")
+
+
+@pytest.mark.parametrize(
+    ("date", "precision", "first", "last"),
+    [
+        ("2025-03-29", "day", "2025-03-29", "2025-03-29"),
+        ("2024-02", "month", "2024-02-01", "2024-02-29"),
+        ("2024-Q4", "quarter", "2024-10-01", "2024-12-31"),
+        ("2025-Q1", "quarter", "2025-01-01", "2025-03-31"),
+        ("2025", "year", "2025-01-01", "2025-12-31"),
+    ],
+)
+def test_date_bounds(date, precision, first, last):
+    start, end = date_bounds(date, precision)
+    assert (start.isoformat(), end.isoformat()) == (first, last)
