@@ -25,6 +25,8 @@ from helpers.notebook_files import notebook_text, stabilize_notebook, without_in
 #: The kernel every notebook declares; it resolves to this interpreter's
 #: ipykernel (jupyter_client runs ``python`` kernels with ``sys.executable``).
 KERNEL_NAME = "python3"
+#: ipykernel warns about unencrypted TCP on loopback at every start; only errors matter here.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
 
 
 @dataclass
@@ -67,11 +69,13 @@ def execute_notebook(
     parameters: Mapping[str, Any] | None = None,
     progress_bar: bool = False,
     failed_dir: Path | None = None,
+    kernel_manager: Any = None,
 ) -> None:
     """Run ``notebook`` with papermill (cwd = its folder) and replace it with the result.
 
     Raises :class:`NotebookFailure` naming the notebook, the cell (counted
-    among code cells, from 1) and the error.
+    among code cells, from 1) and the error.  ``kernel_manager``: an already
+    started (pre-warmed) kernel to run on; the caller shuts it down.
     """
     import papermill
 
@@ -93,8 +97,8 @@ def execute_notebook(
                 progress_bar=progress_bar,
                 log_output=False,
                 request_save_on_cell_execute=False,
-                # ipykernel warns about unencrypted TCP on loopback at every start; only errors matter here
-                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                extra_arguments=KERNEL_ARGUMENTS,
+                **({"km": kernel_manager} if kernel_manager is not None else {}),
             )
         except BaseException as exc:
             failed_dir.mkdir(parents=True, exist_ok=True)
