@@ -53,7 +53,12 @@ class Step:
 STEPS: tuple[Step, ...] = (
     Step("01_ingest", reads=("data/raw",), writes=("data/processed/ingest",)),
     Step("02_clean", reads=("data/processed/ingest",), writes=("data/processed/clean",), after=("01_ingest",)),
-    Step("03_trend", reads=("data/processed/clean",), writes=("data/processed/trend",), after=("02_clean",)),
+    Step(
+        "03_trend",
+        reads=("data/processed/clean",),
+        writes=("data/processed/trend", "data/processed/forecast_log.csv"),
+        after=("02_clean",),
+    ),
     Step(
         "04_run_rate",
         reads=("data/processed/clean",),

@@ -96,12 +96,12 @@ def round_float(x: Any, digits: int = 3) -> float | None:
 
     >>> round_float(-729.99999999997), round_float(-0.0004), round_float(2 / 3, 2)
     (-730.0, 0.0, 0.67)
-    >>> round_float(float("nan")) is None, round_float(None) is None
-    (True, True)
+    >>> round_float(float("nan")) is None, round_float(None) is None, round_float(pd.NA) is None
+    (True, True, True)
     >>> round_float(np.float64(1.23456))
     1.235
     """
-    if x is None:
+    if x is None or x is pd.NA:
         return None
     value = float(x)
     if not math.isfinite(value):
