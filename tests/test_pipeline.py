@@ -209,3 +209,30 @@ def test_appended_week_reruns_from_ingest_and_moves_the_trend(project_copy):
     assert "skipped 01_ingest" not in result.stdout and "ran     03_trend" in result.stdout
     summary = json.loads((project_copy / "data" / "processed" / "trend" / "summary.json").read_text(encoding="utf-8"))
     assert summary["last_week"] == "2025-W20" and summary["n_weeks"] == 5
+
+
+@pytest.mark.slow
+def test_two_runs_started_together_take_turns_and_leave_consistent_outputs(project_copy):
+    before = snapshot(project_copy)
+    env = {**os.environ, "SU7_PROJECT_ROOT": str(project_copy), "CI": "true"}
+    command = [sys.executable, "-m", "helpers.pipeline", "run", "--force"]
+    first = subprocess.Popen(command, cwd=project_copy, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    second = subprocess.Popen(command, cwd=project_copy, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    outputs = [p.communicate(timeout=600)[0] for p in (first, second)]
+    assert [p.returncode for p in (first, second)] == [0, 0], outputs
+    assert sum("waiting: another pipeline run holds the lock" in out for out in outputs) == 1, outputs
+    assert snapshot(project_copy) == before
+
+
+@pytest.mark.slow
+def test_no_wait_refuses_while_another_run_holds_the_lock(project_copy):
+    from helpers.pipeline import STATE_DIR, RunLock
+
+    lock = RunLock(project_copy / STATE_DIR / "lock")
+    lock.acquire(wait=False)
+    try:
+        result = run_pipeline(project_copy, "--no-wait")
+    finally:
+        lock.release()
+    assert result.returncode == 1
+    assert "another pipeline run holds the lock" in result.stderr

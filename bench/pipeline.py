@@ -1,0 +1,136 @@
+"""Benchmark the pipeline runner side by side with the plain way (not a test: it prints figures).
+
+    .venv/bin/python bench/pipeline.py [--repeat 3]
+
+Each measurement runs on a temporary copy of the project (``$SU7_PROJECT_ROOT``
+points the helpers and kernels at it), the variants interleaved round by
+round so that machine load hits them alike; the medians are printed.
+
+* forced full run (``helpers.pipeline run --force``) against the plain way:
+  papermill's CLI on each numbered notebook in turn, then
+  ``jupyter nbconvert --to html`` on the results (the runner exports HTML too);
+* a run with nothing changed (target <= 1 s, including interpreter start-up);
+* a run after one appended week;
+* a synthetic scale run: 10 years x 50 series generated into the copy's
+  ``data/raw/weekly_sales.csv``, against the article-sized forced run.
+
+Targets: forced/plain <= 0.55, nothing changed <= 1 s, scale <= 1.3x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+IGNORE = shutil.ignore_patterns(".venv", ".git", ".cache", "__pycache__", ".pytest_cache", ".hypothesis", "failed")
+
+
+def copy_project(target: Path) -> Path:
+    shutil.copytree(ROOT, target, ignore=IGNORE)
+    return target
+
+
+def env_for(root: Path) -> dict[str, str]:
+    return {**os.environ, "SU7_PROJECT_ROOT": str(root), "CI": "true", "JUPYTER_PLATFORM_DIRS": "1",
+            "JUPYTER_PATH": str(Path(PYTHON).parents[1] / "share" / "jupyter")}
+
+
+def timed(command: list[str], root: Path) -> float:
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=root, env=env_for(root), capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
+    return elapsed
+
+
+def runner(root: Path, *args: str) -> float:
+    return timed([PYTHON, "-m", "helpers.pipeline", "run", *args], root)
+
+
+def plain_way(root: Path) -> float:
+    """papermill's CLI on each notebook in turn, then nbconvert to HTML: what a team does by hand."""
+    started = time.perf_counter()
+    out = root / ".cache" / "plain"
+    out.mkdir(parents=True, exist_ok=True)
+    notebooks = sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    for notebook in notebooks:
+        timed([str(BIN / "papermill"), "--cwd", str(root / "notebooks"), str(notebook), str(out / notebook.name)], root)
+    timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--output-dir", str(out / "html"), *map(str, sorted(out.glob("*.ipynb")))], root)
+    return time.perf_counter() - started
+
+
+def append_week(root: Path) -> None:
+    with (root / "data" / "raw" / "weekly_sales.csv").open("a", encoding="utf-8") as handle:
+        handle.write('2025,20,xiaomi_su7,4800,article_ggyjs_2025,"benchmark row, not data"\n')
+
+
+def make_synthetic(root: Path, years: int = 10, series: int = 50) -> int:
+    """Add ``series`` synthetic weekly series over ``years`` years (deterministic numbers)."""
+    with (root / "data" / "raw" / "sources.csv").open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerow(
+            ["synthetic_benchmark", "Synthetic benchmark series", "bench/pipeline.py", "", "2024", "", "generated; never commit"]
+        )
+    rows = 0
+    with (root / "data" / "raw" / "weekly_sales.csv").open("a", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        for s in range(series):
+            for year in range(2024 - years + 1, 2025):
+                for week in range(1, 53):
+                    units = 1000 + (s * 37 + year * 11 + week * 13) % 900
+                    writer.writerow([year, week, f"synthetic_{s:02d}", units, "synthetic_benchmark", "bench/pipeline.py"])
+                    rows += 1
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="rounds (medians are printed); default 3")
+    args = parser.parse_args()
+    times: dict[str, list[float]] = {k: [] for k in ("forced", "plain", "nothing", "append", "scale")}
+    with tempfile.TemporaryDirectory(prefix="su7-bench-") as scratch:
+        base = Path(scratch)
+        article = copy_project(base / "article")
+        runner(article, "--force")  # warm caches once
+        scale = copy_project(base / "scale")
+        synthetic_rows = make_synthetic(scale)
+        runner(scale, "--force")
+        for round_no in range(1, args.repeat + 1):
+            times["forced"].append(runner(article, "--force"))
+            times["plain"].append(plain_way(article))
+            times["nothing"].append(runner(article))
+            times["scale"].append(runner(scale, "--force"))
+            appended = copy_project(base / f"append{round_no}")
+            runner(appended)  # a first run records the state
+            append_week(appended)
+            times["append"].append(runner(appended))
+            print(f"round {round_no}/{args.repeat}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items()), flush=True)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    ratio = med["forced"] / med["plain"]
+    scale_ratio = med["scale"] / med["forced"]
+    print()
+    print(f"machine: {os.cpu_count()} cores; {args.repeat} rounds; medians")
+    print(f"forced full run (runner)        {med['forced']:6.2f} s")
+    print(f"plain papermill CLI + nbconvert {med['plain']:6.2f} s")
+    print(f"  ratio forced/plain            {ratio:6.2f}   (target <= 0.55) {'OK' if ratio <= 0.55 else 'MISSED'}")
+    print(f"nothing changed                 {med['nothing']:6.2f} s (target <= 1 s) {'OK' if med['nothing'] <= 1 else 'MISSED'}")
+    print(f"one appended week               {med['append']:6.2f} s")
+    print(f"scale: {synthetic_rows} synthetic rows (10 years x 50 series)")
+    print(f"  forced scale run              {med['scale']:6.2f} s")
+    print(f"  ratio scale/article           {scale_ratio:6.2f}   (target <= 1.3) {'OK' if scale_ratio <= 1.3 else 'MISSED'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
