@@ -191,3 +191,45 @@ def test_validate_cli_exit_codes_and_messages(raw_copy):
     assert bad.returncode == 1
     assert "weekly_sales.csv:2: units: 'seven' is not a whole number" in bad.stderr
     assert "nothing was run or written" in bad.stderr
+
+
+def test_alternative_weeks_need_a_chosen_figure_from_another_source(raw_copy):
+    path = raw_copy / "weekly_sales_alternatives.csv"
+    path.write_text(
+        HEADER + "\n"
+        "2025,16,xiaomi_su7,7160,carnewschina_2025_05_19,para 1\n"
+        f"2025,17,xiaomi_su7,7000,{SOURCE},para 3\n"
+        "2025,30,xiaomi_su7,7000,carnewschina_2025_05_19,para 1\n",
+        encoding="utf-8",
+    )
+    problems = problems_of(raw_copy)
+    assert len(problems) == 2, problems
+    assert problems[0].startswith("weekly_sales_alternatives.csv:3: source_id:") and "already the chosen source" in problems[0]
+    assert problems[1].startswith("weekly_sales_alternatives.csv:4: series:") and "no chosen figure" in problems[1]
+
+
+def test_alternatives_are_validated_like_weekly_sales(raw_copy):
+    (raw_copy / "weekly_sales_alternatives.csv").write_text(HEADER + "\n2025,16,xiaomi_su7,71OO,carnewschina_2025_05_19,para 1\n", encoding="utf-8")
+    (problem,) = problems_of(raw_copy)
+    assert problem.startswith("weekly_sales_alternatives.csv:2: units:")
+
+
+@pytest.mark.parametrize(
+    ("row", "start", "words"),
+    [
+        ("2025,5,xiaomi_all,deliveries,28000,lower,more than 28000,carnewschina_2025_05_19,para 1", "", ""),
+        ("2025,5,xiaomi_all,deliveries,29000,lower,\"more than 28,000\",carnewschina_2025_05_19,para 1", "monthly_deliveries.csv:2: units:", "does not appear"),
+        ("2025,13,xiaomi_all,deliveries,28000,lower,28000,carnewschina_2025_05_19,para 1", "monthly_deliveries.csv:2: month:", "out of range"),
+        ("2025,5,xiaomi_all,sales,28000,lower,28000,carnewschina_2025_05_19,para 1", "monthly_deliveries.csv:2: measure:", "not a measure"),
+        ("2025,5,xiaomi_all,deliveries,28000,more,28000,carnewschina_2025_05_19,para 1", "monthly_deliveries.csv:2: bound:", "not a bound"),
+        ("2027,5,xiaomi_all,deliveries,28000,exact,28000,carnewschina_2025_05_19,para 1", "monthly_deliveries.csv:2: month:", "in the future"),
+    ],
+)
+def test_monthly_deliveries_rows(raw_copy, row, start, words):
+    header = "year,month,series,measure,units,bound,as_printed,source_id,locator"
+    (raw_copy / "monthly_deliveries.csv").write_text(f"{header}\n{row}\n", encoding="utf-8")
+    problems = problems_of(raw_copy)
+    if not start:
+        assert problems == []
+    else:
+        assert len(problems) == 1 and problems[0].startswith(start) and words in problems[0], problems

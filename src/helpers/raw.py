@@ -347,20 +347,32 @@ SOURCES = TableSpec(
     sort_by=("source_id",),
 )
 
+_WEEKLY_COLUMNS = (
+    Column("iso_year", _year, "int64"),
+    Column("iso_week", _week_number, "int64"),
+    Column("series", _snake, doc="what is counted, e.g. xiaomi_su7 (SU7 and SU7 Ultra)"),
+    Column("units", _units, "int64", doc="vehicles in that week"),
+    Column("source_id", _snake),
+    Column("locator", _text, doc="where in the source: para N: \"quote\", a table, or a URL"),
+)
+_WEEKLY_CHECKS = (_check_week_exists, _check_source_registered, _check_locator)
+
 WEEKLY_SALES = TableSpec(
     file_name="weekly_sales.csv",
     doc="Weekly units by ISO week and series: the file analysts append new weeks to.",
-    columns=(
-        Column("iso_year", _year, "int64"),
-        Column("iso_week", _week_number, "int64"),
-        Column("series", _snake, doc="what is counted, e.g. xiaomi_su7 (SU7 and SU7 Ultra)"),
-        Column("units", _units, "int64", doc="vehicles in that week"),
-        Column("source_id", _snake),
-        Column("locator", _text, doc="where in the source: para N: \"quote\", a table, or a URL"),
-    ),
+    columns=_WEEKLY_COLUMNS,
     key=("iso_year", "iso_week", "series"),
-    row_checks=(_check_week_exists, _check_source_registered, _check_locator),
+    row_checks=_WEEKLY_CHECKS,
     sort_by=("series", "iso_year", "iso_week"),
+)
+
+WEEKLY_SALES_ALTERNATIVES = TableSpec(
+    file_name="weekly_sales_alternatives.csv",
+    doc="Other published figures for a week and series already in weekly_sales.csv (one per source).",
+    columns=_WEEKLY_COLUMNS,
+    key=("iso_year", "iso_week", "series", "source_id"),
+    row_checks=_WEEKLY_CHECKS,
+    sort_by=("series", "iso_year", "iso_week", "source_id"),
 )
 
 _FIGURE_COLUMNS = (
@@ -403,6 +415,84 @@ FIGURE_TABLES = (
     _figure_table("other_figures.csv", "Every other number the sources state."),
 )
 
+BOUNDS = {
+    "exact": "the figure as stated",
+    "lower": "a lower bound (more than, 超, 超过, 逾)",
+    "upper": "an upper bound (nearly, less than, 近, 不到)",
+    "approximate": "about (约, 左右)",
+}
+MEASURES = {
+    "deliveries": "vehicles delivered to customers (the maker's own announcement)",
+    "retail_sales": "retail sales or registrations counted by a third party (e.g. CPCA)",
+    "wholesale": "vehicles shipped from the factory (wholesale)",
+}
+
+
+def _month(value: str) -> int:
+    return _whole(value, 1, 12, "4")
+
+
+def _bound(value: str) -> str:
+    if value not in BOUNDS:
+        raise CellError(f"{value!r} is not a bound (expected one of {', '.join(BOUNDS)})")
+    return value
+
+
+def _measure(value: str) -> str:
+    if value not in MEASURES:
+        raise CellError(f"{value!r} is not a measure (expected one of {', '.join(MEASURES)})")
+    return value
+
+
+def _monthly_units(value: str) -> int:
+    return _whole(value, 0, 2_000_000, "28000")
+
+
+_PRINTED_NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(万)?")
+
+
+def numbers_in(text: str) -> list[float]:
+    """Every number written in ``text`` with digits (thousands commas and 万 understood).
+
+    >>> numbers_in("more than 28,000 units; 超2.8万台")
+    [28000.0, 28000.0]
+    """
+    found = []
+    for digits, wan in _PRINTED_NUMBER.findall(text):
+        number = float(digits.replace(",", ""))
+        found.append(number * 10_000 if wan else number)
+    return found
+
+
+def _check_month_exists(row: Mapping[str, Any], ctx: ValidationContext) -> Iterable[tuple[str, str]]:
+    if dt.date(row["year"], row["month"], 1) > ctx.today:
+        yield "month", f"{row['year']}-{row['month']:02d} is in the future (expected a month begun by {ctx.today.isoformat()})"
+
+
+def _check_value_printed(row: Mapping[str, Any], ctx: ValidationContext) -> Iterable[tuple[str, str]]:
+    if not any(_close(n, row["units"]) for n in numbers_in(row["as_printed"])):
+        yield "units", f"{row['units']} does not appear in as_printed {row['as_printed']!r} (expected the figure as the source prints it)"
+
+
+MONTHLY_DELIVERIES = TableSpec(
+    file_name="monthly_deliveries.csv",
+    doc="Monthly deliveries and sales published after the article, every source kept.",
+    columns=(
+        Column("year", _year, "int64"),
+        Column("month", _month, "int64"),
+        Column("series", _snake, doc="xiaomi_all (every model) or xiaomi_su7"),
+        Column("measure", _measure, doc="deliveries, retail_sales or wholesale"),
+        Column("units", _monthly_units, "int64"),
+        Column("bound", _bound, doc="exact, lower (more than), upper (nearly) or approximate"),
+        Column("as_printed", _text, doc="the figure as printed, e.g. 'more than 28,000'"),
+        Column("source_id", _snake),
+        Column("locator", _text),
+    ),
+    key=("year", "month", "series", "measure", "source_id"),
+    row_checks=(_check_month_exists, _check_value_printed, _check_source_registered, _check_locator),
+    sort_by=("series", "measure", "year", "month", "source_id"),
+)
+
 EVENTS = TableSpec(
     file_name="events.csv",
     doc="Dated events for the timeline.",
@@ -421,7 +511,7 @@ EVENTS = TableSpec(
 )
 
 #: Every raw file, in validation order (sources first: the others refer to it).
-TABLES: tuple[TableSpec, ...] = (SOURCES, WEEKLY_SALES, *FIGURE_TABLES, EVENTS)
+TABLES: tuple[TableSpec, ...] = (SOURCES, WEEKLY_SALES, WEEKLY_SALES_ALTERNATIVES, *FIGURE_TABLES, MONTHLY_DELIVERIES, EVENTS)
 TABLES_BY_FILE: dict[str, TableSpec] = {t.file_name: t for t in TABLES}
 TABLES_BY_NAME: dict[str, TableSpec] = {t.name: t for t in TABLES}
 
@@ -590,7 +680,28 @@ def validate_raw_dir(folder: Path | str, today: dt.date | None = None) -> tuple[
                     )
                 else:
                     ctx.figure_ids[row["figure_id"]] = f"{spec.file_name}:{line}"
+    problems.extend(_cross_check_alternatives(tables))
     return tables, sorted(set(problems), key=lambda p: (_file_order(p.file_name), p.line, p.column, p.message))
+
+
+def _cross_check_alternatives(tables: Mapping[str, ParsedTable]) -> list[Problem]:
+    """Each alternative figure must stand beside a chosen one, from another source."""
+    chosen_table = tables.get(WEEKLY_SALES.name)
+    alternatives = tables.get(WEEKLY_SALES_ALTERNATIVES.name)
+    if chosen_table is None or alternatives is None:
+        return []
+    chosen = {(r["iso_year"], r["iso_week"], r["series"]): r["source_id"] for r in chosen_table.rows}
+    problems = []
+    for row, line in zip(alternatives.rows, alternatives.lines):
+        key = (row["iso_year"], row["iso_week"], row["series"])
+        label = f"{weeks.week_label(key[0], key[1])} {key[2]}"
+        if key not in chosen:
+            problems.append(Problem(WEEKLY_SALES_ALTERNATIVES.file_name, line, "series",
+                                    f"{label} has no chosen figure in weekly_sales.csv (expected the alternative to stand beside one)"))
+        elif chosen[key] == row["source_id"]:
+            problems.append(Problem(WEEKLY_SALES_ALTERNATIVES.file_name, line, "source_id",
+                                    f"{row['source_id']!r} is already the chosen source for {label} (expected a different source)"))
+    return problems
 
 
 def _file_order(file_name: str) -> int:
