@@ -71,6 +71,7 @@ def weekly_sales_table(weekly_sales: pd.DataFrame) -> pd.DataFrame:
     table.insert(3, "week_monday", pd.array([weeks.week_monday(y, w).isoformat() for y, w in pairs], dtype="string"))
     table.insert(4, "week_sunday", pd.array([weeks.week_sunday(y, w).isoformat() for y, w in pairs], dtype="string"))
     columns = ["series", "week", "iso_year", "iso_week", "week_monday", "week_sunday", "units", "source_id", "locator"]
+    columns += [c for c in table.columns if c not in columns]
     return table[columns].sort_values(["series", "iso_year", "iso_week"], kind="mergesort").reset_index(drop=True)
 
 
@@ -142,6 +143,85 @@ def events_table(events: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
+#: The event that starts the second model's deliveries: from its week on,
+#: a brand total is no longer the SU7 alone.
+SECOND_MODEL_EVENT = "yu7_deliveries_begin"
+BRAND_SERIES, SU7_SERIES = "xiaomi_all", "xiaomi_su7"
+
+
+def second_model_week(events: pd.DataFrame) -> tuple[int, int] | None:
+    """The ISO week in which YU7 deliveries began, from the events table, or ``None`` if not recorded."""
+    rows = events[events["event_id"] == SECOND_MODEL_EVENT]
+    if rows.empty or rows.iloc[0]["date_precision"] != "day":
+        return None
+    return weeks.week_of(dt.date.fromisoformat(rows.iloc[0]["date"]))
+
+
+def with_brand_series(weekly_sales: pd.DataFrame, first_brand_week: tuple[int, int] | None) -> pd.DataFrame:
+    """Weekly sales plus a continuous ``xiaomi_all`` series, derived where it is safe.
+
+    Before the second model's deliveries began, Xiaomi's brand total *is* the
+    SU7, so each ``xiaomi_su7`` week before ``first_brand_week`` is repeated as
+    ``xiaomi_all`` (unless that week has its own ``xiaomi_all`` figure), with
+    ``derivation`` saying so.  Raw rows have an empty ``derivation``.
+
+    >>> raw = pd.DataFrame({"iso_year": [2025, 2025], "iso_week": [16, 30], "series": ["xiaomi_su7", "xiaomi_all"],
+    ...                     "units": [7200, 9000], "source_id": ["a", "b"], "locator": ["p", "q"]})
+    >>> out = with_brand_series(raw, (2025, 27))
+    >>> out[["series", "iso_week", "derivation"]].values.tolist()
+    [['xiaomi_all', 16, 'xiaomi_su7 before 2025-W27: the brand total was the SU7'], ['xiaomi_all', 30, ''], ['xiaomi_su7', 16, '']]
+    """
+    table = weekly_sales.copy()
+    table["derivation"] = ""
+    if first_brand_week is not None:
+        have = set(zip(table.loc[table["series"] == BRAND_SERIES, "iso_year"], table.loc[table["series"] == BRAND_SERIES, "iso_week"]))
+        before = [
+            (y, w) < first_brand_week and (y, w) not in have
+            for y, w in zip(table["iso_year"], table["iso_week"])
+        ]
+        derived = table[(table["series"] == SU7_SERIES) & pd.Series(before, index=table.index)].copy()
+        derived["series"] = BRAND_SERIES
+        derived["derivation"] = f"{SU7_SERIES} before {weeks.week_label(*first_brand_week)}: the brand total was the SU7"
+        table = pd.concat([table, derived], ignore_index=True)
+    table = table.astype({"series": "string", "derivation": "string"})
+    return table.sort_values(["series", "iso_year", "iso_week"], kind="mergesort").reset_index(drop=True)
+
+
+def source_disagreements(weekly_sales: pd.DataFrame, alternatives: pd.DataFrame) -> pd.DataFrame:
+    """Each alternative weekly figure beside the chosen one, with the difference.
+
+    >>> chosen = pd.DataFrame({"iso_year": [2025], "iso_week": [16], "series": ["s"], "units": [7200], "source_id": ["a"]})
+    >>> other = pd.DataFrame({"iso_year": [2025], "iso_week": [16], "series": ["s"], "units": [7160], "source_id": ["b"]})
+    >>> source_disagreements(chosen, other)[["week", "chosen_units", "other_units", "difference", "difference_pct"]].values.tolist()
+    [['2025-W16', 7200, 7160, -40, -0.56]]
+    """
+    keys = ["iso_year", "iso_week", "series"]
+    merged = alternatives[keys + ["units", "source_id"]].merge(
+        weekly_sales[keys + ["units", "source_id"]], on=keys, suffixes=("_other", "_chosen")
+    )
+    merged.insert(0, "week", [weeks.week_label(y, w) for y, w in zip(merged["iso_year"], merged["iso_week"])])
+    out = merged.rename(columns={"units_chosen": "chosen_units", "source_id_chosen": "chosen_source",
+                                 "units_other": "other_units", "source_id_other": "other_source"})
+    out["difference"] = out["other_units"] - out["chosen_units"]
+    out["difference_pct"] = (100 * out["difference"] / out["chosen_units"]).round(2)
+    columns = ["week", "series", "chosen_units", "chosen_source", "other_units", "other_source", "difference", "difference_pct"]
+    return out[columns].sort_values(["series", "week", "other_source"], kind="mergesort").reset_index(drop=True)
+
+
+def monthly_deliveries_table(monthly: pd.DataFrame) -> pd.DataFrame:
+    """Monthly figures with ``month`` label, days in the month and the same figure per week.
+
+    A lower bound stays a lower bound per week too: ``bound`` travels with it.
+    """
+    table = monthly.copy()
+    days = [calendar.monthrange(int(y), int(m))[1] for y, m in zip(table["year"], table["month"])]
+    table.insert(0, "month_label", pd.array([f"{int(y)}-{int(m):02d}" for y, m in zip(table["year"], table["month"])], dtype="string"))
+    table["days"] = pd.array(days, dtype="int64")
+    table["per_week"] = table["units"] / (table["days"] / 7)
+    table["per_week_formula"] = pd.array([f"units / ({d} days / 7)" for d in days], dtype="string")
+    return table.sort_values(["series", "measure", "year", "month", "source_id"], kind="mergesort").reset_index(drop=True)
+
+
 #: Where step 02 writes, relative to ``data/processed``.
 CLEAN_SUBDIR = "clean"
 FIGURE_TABLE_NAMES = ("capacity", "monthly_sales", "orders", "order_rates", "other_figures", "quality", "waiting_times")
@@ -150,8 +230,10 @@ FIGURE_TABLE_NAMES = ("capacity", "monthly_sales", "orders", "order_rates", "oth
 def build_clean_tables(ingest_folder=None, out_folder=None) -> dict[str, pd.DataFrame]:
     """Read step 01's tables, make the analysis-ready ones, write them; return them by name.
 
-    Writes ``weekly_sales.csv``, ``figures.csv``, ``events.csv`` and
-    ``sources.csv`` to ``data/processed/clean`` (each atomically).
+    Writes ``weekly_sales.csv`` (with the derived ``xiaomi_all`` weeks),
+    ``weekly_sales_disagreements.csv``, ``monthly_deliveries.csv``,
+    ``figures.csv``, ``events.csv`` and ``sources.csv`` to
+    ``data/processed/clean`` (each atomically).
     """
     from pathlib import Path
 
@@ -160,10 +242,15 @@ def build_clean_tables(ingest_folder=None, out_folder=None) -> dict[str, pd.Data
     from helpers.paths import processed_dir
 
     out = Path(out_folder) if out_folder is not None else processed_dir() / CLEAN_SUBDIR
+    events = events_table(read_ingested("events", ingest_folder))
+    chosen = read_ingested("weekly_sales", ingest_folder)
+    alternatives = read_ingested("weekly_sales_alternatives", ingest_folder)
     tables = {
-        "weekly_sales": weekly_sales_table(read_ingested("weekly_sales", ingest_folder)),
+        "weekly_sales": weekly_sales_table(with_brand_series(chosen, second_model_week(events))),
+        "weekly_sales_disagreements": source_disagreements(chosen, alternatives),
+        "monthly_deliveries": monthly_deliveries_table(read_ingested("monthly_deliveries", ingest_folder)),
         "figures": figures_table({name: read_ingested(name, ingest_folder) for name in FIGURE_TABLE_NAMES}),
-        "events": events_table(read_ingested("events", ingest_folder)),
+        "events": events,
         "sources": read_ingested("sources", ingest_folder),
     }
     for name, frame in tables.items():
