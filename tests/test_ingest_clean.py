@@ -100,3 +100,55 @@ def test_clean_weekly_sales_carry_labels_and_dates(raw_copy, tmp_path):
 def test_date_bounds(date, precision, first, last):
     start, end = date_bounds(date, precision)
     assert (start.isoformat(), end.isoformat()) == (first, last)
+
+
+def _weekly(rows):
+    return pd.DataFrame(rows, columns=["iso_year", "iso_week", "series", "units", "source_id", "locator"])
+
+
+def test_brand_series_repeats_only_su7_weeks_before_the_second_model():
+    from helpers.clean import with_brand_series
+
+    raw = _weekly([
+        (2025, 16, "xiaomi_su7", 7200, "a", "p"),
+        (2025, 26, "xiaomi_su7", 6000, "a", "p"),  # the YU7 week itself is not repeated
+        (2025, 28, "xiaomi_all", 6680, "b", "q"),
+    ])
+    out = with_brand_series(raw, (2025, 26))
+    brand = out[out["series"] == "xiaomi_all"]
+    assert list(zip(brand["iso_week"], brand["units"])) == [(16, 7200), (28, 6680)]
+    assert brand.set_index("iso_week").loc[16, "derivation"].startswith("xiaomi_su7 before 2025-W26")
+    assert brand.set_index("iso_week").loc[28, "derivation"] == ""
+    assert (out[out["series"] == "xiaomi_su7"]["derivation"] == "").all()
+
+
+def test_a_raw_brand_figure_wins_over_the_derived_one():
+    from helpers.clean import with_brand_series
+
+    raw = _weekly([(2025, 16, "xiaomi_su7", 7200, "a", "p"), (2025, 16, "xiaomi_all", 7300, "b", "q")])
+    out = with_brand_series(raw, (2025, 26))
+    assert out[out["series"] == "xiaomi_all"]["units"].tolist() == [7300]
+
+
+def test_without_a_second_model_date_nothing_is_derived():
+    from helpers.clean import with_brand_series
+
+    out = with_brand_series(_weekly([(2025, 16, "xiaomi_su7", 7200, "a", "p")]), None)
+    assert out["series"].tolist() == ["xiaomi_su7"]
+
+
+def test_second_model_week_reads_the_event():
+    from helpers.clean import second_model_week
+
+    events = pd.DataFrame({"event_id": ["yu7_deliveries_begin"], "date": ["2025-06-26"], "date_precision": ["day"]})
+    assert second_model_week(events) == (2025, 26)
+    assert second_model_week(events.assign(event_id="other")) is None
+
+
+def test_monthly_per_week_uses_the_days_of_the_month():
+    from helpers.clean import monthly_deliveries_table
+
+    monthly = pd.DataFrame({"year": [2025], "month": [2], "series": ["xiaomi_all"], "measure": ["deliveries"],
+                            "units": [28000], "bound": ["lower"], "as_printed": ["more than 28,000"], "source_id": ["s"], "locator": ["q"]})
+    row = monthly_deliveries_table(monthly).iloc[0]
+    assert row["month_label"] == "2025-02" and row["days"] == 28 and row["per_week"] == 7000 and row["bound"] == "lower"
