@@ -83,8 +83,8 @@ def test_figures_table_puts_order_counts_on_a_per_week_scale(raw_copy, tmp_path)
 def test_clean_weekly_sales_carry_labels_and_dates(raw_copy, tmp_path):
     ingest_raw(raw_copy, tmp_path / "ingest", today=TODAY)
     weekly = build_clean_tables(tmp_path / "ingest", tmp_path / "clean")["weekly_sales"]
-    first = weekly.iloc[0]
-    assert (first["week"], first["week_monday"], first["week_sunday"]) == ("2025-W16", "2025-04-14", "2025-04-20")
+    w16 = weekly[(weekly["series"] == "xiaomi_su7") & (weekly["iso_week"] == 16)].iloc[0]
+    assert (w16["week"], w16["week_monday"], w16["week_sunday"]) == ("2025-W16", "2025-04-14", "2025-04-20")
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,9 @@ SOURCE = "article_ggyjs_2025"
 
 
 def write_weekly(raw: Path, *rows: str, header: str = HEADER) -> None:
+    """Replace weekly_sales.csv; the alternatives are emptied, as they refer to its weeks."""
     (raw / "weekly_sales.csv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    (raw / "weekly_sales_alternatives.csv").write_text(HEADER + "\n", encoding="utf-8")
 
 
 def problems_of(raw: Path) -> list[str]:
@@ -195,6 +197,7 @@ def test_validate_cli_exit_codes_and_messages(raw_copy):
 
 def test_alternative_weeks_need_a_chosen_figure_from_another_source(raw_copy):
     path = raw_copy / "weekly_sales_alternatives.csv"
+    write_weekly(raw_copy, *(raw_copy / "weekly_sales.csv").read_text(encoding="utf-8").splitlines()[1:])
     path.write_text(
         HEADER + "\n"
         "2025,16,xiaomi_su7,7160,carnewschina_2025_05_19,para 1\n"

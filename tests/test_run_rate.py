@@ -75,6 +75,9 @@ def synthetic_figures(**changes: dict) -> pd.DataFrame:
     return figures_table({"synthetic": frame})
 
 
+from helpers.clean import ARTICLE_SOURCE_ID  # noqa: E402
+
+
 def synthetic_weeks(units=(700, 700, 700, 700), first_week: int = 16) -> pd.DataFrame:
     """Clean weekly sales for ISO weeks of 2025 starting at ``first_week``."""
     raw = pd.DataFrame({
@@ -82,7 +85,7 @@ def synthetic_weeks(units=(700, 700, 700, 700), first_week: int = 16) -> pd.Data
         "iso_week": [first_week + i for i in range(len(units))],
         "series": ["xiaomi_su7"] * len(units),
         "units": list(units),
-        "source_id": ["s"] * len(units),
+        "source_id": [ARTICLE_SOURCE_ID] * len(units),  # the article's own weeks are what its claims rest on
         "locator": ['para 3: "weekly quote"'] * len(units),
     })
     return weekly_sales_table(raw)

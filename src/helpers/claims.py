@@ -100,12 +100,15 @@ class Evidence:
     """The figures (by ``figure_id``) and the weekly sales one rule reads.
 
     Weekly sales are addressed as one id, ``weekly_sales:<first>..<last>``.
+    Only the weeks the article itself states are used (``helpers.clean.article_weeks``):
+    a claim is judged on the figures it was made from.
     """
 
     def __init__(self, figures: pd.DataFrame, weekly_sales: pd.DataFrame, series: str = SERIES):
+        from helpers.clean import article_weeks
+
         self.figures = {row["figure_id"]: row for row in figures.to_dict("records")}
-        ws = weekly_sales[weekly_sales["series"] == series]
-        self.weekly = ws.sort_values(["iso_year", "iso_week"], kind="mergesort").reset_index(drop=True)
+        self.weekly = article_weeks(weekly_sales, series)
         self.weekly_id = (
             f"weekly_sales:{self.weekly['week'].iloc[0]}..{self.weekly['week'].iloc[-1]}" if len(self.weekly) else "weekly_sales"
         )

@@ -143,6 +143,25 @@ def events_table(events: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
+#: The article's own source: its weekly figures (2025-W16..W19) are what its claims rest on.
+ARTICLE_SOURCE_ID = "article_ggyjs_2025"
+
+
+def article_weeks(weekly_sales: pd.DataFrame, series: str = "xiaomi_su7") -> pd.DataFrame:
+    """The weeks of ``series`` that the article itself states (not later or derived weeks), by week.
+
+    The claims audit and the article's run-rate scenarios judge the article on
+    the figures it printed; later weeks are later evidence, shown beside them.
+
+    >>> ws = pd.DataFrame({"series": ["xiaomi_su7"] * 3, "iso_year": [2025] * 3, "iso_week": [22, 16, 17],
+    ...                    "source_id": ["other", ARTICLE_SOURCE_ID, ARTICLE_SOURCE_ID]})
+    >>> article_weeks(ws)["iso_week"].tolist()
+    [16, 17]
+    """
+    rows = weekly_sales[(weekly_sales["series"] == series) & (weekly_sales["source_id"] == ARTICLE_SOURCE_ID)]
+    return rows.sort_values(["iso_year", "iso_week"], kind="mergesort").reset_index(drop=True)
+
+
 #: The event that starts the second model's deliveries: from its week on,
 #: a brand total is no longer the SU7 alone.
 SECOND_MODEL_EVENT = "yu7_deliveries_begin"

@@ -156,10 +156,13 @@ def _weeks_of(row: pd.Series, end: str) -> float:
 
 
 def _series_weeks(weekly_sales: pd.DataFrame, series: str = SERIES) -> pd.DataFrame:
-    rows = weekly_sales[weekly_sales["series"] == series]
+    """The article's own weeks of ``series``: the scenarios are built from the article's figures."""
+    from helpers.clean import article_weeks
+
+    rows = article_weeks(weekly_sales, series)
     if rows.empty:
-        raise ValueError(f"weekly sales hold no rows for series {series!r}")
-    return rows.sort_values(["iso_year", "iso_week"], kind="mergesort").reset_index(drop=True)
+        raise ValueError(f"weekly sales hold no rows from the article for series {series!r}")
+    return rows
 
 
 def _weekly_id(rows: pd.DataFrame) -> str:
@@ -460,9 +463,11 @@ def _comparison_row(quantity: str, kind: str, row: pd.Series) -> dict[str, Any]:
 
 
 def start_week(weekly_sales: pd.DataFrame) -> tuple[int, int]:
-    """Week 0 of the scenarios: the last week of the weekly sales series.
+    """Week 0 of the scenarios: the last of the article's own weeks.
 
-    >>> start_week(pd.DataFrame({"series": ["xiaomi_su7"] * 2, "iso_year": [2025, 2025], "iso_week": [19, 16]}))
+    >>> from helpers.clean import ARTICLE_SOURCE_ID
+    >>> start_week(pd.DataFrame({"series": ["xiaomi_su7"] * 3, "iso_year": [2025] * 3, "iso_week": [19, 16, 23],
+    ...                          "source_id": [ARTICLE_SOURCE_ID, ARTICLE_SOURCE_ID, "later"]}))
     (2025, 19)
     """
     rows = _series_weeks(weekly_sales)
