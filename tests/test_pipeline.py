@@ -151,7 +151,7 @@ def test_forced_rerun_is_byte_identical_and_second_run_skips_everything(project_
     assert snapshot(project_copy) == before, "a forced rerun on unchanged data changed committed outputs"
     second = run_pipeline(project_copy)
     assert second.returncode == 0, second.stderr
-    assert [ln.split()[0] for ln in second.stdout.splitlines()].count("skipped") == len(STEPS)
+    assert [ln.split()[0] for ln in second.stdout.splitlines()].count("skipped") == len(STEPS) + 1  # + the html report
     assert "0 ran" in second.stdout
 
 
@@ -200,15 +200,37 @@ def test_kill_midway_then_rerun_recovers_the_same_outputs(project_copy):
 
 
 @pytest.mark.slow
-def test_appended_week_reruns_from_ingest_and_moves_the_trend(project_copy):
+def test_appended_week_flows_through_to_summary_figures_report_and_nbval(project_copy):
+    """The README's new-weeks workflow on a copy: append a row, run, and the committed notebooks still pass nbval."""
+    from helpers.weeks import add_weeks, week_label
+
     assert run_pipeline(project_copy).returncode == 0
-    with (project_copy / "data" / "raw" / "weekly_sales.csv").open("a", encoding="utf-8") as handle:
-        handle.write('2025,20,xiaomi_su7,4800,article_ggyjs_2025,"para 3: test row"\n')
+    raw = project_copy / "data" / "raw" / "weekly_sales.csv"
+    su7 = [line.split(",") for line in raw.read_text(encoding="utf-8").splitlines()[1:] if ",xiaomi_su7," in line]
+    newest = max((int(r[0]), int(r[1])) for r in su7)
+    new_week = add_weeks(newest, 1)
+    before = json.loads((project_copy / "reports" / "summary.json").read_text(encoding="utf-8"))["trend"]
+    figure_before = (project_copy / "reports" / "figures" / "01_weekly_sales_trend.png").read_bytes()
+    with raw.open("a", encoding="utf-8") as handle:
+        handle.write(f'{new_week[0]},{new_week[1]},xiaomi_su7,4800,article_ggyjs_2025,"para 3: test row"\n')
     result = run_pipeline(project_copy)
     assert result.returncode == 0, result.stderr
     assert "skipped 01_ingest" not in result.stdout and "ran     03_trend" in result.stdout
-    summary = json.loads((project_copy / "data" / "processed" / "trend" / "summary.json").read_text(encoding="utf-8"))
-    assert summary["last_week"] == "2025-W20" and summary["n_weeks"] == 5
+    assert "ran     html report" in result.stdout
+    trend = json.loads((project_copy / "reports" / "summary.json").read_text(encoding="utf-8"))["trend"]
+    assert trend["last_week"] == week_label(*new_week)
+    assert trend["forecast"][0]["week"] == week_label(*add_weeks(new_week, 1))
+    assert trend["slope_units_per_week"] != before["slope_units_per_week"]
+    assert (project_copy / "reports" / "figures" / "01_weekly_sales_trend.png").read_bytes() != figure_before
+    assert week_label(*new_week) in (project_copy / "notebooks" / "03_trend.ipynb").read_text(encoding="utf-8")
+    assert week_label(*new_week) in (project_copy / "reports" / "html" / "03_trend.html").read_text(encoding="utf-8")
+    env = {**os.environ, "SU7_PROJECT_ROOT": str(project_copy), "CI": "true"}
+    nbval = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
+         "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "notebooks"],
+        cwd=project_copy, env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert nbval.returncode == 0, nbval.stdout[-3000:]
 
 
 @pytest.mark.slow

@@ -65,7 +65,17 @@ STEPS: tuple[Step, ...] = (
         writes=("data/processed/run_rate", "data/processed/claims_audit.csv"),
         after=("02_clean",),
     ),
+    Step(
+        "05_figures",
+        reads=("data/processed/clean", "data/processed/trend", "data/processed/run_rate", "data/processed/claims_audit.csv"),
+        writes=("reports/summary.json", "reports/figures"),
+        after=("03_trend", "04_run_rate"),
+    ),
 )
+#: Not a notebook: the HTML report, exported after the notebooks from their executed
+#: files and the figures (``helpers.report``).
+REPORT_READS = ("notebooks", "reports/figures")
+REPORT_WRITES = ("reports/html",)
 STEPS_BY_NAME: dict[str, Step] = {s.name: s for s in STEPS}
 #: Files whose change means "the environment changed": every step reruns.
 ENVIRONMENT_FILES = ("requirements.lock",)
@@ -199,6 +209,15 @@ def step_inputs(step: Step, root: Path, parameters: Mapping[str, Any]) -> dict[s
         "parameters": _sha(json.dumps(dict(parameters), sort_keys=True, default=str).encode("utf-8")),
         "helpers": digest_files(root, helpers),
         "inputs": digest_files(root, files_under(root, step.reads)),
+        "environment": digest_files(root, files_under(root, ENVIRONMENT_FILES)),
+    }
+
+
+def report_inputs(root: Path) -> dict[str, str]:
+    """The parts of the HTML report's fingerprint (see :data:`REPORT_READS`)."""
+    return {
+        "helpers": digest_files(root, helper_closure({"report"}, root / "src" / "helpers")),
+        "inputs": digest_files(root, files_under(root, REPORT_READS)),
         "environment": digest_files(root, files_under(root, ENVIRONMENT_FILES)),
     }
 

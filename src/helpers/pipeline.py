@@ -32,13 +32,17 @@ from pathlib import Path
 from typing import Any
 
 from helpers.graph import (
+    REPORT_WRITES,
     STEPS,
     STEPS_BY_NAME,
     Step,
     declared_parameters,
     notebook_imports,
     outputs_digest,
+    digest_files,
+    files_under,
     read_notebook,
+    report_inputs,
     step_inputs,
     topological,
     why_rerun,
@@ -306,6 +310,15 @@ def run(parameters: dict[str, Any], force: bool = False, jobs: int | None = None
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if str(parameters.get("lang", "en")).lower().startswith("zh"):
+        from helpers.style import find_cjk_font
+
+        if find_cjk_font() is None:
+            print(
+                "warning: lang=zh needs a CJK font (Debian: apt-get install fonts-noto-cjk; "
+                "conda: conda install -c conda-forge font-ttf-noto-cjk); figures fall back to English",
+                file=sys.stderr,
+            )
     lock = RunLock(root / STATE_DIR / "lock")
     try:
         lock.acquire(wait=wait_for_lock)
@@ -326,6 +339,7 @@ def run(parameters: dict[str, Any], force: bool = False, jobs: int | None = None
             print(f"FAILED {report.failed}", file=sys.stderr)
             print(f"restored the last good outputs ({len(restored)} path(s)); nothing from this run was kept", file=sys.stderr)
             return EXIT_FAILED
+        _export_report(root, state, force, journal, report)
         save_state(root, state)
         journal.discard()
     except KeyboardInterrupt:
@@ -335,8 +349,28 @@ def run(parameters: dict[str, Any], force: bool = False, jobs: int | None = None
     finally:
         lock.release()
     total = time.monotonic() - started
-    _say(f"done in {total:.1f} s: {len(report.ran)} ran, {len(report.skipped)} skipped; notebooks in notebooks/, results in reports/")
+    _say(
+        f"done in {total:.1f} s: {len(report.ran)} ran, {len(report.skipped)} skipped; "
+        "report: reports/html/index.html, results: reports/summary.json"
+    )
     return 0
+
+
+def _export_report(root: Path, state: dict[str, Any], force: bool, journal: Any, report: RunReport) -> None:
+    """Export the executed notebooks and figures to ``reports/html`` when any of them changed."""
+    inputs = report_inputs(root)
+    outputs = digest_files(root, files_under(root, REPORT_WRITES))
+    reason = "forced" if force else why_rerun(state.get("_report"), inputs, outputs)
+    if reason is None:
+        _say(f"skipped {'html report':<16} unchanged since the last good run")
+        return
+    started = time.monotonic()
+    journal.protect(REPORT_WRITES)
+    from helpers.report import export_report
+
+    export_report(root)
+    state["_report"] = {"inputs": inputs, "outputs": digest_files(root, files_under(root, REPORT_WRITES))}
+    _say(f"ran     {'html report':<16} {time.monotonic() - started:6.1f} s ({reason})")
 
 
 def _schedule(root, params_by_step, state, force, jobs, quiet, journal) -> RunReport:
