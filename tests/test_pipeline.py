@@ -258,3 +258,30 @@ def test_no_wait_refuses_while_another_run_holds_the_lock(project_copy):
         lock.release()
     assert result.returncode == 1
     assert "another pipeline run holds the lock" in result.stderr
+
+
+def test_journal_restores_glob_patterns_without_touching_other_files(tmp_path):
+    figures = tmp_path / "figures"
+    figures.mkdir()
+    (figures / "01_a.png").write_text("good a")
+    (figures / "06_b.png").write_text("other step")
+    journal = Journal(tmp_path, tmp_path / ".journal")
+    journal.protect(["figures/0[1-5]_*"])
+    (figures / "01_a.png").write_text("half")
+    (figures / "02_new.png").write_text("new")
+    (figures / "06_b.png").write_text("other step, changed by its own step")
+    Journal(tmp_path, tmp_path / ".journal").restore()
+    assert sorted(p.name for p in figures.iterdir()) == ["01_a.png", "06_b.png"]
+    assert (figures / "01_a.png").read_text() == "good a"
+    assert (figures / "06_b.png").read_text() == "other step, changed by its own step"
+
+
+def test_step_writes_do_not_overlap():
+    from helpers.graph import files_under
+
+    claimed: dict[str, str] = {}
+    for step in STEPS:
+        for path in files_under(ROOT, step.outputs):
+            rel = path.relative_to(ROOT).as_posix()
+            assert rel not in claimed, f"{rel} is written by both {claimed.get(rel)} and {step.name}"
+            claimed[rel] = step.name

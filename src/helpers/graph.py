@@ -68,7 +68,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         "05_figures",
         reads=("data/processed/clean", "data/processed/trend", "data/processed/run_rate", "data/processed/claims_audit.csv"),
-        writes=("reports/summary.json", "reports/figures"),
+        writes=("reports/summary.json", "reports/figures/0[1-5]_*"),
         after=("03_trend", "04_run_rate"),
     ),
 )
@@ -179,16 +179,28 @@ def helper_closure(modules: Iterable[str], helpers_dir: Path) -> list[Path]:
     return [helpers_dir / "__init__.py", *files]
 
 
+GLOB_CHARS = frozenset("*?[")
+
+
+def is_pattern(rel: str) -> bool:
+    """Whether a declared path is a glob pattern (``reports/figures/06_*``) rather than a path."""
+    return bool(GLOB_CHARS & set(rel))
+
+
 def files_under(root: Path, rel_paths: Iterable[str]) -> list[Path]:
-    """Every file at or under the given paths (sorted; scratch files starting with '.~' left out)."""
+    """Every file at or under the given paths or glob patterns (sorted; '.~' scratch files left out).
+
+    Patterns let two steps write into one folder without claiming each other's files.
+    """
     files: list[Path] = []
     for rel in rel_paths:
-        path = root / rel
-        if path.is_file():
-            files.append(path)
-        elif path.is_dir():
-            files.extend(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".~"))
-    return sorted(set(files))
+        matches = sorted(root.glob(rel)) if is_pattern(rel) else [root / rel]
+        for path in matches:
+            if path.is_file():
+                files.append(path)
+            elif path.is_dir():
+                files.extend(p for p in path.rglob("*") if p.is_file())
+    return sorted({p for p in files if not p.name.startswith(".~")})
 
 
 def digest_files(root: Path, files: Iterable[Path]) -> str:

@@ -26,18 +26,29 @@ class Journal:
     def __init__(self, root: Path, folder: Path):
         self.root = root
         self.folder = folder
-        self._entries: dict[str, bool] = {}  # path -> existed before the run
+        # path -> existed before the run; glob pattern -> the files it matched before the run
+        self._entries: dict[str, bool | list[str]] = {}
 
     @property
     def active(self) -> bool:
         return (self.folder / MANIFEST).is_file()
 
     def protect(self, rel_paths: Iterable[str]) -> None:
-        """Back up each path (file or folder) once, before anything writes to it."""
+        """Back up each path (file, folder or glob pattern) once, before anything writes to it."""
+        from helpers.graph import is_pattern
+
         new = [p for p in rel_paths if p not in self._entries]
         if not new:
             return
         for rel in new:
+            if is_pattern(rel):
+                matches = sorted(p.relative_to(self.root).as_posix() for p in self.root.glob(rel) if p.is_file())
+                for match in matches:
+                    backup = self.folder / "files" / match
+                    backup.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(self.root / match, backup)
+                self._entries[rel] = matches
+                continue
             source = self.root / rel
             backup = self.folder / "files" / rel
             if backup.exists():
@@ -56,8 +67,16 @@ class Journal:
         if not manifest.is_file():
             self.discard()
             return []
-        entries: dict[str, bool] = json.loads(manifest.read_text(encoding="utf-8"))["paths"]
+        entries: dict[str, bool | list[str]] = json.loads(manifest.read_text(encoding="utf-8"))["paths"]
         for rel, existed in entries.items():
+            if isinstance(existed, list):  # a glob pattern: remove what matches now, put back what matched before
+                for path in self.root.glob(rel):
+                    if path.is_file():
+                        path.unlink()
+                for match in existed:
+                    (self.root / match).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(self.folder / "files" / match, self.root / match)
+                continue
             target = self.root / rel
             backup = self.folder / "files" / rel
             if target.is_dir():
