@@ -71,6 +71,12 @@ STEPS: tuple[Step, ...] = (
         writes=("reports/summary.json", "reports/figures/0[1-5]_*"),
         after=("03_trend", "04_run_rate"),
     ),
+    Step(
+        "06_what_happened",
+        reads=("data/processed/clean", "data/processed/claims_audit.csv"),
+        writes=("data/processed/later", "reports/figures/06_*"),
+        after=("04_run_rate",),
+    ),
 )
 #: Not a notebook: the HTML report, exported after the notebooks from their executed
 #: files and the figures (``helpers.report``).

@@ -203,12 +203,16 @@ def _worker(conn, root: str, step_name: str, quiet: bool) -> None:  # runs in a 
         code = "import importlib as _il\nfor _m in %r:\n    _il.import_module(_m)\ndel _il, _m" % (modules,)
         client.execute_interactive(code, silent=True, store_history=False, timeout=300)
         client.stop_channels()
+        from helpers.report import html_exporter, export_page
+
+        exporter = html_exporter()  # nbconvert's start-up, paid while the steps before run
         conn.send(("ready", None))
         command, parameters = conn.recv()
         if command != "go":
             return
         started = time.monotonic()
         execute_notebook(root_path / step.notebook, root_path, parameters, progress_bar=not quiet, kernel_manager=km)
+        export_page(root_path, root_path / step.notebook, exporter)  # its HTML page, while later steps run
         conn.send(("done", time.monotonic() - started))
     except NotebookFailure as failure:
         conn.send(("failed", str(failure)))
@@ -368,7 +372,11 @@ def _export_report(root: Path, state: dict[str, Any], force: bool, journal: Any,
     journal.protect(REPORT_WRITES)
     from helpers.report import export_report
 
-    export_report(root)
+    # pages of the notebooks that ran were exported by their workers; redo the rest
+    # only when the export itself may have changed (its code, the environment, --force)
+    previous = state.get("_report", {}).get("inputs", {})
+    export_changed = any(previous.get(k) != inputs[k] for k in ("helpers", "environment"))
+    export_report(root, pages=[s.name for s in STEPS if s.name not in report.ran] if export_changed else [])
     state["_report"] = {"inputs": inputs, "outputs": digest_files(root, files_under(root, REPORT_WRITES))}
     _say(f"ran     {'html report':<16} {time.monotonic() - started:6.1f} s ({reason})")
 
@@ -425,7 +433,7 @@ def _schedule(root, params_by_step, state, force, jobs, quiet, journal) -> RunRe
                     start_worker(step)
                 worker = workers[name]
                 if worker.ready and not worker.started and len([w for w in workers.values() if w.started]) < jobs:
-                    journal.protect(step.outputs)
+                    journal.protect((*step.outputs, *REPORT_WRITES))
                     worker.conn.send(("go", params_by_step.get(name, {})))
                     worker.started = time.monotonic()
                     pending.remove(name)

@@ -98,7 +98,7 @@ def notebook_title(nb: dict[str, Any], fallback: str) -> str:
     return fallback
 
 
-def _exporter() -> Any:
+def html_exporter() -> Any:
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
@@ -160,7 +160,7 @@ def export_notebook(path: Path, exporter: Any = None) -> str:
     """
     import nbformat
 
-    exporter = exporter or _exporter()
+    exporter = exporter or html_exporter()
     raw = json.loads(path.read_text(encoding="utf-8"))
     nb = nbformat.reads(json.dumps(raw), as_version=4)
     page, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
@@ -262,25 +262,37 @@ def index_html(notebooks: Iterable[tuple[str, str]], figures: Iterable[tuple[str
     return "\n".join(lines)
 
 
-def export_report(root: Path | str | None = None) -> list[str]:
+def export_page(root: Path, notebook: Path, exporter: Any = None) -> Path:
+    """Export one executed notebook to ``reports/html/<stem>.html`` (atomically, only if changed)."""
+    target = root / HTML_SUBDIR / f"{notebook.stem}.html"
+    write_text_atomic(target, export_notebook(notebook, exporter))
+    return target
+
+
+def export_report(root: Path | str | None = None, pages: Iterable[str] | None = None) -> list[str]:
     """Export the executed notebooks and the index into ``<root>/reports/html``; return the pages, relative to ``root``.
 
-    ``root`` defaults to the project root.  Pages are written atomically and
-    only when changed; pages of numbered notebooks that no longer exist (or are
-    no longer executed) are removed.
+    ``root`` defaults to the project root.  ``pages``: the notebook stems whose
+    pages to export (default: all; a page that does not exist yet is always
+    exported).  The runner exports each notebook's page as soon as it has run,
+    then calls this for the index and any page still missing.  Pages are
+    written atomically and only when changed; pages of numbered notebooks that
+    no longer exist (or are no longer executed) are removed.
     """
     from helpers.paths import project_root
 
     root = Path(root) if root is not None else project_root()
     out = root / HTML_SUBDIR
     figures_dir = root / FIGURES_SUBDIR
-    exporter = _exporter()
+    wanted = None if pages is None else set(pages)
+    exporter = None
     written: list[Path] = []
     listed: list[tuple[str, str]] = []
     for path in executed_notebooks(root / "notebooks"):
-        page = export_notebook(path, exporter)
         target = out / f"{path.stem}.html"
-        write_text_atomic(target, page)
+        if wanted is None or path.stem in wanted or not target.is_file():
+            exporter = exporter or html_exporter()
+            export_page(root, path, exporter)
         written.append(target)
         listed.append((target.name, notebook_title(json.loads(path.read_text(encoding="utf-8")), path.stem)))
     pngs = sorted(figures_dir.glob("*.png")) if figures_dir.is_dir() else []
