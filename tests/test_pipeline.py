@@ -285,3 +285,13 @@ def test_step_writes_do_not_overlap():
             rel = path.relative_to(ROOT).as_posix()
             assert rel not in claimed, f"{rel} is written by both {claimed.get(rel)} and {step.name}"
             claimed[rel] = step.name
+
+
+def test_warm_up_imports_the_heavy_libraries_a_notebook_will_use_but_not_pyplot():
+    from helpers.pipeline import _warm_modules
+
+    by_step = {s.name: _warm_modules(ROOT, s) for s in STEPS}
+    assert "statsmodels.api" in by_step["03_trend"] and "helpers.trend" in by_step["03_trend"]
+    assert "matplotlib.figure" in by_step["05_figures"]
+    assert not any(m.startswith("matplotlib") for m in by_step["01_ingest"])
+    assert not any(m == "matplotlib.pyplot" or m.startswith("IPython.display") for ms in by_step.values() for m in ms)

@@ -168,6 +168,35 @@ def notebook_imports(nb: Mapping[str, Any]) -> set[str]:
     return found
 
 
+#: Third-party packages worth importing in a kernel before its notebook starts.
+HEAVY_PACKAGES = frozenset({"pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "IPython"})
+#: Imports with side effects on how outputs display: only the notebook itself may trigger them.
+NEVER_WARM = frozenset({"matplotlib.pyplot", "seaborn", "IPython.display"})
+
+
+def third_party_imports(files: Iterable[Path]) -> list[str]:
+    """Heavy third-party modules the given files import anywhere (lazy imports included), sorted.
+
+    Used to warm a kernel up: importing them early changes no output, only when the
+    cost is paid.  Modules in :data:`NEVER_WARM` are left to the notebook.
+    """
+    found: set[str] = set()
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                # "from scipy import stats": stats may be a submodule; the warm-up skips names that are not
+                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            else:
+                names = []
+            found.update(
+                n for n in names
+                if n.split(".")[0] in HEAVY_PACKAGES and not any(n == w or n.startswith(w + ".") for w in NEVER_WARM)
+            )
+    return sorted(found)
+
+
 def helper_closure(modules: Iterable[str], helpers_dir: Path) -> list[Path]:
     """The module files of ``modules`` and of every ``helpers`` module they import, sorted."""
     seen: set[str] = set()

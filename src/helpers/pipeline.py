@@ -164,12 +164,14 @@ def save_state(root: Path, state: dict[str, Any]) -> None:
 # ---------------------------------------------------------------------------
 
 #: Imports done silently in a fresh kernel while it waits for its turn.
-WARM_IMPORTS = ("pandas", "numpy", "IPython.display")
-
-
 def _warm_modules(root: Path, step: Step) -> list[str]:
+    """What to import in the step's kernel before it starts: the helpers its notebook
+    imports and the heavy libraries those use, lazy imports included."""
+    from helpers.graph import helper_closure, third_party_imports
+
     helpers = sorted(notebook_imports(read_notebook(root / step.notebook)))
-    return [*WARM_IMPORTS, *(f"helpers.{m}" for m in helpers)]
+    closure = helper_closure(helpers, root / "src" / "helpers")
+    return [*third_party_imports(closure), *(f"helpers.{m}" for m in helpers)]
 
 
 def _worker(conn, root: str, step_name: str, quiet: bool) -> None:  # runs in a child process
@@ -200,7 +202,13 @@ def _worker(conn, root: str, step_name: str, quiet: bool) -> None:  # runs in a 
         client.start_channels()
         client.wait_for_ready(timeout=120)
         modules = _warm_modules(root_path, step)
-        code = "import importlib as _il\nfor _m in %r:\n    _il.import_module(_m)\ndel _il, _m" % (modules,)
+        code = (
+            "import importlib as _il\n"
+            "for _m in %r:\n"
+            "    try:\n        _il.import_module(_m)\n"
+            "    except ImportError:\n        pass  # a name imported from a module, not a module\n"
+            "del _il, _m" % (modules,)
+        )
         client.execute_interactive(code, silent=True, store_history=False, timeout=300)
         client.stop_channels()
         from helpers.report import html_exporter, export_page
