@@ -60,8 +60,17 @@ test: venv ## Unit tests, doctests, then nbval over every notebook
 test-unit: venv ## Unit tests and doctests only (fast)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lab: venv ## JupyterLab on notebooks/, localhost only, token kept
-	$(PY) -m jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) --no-browser
+# The notebooks declare the `python3` kernel.  ipykernel's wheel puts its spec in
+# .venv/share/jupyter (first on JUPYTER_PATH), with argv[0] "python", which
+# jupyter_client replaces by the server's interpreter: .venv/bin/python.
+# Registered again (same name) only if that file is missing.
+KERNELSPEC := $(VENV)/share/jupyter/kernels/python3/kernel.json
+
+$(KERNELSPEC): | $(STAMP)
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)"
+
+lab: venv $(KERNELSPEC) ## JupyterLab on notebooks/ (.venv kernel), 127.0.0.1 only, URL with token printed
+	$(PY) -m jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) --no-browser$(if $(filter 0,$(shell id -u)), --allow-root)
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs the network)
 	$(PYTHON) -m venv .cache/lockvenv && .cache/lockvenv/bin/pip install --quiet pip-tools
