@@ -220,8 +220,9 @@ def _worker(conn, root: str, step_name: str, quiet: bool) -> None:  # runs in a 
             return
         started = time.monotonic()
         execute_notebook(root_path / step.notebook, root_path, parameters, progress_bar=not quiet, kernel_manager=km)
-        export_page(root_path, root_path / step.notebook, exporter)  # its HTML page, while later steps run
-        conn.send(("done", time.monotonic() - started))
+        conn.send(("done", time.monotonic() - started))  # the steps after it may start now
+        export_page(root_path, root_path / step.notebook, exporter)  # its HTML page, while they run
+        conn.send(("exported", None))
     except NotebookFailure as failure:
         conn.send(("failed", str(failure)))
     except (EOFError, BrokenPipeError):
@@ -397,6 +398,7 @@ def _schedule(root, params_by_step, state, force, jobs, quiet, journal) -> RunRe
     order = topological(STEPS)
     done: set[str] = set()
     workers: dict[str, Worker] = {}
+    finishing: dict[str, Worker] = {}  # done, exporting their HTML page
     pending = [s.name for s in order]
     ctx = multiprocessing.get_context("spawn")  # a clean child: no inherited locks or pipe ends
     needs_run: dict[str, bool] = {}
@@ -414,13 +416,13 @@ def _schedule(root, params_by_step, state, force, jobs, quiet, journal) -> RunRe
         return reason
 
     try:
-        while pending or any(w.started for w in workers.values()):
+        while pending or any(w.started for w in workers.values()) or finishing:
             progressed = False
             for name in list(pending):
                 step = STEPS_BY_NAME[name]
                 if not all(a in done for a in step.after):
-                    # warm a kernel for a step whose inputs are being rebuilt right now
-                    if name not in workers and all(a in done or (a in workers and workers[a].started) for a in step.after):
+                    # warm a kernel for a step whose inputs are being rebuilt (or about to be)
+                    if name not in workers and all(a in done or a in workers for a in step.after):
                         if len([w for w in workers.values() if not w.started]) < jobs:
                             start_worker(step)
                     continue
@@ -448,11 +450,11 @@ def _schedule(root, params_by_step, state, force, jobs, quiet, journal) -> RunRe
                     progressed = True
             if progressed:
                 continue
-            conns = [w.conn for w in workers.values()]
+            conns = [w.conn for w in (*workers.values(), *finishing.values())]
             if not conns:
                 continue
             for conn in wait(conns, timeout=1.0):
-                worker = next(w for w in workers.values() if w.conn is conn)
+                worker = next(w for w in (*workers.values(), *finishing.values()) if w.conn is conn)
                 try:
                     kind, value = conn.recv()
                 except EOFError:
@@ -467,15 +469,16 @@ def _schedule(root, params_by_step, state, force, jobs, quiet, journal) -> RunRe
                     _say(f"ran     {name:<16} {elapsed:6.1f} s")
                     report.ran.append(name)
                     done.add(name)
-                    worker.process.join(timeout=10)
-                    workers.pop(name)
+                    finishing[name] = workers.pop(name)  # still exporting its HTML page
                     state[name] = {"inputs": state["_pending_inputs"][name], "outputs": outputs_digest(worker.step, root)}
+                elif kind == "exported":
+                    finishing.pop(worker.step.name)
                 elif kind == "failed":
                     report.failed = value
                     return report
         return report
     finally:
-        for worker in workers.values():
+        for worker in (*workers.values(), *finishing.values()):
             worker.kill()
         state.pop("_pending_inputs", None)
 
