@@ -236,3 +236,9 @@ def test_monthly_deliveries_rows(raw_copy, row, start, words):
         assert problems == []
     else:
         assert len(problems) == 1 and problems[0].startswith(start) and words in problems[0], problems
+
+
+def test_unknown_source_suggests_the_closest_registered_ones(raw_copy):
+    write_weekly(raw_copy, f"2025,16,xiaomi_su7,7200,{SOURCE[:-1]},para 3")
+    (problem,) = problems_of(raw_copy)
+    assert f"did you mean {SOURCE}?" in problem

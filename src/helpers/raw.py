@@ -261,8 +261,11 @@ class ValidationContext:
 def _check_source_registered(row: Mapping[str, Any], ctx: ValidationContext) -> Iterable[tuple[str, str]]:
     sid = row["source_id"]
     if sid and sid not in ctx.source_ids:
-        known = ", ".join(sorted(ctx.source_ids)) or "none"
-        yield "source_id", f"{sid!r} is not registered in sources.csv (expected one of: {known})"
+        import difflib
+
+        close = difflib.get_close_matches(sid, sorted(ctx.source_ids), n=3, cutoff=0.6)
+        hint = f"did you mean {', '.join(close)}?" if close else f"{len(ctx.source_ids)} sources are registered"
+        yield "source_id", f"{sid!r} is not registered in sources.csv (expected a source_id of sources.csv; {hint})"
 
 
 def _check_week_exists(row: Mapping[str, Any], ctx: ValidationContext) -> Iterable[tuple[str, str]]:
