@@ -96,4 +96,5 @@ def test_make_targets_run_in_the_project_venv():
     from jupyter_client.kernelspec import KernelSpecManager
 
     spec = KernelSpecManager().get_kernel_spec("python3")
-    assert Path(spec.resource_dir).resolve().is_relative_to((ROOT / ".venv").resolve()) or spec.argv[0] == "python"
+    assert Path(spec.resource_dir).resolve().is_relative_to((ROOT / ".venv").resolve()), spec.resource_dir
+    assert spec.argv[0] in {"python", "python3", sys.executable}, spec.argv

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from helpers.clean import build_clean_tables, date_bounds, figures_table, weeks_spanned
+from helpers.clean import build_clean_tables, date_bounds, weeks_spanned
 from helpers.ingest import ingest_raw, read_ingested
 from helpers.raw import RawDataError
 from tests.conftest import TODAY

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,6 +125,3 @@ def execute_notebook(
     if stale.exists():
         stale.unlink()
 
-
-if __name__ == "__main__":  # pragma: no cover - manual use
-    execute_notebook(Path(sys.argv[1]), Path.cwd())

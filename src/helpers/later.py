@@ -44,7 +44,7 @@ from helpers.trend import (
     round_float,
     round_frame,
     select_window,
-    weekly_sales_from,
+    weekly_sales_from,  # noqa: F401  (the doctests build their examples with it)
 )
 
 __all__ = [
@@ -637,7 +637,6 @@ def _n_sources(frame: pd.DataFrame) -> int:
 
 
 def _month_row(label: str, group: pd.DataFrame, series: str) -> dict[str, Any]:
-    units = group["units"].astype("float64")
     bound = group["bound"].astype(str)
     lower, upper = group[bound == "lower"], group[bound == "upper"]
     exact, approx = group[bound == "exact"], group[bound == "approximate"]

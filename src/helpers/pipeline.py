@@ -299,14 +299,16 @@ class RunReport:
     failed: str | None = None
 
 
+def judge(step: Step, root: Path, parameters: dict[str, Any], state: dict[str, Any], force: bool) -> tuple[str | None, dict[str, str]]:
+    """Why ``step`` must run (``None``: its last good run stands) and its input hashes, from the files as they are now."""
+    inputs = step_inputs(step, root, parameters)
+    reason = "forced" if force else why_rerun(state.get(step.name), inputs, outputs_digest(step, root))
+    return reason, inputs
+
+
 def plan(root: Path, params_by_step: dict[str, dict[str, Any]], state: dict[str, Any], force: bool) -> dict[str, str | None]:
     """For each step, why it must run (or None), judged on the files as they are now."""
-    reasons: dict[str, str | None] = {}
-    for step in topological(STEPS):
-        inputs = step_inputs(step, root, params_by_step.get(step.name, {}))
-        reason = why_rerun(state.get(step.name), inputs, outputs_digest(step, root))
-        reasons[step.name] = "forced" if force else reason
-    return reasons
+    return {s.name: judge(s, root, params_by_step.get(s.name, {}), state, force)[0] for s in topological(STEPS)}
 
 
 def run(parameters: dict[str, Any], force: bool = False, jobs: int | None = None, wait_for_lock: bool = True) -> int:
@@ -409,10 +411,10 @@ def _schedule(root, params_by_step, state, force, jobs, quiet, journal) -> RunRe
         process.start()
         workers[step.name] = Worker(step, process, parent_conn)
 
+    pending_inputs: dict[str, dict[str, str]] = {}  # input hashes of the steps running now
+
     def check(step: Step) -> str | None:
-        inputs = step_inputs(step, root, params_by_step.get(step.name, {}))
-        reason = "forced" if force else why_rerun(state.get(step.name), inputs, outputs_digest(step, root))
-        state.setdefault("_pending_inputs", {})[step.name] = inputs
+        reason, pending_inputs[step.name] = judge(step, root, params_by_step.get(step.name, {}), state, force)
         return reason
 
     try:
@@ -470,7 +472,7 @@ def _schedule(root, params_by_step, state, force, jobs, quiet, journal) -> RunRe
                     report.ran.append(name)
                     done.add(name)
                     finishing[name] = workers.pop(name)  # still exporting its HTML page
-                    state[name] = {"inputs": state["_pending_inputs"][name], "outputs": outputs_digest(worker.step, root)}
+                    state[name] = {"inputs": pending_inputs[name], "outputs": outputs_digest(worker.step, root)}
                 elif kind == "exported":
                     finishing.pop(worker.step.name)
                 elif kind == "failed":
@@ -480,7 +482,6 @@ def _schedule(root, params_by_step, state, force, jobs, quiet, journal) -> RunRe
     finally:
         for worker in (*workers.values(), *finishing.values()):
             worker.kill()
-        state.pop("_pending_inputs", None)
 
 
 def status(parameters: dict[str, Any], force: bool) -> int:
