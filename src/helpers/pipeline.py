@@ -174,6 +174,10 @@ def _warm_modules(root: Path, step: Step) -> list[str]:
     return [*third_party_imports(closure), *(f"helpers.{m}" for m in helpers)]
 
 
+#: How long a fresh kernel may take to answer before it is replaced (once).
+KERNEL_READY_SECONDS = 60
+
+
 def _worker(conn, root: str, step_name: str, quiet: bool) -> None:  # runs in a child process
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt means
     root_path = Path(root)
@@ -186,21 +190,35 @@ def _worker(conn, root: str, step_name: str, quiet: bool) -> None:  # runs in a 
     from helpers.execute import KERNEL_ARGUMENTS, KERNEL_NAME, NotebookFailure, execute_notebook
 
     step = STEPS_BY_NAME[step_name]
-    km = KernelManager(kernel_name=KERNEL_NAME)
+    km = None
     pid_file = None
     try:
-        km.start_kernel(extra_arguments=KERNEL_ARGUMENTS, cwd=str(root_path / "notebooks"))
-        kernel_pid = km.provisioner.pid if km.provisioner else None
-        if kernel_pid:
-            pid_file = root_path / STATE_DIR / "kernels" / str(kernel_pid)
-            pid_file.parent.mkdir(parents=True, exist_ok=True)
-            pid_file.write_text(step_name)
-        conn.send(("kernel", kernel_pid))
+        # A kernel that does not answer (e.g. two processes picked the same free port)
+        # is replaced once by a fresh one before the step is reported as failed.
+        for attempt in (1, 2):
+            km = KernelManager(kernel_name=KERNEL_NAME)
+            km.start_kernel(extra_arguments=KERNEL_ARGUMENTS, cwd=str(root_path / "notebooks"))
+            kernel_pid = km.provisioner.pid if km.provisioner else None
+            if kernel_pid:
+                pid_file = root_path / STATE_DIR / "kernels" / str(kernel_pid)
+                pid_file.parent.mkdir(parents=True, exist_ok=True)
+                pid_file.write_text(step_name)
+            conn.send(("kernel", kernel_pid))
+            client = km.client()
+            client.start_channels()
+            try:
+                client.wait_for_ready(timeout=KERNEL_READY_SECONDS)
+                break
+            except RuntimeError:
+                client.stop_channels()
+                km.shutdown_kernel(now=True)
+                if pid_file is not None:
+                    pid_file.unlink(missing_ok=True)
+                    pid_file = None
+                if attempt == 2:
+                    raise
         import papermill  # noqa: F401  (imported now, while the steps before run)
 
-        client = km.client()
-        client.start_channels()
-        client.wait_for_ready(timeout=120)
         modules = _warm_modules(root_path, step)
         code = (
             "import importlib as _il\n"
@@ -234,7 +252,8 @@ def _worker(conn, root: str, step_name: str, quiet: bool) -> None:  # runs in a 
             pass
     finally:
         try:
-            km.shutdown_kernel(now=True)
+            if km is not None:
+                km.shutdown_kernel(now=True)
         except Exception:
             pass
         if pid_file is not None:
