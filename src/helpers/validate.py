@@ -17,7 +17,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from helpers.raw import TABLES, validate_raw_dir
+from helpers.data.raw import TABLES, validate_raw_dir
 
 
 def main(argv: list[str] | None = None) -> int:

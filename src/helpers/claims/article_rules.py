@@ -1,0 +1,610 @@
+"""Claims audit: each numeric claim of the article checked against the others.
+
+One small rule function per claim reads the figures it needs (by
+``figure_id`` from the clean figures table, and the weekly sales), puts them
+on one scale and returns a :class:`Finding`: the claimed and the computed
+value, a verdict and a reason written from the numbers.  :data:`CLAIMS` is the
+ordered registry; :func:`audit_claims` runs it into one table.
+
+Verdicts (exactly one per claim):
+
+* ``consistent``: the other figures agree with the claim within the stated
+  tolerance;
+* ``inconsistent``: they cannot both be true as printed;
+* ``unverifiable``: the data hold nothing the claim can be checked against.
+
+A verdict is about the article's figures among themselves, not about the
+world: two figures can agree and both be wrong.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+from decimal import ROUND_HALF_UP, Decimal
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from helpers.data.clean import WEEKS_PER_MONTH, WEEKS_PER_YEAR
+
+__all__ = [
+    "CONSISTENT",
+    "INCONSISTENT",
+    "UNVERIFIABLE",
+    "VERDICTS",
+    "FLOW_TOLERANCE",
+    "CAPACITY_SLACK",
+    "SHARP_FALL",
+    "RATE_TOLERANCE_PP",
+    "CHANGE_TOLERANCE_PP",
+    "TOP_RANK",
+    "Evidence",
+    "Finding",
+    "Claim",
+    "CLAIMS",
+    "audit_claims",
+    "verdict_counts",
+    "claims_summary",
+    "write_claims_audit",
+]
+
+CONSISTENT = "consistent"
+INCONSISTENT = "inconsistent"
+UNVERIFIABLE = "unverifiable"
+VERDICTS = (CONSISTENT, INCONSISTENT, UNVERIFIABLE)
+
+SERIES = "xiaomi_su7"
+
+FLOW_TOLERANCE = 0.15
+"""Two figures for the same flow (vehicles a week) agree if within 15% of the reference.
+
+Weekly and monthly sales come from different counts (insurance registrations,
+deliveries, wholesale) and cut the calendar differently (ISO weeks against a
+calendar month), so honest figures for the same flow routinely differ by
+5-10%; 15% leaves room for that and still catches a factor of 2."""
+
+CAPACITY_SLACK = 0.15
+"""Sales may exceed a stated capacity by up to 15% before the two contradict.
+
+A month's deliveries can draw on cars built earlier (stock, cars in transit),
+and a capacity printed with 约 ("about") is itself rounded; a gap larger than that cannot be
+bridged by stock for a month, let alone for several weeks in a row."""
+
+SHARP_FALL = 0.30
+"""A fall counts as 大幅 ("sharp") if the per-week rate drops by at least 30%."""
+
+RATE_TOLERANCE_PP = 0.5
+"""Percentages printed as whole numbers agree if within half a percentage point (rounding)."""
+
+CHANGE_TOLERANCE_PP = 5.0
+"""A printed 约 ("about") change agrees with a computed one within 5 percentage points."""
+
+TOP_RANK = 3
+"""A rank of 3 or better counts as "near the top" of a ranking."""
+
+#: Printed words meaning "last place" (a rank with no number).
+LAST_PLACE_WORDS = ("垫底",)
+
+_LOCATOR = re.compile(r'^(?P<where>[^:]+):\s*"(?P<quote>.*)"\s*$', re.S)
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+class Evidence:
+    """The figures (by ``figure_id``) and the weekly sales one rule reads.
+
+    Weekly sales are addressed as one id, ``weekly_sales:<first>..<last>``.
+    Only the weeks the article itself states are used (``helpers.data.clean.article_weeks``):
+    a claim is judged on the figures it was made from.
+    """
+
+    def __init__(self, figures: pd.DataFrame, weekly_sales: pd.DataFrame, series: str = SERIES):
+        from helpers.data.clean import article_weeks
+
+        self.figures = {row["figure_id"]: row for row in figures.to_dict("records")}
+        self.weekly = article_weeks(weekly_sales, series)
+        self.weekly_id = (
+            f"weekly_sales:{self.weekly['week'].iloc[0]}..{self.weekly['week'].iloc[-1]}" if len(self.weekly) else "weekly_sales"
+        )
+
+    def fig(self, figure_id: str) -> dict:
+        """The figure row (a dict); ``KeyError`` naming the id if it is missing."""
+        try:
+            return self.figures[figure_id]
+        except KeyError:
+            raise KeyError(f"figure {figure_id!r} is not in the figures table") from None
+
+    def find(self, **match: object) -> list[dict]:
+        """Figure rows whose columns equal ``match`` (e.g. ``metric="new_orders"``)."""
+        return [r for r in self.figures.values() if all(r.get(k) == v for k, v in match.items())]
+
+    def locator(self, figure_id: str) -> str:
+        if figure_id == self.weekly_id:
+            return str(self.weekly["locator"].iloc[0])
+        return str(self.fig(figure_id)["locator"])
+
+    @property
+    def weekly_mean(self) -> float:
+        return float(self.weekly["units"].astype(float).mean())
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What one rule found.  ``figure_ids`` lists every row it used, the claim's own first."""
+
+    claimed_value: float
+    computed_value: float
+    unit: str
+    verdict: str
+    reason: str
+    figure_ids: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"verdict {self.verdict!r}: expected one of {', '.join(VERDICTS)}")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A registered claim: its id and the rule that checks it."""
+
+    claim_id: str
+    rule: Callable[[Evidence], Finding]
+
+
+def _n(x: float, digits: int = 0) -> str:
+    """A number with thousands separators, halves rounded up (as people round).
+
+    >>> _n(6669.83), _n(2362.5), _n(-0.2)
+    ('6,670', '2,363', '0')
+    """
+    value = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return f"{value + 0:,.{digits}f}"
+
+
+def _pct(x: float, digits: int = 0) -> str:
+    """A fraction as a signed percent.
+
+    >>> _pct(-0.5, 1)
+    '-50.0%'
+    """
+    return f"{x:+.{digits}%}"
+
+
+def _per_week(row: dict) -> float:
+    return float(row["per_week_mid"])
+
+
+def _weeks(row: dict) -> float:
+    """A duration figure (weeks, months or years; its midpoint) in weeks."""
+    factors = {"weeks": 1.0, "months": WEEKS_PER_MONTH, "years": WEEKS_PER_YEAR}
+    if row["unit"] not in factors:
+        raise ValueError(f"figure {row['figure_id']!r}: unit {row['unit']!r} is not a duration")
+    return float(row["value_mid"]) * factors[row["unit"]]
+
+
+def _month_bounds(period: str) -> tuple[dt.date, dt.date]:
+    year, month = int(period[:4]), int(period[5:7])
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _days_in(monday: str, sunday: str, first: dt.date, last: dt.date) -> int:
+    start = max(dt.date.fromisoformat(monday), first)
+    end = min(dt.date.fromisoformat(sunday), last)
+    return max(0, (end - start).days + 1)
+
+
+def _month(period: str) -> str:
+    """``"2025-04"`` → ``"April 2025"``; other periods unchanged."""
+    if len(period) == 7 and period[4] == "-" and period[5:].isdigit():
+        return f"{calendar.month_name[int(period[5:])]} {period[:4]}"
+    return period
+
+
+def _short(date: str) -> str:
+    return date[5:]
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def three_weekly_declines(ev: Evidence) -> Finding:
+    """连续三周出现下滑: do the weekly figures end in that many consecutive declines?"""
+    claim = ev.fig("orders_may_consecutive_declines")
+    claimed = float(claim["value_mid"])
+    ids = (claim["figure_id"], ev.weekly_id)
+    units = [int(u) for u in ev.weekly["units"]]
+    labels = list(ev.weekly["week"])
+    if len(units) < claimed + 1:
+        return Finding(claimed, math.nan, "weeks", UNVERIFIABLE,
+                       f"Only {len(units)} weekly figure(s) are in the data: {int(claimed)} declines need {int(claimed) + 1} weeks.", ids)
+    run = 0
+    for before, after in zip(units[-2::-1], units[:0:-1]):
+        if after < before:
+            run += 1
+        else:
+            break
+    first, last = _month_bounds(claim["period"]) if claim["period"] else (None, None)
+    in_month = sum(_days_in(m, s, first, last) > 0 for m, s in zip(ev.weekly["week_monday"], ev.weekly["week_sunday"])) if first else 0
+    series = " → ".join(f"{_n(u)}" for u in units)
+    caveat = (f" The article says this of orders since {_month(claim['period'])}; the only weekly series is sales "
+              f"(deliveries), and only {in_month} of its weeks touch {_month(claim['period'])}, so it shows the pattern "
+              f"in sales, not in orders.")
+    if run >= claimed:
+        return Finding(claimed, float(run), "weeks", CONSISTENT,
+                       f"Weekly sales {labels[0]}..{labels[-1]} ({series}) fell in each of the last {run} weeks, "
+                       f"matching the {int(claimed)} consecutive declines stated." + caveat, ids)
+    return Finding(claimed, float(run), "weeks", INCONSISTENT,
+                   f"Weekly sales {labels[0]}..{labels[-1]} ({series}) end in only {run} consecutive decline(s), "
+                   f"fewer than the {int(claimed)} stated." + caveat, ids)
+
+
+def weeks_vs_april_sales(ev: Evidence) -> Finding:
+    """Weekly sales (the days of each week that fall in April) against April's monthly total."""
+    april = ev.fig("sales_apr_2025")
+    ids = (april["figure_id"], ev.weekly_id)
+    first, last = _month_bounds(april["period"])
+    month_days = (last - first).days + 1
+    month = _month(april["period"])
+    claimed = _per_week(april)
+    covered, parts, sold = 0, [], 0.0
+    for row in ev.weekly.itertuples(index=False):
+        days = _days_in(row.week_monday, row.week_sunday, first, last)
+        covered += days
+        sold += row.units * days / 7
+        parts.append(f"{row.week} ({_short(row.week_monday)}..{_short(row.week_sunday)}) {days} day(s)")
+    if covered == 0:
+        return Finding(claimed, math.nan, "vehicles per week", UNVERIFIABLE,
+                       f"None of the weekly figures falls in {april['period']}: {'; '.join(parts)}.", ids)
+    computed = sold / covered * 7
+    gap = computed / claimed - 1
+    rest_days = month_days - covered
+    rest = float(april["value_mid"]) - sold
+    verdict = CONSISTENT if abs(gap) <= FLOW_TOLERANCE else INCONSISTENT
+    reason = (
+        f"{month}'s {april['as_printed']} is {_n(claimed)} a week ({april['per_week_formula']}). "
+        f"Days of each week in {month}: {'; '.join(parts)}. Spreading each week evenly over its days, they sold "
+        f"{_n(sold)} on those {covered} days, {_n(computed)} a week, {_pct(gap, 1)} against the monthly rate "
+        f"({'within' if verdict == CONSISTENT else 'outside'} ±{FLOW_TOLERANCE:.0%})."
+    )
+    if rest_days:
+        reason += (f" That leaves {_n(rest)} for the other {rest_days} days of {month}, {_n(rest / rest_days * 7)} a week"
+                   f"{'' if rest >= 0 else ' (negative: the weeks alone exceed the month)'}.")
+    return Finding(claimed, computed, "vehicles per week", verdict, reason, ids)
+
+
+def actual_capacity_vs_april_sales(ev: Evidence) -> Finding:
+    """The "actual" monthly capacity (实际月产能仅约…) against the SU7's April sales."""
+    cap, april = ev.fig("capacity_actual_monthly"), ev.fig("sales_apr_2025")
+    ids = (cap["figure_id"], april["figure_id"], ev.weekly_id)
+    claimed, computed = _per_week(cap), _per_week(april)
+    ratio = computed / claimed
+    ok = computed <= claimed * (1 + CAPACITY_SLACK)
+    reason = (
+        f"An actual capacity of {cap['as_printed']} a month is {_n(claimed)} a week; {_month(april['period'])} sales of {april['as_printed']} are "
+        f"{_n(computed)} a week, {ratio:.2f}× that capacity, and weekly sales averaged {_n(ev.weekly_mean)} "
+        f"({ev.weekly_mean / claimed:.2f}×). "
+    )
+    if ok:
+        reason += f"Sales stay within {CAPACITY_SLACK:.0%} of capacity, which stock can cover."
+    else:
+        first, last = _month_bounds(april["period"])
+        days = (last - first).days + 1
+        built = claimed * days / 7
+        reason += (f"A factory cannot deliver {ratio:.1f} times what it builds for a month: at that capacity it builds "
+                   f"{_n(built)} in the month's {days} days, so {_n(float(april['value_mid']) - built)} cars would have to come "
+                   f"from stock or another plant, which the article does not mention.")
+    return Finding(claimed, computed, "vehicles per week", CONSISTENT if ok else INCONSISTENT, reason, ids)
+
+
+def design_capacity_vs_sales(ev: Evidence) -> Finding:
+    """The design capacity (设计年产能) against the weekly sales run-rate."""
+    cap = ev.fig("capacity_design_annual")
+    ids = (cap["figure_id"], ev.weekly_id)
+    claimed, computed = _per_week(cap), ev.weekly_mean
+    ratio = computed / claimed
+    ok = computed <= claimed * (1 + CAPACITY_SLACK)
+    reason = (
+        f"A design capacity of {cap['as_printed']} a year is {_n(claimed)} a week ({cap['per_week_formula']}); "
+        f"weekly sales {ev.weekly['week'].iloc[0]}..{ev.weekly['week'].iloc[-1]} averaged {_n(computed)} "
+        f"(n = {len(ev.weekly)}), {ratio:.2f}× design capacity, an annual pace of {_n(computed * WEEKS_PER_YEAR)}. "
+    )
+    reason += (f"Sales within {CAPACITY_SLACK:.0%} of design capacity: no contradiction." if ok else
+               f"Running above design capacity by more than {CAPACITY_SLACK:.0%} for {len(ev.weekly)} weeks needs another "
+               f"plant or a larger capacity than the one printed.")
+    return Finding(claimed, computed, "vehicles per week", CONSISTENT if ok else INCONSISTENT, reason, ids)
+
+
+def actual_vs_design_capacity(ev: Evidence) -> Finding:
+    """实际月产能 against 设计年产能: is the "actual" capacity below the design?"""
+    actual, design = ev.fig("capacity_actual_monthly"), ev.fig("capacity_design_annual")
+    ids = (actual["figure_id"], design["figure_id"])
+    claimed, computed = _per_week(actual), _per_week(design)
+    share = claimed / computed
+    ok = claimed <= computed
+    reason = (
+        f"{actual['as_printed']} a month is {_n(claimed)} a week, {_n(claimed * WEEKS_PER_YEAR)} a year: "
+        f"{share:.0%} of the designed {design['as_printed']} a year ({_n(computed)} a week). "
+        + ("An actual output below design is what 仅 ('only') says." if ok
+           else "An 'actual' output above the design capacity contradicts 仅 ('only').")
+    )
+    return Finding(claimed, computed, "vehicles per week", CONSISTENT if ok else INCONSISTENT, reason, ids)
+
+
+def may_vs_march_orders(ev: Evidence) -> Finding:
+    """Orders in 5月前两个星期 against 3月份第二个星期, per week."""
+    may, march = ev.fig("orders_may_weeks1_2"), ev.fig("orders_mar_week2")
+    ids = (may["figure_id"], march["figure_id"])
+    side_by_side = float(may["value_mid"]) / float(march["value_mid"]) - 1
+    per_week = _per_week(may) / _per_week(march) - 1
+    ok = -per_week >= SHARP_FALL
+    reason = (
+        f"{may['as_printed']} over {int(may['period_weeks'])} weeks is {_n(_per_week(may))} a week, against "
+        f"{_n(_per_week(march))} in {int(march['period_weeks'])} week of {_month(march['period'])}: {_pct(per_week, 1)} per week. "
+        f"Setting the two totals side by side gives only {_pct(side_by_side, 1)} and understates the fall, "
+        f"because the {_month(may['period'])} figure covers {int(may['period_weeks'])} weeks. "
+        + (f"A fall of at least {SHARP_FALL:.0%} bears out 大幅减少 ('fell sharply')." if ok
+           else f"A fall of less than {SHARP_FALL:.0%} per week is not 大幅 ('sharp').")
+    )
+    return Finding(side_by_side * 100, per_week * 100, "percent change", CONSISTENT if ok else INCONSISTENT, reason, ids)
+
+
+def april_orders_mom_decline(ev: Evidence) -> Finding:
+    """4月份新订单按月下跌: what the order counts can and cannot say about the printed fall."""
+    claim = ev.fig("orders_apr_mom_decline")
+    march_w, may = ev.fig("orders_mar_week2"), ev.fig("orders_may_weeks1_2")
+    claimed = -float(claim["value_mid"])
+    period = claim["period"]
+    year, month = int(period[:4]), int(period[5:7])
+    previous = f"{year - (month == 1):04d}-{(month - 2) % 12 + 1:02d}"
+    monthly = {p: ev.find(metric="new_orders", period=p) for p in (previous, period)}
+    monthly = {p: [r for r in rows if pd.isna(r["period_weeks"])] for p, rows in monthly.items()}
+    if all(len(rows) == 1 for rows in monthly.values()):
+        before, after = monthly[previous][0], monthly[period][0]
+        change = (float(after["value_mid"]) / float(before["value_mid"]) - 1) * 100
+        ok = abs(change - claimed) <= CHANGE_TOLERANCE_PP
+        return Finding(claimed, change, "percent change", CONSISTENT if ok else INCONSISTENT,
+                       f"{period} orders {after['as_printed']} against {previous} {before['as_printed']}: {change:+.1f}%, "
+                       f"{'within' if ok else 'outside'} {CHANGE_TOLERANCE_PP:g} points of the {claimed:+.0f}% stated.",
+                       (claim["figure_id"], before["figure_id"], after["figure_id"]))
+    ids = (claim["figure_id"], march_w["figure_id"], may["figure_id"])
+    march_to_may = _per_week(may) / _per_week(march_w) - 1
+    april_if = _per_week(march_w) * (1 + claimed / 100)
+    further = _per_week(may) / april_if - 1
+    reason = (
+        f"No order total for {_month(previous)} or {_month(period)} is in the data, so the {claim['as_printed']} month-on-month fall "
+        f"cannot be checked. The only order counts are one week of {_month(march_w['period'])} ({_n(_per_week(march_w))}) "
+        f"and {int(may['period_weeks'])} weeks of {_month(may['period'])} ({_n(_per_week(may))} a week): {_pct(march_to_may, 1)} "
+        f"per week between them. If {_month(previous)} ran at the pace of that one week all month, a {claimed:+.0f}% "
+        f"{_month(period)} would be {_n(april_if)} a week and {_month(may['period'])} a further {_pct(further, 0)}: compatible "
+        f"with orders still falling, but one week need not be the month's average."
+    )
+    return Finding(claimed, march_to_may * 100, "percent change", UNVERIFIABLE, reason, ids)
+
+
+def wait_nearly_a_year(ev: Evidence) -> Finding:
+    """交定后将近…提车: the backlog that wait implies (Little's law) against capacity and orders."""
+    wait = ev.fig("wait_delivery_after_deposit")
+    cap, may = ev.fig("capacity_actual_monthly"), ev.fig("orders_may_weeks1_2")
+    lock = ev.fig("rate_lock_in")
+    wait_weeks = _weeks(wait)
+    sales = ev.weekly_mean
+    at_cap, at_sales = _per_week(cap) * wait_weeks, sales * wait_weeks
+    firm_low, firm_high = _per_week(may) * float(lock["value_low"]) / 100, _per_week(may) * float(lock["value_high"]) / 100
+    ids = (wait["figure_id"], cap["figure_id"], ev.weekly_id, may["figure_id"], lock["figure_id"])
+    backlogs = ev.find(metric="order_backlog")
+    if len(backlogs) == 1:
+        implied_wait = float(backlogs[0]["value_mid"]) / sales
+        ok = abs(implied_wait / wait_weeks - 1) <= FLOW_TOLERANCE
+        return Finding(wait_weeks, implied_wait, "weeks", CONSISTENT if ok else INCONSISTENT,
+                       f"{backlogs[0]['as_printed']} open orders at {_n(sales)} deliveries a week is a wait of "
+                       f"{implied_wait:,.1f} weeks against {wait['as_printed']} ({wait_weeks:,.1f} weeks).",
+                       ids + (backlogs[0]["figure_id"],))
+    reason = (
+        f"{wait['as_printed']} is {wait_weeks:,.1f} weeks. By Little's law a buyer who waits that long has "
+        f"{_n(at_cap)} open orders ahead at the 'actual' capacity ({_n(_per_week(cap))} a week), or {_n(at_sales)} at "
+        f"the weekly sales rate ({_n(sales)} a week). The data hold no count of open orders, so the wait cannot be "
+        f"checked. New firm orders in {_month(may['period'])} ({_n(firm_low)}..{_n(firm_high)} a week at the lock-in rate) are below the "
+        f"sales rate, so such a queue would be shrinking and the wait for new buyers shortening."
+    )
+    return Finding(wait_weeks, at_sales, "weeks (claimed) / open orders (computed)", UNVERIFIABLE, reason, ids)
+
+
+def lock_in_restated(ev: Evidence) -> Finding:
+    """The lock-in rate as a range (rate_lock_in) against its restatement (rate_lock_in_restated)."""
+    rng, again = ev.fig("rate_lock_in"), ev.fig("rate_lock_in_restated")
+    ids = (again["figure_id"], rng["figure_id"])
+    low, high = float(rng["value_low"]), float(rng["value_high"])
+    claimed = float(again["value_mid"])
+    nearest = min(max(claimed, low), high)
+    ok = abs(claimed - nearest) <= RATE_TOLERANCE_PP
+    end = "low end" if nearest == low else ("high end" if nearest == high else "inside")
+    reason = (
+        f"'{again['as_printed']}' against '{rng['as_printed']}': "
+        + (f"the restatement is the range's {end} ({_n(nearest, 0)}%); it drops the rest of the range but does not contradict it."
+           if ok else f"{_n(claimed, 0)}% lies {abs(claimed - nearest):g} points outside {_n(low, 0)}%-{_n(high, 0)}%.")
+    )
+    return Finding(claimed, nearest, "percent", CONSISTENT if ok else INCONSISTENT, reason, ids)
+
+
+def cancellation_vs_lock_in(ev: Evidence) -> Finding:
+    """退订率 (cancellations) against 锁单率 (lock-in): can both hold for the same orders?"""
+    cancel, lock = ev.fig("rate_cancellation_early_orders"), ev.fig("rate_lock_in")
+    ids = (cancel["figure_id"], lock["figure_id"])
+    c, low, high = float(cancel["value_mid"]), float(lock["value_low"]), float(lock["value_high"])
+    total = high + c
+    ok = total <= 100
+    reason = (
+        f"At most {_n(high, 0)}% locked plus up to {_n(c, 0)}% cancelled is {_n(total, 0)}% of orders: "
+        + (f"the two can hold together, but they are not complements. If every order that was not locked had been "
+           f"cancelled, cancellations would be {_n(100 - high, 0)}%-{_n(100 - low, 0)}%, above the {_n(c, 0)}% ceiling; so at "
+           f"least {_n(100 - total, 0)}%-{_n(100 - low - c, 0)}% of orders were neither locked nor cancelled, or the two "
+           f"rates count different orders (退订 is said of 早期订单, early orders)."
+           if ok else "more than all orders, so they cannot describe the same orders.")
+    )
+    return Finding(c, total, "percent", CONSISTENT if ok else INCONSISTENT, reason, ids)
+
+
+def quality_rankings(ev: Evidence) -> Finding:
+    """中国汽车质量网 (垫底, last) against 车质网 (高居第二) for the same quarter."""
+    cqn_s, cqn_r = ev.fig("quality_cqn_q1_score"), ev.fig("quality_cqn_q1_rank")
+    czw_s, czw_r = ev.fig("quality_czw_q1_score"), ev.fig("quality_czw_q1_rank")
+    ids = (cqn_s["figure_id"], cqn_r["figure_id"], czw_s["figure_id"], czw_r["figure_id"])
+
+    def place(row: dict) -> float | str:
+        return "last" if row["as_printed"] in LAST_PLACE_WORDS else float(row["value_mid"])
+
+    a, b = place(cqn_r), place(czw_r)
+    words = {p: (p if isinstance(p, str) else f"rank {p:g}") for p in (a, b)}
+    if a == "last" and b == "last":
+        verdict, why = CONSISTENT, "both lists put the SU7 last"
+    elif "last" in (a, b):
+        number = b if a == "last" else a
+        verdict = INCONSISTENT if number <= TOP_RANK else UNVERIFIABLE
+        why = (f"one list puts the SU7 last and the other at rank {number:g}, in the top {TOP_RANK}: opposite ends for the same period"
+               if verdict == INCONSISTENT else f"the lists' lengths are not given, so last against rank {number:g} cannot be compared")
+    else:
+        verdict = CONSISTENT if abs(a - b) <= TOP_RANK else UNVERIFIABLE
+        why = f"ranks {a:g} and {b:g}"
+    reason = (
+        f"中国汽车质量网 ({cqn_s['period']}): {cqn_s['as_printed']}, {words[a]}; 车质网 (same period): {czw_s['as_printed']}, "
+        f"{words[b]}. The points are on different scales ({_n(float(cqn_s['value_mid']), 0)} against "
+        f"{float(czw_s['value_mid']):g}) and cannot be compared; as places, {why}. The data do not say which list is right."
+    )
+    return Finding(float(cqn_s["value_mid"]), float(czw_s["value_mid"]), "points (two different scales)", verdict, reason, ids)
+
+
+def quality_complaints(ev: Evidence) -> Finding:
+    """The complaint count (三个月内仅有…条投诉) on the same list that puts the SU7 last."""
+    comp, score = ev.fig("quality_cqn_complaints_3m"), ev.fig("quality_cqn_q1_score")
+    wuling = ev.fig("quality_czw_q1_wuling_complaints")
+    ids = (comp["figure_id"], score["figure_id"], wuling["figure_id"])
+    when = comp["period"] or f"unstated ({comp['period_as_printed']})"
+    reason = (
+        f"{comp['as_printed']} complaints, period {when}, some not about quality, on the list where the SU7 scores "
+        f"{score['as_printed']} and is last. Without the list's scoring method or other models' complaint counts, the data "
+        f"cannot say whether {_n(float(comp['value_mid']), 0)} complaints can put a car last; on 车质网 the leader, "
+        f"Wuling Bingo Plus, has {_n(float(wuling['value_mid']), 0)}, so few complaints fit a top place there."
+    )
+    return Finding(float(comp["value_mid"]), math.nan, "complaints", UNVERIFIABLE, reason, ids)
+
+
+def nev_top_ten_april(ev: Evidence) -> Finding:
+    """跻身新能源车前十 in April: needs other models' sales, which the data do not hold."""
+    rank, april = ev.fig("sales_apr_nev_rank"), ev.fig("sales_apr_2025")
+    ids = (rank["figure_id"], april["figure_id"])
+    reason = (
+        f"{april['as_printed']} in {_month(april['period'])} ({_n(_per_week(april))} a week) is the SU7's only figure for that month; a place in the "
+        f"{rank['as_printed']} ({rank['qualifier_meaning']} {_n(float(rank['value_high']), 0)}) needs other models' sales "
+        f"for the month, which are not in these data."
+    )
+    return Finding(float(rank["value_high"]), math.nan, "rank", UNVERIFIABLE, reason, ids)
+
+
+def aluminium_bonnet_requeue(ev: Evidence) -> Finding:
+    """改配铝制机盖 排队周期: a separate queue with no production figures."""
+    bonnet, wait = ev.fig("wait_aluminium_bonnet"), ev.fig("wait_delivery_after_deposit")
+    ids = (bonnet["figure_id"], wait["figure_id"])
+    wait_weeks = _weeks(wait)
+    scale = _weeks(bonnet) / float(bonnet["value_mid"])
+    low, high = float(bonnet["value_low"]) * scale, float(bonnet["value_high"]) * scale
+    reason = (
+        f"{bonnet['as_printed']} is {low / wait_weeks:.0%}-{high / wait_weeks:.0%} of the {wait['as_printed']} "
+        f"({wait_weeks:,.1f} weeks) delivery wait, but it is a different queue (SU7 Ultra owners switching bonnets); "
+        f"the data hold no bonnet output or queue length to check it against."
+    )
+    return Finding(float(bonnet["value_mid"]), math.nan, "weeks", UNVERIFIABLE, reason, ids)
+
+
+#: The registry: every claim, in the order the audit reports them.
+CLAIMS: tuple[Claim, ...] = (
+    Claim("weekly_sales_three_declines", three_weekly_declines),
+    Claim("weekly_sales_vs_april_sales", weeks_vs_april_sales),
+    Claim("actual_capacity_vs_april_sales", actual_capacity_vs_april_sales),
+    Claim("design_capacity_vs_sales_run_rate", design_capacity_vs_sales),
+    Claim("actual_vs_design_capacity", actual_vs_design_capacity),
+    Claim("may_vs_march_orders", may_vs_march_orders),
+    Claim("april_orders_mom_decline", april_orders_mom_decline),
+    Claim("wait_nearly_a_year", wait_nearly_a_year),
+    Claim("lock_in_restated", lock_in_restated),
+    Claim("cancellation_vs_lock_in", cancellation_vs_lock_in),
+    Claim("quality_rankings", quality_rankings),
+    Claim("quality_complaints", quality_complaints),
+    Claim("nev_top_ten_april", nev_top_ten_april),
+    Claim("aluminium_bonnet_requeue", aluminium_bonnet_requeue),
+)
+
+
+# --------------------------------------------------------------------------- the audit
+
+AUDIT_COLUMNS = ("claim_id", "locator", "claim_as_printed", "claimed_value", "computed_value", "unit", "verdict", "reason", "figure_ids")
+
+
+def _where_and_quote(locator: str) -> tuple[str, str]:
+    match = _LOCATOR.match(locator)
+    return (match["where"].strip(), match["quote"]) if match else (locator, "")
+
+
+def audit_claims(figures: pd.DataFrame, weekly_sales: pd.DataFrame, claims: tuple[Claim, ...] = CLAIMS) -> pd.DataFrame:
+    """Run every rule; one row per claim with its verdict and the figures it used.
+
+    ``locator`` lists where each figure used is printed (``para 3; para 13``),
+    ``claim_as_printed`` the quoted text of each, in the order of ``figure_ids``.
+    """
+    ev = Evidence(figures, weekly_sales)
+    rows = []
+    for claim in claims:
+        found = claim.rule(ev)
+        places = [_where_and_quote(ev.locator(fid)) for fid in found.figure_ids]
+        rows.append({
+            "claim_id": claim.claim_id,
+            "locator": "; ".join(dict.fromkeys(w for w, _ in places)),
+            "claim_as_printed": " / ".join(dict.fromkeys(q for _, q in places if q)),
+            "claimed_value": found.claimed_value,
+            "computed_value": found.computed_value,
+            "unit": found.unit,
+            "verdict": found.verdict,
+            "reason": found.reason,
+            "figure_ids": "; ".join(found.figure_ids),
+        })
+    table = pd.DataFrame(rows, columns=list(AUDIT_COLUMNS))
+    return table.astype({"claimed_value": "float64", "computed_value": "float64"})
+
+
+def verdict_counts(audit: pd.DataFrame) -> pd.Series:
+    """How many claims got each verdict, in the order of :data:`VERDICTS` (zeros kept)."""
+    return audit["verdict"].value_counts().reindex(list(VERDICTS), fill_value=0).rename("claims")
+
+
+def claims_summary(audit: pd.DataFrame) -> list[dict]:
+    """The audit as a list of plain dicts (for the report's summary.json); NaN → ``None``."""
+    out = []
+    for row in audit.to_dict("records"):
+        item = {}
+        for key in AUDIT_COLUMNS:
+            value = row[key]
+            if key == "figure_ids":
+                value = value.split("; ") if value else []
+            elif isinstance(value, float) and not math.isfinite(value):
+                value = None
+            item[key] = value
+        out.append(item)
+    return out
+
+
+def write_claims_audit(audit: pd.DataFrame, path: Path | str | None = None) -> bool:
+    """Write ``data/processed/claims_audit.csv`` atomically (floats to 3 decimals); return whether it changed."""
+    from helpers.atomic import write_csv_atomic
+    from helpers.paths import processed_dir
+
+    target = Path(path) if path is not None else processed_dir() / "claims_audit.csv"
+    frame = audit.copy()
+    for column in ("claimed_value", "computed_value"):
+        frame[column] = frame[column].round(3) + 0.0
+    return write_csv_atomic(target, frame)

@@ -1,0 +1,744 @@
+"""The raw-file contract: schemas of ``data/raw/*.csv``, reading and validation.
+
+``data/raw`` holds hand-entered figures, each with a ``source_id`` and a
+``locator``.  Code never writes there.  This module checks every file against
+its schema and reports *all* problems at once, one a line, as an editor counts
+lines (the header is line 1)::
+
+    weekly_sales.csv:7: units: '72OO' is not a whole number (expected digits, e.g. 7200)
+
+It uses the standard library only, so ``python -m helpers.validate`` answers
+in well under a second, before any kernel starts.  :func:`read_table` returns
+validated rows as a typed pandas DataFrame (pandas is imported lazily).
+
+>>> [spec.file_name for spec in TABLES][:2]
+['sources.csv', 'weekly_sales.csv']
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from helpers.data import weeks
+
+# ---------------------------------------------------------------------------
+# Problems
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a raw file; ``line`` is 0 for the file as a whole."""
+
+    file_name: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.line == 0:
+            where = f"{self.file_name}"
+        else:
+            where = f"{self.file_name}:{self.line}"
+        return f"{where}: {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+
+
+class RawDataError(ValueError):
+    """Raised when raw files break their contract; ``problems`` lists each one."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        shown = "\n".join(str(p) for p in self.problems[:50])
+        more = f"\n... and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""
+        super().__init__(f"{len(self.problems)} problem(s) in data/raw:\n{shown}{more}")
+
+
+class CellError(ValueError):
+    """A cell that does not fit its column; the message says what was expected."""
+
+
+# ---------------------------------------------------------------------------
+# Cell checks: each takes the stripped text and returns a typed value or raises
+# ---------------------------------------------------------------------------
+
+SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
+#: Highest weekly unit count accepted for one series: above China's whole
+#: weekly new-energy-vehicle market (~300,000), so a larger figure is a typo.
+WEEKLY_UNITS_CEILING = 500_000
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+UNITS = {
+    "vehicles": "vehicles (a count over the stated period)",
+    "vehicles_per_year": "vehicles a year (a rate)",
+    "vehicles_per_month": "vehicles a month (a rate)",
+    "percent": "percent (55 means 55%)",
+    "points": "points on the ranking's own scale",
+    "complaints": "complaints (a count)",
+    "rank": "rank (1 = first)",
+    "weeks": "weeks",
+    "years": "years",
+    "months": "months",
+    "seconds": "seconds",
+    "km_per_h": "kilometres per hour",
+    "users": "people (monthly active users)",
+    "sets_per_day": "sets made a day",
+    "multiple": "a multiple (2 = doubled)",
+}
+DATE_PRECISIONS = ("day", "month", "quarter", "year", "unknown")
+
+
+def _text(value: str) -> str:
+    if value == "":
+        raise CellError("is empty (expected text)")
+    return value
+
+
+def _optional_text(value: str) -> str:
+    return value
+
+
+def _snake(value: str) -> str:
+    if not SNAKE.match(value):
+        raise CellError(f"{value!r} is not a snake_case name (expected lower-case letters, digits and _, e.g. xiaomi_su7)")
+    return value
+
+
+def _whole(value: str, low: int, high: int, example: str) -> int:
+    if value == "":
+        raise CellError(f"is empty (expected a whole number, e.g. {example})")
+    if not re.fullmatch(r"[+-]?\d+", value):
+        hint = " without thousands separators" if re.fullmatch(r"\d{1,3}(,\d{3})+", value) else ""
+        raise CellError(f"{value!r} is not a whole number (expected digits{hint}, e.g. {example})")
+    number = int(value)
+    if not low <= number <= high:
+        raise CellError(f"{number} is out of range (expected {low} to {high:,})")
+    return number
+
+
+def _year(value: str) -> int:
+    return _whole(value, FIRST_YEAR, LAST_YEAR, "2025")
+
+
+def _week_number(value: str) -> int:
+    return _whole(value, 1, 53, "16")
+
+
+def _units(value: str) -> int:
+    if value.startswith("-") and re.fullmatch(r"-\d+", value):
+        raise CellError(f"{value} is negative (expected a count of vehicles, 0 or more)")
+    return _whole(value, 0, WEEKLY_UNITS_CEILING, "7200")
+
+
+def _decimal(value: str) -> float | None:
+    if value == "":
+        return None
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", value):
+        raise CellError(f"{value!r} is not a plain decimal number (expected e.g. 13500 or 1.7; write 万 and % out)")
+    return float(value)
+
+
+def _positive_whole_or_empty(value: str) -> int | None:
+    if value == "":
+        return None
+    return _whole(value, 1, 520, "2")
+
+
+def _unit(value: str) -> str:
+    if value not in UNITS:
+        raise CellError(f"{value!r} is not a known unit (expected one of {', '.join(UNITS)})")
+    return value
+
+
+def _qualifier(value: str) -> str:
+    from helpers.data.numbers import QUALIFIER_MEANINGS
+
+    if value and value not in QUALIFIER_MEANINGS:
+        raise CellError(f"{value!r} is not a known qualifier (expected empty or one of {' '.join(QUALIFIER_MEANINGS)})")
+    return value
+
+
+_PERIOD = re.compile(r"^(\d{4})(-(0[1-9]|1[0-2])|-Q[1-4])?$")
+
+
+def _period(value: str) -> str:
+    if value == "":
+        return value
+    m = _PERIOD.match(value)
+    if not m or not FIRST_YEAR <= int(m.group(1)) <= LAST_YEAR:
+        raise CellError(f"{value!r} is not a period (expected empty, YYYY, YYYY-MM or YYYY-Qn, e.g. 2025-04)")
+    return value
+
+
+def _published(value: str) -> str:
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+        raise CellError(f"{value!r} is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
+    _check_calendar(value)
+    return value
+
+
+def _check_calendar(value: str) -> None:
+    parts = [int(p) for p in value.split("-")]
+    try:
+        dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError as exc:
+        raise CellError(f"{value!r} is not a real date ({exc})") from None
+
+
+def _url(value: str) -> str:
+    if value and not re.match(r"^https?://\S+$", value):
+        raise CellError(f"{value!r} is not a web address (expected empty or http(s)://...)")
+    return value
+
+
+def _date_precision(value: str) -> str:
+    if value not in DATE_PRECISIONS:
+        raise CellError(f"{value!r} is not a date precision (expected one of {', '.join(DATE_PRECISIONS)})")
+    return value
+
+
+def _event_date(value: str) -> str:
+    if value == "":
+        return value
+    if re.fullmatch(r"\d{4}-Q[1-4]", value) or re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+        if "Q" not in value:
+            _check_calendar(value)
+        return value
+    raise CellError(f"{value!r} is not a date (expected YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY or empty)")
+
+
+# ---------------------------------------------------------------------------
+# Table specs
+# ---------------------------------------------------------------------------
+
+RowCheck = Callable[[Mapping[str, Any], "ValidationContext"], Iterable[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: its name, its cell check, the pandas dtype it loads as."""
+
+    name: str
+    check: Callable[[str], Any]
+    dtype: str = "string"
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A raw file's contract: exact columns in order, unique key, row rules."""
+
+    file_name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    doc: str
+    row_checks: tuple[RowCheck, ...] = ()
+    sort_by: tuple[str, ...] = ()
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def name(self) -> str:
+        return self.file_name.removesuffix(".csv")
+
+
+@dataclass
+class ValidationContext:
+    """What row rules may look at besides the row itself."""
+
+    today: dt.date
+    source_ids: frozenset[str] = frozenset()
+    figure_ids: dict[str, str] = field(default_factory=dict)  # figure_id -> "file:line"
+
+
+def _check_source_registered(row: Mapping[str, Any], ctx: ValidationContext) -> Iterable[tuple[str, str]]:
+    sid = row["source_id"]
+    if sid and sid not in ctx.source_ids:
+        import difflib
+
+        close = difflib.get_close_matches(sid, sorted(ctx.source_ids), n=3, cutoff=0.6)
+        hint = f"did you mean {', '.join(close)}?" if close else f"{len(ctx.source_ids)} sources are registered"
+        yield "source_id", f"{sid!r} is not registered in sources.csv (expected a source_id of sources.csv; {hint})"
+
+
+def _check_week_exists(row: Mapping[str, Any], ctx: ValidationContext) -> Iterable[tuple[str, str]]:
+    year, week = row["iso_year"], row["iso_week"]
+    if not weeks.is_valid_week(year, week):
+        yield "iso_week", f"{year} has no ISO week {week} (expected 1 to {weeks.weeks_in_year(year)})"
+        return
+    monday = weeks.week_monday(year, week)
+    if monday > ctx.today:
+        yield "iso_week", (
+            f"{weeks.week_label(year, week)} starts on {monday.isoformat()}, in the future "
+            f"(expected a week that has begun by {ctx.today.isoformat()})"
+        )
+
+
+def _check_locator(row: Mapping[str, Any], ctx: ValidationContext) -> Iterable[tuple[str, str]]:
+    if len(row["locator"]) < 4:
+        yield "locator", f"{row['locator']!r} is too short to find the figure (expected e.g. 'para 3: \"...\"' or a URL)"
+
+
+def _check_figure_values(row: Mapping[str, Any], ctx: ValidationContext) -> Iterable[tuple[str, str]]:
+    from helpers.data.numbers import parse_figure
+
+    low, high = row["value_low"], row["value_high"]
+    if (low is None) != (high is None):
+        yield "value_high" if high is None else "value_low", "one end of the value is empty (expected both ends, or neither for a figure with no number)"
+        return
+    try:
+        parsed = parse_figure(row["as_printed"])
+    except ValueError:
+        parsed = None
+    if low is None:
+        if parsed is not None:
+            yield "value_low", f"is empty but as_printed {row['as_printed']!r} states {parsed.low:g}-{parsed.high:g}"
+        return
+    if low > high:
+        yield "value_low", f"{low:g} is above value_high {high:g} (expected low <= high)"
+        return
+    if parsed is None:
+        yield "as_printed", f"{row['as_printed']!r} does not parse as a figure (expected the number as printed, e.g. 1.35万辆 or 35%-40%)"
+        return
+    if not (_close(parsed.low, low) and _close(parsed.high, high)):
+        yield "value_low", (
+            f"{low:g}-{high:g} disagrees with as_printed {row['as_printed']!r}, which parses to "
+            f"{parsed.low:g}-{parsed.high:g} (expected the same numbers)"
+        )
+    if parsed.qualifier and parsed.qualifier not in row["qualifier"]:
+        yield "qualifier", f"{row['qualifier']!r} leaves out {parsed.qualifier!r}, printed in as_printed {row['as_printed']!r}"
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+def _check_event_date(row: Mapping[str, Any], ctx: ValidationContext) -> Iterable[tuple[str, str]]:
+    date, precision = row["date"], row["date_precision"]
+    expected = {
+        "day": r"\d{4}-\d{2}-\d{2}",
+        "month": r"\d{4}-\d{2}",
+        "quarter": r"\d{4}-Q[1-4]",
+        "year": r"\d{4}",
+        "unknown": r"",
+    }[precision]
+    if not re.fullmatch(expected, date):
+        shape = {"day": "YYYY-MM-DD", "month": "YYYY-MM", "quarter": "YYYY-Qn", "year": "YYYY", "unknown": "empty"}[precision]
+        yield "date", f"{date!r} does not match date_precision {precision!r} (expected {shape})"
+
+
+SOURCES = TableSpec(
+    file_name="sources.csv",
+    doc="One row per source: the register every other file's source_id points into.",
+    columns=(
+        Column("source_id", _snake, doc="snake_case id used by the other files"),
+        Column("title", _text),
+        Column("publisher", _text),
+        Column("author", _optional_text),
+        Column("published", _published, doc="YYYY, YYYY-MM or YYYY-MM-DD"),
+        Column("url", _url),
+        Column("note", _optional_text),
+    ),
+    key=("source_id",),
+    sort_by=("source_id",),
+)
+
+_WEEKLY_COLUMNS = (
+    Column("iso_year", _year, "int64"),
+    Column("iso_week", _week_number, "int64"),
+    Column("series", _snake, doc="what is counted, e.g. xiaomi_su7 (SU7 and SU7 Ultra)"),
+    Column("units", _units, "int64", doc="vehicles in that week"),
+    Column("source_id", _snake),
+    Column("locator", _text, doc="where in the source: para N: \"quote\", a table, or a URL"),
+)
+_WEEKLY_CHECKS = (_check_week_exists, _check_source_registered, _check_locator)
+
+WEEKLY_SALES = TableSpec(
+    file_name="weekly_sales.csv",
+    doc="Weekly units by ISO week and series: the file analysts append new weeks to.",
+    columns=_WEEKLY_COLUMNS,
+    key=("iso_year", "iso_week", "series"),
+    row_checks=_WEEKLY_CHECKS,
+    sort_by=("series", "iso_year", "iso_week"),
+)
+
+WEEKLY_SALES_ALTERNATIVES = TableSpec(
+    file_name="weekly_sales_alternatives.csv",
+    doc="Other published figures for a week and series already in weekly_sales.csv (one per source).",
+    columns=_WEEKLY_COLUMNS,
+    key=("iso_year", "iso_week", "series", "source_id"),
+    row_checks=_WEEKLY_CHECKS,
+    sort_by=("series", "iso_year", "iso_week", "source_id"),
+)
+
+_FIGURE_COLUMNS = (
+    Column("figure_id", _snake, doc="unique across all figure files"),
+    Column("metric", _snake),
+    Column("subject", _snake),
+    Column("context", _optional_text),
+    Column("period", _period, doc="YYYY, YYYY-MM, YYYY-Qn or empty"),
+    Column("period_weeks", _positive_whole_or_empty, "Int64", doc="weeks the figure covers when the source says so"),
+    Column("period_as_printed", _optional_text),
+    Column("as_printed", _text, doc="the figure exactly as printed, e.g. 1.35万辆"),
+    Column("qualifier", _qualifier, doc="约, 近, 超, 仅 ... as printed, or empty"),
+    Column("value_low", _decimal, "float64"),
+    Column("value_high", _decimal, "float64"),
+    Column("unit", _unit),
+    Column("source_id", _snake),
+    Column("locator", _text),
+)
+_FIGURE_CHECKS = (_check_figure_values, _check_source_registered, _check_locator)
+
+
+def _figure_table(file_name: str, doc: str) -> TableSpec:
+    return TableSpec(
+        file_name=file_name,
+        doc=doc,
+        columns=_FIGURE_COLUMNS,
+        key=("figure_id",),
+        row_checks=_FIGURE_CHECKS,
+        sort_by=("figure_id",),
+    )
+
+
+FIGURE_TABLES = (
+    _figure_table("orders.csv", "Order intake and its changes."),
+    _figure_table("monthly_sales.csv", "Monthly sales and ranks."),
+    _figure_table("capacity.csv", "Factory capacity, designed and actual."),
+    _figure_table("waiting_times.csv", "Waiting times for delivery and parts."),
+    _figure_table("order_rates.csv", "Cancellation and lock-in rates."),
+    _figure_table("quality.csv", "Quality rankings, scores and complaint counts."),
+    _figure_table("other_figures.csv", "Every other number the sources state."),
+)
+
+BOUNDS = {
+    "exact": "the figure as stated",
+    "lower": "a lower bound (more than, 超, 超过, 逾)",
+    "upper": "an upper bound (nearly, less than, 近, 不到)",
+    "approximate": "about (约, 左右)",
+}
+MEASURES = {
+    "deliveries": "vehicles delivered to customers (the maker's own announcement)",
+    "retail_sales": "retail sales or registrations counted by a third party (e.g. CPCA)",
+    "wholesale": "vehicles shipped from the factory (wholesale)",
+}
+
+
+def _month(value: str) -> int:
+    return _whole(value, 1, 12, "4")
+
+
+def _bound(value: str) -> str:
+    if value not in BOUNDS:
+        raise CellError(f"{value!r} is not a bound (expected one of {', '.join(BOUNDS)})")
+    return value
+
+
+def _measure(value: str) -> str:
+    if value not in MEASURES:
+        raise CellError(f"{value!r} is not a measure (expected one of {', '.join(MEASURES)})")
+    return value
+
+
+def _monthly_units(value: str) -> int:
+    return _whole(value, 0, 2_000_000, "28000")
+
+
+_PRINTED_NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(万)?")
+
+
+def numbers_in(text: str) -> list[float]:
+    """Every number written in ``text`` with digits (thousands commas and 万 understood).
+
+    >>> numbers_in("more than 28,000 units; 超2.8万台")
+    [28000.0, 28000.0]
+    """
+    found = []
+    for digits, wan in _PRINTED_NUMBER.findall(text):
+        number = float(digits.replace(",", ""))
+        found.append(number * 10_000 if wan else number)
+    return found
+
+
+def _check_month_exists(row: Mapping[str, Any], ctx: ValidationContext) -> Iterable[tuple[str, str]]:
+    if dt.date(row["year"], row["month"], 1) > ctx.today:
+        yield "month", f"{row['year']}-{row['month']:02d} is in the future (expected a month begun by {ctx.today.isoformat()})"
+
+
+def _check_value_printed(row: Mapping[str, Any], ctx: ValidationContext) -> Iterable[tuple[str, str]]:
+    if not any(_close(n, row["units"]) for n in numbers_in(row["as_printed"])):
+        yield "units", f"{row['units']} does not appear in as_printed {row['as_printed']!r} (expected the figure as the source prints it)"
+
+
+MONTHLY_DELIVERIES = TableSpec(
+    file_name="monthly_deliveries.csv",
+    doc="Monthly deliveries and sales published after the article, every source kept.",
+    columns=(
+        Column("year", _year, "int64"),
+        Column("month", _month, "int64"),
+        Column("series", _snake, doc="xiaomi_all (every model) or xiaomi_su7"),
+        Column("measure", _measure, doc="deliveries, retail_sales or wholesale"),
+        Column("units", _monthly_units, "int64"),
+        Column("bound", _bound, doc="exact, lower (more than), upper (nearly) or approximate"),
+        Column("as_printed", _text, doc="the figure as printed, e.g. 'more than 28,000'"),
+        Column("source_id", _snake),
+        Column("locator", _text),
+    ),
+    key=("year", "month", "series", "measure", "source_id"),
+    row_checks=(_check_month_exists, _check_value_printed, _check_source_registered, _check_locator),
+    sort_by=("series", "measure", "year", "month", "source_id"),
+)
+
+EVENTS = TableSpec(
+    file_name="events.csv",
+    doc="Dated events for the timeline.",
+    columns=(
+        Column("event_id", _snake),
+        Column("date", _event_date),
+        Column("date_precision", _date_precision),
+        Column("date_as_printed", _optional_text),
+        Column("event", _text),
+        Column("source_id", _snake),
+        Column("locator", _text),
+    ),
+    key=("event_id",),
+    row_checks=(_check_event_date, _check_source_registered, _check_locator),
+    sort_by=("event_id",),
+)
+
+#: Every raw file, in validation order (sources first: the others refer to it).
+TABLES: tuple[TableSpec, ...] = (SOURCES, WEEKLY_SALES, WEEKLY_SALES_ALTERNATIVES, *FIGURE_TABLES, MONTHLY_DELIVERIES, EVENTS)
+TABLES_BY_FILE: dict[str, TableSpec] = {t.file_name: t for t in TABLES}
+TABLES_BY_NAME: dict[str, TableSpec] = {t.name: t for t in TABLES}
+
+
+# ---------------------------------------------------------------------------
+# Reading text
+# ---------------------------------------------------------------------------
+
+_BOMS = {
+    b"\xff\xfe": "UTF-16 (little-endian)",
+    b"\xfe\xff": "UTF-16 (big-endian)",
+}
+
+
+def decode_raw_bytes(file_name: str, data: bytes) -> tuple[str | None, list[Problem]]:
+    """Bytes of a raw file -> text with ``\\n`` endings, or the problems that stop it.
+
+    A UTF-8 BOM and CRLF endings are accepted; anything not UTF-8 is refused
+    with a hint.
+
+    >>> decode_raw_bytes("x.csv", b"\\xef\\xbb\\xbfa,b\\r\\n1,2\\r\\n")
+    ('a,b\\n1,2\\n', [])
+    >>> decode_raw_bytes("x.csv", "销量".encode("gbk"))[1][0].message[:26]
+    'is not UTF-8 text (byte 0x'
+    """
+    if not data.strip():
+        return None, [Problem(file_name, 0, "", "file is empty (expected a header line and rows)")]
+    for bom, name in _BOMS.items():
+        if data.startswith(bom):
+            return None, [Problem(file_name, 0, "", f"is {name} text (expected UTF-8; re-save it as UTF-8, e.g. iconv -f UTF-16 -t UTF-8)")]
+    if b"\x00" in data:
+        return None, [Problem(file_name, 0, "", "holds NUL bytes: a binary file, not CSV text (expected UTF-8 CSV)")]
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        byte = data[exc.start]
+        return None, [
+            Problem(
+                file_name,
+                line,
+                "",
+                f"is not UTF-8 text (byte 0x{byte:02x} at offset {exc.start}; expected UTF-8 — "
+                "if it came from Excel or a GBK editor, re-save as 'CSV UTF-8' or run iconv -f GBK -t UTF-8)",
+            )
+        ]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    control = re.search(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
+    if control:
+        line = text[: control.start()].count("\n") + 1
+        return None, [Problem(file_name, line, "", f"holds control character {control.group()!r}: not CSV text (expected UTF-8 CSV)")]
+    return text, []
+
+
+@dataclass
+class ParsedTable:
+    """A validated raw table: typed rows with the line each came from."""
+
+    spec: TableSpec
+    rows: list[dict[str, Any]]
+    lines: list[int]
+
+
+def parse_table(spec: TableSpec, text: str, ctx: ValidationContext) -> tuple[ParsedTable, list[Problem]]:
+    """Check ``text`` against ``spec``; return the good rows and every problem found."""
+    problems: list[Problem] = []
+    name = spec.file_name
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        records = [(reader.line_num, rec) for rec in reader]
+    except csv.Error as exc:
+        return ParsedTable(spec, [], []), [Problem(name, reader.line_num, "", f"is not valid CSV ({exc}; expected comma-separated fields, quotes closed)")]
+    records = [(line, rec) for line, rec in records if rec and any(cell.strip() for cell in rec)]
+    if not records:
+        return ParsedTable(spec, [], []), [Problem(name, 0, "", "file is empty (expected a header line and rows)")]
+    header_line, header = records[0]
+    header = [h.strip() for h in header]
+    if header != spec.column_names:
+        missing = [c for c in spec.column_names if c not in header]
+        extra = [c for c in header if c not in spec.column_names]
+        detail = []
+        if missing:
+            detail.append(f"missing {', '.join(missing)}")
+        if extra:
+            detail.append(f"unexpected {', '.join(extra)}")
+        if not detail:
+            detail.append("columns out of order")
+        return ParsedTable(spec, [], []), [
+            Problem(name, header_line, "header", f"{'; '.join(detail)} (expected exactly: {','.join(spec.column_names)})")
+        ]
+    rows: list[dict[str, Any]] = []
+    lines: list[int] = []
+    seen: dict[tuple, int] = {}
+    for line, record in records[1:]:
+        if len(record) != len(spec.columns):
+            problems.append(
+                Problem(name, line, "", f"has {len(record)} fields (expected {len(spec.columns)}: {','.join(spec.column_names)})")
+            )
+            continue
+        row: dict[str, Any] = {}
+        row_ok = True
+        for column, cell in zip(spec.columns, record):
+            try:
+                row[column.name] = column.check(cell.strip())
+            except CellError as exc:
+                problems.append(Problem(name, line, column.name, str(exc)))
+                row_ok = False
+        if not row_ok:
+            continue
+        row_problems = [Problem(name, line, col, msg) for check in spec.row_checks for col, msg in check(row, ctx)]
+        problems.extend(row_problems)
+        key = tuple(row[k] for k in spec.key)
+        if key in seen:
+            shown = ", ".join(f"{k}={row[k]}" for k in spec.key)
+            problems.append(Problem(name, line, spec.key[-1], f"repeats {shown} from line {seen[key]} (expected one row per {', '.join(spec.key)})"))
+            continue
+        seen[key] = line
+        if not row_problems:
+            rows.append(row)
+            lines.append(line)
+    return ParsedTable(spec, rows, lines), problems
+
+
+# ---------------------------------------------------------------------------
+# Whole folder
+# ---------------------------------------------------------------------------
+
+
+def validate_raw_dir(folder: Path | str, today: dt.date | None = None) -> tuple[dict[str, ParsedTable], list[Problem]]:
+    """Validate every raw file in ``folder``; return the parsed tables and all problems.
+
+    Unknown ``*.csv`` files are problems too (a misspelt file name would
+    otherwise be silently ignored).
+    """
+    folder = Path(folder)
+    ctx = ValidationContext(today=today or dt.date.today())
+    problems: list[Problem] = []
+    tables: dict[str, ParsedTable] = {}
+    if not folder.is_dir():
+        return tables, [Problem(str(folder), 0, "", "folder not found (expected data/raw with the raw CSV files)")]
+    present = {p.name for p in folder.glob("*.csv")}
+    for unknown in sorted(present - set(TABLES_BY_FILE)):
+        problems.append(Problem(unknown, 0, "", f"is not a known raw table (expected one of: {', '.join(TABLES_BY_FILE)})"))
+    for spec in TABLES:
+        path = folder / spec.file_name
+        if not path.is_file():
+            problems.append(Problem(spec.file_name, 0, "", "file not found in data/raw (expected it, even with a header only)"))
+            continue
+        text, decode_problems = decode_raw_bytes(spec.file_name, path.read_bytes())
+        problems.extend(decode_problems)
+        if text is None:
+            continue
+        table, table_problems = parse_table(spec, text, ctx)
+        problems.extend(table_problems)
+        tables[spec.name] = table
+        if spec is SOURCES:
+            ctx.source_ids = frozenset(r["source_id"] for r in table.rows)
+        if spec in FIGURE_TABLES:
+            for row, line in zip(table.rows, table.lines):
+                where = ctx.figure_ids.get(row["figure_id"])
+                if where:
+                    problems.append(
+                        Problem(spec.file_name, line, "figure_id", f"{row['figure_id']!r} is already used at {where} (expected ids unique across figure files)")
+                    )
+                else:
+                    ctx.figure_ids[row["figure_id"]] = f"{spec.file_name}:{line}"
+    problems.extend(_cross_check_alternatives(tables))
+    return tables, sorted(set(problems), key=lambda p: (_file_order(p.file_name), p.line, p.column, p.message))
+
+
+def _cross_check_alternatives(tables: Mapping[str, ParsedTable]) -> list[Problem]:
+    """Each alternative figure must stand beside a chosen one, from another source."""
+    chosen_table = tables.get(WEEKLY_SALES.name)
+    alternatives = tables.get(WEEKLY_SALES_ALTERNATIVES.name)
+    if chosen_table is None or alternatives is None:
+        return []
+    chosen = {(r["iso_year"], r["iso_week"], r["series"]): r["source_id"] for r in chosen_table.rows}
+    problems = []
+    for row, line in zip(alternatives.rows, alternatives.lines):
+        key = (row["iso_year"], row["iso_week"], row["series"])
+        label = f"{weeks.week_label(key[0], key[1])} {key[2]}"
+        if key not in chosen:
+            problems.append(Problem(WEEKLY_SALES_ALTERNATIVES.file_name, line, "series",
+                                    f"{label} has no chosen figure in weekly_sales.csv (expected the alternative to stand beside one)"))
+        elif chosen[key] == row["source_id"]:
+            problems.append(Problem(WEEKLY_SALES_ALTERNATIVES.file_name, line, "source_id",
+                                    f"{row['source_id']!r} is already the chosen source for {label} (expected a different source)"))
+    return problems
+
+
+def _file_order(file_name: str) -> int:
+    names = list(TABLES_BY_FILE)
+    return names.index(file_name) if file_name in names else len(names)
+
+
+def load_raw(folder: Path | str | None = None, today: dt.date | None = None) -> dict[str, ParsedTable]:
+    """Validated raw tables, or :class:`RawDataError` listing every problem."""
+    if folder is None:
+        from helpers.paths import raw_dir
+
+        folder = raw_dir()
+    tables, problems = validate_raw_dir(folder, today=today)
+    if problems:
+        raise RawDataError(problems)
+    return tables
+
+
+def to_frame(table: ParsedTable):
+    """A parsed table as a pandas DataFrame with explicit dtypes, sorted by its key.
+
+    Sorting makes shuffled input rows give the same output.
+    """
+    import pandas as pd
+
+    spec = table.spec
+    frame = pd.DataFrame(table.rows, columns=spec.column_names)
+    frame = frame.astype({c.name: c.dtype for c in spec.columns})
+    if spec.sort_by:
+        frame = frame.sort_values(list(spec.sort_by), kind="mergesort").reset_index(drop=True)
+    return frame
+
+
+def read_tables(folder: Path | str | None = None, today: dt.date | None = None) -> dict[str, Any]:
+    """All raw tables, validated, as typed DataFrames keyed by name (``weekly_sales`` ...)."""
+    return {name: to_frame(table) for name, table in load_raw(folder, today=today).items()}

@@ -1,0 +1,993 @@
+"""The narrative figures: tables in, a matplotlib ``Figure`` out, saved byte-for-byte reproducibly.
+
+Every figure function takes the project's tables (as the notebooks read them)
+and returns a :class:`matplotlib.figure.Figure`; none reads or writes files
+and none touches pyplot, so nothing is left open.  Each figure has
+
+* a **title that states the finding**, computed from the tables
+  (``fig.get_suptitle()``),
+* a subtitle with the method and its caveats (small samples called small, with n),
+* axis units, and
+* a footer naming the ``source_id`` (and paragraphs) behind it and the as-of week.
+
+The figures:
+
+========================  =====================================================================
+:func:`weekly_sales_figure` weekly sales, fitted trend with its 95% band, forecast fan, dated events
+:func:`orders_figure`       order intake, March against May: the article's totals and per week
+:func:`run_rate_figure`     capacity, sales and firm orders per week; the backlog over time
+:func:`claims_figure`       the claims audit, one mark per claim coloured by verdict
+:func:`quality_figure`      the two quality rankings that disagree (冰火两重天)
+========================  =====================================================================
+
+:func:`save_figure` writes ``stem.png`` and ``stem.svg`` atomically and
+deterministically (same figure, same bytes); :func:`to_image` gives the
+smaller PNG a notebook shows inline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+import pandas as pd
+
+from helpers.data import weeks
+from helpers.figures import style
+
+__all__ = [
+    "SERIES",
+    "STEMS",
+    "read_tables",
+    "weekly_sales_figure",
+    "orders_figure",
+    "run_rate_figure",
+    "claims_figure",
+    "quality_figure",
+    "figure_texts",
+    "png_bytes",
+    "inline_png_bytes",
+    "svg_bytes",
+    "save_figure",
+    "to_image",
+]
+
+#: The series the figures are about (SU7 and SU7 Ultra together).
+SERIES = "xiaomi_su7"
+#: File stems of the figures, in report order.
+STEMS = {
+    "weekly_sales": "01_weekly_sales_trend",
+    "orders": "02_orders_march_may",
+    "run_rate": "03_run_rate_backlog",
+    "claims": "04_claims_audit",
+    "quality": "05_quality_rankings",
+}
+
+# figure_ids the order and quality figures are drawn from (the values live in data/raw).
+FIG_ORDERS_BEFORE = "orders_mar_week2"
+FIG_ORDERS_AFTER = "orders_may_weeks1_2"
+QUALITY_LISTS = (
+    # (list key, score figure, rank figure)
+    ("cqn", "quality_cqn_q1_score", "quality_cqn_q1_rank"),
+    ("czw", "quality_czw_q1_score", "quality_czw_q1_rank"),
+)
+FIG_QUALITY_COMPLAINTS = {"cqn": "quality_cqn_complaints_3m"}
+FIG_QUALITY_LEADER = {"czw": "quality_czw_q1_wuling_complaints"}
+#: Printed words that mean "last place" (a rank with no number).
+LAST_PLACE_WORDS = ("垫底",)
+SUPPLY_BASES = ("design_capacity", "actual_capacity", "sales_run_rate")
+SCENARIOS = ("low", "mid", "high")
+VERDICTS = ("consistent", "inconsistent", "unverifiable")
+
+_BASIS_COLORS = {
+    "design_capacity": style.COLORS["capacity"],
+    "actual_capacity": style.COLORS["capacity_actual"],
+    "sales_run_rate": style.COLORS["sales"],
+}
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_tables(processed: Path | str | None = None) -> dict[str, pd.DataFrame]:
+    """Every table the figures use, by name, read from ``data/processed`` (the notebooks' outputs).
+
+    ``weekly_sales``, ``figures``, ``events``, ``sources`` (clean), ``trend_fits``,
+    ``forecasts`` (trend), ``comparison``, ``scenarios``, ``backlog_paths``
+    (run rate) and ``claims_audit``.
+    """
+    from helpers.data.clean import read_clean
+    from helpers.paths import processed_dir
+
+    root = Path(processed) if processed is not None else processed_dir()
+
+    def csv(rel: str) -> pd.DataFrame:
+        return pd.read_csv(root / rel, keep_default_na=False, na_values=[""])
+
+    tables = {name: read_clean(name, root / "clean") for name in ("weekly_sales", "figures", "events", "sources")}
+    tables.update({
+        "trend_fits": csv("trend/trend_fits.csv"),
+        "forecasts": csv("trend/forecasts.csv"),
+        "comparison": csv("run_rate/comparison.csv"),
+        "scenarios": csv("run_rate/scenarios.csv"),
+        "backlog_paths": csv("run_rate/backlog_paths.csv"),
+        "claims_audit": csv("claims_audit.csv"),
+    })
+    return tables
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def _num(x: Any, digits: int = 0) -> str:
+    """A number for figure text: halves rounded up (as people and ``run_rate`` round), thousands
+    separators, a real minus sign, ``n/a`` when undefined.
+
+    >>> _num(2362.5), _num(-1343.03), _num(-116.966), _num(-0.4), _num(1.25, 1), _num(float("nan"))
+    ('2,363', '−1,343', '−117', '0', '1.3', 'n/a')
+    """
+    if x is None or x is pd.NA or not math.isfinite(float(x)):
+        return "n/a"
+    value = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    if value == 0:
+        value = abs(value)
+    return f"{value:,.{digits}f}".replace("-", "\N{MINUS SIGN}")
+
+
+def _pct(x: float) -> str:
+    """A whole-number magnitude of a percentage, e.g. 70.65 → ``"71"``."""
+    return _num(abs(x), 0)
+
+
+def _series_name(series: str, lang: str) -> str:
+    key = f"series_{series}"
+    return style.label(key, lang) if key in style.LABELS[lang] else series
+
+
+def _weeks_phrase(n: int, lang: str) -> str:
+    if lang == "zh":
+        return f"{n}周"
+    return f"{n} week" if n == 1 else f"{n} weeks"
+
+
+def _figure_row(figures: pd.DataFrame, figure_id: str) -> pd.Series:
+    rows = figures[figures["figure_id"].astype(str) == figure_id]
+    if len(rows) != 1:
+        raise KeyError(f"figure {figure_id!r}: expected exactly one row in the figures table, found {len(rows)}")
+    return rows.iloc[0]
+
+
+def _sources_text(pairs: Iterable[tuple[str, str]], lang: str) -> str:
+    """``article_x (para 3, 7), other_source`` from (source_id, locator) pairs, first-seen order.
+
+    >>> _sources_text([("a", 'para 7: "x"'), ("b", 'page: "y"'), ("a", 'para 3: "z"'), ("a", "para 7")], "en")
+    'a (para 3, 7), b'
+    """
+    order: dict[str, set[int]] = {}
+    for source_id, locator in pairs:
+        paras = order.setdefault(str(source_id), set())
+        match = re.match(r"\s*para (\d+)", str(locator))
+        if match:
+            paras.add(int(match.group(1)))
+    parts = []
+    for source_id, paras in order.items():
+        if not paras:
+            parts.append(source_id)
+            continue
+        numbers = sorted(paras)
+        if lang == "zh":
+            parts.append(f"{source_id}(第{'、'.join(map(str, numbers))}段)")
+        else:
+            parts.append(f"{source_id} (para {', '.join(map(str, numbers))})")
+    return style.label("list_sep", lang).join(parts)
+
+
+def _figure_sources(figure_ids: Iterable[str], figures: pd.DataFrame, weekly_sales: pd.DataFrame,
+                    series: str = SERIES) -> list[tuple[str, str]]:
+    """(source_id, locator) of every figure id, ``weekly_sales:...`` ids resolved to the weekly rows."""
+    pairs: list[tuple[str, str]] = []
+    for fid in figure_ids:
+        fid = str(fid).strip()
+        if not fid or fid == "parameter":
+            continue
+        if fid.startswith("weekly_sales"):
+            rows = weekly_sales[weekly_sales["series"].astype(str) == series]
+            span = re.fullmatch(r"weekly_sales:(\d{4}-W\d{2})\.\.(\d{4}-W\d{2})", fid)
+            if span:
+                lo, hi = (weeks.parse_week_label(w) for w in span.groups())
+                inside = [lo <= (int(y), int(w)) <= hi for y, w in zip(rows["iso_year"], rows["iso_week"])]
+                rows = rows[inside]
+            pairs.extend(zip(rows["source_id"].astype(str), rows["locator"].astype(str)))
+        else:
+            row = _figure_row(figures, fid)
+            pairs.append((str(row["source_id"]), str(row["locator"])))
+    return pairs
+
+
+def _monday_num(iso_year: int, iso_week: int) -> float:
+    import matplotlib.dates as mdates
+
+    return float(mdates.date2num(weeks.week_monday(int(iso_year), int(iso_week))))
+
+
+def _day_num(day: dt.date) -> float:
+    import matplotlib.dates as mdates
+
+    return float(mdates.date2num(day))
+
+
+def _thousands(value: float, _pos: Any = None) -> str:
+    return _num(value, 0)
+
+
+# --------------------------------------------------------------------------- frame: title, subtitle, footer
+
+
+def _text_width_pt(text: str, size: float, weight: str = "normal") -> float:
+    """Width of one line of ``text`` in points, measured with the current rc fonts."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    renderer = RendererAgg(10, 10, 72)
+    width, _, _ = renderer.get_text_width_height_descent(text, FontProperties(size=size, weight=weight), ismath=False)
+    return float(width)
+
+
+_TOKEN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]|[^\s\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+\s*|\s+")
+
+
+def _wrap(text: str, width_pt: float, size: float, weight: str = "normal") -> list[str]:
+    """Greedy line breaking by measured width (Latin words kept whole, CJK broken between characters)."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        current = ""
+        for token in _TOKEN.findall(paragraph):
+            candidate = current + token
+            if current and _text_width_pt(candidate.rstrip(), size, weight) > width_pt:
+                lines.append(current.rstrip())
+                current = token.lstrip()
+            else:
+                current = candidate
+        lines.append(current.rstrip())
+    return lines
+
+
+def _finish(fig: Any, lang: str, title: str, subtitle: str, footer: str) -> Any:
+    """Place the title (suptitle), subtitle and footer; reserve their space; fix the style on the figure."""
+    fs = style.FONT_SIZES
+    width_in, height_in = fig.get_size_inches()
+    margin_in = 0.14
+    usable_pt = (width_in - 2 * margin_in) * 72
+    title_lines = _wrap(title, usable_pt, fs["title"], "bold")
+    subtitle_lines = _wrap(subtitle, usable_pt, fs["subtitle"]) if subtitle else []
+    footer_lines = _wrap(footer, usable_pt, fs["source"])
+    x = margin_in / width_in
+    top = 1 - 0.12 / height_in
+    fig.suptitle("\n".join(title_lines), x=x, y=top, ha="left", va="top", fontsize=fs["title"],
+                 fontweight="bold", linespacing=1.25, color="#111111")
+    title_h = len(title_lines) * fs["title"] * 1.25 / 72
+    y = top - (title_h + 0.06) / height_in
+    if subtitle_lines:
+        fig.text(x, y, "\n".join(subtitle_lines), ha="left", va="top", fontsize=fs["subtitle"],
+                 color=style.COLORS["text_muted"], linespacing=1.3, gid="subtitle")
+        y -= (len(subtitle_lines) * fs["subtitle"] * 1.3 / 72) / height_in
+    header_frac = 1 - y + 0.1 / height_in
+    fig.text(x, 0.1 / height_in, "\n".join(footer_lines), ha="left", va="bottom", fontsize=fs["source"],
+             color=style.COLORS["text_muted"], linespacing=1.3, gid="source")
+    footer_frac = (0.1 + 0.08 + len(footer_lines) * fs["source"] * 1.3 / 72) / height_in
+    side = 0.6 * x  # a little room at both sides: the layout is computed at 100 dpi, files render at 150
+    fig.get_layout_engine().set(rect=(side, footer_frac, 1.0 - 2 * side, 1.0 - header_frac - footer_frac))
+    fig._su7_lang = lang
+    fig._su7_rc = style.rc_params(lang)
+    fig.draw_without_rendering()  # ticks and layout made now, with this style
+    # Freeze the layout.  The constrained-layout solver can differ in the 13th digit from one run to the
+    # next; rounded positions and no further layout make every later render (PNG, SVG, inline) repeatable.
+    for ax in fig.axes:
+        ax.set_position([round(float(v), 5) for v in ax.get_position().bounds])
+    fig.set_layout_engine("none")
+    return fig
+
+
+def _new_figure(size: str) -> Any:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=style.FIGSIZES[size], layout="constrained")
+
+
+def figure_texts(fig: Any) -> list[str]:
+    """Every piece of text a figure shows (titles, labels, ticks, legends, annotations), non-empty.
+
+    For tests and checks, e.g. that an English figure holds no Chinese character.
+    """
+    from matplotlib.text import Text
+
+    return [t.get_text() for t in fig.findobj(Text) if t.get_text().strip() and t.get_visible()]
+
+
+# --------------------------------------------------------------------------- a. weekly sales and trend
+
+
+def _one_fit(trend_fits: pd.DataFrame, series: str, model: str) -> pd.Series:
+    rows = trend_fits[(trend_fits["series"].astype(str) == series) & (trend_fits["model"].astype(str) == model)]
+    if len(rows) != 1:
+        raise ValueError(f"trend_fits: expected one row for series {series!r}, model {model!r}; found {len(rows)}")
+    row = rows.iloc[0]
+    if pd.isna(row["slope"]) or pd.isna(row["n_weeks"]):
+        raise ValueError(f"no {model} trend was fitted for {series!r}: {row.get('note', '')}")
+    return row
+
+
+def _span_label(first: str, last: str) -> str:
+    return f"{first}\N{EN DASH}{last[5:]}" if first[:4] == last[:4] else f"{first}\N{EN DASH}{last}"
+
+
+def _falls(units_by_week: dict[tuple[int, int], float]) -> tuple[int, int]:
+    """(falls, changes) between consecutive calendar weeks that both have a figure."""
+    falls = changes = 0
+    for week, units in units_by_week.items():
+        nxt = weeks.add_weeks(week, 1)
+        if nxt in units_by_week:
+            changes += 1
+            falls += units_by_week[nxt] < units
+    return falls, changes
+
+
+def _event_label(row: pd.Series, lang: str, with_date: bool = True) -> str:
+    key = f"event_{row['event_id']}"
+    text = style.label(key, lang) if key in style.LABELS[lang] else str(row["event_id"]).replace("_", " ")
+    if with_date and row["date_precision"] == "day" and row["date_start"]:
+        return f"{style.format_day(dt.date.fromisoformat(str(row['date_start'])), lang)}: {text}" if lang == "en" \
+            else f"{style.format_day(dt.date.fromisoformat(str(row['date_start'])), lang)} {text}"
+    return text
+
+
+def weekly_sales_figure(
+    weekly_sales: pd.DataFrame,
+    trend_fits: pd.DataFrame,
+    forecasts: pd.DataFrame,
+    events: pd.DataFrame,
+    series: str = SERIES,
+    model: str = "linear",
+    lang: str = "en",
+    event_weeks_before: int = 8,
+) -> Any:
+    """Weekly sales with the fitted trend, its 95% confidence band, the forecast fan and dated events.
+
+    * observed weeks are joined by a line only between consecutive calendar
+      weeks: a week without a figure is a gap (NaN), never bridged;
+    * the trend (``trend_fits``, one row for ``series`` × ``model``) is drawn
+      over its window and, dashed, over the forecast weeks of ``forecasts``;
+      the band is the 95% confidence interval of the line (t with n − 2 df),
+      the fan the 95% prediction interval of ``forecasts`` (anchored at the
+      last fitted week); bounds below zero are not drawn and are said so;
+    * events dated within ``event_weeks_before`` weeks before the first
+      observed week through the last forecast week are vertical markers
+      (spans when dated to a month or quarter) with short labels; the others
+      are listed in the subtitle.
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import FixedLocator, FuncFormatter
+    from scipy import stats
+
+    with style.theme(lang) as lang:
+        fit = _one_fit(trend_fits, series, model)
+        first_week, last_week = str(fit["first_week"]), str(fit["last_week"])
+        first, last = weeks.parse_week_label(first_week), weeks.parse_week_label(last_week)
+        window = [weeks.parse_week_label(w) for w in str(fit["weeks"]).split()]
+        n, df_resid = int(fit["n_weeks"]), int(fit["df_resid"])
+        slope, intercept, resid_sd = float(fit["slope"]), float(fit["intercept"]), float(fit["residual_sd"])
+
+        rows = weekly_sales[(weekly_sales["series"].astype(str) == series) & weekly_sales["units"].notna()]
+        rows = rows.sort_values(["iso_year", "iso_week"], kind="mergesort")
+        units = {(int(y), int(w)): float(u) for y, w, u in zip(rows["iso_year"], rows["iso_week"], rows["units"])}
+        if not units:
+            raise ValueError(f"weekly_sales holds no figures for series {series!r}")
+        fc = forecasts[(forecasts["series"].astype(str) == series) & (forecasts["model"].astype(str) == model)
+                       & (forecasts["as_of_week"].astype(str) == last_week)]
+        fc = fc.sort_values(["iso_year", "iso_week"], kind="mergesort")
+        fc_weeks = [(int(y), int(w)) for y, w in zip(fc["iso_year"], fc["iso_week"])]
+
+        # the observed line over every calendar week from the first to the last figure (NaN = no figure)
+        all_weeks = weeks.week_range(min(units), max(units))
+        obs_x = np.array([_monday_num(*w) for w in all_weeks])
+        obs_y = np.array([units.get(w, np.nan) for w in all_weeks])
+        missing = [weeks.week_label(*w) for w in all_weeks if w not in units]
+
+        # the trend, its confidence band and the prediction interval, from the fit's numbers
+        t_window = np.array([weeks.weeks_between(first, w) for w in window], dtype=float)
+        t_bar, sxx = t_window.mean(), float(((t_window - t_window.mean()) ** 2).sum())
+        t_crit = float(stats.t.ppf(0.975, df_resid))
+        t_last = float(weeks.weeks_between(first, last))
+        t_end = float(weeks.weeks_between(first, fc_weeks[-1])) if fc_weeks else t_last
+
+        def line(t: np.ndarray) -> np.ndarray:
+            return intercept + slope * t
+
+        def half_width(t: np.ndarray, new_obs: bool) -> np.ndarray:
+            return t_crit * resid_sd * np.sqrt((1.0 if new_obs else 0.0) + 1 / n + (t - t_bar) ** 2 / sxx)
+
+        back = np.exp if model == "log" else (lambda v: v)
+        monday0 = _monday_num(*first)
+        t_fit = np.linspace(0.0, t_last, 4 * int(t_last) + 1)
+        t_fwd = np.linspace(t_last, t_end, max(2, 4 * int(t_end - t_last) + 1))
+
+        fig = _new_figure("wide")
+        ax = fig.add_subplot()
+        ax.fill_between(monday0 + 7 * np.concatenate([t_fit, t_fwd[1:]]),
+                        back(line(np.concatenate([t_fit, t_fwd[1:]])) - half_width(np.concatenate([t_fit, t_fwd[1:]]), False)),
+                        back(line(np.concatenate([t_fit, t_fwd[1:]])) + half_width(np.concatenate([t_fit, t_fwd[1:]]), False)),
+                        color=style.COLORS["trend"], alpha=0.18, linewidth=0, gid="trend_ci", zorder=1)
+        below_zero_week = None
+        if fc_weeks:
+            fan_x = np.array([monday0 + 7 * t_last] + [_monday_num(*w) for w in fc_weeks])
+            fan_lo = np.concatenate([back(line(np.array([t_last])) - half_width(np.array([t_last]), True)),
+                                     fc["pi95_low"].to_numpy(dtype=float)])
+            fan_hi = np.concatenate([back(line(np.array([t_last])) + half_width(np.array([t_last]), True)),
+                                     fc["pi95_high"].to_numpy(dtype=float)])
+            ax.fill_between(fan_x, np.maximum(fan_lo, 0.0), fan_hi, color=style.COLORS["forecast"], alpha=0.22,
+                            linewidth=0, gid="forecast_pi", zorder=0)
+            negative = fc[fc["pi95_low"] < 0]
+            if len(negative):
+                below_zero_week = str(negative["week"].iloc[0])
+            fwd_x = np.array([monday0 + 7 * t_last] + [_monday_num(*w) for w in fc_weeks])
+            fwd_y = np.concatenate([back(line(np.array([t_last]))), fc["mean"].to_numpy(dtype=float)])
+            ax.plot(fwd_x, fwd_y, color=style.COLORS["trend"], linestyle=(0, (5, 3)), linewidth=2.0,
+                    marker="o", markersize=4.5, markevery=list(range(1, len(fwd_x))), gid="forecast_mean", zorder=3)
+        ax.plot(monday0 + 7 * t_fit, back(line(t_fit)), color=style.COLORS["trend"], linewidth=2.2, gid="trend", zorder=3)
+        ax.plot(obs_x, obs_y, color=style.COLORS["observed"], marker="o", markersize=7.5, linewidth=2.4,
+                gid="observed", zorder=4)
+        if len(units) <= 16:
+            for w, u in units.items():
+                neighbours = [units[v] for v in (weeks.add_weeks(w, -1), weeks.add_weeks(w, 1)) if v in units]
+                below = bool(neighbours) and all(v > u for v in neighbours)
+                ax.annotate(_num(u), (_monday_num(*w), u), xytext=(0, -11 if below else 9), textcoords="offset points",
+                            ha="center", va="top" if below else "bottom", fontsize=style.FONT_SIZES["annotation"],
+                            color=style.COLORS["observed"], gid="value", zorder=5,
+                            bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.7})
+
+        # the x range (every observed and forecast week) and the events on it
+        last_shown = max([max(units)] + fc_weeks)
+        x_first_monday = weeks.week_monday(*min(units))
+        earliest = x_first_monday - dt.timedelta(weeks=event_weeks_before)
+        latest = weeks.week_sunday(*last_shown)
+        shown, off_axis = [], []
+        for _, ev in events.iterrows():
+            start, end = str(ev["date_start"]), str(ev["date_end"])
+            if not start:
+                off_axis.append(style.label("aside", lang, text=_event_label(ev, lang, False), note=style.label("undated", lang)))
+                continue
+            d0, d1 = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+            if d1 < earliest or d0 > latest:
+                off_axis.append(style.label("aside", lang, text=_event_label(ev, lang, False), note=str(ev["date"])))
+            else:
+                shown.append((max(d0, earliest), min(d1, latest), ev))
+        shown.sort(key=lambda item: (item[0], str(item[2]["event_id"])))
+        x_start = min([x_first_monday] + [d0 for d0, _, _ in shown]) - dt.timedelta(days=4)
+        x_end = max([weeks.week_monday(*last_shown) + dt.timedelta(days=5)] + [d1 + dt.timedelta(days=2) for _, d1, _ in shown])
+        ax.set_xlim(_day_num(x_start), _day_num(x_end))
+
+        # event labels: packed into rows at the top so that no two overlap
+        days_per_inch = (_day_num(x_end) - _day_num(x_start)) / (style.FIGSIZES["wide"][0] - 1.5)
+        rows_end: list[float] = []
+        placements = []
+        for d0, d1, ev in shown:
+            text = _event_label(ev, lang)
+            x0 = _day_num(d0)
+            width = (_text_width_pt(text, style.FONT_SIZES["annotation"]) / 72 + 0.2) * days_per_inch
+            left_aligned = x0 + width <= _day_num(x_end)
+            span = (x0, x0 + width) if left_aligned else (x0 - width, x0)
+            row = next((r for r, end_x in enumerate(rows_end) if end_x <= span[0]), len(rows_end))
+            if row == len(rows_end):
+                rows_end.append(span[1])
+            else:
+                rows_end[row] = span[1]
+            placements.append((d0, d1, ev, text, row, left_aligned))
+
+        top_data = float(np.nanmax(np.concatenate([obs_y, back(line(t_fit) + half_width(t_fit, False)),
+                                                   fan_hi if fc_weeks else obs_y])))
+        ax.set_ylim(0, top_data * (1.12 + 0.075 * len(rows_end)))
+        for d0, d1, ev, text, row, left_aligned in placements:
+            x0 = _day_num(d0)
+            if d0 == d1:
+                ax.axvline(x0, color=style.COLORS["event"], linestyle=(0, (2, 2)), linewidth=1.2, zorder=2,
+                           gid=f"event_line:{ev['event_id']}")
+            else:
+                ax.axvspan(x0, _day_num(d1) + 1, color=style.COLORS["event"], alpha=0.06, zorder=0,
+                           gid=f"event_span:{ev['event_id']}")
+            ax.annotate(text, (x0, 1.0), xycoords=("data", "axes fraction"),
+                        xytext=(4 if left_aligned else -4, -6 - 17 * row), textcoords="offset points",
+                        ha="left" if left_aligned else "right", va="top",
+                        fontsize=style.FONT_SIZES["annotation"], color=style.COLORS["event"],
+                        bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"},
+                        gid=f"event:{ev['event_id']}", zorder=6)
+
+        tick_weeks = weeks.week_range(weeks.week_of(x_start + dt.timedelta(days=3)), last_shown)
+        tick_weeks = [w for w in tick_weeks if _day_num(weeks.week_monday(*w)) >= _day_num(x_start)]
+        step = max(1, math.ceil(len(tick_weeks) / 16))
+        tick_weeks = [w for w in tick_weeks if weeks.weeks_between(min(units), w) % step == 0]
+        ax.xaxis.set_major_locator(FixedLocator([_monday_num(*w) for w in tick_weeks]))
+        ax.set_xticklabels([style.week_tick(w[1], weeks.week_monday(*w), lang) for w in tick_weeks])
+        ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
+        ax.set_xlabel(style.label("x_week", lang))
+        ax.set_ylabel(style.label("y_sales", lang))
+        ax.grid(axis="x", visible=False)
+
+        model_name = style.label(f"model_{model}", lang)
+        span = _span_label(first_week, last_week)
+        handles = [
+            Line2D([], [], color=style.COLORS["observed"], marker="o", linewidth=2.4, label=style.label("legend_observed", lang)),
+            Line2D([], [], color=style.COLORS["trend"], linewidth=2.2, label=style.label("legend_trend", lang, model=model_name, span=span)),
+            Patch(facecolor=style.COLORS["trend"], alpha=0.18, label=style.label("legend_ci", lang)),
+        ]
+        if fc_weeks:
+            handles += [
+                Line2D([], [], color=style.COLORS["trend"], linestyle=(0, (5, 3)), marker="o", markersize=4.5,
+                       label=style.label("legend_forecast", lang)),
+                Patch(facecolor=style.COLORS["forecast"], alpha=0.22, label=style.label("legend_pi", lang)),
+            ]
+        if shown:
+            handles.append(Line2D([], [], color=style.COLORS["event"], linestyle=(0, (2, 2)), linewidth=1.2,
+                                  label=style.label("legend_event", lang)))
+        from matplotlib.transforms import ScaledTranslation
+
+        below = ax.transAxes + ScaledTranslation(0, -0.78, fig.dpi_scale_trans)
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below,
+                  ncols=3, frameon=False)
+
+        # words
+        falls, changes = _falls({w: units[w] for w in window if w in units})
+        rises = _falls({w: -units[w] for w in window if w in units})[0]
+        who = _series_name(series, lang)
+        ci_lo, ci_hi = float(fit["slope_ci95_low"]), float(fit["slope_ci95_high"])
+        if ci_hi < 0 and changes >= 2 and falls == changes:
+            head = style.label("sales_head_fell_each", lang, series=who, changes=changes)
+        elif ci_hi < 0:
+            head = style.label("sales_head_falling", lang, series=who, span=span)
+        elif ci_lo > 0 and changes >= 2 and rises == changes:
+            head = style.label("sales_head_rose_each", lang, series=who, changes=changes)
+        elif ci_lo > 0:
+            head = style.label("sales_head_rising", lang, series=who, span=span)
+        else:
+            head = style.label("sales_head_no_trend", lang, series=who, span=span)
+        if model == "log":
+            detail = style.label("sales_detail_log", lang, pct=_num(fit["pct_change_per_week"], 1),
+                                 lo=_num(fit["pct_change_ci95_low"], 1), hi=_num(fit["pct_change_ci95_high"], 1), n=n)
+        else:
+            detail = style.label("sales_detail_linear", lang, slope=_num(slope), lo=_num(fit["slope_ci95_low"]),
+                                 hi=_num(fit["slope_ci95_high"]), n=n)
+        title = style.label("join_title", lang, head=head, detail=detail)
+        notes = [style.label("sales_subtitle", lang, model=model_name, span=span, horizon=len(fc_weeks))]
+        if ci_lo <= 0 <= ci_hi:
+            notes.append(style.label("sales_ci_includes_zero", lang))
+        if bool(fit["small_sample"]):
+            notes.append(style.label("sales_small_sample", lang, n=n, df=df_resid))
+        if missing:
+            notes.append(style.label("sales_gap", lang, weeks=style.label("list_sep", lang).join(missing)))
+        if below_zero_week:
+            notes.append(style.label("sales_below_zero", lang, week=below_zero_week))
+        if off_axis:
+            notes.append(style.label("sales_events_off_axis", lang, events=style.label("list_sep", lang).join(off_axis)))
+        pairs = list(zip(rows["source_id"].astype(str), rows["locator"].astype(str)))
+        pairs += [(str(ev["source_id"]), str(ev["locator"])) for _, _, ev in shown]
+        footer = style.label("footer", lang, sources=style.label("sources", lang, sources=_sources_text(pairs, lang)),
+                             as_of=style.label("as_of", lang, week=last_week))
+        return _finish(fig, lang, title, style.label("sentence_sep", lang).join(notes), footer)
+
+
+# --------------------------------------------------------------------------- b. orders, March against May
+
+
+def orders_figure(figures: pd.DataFrame, series: str = SERIES, lang: str = "en", as_of_week: str | None = None) -> Any:
+    """Order intake, March against May: the article's totals side by side, then per week.
+
+    Left: the two printed totals (one week of March, two weeks of May) as the
+    article sets them side by side.  Right: each total divided by the weeks it
+    covers (``period_weeks`` as printed).  Both panels share the vehicle scale.
+    """
+    with style.theme(lang) as lang:
+        before, after = _figure_row(figures, FIG_ORDERS_BEFORE), _figure_row(figures, FIG_ORDERS_AFTER)
+        rows = []
+        for row in (before, after):
+            span = int(row["period_weeks"])
+            total = float(row["value_mid"])
+            period = style.format_month(str(row["period"]), lang) if lang == "en" else str(row["period_as_printed"])
+            rows.append({"total": total, "weeks": span, "per_week": total / span, "period": period})
+        total_change = 100 * (rows[1]["total"] / rows[0]["total"] - 1)
+        week_change = 100 * (rows[1]["per_week"] / rows[0]["per_week"] - 1)
+
+        fig = _new_figure("pair")
+        axes = fig.subplots(1, 2, sharey=True)
+        colors = [style.COLORS["orders_before"], style.COLORS["orders"]]
+        ticks = [style.label("orders_bar", lang, period=r["period"], weeks=r["weeks"], plural="" if r["weeks"] == 1 else "s")
+                 for r in rows]
+        top = max(r["total"] for r in rows) * 1.32
+        for ax, key, panel, change in ((axes[0], "total", "orders_panel_total", total_change),
+                                       (axes[1], "per_week", "orders_panel_week", week_change)):
+            values = [r[key] for r in rows]
+            bars = ax.bar([0, 1], values, width=0.58, color=colors, gid=f"bars_{key}")
+            for bar, value in zip(bars, values):
+                ax.annotate(_num(value), (bar.get_x() + bar.get_width() / 2, value), xytext=(0, 4),
+                            textcoords="offset points", ha="center", va="bottom", fontsize=style.FONT_SIZES["label"],
+                            fontweight="bold", gid="value")
+            ax.annotate("", xy=(0.74, values[1] + top * 0.02), xytext=(0.31, values[0]),
+                        arrowprops={"arrowstyle": "-|>", "color": "#333333", "linewidth": 1.4,
+                                    "connectionstyle": "arc3,rad=-0.2", "shrinkA": 0, "shrinkB": 2, "mutation_scale": 16},
+                        gid="change_arrow")
+            ax.text(0.5, max(values) + top * 0.15, style.label("orders_change", lang, pct=_num(change)),
+                    ha="center", va="bottom", fontsize=style.FONT_SIZES["title"], fontweight="bold",
+                    color=style.COLORS["orders"], gid="change")
+            ax.set_xticks([0, 1], ticks)
+            ax.set_xlim(-0.55, 1.55)
+            ax.set_title(style.label(panel, lang))
+            ax.grid(axis="x", visible=False)
+        from matplotlib.ticker import FuncFormatter
+
+        axes[0].set_ylim(0, top)
+        axes[0].yaxis.set_major_formatter(FuncFormatter(_thousands))
+        axes[0].set_ylabel(style.label("orders_y", lang))
+
+        who = _series_name(series, lang)
+        title = style.label("orders_title", lang, series=who, per_week_pct=_pct(week_change), before=_num(rows[0]["total"]),
+                            after_per_week=_num(rows[1]["per_week"]), after_total=_num(rows[1]["total"]),
+                            total_pct=_pct(total_change), from_period=style.format_month(str(before["period"]), lang),
+                            to_period=style.format_month(str(after["period"]), lang),
+                            direction=style.label("orders_fell" if week_change < 0 else "orders_rose", lang))
+        subtitle = style.label("orders_subtitle", lang, before_period=rows[0]["period"],
+                               before_weeks=_weeks_phrase(rows[0]["weeks"], lang), after_period=rows[1]["period"],
+                               after_weeks=_weeks_phrase(rows[1]["weeks"], lang))
+        pairs = [(str(r["source_id"]), str(r["locator"])) for r in (before, after)]
+        sources = style.label("sources", lang, sources=_sources_text(pairs, lang))
+        if as_of_week:
+            footer = style.label("footer", lang, sources=sources, as_of=style.label("as_of", lang, week=as_of_week))
+        else:
+            footer = style.label("footer_no_week", lang, sources=sources,
+                                 note=style.label("list_sep", lang).join(str(r["period"]) for r in (before, after)))
+        return _finish(fig, lang, title, subtitle, footer)
+
+
+# --------------------------------------------------------------------------- c. run rate and backlog
+
+
+def _scenario_values(scenarios: pd.DataFrame, column: str, basis: str | None = None) -> dict[str, float]:
+    rows = scenarios if basis is None else scenarios[scenarios["supply_basis"].astype(str) == basis]
+    values = {str(s): float(v) for s, v in zip(rows["scenario"], rows[column])}
+    missing = [s for s in SCENARIOS if s not in values]
+    if missing:
+        raise ValueError(f"scenarios: no {', '.join(missing)} row for {column} ({basis or 'any basis'})")
+    return values
+
+
+def run_rate_figure(
+    comparison: pd.DataFrame,
+    scenarios: pd.DataFrame,
+    backlog_paths: pd.DataFrame,
+    figures: pd.DataFrame,
+    weekly_sales: pd.DataFrame,
+    lang: str = "en",
+) -> Any:
+    """Capacity, sales run-rate and firm order inflow per week; the implied backlog over time.
+
+    Top: every rate in vehicles a week, bars at the mid scenario, whiskers
+    from the low to the high scenario (none for single figures).  Bottom: the
+    backlog of each supply basis if flows stay constant, the mid scenario as
+    a line and the low–high range as a band, with when (if ever) it clears.
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import FixedLocator, FuncFormatter
+
+    with style.theme(lang) as lang:
+        comp = comparison.set_index(comparison["quantity"].astype(str))
+        n_weeks = int(comp.loc["weekly_sales_mean", "n_values"])
+        gross = comp.loc["may_weeks1_2_orders"]
+        gross_period = str(gross["period"])
+        rates = []
+        for basis, key, color in (("design_capacity", "rr_design_capacity", style.COLORS["capacity"]),
+                                  ("actual_capacity", "rr_actual_capacity", style.COLORS["capacity_actual"]),
+                                  ("sales_run_rate", "rr_sales_run_rate", style.COLORS["sales"])):
+            values = _scenario_values(scenarios, "supply_per_week", basis)
+            rates.append((style.label(key, lang, n=n_weeks), values, color, 1.0))
+        period = style.format_month(gross_period, lang) if re.fullmatch(r"\d{4}-\d{2}", gross_period) else gross_period
+        g = float(gross["per_week"])
+        rates.append((style.label("rr_gross_orders", lang, period=period), {s: g for s in SCENARIOS}, style.COLORS["orders"], 0.45))
+        inflow = _scenario_values(scenarios, "net_inflow_per_week", "sales_run_rate")
+        rates.append((style.label("rr_net_inflow", lang), inflow, style.COLORS["orders"], 1.0))
+
+        fig = _new_figure("tall")
+        ax_rate, ax_back = fig.subplots(2, 1, height_ratios=[1.0, 1.35])
+        ypos = np.arange(len(rates))[::-1]
+        x_max = max(max(v.values()) for _, v, _, _ in rates)
+        for y, (name, values, color, alpha) in zip(ypos, rates):
+            mid, lo, hi = values["mid"], min(values.values()), max(values.values())
+            ax_rate.barh(y, mid, height=0.62, color=color, alpha=alpha, gid="rate_bar")
+            if hi > lo:
+                ax_rate.errorbar(mid, y, xerr=[[mid - lo], [hi - mid]], fmt="none", ecolor="#222222", elinewidth=1.4,
+                                 capsize=5, capthick=1.4, gid="rate_range")
+                text = style.label("rr_value_range", lang, mid=_num(mid), lo=_num(lo), hi=_num(hi))
+            else:
+                text = style.label("rr_value", lang, mid=_num(mid))
+            ax_rate.annotate(text, (hi, y), xytext=(8, 0), textcoords="offset points", va="center", ha="left",
+                             fontsize=style.FONT_SIZES["annotation"] + 0.5, gid="value")
+        ax_rate.set_yticks(ypos, [r[0] for r in rates])
+        ax_rate.set_xlim(0, x_max * 1.42)
+        ax_rate.xaxis.set_major_formatter(FuncFormatter(_thousands))
+        ax_rate.set_xlabel(style.label("rr_x_rates", lang))
+        ax_rate.set_title(style.label("rr_panel_rates", lang))
+        ax_rate.grid(axis="y", visible=False)
+
+        paths = backlog_paths.copy()
+        start_label = str(paths.loc[paths["week"] == 0, "iso_week"].iloc[0])
+        start = weeks.parse_week_label(start_label)
+        last_k = int(paths["week"].max())
+        end_labels = []
+        for basis in SUPPLY_BASES:
+            part = paths[paths["supply_basis"].astype(str) == basis]
+            wide = part.pivot(index="week", columns="scenario", values="backlog").sort_index()
+            x = np.array([_monday_num(*weeks.add_weeks(start, int(k))) for k in wide.index])
+            color = _BASIS_COLORS[basis]
+            ax_back.fill_between(x, wide[list(SCENARIOS)].min(axis=1), wide[list(SCENARIOS)].max(axis=1),
+                                 color=color, alpha=0.2, linewidth=0, gid=f"backlog_band:{basis}")
+            ax_back.plot(x, wide["mid"], color=color, linewidth=2.4, gid=f"backlog:{basis}")
+            row = scenarios[(scenarios["supply_basis"].astype(str) == basis) & (scenarios["scenario"].astype(str) == "mid")].iloc[0]
+            weeks_to_clear = float(row["weeks_to_clear"])
+            if math.isinf(weeks_to_clear) or math.isnan(weeks_to_clear):
+                end = style.label("rr_never", lang)
+            else:
+                end = style.label("rr_clears", lang, week=str(row["clears_in"]).split(" ")[0])
+            end_labels.append((float(wide["mid"].iloc[-1]), end, color, x[-1]))
+        y_top = float(paths["backlog"].max()) * 1.12
+        ax_back.set_ylim(0, y_top)
+        # end labels just above each line's last point, nudged apart so they never overlap
+        end_labels.sort()
+        gap = y_top * 0.07
+        placed: list[float] = []
+        for value, text, color, x_last in end_labels:
+            y = max([value + y_top * 0.035] + [p + gap for p in placed])
+            placed.append(y)
+            ax_back.text(x_last, y, text, va="center", ha="right", fontsize=style.FONT_SIZES["annotation"] + 0.5,
+                         fontweight="bold", color=color, gid="backlog_end",
+                         bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+        tick_k = list(range(0, last_k + 1, 13))
+        ax_back.xaxis.set_major_locator(FixedLocator([_monday_num(*weeks.add_weeks(start, k)) for k in tick_k]))
+        ax_back.set_xticklabels([f"{weeks.week_label(*weeks.add_weeks(start, k))}\n"
+                                 f"{style.format_day(weeks.week_monday(*weeks.add_weeks(start, k)), lang)}" for k in tick_k])
+        ax_back.set_xlim(_monday_num(*start) - 7, _monday_num(*weeks.add_weeks(start, last_k)) + 7)
+        ax_back.yaxis.set_major_formatter(FuncFormatter(_thousands))
+        ax_back.set_ylabel(style.label("rr_y_backlog", lang))
+        ax_back.set_xlabel(style.label("rr_x_backlog", lang))
+        ax_back.set_title(style.label("rr_panel_backlog", lang, week=start_label))
+        ax_back.grid(axis="x", visible=False)
+        handles = [Line2D([], [], color=_BASIS_COLORS[b], linewidth=2.4, label=style.label(f"rr_basis_{b}", lang))
+                   for b in SUPPLY_BASES]
+        handles.append(Patch(facecolor="#777777", alpha=0.25, label=style.label("rr_legend_range", lang)))
+        ax_back.legend(handles=handles, loc="upper center")
+
+        mid = scenarios[scenarios["scenario"].astype(str) == "mid"].set_index("supply_basis")
+        wait = float(mid["wait_weeks"].iloc[0])
+        sales_weeks = float(mid.loc["sales_run_rate", "weeks_to_clear"])
+        actual_weeks = float(mid.loc["actual_capacity", "weeks_to_clear"])
+        if math.isinf(actual_weeks):
+            title = style.label("rr_title_never", lang, capacity=_num(mid.loc["actual_capacity", "supply_per_week"]),
+                                inflow=_num(mid.loc["actual_capacity", "net_inflow_per_week"]), weeks=_num(sales_weeks))
+        else:
+            title = style.label("rr_title_clears", lang, weeks=_num(sales_weeks),
+                                weeks_design=_num(mid.loc["design_capacity", "weeks_to_clear"]))
+        subtitle = style.label("rr_subtitle", lang, wait=_num(wait, 1))
+        ids = list(comparison["figure_id"].astype(str)) + list(scenarios["supply_source"].astype(str))
+        ids += ["rate_lock_in", "rate_cancellation_early_orders", "wait_delivery_after_deposit"]
+        ids = [i for i in dict.fromkeys(ids) if i.startswith("weekly_sales") or (figures["figure_id"].astype(str) == i).any()]
+        sources = style.label("sources", lang, sources=_sources_text(_figure_sources(ids, figures, weekly_sales), lang))
+        footer = style.label("footer", lang, sources=sources, as_of=style.label("as_of", lang, week=start_label))
+        return _finish(fig, lang, title, subtitle, footer)
+
+
+# --------------------------------------------------------------------------- d. claims audit
+
+
+def _where(figure_ids: str, figures: pd.DataFrame, weekly_sales: pd.DataFrame, lang: str) -> str:
+    """Where a claim's figures are printed: the article's paragraphs, then how many other sources."""
+    pairs = _figure_sources([i for i in figure_ids.split(";") if i.strip()], figures, weekly_sales)
+    paras = sorted({int(m.group(1)) for _, loc in pairs for m in [re.match(r"\s*para (\d+)", loc)] if m})
+    others = sorted({sid for sid, loc in pairs if not re.match(r"\s*para \d+", loc)})
+    parts = []
+    if paras:
+        parts.append(style.label("where_paras", lang, paras=style.label("list_sep", lang).join(map(str, paras))))
+    if others:
+        parts.append(style.label("where_more", lang, n=len(others)))
+    return " · ".join(parts)
+
+
+def claims_figure(audit: pd.DataFrame, figures: pd.DataFrame, weekly_sales: pd.DataFrame, lang: str = "en") -> Any:
+    """The claims audit: one mark per claim (rows, in audit order), in its verdict's column and colour."""
+    from matplotlib.ticker import FixedLocator
+
+    with style.theme(lang) as lang:
+        unknown = sorted(set(audit["verdict"].astype(str)) - set(VERDICTS))
+        if unknown:
+            raise ValueError(f"claims audit: unknown verdict(s) {unknown}; expected {VERDICTS}")
+        counts = {v: int((audit["verdict"].astype(str) == v).sum()) for v in VERDICTS}
+        n = len(audit)
+        fig = _new_figure("list")
+        ax = fig.add_subplot()
+        y = np.arange(n)[::-1]
+        column = {v: i for i, v in enumerate(VERDICTS)}
+        xs = np.array([column[str(v)] for v in audit["verdict"]])
+        for yi, xi in zip(y, xs):
+            ax.plot([-0.45, xi], [yi, yi], color=style.COLORS["guide"], linewidth=1.0, zorder=1)
+        for verdict in VERDICTS:
+            mask = (audit["verdict"].astype(str) == verdict).to_numpy()
+            ax.scatter(xs[mask], y[mask], s=150, color=style.COLORS[verdict], edgecolor="white", linewidth=1.2, zorder=3,
+                       label=style.label("claims_legend", lang, verdict=style.label(f"verdict_{verdict}", lang),
+                                         count=counts[verdict]),
+                       gid=f"verdict:{verdict}")
+        ax.set_yticks(y, [str(c) for c in audit["claim_id"]])
+        ax.set_ylim(-0.7, n - 0.3)
+        ax.set_xlim(-0.45, len(VERDICTS) - 0.55)
+        ax.xaxis.set_major_locator(FixedLocator(list(range(len(VERDICTS)))))
+        ax.set_xticklabels([style.label(f"verdict_{v}", lang) for v in VERDICTS])
+        ax.xaxis.tick_top()
+        ax.xaxis.set_label_position("top")
+        ax.tick_params(axis="x", length=0, labelsize=style.FONT_SIZES["label"])
+        ax.grid(axis="y", visible=False)
+        ax.spines["left"].set_visible(False)
+        ax.spines["bottom"].set_visible(False)
+        ax.tick_params(axis="y", length=0)
+        for yi, where in zip(y, (_where(cell, figures, weekly_sales, lang) for cell in audit["figure_ids"].astype(str))):
+            ax.annotate(where, (1.0, yi), xycoords=("axes fraction", "data"), xytext=(10, 0), textcoords="offset points",
+                        va="center", ha="left", fontsize=style.FONT_SIZES["annotation"], color=style.COLORS["text_muted"],
+                        annotation_clip=False, gid="locator")
+        ax.annotate(style.label("claims_where", lang), (1.0, 1.0), xycoords="axes fraction", xytext=(10, 6),
+                    textcoords="offset points", va="bottom", ha="left", fontsize=style.FONT_SIZES["annotation"],
+                    fontweight="bold", color=style.COLORS["text_muted"], annotation_clip=False)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.02), ncols=len(VERDICTS), frameon=False,
+                  fontsize=style.FONT_SIZES["legend"], handletextpad=0.3, columnspacing=1.6)
+
+        title = style.label("claims_title", lang, n=n, **counts)
+        ids: list[str] = []
+        for cell in audit["figure_ids"].astype(str):
+            ids.extend(i.strip() for i in cell.split(";") if i.strip())
+        ids = list(dict.fromkeys(ids))
+        weekly_ids = [i for i in ids if i.startswith("weekly_sales:")]
+        as_of = weekly_ids[0].split("..")[-1] if weekly_ids else None
+        sources = style.label("sources", lang, sources=_sources_text(_figure_sources(ids, figures, weekly_sales), lang))
+        footer = (style.label("footer", lang, sources=sources, as_of=style.label("as_of", lang, week=as_of)) if as_of
+                  else style.label("footer_no_week", lang, sources=sources, note=""))
+        return _finish(fig, lang, title, style.label("claims_subtitle", lang), footer)
+
+
+# --------------------------------------------------------------------------- e. quality rankings
+
+
+def _rank_words(row: pd.Series, lang: str) -> str:
+    if str(row["as_printed"]) in LAST_PLACE_WORDS or pd.isna(row["value_mid"]):
+        return style.label("quality_rank_last", lang)
+    return style.ordinal(int(float(row["value_mid"])), lang)
+
+
+def quality_figure(figures: pd.DataFrame, series: str = SERIES, lang: str = "en", as_of_week: str | None = None) -> Any:
+    """The two quality rankings side by side, each on its own scale, labelled with its list and rank."""
+    with style.theme(lang) as lang:
+        fig = _new_figure("pair")
+        axes = fig.subplots(1, 2)
+        who = _series_name(series, lang)
+        parts: dict[str, dict[str, str]] = {}
+        pairs = []
+        for ax, (key, score_id, rank_id), color in zip(axes, QUALITY_LISTS, (style.COLORS["list_a"], style.COLORS["list_b"])):
+            score, rank = _figure_row(figures, score_id), _figure_row(figures, rank_id)
+            value = float(score["value_mid"])
+            list_name = style.label(f"quality_list_{key}", lang)
+            rank_text = _rank_words(rank, lang)
+            parts[key] = {"list": list_name, "score": _num(value, 0 if value >= 100 else 1), "rank": rank_text}
+            ax.bar([0], [value], width=0.5, color=color, gid=f"quality_bar:{key}")
+            ax.annotate(parts[key]["score"], (0, value), xytext=(0, 4), textcoords="offset points", ha="center",
+                        va="bottom", fontsize=style.FONT_SIZES["label"], fontweight="bold", gid="value")
+            ax.set_ylim(0, value * 1.55)
+            ax.set_xlim(-0.9, 1.6)
+            ax.set_xticks([0], [style.label("quality_bar", lang, series=who)])
+            ax.set_ylabel(style.label("quality_y", lang))
+            ax.set_title(style.label("quality_panel", lang, list=list_name,
+                                     period=style.format_quarter(str(score["period"]), lang)))
+            ax.grid(axis="x", visible=False)
+            ax.text(0.97, 0.95, style.label("quality_rank_badge", lang, rank=rank_text), transform=ax.transAxes,
+                    ha="right", va="top", fontsize=style.FONT_SIZES["title"] + 2, fontweight="bold", color=color,
+                    gid=f"rank:{key}")
+            notes = []
+            if key in FIG_QUALITY_COMPLAINTS:
+                comp = _figure_row(figures, FIG_QUALITY_COMPLAINTS[key])
+                notes.append(style.label("quality_note_complaints", lang, n=_num(comp["value_mid"])))
+                pairs.append((str(comp["source_id"]), str(comp["locator"])))
+            if key in FIG_QUALITY_LEADER:
+                lead = _figure_row(figures, FIG_QUALITY_LEADER[key])
+                subject_key = f"subject_{lead['subject']}"
+                subject = style.label(subject_key, lang) if subject_key in style.LABELS[lang] else str(lead["subject"])
+                notes.append(style.label("quality_note_leader", lang, subject=subject, n=_num(lead["value_mid"])))
+                pairs.append((str(lead["source_id"]), str(lead["locator"])))
+            if notes:
+                ax.text(0.97, 0.80, "\n".join(notes), transform=ax.transAxes, ha="right", va="top",
+                        fontsize=style.FONT_SIZES["annotation"], color=style.COLORS["text_muted"], linespacing=1.35,
+                        gid=f"note:{key}")
+            pairs = [(str(score["source_id"]), str(score["locator"])), (str(rank["source_id"]), str(rank["locator"]))] + pairs
+        a, b = parts["cqn"], parts["czw"]
+        title = style.label("quality_title", lang, series=who, rank_a=a["rank"], list_a=a["list"], score_a=a["score"],
+                            rank_b=b["rank"], list_b=b["list"], score_b=b["score"])
+        sources = style.label("sources", lang, sources=_sources_text(pairs, lang))
+        period = str(_figure_row(figures, QUALITY_LISTS[0][1])["period"])
+        footer = (style.label("footer", lang, sources=sources, as_of=style.label("as_of", lang, week=as_of_week)) if as_of_week
+                  else style.label("footer_no_week", lang, sources=sources, note=style.format_quarter(period, lang)))
+        return _finish(fig, lang, title, style.label("quality_subtitle", lang), footer)
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _title(fig: Any) -> str:
+    return " ".join(fig.get_suptitle().split())
+
+
+def _render(fig: Any, fmt: str, dpi: float, metadata: dict[str, Any]) -> bytes:
+    import matplotlib as mpl
+
+    rc = dict(getattr(fig, "_su7_rc", None) or style.rc_params("en"))
+    rc["svg.hashsalt"] = style.SVG_HASHSALT
+    buffer = io.BytesIO()
+    with mpl.rc_context(rc):
+        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
+    return buffer.getvalue()
+
+
+def png_bytes(fig: Any, dpi: float = style.DPI) -> bytes:
+    """The figure as PNG bytes: no software or date stamp, the title as metadata; same figure, same bytes."""
+    return _render(fig, "png", dpi, {"Software": None, "Title": _title(fig)})
+
+
+def svg_bytes(fig: Any) -> bytes:
+    """The figure as SVG bytes: text as paths, fixed id salt, no date or creator; same figure, same bytes."""
+    return _render(fig, "svg", style.DPI, {"Date": None, "Creator": None, "Title": _title(fig)})
+
+
+def save_figure(fig: Any, stem: str, folder: Path | str | None = None) -> list[Path]:
+    """Write ``stem.png`` and ``stem.svg`` into ``folder`` (default ``reports/figures``) atomically.
+
+    Files are replaced only when their bytes change.  Returns the two paths.
+    """
+    from helpers.atomic import write_bytes_atomic
+    from helpers.paths import figures_dir
+
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", stem):
+        raise ValueError(f"stem must be a plain file name without extension, got {stem!r}")
+    out = Path(folder) if folder is not None else figures_dir()
+    paths = [out / f"{stem}.png", out / f"{stem}.svg"]
+    write_bytes_atomic(paths[0], png_bytes(fig))
+    write_bytes_atomic(paths[1], svg_bytes(fig))
+    return paths
+
+
+def inline_png_bytes(fig: Any, dpi: float = style.INLINE_DPI) -> bytes:
+    """A small PNG for notebooks: ``dpi`` (100), reduced to a 256-colour palette (no dithering).
+
+    About a third of the size of the full-colour PNG, which keeps committed
+    notebooks small; deterministic like :func:`png_bytes`.  The files
+    :func:`save_figure` writes stay full colour.
+    """
+    from PIL import Image as PILImage
+
+    with PILImage.open(io.BytesIO(png_bytes(fig, dpi=dpi))) as image:
+        palette = image.convert("RGB").quantize(colors=256, method=PILImage.Quantize.MEDIANCUT,
+                                                dither=PILImage.Dither.NONE)
+    buffer = io.BytesIO()
+    palette.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def to_image(fig: Any, dpi: float = style.INLINE_DPI) -> Any:
+    """An ``IPython.display.Image`` of the figure for a notebook (:func:`inline_png_bytes`), its title as alt text."""
+    from IPython.display import Image
+
+    return Image(data=inline_png_bytes(fig, dpi=dpi), format="png", alt=_title(fig))

@@ -1,0 +1,1193 @@
+"""What happened next: the article's numbers set beside figures published after it.
+
+The article (May 2025) argued from four weekly figures, 2025-W16..W19.  Later
+pages give more weeks (sparse: most weeks have no figure) and monthly
+deliveries for January–October 2025, many only as lower bounds ("more than
+28,000"), some in conflict.  The functions here put the article's trend, its
+decline and its claims beside those later numbers without filling any gap:
+
+* a week without a figure stays missing: never zero, never interpolated;
+* a lower bound stays a lower bound ("at least"), and is never averaged with
+  an exact figure;
+* every sentence is built from the values it reports, and says no more than
+  sparse weeks allow.
+
+Everything is a pure function of the tables passed in, except
+:func:`write_later_outputs`, the one writer.
+
+>>> sales = weekly_sales_from({"2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700, "2025-W19": 5200,
+...                            "2025-W22": 7800}, "xiaomi_su7")
+>>> status = decline_status(sales, article_weeks_df=sales.iloc[:4])
+>>> status["n_declines"], status["later_week"], status["later_above_last_week"], status["missing_between"]
+(3, '2025-W22', True, ['2025-W20', '2025-W21'])
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from helpers.data import weeks
+from helpers.claims.article_rules import CAPACITY_SLACK, FLOW_TOLERANCE
+from helpers.data.clean import ARTICLE_SOURCE_ID, SECOND_MODEL_EVENT, WEEKS_PER_MONTH, WEEKS_PER_YEAR, article_weeks
+from helpers.models.trend import (
+    DEFAULT_WINDOW_WEEKS,
+    fit_weekly_trend,
+    forecast_weekly_trend,
+    format_number,
+    round_float,
+    round_frame,
+    select_window,
+    weekly_sales_from,  # noqa: F401  (the doctests build their examples with it)
+)
+
+__all__ = [
+    "ARTICLE_VINTAGE",
+    "ARTICLE_MONTH",
+    "INSIDE",
+    "OUTSIDE",
+    "NO_ACTUAL",
+    "OUTCOMES",
+    "SUPPORTED",
+    "CONTRADICTED",
+    "NO_LATER",
+    "LATER_VERDICTS",
+    "NO_LATER_SENTENCE",
+    "BOUNDS",
+    "LATER_SUBDIR",
+    "article_vintage_scorecard",
+    "scorecard_summary",
+    "decline_status",
+    "later_weeks_summary",
+    "monthly_range",
+    "later_evidence",
+    "later_tables",
+    "write_later_outputs",
+]
+
+#: The article's vintage: the last week of data it saw (its figures run 2025-W16..W19).
+ARTICLE_VINTAGE = "2025-W19"
+#: The month of the article's monthly sales figure (4月 = April 2025), used only
+#: when no figures table is passed to :func:`later_evidence`.
+ARTICLE_MONTH = "2025-04"
+
+INSIDE, OUTSIDE, NO_ACTUAL = "inside", "outside", "no actual"
+OUTCOMES = (INSIDE, OUTSIDE, NO_ACTUAL)
+
+SUPPORTED, CONTRADICTED, NO_LATER = "supported", "contradicted", "no later evidence"
+LATER_VERDICTS = (SUPPORTED, CONTRADICTED, NO_LATER)
+NO_LATER_SENTENCE = "no later figure bears on this claim"
+
+#: The ``bound`` vocabulary of the monthly figures (data/README.md).
+BOUNDS = ("exact", "lower", "upper", "approximate")
+
+#: Where :func:`write_later_outputs` writes, relative to ``data/processed``.
+LATER_SUBDIR = "later"
+#: The CSV files written, by table name.
+LATER_CSV = {
+    "scorecard": "scorecard.csv",
+    "monthly_range": "monthly_range.csv",
+    "later_weeks": "later_weeks.csv",
+    "claims_later": "claims_later.csv",
+}
+
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def _n(x: Any) -> str:
+    """A whole number for prose: ``7,200``."""
+    return format_number(x)
+
+
+def _count(n: int) -> str:
+    """``three`` for 3, digits from 11 on.
+
+    >>> _count(3), _count(12)
+    ('three', '12')
+    """
+    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
+
+
+def _plural(n: int, word: str, words: str | None = None) -> str:
+    """``1 source``, ``2 sources``.
+
+    >>> _plural(1, "source"), _plural(2, "week")
+    ('1 source', '2 weeks')
+    """
+    return f"{n} {word if n == 1 else (words or word + 's')}"
+
+
+def _signed_pct(fraction: float, digits: int = 1) -> str:
+    """A fraction as a signed percent with a real minus sign.
+
+    >>> _signed_pct(-0.0449), _signed_pct(0.021)
+    ('−4.5%', '+2.1%')
+    """
+    text = format_number(100 * fraction, digits)
+    return f"{'' if text.startswith(chr(0x2212)) or text == format_number(0, digits) else '+'}{text}%"
+
+
+def _plain(x: Any) -> int | float | None:
+    """A JSON-ready number: whole floats as ``int``, others through :func:`round_float`.
+
+    >>> _plain(7200.0), _plain(2.5), _plain(float("nan")) is None
+    (7200, 2.5, True)
+    """
+    value = round_float(x)
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def _as_pair(week: Any) -> tuple[int, int]:
+    if isinstance(week, str):
+        return weeks.parse_week_label(week)
+    if isinstance(week, tuple) and len(week) == 2:
+        pair = (int(week[0]), int(week[1]))
+        weeks.week_label(*pair)
+        return pair
+    raise TypeError(f"expected a week label such as '2025-W19' or an (iso_year, iso_week) pair, got {week!r}")
+
+
+def _span(first: str, last: str, arrow: str = "\N{RIGHTWARDS ARROW}") -> str:
+    """``2025-W16→W19`` within one ISO year, ``2025-W52→2026-W01`` across years.
+
+    >>> _span("2025-W16", "2025-W19"), _span("2025-W29", "2025-W34", "–")
+    ('2025-W16→W19', '2025-W29–W34')
+    """
+    return f"{first}{arrow}{last[5:]}" if first[:4] == last[:4] else f"{first}{arrow}{last}"
+
+
+def _observed(frame: pd.DataFrame, series: str | None = None) -> pd.DataFrame:
+    """The rows of ``series`` with a figure, one per week, sorted: ``week, iso_year, iso_week, units, source_id, derivation``.
+
+    ``units`` are float64; ``source_id`` and ``derivation`` are empty strings
+    when the frame has no such column.  A week entered twice is an error.
+
+    >>> _observed(weekly_sales_from({"2025-W17": 7000, "2025-W16": 7200}), "example")["week"].tolist()
+    ['2025-W16', '2025-W17']
+    """
+    missing = [c for c in ("iso_year", "iso_week", "units") if c not in frame.columns]
+    if missing:
+        raise ValueError(f"weekly sales lack the column(s) {', '.join(missing)}")
+    rows = frame[frame["units"].notna()]
+    if series is not None and "series" in rows.columns:
+        rows = rows[rows["series"].astype(str) == series]
+    pairs = [(int(y), int(w)) for y, w in zip(rows["iso_year"], rows["iso_week"])]
+    doubled = sorted(p for p, k in Counter(pairs).items() if k > 1)
+    if doubled:
+        raise ValueError(
+            f"series {series!r}: more than one row for {', '.join(weeks.week_label(*p) for p in doubled)}; "
+            "expected one row per week"
+        )
+
+    def text(column: str) -> pd.arrays.StringArray:
+        values = rows[column].astype(str).tolist() if column in rows.columns else [""] * len(rows)
+        return pd.array(values, dtype="string")
+
+    out = pd.DataFrame({
+        "week": pd.array([weeks.week_label(*p) for p in pairs], dtype="string"),
+        "iso_year": np.array([p[0] for p in pairs], dtype="int64"),
+        "iso_week": np.array([p[1] for p in pairs], dtype="int64"),
+        "units": rows["units"].to_numpy(dtype="float64"),
+        "source_id": text("source_id"),
+        "derivation": text("derivation"),
+    })
+    return out.sort_values(["iso_year", "iso_week"], kind="mergesort").reset_index(drop=True)
+
+
+def _pairs(frame: pd.DataFrame) -> list[tuple[int, int]]:
+    return [(int(y), int(w)) for y, w in zip(frame["iso_year"], frame["iso_week"])]
+
+
+# --------------------------------------------------------------------------- 1. the article's vintage, scored
+
+#: Columns of :func:`article_vintage_scorecard`, in order.
+SCORECARD_COLUMNS = (
+    "series", "model", "vintage", "week", "weeks_ahead", "mean", "pi95_low", "pi95_high", "actual", "error",
+    "outcome", "n_weeks", "first_week", "last_week",
+)
+
+
+def article_vintage_scorecard(
+    weekly_sales: pd.DataFrame,
+    series: str = "xiaomi_su7",
+    through_week: str | tuple[int, int] = ARTICLE_VINTAGE,
+    model: str = "linear",
+    window_weeks: int = DEFAULT_WINDOW_WEEKS,
+) -> pd.DataFrame:
+    """The trend the article's data gave, carried forward and set against the weeks that followed.
+
+    The fit is made exactly as notebook 03 makes it with ``through_week``
+    (:func:`helpers.models.trend.select_window` with the default 12-week window, then
+    :func:`helpers.models.trend.fit_weekly_trend`): rows after ``through_week`` are
+    ignored, earlier weeks in the window are used whatever their source.  The
+    forecast runs from the week after ``through_week`` to the newest week of
+    ``series`` with a figure (at least one week).  One row per forecast week:
+
+    * ``weeks_ahead``: weeks after ``through_week`` (the vintage);
+    * ``mean``, ``pi95_low``, ``pi95_high``: the forecast and its 95% prediction interval;
+    * ``actual``: that week's units, NaN when the week has no figure (a missing
+      week stays missing); ``error`` = actual − mean;
+    * ``outcome``: ``inside`` / ``outside`` the interval (bounds included), or ``no actual``;
+    * ``n_weeks``, ``first_week``, ``last_week``: the weeks the fit saw.
+
+    >>> sales = weekly_sales_from({"2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700, "2025-W19": 5200,
+    ...                            "2025-W21": 3800, "2025-W22": 9000}, "xiaomi_su7")
+    >>> scored = article_vintage_scorecard(sales)
+    >>> scored[["week", "weeks_ahead", "mean", "actual", "outcome"]].round(1).values.tolist()
+    [['2025-W20', 1, 4450.0, nan, 'no actual'], ['2025-W21', 2, 3720.0, 3800.0, 'inside'], ['2025-W22', 3, 2990.0, 9000.0, 'outside']]
+    >>> scored[["n_weeks", "first_week", "last_week"]].values.tolist()[0]
+    [4, '2025-W16', '2025-W19']
+    """
+    window = select_window(weekly_sales, series, through_week, window_weeks)
+    fit = fit_weekly_trend(window, model)
+    vintage = _as_pair(through_week) if through_week is not None else weeks.parse_week_label(fit.last_week)
+    observed = _observed(weekly_sales, series)
+    newest = max(_pairs(observed))
+    end = max(newest, weeks.add_weeks(vintage, 1))
+    last_fitted = weeks.parse_week_label(fit.last_week)
+    forecast = forecast_weekly_trend(fit, weeks.weeks_between(last_fitted, end))
+    forecast = forecast[[p > vintage for p in _pairs(forecast)]].reset_index(drop=True)
+
+    by_week = dict(zip(observed["week"].astype(str), observed["units"]))
+    actual = np.array([by_week.get(w, np.nan) for w in forecast["week"]], dtype="float64")
+    low = forecast["pi95_low"].to_numpy(dtype="float64")
+    high = forecast["pi95_high"].to_numpy(dtype="float64")
+    with np.errstate(invalid="ignore"):
+        inside = (actual >= low) & (actual <= high)
+    outcome = np.where(np.isnan(actual), NO_ACTUAL, np.where(inside, INSIDE, OUTSIDE))
+    n = len(forecast)
+    table = pd.DataFrame({
+        "series": pd.array([series] * n, dtype="string"),
+        "model": pd.array([model] * n, dtype="string"),
+        "vintage": pd.array([weeks.week_label(*vintage)] * n, dtype="string"),
+        "week": pd.array(forecast["week"].tolist(), dtype="string"),
+        "weeks_ahead": np.array([weeks.weeks_between(vintage, p) for p in _pairs(forecast)], dtype="int64"),
+        "mean": forecast["mean"].to_numpy(dtype="float64"),
+        "pi95_low": low,
+        "pi95_high": high,
+        "actual": actual,
+        "error": actual - forecast["mean"].to_numpy(dtype="float64"),
+        "outcome": pd.array(outcome.tolist(), dtype="string"),
+        "n_weeks": np.full(n, fit.n_weeks, dtype="int64"),
+        "first_week": pd.array([fit.first_week] * n, dtype="string"),
+        "last_week": pd.array([fit.last_week] * n, dtype="string"),
+    })
+    return table[list(SCORECARD_COLUMNS)]
+
+
+def scorecard_summary(scored: pd.DataFrame) -> dict[str, Any]:
+    """The scorecard as plain, rounded values: how many weeks were scored, inside, outside, missing.
+
+    ``n_scored`` counts the forecast weeks with an actual figure; ``n_missing``
+    those without.  Floats go through :func:`helpers.models.trend.round_float`.
+
+    >>> sales = weekly_sales_from({"2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700, "2025-W19": 5200,
+    ...                            "2025-W21": 3800}, "xiaomi_su7")
+    >>> summary = scorecard_summary(article_vintage_scorecard(sales))
+    >>> [summary[k] for k in ("n_forecast", "n_scored", "n_inside", "n_outside", "n_missing", "weeks_inside", "weeks_missing")]
+    [2, 1, 1, 0, 1, ['2025-W21'], ['2025-W20']]
+    >>> summary["weeks"][1]
+    {'week': '2025-W21', 'weeks_ahead': 2, 'mean': 3720.0, 'pi95': [1083.243, 6356.757], 'actual': 3800.0, 'outcome': 'inside'}
+    """
+    if scored.empty:
+        raise ValueError("the scorecard has no rows")
+    outcome = scored["outcome"].astype(str)
+    first = scored.iloc[0]
+
+    def listed(kind: str) -> list[str]:
+        return [str(w) for w in scored.loc[outcome == kind, "week"]]
+
+    return {
+        "series": str(first["series"]),
+        "model": str(first["model"]),
+        "vintage": str(first["vintage"]),
+        "fit_first_week": str(first["first_week"]),
+        "fit_last_week": str(first["last_week"]),
+        "fit_n_weeks": int(first["n_weeks"]),
+        "n_forecast": int(len(scored)),
+        "n_scored": int((outcome != NO_ACTUAL).sum()),
+        "n_inside": int((outcome == INSIDE).sum()),
+        "n_outside": int((outcome == OUTSIDE).sum()),
+        "n_missing": int((outcome == NO_ACTUAL).sum()),
+        "weeks_inside": listed(INSIDE),
+        "weeks_outside": listed(OUTSIDE),
+        "weeks_missing": listed(NO_ACTUAL),
+        "weeks": [
+            {
+                "week": str(row.week),
+                "weeks_ahead": int(row.weeks_ahead),
+                "mean": round_float(row.mean),
+                "pi95": [round_float(row.pi95_low), round_float(row.pi95_high)],
+                "actual": round_float(row.actual),
+                "outcome": str(row.outcome),
+            }
+            for row in scored.itertuples(index=False)
+        ],
+    }
+
+
+# --------------------------------------------------------------------------- 2. the decline, and what came next
+
+
+def _declines_ending_at_last(pairs: list[tuple[int, int]], units: list[float]) -> int:
+    """How many consecutive week-on-week falls end at the last week (a gap in the weeks ends the run).
+
+    >>> _declines_ending_at_last([(2025, 16), (2025, 17), (2025, 18)], [3, 2, 1])
+    2
+    >>> _declines_ending_at_last([(2025, 15), (2025, 17), (2025, 18)], [3, 2, 1])
+    1
+    """
+    run = 0
+    for i in range(len(units) - 1, 0, -1):
+        if weeks.weeks_between(pairs[i - 1], pairs[i]) == 1 and units[i] < units[i - 1]:
+            run += 1
+        else:
+            break
+    return run
+
+
+def _week_list(labels: list[str]) -> str:
+    """``2025-W20``, ``2025-W20 and 2025-W21``, ``the 6 weeks 2025-W29–W34`` (a run of weeks).
+
+    >>> _week_list(["2025-W20", "2025-W21"]), _week_list([f"2025-W{w}" for w in range(29, 35)])
+    ('2025-W20 and 2025-W21', 'the 6 weeks 2025-W29–W34')
+    """
+    if len(labels) == 1:
+        return labels[0]
+    if len(labels) <= 3:
+        return f"{', '.join(labels[:-1])} and {labels[-1]}"
+    return f"the {len(labels)} weeks {_span(labels[0], labels[-1], chr(0x2013))}"
+
+
+def _no_figure(labels: list[str]) -> str:
+    return f"{_week_list(labels)} {'has' if len(labels) == 1 else 'have'} no figure"
+
+
+def decline_status(
+    weekly_sales: pd.DataFrame,
+    series: str = "xiaomi_su7",
+    article_weeks_df: pd.DataFrame | None = None,
+) -> dict[str, Any]:
+    """The article's run of weekly declines and the first later week, with a conclusion in words.
+
+    ``article_weeks_df`` holds the article's own weeks (default:
+    :func:`helpers.data.clean.article_weeks` of ``weekly_sales``, the rows whose
+    source is the article).  The run counts consecutive week-on-week falls that
+    end at the article's last week (weeks must be adjacent: a gap ends the
+    run).  Later weeks are the weeks of ``series`` in ``weekly_sales`` after the
+    article's last week that have a figure.
+
+    Keys: ``series``, ``article_weeks``, ``article_last_week``,
+    ``article_last_units``, ``n_declines``, ``decline_first_week``,
+    ``decline_last_week``, ``decline_units`` (from the week before the first
+    fall to the last week), ``later_week`` and ``later_units`` (the first later
+    week with a figure, or ``None``), ``weeks_later`` (weeks from the article's
+    last week to it), ``later_above_last_week``, ``later_above_whole_decline``,
+    ``n_missing_between`` and ``missing_between`` (the weeks in between with no
+    figure), ``n_later_weeks``, ``n_later_below_in_a_row`` (later weeks with a
+    figure, from the first, that are all below the article's last week),
+    ``first_later_week_above``/``_units`` (the first later week above the
+    article's last week), ``later_low_week``/``_units`` (the lowest later
+    week), and ``conclusion``, built only from these values.
+
+    >>> sales = weekly_sales_from({"2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700, "2025-W19": 5200,
+    ...                            "2025-W22": 7800, "2025-W23": 4370}, "xiaomi_su7")
+    >>> print(decline_status(sales, article_weeks_df=sales.iloc[:4])["conclusion"])
+    Sales fell in each of the 3 weeks 2025-W16→W19 (7,200 → 7,000 → 5,700 → 5,200). The next week with a figure, 2025-W22, three weeks later, was 7,800, above every week of the decline, so the decline had ended by 2025-W22 at the latest; 2025-W20 and 2025-W21 have no figure, so whether it continued into them is unknown. Later weeks did not all stay above 2025-W19: 2025-W23 was 4,370, below its 5,200.
+    >>> print(decline_status(sales.iloc[:4], article_weeks_df=sales.iloc[:4])["conclusion"])
+    Sales fell in each of the 3 weeks 2025-W16→W19 (7,200 → 7,000 → 5,700 → 5,200). The data stop at 2025-W19, the article's last week: no later week has a figure, so whether the decline continued is unknown.
+    """
+    source = article_weeks(weekly_sales, series) if article_weeks_df is None else article_weeks_df
+    article = _observed(source, series)
+    if article.empty:
+        raise ValueError(f"series {series!r}: no article weeks with a figure")
+    a_pairs, a_units = _pairs(article), article["units"].tolist()
+    a_labels = article["week"].astype(str).tolist()
+    last_pair, last_label, last_units = a_pairs[-1], a_labels[-1], a_units[-1]
+    n = _declines_ending_at_last(a_pairs, a_units)
+    run_labels, run_units = a_labels[len(a_labels) - 1 - n:], a_units[len(a_units) - 1 - n:]
+
+    observed = _observed(weekly_sales, series)
+    later = observed[[p > last_pair for p in _pairs(observed)]].reset_index(drop=True)
+    l_labels, l_units = later["week"].astype(str).tolist(), later["units"].tolist()
+    status: dict[str, Any] = {
+        "series": series,
+        "article_weeks": a_labels,
+        "article_last_week": last_label,
+        "article_last_units": _plain(last_units),
+        "n_declines": n,
+        "decline_first_week": run_labels[0] if n else None,
+        "decline_last_week": last_label if n else None,
+        "decline_units": [_plain(u) for u in run_units] if n else [],
+        "article_previous_week": a_labels[-2] if len(a_labels) > 1 else None,
+        "article_previous_units": _plain(a_units[-2]) if len(a_units) > 1 else None,
+        "later_week": None, "later_units": None, "weeks_later": None,
+        "later_above_last_week": None, "later_above_whole_decline": None,
+        "n_missing_between": None, "missing_between": [],
+        "n_later_weeks": len(l_labels), "n_later_below_in_a_row": 0,
+        "later_weeks_below_in_a_row": [],
+        "first_later_week_above": None, "first_later_week_above_units": None,
+        "later_low_week": None, "later_low_units": None,
+        "newest_week": l_labels[-1] if l_labels else last_label,
+    }
+    if l_labels:
+        first_pair = weeks.parse_week_label(l_labels[0])
+        gap = [weeks.week_label(*p) for p in weeks.week_range(weeks.add_weeks(last_pair, 1), first_pair)][:-1]
+        below = []
+        for label, units in zip(l_labels, l_units):
+            if units < last_units:
+                below.append(label)
+            else:
+                break
+        above = [(w, u) for w, u in zip(l_labels, l_units) if u > last_units]
+        low = int(np.argmin(l_units))
+        status.update({
+            "later_week": l_labels[0],
+            "later_units": _plain(l_units[0]),
+            "weeks_later": weeks.weeks_between(last_pair, first_pair),
+            "later_above_last_week": bool(l_units[0] > last_units),
+            "later_above_whole_decline": bool(l_units[0] > max(run_units)) if n else None,
+            "n_missing_between": len(gap),
+            "missing_between": gap,
+            "n_later_below_in_a_row": len(below),
+            "later_weeks_below_in_a_row": below,
+            "first_later_week_above": above[0][0] if above else None,
+            "first_later_week_above_units": _plain(above[0][1]) if above else None,
+            "later_low_week": l_labels[low],
+            "later_low_units": _plain(l_units[low]),
+        })
+    status["conclusion"] = _decline_conclusion(status)
+    return status
+
+
+def _decline_conclusion(s: Mapping[str, Any]) -> str:
+    """The conclusion sentence(s) of :func:`decline_status`, from its values only."""
+    last, lu, n = s["article_last_week"], _n(s["article_last_units"]), s["n_declines"]
+    parts = []
+    if n:
+        chain = " \N{RIGHTWARDS ARROW} ".join(_n(u) for u in s["decline_units"])
+        span = _span(s["decline_first_week"], last)
+        parts.append(f"Sales fell in each of the {n} weeks {span} ({chain})." if n > 1
+                     else f"Sales fell in the one week {span} ({chain}).")
+    elif s["article_previous_week"] is not None and weeks.weeks_between(
+            weeks.parse_week_label(s["article_previous_week"]), weeks.parse_week_label(last)) == 1:
+        parts.append(f"The article's last week, {last} ({lu}), was not below the week before it, "
+                     f"{s['article_previous_week']} ({_n(s['article_previous_units'])}): its weeks do not end in a decline.")
+    else:
+        parts.append(f"The article has no figure for the week before {last} ({lu}), so no week-on-week decline ends there.")
+
+    if s["later_week"] is None:
+        parts.append(f"The data stop at {last}, the article's last week: no later week has a figure, so "
+                     + ("whether the decline continued is unknown." if n else "what sales did next is unknown."))
+        return " ".join(parts)
+
+    week, units, k = s["later_week"], _n(s["later_units"]), s["weeks_later"]
+    missing = s["missing_between"]
+    them = "it" if len(missing) == 1 else "them"
+    prefix = (f"The next week, {week}, was {units}" if k == 1
+              else f"The next week with a figure, {week}, {_count(k)} weeks later, was {units}")
+    later_units, last_units = s["later_units"], s["article_last_units"]
+    if later_units > last_units:
+        if n and s["later_above_whole_decline"]:
+            compared = "above every week of the decline"
+        elif n:
+            peak = max(s["decline_units"])
+            compared = f"above {last}'s {lu} but below the decline's high of {_n(peak)}"
+        else:
+            compared = f"above {last}'s {lu}"
+        if not n:
+            parts.append(f"{prefix}, {compared}." + (f" {_no_figure(missing)}." if missing else ""))
+        elif k == 1:
+            parts.append(f"{prefix}, {compared}, so the decline ended at {last}.")
+        else:
+            parts.append(f"{prefix}, {compared}, so the decline had ended by {week} at the latest; "
+                         f"{_no_figure(missing)}, so whether it continued into {them} is unknown.")
+    elif later_units == last_units:
+        compared = f"the same as {last}'s {lu}"
+        if not n:
+            parts.append(f"{prefix}, {compared}." + (f" {_no_figure(missing)}." if missing else ""))
+        elif k == 1:
+            parts.append(f"{prefix}, {compared}, so the decline stopped at {last}.")
+        else:
+            parts.append(f"{prefix}, {compared}, so the run of declines had ended by {week} at the latest; "
+                         f"{_no_figure(missing)}, so whether it continued into {them} is unknown.")
+    else:
+        compared = f"below {last}'s {lu}"
+        if not n:
+            parts.append(f"{prefix}, {compared}." + (f" {_no_figure(missing)}." if missing else ""))
+        elif k == 1:
+            parts.append(f"{prefix}, {compared}, so the decline continued into {week}.")
+        else:
+            parts.append(f"{prefix}, {compared}: the decline may have continued, but {_no_figure(missing)}, "
+                         f"so whether sales fell in every week between is unknown.")
+        below = s["later_weeks_below_in_a_row"]
+        evidence = f"{_plural(len(below), 'later week')} with a figure ({_week_list(below)})"
+        if s["first_later_week_above"] is not None:
+            above = s["first_later_week_above"]
+            gap = weeks.weeks_between(weeks.parse_week_label(last), weeks.parse_week_label(above))
+            parts.append(f"Lower sales after {last} rest on {evidence}; the first later week above {lu} is {above} "
+                         f"({_n(s['first_later_week_above_units'])}), {_count(gap)} weeks after {last}.")
+        else:
+            parts.append(f"Lower sales after {last} rest on {evidence}: no later week with a figure is above {lu}, "
+                         f"and the data stop at {s['newest_week']}.")
+        return " ".join(parts)
+    if s["later_low_units"] is not None and s["later_low_units"] < last_units:
+        parts.append(f"Later weeks did not all stay above {last}: {s['later_low_week']} was "
+                     f"{_n(s['later_low_units'])}, below its {lu}.")
+    return " ".join(parts)
+
+
+#: Columns of :func:`later_weeks_summary`, in order.
+LATER_WEEKS_COLUMNS = (
+    "series", "after_week", "n_weeks", "weeks", "first_week", "last_week", "min", "min_week", "max", "max_week",
+    "mean", "n_derived", "span_weeks", "n_missing", "longest_gap_weeks", "longest_gap",
+)
+
+
+def later_weeks_summary(weekly_sales: pd.DataFrame, after_week: str | tuple[int, int] | None = None) -> pd.DataFrame:
+    """Per series: the weeks with figures after the article's last week, their range, and the gaps.
+
+    ``after_week`` defaults to the newest week the article itself states (rows
+    whose ``source_id`` is the article's).  ``mean`` is the mean of the weeks
+    that have figures (missing weeks are not zeros).  ``span_weeks`` counts the
+    calendar weeks from the week after ``after_week`` to the newest figure,
+    ``n_missing`` those of them without a figure, and ``longest_gap_weeks`` the
+    longest run of consecutive weeks without one (``longest_gap`` names it; the first of equal runs).
+    ``n_derived`` counts rows with a ``derivation`` note (e.g. ``xiaomi_all``
+    weeks repeated from ``xiaomi_su7``).
+
+    >>> sales = weekly_sales_from({"2025-W19": 5200, "2025-W22": 7800, "2025-W23": 4370, "2025-W27": 4900})
+    >>> table = later_weeks_summary(sales, after_week="2025-W19")
+    >>> table[["n_weeks", "weeks", "min", "max", "span_weeks", "n_missing", "longest_gap_weeks", "longest_gap"]].astype(object).values.tolist()[0]
+    [3, '2025-W22 2025-W23 2025-W27', 4370.0, 7800.0, 8, 5, 3, '2025-W24–W26']
+    """
+    if after_week is None:
+        if "source_id" not in weekly_sales.columns:
+            raise ValueError("weekly sales have no source_id column: pass after_week")
+        own = weekly_sales[weekly_sales["source_id"].astype(str) == ARTICLE_SOURCE_ID]
+        if own.empty:
+            raise ValueError(f"no rows from the article ({ARTICLE_SOURCE_ID}): pass after_week")
+        after = max(_pairs(own))
+    else:
+        after = _as_pair(after_week)
+    rows = []
+    for series in sorted(set(weekly_sales["series"].astype(str))):
+        observed = _observed(weekly_sales, series)
+        later = observed[[p > after for p in _pairs(observed)]].reset_index(drop=True)
+        row: dict[str, Any] = {"series": series, "after_week": weeks.week_label(*after), "n_weeks": len(later),
+                               "weeks": " ".join(later["week"].astype(str))}
+        if len(later):
+            units = later["units"].to_numpy(dtype="float64")
+            labels = later["week"].astype(str).tolist()
+            every = [weeks.week_label(*p) for p in weeks.week_range(weeks.add_weeks(after, 1), _pairs(later)[-1])]
+            have = set(labels)
+            best, current = [], []
+            for label in every:
+                current = current + [label] if label not in have else []
+                if len(current) > len(best):
+                    best = current
+            row.update({
+                "first_week": labels[0], "last_week": labels[-1],
+                "min": float(units.min()), "min_week": labels[int(units.argmin())],
+                "max": float(units.max()), "max_week": labels[int(units.argmax())],
+                "mean": float(units.mean()),
+                "n_derived": int((later["derivation"].astype(str) != "").sum()),
+                "span_weeks": len(every), "n_missing": len(every) - len(labels),
+                "longest_gap_weeks": len(best),
+                "longest_gap": _span(best[0], best[-1], "\N{EN DASH}") if len(best) > 1 else (best[0] if best else ""),
+            })
+        rows.append(row)
+    table = pd.DataFrame(rows, columns=list(LATER_WEEKS_COLUMNS))
+    table = table.astype({
+        "series": "string", "after_week": "string", "n_weeks": "int64", "weeks": "string", "first_week": "string",
+        "last_week": "string", "min": "float64", "min_week": "string", "max": "float64", "max_week": "string",
+        "mean": "float64", "n_derived": "Int64", "span_weeks": "Int64", "n_missing": "Int64",
+        "longest_gap_weeks": "Int64", "longest_gap": "string",
+    })
+    return table
+
+
+# --------------------------------------------------------------------------- 3. monthly figures: what they say together
+
+#: Columns of :func:`monthly_range`, in order.
+MONTHLY_RANGE_COLUMNS = (
+    "month", "series", "measures", "n_sources", "n_figures", "n_lower", "highest_lower", "n_upper", "lowest_upper",
+    "n_exact", "exact_min", "exact_max", "exact_spread", "n_approximate", "reading_kind", "reading_low",
+    "reading_high", "best_reading", "disagreement", "source_ids",
+)
+
+
+def _sources(frame: pd.DataFrame) -> list[str]:
+    return sorted(set(frame["source_id"].astype(str))) if "source_id" in frame.columns else []
+
+
+def _n_sources(frame: pd.DataFrame) -> int:
+    return len(_sources(frame)) if "source_id" in frame.columns else len(frame)
+
+
+def _month_row(label: str, group: pd.DataFrame, series: str) -> dict[str, Any]:
+    bound = group["bound"].astype(str)
+    lower, upper = group[bound == "lower"], group[bound == "upper"]
+    exact, approx = group[bound == "exact"], group[bound == "approximate"]
+    lo_bound = float(lower["units"].max()) if len(lower) else np.nan
+    hi_bound = float(upper["units"].min()) if len(upper) else np.nan
+    values = sorted(float(v) for v in exact["units"])
+    binding_lower = lower[lower["units"].astype(float) == lo_bound]
+    binding_upper = upper[upper["units"].astype(float) == hi_bound]
+    below = exact[exact["units"].astype(float) < lo_bound] if len(lower) else exact.iloc[0:0]
+    above = exact[exact["units"].astype(float) > hi_bound] if len(upper) else exact.iloc[0:0]
+    clash = bool(len(lower) and len(upper) and lo_bound > hi_bound)
+    measures = sorted(set(group["measure"].astype(str))) if "measure" in group.columns else []
+
+    def srcs(frame: pd.DataFrame) -> str:
+        return _plural(_n_sources(frame), "source")
+
+    notes: list[str] = []
+    for value in sorted(set(below["units"].astype(float))):
+        rows = below[below["units"].astype(float) == value]
+        notes.append(f"exact {_n(value)} ({srcs(rows)}) contradicts the lower bound 'at least {_n(lo_bound)}' "
+                     f"({srcs(binding_lower)}): {_n(lo_bound - value)} below it, so they cannot both be right")
+    for value in sorted(set(above["units"].astype(float))):
+        rows = above[above["units"].astype(float) == value]
+        notes.append(f"exact {_n(value)} ({srcs(rows)}) contradicts the upper bound 'at most {_n(hi_bound)}' "
+                     f"({srcs(binding_upper)}): {_n(value - hi_bound)} above it, so they cannot both be right")
+    if clash:
+        notes.append(f"the lower bound {_n(lo_bound)} is above the upper bound {_n(hi_bound)}: they cannot both be right")
+    if len(set(values)) > 1:
+        exact_measures = sorted(set(exact["measure"].astype(str))) if "measure" in exact.columns else []
+        share = 100 * (values[-1] - values[0]) / values[0]
+        share_text = f"{format_number(share, 1)}%" if share >= 0.05 else "less than 0.1%"
+        note = (f"exact figures differ by {_n(values[-1] - values[0])} ({_n(values[0])} to {_n(values[-1])}, "
+                f"{share_text} of the lower)")
+        if len(exact_measures) > 1:
+            note += f" and count different measures ({', '.join(exact_measures)})"
+        notes.append(note)
+    elif len(exact) > 1:
+        notes.append(f"{len(exact)} exact figures agree ({_n(values[0])})")
+    if len(lower) and values and not len(below):
+        if len(set(values)) == 1:
+            relation = "equals" if values[0] == lo_bound else "is above"
+            notes.append(f"the exact {_n(values[0])} {relation} the lower bound {_n(lo_bound)}: consistent ('at least')")
+        else:
+            notes.append(f"every exact figure is at or above the lower bound {_n(lo_bound)}: consistent ('at least')")
+    if len(set(lower["units"].astype(float))) > 1:
+        lows = sorted(set(lower["units"].astype(float)))
+        notes.append(f"lower bounds range from {_n(lows[0])} to {_n(lows[-1])}; the highest binds")
+    if len(approx):
+        notes.append(f"approximate figures ({', '.join(_n(v) for v in sorted(approx['units'].astype(float)))}) "
+                     "are listed, not used in the reading")
+    disagreement = "; ".join(notes) if notes else ("one figure" if len(group) == 1 else "no disagreement")
+
+    if len(below) or len(above) or clash:
+        kind = "contradictory"
+        lows = values + lower["units"].astype(float).tolist()
+        reading_low = min(lows) if lows else np.nan
+        highs = values + upper["units"].astype(float).tolist()
+        reading_high = np.nan if len(lower) or not highs else max(highs)
+        what = notes[0].split(":")[0]
+        text = f"contradictory: {what}"
+        if not np.isnan(reading_low):
+            text += f"; whichever is right, at least {_n(reading_low)}"
+    elif values:
+        reading_low, reading_high = values[0], values[-1]
+        if len(set(values)) == 1:
+            kind, text = "exact", f"{_n(values[0])} (exact, {srcs(exact)})"
+        else:
+            kind, text = "exact range", f"between {_n(values[0])} and {_n(values[-1])} (exact figures disagree, {srcs(exact)})"
+    elif len(lower) and len(upper):
+        kind, reading_low, reading_high = "bounded", lo_bound, hi_bound
+        text = f"between {_n(lo_bound)} and {_n(hi_bound)} (bounds only, {srcs(group)})"
+    elif len(lower):
+        kind, reading_low, reading_high = "lower bound", lo_bound, np.nan
+        text = f"at least {_n(lo_bound)} ({srcs(binding_lower)})"
+    elif len(upper):
+        kind, reading_low, reading_high = "upper bound", np.nan, hi_bound
+        text = f"at most {_n(hi_bound)} ({srcs(binding_upper)})"
+    else:
+        approx_values = sorted(approx["units"].astype(float))
+        kind, reading_low, reading_high = "approximate", approx_values[0], approx_values[-1]
+        text = (f"about {_n(approx_values[0])}" if approx_values[0] == approx_values[-1]
+                else f"about {_n(approx_values[0])} to {_n(approx_values[-1])}") + f" ({srcs(approx)})"
+
+    return {
+        "month": label, "series": series, "measures": "; ".join(measures), "n_sources": _n_sources(group),
+        "n_figures": len(group), "n_lower": len(lower), "highest_lower": lo_bound, "n_upper": len(upper),
+        "lowest_upper": hi_bound, "n_exact": len(exact),
+        "exact_min": values[0] if values else np.nan, "exact_max": values[-1] if values else np.nan,
+        "exact_spread": values[-1] - values[0] if values else np.nan, "n_approximate": len(approx),
+        "reading_kind": kind, "reading_low": reading_low, "reading_high": reading_high, "best_reading": text,
+        "disagreement": disagreement, "source_ids": "; ".join(_sources(group)),
+    }
+
+
+def monthly_range(monthly_deliveries: pd.DataFrame, series: str = "xiaomi_all", measure: str | None = None) -> pd.DataFrame:
+    """One row per month: what the sources say together, bounds kept as bounds.
+
+    ``measure`` picks one measure (``deliveries``, ``retail_sales``); ``None``
+    pools every measure of ``series`` (``measures`` lists them).  Per month:
+    how many sources and figures; the highest lower bound (the one that binds),
+    the lowest upper bound; the exact figures' min, max and spread; and
+
+    * ``reading_kind``/``best_reading``: ``exact`` (one value: "25,459 (exact,
+      1 source)"), ``exact range`` (exact figures that differ: "between 30,000
+      and 30,452"), ``lower bound`` ("at least 28,000"), ``upper bound``,
+      ``bounded``, ``approximate``, or ``contradictory`` when an exact figure
+      falls outside a bound (then only what every source implies is kept: at
+      least the lowest figure any of them gives);
+    * ``reading_low``/``reading_high``: the reading as numbers (``high`` NaN
+      when open-ended);
+    * ``disagreement``: how the figures disagree, in words.
+
+    A bound is never averaged with an exact figure; exact figures are never
+    averaged with each other either.  An exact figure equal to a lower bound is
+    consistent with it (bounds are read as "at least").
+
+    >>> m = pd.DataFrame({"year": [2025] * 4, "month": [6, 6, 7, 7], "series": ["xiaomi_all"] * 4,
+    ...                   "measure": ["deliveries"] * 4, "units": [25000, 25459, 30000, 29000],
+    ...                   "bound": ["lower", "exact", "lower", "exact"], "source_id": ["a", "b", "c", "d"]})
+    >>> table = monthly_range(m)
+    >>> table["best_reading"].tolist()
+    ['25,459 (exact, 1 source)', "contradictory: exact 29,000 (1 source) contradicts the lower bound 'at least 30,000' (1 source); whichever is right, at least 29,000"]
+    >>> print(table["disagreement"].iloc[0])
+    the exact 25,459 is above the lower bound 25,000: consistent ('at least')
+    """
+    missing = [c for c in ("year", "month", "series", "units", "bound") if c not in monthly_deliveries.columns]
+    if missing:
+        raise ValueError(f"monthly deliveries lack the column(s) {', '.join(missing)}")
+    table = monthly_deliveries[monthly_deliveries["series"].astype(str) == series]
+    if measure is not None:
+        table = table[table["measure"].astype(str) == measure]
+    unknown = sorted(set(table["bound"].astype(str)) - set(BOUNDS))
+    if unknown:
+        raise ValueError(f"unknown bound(s) {', '.join(map(repr, unknown))}: expected one of {', '.join(BOUNDS)}")
+    table = table[table["units"].notna()]
+    rows = []
+    for (year, month), group in table.groupby(["year", "month"], sort=True):
+        rows.append(_month_row(f"{int(year):04d}-{int(month):02d}", group, series))
+    out = pd.DataFrame(rows, columns=list(MONTHLY_RANGE_COLUMNS))
+    text = ["month", "series", "measures", "reading_kind", "best_reading", "disagreement", "source_ids"]
+    counts = ["n_sources", "n_figures", "n_lower", "n_upper", "n_exact", "n_approximate"]
+    floats = [c for c in MONTHLY_RANGE_COLUMNS if c not in text and c not in counts]
+    return out.astype({**{c: "string" for c in text}, **{c: "int64" for c in counts}, **{c: "float64" for c in floats}})
+
+
+# --------------------------------------------------------------------------- 4. the claims, against later figures
+
+
+def _month_days(label: str) -> int:
+    return calendar.monthrange(int(label[:4]), int(label[5:7]))[1]
+
+
+def _month_name(label: str) -> str:
+    return f"{calendar.month_name[int(label[5:7])]} {label[:4]}"
+
+
+class _Later:
+    """What the later-evidence rules read: monthly readings, the decline, the claimed figures."""
+
+    def __init__(self, weekly_sales, monthly_deliveries, figures, events, series):
+        self.weekly_sales = weekly_sales
+        self.series = series
+        readings = monthly_range(monthly_deliveries, series)
+        days = np.array([_month_days(m) for m in readings["month"]], dtype="float64")
+        readings["days"] = days
+        readings["per_week_low"] = readings["reading_low"].to_numpy(dtype="float64") / (days / 7)
+        self.readings = readings
+        self.figures = {} if figures is None else {row["figure_id"]: row for row in figures.to_dict("records")}
+        self.first_brand_month = None
+        if events is not None:
+            rows = events[events["event_id"].astype(str) == SECOND_MODEL_EVENT]
+            if len(rows) and str(rows.iloc[0]["date"])[:7].count("-") == 1:
+                self.first_brand_month = str(rows.iloc[0]["date"])[:7]
+        usable = readings[readings["per_week_low"].notna()]
+        if self.first_brand_month is not None:
+            self.single = usable[usable["month"] < self.first_brand_month].reset_index(drop=True)
+            self.scope = (f"in each of the {_plural(len(self.single), 'month')} {self._months(self.single)} before the "
+                          f"second model's deliveries began ({self.first_brand_month}), when the brand total was the SU7")
+        else:
+            self.single = usable.reset_index(drop=True)
+            self.scope = (f"in each of the {_plural(len(self.single), 'month')} {self._months(self.single)} "
+                          f"(brand totals: any month after a second model's deliveries began counts it too)")
+        self.all_months = usable.reset_index(drop=True)
+        self._decline = None
+
+    @staticmethod
+    def _months(frame: pd.DataFrame) -> str:
+        labels = frame["month"].astype(str).tolist()
+        return "" if not labels else labels[0] if len(labels) == 1 else f"{labels[0]}..{labels[-1]}"
+
+    @property
+    def decline(self) -> dict[str, Any]:
+        if self._decline is None:
+            self._decline = decline_status(self.weekly_sales, "xiaomi_su7")
+        return self._decline
+
+    def per_week(self, figure_id: str, fallback: float) -> float:
+        """A figure's per-week value from the figures table, else the audit's (``fallback``)."""
+        row = self.figures.get(figure_id)
+        return float(row["per_week_mid"]) if row is not None else float(fallback)
+
+    def printed(self, figure_id: str, default: str) -> str:
+        row = self.figures.get(figure_id)
+        return str(row["as_printed"]) if row is not None else default
+
+    def reading(self, label: str) -> pd.Series | None:
+        rows = self.readings[self.readings["month"] == label]
+        return None if rows.empty else rows.iloc[0]
+
+
+def _per_week_claim(row: Mapping[str, Any], column: str) -> float:
+    if str(row.get("unit", "")) != "vehicles per week":
+        raise ValueError(f"claim {row['claim_id']!r}: expected unit 'vehicles per week', got {row.get('unit')!r}")
+    return float(row[column])
+
+
+def _capacity_check(ctx: _Later, capacity_pw: float, what: str, over_means: str, annualise: bool = False) -> tuple[str, str]:
+    """Monthly readings ("at least") against a capacity per week: contradicted, supported or silent.
+
+    Contradicted when some month's lowest reading exceeds the capacity by more
+    than ``CAPACITY_SLACK`` (stock cannot cover that); supported when none does
+    and some month comes within ``CAPACITY_SLACK`` below it (a factory running
+    at that capacity); otherwise deliveries well below a capacity say nothing
+    about it.  ``over_means`` finishes the sentence when it is exceeded.
+    """
+    months = ctx.single
+    if months.empty:
+        return NO_LATER_SENTENCE, NO_LATER
+    per_week = months["per_week_low"].to_numpy(dtype="float64")
+    ratios = per_week / capacity_pw
+    lo_i, hi_i = int(np.argmin(ratios)), int(np.argmax(ratios))
+    n = len(months)
+    over = int((ratios > 1 + CAPACITY_SLACK).sum())
+    near = int(((ratios >= 1 - CAPACITY_SLACK) & (ratios <= 1 + CAPACITY_SLACK)).sum())
+    lowest, highest = months.iloc[lo_i], months.iloc[hi_i]
+    text = (f"Monthly deliveries in the later sources ({ctx.series}) were at least {_n(months['reading_low'].min())} a month {ctx.scope}: "
+            f"at least {_n(per_week.min())} to {_n(per_week.max())} a week, {ratios.min():.1f}× to {ratios.max():.1f}× {what}; "
+            f"lowest {lowest['month']}: {lowest['best_reading']}; highest {highest['month']}: {highest['best_reading']}")
+    if annualise:
+        total = float(months["reading_low"].sum())
+        text += (f"; an annual pace of at least {_n(per_week.min() * WEEKS_PER_YEAR)} to {_n(per_week.max() * WEEKS_PER_YEAR)}, "
+                 f"and at least {_n(total)} in those {_plural(n, 'month')} together (each month's lowest reading added up)")
+    kinds = months["reading_kind"].astype(str)
+    loose = []
+    for kind, words in (("lower bound", "only a lower bound"), ("exact range", "a range of differing exact figures"),
+                        ("contradictory", "conflicting figures")):
+        labels = months.loc[kinds == kind, "month"].astype(str).tolist()
+        if labels:
+            loose.append(f"{', '.join(labels)} {'is' if len(labels) == 1 else 'are'} {words}")
+    if loose:
+        text += (f". {'; '.join(loose)}: the lowest reading is used, so the true multiples are at least these")
+    if over:
+        text += f". {over} of the {n} months exceed it by more than {CAPACITY_SLACK:.0%}, more than stock can cover: {over_means}."
+        verdict = CONTRADICTED
+    elif near:
+        text += (f". No month exceeds it by more than {CAPACITY_SLACK:.0%}, and {near} of the {n} months come within "
+                 f"{CAPACITY_SLACK:.0%} of it, as a factory running at that capacity would.")
+        verdict = SUPPORTED
+    else:
+        text += (f". Every month is more than {CAPACITY_SLACK:.0%} below it: deliveries well below a capacity say "
+                 "nothing about the capacity.")
+        verdict = NO_LATER
+    extra = ctx.all_months[~ctx.all_months["month"].isin(months["month"])]
+    if len(extra):
+        newest = extra.iloc[-1]
+        text += (f" From {extra['month'].iloc[0]} the brand total includes the second model and is left out here "
+                 f"({newest['month']}: {newest['best_reading']}).")
+    return text, verdict
+
+
+def _later_actual_capacity(ctx: _Later, row: Mapping[str, Any]) -> tuple[str, str]:
+    cap = ctx.per_week("capacity_actual_monthly", _per_week_claim(row, "claimed_value"))
+    printed = ctx.printed("capacity_actual_monthly", f"about {_n(cap * WEEKS_PER_MONTH)}")
+    return _capacity_check(ctx, cap, f"the 'actual capacity' of {printed} a month ({_n(cap)} a week)",
+                           f"{printed} a month cannot have been the factory's actual output")
+
+
+def _later_design_capacity(ctx: _Later, row: Mapping[str, Any]) -> tuple[str, str]:
+    cap = ctx.per_week("capacity_design_annual", _per_week_claim(row, "claimed_value"))
+    printed = ctx.printed("capacity_design_annual", _n(cap * WEEKS_PER_YEAR))
+    return _capacity_check(ctx, cap, f"the design capacity of {printed} a year ({_n(cap)} a week)",
+                           f"output ran above {printed} a year for months, so it was no limit on what was delivered",
+                           annualise=True)
+
+
+def _later_actual_vs_design(ctx: _Later, row: Mapping[str, Any]) -> tuple[str, str]:
+    actual = ctx.per_week("capacity_actual_monthly", _per_week_claim(row, "claimed_value"))
+    design = ctx.per_week("capacity_design_annual", _per_week_claim(row, "computed_value"))
+    months = ctx.single
+    if months.empty:
+        return NO_LATER_SENTENCE, NO_LATER
+    per_week = months["per_week_low"].to_numpy(dtype="float64")
+    over_design = int((per_week > design * (1 + CAPACITY_SLACK)).sum())
+    text = (f"Monthly deliveries in the later sources ({ctx.series}) were at least {_n(per_week.min())} to {_n(per_week.max())} a week "
+            f"{ctx.scope}, against the 'actual' {_n(actual)} and the design {_n(design)} a week")
+    if over_design:
+        return (text + f": {over_design} of the {len(months)} months exceed even the design capacity by more than "
+                f"{CAPACITY_SLACK:.0%}, more than stock can cover, so the factory's output was not 'only' (仅) an "
+                "actual capacity below its design.", CONTRADICTED)
+    if (per_week <= actual * (1 + CAPACITY_SLACK)).all() and (per_week >= actual * (1 - CAPACITY_SLACK)).any():
+        return (text + f": deliveries ran at about the 'actual' capacity (within {CAPACITY_SLACK:.0%}), below design, "
+                "as the claim says.", SUPPORTED)
+    return (text + ": these deliveries neither reach the design capacity nor sit at the 'actual' one, so they do not "
+            "bear on which is right.", NO_LATER)
+
+
+def _compare(reading: pd.Series, target: float, tolerance: float) -> str:
+    """``agrees``, ``disagrees``, ``mixed`` or ``uninformative``: a month's reading against one figure ± tolerance."""
+    low, high = float(reading["reading_low"]), float(reading["reading_high"])
+    band_low, band_high = target * (1 - tolerance), target * (1 + tolerance)
+    kind = str(reading["reading_kind"])
+    if kind in ("lower bound", "contradictory"):
+        if low > band_high:
+            return "disagrees"
+        return "agrees" if kind == "lower bound" and low >= band_low else ("mixed" if kind == "contradictory" else "uninformative")
+    if kind == "upper bound":
+        if high < band_low:
+            return "disagrees"
+        return "agrees" if high <= band_high else "uninformative"
+    if band_low <= low and high <= band_high:
+        return "agrees"
+    if high < band_low or low > band_high:
+        return "disagrees"
+    return "mixed"
+
+
+def _gap_text(reading: pd.Series, target: float) -> str:
+    low, high, kind = float(reading["reading_low"]), float(reading["reading_high"]), str(reading["reading_kind"])
+    if kind in ("lower bound", "contradictory"):
+        return f"at least {_signed_pct(low / target - 1)}"
+    if kind == "upper bound":
+        return f"at most {_signed_pct(high / target - 1)}"
+    if low == high:
+        return _signed_pct(low / target - 1)
+    return f"{_signed_pct(low / target - 1)} to {_signed_pct(high / target - 1)}"
+
+
+def _later_april(ctx: _Later, row: Mapping[str, Any]) -> tuple[str, str]:
+    figure = ctx.figures.get("sales_apr_2025")
+    month = str(figure["period"]) if figure is not None else ARTICLE_MONTH
+    days = _month_days(month)
+    april_pw = ctx.per_week("sales_apr_2025", _per_week_claim(row, "claimed_value"))
+    total = float(figure["value_mid"]) if figure is not None else april_pw * days / 7
+    printed = ctx.printed("sales_apr_2025", _n(total))
+    name = _month_name(month)
+    parts, results = [], []
+
+    reading = ctx.reading(month)
+    if reading is not None:
+        result = _compare(reading, total, FLOW_TOLERANCE)
+        results.append(result)
+        brand = ""
+        if ctx.first_brand_month is not None and month < ctx.first_brand_month:
+            brand = ", when the SU7 was the only model"
+        parts.append(f"Later sources put {name} ({ctx.series}{brand}) at {reading['best_reading']}, "
+                     f"{_gap_text(reading, total)} against the article's {printed} "
+                     f"({_describe_result(result)} ±{FLOW_TOLERANCE:.0%})")
+
+    first = dt.date(int(month[:4]), int(month[5:7]), 1)
+    last = dt.date(int(month[:4]), int(month[5:7]), days)
+    observed = _observed(ctx.weekly_sales, "xiaomi_su7")
+    covered, sold, used, later_used = 0, 0.0, [], []
+    for label, y, w, units, source in zip(observed["week"], observed["iso_year"], observed["iso_week"],
+                                          observed["units"], observed["source_id"]):
+        start = max(weeks.week_monday(int(y), int(w)), first)
+        end = min(weeks.week_sunday(int(y), int(w)), last)
+        inside = max(0, (end - start).days + 1)
+        if inside:
+            covered += inside
+            sold += float(units) * inside / 7
+            used.append(str(label))
+            if str(source) != ARTICLE_SOURCE_ID:
+                later_used.append(str(label))
+    if later_used:
+        result = _compare(pd.Series({"reading_low": sold, "reading_high": sold, "reading_kind": "exact"}), total * covered / days,
+                          FLOW_TOLERANCE)
+        results.append(result)
+        scope = (f"all {days} days of {name}" if covered == days else f"{covered} of the {days} days of {name}")
+        claimed_part = total if covered == days else total * covered / days
+        parts.append(
+            f"With the later weekly figures for {_week_list(later_used)}, the weeks {_week_list(used) if len(used) <= 3 else _span(used[0], used[-1], chr(0x2013))} "
+            f"cover {scope}; spreading each week evenly over its days they add up to {_n(sold)} "
+            f"({_n(sold / covered * 7)} a week), {_signed_pct(sold / claimed_part - 1)} against the article's {printed}"
+            + ("" if covered == days else f" pro rata ({_n(claimed_part)} for those days)")
+            + f" ({_describe_result(result)} ±{FLOW_TOLERANCE:.0%})"
+        )
+    if not parts:
+        return NO_LATER_SENTENCE, NO_LATER
+    verdict = CONTRADICTED if "disagrees" in results else SUPPORTED if "agrees" in results else NO_LATER
+    return ". ".join(parts) + ".", verdict
+
+
+def _describe_result(result: str) -> str:
+    return {"agrees": "within", "disagrees": "outside", "mixed": "partly within",
+            "uninformative": "a bound too low to test"}[result]
+
+
+def _later_declines(ctx: _Later, row: Mapping[str, Any]) -> tuple[str, str]:
+    status = ctx.decline
+    if status["later_week"] is None:
+        return f"{NO_LATER_SENTENCE}: {status['conclusion']}", NO_LATER
+    return (status["conclusion"] + " These later weeks come after the declines the claim counts and do not measure "
+            "them again, so they neither confirm nor refute it; they say what happened next.", NO_LATER)
+
+
+#: The claims later figures bear on, by claim id; every other claim gets NO_LATER_SENTENCE.
+LATER_RULES: dict[str, Callable[[_Later, Mapping[str, Any]], tuple[str, str]]] = {
+    "weekly_sales_three_declines": _later_declines,
+    "weekly_sales_vs_april_sales": _later_april,
+    "actual_capacity_vs_april_sales": _later_actual_capacity,
+    "design_capacity_vs_sales_run_rate": _later_design_capacity,
+    "actual_vs_design_capacity": _later_actual_vs_design,
+}
+
+
+def later_evidence(
+    audit: pd.DataFrame,
+    weekly_sales: pd.DataFrame,
+    monthly_deliveries: pd.DataFrame,
+    figures: pd.DataFrame | None = None,
+    events: pd.DataFrame | None = None,
+    series: str = "xiaomi_all",
+) -> pd.DataFrame:
+    """The claims audit with ``later_evidence`` (a sentence) and ``later_verdict`` per claim.
+
+    Rows are matched by ``claim_id`` (never by position).  The claims that later
+    figures bear on:
+
+    * ``weekly_sales_three_declines``: :func:`decline_status` (SU7 weeks);
+    * ``weekly_sales_vs_april_sales``: the later readings of the article's
+      month (:func:`monthly_range`) and the later weekly figures that fall in
+      it, against the article's monthly figure;
+    * ``actual_capacity_vs_april_sales``, ``design_capacity_vs_sales_run_rate``,
+      ``actual_vs_design_capacity``: monthly readings ("at least": a lower
+      bound counts as evidence) against each capacity, per week.
+
+    Capacities and the April figure come from ``figures`` (the clean figures
+    table, by ``figure_id``) when given, else from the audit's own per-week
+    ``claimed_value``/``computed_value``.  With ``events``, the capacity checks
+    use only the months before the second model's deliveries began
+    (``yu7_deliveries_begin``), when the brand total was the SU7.  Every other
+    claim gets ``"no later figure bears on this claim"``.
+
+    **The verdict rule** (exactly one per claim):
+
+    * ``supported``: a later figure measures what the claim states, over a
+      comparable period, and agrees with it within the audit's tolerance
+      (``FLOW_TOLERANCE`` for flows, ``CAPACITY_SLACK`` for capacities), and
+      none disagrees;
+    * ``contradicted``: some later figure cannot be reconciled with the claim:
+      it lies outside that tolerance even at its most favourable reading (a
+      lower bound read as "at least");
+    * ``no later evidence``: no later figure measures it, the later figures are
+      too loose to test it (a bound on the wrong side, a reading that straddles
+      the tolerance), or they speak only to what came after the claim's period
+      (e.g. the weeks after the three declines, which can neither confirm nor
+      refute them).
+
+    >>> audit = pd.DataFrame({"claim_id": ["quality_rankings", "actual_capacity_vs_april_sales"],
+    ...                       "claimed_value": [239.0, 10000 / WEEKS_PER_MONTH], "unit": ["points", "vehicles per week"]})
+    >>> monthly = pd.DataFrame({"year": [2025], "month": [4], "series": ["xiaomi_all"], "measure": ["deliveries"],
+    ...                         "units": [28000], "bound": ["lower"], "source_id": ["s"]})
+    >>> sales = weekly_sales_from({"2025-W19": 5200}, "xiaomi_su7")
+    >>> later_evidence(audit, sales, monthly)["later_verdict"].tolist()
+    ['no later evidence', 'contradicted']
+    """
+    if "claim_id" not in audit.columns:
+        raise ValueError("the audit has no claim_id column")
+    ctx = _Later(weekly_sales, monthly_deliveries, figures, events, series)
+    sentences, verdicts = [], []
+    for row in audit.to_dict("records"):
+        rule = LATER_RULES.get(str(row["claim_id"]))
+        sentence, verdict = rule(ctx, row) if rule is not None else (NO_LATER_SENTENCE, NO_LATER)
+        if verdict not in LATER_VERDICTS:
+            raise ValueError(f"claim {row['claim_id']!r}: verdict {verdict!r} is not one of {LATER_VERDICTS}")
+        sentences.append(sentence)
+        verdicts.append(verdict)
+    out = audit.copy()
+    out["later_evidence"] = pd.array(sentences, dtype="string")
+    out["later_verdict"] = pd.array(verdicts, dtype="string")
+    return out
+
+
+# --------------------------------------------------------------------------- 5. all tables, and the writer
+
+
+def later_tables(
+    weekly_sales: pd.DataFrame,
+    monthly_deliveries: pd.DataFrame,
+    audit: pd.DataFrame,
+    figures: pd.DataFrame | None = None,
+    events: pd.DataFrame | None = None,
+    series: str = "xiaomi_su7",
+) -> dict[str, Any]:
+    """Every output of this module, by name, ready for :func:`write_later_outputs`.
+
+    ``scorecard`` (:func:`article_vintage_scorecard` of ``series``),
+    ``monthly_range`` (every series, measures pooled), ``later_weeks``,
+    ``claims_later`` (:func:`later_evidence`) and ``decline_status`` (a dict).
+    """
+    ranges = [monthly_range(monthly_deliveries, s) for s in sorted(set(monthly_deliveries["series"].astype(str)))]
+    return {
+        "scorecard": article_vintage_scorecard(weekly_sales, series),
+        "monthly_range": pd.concat(ranges, ignore_index=True) if ranges else monthly_range(monthly_deliveries),
+        "later_weeks": later_weeks_summary(weekly_sales),
+        "claims_later": later_evidence(audit, weekly_sales, monthly_deliveries, figures, events),
+        "decline_status": decline_status(weekly_sales, series),
+    }
+
+
+def _json_ready(value: Any) -> Any:
+    """Plain JSON values: floats through round_float, numpy scalars unwrapped, containers recursed."""
+    if isinstance(value, Mapping):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return round_float(value)
+    if value is None or value is pd.NA:
+        return None
+    return str(value)
+
+
+def write_later_outputs(tables: Mapping[str, Any], folder: Path | str | None = None) -> list[str]:
+    """Write the later-evidence outputs atomically; return their paths relative to the project root.
+
+    ``tables`` is what :func:`later_tables` returns: the frames ``scorecard``,
+    ``monthly_range``, ``later_weeks`` and ``claims_later`` (written as CSV,
+    floats through :func:`helpers.models.trend.round_frame`), and ``decline_status``
+    (the dict of :func:`decline_status`).  ``summary.json`` holds the
+    :func:`scorecard_summary` and the decline status, floats through
+    :func:`helpers.models.trend.round_float`.  ``folder`` defaults to
+    ``data/processed/later``.
+    """
+    from helpers.atomic import write_csv_atomic, write_json_atomic
+    from helpers.paths import processed_dir, relative_to_root
+
+    needed = [*LATER_CSV, "decline_status"]
+    missing = [name for name in needed if name not in tables]
+    if missing:
+        raise ValueError(f"write_later_outputs needs the table(s) {', '.join(missing)} (make them with later_tables())")
+    out = Path(folder) if folder is not None else processed_dir() / LATER_SUBDIR
+    written = []
+    for name, file in LATER_CSV.items():
+        write_csv_atomic(out / file, round_frame(tables[name]))
+        written.append(out / file)
+    summary = {"scorecard": scorecard_summary(tables["scorecard"]), "decline_status": _json_ready(tables["decline_status"])}
+    write_json_atomic(out / "summary.json", summary)
+    written.append(out / "summary.json")
+    return [relative_to_root(p) for p in written]

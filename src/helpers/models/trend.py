@@ -1,0 +1,708 @@
+"""Step 03: a straight-line trend through the recent weekly sales, and where it leads.
+
+Each series gets a least-squares line (statsmodels OLS) of weekly units on the
+week number ``t``; the ``"log"`` model fits log units instead, so its slope is a
+constant percentage change a week.
+
+**The window.** By default a trend is fitted to the last
+``DEFAULT_WINDOW_WEEKS`` (12) ISO weeks ending at ``through_week``; without a
+``through_week``, the window ends at the newest week of that series.  Rows after
+``through_week`` are ignored, so passing an old week reproduces a past vintage.
+The window counts calendar weeks, not rows: a week without a figure is a gap,
+never filled or interpolated, and ``t`` (weeks since the first week present)
+jumps over it, so the slope is always "per calendar week".  A fit needs at least
+``MIN_WEEKS`` (3) weeks with figures, i.e. at least one residual degree of freedom.
+
+**Intervals** are 95% and use the t distribution with ``n - 2`` degrees of
+freedom.  With few weeks they are wide, and honestly so.
+
+>>> sales = weekly_sales_from({"2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700, "2025-W19": 5200},
+...                           series="xiaomi_su7")
+>>> fit = fit_weekly_trend(select_window(sales, "xiaomi_su7"))
+>>> round_float(fit.slope), [round_float(x, 1) for x in fit.slope_ci95], fit.small_sample
+(-730.0, [-1343.0, -117.0], True)
+>>> forecast_weekly_trend(fit, horizon=2)[["week", "mean"]].round(3).values.tolist()
+[['2025-W20', 4450.0], ['2025-W21', 3720.0]]
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from helpers.data import weeks
+
+__all__ = [
+    "DEFAULT_WINDOW_WEEKS",
+    "MIN_WEEKS",
+    "SMALL_SAMPLE_WEEKS",
+    "MODELS",
+    "TREND_SUBDIR",
+    "SUMMARY_SERIES",
+    "TrendFit",
+    "round_float",
+    "format_number",
+    "weekly_sales_from",
+    "select_window",
+    "fit_weekly_trend",
+    "forecast_weekly_trend",
+    "fit_trends",
+    "fits_table",
+    "trend_table",
+    "residuals_table",
+    "residual_checks",
+    "forecasts_table",
+    "trend_summary",
+    "describe_fit",
+    "describe_forecast",
+    "round_frame",
+    "write_trend_outputs",
+]
+
+#: Default window: this many ISO weeks, ending at ``through_week`` (both included).
+DEFAULT_WINDOW_WEEKS = 12
+#: Fewest weeks with figures a line can be fitted to and still leave one
+#: residual degree of freedom for an interval.
+MIN_WEEKS = 3
+#: Below this many weeks a fit is flagged ``small_sample``.  With n < 8 the t
+#: critical value for a 95% interval exceeds 2.4 (df <= 5; 4.30 at n = 4),
+#: residual normality cannot be tested (the omnibus and kurtosis tests need
+#: n >= 8), and a single unusual week can swing the slope: read such a trend
+#: as a description of those weeks, not as a law that will hold.
+SMALL_SAMPLE_WEEKS = 8
+#: The models :func:`fit_weekly_trend` knows: units on t, or log(units) on t.
+MODELS = ("linear", "log")
+#: Where step 03 writes, relative to ``data/processed``.
+TREND_SUBDIR = "trend"
+#: The series whose linear trend goes into ``summary.json``.
+SUMMARY_SERIES = "xiaomi_su7"
+#: Digits kept for floats in the CSV outputs (the same :func:`round_float` as
+#: the summary, so reruns give the same bytes).
+CSV_DIGITS = 6
+
+_CONFIDENCE = 0.95
+
+
+def round_float(x: Any, digits: int = 3) -> float | None:
+    """``x`` rounded to ``digits`` decimals as a plain float, for stable output.
+
+    ``-0.0`` becomes ``0.0``; ``None``, NaN and infinities become ``None``
+    (JSON has no NaN).  Every float written for people goes through here.
+
+    >>> round_float(-729.99999999997), round_float(-0.0004), round_float(2 / 3, 2)
+    (-730.0, 0.0, 0.67)
+    >>> round_float(float("nan")) is None, round_float(None) is None, round_float(pd.NA) is None
+    (True, True, True)
+    >>> round_float(np.float64(1.23456))
+    1.235
+    """
+    if x is None or x is pd.NA:
+        return None
+    value = float(x)
+    if not math.isfinite(value):
+        return None
+    value = round(value, digits)
+    return 0.0 if value == 0 else value
+
+
+def format_number(x: Any, digits: int = 0) -> str:
+    """``x`` for prose: thousands separators, a real minus sign, ``n/a`` when undefined.
+
+    >>> format_number(-1343.03), format_number(7370), format_number(-12.345, 1), format_number(None)
+    ('−1,343', '7,370', '−12.3', 'n/a')
+    >>> format_number(-0.2)
+    '0'
+    """
+    value = round_float(x, digits)
+    if value is None:
+        return "n/a"
+    return f"{value:,.{digits}f}".replace("-", "\N{MINUS SIGN}")
+
+
+def weekly_sales_from(units_by_week: Mapping[str, float], series: str = "example") -> pd.DataFrame:
+    """A small weekly-sales table (``series, week, iso_year, iso_week, units``) from ``{label: units}``.
+
+    For examples and tests; the project's own table comes from
+    ``helpers.data.clean.read_clean("weekly_sales")``.
+
+    >>> weekly_sales_from({"2020-W53": 10, "2021-W01": 12}).values.tolist()
+    [['example', '2020-W53', 2020, 53, 10], ['example', '2021-W01', 2021, 1, 12]]
+    """
+    pairs = [weeks.parse_week_label(label) for label in units_by_week]
+    return pd.DataFrame(
+        {
+            "series": [series] * len(pairs),
+            "week": [weeks.week_label(y, w) for y, w in pairs],
+            "iso_year": [y for y, _ in pairs],
+            "iso_week": [w for _, w in pairs],
+            "units": list(units_by_week.values()),
+        }
+    )
+
+
+def _as_week(week: Any, name: str) -> tuple[int, int]:
+    if isinstance(week, str):
+        return weeks.parse_week_label(week)
+    if isinstance(week, tuple) and len(week) == 2:
+        pair = (int(week[0]), int(week[1]))
+        weeks.week_label(*pair)  # raises ValueError for a week that does not exist
+        return pair
+    raise TypeError(f"{name} must be a week label such as '2025-W19' or an (iso_year, iso_week) pair, got {week!r}")
+
+
+def _labels(pairs: Iterable[tuple[int, int]]) -> str:
+    return ", ".join(weeks.week_label(*p) for p in pairs) or "none"
+
+
+def select_window(
+    weekly_sales: pd.DataFrame,
+    series: str,
+    through_week: str | tuple[int, int] | None = None,
+    window_weeks: int = DEFAULT_WINDOW_WEEKS,
+) -> pd.DataFrame:
+    """The rows of ``series`` in the ``window_weeks`` ISO weeks ending at ``through_week``, with ``t``.
+
+    ``through_week`` is a label (``"2025-W19"``) or an ``(iso_year, iso_week)``
+    pair; by default the newest week of the series.  Rows after it are ignored.
+    Rows are sorted by week; ``t`` counts calendar weeks from the first week
+    present, so a week without a figure leaves a gap in ``t``.  Rows with an
+    empty ``units`` count as gaps too.
+
+    Raises ``ValueError`` for an unknown series, a week that appears twice, or
+    fewer than ``MIN_WEEKS`` weeks in the window (naming them).
+
+    >>> sales = weekly_sales_from({"2025-W16": 7, "2025-W17": 6, "2025-W19": 4, "2025-W20": 9})
+    >>> select_window(sales, "example", through_week="2025-W19")[["week", "units", "t"]].values.tolist()
+    [['2025-W16', 7, 0], ['2025-W17', 6, 1], ['2025-W19', 4, 3]]
+    >>> select_window(sales, "example", window_weeks=3)
+    Traceback (most recent call last):
+    ...
+    ValueError: series 'example': only 2 weeks with figures in the 3-week window 2025-W18..2025-W20 (2025-W19, 2025-W20); a trend needs at least 3
+    """
+    if not isinstance(window_weeks, int) or isinstance(window_weeks, bool) or window_weeks < MIN_WEEKS:
+        raise ValueError(f"window_weeks must be a whole number of at least {MIN_WEEKS}, got {window_weeks!r}")
+    missing = [c for c in ("series", "iso_year", "iso_week", "units") if c not in weekly_sales.columns]
+    if missing:
+        raise ValueError(f"weekly_sales lacks the column(s) {', '.join(missing)}")
+    known = sorted(set(weekly_sales["series"].astype(str)))
+    if series not in known:
+        raise ValueError(f"unknown series {series!r}: the weekly sales hold {', '.join(map(repr, known)) or 'no series'}")
+    rows = weekly_sales[(weekly_sales["series"].astype(str) == series) & weekly_sales["units"].notna()].copy()
+    pairs = [(int(y), int(w)) for y, w in zip(rows["iso_year"], rows["iso_week"])]
+    if through_week is None:
+        if not pairs:
+            raise ValueError(f"series {series!r} has no week with a figure")
+        end = max(pairs)
+    else:
+        end = _as_week(through_week, "through_week")
+    start = weeks.add_weeks(end, -(window_weeks - 1))
+    inside = [start <= p <= end for p in pairs]
+    rows = rows[inside]
+    pairs = sorted(p for p, keep in zip(pairs, inside) if keep)
+    doubled = sorted({p for p in pairs if pairs.count(p) > 1})
+    if doubled:
+        raise ValueError(f"series {series!r}: more than one row for {_labels(doubled)}; expected one row per week")
+    span = f"the {window_weeks}-week window {weeks.week_label(*start)}..{weeks.week_label(*end)}"
+    if len(pairs) < MIN_WEEKS:
+        raise ValueError(
+            f"series {series!r}: only {len(pairs)} week{'s' if len(pairs) != 1 else ''} with figures in {span} "
+            f"({_labels(pairs)}); a trend needs at least {MIN_WEEKS}"
+        )
+    rows = rows.assign(iso_year=[int(y) for y in rows["iso_year"]], iso_week=[int(w) for w in rows["iso_week"]])
+    rows = rows.sort_values(["iso_year", "iso_week"], kind="mergesort").reset_index(drop=True)
+    if "week" not in rows.columns:
+        rows.insert(1, "week", [weeks.week_label(y, w) for y, w in zip(rows["iso_year"], rows["iso_week"])])
+    first = (int(rows["iso_year"].iloc[0]), int(rows["iso_week"].iloc[0]))
+    rows["t"] = np.array(
+        [weeks.weeks_between(first, (y, w)) for y, w in zip(rows["iso_year"], rows["iso_week"])], dtype="int64"
+    )
+    return rows
+
+
+@dataclass(frozen=True)
+class TrendFit:
+    """One OLS trend of one series over one window (numbers only; prints as plain values).
+
+    ``slope`` is units per week (linear) or log-units per week (log); for the
+    log model ``pct_change_per_week = 100 * (exp(slope) - 1)`` and its interval
+    come from the slope's.  ``r_squared`` is ``None`` when the series does not
+    vary (nothing to explain); ``durbin_watson`` is ``None`` when the line fits
+    exactly (no residual to test).  ``small_sample`` is ``n_weeks <
+    SMALL_SAMPLE_WEEKS``.  The statsmodels result is kept in ``result`` for
+    forecasting but is left out of ``repr`` and ``==``.
+    """
+
+    series: str
+    model: str
+    first_week: str
+    last_week: str
+    n_weeks: int
+    weeks: tuple[str, ...]
+    missing_weeks: tuple[str, ...]
+    slope: float
+    slope_ci95: tuple[float, float]
+    intercept: float
+    r_squared: float | None
+    residual_sd: float
+    df_resid: int
+    residuals: tuple[float, ...]
+    durbin_watson: float | None
+    pct_change_per_week: float | None
+    pct_change_ci95: tuple[float, float] | None
+    small_sample: bool
+    t: tuple[int, ...] = field(repr=False)
+    units: tuple[float, ...] = field(repr=False)
+    fitted: tuple[float, ...] = field(repr=False)
+    result: Any = field(default=None, repr=False, compare=False, hash=False)
+
+
+def _negligible(sum_of_squares: float, y: np.ndarray) -> bool:
+    """Whether a sum of squares is zero up to floating-point rounding, on the scale of ``y``."""
+    scale = max(1.0, float(np.max(np.abs(y))))
+    return sum_of_squares <= len(y) * (1e-10 * scale) ** 2
+
+
+def fit_weekly_trend(window: pd.DataFrame, model: str = "linear") -> TrendFit:
+    """OLS of ``units`` (``model="linear"``) or ``log(units)`` (``"log"``) on ``t``.
+
+    ``window`` is what :func:`select_window` returns (one series, a ``t``
+    column).  The slope's 95% interval uses the t distribution with
+    ``n_weeks - 2`` degrees of freedom.  The log model needs every week > 0.
+
+    >>> sales = weekly_sales_from({"2025-W16": 100, "2025-W17": 110, "2025-W18": 121})
+    >>> fit = fit_weekly_trend(select_window(sales, "example"), model="log")
+    >>> round_float(fit.pct_change_per_week), fit.n_weeks, fit.weeks
+    (10.0, 3, ('2025-W16', '2025-W17', '2025-W18'))
+    >>> fit_weekly_trend(select_window(sales, "example"), model="cubic")
+    Traceback (most recent call last):
+    ...
+    ValueError: model must be one of 'linear', 'log', got 'cubic'
+    """
+    import statsmodels.api as sm
+    from statsmodels.stats.stattools import durbin_watson
+
+    if model not in MODELS:
+        raise ValueError(f"model must be one of {', '.join(map(repr, MODELS))}, got {model!r}")
+    missing = [c for c in ("series", "iso_year", "iso_week", "units", "t") if c not in window.columns]
+    if missing:
+        raise ValueError(f"window lacks the column(s) {', '.join(missing)}: make it with select_window()")
+    names = sorted(set(window["series"].astype(str)))
+    if len(names) != 1:
+        raise ValueError(f"window must hold exactly one series, got {names}")
+    if len(window) < MIN_WEEKS:
+        raise ValueError(f"series {names[0]!r}: {len(window)} weeks; a trend needs at least {MIN_WEEKS}")
+    window = window.sort_values("t", kind="mergesort")
+    units = window["units"].to_numpy(dtype="float64")
+    t = window["t"].to_numpy(dtype="int64")
+    if model == "log" and not (units > 0).all():
+        raise ValueError(f"series {names[0]!r}: the log model needs units > 0 in every week, got {units.tolist()}")
+    y = np.log(units) if model == "log" else units
+    result = sm.OLS(y, sm.add_constant(t.astype("float64"), has_constant="add")).fit()
+    intercept, slope = (float(v) for v in result.params)
+    lo, hi = (float(v) for v in result.conf_int(alpha=1 - _CONFIDENCE)[1])
+    ssr = float(result.ssr)
+    tss = float(result.centered_tss)
+    resid = np.asarray(result.resid, dtype="float64")
+    pct = pct_ci = None
+    if model == "log":
+        pct = 100 * math.expm1(slope)
+        pct_ci = (100 * math.expm1(lo), 100 * math.expm1(hi))
+    labels = tuple(weeks.week_label(int(a), int(b)) for a, b in zip(window["iso_year"], window["iso_week"]))
+    first = weeks.parse_week_label(labels[0])
+    present = set(labels)
+    every = [weeks.week_label(*p) for p in weeks.week_range(first, weeks.parse_week_label(labels[-1]))]
+    return TrendFit(
+        series=names[0],
+        model=model,
+        first_week=labels[0],
+        last_week=labels[-1],
+        n_weeks=len(labels),
+        weeks=labels,
+        missing_weeks=tuple(w for w in every if w not in present),
+        slope=slope,
+        slope_ci95=(lo, hi),
+        intercept=intercept,
+        r_squared=None if _negligible(tss, y) else 1 - ssr / tss,
+        residual_sd=math.sqrt(ssr / result.df_resid),
+        df_resid=int(result.df_resid),
+        residuals=tuple(float(r) for r in resid),
+        durbin_watson=None if _negligible(ssr, y) else float(durbin_watson(resid)),
+        pct_change_per_week=pct,
+        pct_change_ci95=pct_ci,
+        small_sample=len(labels) < SMALL_SAMPLE_WEEKS,
+        t=tuple(int(v) for v in t),
+        units=tuple(float(v) for v in units),
+        fitted=tuple(float(v) for v in result.fittedvalues),
+        result=result,
+    )
+
+
+def forecast_weekly_trend(fit: TrendFit, horizon: int = 4) -> pd.DataFrame:
+    """The trend carried ``horizon`` ISO weeks past ``fit.last_week``, with 95% intervals.
+
+    Columns: ``week, iso_year, iso_week, t, mean, ci95_low, ci95_high,
+    pi95_low, pi95_high``.  ``ci95`` is the interval for the trend line itself;
+    ``pi95`` (wider) is for the units of one future week.  Weeks follow the ISO
+    calendar (2020-W53 is followed by 2021-W01).  For the log model, mean and
+    bounds are back-transformed with ``exp``: the back-transformed mean is the
+    *median* of that week's units under the model, not their mean.  Linear
+    bounds are not clipped at zero.
+
+    >>> sales = weekly_sales_from({"2020-W51": 30, "2020-W52": 20, "2020-W53": 10})
+    >>> forecast = forecast_weekly_trend(fit_weekly_trend(select_window(sales, "example")), 2)
+    >>> forecast[["week", "t", "mean"]].round(3).values.tolist()
+    [['2021-W01', 3, 0.0], ['2021-W02', 4, -10.0]]
+    """
+    import statsmodels.api as sm
+
+    if not isinstance(fit, TrendFit) or fit.result is None:
+        raise TypeError("forecast_weekly_trend needs a TrendFit made by fit_weekly_trend()")
+    if not isinstance(horizon, int) or isinstance(horizon, bool) or horizon < 1:
+        raise ValueError(f"horizon must be a whole number of weeks >= 1, got {horizon!r}")
+    first = weeks.parse_week_label(fit.first_week)
+    last = weeks.parse_week_label(fit.last_week)
+    future = [weeks.add_weeks(last, h) for h in range(1, horizon + 1)]
+    t = np.array([weeks.weeks_between(first, w) for w in future], dtype="int64")
+    frame = fit.result.get_prediction(sm.add_constant(t.astype("float64"), has_constant="add")).summary_frame(
+        alpha=1 - _CONFIDENCE
+    )
+    out = pd.DataFrame(
+        {
+            "week": [weeks.week_label(*w) for w in future],
+            "iso_year": [w[0] for w in future],
+            "iso_week": [w[1] for w in future],
+            "t": t,
+            "mean": frame["mean"].to_numpy(),
+            "ci95_low": frame["mean_ci_lower"].to_numpy(),
+            "ci95_high": frame["mean_ci_upper"].to_numpy(),
+            "pi95_low": frame["obs_ci_lower"].to_numpy(),
+            "pi95_high": frame["obs_ci_upper"].to_numpy(),
+        }
+    )
+    if fit.model == "log":
+        value_columns = ["mean", "ci95_low", "ci95_high", "pi95_low", "pi95_high"]
+        out[value_columns] = np.exp(out[value_columns])
+    return out
+
+
+def fit_trends(
+    weekly_sales: pd.DataFrame,
+    through_week: str | tuple[int, int] | None = None,
+    window_weeks: int = DEFAULT_WINDOW_WEEKS,
+    models: Iterable[str] = MODELS,
+) -> dict[tuple[str, str], TrendFit | str]:
+    """Every series × model: a :class:`TrendFit`, or a note (``str``) saying why it was skipped.
+
+    Ordered by series, then by ``models``.
+
+    >>> sales = pd.concat([weekly_sales_from({"2025-W16": 3, "2025-W17": 2, "2025-W18": 1}, "a"),
+    ...                    weekly_sales_from({"2025-W18": 5}, "b")])
+    >>> {key: type(v).__name__ for key, v in fit_trends(sales, models=("linear",)).items()}
+    {('a', 'linear'): 'TrendFit', ('b', 'linear'): 'str'}
+    """
+    models = tuple(models)
+    fits: dict[tuple[str, str], TrendFit | str] = {}
+    for series in sorted(set(weekly_sales["series"].astype(str))):
+        try:
+            window = select_window(weekly_sales, series, through_week, window_weeks)
+        except ValueError as exc:
+            for model in models:
+                fits[(series, model)] = f"skipped: {exc}"
+            continue
+        for model in models:
+            try:
+                fits[(series, model)] = fit_weekly_trend(window, model)
+            except ValueError as exc:
+                fits[(series, model)] = f"skipped: {exc}"
+    return fits
+
+
+#: Columns of :func:`fits_table`, in order.
+FIT_COLUMNS = (
+    "series", "model", "first_week", "last_week", "n_weeks", "weeks", "missing_weeks", "slope",
+    "slope_ci95_low", "slope_ci95_high", "intercept", "r_squared", "residual_sd", "df_resid",
+    "durbin_watson", "pct_change_per_week", "pct_change_ci95_low", "pct_change_ci95_high",
+    "small_sample", "note",
+)
+
+
+def _fit_row(fit: TrendFit) -> dict[str, Any]:
+    pct_lo, pct_hi = fit.pct_change_ci95 if fit.pct_change_ci95 else (None, None)
+    note = f"small sample: {fit.n_weeks} weeks < {SMALL_SAMPLE_WEEKS}" if fit.small_sample else ""
+    return {
+        "series": fit.series, "model": fit.model, "first_week": fit.first_week, "last_week": fit.last_week,
+        "n_weeks": fit.n_weeks, "weeks": " ".join(fit.weeks), "missing_weeks": " ".join(fit.missing_weeks),
+        "slope": fit.slope, "slope_ci95_low": fit.slope_ci95[0], "slope_ci95_high": fit.slope_ci95[1],
+        "intercept": fit.intercept, "r_squared": fit.r_squared, "residual_sd": fit.residual_sd,
+        "df_resid": fit.df_resid, "durbin_watson": fit.durbin_watson, "pct_change_per_week": fit.pct_change_per_week,
+        "pct_change_ci95_low": pct_lo, "pct_change_ci95_high": pct_hi, "small_sample": fit.small_sample, "note": note,
+    }
+
+
+def fits_table(fits: Mapping[tuple[str, str], TrendFit | str]) -> pd.DataFrame:
+    """One row per series × model from :func:`fit_trends`; a skipped pair keeps its reason in ``note``."""
+    rows = []
+    for (series, model), fit in fits.items():
+        rows.append(_fit_row(fit) if isinstance(fit, TrendFit) else {"series": series, "model": model, "note": fit})
+    table = pd.DataFrame(rows, columns=list(FIT_COLUMNS))
+    float_columns = [c for c in FIT_COLUMNS if c.startswith(("slope", "pct_change")) or c in
+                     ("intercept", "r_squared", "residual_sd", "durbin_watson")]
+    table[float_columns] = table[float_columns].astype("float64")
+    return table.astype({"n_weeks": "Int64", "df_resid": "Int64", "small_sample": "boolean"})
+
+
+def trend_table(
+    weekly_sales: pd.DataFrame,
+    through_week: str | tuple[int, int] | None = None,
+    window_weeks: int = DEFAULT_WINDOW_WEEKS,
+    models: Iterable[str] = MODELS,
+) -> pd.DataFrame:
+    """One row per series × model: the fit's numbers, or why it was skipped (``note``).
+
+    >>> sales = pd.concat([weekly_sales_from({"2025-W16": 3, "2025-W17": 2, "2025-W18": 1}, "a"),
+    ...                    weekly_sales_from({"2025-W18": 5}, "b")])
+    >>> table = trend_table(sales, models=("linear",))
+    >>> table[["series", "n_weeks", "slope"]].round(3).values.tolist()
+    [['a', 3, -1.0], ['b', <NA>, nan]]
+    >>> print(table["note"].iloc[1])
+    skipped: series 'b': only 1 week with figures in the 12-week window 2025-W07..2025-W18 (2025-W18); a trend needs at least 3
+    """
+    return fits_table(fit_trends(weekly_sales, through_week, window_weeks, models))
+
+
+def _fitted_only(fits: Mapping[tuple[str, str], TrendFit | str]) -> list[TrendFit]:
+    return [fit for fit in fits.values() if isinstance(fit, TrendFit)]
+
+
+def residuals_table(fits: Mapping[tuple[str, str], TrendFit | str]) -> pd.DataFrame:
+    """Long table of every fitted week: ``units``, the modelled ``y``, ``fitted`` and ``residual``.
+
+    For the log model ``y``, ``fitted`` and ``residual`` are in log units.
+    """
+    rows = []
+    for fit in _fitted_only(fits):
+        for week, t, units, fitted, resid in zip(fit.weeks, fit.t, fit.units, fit.fitted, fit.residuals):
+            rows.append({
+                "series": fit.series, "model": fit.model, "as_of_week": fit.last_week, "week": week, "t": t,
+                "units": units, "y": math.log(units) if fit.model == "log" else units, "fitted": fitted,
+                "residual": resid,
+            })
+    columns = ["series", "model", "as_of_week", "week", "t", "units", "y", "fitted", "residual"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def residual_checks(fits: Mapping[tuple[str, str], TrendFit | str]) -> pd.DataFrame:
+    """Per fit: Durbin–Watson, the largest residual, and Shapiro–Wilk normality when n allows.
+
+    The normality test is run only with at least ``SMALL_SAMPLE_WEEKS`` weeks;
+    otherwise ``normality`` says it was skipped and why (it is never silently
+    dropped).  Durbin–Watson near 2 means no first-order autocorrelation; with
+    a handful of weeks it is only indicative.
+    """
+    from scipy import stats
+
+    rows = []
+    for fit in _fitted_only(fits):
+        p_value = None
+        if fit.n_weeks < SMALL_SAMPLE_WEEKS:
+            normality = f"skipped: n = {fit.n_weeks} < {SMALL_SAMPLE_WEEKS} weeks, too few to test"
+        elif fit.durbin_watson is None:
+            normality = "skipped: the line fits exactly, no residuals to test"
+        else:
+            p_value = float(stats.shapiro(np.asarray(fit.residuals)).pvalue)
+            normality = f"Shapiro–Wilk p = {round_float(p_value)}"
+        rows.append({
+            "series": fit.series, "model": fit.model, "n_weeks": fit.n_weeks, "residual_sd": fit.residual_sd,
+            "max_abs_residual": max(abs(r) for r in fit.residuals), "durbin_watson": fit.durbin_watson,
+            "shapiro_p": p_value, "normality": normality,
+        })
+    columns = ["series", "model", "n_weeks", "residual_sd", "max_abs_residual", "durbin_watson", "shapiro_p", "normality"]
+    return pd.DataFrame(rows, columns=columns).astype({"durbin_watson": "float64", "shapiro_p": "float64"})
+
+
+def forecasts_table(fits: Mapping[tuple[str, str], TrendFit | str], horizon: int = 4) -> pd.DataFrame:
+    """:func:`forecast_weekly_trend` of every fit, stacked, with ``series, model, as_of_week`` in front."""
+    parts = []
+    for fit in _fitted_only(fits):
+        frame = forecast_weekly_trend(fit, horizon)
+        frame.insert(0, "as_of_week", fit.last_week)
+        frame.insert(0, "model", fit.model)
+        frame.insert(0, "series", fit.series)
+        parts.append(frame)
+    columns = ["series", "model", "as_of_week", "week", "iso_year", "iso_week", "t", "mean",
+               "ci95_low", "ci95_high", "pi95_low", "pi95_high"]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+
+
+def trend_summary(fit: TrendFit, forecast: pd.DataFrame) -> dict[str, Any]:
+    """The fit and its forecast as plain, rounded values for reports (keys in a fixed order).
+
+    ``slope_units_per_week`` is in units a week for the linear model (log
+    units a week for the log model).  Every float goes through :func:`round_float`.
+
+    >>> sales = weekly_sales_from({"2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700, "2025-W19": 5200}, "xiaomi_su7")
+    >>> fit = fit_weekly_trend(select_window(sales, "xiaomi_su7"))
+    >>> summary = trend_summary(fit, forecast_weekly_trend(fit, horizon=1))
+    >>> list(summary)
+    ['series', 'model', 'first_week', 'last_week', 'n_weeks', 'slope_units_per_week', 'slope_ci95', 'r_squared', 'small_sample', 'forecast']
+    >>> summary["slope_ci95"], summary["forecast"]
+    ([-1343.034, -116.966], [{'week': '2025-W20', 'mean': 4450.0, 'pi95': [2282.599, 6617.401]}])
+    """
+    return {
+        "series": fit.series,
+        "model": fit.model,
+        "first_week": fit.first_week,
+        "last_week": fit.last_week,
+        "n_weeks": fit.n_weeks,
+        "slope_units_per_week": round_float(fit.slope),
+        "slope_ci95": [round_float(fit.slope_ci95[0]), round_float(fit.slope_ci95[1])],
+        "r_squared": round_float(fit.r_squared),
+        "small_sample": bool(fit.small_sample),
+        "forecast": [
+            {"week": str(row.week), "mean": round_float(row.mean), "pi95": [round_float(row.pi95_low), round_float(row.pi95_high)]}
+            for row in forecast.itertuples(index=False)
+        ],
+    }
+
+
+def _span(fit: TrendFit) -> str:
+    """``2025-W16–W19`` within one ISO year, ``2020-W52–2021-W02`` across years."""
+    if fit.first_week[:4] == fit.last_week[:4]:
+        return f"{fit.first_week}\N{EN DASH}{fit.last_week[5:]}"
+    return f"{fit.first_week}\N{EN DASH}{fit.last_week}"
+
+
+def describe_fit(fit: TrendFit, window_weeks: int | None = None) -> str:
+    """One paragraph of Markdown stating the fit in words, every number taken from ``fit``.
+
+    Says plainly when the sample is small, when weeks are missing, and whether
+    the slope's interval excludes zero.
+
+    >>> sales = weekly_sales_from({"2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700, "2025-W19": 5200}, "xiaomi_su7")
+    >>> print(describe_fit(fit_weekly_trend(select_window(sales, "xiaomi_su7")), window_weeks=12))
+    **xiaomi_su7, linear.** Over the 4 weeks 2025-W16–W19 the linear trend is **−730 units a week** (95% CI −1,343 to −117). The interval excludes zero. The line accounts for 93% of the variation between weeks (R² = 0.929). **Small sample:** n = 4 weeks (fewer than 8), 2 degrees of freedom, so the 95% interval uses t = 4.30; the 12-week window holds figures for only 4 weeks. Read this as a description of these weeks, not as a law that will hold.
+    """
+    from scipy import stats
+
+    lo, hi = fit.slope_ci95
+    if fit.model == "log":
+        p_lo, p_hi = fit.pct_change_ci95
+        text = (
+            f"Over the {fit.n_weeks} weeks {_span(fit)} the log-linear trend changes sales by "
+            f"**{format_number(fit.pct_change_per_week, 1)}% a week** "
+            f"(95% CI {format_number(p_lo, 1)}% to {format_number(p_hi, 1)}%)."
+        )
+    else:
+        text = (
+            f"Over the {fit.n_weeks} weeks {_span(fit)} the linear trend is "
+            f"**{format_number(fit.slope)} units a week** (95% CI {format_number(lo)} to {format_number(hi)})."
+        )
+    parts = [f"**{fit.series}, {fit.model}.** {text}"]
+    if lo > 0 or hi < 0:
+        parts.append("The interval excludes zero.")
+    else:
+        parts.append("The interval includes zero: these weeks cannot rule out a flat trend.")
+    if fit.r_squared is None:
+        parts.append("Sales do not vary across these weeks, so R² is undefined.")
+    else:
+        parts.append(
+            f"The line accounts for {format_number(100 * fit.r_squared)}% of the variation between weeks "
+            f"(R² = {round_float(fit.r_squared):.3f})."
+        )
+    if fit.missing_weeks:
+        parts.append(f"No figure for {', '.join(fit.missing_weeks)}: left as a gap, not filled.")
+    if fit.small_sample:
+        t_crit = stats.t.ppf(0.5 + _CONFIDENCE / 2, fit.df_resid)
+        small = (
+            f"**Small sample:** n = {fit.n_weeks} weeks (fewer than {SMALL_SAMPLE_WEEKS}), "
+            f"{fit.df_resid} degree{'s' if fit.df_resid != 1 else ''} of freedom, so the 95% interval uses "
+            f"t = {round_float(t_crit, 2):.2f}"
+        )
+        if window_weeks is not None and fit.n_weeks < window_weeks:
+            small += f"; the {window_weeks}-week window holds figures for only {fit.n_weeks} weeks"
+        parts.append(small + ". Read this as a description of these weeks, not as a law that will hold.")
+    return " ".join(parts)
+
+
+def describe_forecast(fit: TrendFit, forecast: pd.DataFrame) -> str:
+    """One paragraph of Markdown on where the trend leads, numbers taken from ``forecast``.
+
+    >>> sales = weekly_sales_from({"2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700, "2025-W19": 5200}, "xiaomi_su7")
+    >>> fit = fit_weekly_trend(select_window(sales, "xiaomi_su7"))
+    >>> print(describe_forecast(fit, forecast_weekly_trend(fit, horizon=4)))
+    **xiaomi_su7, linear.** If the trend of 2025-W16–W19 continued, 2025-W20 would bring **4,450 units** (95% prediction interval 2,283 to 6,617) and 2025-W23 **2,260** (−1,444 to 5,964). From 2025-W22 the lower bound is below zero, which weekly sales cannot be: the straight line cannot be carried much further.
+    """
+    first, last = forecast.iloc[0], forecast.iloc[-1]
+
+    def interval(row) -> str:
+        return f"{format_number(row['pi95_low'])} to {format_number(row['pi95_high'])}"
+
+    text = (
+        f"**{fit.series}, {fit.model}.** If the trend of {_span(fit)} continued, {first['week']} would bring "
+        f"**{format_number(first['mean'])} units** (95% prediction interval {interval(first)})"
+    )
+    if len(forecast) > 1:
+        text += f" and {last['week']} **{format_number(last['mean'])}** ({interval(last)})"
+    text += "."
+    if fit.model == "log":
+        text += " These are back-transformed medians (exp of the log-scale prediction), not means."
+    below = forecast[forecast["pi95_low"] < 0]
+    if len(below):
+        text += (
+            f" From {below['week'].iloc[0]} the lower bound is below zero, which weekly sales cannot be: "
+            "the straight line cannot be carried much further."
+        )
+    return text
+
+
+def round_frame(frame: pd.DataFrame, digits: int = CSV_DIGITS) -> pd.DataFrame:
+    """A copy of ``frame`` with every float column passed through :func:`round_float` (``Float64``).
+
+    >>> round_frame(pd.DataFrame({"x": [-1e-13, 2 / 3, float("nan")], "n": [1, 2, 3]}), 3).values.tolist()
+    [[0.0, 1], [0.667, 2], [<NA>, 3]]
+    """
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_float_dtype(out[column]):
+            out[column] = pd.array([round_float(v, digits) for v in out[column]], dtype="Float64")
+    return out
+
+
+def write_trend_outputs(
+    fits: Mapping[tuple[str, str], TrendFit | str],
+    horizon: int = 4,
+    folder: Path | str | None = None,
+    summary_series: str = SUMMARY_SERIES,
+) -> list[str]:
+    """Write ``trend_fits.csv``, ``forecasts.csv``, ``residuals.csv`` and ``summary.json`` atomically.
+
+    ``folder`` defaults to ``data/processed/trend``.  ``summary.json`` is the
+    :func:`trend_summary` of the linear fit of ``summary_series``.  Floats in
+    the CSVs are rounded to ``CSV_DIGITS`` decimals.  Returns the written paths,
+    relative to the project root.
+    """
+    from helpers.atomic import write_csv_atomic, write_json_atomic
+    from helpers.paths import processed_dir, relative_to_root
+
+    out = Path(folder) if folder is not None else processed_dir() / TREND_SUBDIR
+    headline = fits.get((summary_series, "linear"))
+    if not isinstance(headline, TrendFit):
+        reason = headline if isinstance(headline, str) else "no linear fit was made for it"
+        raise ValueError(f"summary.json needs the linear trend of {summary_series!r}: {reason}")
+    paths = {
+        "trend_fits.csv": fits_table(fits),
+        "forecasts.csv": forecasts_table(fits, horizon),
+        "residuals.csv": residuals_table(fits),
+    }
+    written = []
+    for name, frame in paths.items():
+        write_csv_atomic(out / name, round_frame(frame))
+        written.append(out / name)
+    write_json_atomic(out / "summary.json", trend_summary(headline, forecast_weekly_trend(headline, horizon)))
+    written.append(out / "summary.json")
+    return [relative_to_root(p) for p in written]

@@ -1,0 +1,127 @@
+"""Execute one notebook with papermill and publish it atomically.
+
+Heavy imports (papermill, nbformat, Jupyter) live here, not in
+:mod:`helpers.pipeline`, so deciding *what* to run stays fast.
+
+The executed notebook is written first to a scratch file; only when every
+cell succeeded is it stabilised (:mod:`helpers.pipeline.notebook_files`) and moved over
+the committed notebook.  On failure the partial execution is kept under
+``reports/failed/`` and the committed notebook is left as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from helpers.atomic import write_text_atomic
+from helpers.pipeline.notebook_files import notebook_text, stabilize_notebook, without_injected_parameters
+
+#: The kernel every notebook declares; it resolves to this interpreter's
+#: ipykernel (jupyter_client runs ``python`` kernels with ``sys.executable``).
+KERNEL_NAME = "python3"
+#: ipykernel warns about unencrypted TCP on loopback at every start; only errors matter here.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+
+
+@dataclass
+class NotebookFailure(Exception):
+    """A cell raised: which notebook, which cell, what error, where the run was kept."""
+
+    notebook: str
+    cell_index: int | None
+    cell_source: str
+    error: str
+    saved_to: str
+
+    def __str__(self) -> str:
+        where = f"cell {self.cell_index}" if self.cell_index is not None else "a cell"
+        first_line = self.cell_source.strip().splitlines()[0] if self.cell_source.strip() else ""
+        return (
+            f"{self.notebook}: {where} failed: {self.error}\n"
+            f"  cell starts: {first_line[:100]}\n"
+            f"  the failed execution is saved at {self.saved_to}; the committed notebook and outputs are unchanged"
+        )
+
+
+def _first_error(nb: Mapping[str, Any]) -> tuple[int | None, str, str]:
+    code_index = 0
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        code_index += 1
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                source = cell.get("source", "")
+                source = "".join(source) if isinstance(source, list) else source
+                return code_index, source, f"{output.get('ename')}: {output.get('evalue')}"
+    return None, "", "the kernel stopped (no error output recorded)"
+
+
+def execute_notebook(
+    notebook: Path,
+    root: Path,
+    parameters: Mapping[str, Any] | None = None,
+    progress_bar: bool = False,
+    failed_dir: Path | None = None,
+    kernel_manager: Any = None,
+) -> None:
+    """Run ``notebook`` with papermill (cwd = its folder) and replace it with the result.
+
+    Raises :class:`NotebookFailure` naming the notebook, the cell (counted
+    among code cells, from 1) and the error.  ``kernel_manager``: an already
+    started (pre-warmed) kernel to run on; the caller shuts it down.
+    """
+    import papermill
+
+    notebook = Path(notebook)
+    failed_dir = failed_dir or root / "reports" / "failed"
+    source_nb = without_injected_parameters(json.loads(notebook.read_text(encoding="utf-8")))
+    with tempfile.TemporaryDirectory(prefix="su7-run-") as scratch:
+        scratch_path = Path(scratch)
+        prepared = scratch_path / notebook.name
+        executed = scratch_path / f"executed-{notebook.name}"
+        prepared.write_text(notebook_text(source_nb), encoding="utf-8")
+        try:
+            papermill.execute_notebook(
+                str(prepared),
+                str(executed),
+                parameters=dict(parameters or {}),
+                kernel_name=KERNEL_NAME,
+                cwd=str(notebook.parent),
+                progress_bar=progress_bar,
+                log_output=False,
+                request_save_on_cell_execute=False,
+                extra_arguments=KERNEL_ARGUMENTS,
+                **({"km": kernel_manager} if kernel_manager is not None else {}),
+            )
+        except BaseException as exc:
+            failed_dir.mkdir(parents=True, exist_ok=True)
+            kept = failed_dir / notebook.name
+            if executed.is_file():
+                shutil.copyfile(executed, kept)
+                failed_nb = json.loads(executed.read_text(encoding="utf-8"))
+            else:
+                failed_nb = {}
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            cell_index, cell_source, error = _first_error(failed_nb)
+            if cell_index is None:
+                error = f"{type(exc).__name__}: {exc}".strip()
+            raise NotebookFailure(
+                notebook=notebook.name,
+                cell_index=cell_index,
+                cell_source=cell_source,
+                error=error.splitlines()[0] if error else type(exc).__name__,
+                saved_to=kept.relative_to(root).as_posix() if kept.is_relative_to(root) else str(kept),
+            ) from None
+        result = stabilize_notebook(json.loads(executed.read_text(encoding="utf-8")))
+    write_text_atomic(notebook, notebook_text(result))
+    stale = failed_dir / notebook.name
+    if stale.exists():
+        stale.unlink()
+

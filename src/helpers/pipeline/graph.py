@@ -1,0 +1,333 @@
+"""The pipeline's graph and content fingerprints (standard library only).
+
+This is the one place that declares what each notebook reads, writes and
+accepts as parameters; the runner (:mod:`helpers.pipeline`) and the tests
+read it.  A step's *fingerprint* hashes everything its result depends on:
+
+* the notebook's source (cell types and sources; outputs and injected
+  parameter cells are ignored),
+* the parameters passed to it,
+* the ``src/helpers`` modules it imports, followed transitively through
+  their own ``helpers`` imports (so editing ``trend.py`` reruns only the
+  notebooks that use it),
+* the files it reads (raw data and the outputs of the steps before it),
+* the locked environment (``requirements.lock``).
+
+A step reruns when its fingerprint changed or its outputs no longer match
+what the last good run wrote.  Nothing here imports pandas or Jupyter, so a
+run with nothing to do answers in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+INJECTED_TAG = "injected-parameters"
+PARAMETERS_TAG = "parameters"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One notebook: what it reads and writes (paths relative to the project root)."""
+
+    name: str
+    reads: tuple[str, ...]
+    writes: tuple[str, ...]
+    after: tuple[str, ...] = ()
+
+    @property
+    def notebook(self) -> str:
+        return f"notebooks/{self.name}.ipynb"
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        """Everything a run of this step may change: its declared writes and the notebook itself."""
+        return (*self.writes, self.notebook)
+
+
+STEPS: tuple[Step, ...] = (
+    Step("01_ingest", reads=("data/raw",), writes=("data/processed/ingest",)),
+    Step("02_clean", reads=("data/processed/ingest",), writes=("data/processed/clean",), after=("01_ingest",)),
+    Step(
+        "03_trend",
+        reads=("data/processed/clean",),
+        writes=("data/processed/trend", "data/processed/forecast_log.csv"),
+        after=("02_clean",),
+    ),
+    Step(
+        "04_run_rate",
+        reads=("data/processed/clean",),
+        writes=("data/processed/run_rate", "data/processed/claims_audit.csv"),
+        after=("02_clean",),
+    ),
+    Step(
+        "05_figures",
+        reads=("data/processed/clean", "data/processed/trend", "data/processed/run_rate", "data/processed/claims_audit.csv"),
+        writes=("reports/summary.json", "reports/figures/0[1-5]_*"),
+        after=("03_trend", "04_run_rate"),
+    ),
+    Step(
+        "06_what_happened",
+        reads=("data/processed/clean", "data/processed/claims_audit.csv"),
+        writes=("data/processed/later", "reports/figures/06_*"),
+        after=("04_run_rate",),
+    ),
+)
+#: Not a notebook: the HTML report, exported after the notebooks from their executed
+#: files and the figures (``helpers.report.html``).
+REPORT_READS = ("notebooks", "reports/figures")
+REPORT_WRITES = ("reports/html",)
+STEPS_BY_NAME: dict[str, Step] = {s.name: s for s in STEPS}
+#: Files whose change means "the environment changed": every step reruns.
+ENVIRONMENT_FILES = ("requirements.lock",)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _code_cells(nb: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return [c for c in nb.get("cells", []) if c.get("cell_type") == "code"]
+
+
+def _source(cell: Mapping[str, Any]) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def _tags(cell: Mapping[str, Any]) -> list[str]:
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
+def read_notebook(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def notebook_source_digest(nb: Mapping[str, Any]) -> str:
+    """Hash of what a person wrote: cell types and sources, not outputs or injected cells.
+
+    >>> a = {"cells": [{"cell_type": "code", "source": "x = 1", "outputs": [1]}]}
+    >>> b = {"cells": [{"cell_type": "code", "source": "x = 1", "outputs": [2]}]}
+    >>> notebook_source_digest(a) == notebook_source_digest(b)
+    True
+    """
+    parts = [
+        [c.get("cell_type"), _source(c)]
+        for c in nb.get("cells", [])
+        if INJECTED_TAG not in _tags(c)
+    ]
+    return _sha(json.dumps(parts, ensure_ascii=False).encode("utf-8"))
+
+
+def declared_parameters(nb: Mapping[str, Any]) -> tuple[str, ...]:
+    """Names assigned in the cell tagged ``parameters``, in order.
+
+    >>> declared_parameters({"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]},
+    ...                                 "source": "horizon = 4  # weeks\\nthrough_week = None"}]})
+    ('horizon', 'through_week')
+    """
+    names: list[str] = []
+    for cell in _code_cells(nb):
+        if PARAMETERS_TAG in _tags(cell):
+            for node in ast.parse(_source(cell)).body:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+                names.extend(t.id for t in targets if isinstance(t, ast.Name))
+    return tuple(dict.fromkeys(names))
+
+
+def _helpers_imported(tree: ast.AST) -> set[str]:
+    """Dotted names below ``helpers`` that ``tree`` imports, anywhere in it.
+
+    ``from helpers.models import trend`` gives both ``models`` and ``models.trend``
+    (the second may be a module or only a name; :func:`module_file` decides).
+
+    >>> sorted(_helpers_imported(ast.parse("from helpers.models import trend\\nimport helpers.data.weeks")))
+    ['data.weeks', 'models', 'models.trend']
+    """
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("helpers."):
+                    found.add(alias.name.removeprefix("helpers."))
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "helpers":
+                found.update(alias.name for alias in node.names)
+            elif node.module.startswith("helpers."):
+                package = node.module.removeprefix("helpers.")
+                found.add(package)
+                found.update(f"{package}.{alias.name}" for alias in node.names)
+    return found
+
+
+def notebook_imports(nb: Mapping[str, Any]) -> set[str]:
+    """``helpers`` modules imported by a notebook's code cells (cells that do not parse are skipped)."""
+    found: set[str] = set()
+    for cell in _code_cells(nb):
+        lines = [ln for ln in _source(cell).splitlines() if not ln.lstrip().startswith(("%", "!"))]
+        try:
+            found |= _helpers_imported(ast.parse("\n".join(lines)))
+        except SyntaxError:
+            continue
+    return found
+
+
+#: Third-party packages worth importing in a kernel before its notebook starts.
+HEAVY_PACKAGES = frozenset({"pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "IPython"})
+#: Imports with side effects on how outputs display: only the notebook itself may trigger them.
+NEVER_WARM = frozenset({"matplotlib.pyplot", "seaborn", "IPython.display"})
+
+
+def third_party_imports(files: Iterable[Path]) -> list[str]:
+    """Heavy third-party modules the given files import anywhere (lazy imports included), sorted.
+
+    Used to warm a kernel up: importing them early changes no output, only when the
+    cost is paid.  Modules in :data:`NEVER_WARM` are left to the notebook.
+    """
+    found: set[str] = set()
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                # "from scipy import stats": stats may be a submodule; the warm-up skips names that are not
+                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            else:
+                names = []
+            found.update(
+                n for n in names
+                if n.split(".")[0] in HEAVY_PACKAGES and not any(n == w or n.startswith(w + ".") for w in NEVER_WARM)
+            )
+    return sorted(found)
+
+
+def module_file(name: str, helpers_dir: Path) -> Path | None:
+    """The file of ``helpers.<name>`` (a module or a package's ``__init__.py``), or ``None`` for a plain name."""
+    base = helpers_dir.joinpath(*name.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+def helper_closure(modules: Iterable[str], helpers_dir: Path) -> list[Path]:
+    """The files of ``modules``, of the packages they sit in, and of every ``helpers`` module they import, sorted."""
+    seen: set[str] = set()
+    files: set[Path] = {helpers_dir / "__init__.py"}
+    todo = list(modules)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        path = module_file(name, helpers_dir)
+        if path is None:
+            continue
+        files.add(path)
+        parts = name.split(".")
+        todo.extend(".".join(parts[:i]) for i in range(1, len(parts)))  # parent packages run first
+        todo.extend(_helpers_imported(ast.parse(path.read_text(encoding="utf-8"))))
+    return sorted(files)
+
+
+def importable_modules(names: Iterable[str], helpers_dir: Path) -> list[str]:
+    """``helpers.<name>`` for each name that is a module or package (names that are attributes left out), sorted."""
+    return sorted(f"helpers.{n}" for n in set(names) if module_file(n, helpers_dir) is not None)
+
+
+GLOB_CHARS = frozenset("*?[")
+
+
+def is_pattern(rel: str) -> bool:
+    """Whether a declared path is a glob pattern (``reports/figures/06_*``) rather than a path."""
+    return bool(GLOB_CHARS & set(rel))
+
+
+def files_under(root: Path, rel_paths: Iterable[str]) -> list[Path]:
+    """Every file at or under the given paths or glob patterns (sorted; '.~' scratch files left out).
+
+    Patterns let two steps write into one folder without claiming each other's files.
+    """
+    files: list[Path] = []
+    for rel in rel_paths:
+        matches = sorted(root.glob(rel)) if is_pattern(rel) else [root / rel]
+        for path in matches:
+            if path.is_file():
+                files.append(path)
+            elif path.is_dir():
+                files.extend(p for p in path.rglob("*") if p.is_file())
+    return sorted({p for p in files if not p.name.startswith(".~")})
+
+
+def digest_files(root: Path, files: Iterable[Path]) -> str:
+    """One hash over the relative names and bytes of ``files``."""
+    h = hashlib.sha256()
+    for path in files:
+        h.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        h.update(_sha(path.read_bytes()).encode("ascii") + b"\n")
+    return h.hexdigest()
+
+
+def step_inputs(step: Step, root: Path, parameters: Mapping[str, Any]) -> dict[str, str]:
+    """The parts of a step's fingerprint, each a hash, by name (names explain a rerun)."""
+    nb = read_notebook(root / step.notebook)
+    helpers = helper_closure(notebook_imports(nb), root / "src" / "helpers")
+    return {
+        "notebook": notebook_source_digest(nb),
+        "parameters": _sha(json.dumps(dict(parameters), sort_keys=True, default=str).encode("utf-8")),
+        "helpers": digest_files(root, helpers),
+        "inputs": digest_files(root, files_under(root, step.reads)),
+        "environment": digest_files(root, files_under(root, ENVIRONMENT_FILES)),
+    }
+
+
+def report_inputs(root: Path) -> dict[str, str]:
+    """The parts of the HTML report's fingerprint (see :data:`REPORT_READS`)."""
+    return {
+        "helpers": digest_files(root, helper_closure({"report.html"}, root / "src" / "helpers")),
+        "inputs": digest_files(root, files_under(root, REPORT_READS)),
+        "environment": digest_files(root, files_under(root, ENVIRONMENT_FILES)),
+    }
+
+
+def outputs_digest(step: Step, root: Path) -> str:
+    """Hash of everything the step wrote, the executed notebook included."""
+    return digest_files(root, files_under(root, step.outputs))
+
+
+def why_rerun(previous: Mapping[str, Any] | None, inputs: Mapping[str, str], outputs: str) -> str | None:
+    """Why a step must run, in words, or ``None`` when its last good run still stands.
+
+    >>> why_rerun(None, {"notebook": "a"}, "o")
+    'no previous run recorded'
+    >>> why_rerun({"inputs": {"notebook": "a"}, "outputs": "o"}, {"notebook": "a"}, "o") is None
+    True
+    >>> why_rerun({"inputs": {"notebook": "a", "helpers": "h"}, "outputs": "o"}, {"notebook": "b", "helpers": "i"}, "o")
+    'notebook, helpers changed'
+    """
+    if not previous:
+        return "no previous run recorded"
+    changed = [k for k, v in inputs.items() if previous.get("inputs", {}).get(k) != v]
+    if changed:
+        return f"{', '.join(changed)} changed"
+    if previous.get("outputs") != outputs:
+        return "outputs differ from the last good run"
+    return None
+
+
+def topological(steps: Iterable[Step]) -> list[Step]:
+    """Steps ordered so each comes after the ones it needs (stable by name otherwise)."""
+    remaining = {s.name: s for s in steps}
+    ordered: list[Step] = []
+    while remaining:
+        ready = sorted(n for n, s in remaining.items() if all(a not in remaining for a in s.after))
+        if not ready:
+            raise ValueError(f"cycle in the pipeline graph among {sorted(remaining)}")
+        for name in ready:
+            ordered.append(remaining.pop(name))
+    return ordered

@@ -1,0 +1,97 @@
+"""A run's undo journal: back up outputs before a step changes them, restore on failure.
+
+Before the runner lets a step write, it copies that step's outputs (declared
+writes and notebook) into ``.cache/pipeline/journal``.  If the run fails, is
+interrupted with Ctrl-C, or is killed outright, the backups are put back
+(the next run does it after a kill), so the last good outputs stay intact.
+The manifest is written atomically *after* the copies, so a half-made backup
+is never mistaken for a complete one.  Standard library only.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Iterable
+
+from helpers.atomic import write_json_atomic
+
+MANIFEST = "manifest.json"
+
+
+class Journal:
+    """Backups of the paths a run may change, under ``folder``."""
+
+    def __init__(self, root: Path, folder: Path):
+        self.root = root
+        self.folder = folder
+        # path -> existed before the run; glob pattern -> the files it matched before the run
+        self._entries: dict[str, bool | list[str]] = {}
+
+    @property
+    def active(self) -> bool:
+        return (self.folder / MANIFEST).is_file()
+
+    def protect(self, rel_paths: Iterable[str]) -> None:
+        """Back up each path (file, folder or glob pattern) once, before anything writes to it."""
+        from helpers.pipeline.graph import is_pattern
+
+        new = [p for p in rel_paths if p not in self._entries]
+        if not new:
+            return
+        for rel in new:
+            if is_pattern(rel):
+                matches = sorted(p.relative_to(self.root).as_posix() for p in self.root.glob(rel) if p.is_file())
+                for match in matches:
+                    backup = self.folder / "files" / match
+                    backup.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(self.root / match, backup)
+                self._entries[rel] = matches
+                continue
+            source = self.root / rel
+            backup = self.folder / "files" / rel
+            if backup.exists():
+                shutil.rmtree(backup) if backup.is_dir() else backup.unlink()
+            if source.is_dir():
+                shutil.copytree(source, backup, ignore=shutil.ignore_patterns(".~*"))
+            elif source.is_file():
+                backup.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, backup)
+            self._entries[rel] = source.exists()
+        write_json_atomic(self.folder / MANIFEST, {"paths": self._entries})
+
+    def restore(self) -> list[str]:
+        """Put every backed-up path back as it was; return the paths restored."""
+        manifest = self.folder / MANIFEST
+        if not manifest.is_file():
+            self.discard()
+            return []
+        entries: dict[str, bool | list[str]] = json.loads(manifest.read_text(encoding="utf-8"))["paths"]
+        for rel, existed in entries.items():
+            if isinstance(existed, list):  # a glob pattern: remove what matches now, put back what matched before
+                for path in self.root.glob(rel):
+                    if path.is_file():
+                        path.unlink()
+                for match in existed:
+                    (self.root / match).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(self.folder / "files" / match, self.root / match)
+                continue
+            target = self.root / rel
+            backup = self.folder / "files" / rel
+            if target.is_dir():
+                shutil.rmtree(target)
+            elif target.exists():
+                target.unlink()
+            if existed and backup.is_dir():
+                shutil.copytree(backup, target)
+            elif existed and backup.is_file():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(backup, target)
+        self.discard()
+        return sorted(entries)
+
+    def discard(self) -> None:
+        """Forget the backups (after a good run)."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self._entries = {}

@@ -1,0 +1,555 @@
+"""Run the numbered notebooks with papermill, re-executing only what changed.
+
+Usage::
+
+    python -m helpers.pipeline run                      # what changed since the last good run
+    python -m helpers.pipeline run --force              # every notebook
+    python -m helpers.pipeline run --through-week 2025-W19 --horizon 8
+    python -m helpers.pipeline run -p lock_in_rate=0.35 --params params.yaml
+    python -m helpers.pipeline status                   # what a run would do, without running
+
+How it works (see :mod:`helpers.pipeline.graph` for the graph and the fingerprints):
+
+* Steps run as soon as the steps they need are done, up to one per core.
+* Each step runs in its own worker process whose kernel is started and
+  warmed up (heavy imports done silently) while the steps before it run.
+* Before a step writes, its outputs are backed up (:mod:`helpers.pipeline.journal`);
+  a failure, Ctrl-C or kill restores the last good outputs.
+* One run at a time: a second run waits for the first's lock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import os
+import signal
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from helpers.pipeline.graph import (
+    REPORT_WRITES,
+    STEPS,
+    STEPS_BY_NAME,
+    Step,
+    declared_parameters,
+    notebook_imports,
+    outputs_digest,
+    digest_files,
+    files_under,
+    read_notebook,
+    report_inputs,
+    step_inputs,
+    topological,
+    why_rerun,
+)
+
+STATE_DIR = ".cache/pipeline"
+EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
+
+
+def _quiet() -> bool:
+    """No progress bars in CI or when output is not a terminal."""
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"} or not sys.stderr.isatty()
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+# ---------------------------------------------------------------------------
+# Parameters
+# ---------------------------------------------------------------------------
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """``name=value`` from the command line; the value is read as JSON when it can be.
+
+    >>> parse_assignment("horizon=8"), parse_assignment("through_week=2025-W19"), parse_assignment("x=null")
+    (('horizon', 8), ('through_week', '2025-W19'), ('x', None))
+    """
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip().isidentifier():
+        raise ValueError(f"{text!r} is not name=value (expected e.g. horizon=8)")
+    try:
+        return name.strip(), json.loads(value)
+    except json.JSONDecodeError:
+        return name.strip(), value
+
+
+def load_params_file(path: Path) -> dict[str, Any]:
+    """Parameters from a JSON or YAML file holding one mapping."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix.lower() in {".yml", ".yaml"}:
+        import yaml
+
+        data = yaml.safe_load(text)
+    else:
+        data = json.loads(text)
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping of parameter names to values")
+    return data
+
+
+def parameters_by_step(root: Path, parameters: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Split run parameters among the steps whose notebooks declare them.
+
+    Raises ``ValueError`` for a parameter no notebook declares (a typo would
+    otherwise be silently ignored).
+    """
+    declared = {s.name: declared_parameters(read_notebook(root / s.notebook)) for s in STEPS}
+    known = sorted({p for names in declared.values() for p in names})
+    unknown = sorted(set(parameters) - set(known))
+    if unknown:
+        raise ValueError(f"unknown parameter(s) {', '.join(unknown)} (the notebooks declare: {', '.join(known) or 'none'})")
+    return {name: {k: v for k, v in parameters.items() if k in names} for name, names in declared.items()}
+
+
+# ---------------------------------------------------------------------------
+# State and lock
+# ---------------------------------------------------------------------------
+
+
+class RunLock:
+    """An exclusive lock on the project: one run writes at a time."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.handle = None
+
+    def acquire(self, wait: bool) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = open(self.path, "a+")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.seek(0)
+            holder = self.handle.read().strip() or "another process"
+            if not wait:
+                raise RuntimeError(f"another pipeline run holds the lock ({holder}); try again when it ends") from None
+            _say(f"waiting: another pipeline run holds the lock ({holder}) ...")
+            fcntl.flock(self.handle, fcntl.LOCK_EX)
+        self.handle.seek(0)
+        self.handle.truncate()
+        self.handle.write(f"pid {os.getpid()}")
+        self.handle.flush()
+
+    def release(self) -> None:
+        if self.handle:
+            fcntl.flock(self.handle, fcntl.LOCK_UN)
+            self.handle.close()
+            self.handle = None
+
+
+def load_state(root: Path) -> dict[str, Any]:
+    path = root / STATE_DIR / "state.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def save_state(root: Path, state: dict[str, Any]) -> None:
+    from helpers.atomic import write_json_atomic
+
+    write_json_atomic(root / STATE_DIR / "state.json", state)
+
+
+# ---------------------------------------------------------------------------
+# Workers: one process per step, kernel warmed up before the step may start
+# ---------------------------------------------------------------------------
+
+#: Imports done silently in a fresh kernel while it waits for its turn.
+def _warm_modules(root: Path, step: Step) -> list[str]:
+    """What to import in the step's kernel before it starts: the helpers its notebook
+    imports and the heavy libraries those use, lazy imports included."""
+    from helpers.pipeline.graph import helper_closure, importable_modules, third_party_imports
+
+    helpers = notebook_imports(read_notebook(root / step.notebook))
+    helpers_dir = root / "src" / "helpers"
+    return [*third_party_imports(helper_closure(helpers, helpers_dir)), *importable_modules(helpers, helpers_dir)]
+
+
+#: How long a fresh kernel may take to answer before it is replaced (once).
+KERNEL_READY_SECONDS = 60
+
+
+def _worker(conn, root: str, step_name: str, quiet: bool) -> None:  # runs in a child process
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt means
+    root_path = Path(root)
+    # A shared lock held for the worker's whole life: a run started after this
+    # one was killed waits for orphaned workers before it restores outputs.
+    workers_lock = open(root_path / STATE_DIR / "workers.lock", "a+")
+    fcntl.flock(workers_lock, fcntl.LOCK_SH)
+    from jupyter_client.manager import KernelManager
+
+    from helpers.pipeline.execute import KERNEL_ARGUMENTS, KERNEL_NAME, NotebookFailure, execute_notebook
+
+    step = STEPS_BY_NAME[step_name]
+    km = None
+    pid_file = None
+    try:
+        # A kernel that does not answer (e.g. two processes picked the same free port)
+        # is replaced once by a fresh one before the step is reported as failed.
+        for attempt in (1, 2):
+            km = KernelManager(kernel_name=KERNEL_NAME)
+            km.start_kernel(extra_arguments=KERNEL_ARGUMENTS, cwd=str(root_path / "notebooks"))
+            kernel_pid = km.provisioner.pid if km.provisioner else None
+            if kernel_pid:
+                pid_file = root_path / STATE_DIR / "kernels" / str(kernel_pid)
+                pid_file.parent.mkdir(parents=True, exist_ok=True)
+                pid_file.write_text(step_name)
+            conn.send(("kernel", kernel_pid))
+            client = km.client()
+            client.start_channels()
+            try:
+                client.wait_for_ready(timeout=KERNEL_READY_SECONDS)
+                break
+            except RuntimeError:
+                client.stop_channels()
+                km.shutdown_kernel(now=True)
+                if pid_file is not None:
+                    pid_file.unlink(missing_ok=True)
+                    pid_file = None
+                if attempt == 2:
+                    raise
+        import papermill  # noqa: F401  (imported now, while the steps before run)
+
+        modules = _warm_modules(root_path, step)
+        code = (
+            "import importlib as _il\n"
+            "for _m in %r:\n"
+            "    try:\n        _il.import_module(_m)\n"
+            "    except ImportError:\n        pass  # a name imported from a module, not a module\n"
+            "del _il, _m" % (modules,)
+        )
+        client.execute_interactive(code, silent=True, store_history=False, timeout=300)
+        client.stop_channels()
+        from helpers.report.html import html_exporter, export_page
+
+        exporter = html_exporter()  # nbconvert's start-up, paid while the steps before run
+        conn.send(("ready", None))
+        command, parameters = conn.recv()
+        if command != "go":
+            return
+        started = time.monotonic()
+        execute_notebook(root_path / step.notebook, root_path, parameters, progress_bar=not quiet, kernel_manager=km)
+        conn.send(("done", time.monotonic() - started))  # the steps after it may start now
+        export_page(root_path, root_path / step.notebook, exporter)  # its HTML page, while they run
+        conn.send(("exported", None))
+    except NotebookFailure as failure:
+        conn.send(("failed", str(failure)))
+    except (EOFError, BrokenPipeError):
+        pass  # the runner is gone
+    except Exception as exc:  # kernel would not start, etc.
+        try:
+            conn.send(("failed", f"{step_name}: {type(exc).__name__}: {exc}"))
+        except (BrokenPipeError, OSError):
+            pass
+    finally:
+        try:
+            if km is not None:
+                km.shutdown_kernel(now=True)
+        except Exception:
+            pass
+        if pid_file is not None:
+            pid_file.unlink(missing_ok=True)
+        workers_lock.close()
+
+
+def _stop_orphans(root: Path) -> None:
+    """Wait for workers of a killed run, then kill kernels they left behind."""
+    lock_path = root / STATE_DIR / "workers.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            _say("waiting: workers of an interrupted run are still finishing ...")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    kernels = root / STATE_DIR / "kernels"
+    for pid_file in sorted(kernels.glob("*")) if kernels.is_dir() else []:
+        pid = int(pid_file.name) if pid_file.name.isdigit() else 0
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes() if pid else b""
+        except OSError:
+            cmdline = b""
+        if b"ipykernel" in cmdline:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        pid_file.unlink(missing_ok=True)
+
+
+@dataclass
+class Worker:
+    step: Step
+    process: Any
+    conn: Any
+    kernel_pid: int | None = None
+    ready: bool = False
+    started: float | None = None
+
+    def kill(self) -> None:
+        for pid in (self.kernel_pid, self.process.pid):
+            if pid:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        self.process.join(timeout=5)
+
+
+# ---------------------------------------------------------------------------
+# The run
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class RunReport:
+    ran: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: str | None = None
+
+
+def judge(step: Step, root: Path, parameters: dict[str, Any], state: dict[str, Any], force: bool) -> tuple[str | None, dict[str, str]]:
+    """Why ``step`` must run (``None``: its last good run stands) and its input hashes, from the files as they are now."""
+    inputs = step_inputs(step, root, parameters)
+    reason = "forced" if force else why_rerun(state.get(step.name), inputs, outputs_digest(step, root))
+    return reason, inputs
+
+
+def plan(root: Path, params_by_step: dict[str, dict[str, Any]], state: dict[str, Any], force: bool) -> dict[str, str | None]:
+    """For each step, why it must run (or None), judged on the files as they are now."""
+    return {s.name: judge(s, root, params_by_step.get(s.name, {}), state, force)[0] for s in topological(STEPS)}
+
+
+def run(parameters: dict[str, Any], force: bool = False, jobs: int | None = None, wait_for_lock: bool = True) -> int:
+    """Run what changed; return the exit status (0 good, 1 failed, 130 interrupted)."""
+    from helpers.pipeline.journal import Journal
+    from helpers.paths import project_root
+
+    started = time.monotonic()
+    root = project_root()
+    quiet = _quiet()
+    jobs = jobs or os.cpu_count() or 1
+    try:
+        params_by_step = parameters_by_step(root, parameters)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if str(parameters.get("lang", "en")).lower().startswith("zh"):
+        from helpers.figures.style import find_cjk_font
+
+        if find_cjk_font() is None:
+            print(
+                "warning: lang=zh needs a CJK font (Debian: apt-get install fonts-noto-cjk; "
+                "conda: conda install -c conda-forge font-ttf-noto-cjk); figures fall back to English",
+                file=sys.stderr,
+            )
+    lock = RunLock(root / STATE_DIR / "lock")
+    try:
+        lock.acquire(wait=wait_for_lock)
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    journal = Journal(root, root / STATE_DIR / "journal")
+    try:
+        _stop_orphans(root)
+        if journal.active or journal.folder.exists():
+            restored = journal.restore()
+            if restored:
+                _say(f"recovered: the previous run was interrupted; restored {len(restored)} output path(s) to the last good run")
+        state = load_state(root)
+        report = _schedule(root, params_by_step, state, force, jobs, quiet, journal)
+        if report.failed:
+            restored = journal.restore()
+            print(f"FAILED {report.failed}", file=sys.stderr)
+            print(f"restored the last good outputs ({len(restored)} path(s)); nothing from this run was kept", file=sys.stderr)
+            return EXIT_FAILED
+        _export_report(root, state, force, journal, report)
+        save_state(root, state)
+        journal.discard()
+    except KeyboardInterrupt:
+        restored = journal.restore()
+        print(f"\ninterrupted: restored the last good outputs ({len(restored)} path(s))", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        lock.release()
+    total = time.monotonic() - started
+    _say(
+        f"done in {total:.1f} s: {len(report.ran)} ran, {len(report.skipped)} skipped; "
+        "report: reports/html/index.html, results: reports/summary.json"
+    )
+    return 0
+
+
+def _export_report(root: Path, state: dict[str, Any], force: bool, journal: Any, report: RunReport) -> None:
+    """Export the executed notebooks and figures to ``reports/html`` when any of them changed."""
+    inputs = report_inputs(root)
+    outputs = digest_files(root, files_under(root, REPORT_WRITES))
+    reason = "forced" if force else why_rerun(state.get("_report"), inputs, outputs)
+    if reason is None:
+        _say(f"skipped {'html report':<16} unchanged since the last good run")
+        return
+    started = time.monotonic()
+    journal.protect(REPORT_WRITES)
+    from helpers.report.html import export_report
+
+    # pages of the notebooks that ran were exported by their workers; redo the rest
+    # only when the export itself may have changed (its code, the environment, --force)
+    previous = state.get("_report", {}).get("inputs", {})
+    export_changed = any(previous.get(k) != inputs[k] for k in ("helpers", "environment"))
+    export_report(root, pages=[s.name for s in STEPS if s.name not in report.ran] if export_changed else [])
+    state["_report"] = {"inputs": inputs, "outputs": digest_files(root, files_under(root, REPORT_WRITES))}
+    _say(f"ran     {'html report':<16} {time.monotonic() - started:6.1f} s ({reason})")
+
+
+def _schedule(root, params_by_step, state, force, jobs, quiet, journal) -> RunReport:
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    report = RunReport()
+    order = topological(STEPS)
+    done: set[str] = set()
+    workers: dict[str, Worker] = {}
+    finishing: dict[str, Worker] = {}  # done, exporting their HTML page
+    pending = [s.name for s in order]
+    ctx = multiprocessing.get_context("spawn")  # a clean child: no inherited locks or pipe ends
+    needs_run: dict[str, bool] = {}
+
+    def start_worker(step: Step) -> None:
+        parent_conn, child_conn = ctx.Pipe()
+        process = ctx.Process(target=_worker, args=(child_conn, str(root), step.name, quiet), daemon=True)
+        process.start()
+        workers[step.name] = Worker(step, process, parent_conn)
+
+    pending_inputs: dict[str, dict[str, str]] = {}  # input hashes of the steps running now
+
+    def check(step: Step) -> str | None:
+        reason, pending_inputs[step.name] = judge(step, root, params_by_step.get(step.name, {}), state, force)
+        return reason
+
+    try:
+        while pending or any(w.started for w in workers.values()) or finishing:
+            progressed = False
+            for name in list(pending):
+                step = STEPS_BY_NAME[name]
+                if not all(a in done for a in step.after):
+                    # warm a kernel for a step whose inputs are being rebuilt (or about to be)
+                    if name not in workers and all(a in done or a in workers for a in step.after):
+                        if len([w for w in workers.values() if not w.started]) < jobs:
+                            start_worker(step)
+                    continue
+                if name not in needs_run:
+                    reason = check(step)
+                    needs_run[name] = reason is not None
+                    if reason is None:
+                        _say(f"skipped {name:<16} unchanged since the last good run")
+                        report.skipped.append(name)
+                        done.add(name)
+                        pending.remove(name)
+                        if name in workers:
+                            workers.pop(name).conn.send(("stop", None))
+                        progressed = True
+                        continue
+                    _say(f"run     {name:<16} ({reason})")
+                if name not in workers:
+                    start_worker(step)
+                worker = workers[name]
+                if worker.ready and not worker.started and len([w for w in workers.values() if w.started]) < jobs:
+                    journal.protect((*step.outputs, *REPORT_WRITES))
+                    worker.conn.send(("go", params_by_step.get(name, {})))
+                    worker.started = time.monotonic()
+                    pending.remove(name)
+                    progressed = True
+            if progressed:
+                continue
+            conns = [w.conn for w in (*workers.values(), *finishing.values())]
+            if not conns:
+                continue
+            for conn in wait(conns, timeout=1.0):
+                worker = next(w for w in (*workers.values(), *finishing.values()) if w.conn is conn)
+                try:
+                    kind, value = conn.recv()
+                except EOFError:
+                    kind, value = "failed", f"{worker.step.name}: the worker process died"
+                if kind == "kernel":
+                    worker.kernel_pid = value
+                elif kind == "ready":
+                    worker.ready = True
+                elif kind == "done":
+                    name = worker.step.name
+                    elapsed = time.monotonic() - worker.started
+                    _say(f"ran     {name:<16} {elapsed:6.1f} s")
+                    report.ran.append(name)
+                    done.add(name)
+                    finishing[name] = workers.pop(name)  # still exporting its HTML page
+                    state[name] = {"inputs": pending_inputs[name], "outputs": outputs_digest(worker.step, root)}
+                elif kind == "exported":
+                    finishing.pop(worker.step.name)
+                elif kind == "failed":
+                    report.failed = value
+                    return report
+        return report
+    finally:
+        for worker in (*workers.values(), *finishing.values()):
+            worker.kill()
+
+
+def status(parameters: dict[str, Any], force: bool) -> int:
+    """Print what a run would do, without running anything."""
+    from helpers.paths import project_root
+
+    root = project_root()
+    params_by_step = parameters_by_step(root, parameters)
+    reasons = plan(root, params_by_step, load_state(root), force)
+    for name, reason in reasons.items():
+        _say(f"{'run' if reason else 'skip':<7} {name:<16} {reason or 'unchanged since the last good run'}")
+    _say("(steps after a step that runs are judged again once it has run)")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.pipeline",
+        description="Run the numbered notebooks in order with papermill, re-executing only what changed.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Exit status: 0 good, 1 a notebook failed (last good outputs restored), 2 bad usage, 130 interrupted.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (("run", "run what changed (all with --force)"), ("status", "say what a run would do")):
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--force", action="store_true", help="treat every notebook as changed")
+        p.add_argument("--through-week", metavar="YYYY-Www", help="ignore data after this ISO week (reproduce a past vintage)")
+        p.add_argument("--horizon", type=int, metavar="N", help="weeks to forecast (default 4)")
+        p.add_argument("--lang", choices=("en", "zh"), help="language of figure titles and labels (default en)")
+        p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE", help="any notebook parameter; repeatable")
+        p.add_argument("--params", type=Path, metavar="FILE", help="JSON or YAML file of parameters (command-line values win)")
+        if name == "run":
+            p.add_argument("--jobs", type=int, metavar="N", help="notebooks run at once (default: cores)")
+            p.add_argument("--no-wait", action="store_true", help="refuse instead of waiting when another run holds the lock")
+    args = parser.parse_args(argv)
+    try:
+        parameters: dict[str, Any] = load_params_file(args.params) if args.params else {}
+        for text in args.param:
+            key, value = parse_assignment(text)
+            parameters[key] = value
+    except (OSError, ValueError) as exc:
+        parser.error(str(exc))
+    for key in ("through_week", "horizon", "lang"):
+        if getattr(args, key) is not None:
+            parameters[key] = getattr(args, key)
+    if args.command == "status":
+        try:
+            return status(parameters, args.force)
+        except ValueError as exc:
+            parser.error(str(exc))
+    return run(parameters, force=args.force, jobs=args.jobs, wait_for_lock=not args.no_wait)
+

@@ -1,0 +1,324 @@
+"""The HTML report: every executed numbered notebook as a self-contained page, and an index.
+
+:func:`export_report` writes ``reports/html/``:
+
+* ``NN_name.html`` for every executed ``notebooks/0*.ipynb``: nbconvert's
+  ``lab`` template with inputs shown and images embedded, but **no remote
+  script or style**: the template used here drops require.js, MathJax,
+  Mermaid and widget loaders (which would come from a CDN), and CSS comments
+  that carry URLs are removed.  Any ``src``/``href`` to ``http(s)://`` left
+  in a page must be a link the notebook itself contains, or the export fails.
+  (Without MathJax, LaTeX in markdown shows as typed.)
+* ``index.html``: a title, a short introduction (with the headline from
+  ``reports/summary.json`` when it exists), the notebooks (linked) and every
+  figure in ``reports/figures`` (linked and shown with relative paths
+  ``../figures/NAME.png``), in name order.
+
+Pages carry no dates, so the same notebooks give the same bytes; files are
+written atomically and only when their bytes change.  Run it as
+``python -m helpers.report``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import re
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, Iterable
+
+from helpers.atomic import write_text_atomic
+
+__all__ = ["OFFLINE_TEMPLATE", "executed_notebooks", "notebook_title", "export_notebook", "remote_references",
+           "index_html", "export_report", "main"]
+
+#: nbconvert template: the lab page without anything fetched from the network; PNG outputs keep the
+#: ``alt`` text of their metadata (``helpers.figures.findings.to_image`` sets the figure's title).
+OFFLINE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{% block data_png scoped %}
+{%- set alt = output | get_metadata('alt', 'image/png') -%}
+{%- if alt -%}
+{{ super() | replace('<img src=', '<img alt="' ~ (alt | escape_html) ~ '" src=', 1) }}
+{%- else -%}
+{{ super() }}
+{%- endif -%}
+{% endblock data_png %}
+"""
+_TEMPLATE_NAME = "su7_offline.html.j2"
+#: Notebooks the report covers: ``notebooks/0*.ipynb``.
+NOTEBOOK_GLOB = "0*.ipynb"
+HTML_SUBDIR = Path("reports") / "html"
+FIGURES_SUBDIR = Path("reports") / "figures"
+_URL = re.compile(r"(?:https?:)?//[^\s\"'<>)\]]+")
+_STYLE_BLOCK = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S | re.I)
+_CSS_COMMENT_WITH_URL = re.compile(r"/\*(?:(?!\*/).)*?https?://(?:(?!\*/).)*\*/", re.S)
+
+
+def _cells(nb: dict[str, Any]) -> list[dict[str, Any]]:
+    return nb.get("cells", [])
+
+
+def _source(cell: dict[str, Any]) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def executed_notebooks(notebooks_dir: Path) -> list[Path]:
+    """``0*.ipynb`` in ``notebooks_dir`` that have been executed (a code cell with outputs), by name."""
+    found = []
+    for path in sorted(notebooks_dir.glob(NOTEBOOK_GLOB)):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        if any(c.get("cell_type") == "code" and c.get("outputs") for c in _cells(nb)):
+            found.append(path)
+    return found
+
+
+def notebook_title(nb: dict[str, Any], fallback: str) -> str:
+    """The first markdown heading of a notebook, without its ``#``; ``fallback`` if there is none.
+
+    >>> notebook_title({"cells": [{"cell_type": "markdown", "source": "# 03 · Trend\\n\\ntext"}]}, "x")
+    '03 · Trend'
+    >>> notebook_title({"cells": []}, "03_trend")
+    '03_trend'
+    """
+    for cell in _cells(nb):
+        if cell.get("cell_type") != "markdown":
+            continue
+        for line in _source(cell).splitlines():
+            match = re.match(r"\s{0,3}#{1,6}\s+(.*\S)", line)
+            if match:
+                return match.group(1).strip()
+    return fallback
+
+
+def html_exporter() -> Any:
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(
+        template_name="lab",
+        extra_loaders=[DictLoader({_TEMPLATE_NAME: OFFLINE_TEMPLATE})],
+        template_file=_TEMPLATE_NAME,
+        exclude_input=False,
+        embed_images=True,
+    )
+
+
+class _Refs(HTMLParser):
+    """Collects every ``src``/``href`` attribute value of a page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.refs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.refs.extend(v for k, v in attrs if k in ("src", "href") and v)
+
+    handle_startendtag = handle_starttag
+
+
+def remote_references(page: str) -> list[str]:
+    """Every ``src``/``href`` in ``page`` that points off the machine (``http:``, ``https:``, ``//``).
+
+    >>> remote_references('<img src="../figures/a.png"><a href="https://x.org/y">y</a><script src="//cdn/z.js"></script>')
+    ['https://x.org/y', '//cdn/z.js']
+    """
+    parser = _Refs()
+    parser.feed(page)
+    return [r for r in parser.refs if re.match(r"\s*(https?:)?//", r, re.I)]
+
+
+def _own_links(nb: dict[str, Any]) -> set[str]:
+    """URLs written in the notebook itself (markdown, code and text outputs)."""
+    found: set[str] = set()
+    for cell in _cells(nb):
+        texts = [_source(cell)]
+        for output in cell.get("outputs", []):
+            for key in ("text/markdown", "text/html", "text/plain"):
+                value = output.get("data", {}).get(key)
+                if value:
+                    texts.append("".join(value) if isinstance(value, list) else value)
+            if output.get("text"):
+                texts.append("".join(output["text"]) if isinstance(output["text"], list) else output["text"])
+        for text in texts:
+            found.update(html.unescape(u).rstrip(".,;:") for u in _URL.findall(text))
+    return found
+
+
+def export_notebook(path: Path, exporter: Any = None) -> str:
+    """One notebook as a self-contained HTML page (a string).
+
+    Raises ``ValueError`` if the page would load anything from the network
+    that the notebook does not itself link to.
+    """
+    import nbformat
+
+    exporter = exporter or html_exporter()
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    nb = nbformat.reads(json.dumps(raw), as_version=4)
+    page, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
+    page = _STYLE_BLOCK.sub(lambda m: m.group(1) + _CSS_COMMENT_WITH_URL.sub("", m.group(2)) + m.group(3), page)
+    own = _own_links(raw)
+    remote = [r for r in remote_references(page) if html.unescape(r) not in own]
+    if remote:
+        raise ValueError(f"{path.name}: the HTML page would load remote resources: {', '.join(sorted(set(remote)))}")
+    if not page.endswith("\n"):
+        page += "\n"
+    return page
+
+
+def _png_title(path: Path) -> str:
+    """The ``Title`` a PNG carries in its metadata (``helpers.figures.findings`` writes the figure's title), or ``''``."""
+    try:
+        from PIL import Image
+
+        with Image.open(path) as image:
+            return str(getattr(image, "text", {}).get("Title", "")).strip()
+    except Exception:  # noqa: BLE001 - a figure without readable metadata just gets no caption
+        return ""
+
+
+_INDEX_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC", sans-serif;
+       max-width: 1080px; margin: 2rem auto; padding: 0 1.2rem; color: #1b1b1b; line-height: 1.5; }
+h1 { font-size: 1.7rem; margin-bottom: 0.3rem; }
+h2 { font-size: 1.25rem; margin-top: 2.2rem; border-bottom: 1px solid #ddd; padding-bottom: 0.2rem; }
+p.lead { color: #333; }
+ol.notebooks li { margin: 0.25rem 0; }
+figure { margin: 1.6rem 0 2.4rem; }
+figure img { max-width: 100%; height: auto; border: 1px solid #e5e5e5; }
+figcaption { font-size: 0.95rem; color: #333; margin-top: 0.4rem; }
+code { background: #f4f4f4; padding: 0 0.2rem; }
+footer { margin-top: 3rem; font-size: 0.85rem; color: #666; }
+"""
+
+
+def _headline(summary_path: Path) -> str:
+    """One sentence from ``reports/summary.json`` (the trend), or ``''`` if it is missing or incomplete."""
+    from helpers.models.trend import format_number
+
+    try:
+        trend = json.loads(summary_path.read_text(encoding="utf-8"))["trend"]
+        lo, hi = trend["slope_ci95"]
+        span = f"{trend['first_week']}\N{EN DASH}{trend['last_week']}"
+        text = (f"Headline: over {span} the {trend['model']} trend of weekly {trend['series']} sales is "
+                f"{format_number(trend['slope_units_per_week'])} a week (95% CI {format_number(lo)} to "
+                f"{format_number(hi)}; n = {trend['n_weeks']} weeks")
+        return text + (", a small sample)." if trend.get("small_sample") else ").")
+    except (OSError, KeyError, TypeError, ValueError):
+        return ""
+
+
+def index_html(notebooks: Iterable[tuple[str, str]], figures: Iterable[tuple[str, str, bool]], headline: str = "") -> str:
+    """The index page: ``notebooks`` as (page file, title), ``figures`` as (png name, title, has svg)."""
+    esc = html.escape
+    lines = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>su7-slump · report</title>",
+        f"<style>{_INDEX_CSS}</style>",
+        "</head>",
+        "<body>",
+        "<h1>su7-slump: the 2025 Xiaomi SU7 sales slump, reproduced</h1>",
+        '<p class="lead">Every number in this report comes from one op-ed (港股研究社, May 2025) and a few dated '
+        "web pages, entered by hand with a citation for each figure, then cleaned, modelled and checked against "
+        "each other by the notebooks below. The figures state their finding in the title; their subtitles give "
+        "the method and the caveats, their footers the sources.</p>",
+    ]
+    if headline:
+        lines.append(f"<p>{esc(headline)}</p>")
+    lines += ["<h2>Notebooks</h2>", '<ol class="notebooks">']
+    for page, title in notebooks:
+        lines.append(f'<li><a href="{esc(page)}">{esc(title)}</a></li>')
+    lines += ["</ol>", "<h2>Figures</h2>"]
+    for png, title, has_svg in figures:
+        stem = png[: -len(".png")]
+        src = f"../figures/{png}"
+        caption = esc(title or stem)
+        links = f'<a href="{esc(src)}">PNG</a>' + (f' · <a href="../figures/{esc(stem)}.svg">SVG</a>' if has_svg else "")
+        lines += [
+            f'<figure id="{esc(stem)}">',
+            f'<a href="{esc(src)}"><img src="{esc(src)}" alt="{caption}" loading="lazy"></a>',
+            f"<figcaption><code>{esc(stem)}</code>: {caption} ({links})</figcaption>",
+            "</figure>",
+        ]
+    lines += [
+        "<footer>Built by <code>python -m helpers.report</code> from the executed notebooks and "
+        "<code>reports/figures</code>; no file is fetched from the network.</footer>",
+        "</body>",
+        "</html>",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def export_page(root: Path, notebook: Path, exporter: Any = None) -> Path:
+    """Export one executed notebook to ``reports/html/<stem>.html`` (atomically, only if changed)."""
+    target = root / HTML_SUBDIR / f"{notebook.stem}.html"
+    write_text_atomic(target, export_notebook(notebook, exporter))
+    return target
+
+
+def export_report(root: Path | str | None = None, pages: Iterable[str] | None = None) -> list[str]:
+    """Export the executed notebooks and the index into ``<root>/reports/html``; return the pages, relative to ``root``.
+
+    ``root`` defaults to the project root.  ``pages``: the notebook stems whose
+    pages to export (default: all; a page that does not exist yet is always
+    exported).  The runner exports each notebook's page as soon as it has run,
+    then calls this for the index and any page still missing.  Pages are
+    written atomically and only when changed; pages of numbered notebooks that
+    no longer exist (or are no longer executed) are removed.
+    """
+    from helpers.paths import project_root
+
+    root = Path(root) if root is not None else project_root()
+    out = root / HTML_SUBDIR
+    figures_dir = root / FIGURES_SUBDIR
+    wanted = None if pages is None else set(pages)
+    exporter = None
+    written: list[Path] = []
+    listed: list[tuple[str, str]] = []
+    for path in executed_notebooks(root / "notebooks"):
+        target = out / f"{path.stem}.html"
+        if wanted is None or path.stem in wanted or not target.is_file():
+            exporter = exporter or html_exporter()
+            export_page(root, path, exporter)
+        written.append(target)
+        listed.append((target.name, notebook_title(json.loads(path.read_text(encoding="utf-8")), path.stem)))
+    pngs = sorted(figures_dir.glob("*.png")) if figures_dir.is_dir() else []
+    figures = [(p.name, _png_title(p), p.with_suffix(".svg").is_file()) for p in pngs]
+    index = index_html(listed, figures, _headline(root / "reports" / "summary.json"))
+    remote = remote_references(index)
+    if remote:
+        raise ValueError(f"index.html would load remote resources: {', '.join(remote)}")
+    write_text_atomic(out / "index.html", index)
+    written.append(out / "index.html")
+    keep = {p.name for p in written}
+    for stale in sorted(out.glob("0*.html")):
+        if stale.name not in keep:
+            stale.unlink()
+    return [p.relative_to(root).as_posix() for p in written]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m helpers.report [--root PATH]``: export the report, print the pages written."""
+    parser = argparse.ArgumentParser(prog="python -m helpers.report", description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=None, help="project root (default: found from here)")
+    args = parser.parse_args(argv)
+    for rel in export_report(args.root):
+        print(rel)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - command line
+    sys.exit(main())

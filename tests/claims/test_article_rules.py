@@ -1,0 +1,284 @@
+"""Claims audit: verdicts on small synthetic tables, and verdicts that flip when a number changes.
+
+The synthetic tables (from tests/test_run_rate.py) put every vehicle rate at
+700 a week, so each expectation below can be checked by hand.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from helpers.claims import article_rules as cl
+from tests.test_run_rate import synthetic_figures, synthetic_weeks
+
+
+def verdict(claim_id: str, figures: pd.DataFrame | None = None, weeks: pd.DataFrame | None = None) -> pd.Series:
+    audit = cl.audit_claims(synthetic_figures() if figures is None else figures,
+                            synthetic_weeks() if weeks is None else weeks)
+    return audit.set_index("claim_id").loc[claim_id]
+
+
+# --------------------------------------------------------------------------- the table
+
+
+def test_one_row_per_registered_claim_with_one_verdict_each():
+    audit = cl.audit_claims(synthetic_figures(), synthetic_weeks((800, 700, 600, 500)))
+    assert audit["claim_id"].tolist() == [c.claim_id for c in cl.CLAIMS]
+    assert audit["claim_id"].is_unique
+    assert list(audit.columns) == list(cl.AUDIT_COLUMNS)
+    assert set(audit["verdict"]) <= set(cl.VERDICTS)
+    assert not audit["reason"].str.contains("nan").any()
+    assert (audit["figure_ids"] != "").all()
+
+
+def test_locator_and_quote_come_from_the_figures_used():
+    row = verdict("may_vs_march_orders")
+    assert row["figure_ids"] == "orders_may_weeks1_2; orders_mar_week2"
+    assert row["claim_as_printed"] == "quote orders_may_weeks1_2 / quote orders_mar_week2"
+    assert row["locator"].count("para") == 2
+
+
+def test_verdict_counts_keep_zeros_in_a_fixed_order():
+    audit = pd.DataFrame({"verdict": ["consistent", "consistent", "unverifiable"]})
+    assert cl.verdict_counts(audit).to_dict() == {"consistent": 2, "inconsistent": 0, "unverifiable": 1}
+
+
+def test_claims_summary_is_plain_json_values():
+    summary = cl.claims_summary(cl.audit_claims(synthetic_figures(), synthetic_weeks()))
+    assert len(summary) == len(cl.CLAIMS)
+    top_ten = next(s for s in summary if s["claim_id"] == "nev_top_ten_april")
+    assert top_ten["computed_value"] is None
+    assert top_ten["figure_ids"] == ["sales_apr_nev_rank", "sales_apr_2025"]
+
+
+def test_audit_written_atomically(tmp_path):
+    audit = cl.audit_claims(synthetic_figures(), synthetic_weeks())
+    target = tmp_path / "claims_audit.csv"
+    assert cl.write_claims_audit(audit, target) is True
+    assert cl.write_claims_audit(audit, target) is False
+    back = pd.read_csv(target)
+    assert back["claim_id"].tolist() == audit["claim_id"].tolist()
+
+
+def test_a_bad_verdict_is_refused():
+    with pytest.raises(ValueError):
+        cl.Finding(1.0, 1.0, "x", "plausible", "r", ("f",))
+
+
+# --------------------------------------------------------------------------- weekly declines
+
+
+def test_three_declines_consistent():
+    row = verdict("weekly_sales_three_declines", weeks=synthetic_weeks((800, 700, 600, 500)))
+    assert (row["verdict"], row["claimed_value"], row["computed_value"]) == ("consistent", 3, 3)
+
+
+def test_a_week_that_rises_breaks_three_declines():
+    row = verdict("weekly_sales_three_declines", weeks=synthetic_weeks((800, 700, 750, 500)))
+    assert (row["verdict"], row["computed_value"]) == ("inconsistent", 1)
+
+
+def test_too_few_weeks_is_unverifiable():
+    assert verdict("weekly_sales_three_declines", weeks=synthetic_weeks((800, 700)))["verdict"] == "unverifiable"
+
+
+def test_declines_reason_counts_the_weeks_in_may():
+    # W16..W19: W18 (28 Apr - 4 May) and W19 touch May
+    reason = verdict("weekly_sales_three_declines", weeks=synthetic_weeks((800, 700, 600, 500)))["reason"]
+    assert "only 2 of its weeks touch May 2025" in reason
+
+
+# --------------------------------------------------------------------------- weeks against April
+
+
+def test_weeks_match_april_when_both_run_at_700():
+    row = verdict("weekly_sales_vs_april_sales")
+    assert row["verdict"] == "consistent"
+    assert row["computed_value"] == pytest.approx(700)
+    # W16 and W17 lie in April, W18 (28 Apr - 4 May) has 3 April days, W19 none
+    assert "2025-W18 (04-28..05-04) 3 day(s)" in row["reason"]
+    assert "2025-W19 (05-05..05-11) 0 day(s)" in row["reason"]
+    assert "those 17 days" in row["reason"]
+
+
+def test_april_days_are_weighted_by_days():
+    # W16, W17 at 700 a week (14 days), W18 at 1,400 a week but only 3 April days:
+    # (700 + 700 + 1,400 × 3/7) / 17 days × 7 = 2,000 / 17 × 7
+    row = verdict("weekly_sales_vs_april_sales", weeks=synthetic_weeks((700, 700, 1400, 1400)))
+    assert row["computed_value"] == pytest.approx(2000 / 17 * 7)
+
+
+def test_april_total_twice_the_weeks_is_inconsistent():
+    figures = synthetic_figures(sales_apr_2025={"value": 6000})
+    row = verdict("weekly_sales_vs_april_sales", figures)
+    assert row["verdict"] == "inconsistent"
+    assert "1,400 a week" in row["reason"]
+
+
+def test_weeks_outside_april_are_unverifiable():
+    row = verdict("weekly_sales_vs_april_sales", weeks=synthetic_weeks((700, 700), first_week=30))
+    assert row["verdict"] == "unverifiable"
+
+
+# --------------------------------------------------------------------------- capacity
+
+
+def test_actual_capacity_equal_to_sales_is_consistent():
+    assert verdict("actual_capacity_vs_april_sales")["verdict"] == "consistent"
+
+
+def test_sales_far_above_actual_capacity_is_inconsistent():
+    row = verdict("actual_capacity_vs_april_sales", synthetic_figures(sales_apr_2025={"value": 6000}))
+    assert row["verdict"] == "inconsistent"
+    assert (row["claimed_value"], row["computed_value"]) == pytest.approx((700, 1400))
+    # capacity 700 a week builds 3,000 in April's 30 days; the other 3,000 are unexplained
+    assert "builds 3,000 in the month's 30 days, so 3,000 cars" in row["reason"]
+
+
+def test_slack_decides_at_the_edge():
+    within = synthetic_figures(sales_apr_2025={"value": 3000 * (1 + cl.CAPACITY_SLACK) - 1})
+    beyond = synthetic_figures(sales_apr_2025={"value": 3000 * (1 + cl.CAPACITY_SLACK) + 1})
+    assert verdict("actual_capacity_vs_april_sales", within)["verdict"] == "consistent"
+    assert verdict("actual_capacity_vs_april_sales", beyond)["verdict"] == "inconsistent"
+
+
+def test_design_capacity_below_sales_is_inconsistent_and_raising_it_fixes_that():
+    fast_weeks = synthetic_weeks((1400, 1400, 1400, 1400))
+    assert verdict("design_capacity_vs_sales_run_rate", weeks=fast_weeks)["verdict"] == "inconsistent"
+    raised = synthetic_figures(capacity_design_annual={"value": 36525 * 2})
+    assert verdict("design_capacity_vs_sales_run_rate", raised, fast_weeks)["verdict"] == "consistent"
+
+
+def test_actual_above_design_capacity_is_inconsistent():
+    assert verdict("actual_vs_design_capacity")["verdict"] == "consistent"
+    higher = synthetic_figures(capacity_actual_monthly={"value": 3043.75 * 2})
+    row = verdict("actual_vs_design_capacity", higher)
+    assert row["verdict"] == "inconsistent"
+    assert "200% of the designed" in row["reason"]
+
+
+# --------------------------------------------------------------------------- orders
+
+
+def test_may_against_march_compared_per_week():
+    # 1,400 over 2 weeks = 700 a week against 1,000 in one week: -30% per week;
+    # the totals side by side say +40%
+    row = verdict("may_vs_march_orders")
+    assert row["claimed_value"] == pytest.approx(40)
+    assert row["computed_value"] == pytest.approx(-30)
+    assert row["verdict"] == "consistent"
+    assert "understates the fall" in row["reason"]
+
+
+def test_a_small_per_week_fall_is_not_sharp():
+    figures = synthetic_figures(orders_may_weeks1_2={"value": 1800})  # 900 a week: -10%
+    row = verdict("may_vs_march_orders", figures)
+    assert row["computed_value"] == pytest.approx(-10)
+    assert row["verdict"] == "inconsistent"
+
+
+def test_april_order_fall_unverifiable_without_monthly_orders():
+    row = verdict("april_orders_mom_decline")
+    assert row["verdict"] == "unverifiable"
+    assert row["claimed_value"] == -55
+    # 1,000 a week in March at -55% leaves 450 a week in April
+    assert "would be 450 a week" in row["reason"]
+
+
+@pytest.mark.parametrize("april, expected", [(900, "consistent"), (1500, "inconsistent")])
+def test_april_order_fall_checked_when_monthly_orders_exist(april, expected):
+    figures = synthetic_figures(
+        orders_mar_total={"metric": "new_orders", "value": 2000, "unit": "vehicles", "period": "2025-03"},
+        orders_apr_total={"metric": "new_orders", "value": april, "unit": "vehicles", "period": "2025-04"},
+    )
+    row = verdict("april_orders_mom_decline", figures)
+    assert row["verdict"] == expected
+    assert row["computed_value"] == pytest.approx((april / 2000 - 1) * 100)
+
+
+# --------------------------------------------------------------------------- wait
+
+
+def test_wait_unverifiable_without_an_order_count():
+    row = verdict("wait_nearly_a_year")
+    assert row["verdict"] == "unverifiable"
+    # Little's law: 700 a week × 12 weeks
+    assert row["computed_value"] == pytest.approx(8400)
+    assert "8,400" in row["reason"]
+
+
+@pytest.mark.parametrize("open_orders, expected", [(8400, "consistent"), (20000, "inconsistent")])
+def test_wait_checked_against_an_order_count(open_orders, expected):
+    figures = synthetic_figures(order_backlog={"metric": "order_backlog", "value": open_orders, "unit": "vehicles"})
+    row = verdict("wait_nearly_a_year", figures)
+    assert row["verdict"] == expected
+    assert row["computed_value"] == pytest.approx(open_orders / 700)
+
+
+# --------------------------------------------------------------------------- rates
+
+
+def test_restated_lock_in_at_the_low_end_is_consistent():
+    row = verdict("lock_in_restated")
+    assert row["verdict"] == "consistent"
+    assert "low end" in row["reason"]
+
+
+def test_restated_lock_in_outside_the_range_is_inconsistent():
+    row = verdict("lock_in_restated", synthetic_figures(rate_lock_in_restated={"value": 60}))
+    assert row["verdict"] == "inconsistent"
+    assert "10 points outside" in row["reason"]
+
+
+def test_cancellation_and_lock_in_compatible_but_not_complements():
+    row = verdict("cancellation_vs_lock_in")  # 50% + 20% = 70%
+    assert row["verdict"] == "consistent"
+    assert row["computed_value"] == 70
+    assert "50%-70%" in row["reason"]  # what cancellations would be if every unlocked order cancelled
+
+
+def test_cancellation_and_lock_in_above_all_orders_is_inconsistent():
+    figures = synthetic_figures(rate_lock_in={"value": (70, 90)}, rate_cancellation_early_orders={"value": 40})
+    assert verdict("cancellation_vs_lock_in", figures)["verdict"] == "inconsistent"
+
+
+# --------------------------------------------------------------------------- quality and rank
+
+
+def test_last_against_second_is_inconsistent():
+    row = verdict("quality_rankings")
+    assert row["verdict"] == "inconsistent"
+    assert (row["claimed_value"], row["computed_value"]) == (100, 2)
+
+
+def test_last_against_a_middle_rank_is_unverifiable():
+    figures = synthetic_figures(quality_czw_q1_rank={"value": 15})
+    assert verdict("quality_rankings", figures)["verdict"] == "unverifiable"
+
+
+def test_last_on_both_lists_is_consistent():
+    figures = synthetic_figures(quality_czw_q1_rank={"value": None, "as_printed": "垫底"})
+    assert verdict("quality_rankings", figures)["verdict"] == "consistent"
+
+
+def test_complaints_and_top_ten_are_unverifiable():
+    assert verdict("quality_complaints")["verdict"] == "unverifiable"
+    assert "whether 5 complaints can put a car last" in verdict("quality_complaints")["reason"]
+    top = verdict("nev_top_ten_april")
+    assert top["verdict"] == "unverifiable"
+    assert top["claimed_value"] == 10
+    assert math.isnan(top["computed_value"])
+
+
+def test_bonnet_queue_is_compared_with_the_delivery_wait():
+    row = verdict("aluminium_bonnet_requeue")  # 6-8 weeks against 12
+    assert row["verdict"] == "unverifiable"
+    assert "50%-67%" in row["reason"]
+
+
+def test_missing_figure_names_the_id():
+    with pytest.raises(KeyError, match="rate_lock_in_restated"):
+        cl.audit_claims(synthetic_figures(rate_lock_in_restated=None), synthetic_weeks())

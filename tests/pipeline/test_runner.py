@@ -1,0 +1,311 @@
+"""The runner: what it reruns and why, failure and interruption, parameters.
+
+The slow tests run the real pipeline on a temporary copy of the project
+(``$SU7_PROJECT_ROOT`` points the helpers and the kernels at the copy).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers.pipeline.graph import (
+    STEPS,
+    declared_parameters,
+    _helpers_imported,
+    helper_closure,
+    importable_modules,
+    notebook_imports,
+    notebook_source_digest,
+    read_notebook,
+    topological,
+    why_rerun,
+)
+from helpers.pipeline.journal import Journal
+from helpers.pipeline.runner import parameters_by_step, parse_assignment
+from tests.conftest import ROOT
+
+HELPERS = ROOT / "src" / "helpers"
+
+
+def test_every_step_has_its_notebook_and_the_graph_is_ordered():
+    names = [s.name for s in topological(STEPS)]
+    assert names == sorted(names)
+    for step in STEPS:
+        assert (ROOT / step.notebook).is_file(), step.notebook
+        assert all(a in names[: names.index(step.name)] for a in step.after)
+
+
+def test_every_notebook_is_in_the_graph():
+    on_disk = {p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
+    assert on_disk == {s.name for s in STEPS}
+
+
+def test_helper_closure_follows_imports_transitively():
+    files = {p.relative_to(HELPERS).as_posix() for p in helper_closure({"data.clean"}, HELPERS)}
+    assert {"__init__.py", "data/__init__.py", "data/clean.py", "data/weeks.py", "data/numbers.py", "atomic.py",
+            "data/ingest.py", "data/raw.py", "paths.py"} <= files
+    assert not any(f.startswith(("pipeline/", "models/", "figures/")) for f in files)
+
+
+def test_no_analysis_module_imports_the_runner():
+    """Dependencies run one way: the runner may import the analysis, never the reverse."""
+    for path in sorted(HELPERS.rglob("*.py")):
+        rel = path.relative_to(HELPERS).as_posix()
+        if rel.startswith("pipeline/"):
+            continue
+        imported = {n for n in _helpers_imported(ast.parse(path.read_text(encoding="utf-8")))}
+        assert not any(n == "pipeline" or n.startswith("pipeline.") for n in imported), rel
+
+
+def test_ingest_notebook_depends_on_ingest_helpers_only():
+    modules = notebook_imports(read_notebook(ROOT / "notebooks" / "01_ingest.ipynb"))
+    assert importable_modules(modules, HELPERS) == ["helpers.data.ingest"]
+
+
+def test_source_digest_ignores_outputs_and_injected_cells():
+    nb = read_notebook(ROOT / "notebooks" / "02_clean.ipynb")
+    before = notebook_source_digest(nb)
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"] = []
+    nb["cells"].insert(0, {"cell_type": "code", "metadata": {"tags": ["injected-parameters"]}, "source": "x = 2"})
+    assert notebook_source_digest(nb) == before
+    nb["cells"][1]["source"] = "changed"
+    assert notebook_source_digest(nb) != before
+
+
+def test_why_rerun_names_what_changed():
+    old = {"inputs": {"notebook": "1", "parameters": "p", "helpers": "h", "inputs": "i"}, "outputs": "o"}
+    assert why_rerun(old, dict(old["inputs"]), "o") is None
+    assert why_rerun(old, {**old["inputs"], "inputs": "j"}, "o") == "inputs changed"
+    assert why_rerun(old, dict(old["inputs"]), "p") == "outputs differ from the last good run"
+
+
+def test_parameters_go_only_to_notebooks_that_declare_them():
+    split = parameters_by_step(ROOT, {"horizon": 8})
+    declaring = {n for n, p in split.items() if "horizon" in p}
+    assert declaring and all("horizon" in declared_parameters(read_notebook(ROOT / f"notebooks/{n}.ipynb")) for n in declaring)
+    assert split["01_ingest"] == {}
+    with pytest.raises(ValueError, match="unknown parameter.*horizn"):
+        parameters_by_step(ROOT, {"horizn": 8})
+
+
+@pytest.mark.parametrize("text", ["horizon", "=3", "two words=1"])
+def test_bad_assignments_are_refused(text):
+    with pytest.raises(ValueError, match="name=value"):
+        parse_assignment(text)
+
+
+def test_journal_restores_files_and_folders(tmp_path):
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "a.csv").write_text("good")
+    (tmp_path / "nb.ipynb").write_text("good nb")
+    journal = Journal(tmp_path, tmp_path / ".journal")
+    journal.protect(["out", "nb.ipynb", "new.json"])
+    (tmp_path / "out" / "a.csv").write_text("half")
+    (tmp_path / "out" / "b.csv").write_text("extra")
+    (tmp_path / "nb.ipynb").unlink()
+    (tmp_path / "new.json").write_text("{}")
+    # a fresh Journal object, as after a kill: it reads the manifest from disk
+    restored = Journal(tmp_path, tmp_path / ".journal").restore()
+    assert restored == ["nb.ipynb", "new.json", "out"]
+    assert (tmp_path / "out" / "a.csv").read_text() == "good"
+    assert not (tmp_path / "out" / "b.csv").exists()
+    assert (tmp_path / "nb.ipynb").read_text() == "good nb"
+    assert not (tmp_path / "new.json").exists()
+    assert not (tmp_path / ".journal").exists()
+
+
+# ---------------------------------------------------------------------------
+# Slow: the real runner on a copy of the project
+# ---------------------------------------------------------------------------
+
+OUTPUT_PATHS = ("notebooks", "data/processed", "reports")
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "project"
+    ignore = shutil.ignore_patterns(".venv", ".git", ".cache", "__pycache__", ".pytest_cache", ".hypothesis", "failed")
+    shutil.copytree(ROOT, target, ignore=ignore)
+    return target
+
+
+def run_pipeline(root: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SU7_PROJECT_ROOT": str(root), "CI": "true"}
+    return subprocess.run(
+        [sys.executable, "-m", "helpers.pipeline", "run", *args], cwd=root, env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    files = {}
+    for rel in OUTPUT_PATHS:
+        for path in sorted((root / rel).rglob("*")):
+            if path.is_file() and "failed" not in path.parts:
+                files[path.relative_to(root).as_posix()] = path.read_bytes()
+    return files
+
+
+@pytest.mark.slow
+def test_forced_rerun_is_byte_identical_and_second_run_skips_everything(project_copy):
+    before = snapshot(project_copy)
+    first = run_pipeline(project_copy, "--force")
+    assert first.returncode == 0, first.stderr
+    assert snapshot(project_copy) == before, "a forced rerun on unchanged data changed committed outputs"
+    second = run_pipeline(project_copy)
+    assert second.returncode == 0, second.stderr
+    assert [ln.split()[0] for ln in second.stdout.splitlines()].count("skipped") == len(STEPS) + 1  # + the html report
+    assert "0 ran" in second.stdout
+
+
+@pytest.mark.slow
+def test_a_failing_cell_names_notebook_and_cell_and_keeps_last_good_outputs(project_copy):
+    assert run_pipeline(project_copy).returncode == 0
+    before = snapshot(project_copy)
+    notebook = project_copy / "notebooks" / "02_clean.ipynb"
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    code_cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    code_cells[2]["source"] = "tables = build_clean_tables()\nraise ValueError('deliberate failure for the test')\n"
+    notebook.write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    broken_source = notebook.read_bytes()
+    result = run_pipeline(project_copy)
+    assert result.returncode == 1
+    assert "02_clean" in result.stderr and "cell 3" in result.stderr and "deliberate failure" in result.stderr
+    assert (project_copy / "reports" / "failed" / "02_clean.ipynb").is_file()
+    after = snapshot(project_copy)
+    after["notebooks/02_clean.ipynb"] = before["notebooks/02_clean.ipynb"] if after["notebooks/02_clean.ipynb"] == broken_source else b"changed"
+    assert after == before
+
+
+@pytest.mark.slow
+def test_kill_midway_then_rerun_recovers_the_same_outputs(project_copy):
+    before = snapshot(project_copy)
+    env = {**os.environ, "SU7_PROJECT_ROOT": str(project_copy), "CI": "true"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "helpers.pipeline", "run", "--force"], cwd=project_copy, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    deadline = time.monotonic() + 120
+    seen = ""
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        seen += line
+        if line.startswith("ran     02_clean"):
+            break
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert "ran     02_clean" in seen, seen
+    time.sleep(1.5)  # orphaned kernels notice their parent is gone
+    result = run_pipeline(project_copy)
+    assert result.returncode == 0, result.stderr
+    assert "recovered" in result.stdout
+    assert snapshot(project_copy) == before
+
+
+@pytest.mark.slow
+def test_appended_week_flows_through_to_summary_figures_report_and_nbval(project_copy):
+    """The README's new-weeks workflow on a copy: append a row, run, and the committed notebooks still pass nbval."""
+    from helpers.data.weeks import add_weeks, week_label
+
+    assert run_pipeline(project_copy).returncode == 0
+    raw = project_copy / "data" / "raw" / "weekly_sales.csv"
+    su7 = [line.split(",") for line in raw.read_text(encoding="utf-8").splitlines()[1:] if ",xiaomi_su7," in line]
+    newest = max((int(r[0]), int(r[1])) for r in su7)
+    new_week = add_weeks(newest, 1)
+    before = json.loads((project_copy / "reports" / "summary.json").read_text(encoding="utf-8"))["trend"]
+    figure_before = (project_copy / "reports" / "figures" / "01_weekly_sales_trend.png").read_bytes()
+    with raw.open("a", encoding="utf-8") as handle:
+        handle.write(f'{new_week[0]},{new_week[1]},xiaomi_su7,4800,article_ggyjs_2025,"para 3: test row"\n')
+    result = run_pipeline(project_copy)
+    assert result.returncode == 0, result.stderr
+    assert "skipped 01_ingest" not in result.stdout and "ran     03_trend" in result.stdout
+    assert "ran     html report" in result.stdout
+    trend = json.loads((project_copy / "reports" / "summary.json").read_text(encoding="utf-8"))["trend"]
+    assert trend["last_week"] == week_label(*new_week)
+    assert trend["forecast"][0]["week"] == week_label(*add_weeks(new_week, 1))
+    assert trend["slope_units_per_week"] != before["slope_units_per_week"]
+    assert (project_copy / "reports" / "figures" / "01_weekly_sales_trend.png").read_bytes() != figure_before
+    assert week_label(*new_week) in (project_copy / "notebooks" / "03_trend.ipynb").read_text(encoding="utf-8")
+    assert week_label(*new_week) in (project_copy / "reports" / "html" / "03_trend.html").read_text(encoding="utf-8")
+    env = {**os.environ, "SU7_PROJECT_ROOT": str(project_copy), "CI": "true"}
+    nbval = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
+         "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "notebooks"],
+        cwd=project_copy, env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert nbval.returncode == 0, nbval.stdout[-3000:]
+
+
+@pytest.mark.slow
+def test_two_runs_started_together_take_turns_and_leave_consistent_outputs(project_copy):
+    before = snapshot(project_copy)
+    env = {**os.environ, "SU7_PROJECT_ROOT": str(project_copy), "CI": "true"}
+    command = [sys.executable, "-m", "helpers.pipeline", "run", "--force"]
+    first = subprocess.Popen(command, cwd=project_copy, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    second = subprocess.Popen(command, cwd=project_copy, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    outputs = [p.communicate(timeout=600)[0] for p in (first, second)]
+    assert [p.returncode for p in (first, second)] == [0, 0], outputs
+    assert sum("waiting: another pipeline run holds the lock" in out for out in outputs) == 1, outputs
+    assert snapshot(project_copy) == before
+
+
+@pytest.mark.slow
+def test_no_wait_refuses_while_another_run_holds_the_lock(project_copy):
+    from helpers.pipeline.runner import STATE_DIR, RunLock
+
+    lock = RunLock(project_copy / STATE_DIR / "lock")
+    lock.acquire(wait=False)
+    try:
+        result = run_pipeline(project_copy, "--no-wait")
+    finally:
+        lock.release()
+    assert result.returncode == 1
+    assert "another pipeline run holds the lock" in result.stderr
+
+
+def test_journal_restores_glob_patterns_without_touching_other_files(tmp_path):
+    figures = tmp_path / "figures"
+    figures.mkdir()
+    (figures / "01_a.png").write_text("good a")
+    (figures / "06_b.png").write_text("other step")
+    journal = Journal(tmp_path, tmp_path / ".journal")
+    journal.protect(["figures/0[1-5]_*"])
+    (figures / "01_a.png").write_text("half")
+    (figures / "02_new.png").write_text("new")
+    (figures / "06_b.png").write_text("other step, changed by its own step")
+    Journal(tmp_path, tmp_path / ".journal").restore()
+    assert sorted(p.name for p in figures.iterdir()) == ["01_a.png", "06_b.png"]
+    assert (figures / "01_a.png").read_text() == "good a"
+    assert (figures / "06_b.png").read_text() == "other step, changed by its own step"
+
+
+def test_step_writes_do_not_overlap():
+    from helpers.pipeline.graph import files_under
+
+    claimed: dict[str, str] = {}
+    for step in STEPS:
+        for path in files_under(ROOT, step.outputs):
+            rel = path.relative_to(ROOT).as_posix()
+            assert rel not in claimed, f"{rel} is written by both {claimed.get(rel)} and {step.name}"
+            claimed[rel] = step.name
+
+
+def test_warm_up_imports_the_heavy_libraries_a_notebook_will_use_but_not_pyplot():
+    from helpers.pipeline.runner import _warm_modules
+
+    by_step = {s.name: _warm_modules(ROOT, s) for s in STEPS}
+    assert "statsmodels.api" in by_step["03_trend"] and "helpers.models.trend" in by_step["03_trend"]
+    assert "matplotlib.figure" in by_step["05_figures"]
+    assert not any(m.startswith("matplotlib") for m in by_step["01_ingest"])
+    assert not any(m == "matplotlib.pyplot" or m.startswith("IPython.display") for ms in by_step.values() for m in ms)

@@ -1,0 +1,134 @@
+"""The HTML report: self-contained pages, an index that links everything, byte-identical reruns."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from helpers.report import html as report
+
+PNG_PIXEL = base64.b64encode(bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201a5f3e1"
+    "6d0000000049454e44ae426082"
+)).decode()
+
+
+def notebook(cells: list[dict]) -> str:
+    nb = {"cells": cells, "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+                                       "language_info": {"name": "python"}},
+          "nbformat": 4, "nbformat_minor": 5}
+    return json.dumps(nb, indent=1, sort_keys=True) + "\n"
+
+
+def figure_png(title: str) -> bytes:
+    from PIL import Image
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_text("Title", title)
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 3), "white").save(buffer, format="PNG", pnginfo=info)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    (nbs / "01_tiny.ipynb").write_text(notebook([
+        {"cell_type": "markdown", "id": "t-1", "metadata": {},
+         "source": "# 01 · Tiny: one cell\n\nFrom [the source page](https://example.org/page)."},
+        {"cell_type": "code", "id": "t-2", "metadata": {}, "execution_count": 1, "source": "x = 1\nx",
+         "outputs": [
+             {"output_type": "execute_result", "execution_count": 1, "metadata": {}, "data": {"text/plain": "1"}},
+             {"output_type": "display_data", "metadata": {"image/png": {"alt": "A tiny figure & its title"}},
+              "data": {"image/png": PNG_PIXEL, "text/plain": "<IPython.core.display.Image object>"}},
+         ]},
+    ]), encoding="utf-8")
+    (nbs / "02_not_run.ipynb").write_text(notebook([
+        {"cell_type": "code", "id": "n-1", "metadata": {}, "execution_count": None, "source": "y = 2", "outputs": []},
+    ]), encoding="utf-8")
+    (nbs / "scratch.ipynb").write_text(notebook([]), encoding="utf-8")  # not numbered: not in the report
+    figs = tmp_path / "reports" / "figures"
+    figs.mkdir(parents=True)
+    (figs / "b_second.png").write_bytes(figure_png("Second: a finding & <more>"))
+    (figs / "a_first.png").write_bytes(figure_png("First finding"))
+    (figs / "a_first.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
+    return tmp_path
+
+
+def test_export_writes_a_page_per_executed_notebook_and_an_index(project):
+    written = report.export_report(project)
+    assert written == ["reports/html/01_tiny.html", "reports/html/index.html"]
+    page = (project / "reports/html/01_tiny.html").read_text(encoding="utf-8")
+    assert "data:image/png;base64," in page  # images embedded
+    assert 'alt="A tiny figure &amp; its title"' in page  # with the alt text the notebook gave them
+    assert "jp-InputArea" in page and "highlight" in page  # inputs shown
+    index = (project / "reports/html/index.html").read_text(encoding="utf-8")
+    assert '<a href="01_tiny.html">01 · Tiny: one cell</a>' in index
+    assert "02_not_run" not in index and "scratch" not in index
+    for name in ("a_first", "b_second"):
+        assert f'<img src="../figures/{name}.png"' in index
+        assert f'<a href="../figures/{name}.png">' in index
+    assert index.index("a_first.png") < index.index("b_second.png")
+    assert '<a href="../figures/a_first.svg">SVG</a>' in index and "b_second.svg" not in index
+    assert "First finding" in index and "Second: a finding &amp; &lt;more&gt;" in index
+
+
+def test_pages_load_nothing_from_the_network(project):
+    report.export_report(project)
+    page = (project / "reports/html/01_tiny.html").read_text(encoding="utf-8")
+    index = (project / "reports/html/index.html").read_text(encoding="utf-8")
+    assert report.remote_references(page) == ["https://example.org/page"]  # the notebook's own link
+    assert report.remote_references(index) == []
+    for text in (page, index):
+        for cdn in ("require.js", "require.min.js", "MathJax.js", "mathjax@", "cdnjs", "unpkg", "jsdelivr", "mermaid.esm"):
+            assert cdn not in text, cdn
+    remaining = [line for line in page.splitlines() if "http://" in line or "https://" in line]
+    assert remaining and all("example.org/page" in line for line in remaining), remaining
+
+
+def test_two_exports_are_byte_identical_and_unchanged_files_are_not_rewritten(project):
+    report.export_report(project)
+    out = project / "reports" / "html"
+    first = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir()}
+    for p in out.iterdir():
+        os.utime(p, ns=(1, 1))
+    report.export_report(project)
+    second = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir()}
+    assert {k: v[0] for k, v in first.items()} == {k: v[0] for k, v in second.items()}
+    assert all(mtime == 1 for _, mtime in second.values())
+    assert not any(str(project) in data.decode("utf-8") for data, _ in second.values())
+
+
+def test_pages_of_removed_notebooks_are_dropped(project):
+    out = project / "reports" / "html"
+    out.mkdir(parents=True)
+    (out / "03_gone.html").write_text("old", encoding="utf-8")
+    (out / "notes.txt").write_text("kept", encoding="utf-8")
+    report.export_report(project)
+    assert sorted(p.name for p in out.iterdir()) == ["01_tiny.html", "index.html", "notes.txt"]
+
+
+def test_a_template_that_loads_a_cdn_is_refused(project):
+    from nbconvert import HTMLExporter
+
+    with pytest.raises(ValueError, match="remote resources"):
+        report.export_notebook(project / "notebooks" / "01_tiny.ipynb", HTMLExporter(template_name="lab"))
+
+
+def test_command_line_prints_the_pages(project, capsys):
+    assert report.main(["--root", str(project)]) == 0
+    assert capsys.readouterr().out.split() == ["reports/html/01_tiny.html", "reports/html/index.html"]
+
+
+def test_index_of_an_empty_project_is_still_a_page(tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    assert report.export_report(tmp_path) == ["reports/html/index.html"]
+    assert "<h2>Figures</h2>" in (tmp_path / "reports/html/index.html").read_text(encoding="utf-8")
