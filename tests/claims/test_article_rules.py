@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from helpers.claims import article_rules as cl
-from tests.test_run_rate import synthetic_figures, synthetic_weeks
+from tests.models.test_run_rate import synthetic_figures, synthetic_weeks
 
 
 def verdict(claim_id: str, figures: pd.DataFrame | None = None, weeks: pd.DataFrame | None = None) -> pd.Series:

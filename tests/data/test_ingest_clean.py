@@ -11,7 +11,7 @@ from helpers.data.clean import build_clean_tables, date_bounds, weeks_spanned
 from helpers.data.ingest import ingest_raw, read_ingested
 from helpers.data.raw import RawDataError
 from tests.conftest import TODAY
-from tests.test_raw import _shuffled_variant, write_weekly
+from tests.data.test_raw import _shuffled_variant, write_weekly
 
 
 def snapshot(folder):

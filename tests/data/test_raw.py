@@ -85,7 +85,7 @@ def test_same_week_in_two_series_is_fine(raw_copy):
 
 
 def test_all_problems_are_reported_together_in_line_order(raw_copy):
-    write_weekly(raw_copy, f"2025,16,xiaomi_su7,x,{SOURCE},para 3", f"2025,17,xiaomi_su7,7000,{SOURCE},para 3", f"2025,53,xiaomi_su7,1,nobody,para 3")
+    write_weekly(raw_copy, f"2025,16,xiaomi_su7,x,{SOURCE},para 3", f"2025,17,xiaomi_su7,7000,{SOURCE},para 3", "2025,53,xiaomi_su7,1,nobody,para 3")
     problems = problems_of(raw_copy)
     assert [p.split(": ")[0] for p in problems] == ["weekly_sales.csv:2", "weekly_sales.csv:4", "weekly_sales.csv:4"]
 

@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from helpers.figures import findings as figures, style
+from helpers.figures import findings, frame, style
 from helpers.models import trend
-from helpers.figures.findings import figure_texts
+from helpers.figures.frame import figure_texts
 
 
 def minus(text: str) -> str:
@@ -70,13 +70,13 @@ def title(fig) -> str:
 
 @pytest.fixture(scope="module")
 def tables():
-    return figures.read_tables()
+    return findings.read_tables()
 
 
 @pytest.fixture(scope="module")
 def article_weekly():
     sales, fits, forecasts = weekly_tables(ARTICLE_WEEKS)
-    return sales, fits, forecasts, figures.weekly_sales_figure(sales, fits, forecasts, EVENTS)
+    return sales, fits, forecasts, findings.weekly_sales_figure(sales, fits, forecasts, EVENTS)
 
 
 # --------------------------------------------------------------------------- a. weekly sales
@@ -130,7 +130,7 @@ def test_weekly_events_are_markers_with_labels_in_date_order(article_weekly):
 
 def test_missing_weeks_break_the_line():
     sales, fits, forecasts = weekly_tables({"2025-W16": 7200, "2025-W17": 7000, "2025-W19": 5200, "2025-W20": 5000})
-    fig = figures.weekly_sales_figure(sales, fits, forecasts, EVENTS.iloc[:0])
+    fig = findings.weekly_sales_figure(sales, fits, forecasts, EVENTS.iloc[:0])
     observed = next(line for line in fig.axes[0].get_lines() if line.get_gid() == "observed")
     y = np.asarray(observed.get_ydata(), dtype=float)
     assert len(y) == 5 and np.isnan(y[2]) and not np.isnan(np.delete(y, 2)).any()
@@ -140,7 +140,7 @@ def test_missing_weeks_break_the_line():
 def test_a_flat_series_is_called_no_clear_trend():
     sales, fits, forecasts = weekly_tables({"2025-W16": 5000, "2025-W17": 7000, "2025-W18": 5000,
                                             "2025-W19": 7000, "2025-W20": 5000})
-    fig = figures.weekly_sales_figure(sales, fits, forecasts, EVENTS.iloc[:0])
+    fig = findings.weekly_sales_figure(sales, fits, forecasts, EVENTS.iloc[:0])
     assert "show no clear trend over 2025-W16–W20" in title(fig)
     assert "includes zero" in subtitle(fig)
 
@@ -152,7 +152,7 @@ def test_orders_compare_totals_and_per_week(tables):
     rows = tables["figures"].set_index("figure_id")
     march, may = rows.loc["orders_mar_week2"], rows.loc["orders_may_weeks1_2"]
     per_week = may["value_mid"] / may["period_weeks"]
-    fig = figures.orders_figure(tables["figures"])
+    fig = findings.orders_figure(tables["figures"])
     total_ax, week_ax = fig.axes
     heights = lambda ax: [p.get_height() for p in ax.patches]  # noqa: E731
     assert heights(total_ax) == [march["value_mid"], may["value_mid"]]
@@ -171,7 +171,7 @@ def test_orders_compare_totals_and_per_week(tables):
 
 def test_run_rate_shows_ranges_and_one_backlog_path_per_supply_basis(tables):
     sc = tables["scenarios"]
-    fig = figures.run_rate_figure(tables["comparison"], sc, tables["backlog_paths"], tables["figures"], tables["weekly_sales"])
+    fig = findings.run_rate_figure(tables["comparison"], sc, tables["backlog_paths"], tables["figures"], tables["weekly_sales"])
     rates, backlog = fig.axes
     assert len(rates.patches) == 5
     sales = sc[sc["supply_basis"] == "sales_run_rate"].set_index("scenario")["supply_per_week"]
@@ -193,7 +193,7 @@ def test_run_rate_shows_ranges_and_one_backlog_path_per_supply_basis(tables):
 
 def test_claims_one_mark_per_claim_coloured_by_verdict(tables):
     audit = tables["claims_audit"]
-    fig = figures.claims_figure(audit, tables["figures"], tables["weekly_sales"])
+    fig = findings.claims_figure(audit, tables["figures"], tables["weekly_sales"])
     ax = fig.axes[0]
     counts = audit["verdict"].value_counts()
     marks = {c.get_gid(): c for c in ax.collections if str(c.get_gid()).startswith("verdict:")}
@@ -213,7 +213,7 @@ def test_claims_one_mark_per_claim_coloured_by_verdict(tables):
 
 def test_quality_has_two_panels_each_with_its_list_and_rank(tables):
     rows = tables["figures"].set_index("figure_id")
-    fig = figures.quality_figure(tables["figures"])
+    fig = findings.quality_figure(tables["figures"])
     left, right = fig.axes
     assert [p.get_height() for p in left.patches] == [rows.loc["quality_cqn_q1_score", "value_mid"]]
     assert [p.get_height() for p in right.patches] == [rows.loc["quality_czw_q1_score", "value_mid"]]
@@ -230,11 +230,11 @@ def test_quality_has_two_panels_each_with_its_list_and_rank(tables):
 
 def test_saved_files_are_byte_identical_and_carry_no_dates(tmp_path, tables):
     def build():
-        return figures.run_rate_figure(tables["comparison"], tables["scenarios"], tables["backlog_paths"],
+        return findings.run_rate_figure(tables["comparison"], tables["scenarios"], tables["backlog_paths"],
                                        tables["figures"], tables["weekly_sales"])
 
-    first = figures.save_figure(build(), "rr", tmp_path / "a")
-    second = figures.save_figure(build(), "rr", tmp_path / "b")
+    first = frame.save_figure(build(), "rr", tmp_path / "a")
+    second = frame.save_figure(build(), "rr", tmp_path / "b")
     assert [p.name for p in first] == ["rr.png", "rr.svg"]
     for a, b in zip(first, second):
         assert a.read_bytes() == b.read_bytes(), a.name
@@ -247,15 +247,15 @@ def test_saved_files_are_byte_identical_and_carry_no_dates(tmp_path, tables):
 
 def test_inline_images_are_repeatable_and_small(article_weekly):
     fig = article_weekly[3]
-    a, b = figures.inline_png_bytes(fig), figures.inline_png_bytes(fig)
-    assert a == b and len(a) < len(figures.png_bytes(fig, dpi=style.INLINE_DPI))
+    a, b = frame.inline_png_bytes(fig), frame.inline_png_bytes(fig)
+    assert a == b and len(a) < len(frame.png_bytes(fig, dpi=style.INLINE_DPI))
 
 
 def test_figures_leave_no_style_and_no_pyplot_figure_behind(tables):
     import matplotlib.pyplot as plt
 
     before = dict(mpl.rcParams)
-    figures.quality_figure(tables["figures"])
+    findings.quality_figure(tables["figures"])
     after = dict(mpl.rcParams)
     assert {k for k in before if before[k] != after[k]} == set()
     assert plt.get_fignums() == []
@@ -264,11 +264,11 @@ def test_figures_leave_no_style_and_no_pyplot_figure_behind(tables):
 def test_english_figures_hold_no_chinese_character(tables, article_weekly):
     built = [
         article_weekly[3],
-        figures.orders_figure(tables["figures"]),
-        figures.run_rate_figure(tables["comparison"], tables["scenarios"], tables["backlog_paths"], tables["figures"],
+        findings.orders_figure(tables["figures"]),
+        findings.run_rate_figure(tables["comparison"], tables["scenarios"], tables["backlog_paths"], tables["figures"],
                                 tables["weekly_sales"]),
-        figures.claims_figure(tables["claims_audit"], tables["figures"], tables["weekly_sales"]),
-        figures.quality_figure(tables["figures"]),
+        findings.claims_figure(tables["claims_audit"], tables["figures"], tables["weekly_sales"]),
+        findings.quality_figure(tables["figures"]),
     ]
     for fig in built:
         chinese = [t for t in figure_texts(fig) if style.has_cjk(t)]
@@ -291,9 +291,9 @@ def test_labels_exist_in_both_languages_with_the_same_fields():
 def test_zh_without_a_cjk_font_warns_and_draws_english(monkeypatch, tables):
     monkeypatch.setattr(style, "find_cjk_font", lambda: None)
     with pytest.warns(UserWarning, match=r"lang='zh' needs a CJK font \(Debian: apt-get install fonts-noto-cjk"):
-        fig = figures.quality_figure(tables["figures"], lang="zh")
+        fig = findings.quality_figure(tables["figures"], lang="zh")
     assert not any(style.has_cjk(t) for t in figure_texts(fig))
-    assert title(fig) == title(figures.quality_figure(tables["figures"], lang="en"))
+    assert title(fig) == title(findings.quality_figure(tables["figures"], lang="en"))
     assert fig._su7_lang == "en"
 
 
@@ -305,7 +305,7 @@ def test_zh_with_a_cjk_font_draws_chinese_labels(monkeypatch, tables):
         warnings.simplefilter("error", UserWarning)
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")
         assert style.resolve_language("zh") == "zh"
-    fig = figures.quality_figure(tables["figures"], lang="zh")
+    fig = findings.quality_figure(tables["figures"], lang="zh")
     assert "冰火两重天" in title(fig) and "车质网" in title(fig) and "垫底" in title(fig)
     assert fig.axes[0].get_title(loc="left").startswith("中国汽车质量网")
     assert dict(mpl.rcParams) == before  # the theme did not leak
@@ -315,8 +315,8 @@ def test_zh_with_a_cjk_font_draws_chinese_labels(monkeypatch, tables):
 def test_zh_with_a_real_cjk_font_has_every_glyph(tables):
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message="Glyph .* missing from font")
-        fig = figures.quality_figure(tables["figures"], lang="zh")
-        figures.png_bytes(fig, dpi=50)
+        fig = findings.quality_figure(tables["figures"], lang="zh")
+        frame.png_bytes(fig, dpi=50)
     assert style.has_cjk(title(fig))
 
 

@@ -16,10 +16,10 @@ import pytest
 from scipy import stats
 
 from helpers.data import weeks
-from helpers.figures import style, what_happened as later_figures
+from helpers.figures import style, what_happened
 from helpers.models import later
 from helpers.data.clean import ARTICLE_SOURCE_ID, read_clean, weekly_sales_table, with_brand_series
-from helpers.figures.findings import figure_texts, save_figure
+from helpers.figures.frame import figure_texts, save_figure
 
 ARTICLE = {"2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700, "2025-W19": 5200}
 
@@ -113,7 +113,7 @@ def real():
 def toy_week_fig():
     sales = toy_weekly({**ARTICLE, "2025-W22": 7800, "2025-W23": 4370},
                        {"2025-W27": 4900, "2025-W28": 6680, "2025-W35": 11900, "2025-W37": 9800})
-    return sales, later_figures.later_weekly_figure(sales, EVENTS)
+    return sales, what_happened.later_weekly_figure(sales, EVENTS)
 
 
 # --------------------------------------------------------------------------- a. weekly
@@ -166,7 +166,7 @@ def test_weekly_title_states_the_decline_status_and_the_brand_peak(toy_week_fig)
     ({}, "No SU7 week after 2025-W19 has a figure: whether the fall of 2025-W16–W19 continued is unknown"),
 ])
 def test_weekly_title_follows_the_data(later_weeks, expected):
-    fig = later_figures.later_weekly_figure(toy_weekly({**ARTICLE, **later_weeks}), EVENTS)
+    fig = what_happened.later_weekly_figure(toy_weekly({**ARTICLE, **later_weeks}), EVENTS)
     assert title(fig) == expected  # no brand week after the YU7: no second clause
 
 
@@ -191,7 +191,7 @@ def test_weekly_events_and_the_article_weeks(toy_week_fig):
 
 
 def test_weekly_figure_on_the_real_data(real):
-    fig = later_figures.later_weekly_figure(real["weekly_sales"], real["events"])
+    fig = what_happened.later_weekly_figure(real["weekly_sales"], real["events"])
     ws = real["weekly_sales"]
     su7 = ws[ws["series"] == "xiaomi_su7"].sort_values("week")
     after = su7[su7["week"] > "2025-W19"].iloc[0]
@@ -215,7 +215,7 @@ MONTHLY = toy_monthly([
 
 
 def test_monthly_one_marker_per_figure_lower_bounds_as_upward_triangles():
-    fig = later_figures.monthly_deliveries_figure(MONTHLY, toy_figures())
+    fig = what_happened.monthly_deliveries_figure(MONTHLY, toy_figures())
     marks = gid(fig, "month:")
     assert len(marks) == len(MONTHLY)
     for mark in marks:
@@ -231,7 +231,7 @@ def test_monthly_one_marker_per_figure_lower_bounds_as_upward_triangles():
 
 
 def test_monthly_reference_lines_and_the_article_month():
-    fig = later_figures.monthly_deliveries_figure(MONTHLY, toy_figures())
+    fig = what_happened.monthly_deliveries_figure(MONTHLY, toy_figures())
     assert one(fig, "capacity_actual").get_ydata()[0] == 10000
     assert one(fig, "capacity_design").get_ydata()[0] == 12500
     star = one(fig, "article_month")
@@ -246,7 +246,7 @@ def test_monthly_reference_lines_and_the_article_month():
 
 
 def test_monthly_title_is_the_lowest_multiple_rounded_down():
-    fig = later_figures.monthly_deliveries_figure(MONTHLY, toy_figures())
+    fig = what_happened.monthly_deliveries_figure(MONTHLY, toy_figures())
     # each month's lowest reading: Jan the lower exact 22,897 (exact figures outrank the lower bound), Apr 28,000, May >= 28,000
     per_week = np.array([22897 / (31 / 7), 28000 / (30 / 7), 28000 / (31 / 7)])
     ratio = per_week / (10000 / (365.25 / 12 / 7))
@@ -259,7 +259,7 @@ def test_monthly_title_is_the_lowest_multiple_rounded_down():
 
 def test_monthly_title_when_a_month_is_below_capacity():
     low = toy_monthly([(1, 9000, "exact", "deliveries", "a"), (2, 30000, "lower", "deliveries", "b")])
-    fig = later_figures.monthly_deliveries_figure(low, toy_figures())
+    fig = what_happened.monthly_deliveries_figure(low, toy_figures())
     ratios = np.array([9000 / (31 / 7), 30000 / (28 / 7)]) / (10000 / (365.25 / 12 / 7))
     lo, hi = (f"{math.floor(r * 10) / 10:.1f}" for r in (ratios.min(), ratios.max()))
     assert (lo, hi) == ("0.8", "3.2")
@@ -268,7 +268,7 @@ def test_monthly_title_when_a_month_is_below_capacity():
 
 
 def test_monthly_yu7_line_and_single_model_figures(real):
-    fig = later_figures.monthly_deliveries_figure(real["monthly_deliveries"], real["figures"], events=real["events"])
+    fig = what_happened.monthly_deliveries_figure(real["monthly_deliveries"], real["figures"], events=real["events"])
     line = one(fig, "event_line:yu7_deliveries_begin")
     assert 5.5 < line.get_xdata()[0] < 6.5  # inside July's slot, Jan 2025 = 0
     assert "From Jul 2025 the brand total includes the YU7 (first deliveries 6 Jul)" in subtitle(fig)
@@ -303,7 +303,7 @@ def pi95(units: list[float], t_new: float) -> tuple[float, float, float]:
 
 
 def test_vintage_title_names_the_miss_with_its_bound(real):
-    fig = later_figures.vintage_scorecard_figure(real["scored"], real["weekly_sales"])
+    fig = what_happened.vintage_scorecard_figure(real["scored"], real["weekly_sales"])
     _, _, high = pi95(list(ARTICLE.values()), 6)  # W22 is 6 weeks after W16
     assert fmt(high) == "6,146"
     assert title(fig) == ("Fitted on the article's 4 weeks (2025-W16–W19), the trend's 95% prediction interval missed "
@@ -317,7 +317,7 @@ def test_vintage_title_names_the_miss_with_its_bound(real):
 
 def test_vintage_draws_the_fan_the_fit_and_the_scored_weeks(real):
     scored = real["scored"]
-    fig = later_figures.vintage_scorecard_figure(scored, real["weekly_sales"])
+    fig = what_happened.vintage_scorecard_figure(scored, real["weekly_sales"])
     fan = one(fig, "forecast_pi").get_paths()[0].vertices[:, 1]
     for high in scored["pi95_high"]:
         assert np.isclose(fan, high).any(), high
@@ -335,7 +335,7 @@ def test_vintage_draws_the_fan_the_fit_and_the_scored_weeks(real):
 
 def test_vintage_default_window_holds_both_weeks(real):
     scored = later.article_vintage_scorecard(real["weekly_sales"])
-    fig = later_figures.vintage_scorecard_figure(scored, real["weekly_sales"])
+    fig = what_happened.vintage_scorecard_figure(scored, real["weekly_sales"])
     assert title(fig) == ("Fitted on the 6 weeks 2025-W14–W19, the trend's 95% prediction interval held every later week "
                           "with a figure: 2025-W22 (7,800), 2025-W23 (4,370)")
     assert gid(fig, "later:outside") == [] and gid(fig, "earlier_weeks") == []
@@ -343,7 +343,7 @@ def test_vintage_default_window_holds_both_weeks(real):
 
 def test_vintage_with_no_later_week_says_it_cannot_be_scored():
     sales = toy_weekly(ARTICLE)
-    fig = later_figures.vintage_scorecard_figure(later.article_vintage_scorecard(sales, window_weeks=4), sales)
+    fig = what_happened.vintage_scorecard_figure(later.article_vintage_scorecard(sales, window_weeks=4), sales)
     assert title(fig) == ("Fitted on the article's 4 weeks (2025-W16–W19), the trend cannot be scored yet: no week after "
                           "2025-W19 has a figure")
 
@@ -351,7 +351,7 @@ def test_vintage_with_no_later_week_says_it_cannot_be_scored():
 def test_vintage_refuses_a_scorecard_from_other_data(real):
     other = toy_weekly({**ARTICLE, "2025-W15": 6000, "2025-W22": 5000})
     with pytest.raises(ValueError, match="does not match the weekly sales"):
-        later_figures.vintage_scorecard_figure(later.article_vintage_scorecard(other, window_weeks=4), toy_weekly(
+        what_happened.vintage_scorecard_figure(later.article_vintage_scorecard(other, window_weeks=4), toy_weekly(
             {"2025-W16": 7200, "2025-W18": 5700, "2025-W19": 5200, "2025-W22": 5000}))
 
 
@@ -360,9 +360,9 @@ def test_vintage_refuses_a_scorecard_from_other_data(real):
 
 def build_all(real, lang: str = "en") -> list:
     return [
-        later_figures.later_weekly_figure(real["weekly_sales"], real["events"], lang),
-        later_figures.monthly_deliveries_figure(real["monthly_deliveries"], real["figures"], lang, events=real["events"]),
-        later_figures.vintage_scorecard_figure(real["scored"], real["weekly_sales"], lang),
+        what_happened.later_weekly_figure(real["weekly_sales"], real["events"], lang),
+        what_happened.monthly_deliveries_figure(real["monthly_deliveries"], real["figures"], lang, events=real["events"]),
+        what_happened.vintage_scorecard_figure(real["scored"], real["weekly_sales"], lang),
     ]
 
 
@@ -388,7 +388,7 @@ def test_english_figures_hold_no_chinese_and_leave_no_state(real):
 def test_zh_without_a_cjk_font_warns_and_draws_english(monkeypatch, real):
     monkeypatch.setattr(style, "find_cjk_font", lambda: None)
     with pytest.warns(UserWarning, match="lang='zh' needs a CJK font"):
-        fig = later_figures.vintage_scorecard_figure(real["scored"], real["weekly_sales"], "zh")
+        fig = what_happened.vintage_scorecard_figure(real["scored"], real["weekly_sales"], "zh")
     assert not any(style.has_cjk(t) for t in figure_texts(fig))
 
 

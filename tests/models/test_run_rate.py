@@ -253,11 +253,6 @@ def test_backlog_paths_stack_every_row():
     assert mid["backlog"].iloc[17] > 0 and mid["backlog"].iloc[18] == pytest.approx(0, abs=1e-6)
 
 
-def test_rounded_helper():
-    assert rr.rounded({"a": -0.0004, "b": 2.34567, "c": [math.inf, math.nan], "d": "x"}) == {
-        "a": 0.0, "b": 2.346, "c": [None, None], "d": "x"}
-    assert str(rr.rounded(-0.0)) == "0.0"
-
 
 def test_outputs_written_atomically_and_stably(tmp_path):
     figures, weeks = synthetic_figures(), synthetic_weeks()

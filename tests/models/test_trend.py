@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from helpers.formatting import round_float
 from helpers.models import trend
 from helpers.models.trend import (
     fit_weekly_trend,
     forecast_weekly_trend,
-    round_float,
     select_window,
     trend_summary,
     trend_table,
@@ -235,12 +235,6 @@ def test_trend_fit_prints_numbers_not_the_statsmodels_object():
     assert text.startswith("TrendFit(series='s', model='linear', first_week='2025-W16'")
     assert "statsmodels" not in text and "Results" not in text
 
-
-def test_round_float_is_stable():
-    assert round_float(-0.0) == 0.0 and math.copysign(1, round_float(-0.0)) == 1
-    assert math.copysign(1, round_float(-0.0001)) == 1
-    assert round_float(1.23456) == 1.235
-    assert round_float(float("inf")) is None
 
 
 def test_trend_summary_keys_order_and_rounding():

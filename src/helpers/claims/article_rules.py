@@ -22,7 +22,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
-from decimal import ROUND_HALF_UP, Decimal
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,7 @@ from typing import Callable
 import pandas as pd
 
 from helpers.data.clean import WEEKS_PER_MONTH, WEEKS_PER_YEAR
+from helpers.formatting import number, signed_percent
 
 __all__ = [
     "CONSISTENT",
@@ -158,23 +158,6 @@ class Claim:
     rule: Callable[[Evidence], Finding]
 
 
-def _n(x: float, digits: int = 0) -> str:
-    """A number with thousands separators, halves rounded up (as people round).
-
-    >>> _n(6669.83), _n(2362.5), _n(-0.2)
-    ('6,670', '2,363', '0')
-    """
-    value = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-    return f"{value + 0:,.{digits}f}"
-
-
-def _pct(x: float, digits: int = 0) -> str:
-    """A fraction as a signed percent.
-
-    >>> _pct(-0.5, 1)
-    '-50.0%'
-    """
-    return f"{x:+.{digits}%}"
 
 
 def _per_week(row: dict) -> float:
@@ -232,7 +215,7 @@ def three_weekly_declines(ev: Evidence) -> Finding:
             break
     first, last = _month_bounds(claim["period"]) if claim["period"] else (None, None)
     in_month = sum(_days_in(m, s, first, last) > 0 for m, s in zip(ev.weekly["week_monday"], ev.weekly["week_sunday"])) if first else 0
-    series = " → ".join(f"{_n(u)}" for u in units)
+    series = " → ".join(f"{number(u)}" for u in units)
     caveat = (f" The article says this of orders since {_month(claim['period'])}; the only weekly series is sales "
               f"(deliveries), and only {in_month} of its weeks touch {_month(claim['period'])}, so it shows the pattern "
               f"in sales, not in orders.")
@@ -268,13 +251,13 @@ def weeks_vs_april_sales(ev: Evidence) -> Finding:
     rest = float(april["value_mid"]) - sold
     verdict = CONSISTENT if abs(gap) <= FLOW_TOLERANCE else INCONSISTENT
     reason = (
-        f"{month}'s {april['as_printed']} is {_n(claimed)} a week ({april['per_week_formula']}). "
+        f"{month}'s {april['as_printed']} is {number(claimed)} a week ({april['per_week_formula']}). "
         f"Days of each week in {month}: {'; '.join(parts)}. Spreading each week evenly over its days, they sold "
-        f"{_n(sold)} on those {covered} days, {_n(computed)} a week, {_pct(gap, 1)} against the monthly rate "
+        f"{number(sold)} on those {covered} days, {number(computed)} a week, {signed_percent(gap, 1)} against the monthly rate "
         f"({'within' if verdict == CONSISTENT else 'outside'} ±{FLOW_TOLERANCE:.0%})."
     )
     if rest_days:
-        reason += (f" That leaves {_n(rest)} for the other {rest_days} days of {month}, {_n(rest / rest_days * 7)} a week"
+        reason += (f" That leaves {number(rest)} for the other {rest_days} days of {month}, {number(rest / rest_days * 7)} a week"
                    f"{'' if rest >= 0 else ' (negative: the weeks alone exceed the month)'}.")
     return Finding(claimed, computed, "vehicles per week", verdict, reason, ids)
 
@@ -287,8 +270,8 @@ def actual_capacity_vs_april_sales(ev: Evidence) -> Finding:
     ratio = computed / claimed
     ok = computed <= claimed * (1 + CAPACITY_SLACK)
     reason = (
-        f"An actual capacity of {cap['as_printed']} a month is {_n(claimed)} a week; {_month(april['period'])} sales of {april['as_printed']} are "
-        f"{_n(computed)} a week, {ratio:.2f}× that capacity, and weekly sales averaged {_n(ev.weekly_mean)} "
+        f"An actual capacity of {cap['as_printed']} a month is {number(claimed)} a week; {_month(april['period'])} sales of {april['as_printed']} are "
+        f"{number(computed)} a week, {ratio:.2f}× that capacity, and weekly sales averaged {number(ev.weekly_mean)} "
         f"({ev.weekly_mean / claimed:.2f}×). "
     )
     if ok:
@@ -298,7 +281,7 @@ def actual_capacity_vs_april_sales(ev: Evidence) -> Finding:
         days = (last - first).days + 1
         built = claimed * days / 7
         reason += (f"A factory cannot deliver {ratio:.1f} times what it builds for a month: at that capacity it builds "
-                   f"{_n(built)} in the month's {days} days, so {_n(float(april['value_mid']) - built)} cars would have to come "
+                   f"{number(built)} in the month's {days} days, so {number(float(april['value_mid']) - built)} cars would have to come "
                    f"from stock or another plant, which the article does not mention.")
     return Finding(claimed, computed, "vehicles per week", CONSISTENT if ok else INCONSISTENT, reason, ids)
 
@@ -311,9 +294,9 @@ def design_capacity_vs_sales(ev: Evidence) -> Finding:
     ratio = computed / claimed
     ok = computed <= claimed * (1 + CAPACITY_SLACK)
     reason = (
-        f"A design capacity of {cap['as_printed']} a year is {_n(claimed)} a week ({cap['per_week_formula']}); "
-        f"weekly sales {ev.weekly['week'].iloc[0]}..{ev.weekly['week'].iloc[-1]} averaged {_n(computed)} "
-        f"(n = {len(ev.weekly)}), {ratio:.2f}× design capacity, an annual pace of {_n(computed * WEEKS_PER_YEAR)}. "
+        f"A design capacity of {cap['as_printed']} a year is {number(claimed)} a week ({cap['per_week_formula']}); "
+        f"weekly sales {ev.weekly['week'].iloc[0]}..{ev.weekly['week'].iloc[-1]} averaged {number(computed)} "
+        f"(n = {len(ev.weekly)}), {ratio:.2f}× design capacity, an annual pace of {number(computed * WEEKS_PER_YEAR)}. "
     )
     reason += (f"Sales within {CAPACITY_SLACK:.0%} of design capacity: no contradiction." if ok else
                f"Running above design capacity by more than {CAPACITY_SLACK:.0%} for {len(ev.weekly)} weeks needs another "
@@ -329,8 +312,8 @@ def actual_vs_design_capacity(ev: Evidence) -> Finding:
     share = claimed / computed
     ok = claimed <= computed
     reason = (
-        f"{actual['as_printed']} a month is {_n(claimed)} a week, {_n(claimed * WEEKS_PER_YEAR)} a year: "
-        f"{share:.0%} of the designed {design['as_printed']} a year ({_n(computed)} a week). "
+        f"{actual['as_printed']} a month is {number(claimed)} a week, {number(claimed * WEEKS_PER_YEAR)} a year: "
+        f"{share:.0%} of the designed {design['as_printed']} a year ({number(computed)} a week). "
         + ("An actual output below design is what 仅 ('only') says." if ok
            else "An 'actual' output above the design capacity contradicts 仅 ('only').")
     )
@@ -345,9 +328,9 @@ def may_vs_march_orders(ev: Evidence) -> Finding:
     per_week = _per_week(may) / _per_week(march) - 1
     ok = -per_week >= SHARP_FALL
     reason = (
-        f"{may['as_printed']} over {int(may['period_weeks'])} weeks is {_n(_per_week(may))} a week, against "
-        f"{_n(_per_week(march))} in {int(march['period_weeks'])} week of {_month(march['period'])}: {_pct(per_week, 1)} per week. "
-        f"Setting the two totals side by side gives only {_pct(side_by_side, 1)} and understates the fall, "
+        f"{may['as_printed']} over {int(may['period_weeks'])} weeks is {number(_per_week(may))} a week, against "
+        f"{number(_per_week(march))} in {int(march['period_weeks'])} week of {_month(march['period'])}: {signed_percent(per_week, 1)} per week. "
+        f"Setting the two totals side by side gives only {signed_percent(side_by_side, 1)} and understates the fall, "
         f"because the {_month(may['period'])} figure covers {int(may['period_weeks'])} weeks. "
         + (f"A fall of at least {SHARP_FALL:.0%} bears out 大幅减少 ('fell sharply')." if ok
            else f"A fall of less than {SHARP_FALL:.0%} per week is not 大幅 ('sharp').")
@@ -379,10 +362,10 @@ def april_orders_mom_decline(ev: Evidence) -> Finding:
     further = _per_week(may) / april_if - 1
     reason = (
         f"No order total for {_month(previous)} or {_month(period)} is in the data, so the {claim['as_printed']} month-on-month fall "
-        f"cannot be checked. The only order counts are one week of {_month(march_w['period'])} ({_n(_per_week(march_w))}) "
-        f"and {int(may['period_weeks'])} weeks of {_month(may['period'])} ({_n(_per_week(may))} a week): {_pct(march_to_may, 1)} "
+        f"cannot be checked. The only order counts are one week of {_month(march_w['period'])} ({number(_per_week(march_w))}) "
+        f"and {int(may['period_weeks'])} weeks of {_month(may['period'])} ({number(_per_week(may))} a week): {signed_percent(march_to_may, 1)} "
         f"per week between them. If {_month(previous)} ran at the pace of that one week all month, a {claimed:+.0f}% "
-        f"{_month(period)} would be {_n(april_if)} a week and {_month(may['period'])} a further {_pct(further, 0)}: compatible "
+        f"{_month(period)} would be {number(april_if)} a week and {_month(may['period'])} a further {signed_percent(further, 0)}: compatible "
         f"with orders still falling, but one week need not be the month's average."
     )
     return Finding(claimed, march_to_may * 100, "percent change", UNVERIFIABLE, reason, ids)
@@ -403,14 +386,14 @@ def wait_nearly_a_year(ev: Evidence) -> Finding:
         implied_wait = float(backlogs[0]["value_mid"]) / sales
         ok = abs(implied_wait / wait_weeks - 1) <= FLOW_TOLERANCE
         return Finding(wait_weeks, implied_wait, "weeks", CONSISTENT if ok else INCONSISTENT,
-                       f"{backlogs[0]['as_printed']} open orders at {_n(sales)} deliveries a week is a wait of "
+                       f"{backlogs[0]['as_printed']} open orders at {number(sales)} deliveries a week is a wait of "
                        f"{implied_wait:,.1f} weeks against {wait['as_printed']} ({wait_weeks:,.1f} weeks).",
                        ids + (backlogs[0]["figure_id"],))
     reason = (
         f"{wait['as_printed']} is {wait_weeks:,.1f} weeks. By Little's law a buyer who waits that long has "
-        f"{_n(at_cap)} open orders ahead at the 'actual' capacity ({_n(_per_week(cap))} a week), or {_n(at_sales)} at "
-        f"the weekly sales rate ({_n(sales)} a week). The data hold no count of open orders, so the wait cannot be "
-        f"checked. New firm orders in {_month(may['period'])} ({_n(firm_low)}..{_n(firm_high)} a week at the lock-in rate) are below the "
+        f"{number(at_cap)} open orders ahead at the 'actual' capacity ({number(_per_week(cap))} a week), or {number(at_sales)} at "
+        f"the weekly sales rate ({number(sales)} a week). The data hold no count of open orders, so the wait cannot be "
+        f"checked. New firm orders in {_month(may['period'])} ({number(firm_low)}..{number(firm_high)} a week at the lock-in rate) are below the "
         f"sales rate, so such a queue would be shrinking and the wait for new buyers shortening."
     )
     return Finding(wait_weeks, at_sales, "weeks (claimed) / open orders (computed)", UNVERIFIABLE, reason, ids)
@@ -427,8 +410,8 @@ def lock_in_restated(ev: Evidence) -> Finding:
     end = "low end" if nearest == low else ("high end" if nearest == high else "inside")
     reason = (
         f"'{again['as_printed']}' against '{rng['as_printed']}': "
-        + (f"the restatement is the range's {end} ({_n(nearest, 0)}%); it drops the rest of the range but does not contradict it."
-           if ok else f"{_n(claimed, 0)}% lies {abs(claimed - nearest):g} points outside {_n(low, 0)}%-{_n(high, 0)}%.")
+        + (f"the restatement is the range's {end} ({number(nearest, 0)}%); it drops the rest of the range but does not contradict it."
+           if ok else f"{number(claimed, 0)}% lies {abs(claimed - nearest):g} points outside {number(low, 0)}%-{number(high, 0)}%.")
     )
     return Finding(claimed, nearest, "percent", CONSISTENT if ok else INCONSISTENT, reason, ids)
 
@@ -441,10 +424,10 @@ def cancellation_vs_lock_in(ev: Evidence) -> Finding:
     total = high + c
     ok = total <= 100
     reason = (
-        f"At most {_n(high, 0)}% locked plus up to {_n(c, 0)}% cancelled is {_n(total, 0)}% of orders: "
+        f"At most {number(high, 0)}% locked plus up to {number(c, 0)}% cancelled is {number(total, 0)}% of orders: "
         + (f"the two can hold together, but they are not complements. If every order that was not locked had been "
-           f"cancelled, cancellations would be {_n(100 - high, 0)}%-{_n(100 - low, 0)}%, above the {_n(c, 0)}% ceiling; so at "
-           f"least {_n(100 - total, 0)}%-{_n(100 - low - c, 0)}% of orders were neither locked nor cancelled, or the two "
+           f"cancelled, cancellations would be {number(100 - high, 0)}%-{number(100 - low, 0)}%, above the {number(c, 0)}% ceiling; so at "
+           f"least {number(100 - total, 0)}%-{number(100 - low - c, 0)}% of orders were neither locked nor cancelled, or the two "
            f"rates count different orders (退订 is said of 早期订单, early orders)."
            if ok else "more than all orders, so they cannot describe the same orders.")
     )
@@ -465,16 +448,16 @@ def quality_rankings(ev: Evidence) -> Finding:
     if a == "last" and b == "last":
         verdict, why = CONSISTENT, "both lists put the SU7 last"
     elif "last" in (a, b):
-        number = b if a == "last" else a
-        verdict = INCONSISTENT if number <= TOP_RANK else UNVERIFIABLE
-        why = (f"one list puts the SU7 last and the other at rank {number:g}, in the top {TOP_RANK}: opposite ends for the same period"
-               if verdict == INCONSISTENT else f"the lists' lengths are not given, so last against rank {number:g} cannot be compared")
+        rank = b if a == "last" else a
+        verdict = INCONSISTENT if rank <= TOP_RANK else UNVERIFIABLE
+        why = (f"one list puts the SU7 last and the other at rank {rank:g}, in the top {TOP_RANK}: opposite ends for the same period"
+               if verdict == INCONSISTENT else f"the lists' lengths are not given, so last against rank {rank:g} cannot be compared")
     else:
         verdict = CONSISTENT if abs(a - b) <= TOP_RANK else UNVERIFIABLE
         why = f"ranks {a:g} and {b:g}"
     reason = (
         f"中国汽车质量网 ({cqn_s['period']}): {cqn_s['as_printed']}, {words[a]}; 车质网 (same period): {czw_s['as_printed']}, "
-        f"{words[b]}. The points are on different scales ({_n(float(cqn_s['value_mid']), 0)} against "
+        f"{words[b]}. The points are on different scales ({number(float(cqn_s['value_mid']), 0)} against "
         f"{float(czw_s['value_mid']):g}) and cannot be compared; as places, {why}. The data do not say which list is right."
     )
     return Finding(float(cqn_s["value_mid"]), float(czw_s["value_mid"]), "points (two different scales)", verdict, reason, ids)
@@ -489,8 +472,8 @@ def quality_complaints(ev: Evidence) -> Finding:
     reason = (
         f"{comp['as_printed']} complaints, period {when}, some not about quality, on the list where the SU7 scores "
         f"{score['as_printed']} and is last. Without the list's scoring method or other models' complaint counts, the data "
-        f"cannot say whether {_n(float(comp['value_mid']), 0)} complaints can put a car last; on 车质网 the leader, "
-        f"Wuling Bingo Plus, has {_n(float(wuling['value_mid']), 0)}, so few complaints fit a top place there."
+        f"cannot say whether {number(float(comp['value_mid']), 0)} complaints can put a car last; on 车质网 the leader, "
+        f"Wuling Bingo Plus, has {number(float(wuling['value_mid']), 0)}, so few complaints fit a top place there."
     )
     return Finding(float(comp["value_mid"]), math.nan, "complaints", UNVERIFIABLE, reason, ids)
 
@@ -500,8 +483,8 @@ def nev_top_ten_april(ev: Evidence) -> Finding:
     rank, april = ev.fig("sales_apr_nev_rank"), ev.fig("sales_apr_2025")
     ids = (rank["figure_id"], april["figure_id"])
     reason = (
-        f"{april['as_printed']} in {_month(april['period'])} ({_n(_per_week(april))} a week) is the SU7's only figure for that month; a place in the "
-        f"{rank['as_printed']} ({rank['qualifier_meaning']} {_n(float(rank['value_high']), 0)}) needs other models' sales "
+        f"{april['as_printed']} in {_month(april['period'])} ({number(_per_week(april))} a week) is the SU7's only figure for that month; a place in the "
+        f"{rank['as_printed']} ({rank['qualifier_meaning']} {number(float(rank['value_high']), 0)}) needs other models' sales "
         f"for the month, which are not in these data."
     )
     return Finding(float(rank["value_high"]), math.nan, "rank", UNVERIFIABLE, reason, ids)

@@ -28,10 +28,8 @@ smaller PNG a notebook shows inline.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import re
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -40,6 +38,18 @@ import pandas as pd
 
 from helpers.data import weeks
 from helpers.figures import style
+from helpers.figures.frame import (
+    day_x,
+    event_label,
+    figure_row,
+    finish,
+    monday_x,
+    new_figure,
+    sources_text,
+    text_width_pt,
+    thousands,
+)
+from helpers.formatting import number, week_span
 
 __all__ = [
     "SERIES",
@@ -50,12 +60,6 @@ __all__ = [
     "run_rate_figure",
     "claims_figure",
     "quality_figure",
-    "figure_texts",
-    "png_bytes",
-    "inline_png_bytes",
-    "svg_bytes",
-    "save_figure",
-    "to_image",
 ]
 
 #: The series the figures are about (SU7 and SU7 Ultra together).
@@ -125,24 +129,10 @@ def read_tables(processed: Path | str | None = None) -> dict[str, pd.DataFrame]:
 # --------------------------------------------------------------------------- small helpers
 
 
-def _num(x: Any, digits: int = 0) -> str:
-    """A number for figure text: halves rounded up (as people and ``run_rate`` round), thousands
-    separators, a real minus sign, ``n/a`` when undefined.
-
-    >>> _num(2362.5), _num(-1343.03), _num(-116.966), _num(-0.4), _num(1.25, 1), _num(float("nan"))
-    ('2,363', '−1,343', '−117', '0', '1.3', 'n/a')
-    """
-    if x is None or x is pd.NA or not math.isfinite(float(x)):
-        return "n/a"
-    value = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-    if value == 0:
-        value = abs(value)
-    return f"{value:,.{digits}f}".replace("-", "\N{MINUS SIGN}")
-
 
 def _pct(x: float) -> str:
     """A whole-number magnitude of a percentage, e.g. 70.65 → ``"71"``."""
-    return _num(abs(x), 0)
+    return number(abs(x), 0)
 
 
 def _series_name(series: str, lang: str) -> str:
@@ -156,36 +146,6 @@ def _weeks_phrase(n: int, lang: str) -> str:
     return f"{n} week" if n == 1 else f"{n} weeks"
 
 
-def _figure_row(figures: pd.DataFrame, figure_id: str) -> pd.Series:
-    rows = figures[figures["figure_id"].astype(str) == figure_id]
-    if len(rows) != 1:
-        raise KeyError(f"figure {figure_id!r}: expected exactly one row in the figures table, found {len(rows)}")
-    return rows.iloc[0]
-
-
-def _sources_text(pairs: Iterable[tuple[str, str]], lang: str) -> str:
-    """``article_x (para 3, 7), other_source`` from (source_id, locator) pairs, first-seen order.
-
-    >>> _sources_text([("a", 'para 7: "x"'), ("b", 'page: "y"'), ("a", 'para 3: "z"'), ("a", "para 7")], "en")
-    'a (para 3, 7), b'
-    """
-    order: dict[str, set[int]] = {}
-    for source_id, locator in pairs:
-        paras = order.setdefault(str(source_id), set())
-        match = re.match(r"\s*para (\d+)", str(locator))
-        if match:
-            paras.add(int(match.group(1)))
-    parts = []
-    for source_id, paras in order.items():
-        if not paras:
-            parts.append(source_id)
-            continue
-        numbers = sorted(paras)
-        if lang == "zh":
-            parts.append(f"{source_id}(第{'、'.join(map(str, numbers))}段)")
-        else:
-            parts.append(f"{source_id} (para {', '.join(map(str, numbers))})")
-    return style.label("list_sep", lang).join(parts)
 
 
 def _figure_sources(figure_ids: Iterable[str], figures: pd.DataFrame, weekly_sales: pd.DataFrame,
@@ -205,109 +165,22 @@ def _figure_sources(figure_ids: Iterable[str], figures: pd.DataFrame, weekly_sal
                 rows = rows[inside]
             pairs.extend(zip(rows["source_id"].astype(str), rows["locator"].astype(str)))
         else:
-            row = _figure_row(figures, fid)
+            row = figure_row(figures, fid)
             pairs.append((str(row["source_id"]), str(row["locator"])))
     return pairs
 
 
-def _monday_num(iso_year: int, iso_week: int) -> float:
-    import matplotlib.dates as mdates
 
-    return float(mdates.date2num(weeks.week_monday(int(iso_year), int(iso_week))))
-
-
-def _day_num(day: dt.date) -> float:
-    import matplotlib.dates as mdates
-
-    return float(mdates.date2num(day))
-
-
-def _thousands(value: float, _pos: Any = None) -> str:
-    return _num(value, 0)
 
 
 # --------------------------------------------------------------------------- frame: title, subtitle, footer
 
 
-def _text_width_pt(text: str, size: float, weight: str = "normal") -> float:
-    """Width of one line of ``text`` in points, measured with the current rc fonts."""
-    from matplotlib.backends.backend_agg import RendererAgg
-    from matplotlib.font_manager import FontProperties
-
-    renderer = RendererAgg(10, 10, 72)
-    width, _, _ = renderer.get_text_width_height_descent(text, FontProperties(size=size, weight=weight), ismath=False)
-    return float(width)
 
 
-_TOKEN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]|[^\s\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+\s*|\s+")
 
 
-def _wrap(text: str, width_pt: float, size: float, weight: str = "normal") -> list[str]:
-    """Greedy line breaking by measured width (Latin words kept whole, CJK broken between characters)."""
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        current = ""
-        for token in _TOKEN.findall(paragraph):
-            candidate = current + token
-            if current and _text_width_pt(candidate.rstrip(), size, weight) > width_pt:
-                lines.append(current.rstrip())
-                current = token.lstrip()
-            else:
-                current = candidate
-        lines.append(current.rstrip())
-    return lines
 
-
-def _finish(fig: Any, lang: str, title: str, subtitle: str, footer: str) -> Any:
-    """Place the title (suptitle), subtitle and footer; reserve their space; fix the style on the figure."""
-    fs = style.FONT_SIZES
-    width_in, height_in = fig.get_size_inches()
-    margin_in = 0.14
-    usable_pt = (width_in - 2 * margin_in) * 72
-    title_lines = _wrap(title, usable_pt, fs["title"], "bold")
-    subtitle_lines = _wrap(subtitle, usable_pt, fs["subtitle"]) if subtitle else []
-    footer_lines = _wrap(footer, usable_pt, fs["source"])
-    x = margin_in / width_in
-    top = 1 - 0.12 / height_in
-    fig.suptitle("\n".join(title_lines), x=x, y=top, ha="left", va="top", fontsize=fs["title"],
-                 fontweight="bold", linespacing=1.25, color="#111111")
-    title_h = len(title_lines) * fs["title"] * 1.25 / 72
-    y = top - (title_h + 0.06) / height_in
-    if subtitle_lines:
-        fig.text(x, y, "\n".join(subtitle_lines), ha="left", va="top", fontsize=fs["subtitle"],
-                 color=style.COLORS["text_muted"], linespacing=1.3, gid="subtitle")
-        y -= (len(subtitle_lines) * fs["subtitle"] * 1.3 / 72) / height_in
-    header_frac = 1 - y + 0.1 / height_in
-    fig.text(x, 0.1 / height_in, "\n".join(footer_lines), ha="left", va="bottom", fontsize=fs["source"],
-             color=style.COLORS["text_muted"], linespacing=1.3, gid="source")
-    footer_frac = (0.1 + 0.08 + len(footer_lines) * fs["source"] * 1.3 / 72) / height_in
-    side = 0.6 * x  # a little room at both sides: the layout is computed at 100 dpi, files render at 150
-    fig.get_layout_engine().set(rect=(side, footer_frac, 1.0 - 2 * side, 1.0 - header_frac - footer_frac))
-    fig._su7_lang = lang
-    fig._su7_rc = style.rc_params(lang)
-    fig.draw_without_rendering()  # ticks and layout made now, with this style
-    # Freeze the layout.  The constrained-layout solver can differ in the 13th digit from one run to the
-    # next; rounded positions and no further layout make every later render (PNG, SVG, inline) repeatable.
-    for ax in fig.axes:
-        ax.set_position([round(float(v), 5) for v in ax.get_position().bounds])
-    fig.set_layout_engine("none")
-    return fig
-
-
-def _new_figure(size: str) -> Any:
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=style.FIGSIZES[size], layout="constrained")
-
-
-def figure_texts(fig: Any) -> list[str]:
-    """Every piece of text a figure shows (titles, labels, ticks, legends, annotations), non-empty.
-
-    For tests and checks, e.g. that an English figure holds no Chinese character.
-    """
-    from matplotlib.text import Text
-
-    return [t.get_text() for t in fig.findobj(Text) if t.get_text().strip() and t.get_visible()]
 
 
 # --------------------------------------------------------------------------- a. weekly sales and trend
@@ -323,9 +196,6 @@ def _one_fit(trend_fits: pd.DataFrame, series: str, model: str) -> pd.Series:
     return row
 
 
-def _span_label(first: str, last: str) -> str:
-    return f"{first}\N{EN DASH}{last[5:]}" if first[:4] == last[:4] else f"{first}\N{EN DASH}{last}"
-
 
 def _falls(units_by_week: dict[tuple[int, int], float]) -> tuple[int, int]:
     """(falls, changes) between consecutive calendar weeks that both have a figure."""
@@ -337,14 +207,6 @@ def _falls(units_by_week: dict[tuple[int, int], float]) -> tuple[int, int]:
             falls += units_by_week[nxt] < units
     return falls, changes
 
-
-def _event_label(row: pd.Series, lang: str, with_date: bool = True) -> str:
-    key = f"event_{row['event_id']}"
-    text = style.label(key, lang) if key in style.LABELS[lang] else str(row["event_id"]).replace("_", " ")
-    if with_date and row["date_precision"] == "day" and row["date_start"]:
-        return f"{style.format_day(dt.date.fromisoformat(str(row['date_start'])), lang)}: {text}" if lang == "en" \
-            else f"{style.format_day(dt.date.fromisoformat(str(row['date_start'])), lang)} {text}"
-    return text
 
 
 def weekly_sales_figure(
@@ -396,7 +258,7 @@ def weekly_sales_figure(
 
         # the observed line over every calendar week from the first to the last figure (NaN = no figure)
         all_weeks = weeks.week_range(min(units), max(units))
-        obs_x = np.array([_monday_num(*w) for w in all_weeks])
+        obs_x = np.array([monday_x(*w) for w in all_weeks])
         obs_y = np.array([units.get(w, np.nan) for w in all_weeks])
         missing = [weeks.week_label(*w) for w in all_weeks if w not in units]
 
@@ -414,11 +276,11 @@ def weekly_sales_figure(
             return t_crit * resid_sd * np.sqrt((1.0 if new_obs else 0.0) + 1 / n + (t - t_bar) ** 2 / sxx)
 
         back = np.exp if model == "log" else (lambda v: v)
-        monday0 = _monday_num(*first)
+        monday0 = monday_x(*first)
         t_fit = np.linspace(0.0, t_last, 4 * int(t_last) + 1)
         t_fwd = np.linspace(t_last, t_end, max(2, 4 * int(t_end - t_last) + 1))
 
-        fig = _new_figure("wide")
+        fig = new_figure("wide")
         ax = fig.add_subplot()
         ax.fill_between(monday0 + 7 * np.concatenate([t_fit, t_fwd[1:]]),
                         back(line(np.concatenate([t_fit, t_fwd[1:]])) - half_width(np.concatenate([t_fit, t_fwd[1:]]), False)),
@@ -426,7 +288,7 @@ def weekly_sales_figure(
                         color=style.COLORS["trend"], alpha=0.18, linewidth=0, gid="trend_ci", zorder=1)
         below_zero_week = None
         if fc_weeks:
-            fan_x = np.array([monday0 + 7 * t_last] + [_monday_num(*w) for w in fc_weeks])
+            fan_x = np.array([monday0 + 7 * t_last] + [monday_x(*w) for w in fc_weeks])
             fan_lo = np.concatenate([back(line(np.array([t_last])) - half_width(np.array([t_last]), True)),
                                      fc["pi95_low"].to_numpy(dtype=float)])
             fan_hi = np.concatenate([back(line(np.array([t_last])) + half_width(np.array([t_last]), True)),
@@ -436,7 +298,7 @@ def weekly_sales_figure(
             negative = fc[fc["pi95_low"] < 0]
             if len(negative):
                 below_zero_week = str(negative["week"].iloc[0])
-            fwd_x = np.array([monday0 + 7 * t_last] + [_monday_num(*w) for w in fc_weeks])
+            fwd_x = np.array([monday0 + 7 * t_last] + [monday_x(*w) for w in fc_weeks])
             fwd_y = np.concatenate([back(line(np.array([t_last]))), fc["mean"].to_numpy(dtype=float)])
             ax.plot(fwd_x, fwd_y, color=style.COLORS["trend"], linestyle=(0, (5, 3)), linewidth=2.0,
                     marker="o", markersize=4.5, markevery=list(range(1, len(fwd_x))), gid="forecast_mean", zorder=3)
@@ -447,7 +309,7 @@ def weekly_sales_figure(
             for w, u in units.items():
                 neighbours = [units[v] for v in (weeks.add_weeks(w, -1), weeks.add_weeks(w, 1)) if v in units]
                 below = bool(neighbours) and all(v > u for v in neighbours)
-                ax.annotate(_num(u), (_monday_num(*w), u), xytext=(0, -11 if below else 9), textcoords="offset points",
+                ax.annotate(number(u), (monday_x(*w), u), xytext=(0, -11 if below else 9), textcoords="offset points",
                             ha="center", va="top" if below else "bottom", fontsize=style.FONT_SIZES["annotation"],
                             color=style.COLORS["observed"], gid="value", zorder=5,
                             bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.7})
@@ -461,27 +323,27 @@ def weekly_sales_figure(
         for _, ev in events.iterrows():
             start, end = str(ev["date_start"]), str(ev["date_end"])
             if not start:
-                off_axis.append(style.label("aside", lang, text=_event_label(ev, lang, False), note=style.label("undated", lang)))
+                off_axis.append(style.label("aside", lang, text=event_label(ev, lang, False), note=style.label("undated", lang)))
                 continue
             d0, d1 = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
             if d1 < earliest or d0 > latest:
-                off_axis.append(style.label("aside", lang, text=_event_label(ev, lang, False), note=str(ev["date"])))
+                off_axis.append(style.label("aside", lang, text=event_label(ev, lang, False), note=str(ev["date"])))
             else:
                 shown.append((max(d0, earliest), min(d1, latest), ev))
         shown.sort(key=lambda item: (item[0], str(item[2]["event_id"])))
         x_start = min([x_first_monday] + [d0 for d0, _, _ in shown]) - dt.timedelta(days=4)
         x_end = max([weeks.week_monday(*last_shown) + dt.timedelta(days=5)] + [d1 + dt.timedelta(days=2) for _, d1, _ in shown])
-        ax.set_xlim(_day_num(x_start), _day_num(x_end))
+        ax.set_xlim(day_x(x_start), day_x(x_end))
 
         # event labels: packed into rows at the top so that no two overlap
-        days_per_inch = (_day_num(x_end) - _day_num(x_start)) / (style.FIGSIZES["wide"][0] - 1.5)
+        days_per_inch = (day_x(x_end) - day_x(x_start)) / (style.FIGSIZES["wide"][0] - 1.5)
         rows_end: list[float] = []
         placements = []
         for d0, d1, ev in shown:
-            text = _event_label(ev, lang)
-            x0 = _day_num(d0)
-            width = (_text_width_pt(text, style.FONT_SIZES["annotation"]) / 72 + 0.2) * days_per_inch
-            left_aligned = x0 + width <= _day_num(x_end)
+            text = event_label(ev, lang)
+            x0 = day_x(d0)
+            width = (text_width_pt(text, style.FONT_SIZES["annotation"]) / 72 + 0.2) * days_per_inch
+            left_aligned = x0 + width <= day_x(x_end)
             span = (x0, x0 + width) if left_aligned else (x0 - width, x0)
             row = next((r for r, end_x in enumerate(rows_end) if end_x <= span[0]), len(rows_end))
             if row == len(rows_end):
@@ -494,12 +356,12 @@ def weekly_sales_figure(
                                                    fan_hi if fc_weeks else obs_y])))
         ax.set_ylim(0, top_data * (1.12 + 0.075 * len(rows_end)))
         for d0, d1, ev, text, row, left_aligned in placements:
-            x0 = _day_num(d0)
+            x0 = day_x(d0)
             if d0 == d1:
                 ax.axvline(x0, color=style.COLORS["event"], linestyle=(0, (2, 2)), linewidth=1.2, zorder=2,
                            gid=f"event_line:{ev['event_id']}")
             else:
-                ax.axvspan(x0, _day_num(d1) + 1, color=style.COLORS["event"], alpha=0.06, zorder=0,
+                ax.axvspan(x0, day_x(d1) + 1, color=style.COLORS["event"], alpha=0.06, zorder=0,
                            gid=f"event_span:{ev['event_id']}")
             ax.annotate(text, (x0, 1.0), xycoords=("data", "axes fraction"),
                         xytext=(4 if left_aligned else -4, -6 - 17 * row), textcoords="offset points",
@@ -509,18 +371,18 @@ def weekly_sales_figure(
                         gid=f"event:{ev['event_id']}", zorder=6)
 
         tick_weeks = weeks.week_range(weeks.week_of(x_start + dt.timedelta(days=3)), last_shown)
-        tick_weeks = [w for w in tick_weeks if _day_num(weeks.week_monday(*w)) >= _day_num(x_start)]
+        tick_weeks = [w for w in tick_weeks if day_x(weeks.week_monday(*w)) >= day_x(x_start)]
         step = max(1, math.ceil(len(tick_weeks) / 16))
         tick_weeks = [w for w in tick_weeks if weeks.weeks_between(min(units), w) % step == 0]
-        ax.xaxis.set_major_locator(FixedLocator([_monday_num(*w) for w in tick_weeks]))
+        ax.xaxis.set_major_locator(FixedLocator([monday_x(*w) for w in tick_weeks]))
         ax.set_xticklabels([style.week_tick(w[1], weeks.week_monday(*w), lang) for w in tick_weeks])
-        ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
+        ax.yaxis.set_major_formatter(FuncFormatter(thousands))
         ax.set_xlabel(style.label("x_week", lang))
         ax.set_ylabel(style.label("y_sales", lang))
         ax.grid(axis="x", visible=False)
 
         model_name = style.label(f"model_{model}", lang)
-        span = _span_label(first_week, last_week)
+        span = week_span(first_week, last_week)
         handles = [
             Line2D([], [], color=style.COLORS["observed"], marker="o", linewidth=2.4, label=style.label("legend_observed", lang)),
             Line2D([], [], color=style.COLORS["trend"], linewidth=2.2, label=style.label("legend_trend", lang, model=model_name, span=span)),
@@ -557,11 +419,11 @@ def weekly_sales_figure(
         else:
             head = style.label("sales_head_no_trend", lang, series=who, span=span)
         if model == "log":
-            detail = style.label("sales_detail_log", lang, pct=_num(fit["pct_change_per_week"], 1),
-                                 lo=_num(fit["pct_change_ci95_low"], 1), hi=_num(fit["pct_change_ci95_high"], 1), n=n)
+            detail = style.label("sales_detail_log", lang, pct=number(fit["pct_change_per_week"], 1),
+                                 lo=number(fit["pct_change_ci95_low"], 1), hi=number(fit["pct_change_ci95_high"], 1), n=n)
         else:
-            detail = style.label("sales_detail_linear", lang, slope=_num(slope), lo=_num(fit["slope_ci95_low"]),
-                                 hi=_num(fit["slope_ci95_high"]), n=n)
+            detail = style.label("sales_detail_linear", lang, slope=number(slope), lo=number(fit["slope_ci95_low"]),
+                                 hi=number(fit["slope_ci95_high"]), n=n)
         title = style.label("join_title", lang, head=head, detail=detail)
         notes = [style.label("sales_subtitle", lang, model=model_name, span=span, horizon=len(fc_weeks))]
         if ci_lo <= 0 <= ci_hi:
@@ -576,9 +438,9 @@ def weekly_sales_figure(
             notes.append(style.label("sales_events_off_axis", lang, events=style.label("list_sep", lang).join(off_axis)))
         pairs = list(zip(rows["source_id"].astype(str), rows["locator"].astype(str)))
         pairs += [(str(ev["source_id"]), str(ev["locator"])) for _, _, ev in shown]
-        footer = style.label("footer", lang, sources=style.label("sources", lang, sources=_sources_text(pairs, lang)),
+        footer = style.label("footer", lang, sources=style.label("sources", lang, sources=sources_text(pairs, lang)),
                              as_of=style.label("as_of", lang, week=last_week))
-        return _finish(fig, lang, title, style.label("sentence_sep", lang).join(notes), footer)
+        return finish(fig, lang, title, style.label("sentence_sep", lang).join(notes), footer)
 
 
 # --------------------------------------------------------------------------- b. orders, March against May
@@ -592,7 +454,7 @@ def orders_figure(figures: pd.DataFrame, series: str = SERIES, lang: str = "en",
     covers (``period_weeks`` as printed).  Both panels share the vehicle scale.
     """
     with style.theme(lang) as lang:
-        before, after = _figure_row(figures, FIG_ORDERS_BEFORE), _figure_row(figures, FIG_ORDERS_AFTER)
+        before, after = figure_row(figures, FIG_ORDERS_BEFORE), figure_row(figures, FIG_ORDERS_AFTER)
         rows = []
         for row in (before, after):
             span = int(row["period_weeks"])
@@ -602,7 +464,7 @@ def orders_figure(figures: pd.DataFrame, series: str = SERIES, lang: str = "en",
         total_change = 100 * (rows[1]["total"] / rows[0]["total"] - 1)
         week_change = 100 * (rows[1]["per_week"] / rows[0]["per_week"] - 1)
 
-        fig = _new_figure("pair")
+        fig = new_figure("pair")
         axes = fig.subplots(1, 2, sharey=True)
         colors = [style.COLORS["orders_before"], style.COLORS["orders"]]
         ticks = [style.label("orders_bar", lang, period=r["period"], weeks=r["weeks"], plural="" if r["weeks"] == 1 else "s")
@@ -613,14 +475,14 @@ def orders_figure(figures: pd.DataFrame, series: str = SERIES, lang: str = "en",
             values = [r[key] for r in rows]
             bars = ax.bar([0, 1], values, width=0.58, color=colors, gid=f"bars_{key}")
             for bar, value in zip(bars, values):
-                ax.annotate(_num(value), (bar.get_x() + bar.get_width() / 2, value), xytext=(0, 4),
+                ax.annotate(number(value), (bar.get_x() + bar.get_width() / 2, value), xytext=(0, 4),
                             textcoords="offset points", ha="center", va="bottom", fontsize=style.FONT_SIZES["label"],
                             fontweight="bold", gid="value")
             ax.annotate("", xy=(0.74, values[1] + top * 0.02), xytext=(0.31, values[0]),
                         arrowprops={"arrowstyle": "-|>", "color": "#333333", "linewidth": 1.4,
                                     "connectionstyle": "arc3,rad=-0.2", "shrinkA": 0, "shrinkB": 2, "mutation_scale": 16},
                         gid="change_arrow")
-            ax.text(0.5, max(values) + top * 0.15, style.label("orders_change", lang, pct=_num(change)),
+            ax.text(0.5, max(values) + top * 0.15, style.label("orders_change", lang, pct=number(change)),
                     ha="center", va="bottom", fontsize=style.FONT_SIZES["title"], fontweight="bold",
                     color=style.COLORS["orders"], gid="change")
             ax.set_xticks([0, 1], ticks)
@@ -630,12 +492,12 @@ def orders_figure(figures: pd.DataFrame, series: str = SERIES, lang: str = "en",
         from matplotlib.ticker import FuncFormatter
 
         axes[0].set_ylim(0, top)
-        axes[0].yaxis.set_major_formatter(FuncFormatter(_thousands))
+        axes[0].yaxis.set_major_formatter(FuncFormatter(thousands))
         axes[0].set_ylabel(style.label("orders_y", lang))
 
         who = _series_name(series, lang)
-        title = style.label("orders_title", lang, series=who, per_week_pct=_pct(week_change), before=_num(rows[0]["total"]),
-                            after_per_week=_num(rows[1]["per_week"]), after_total=_num(rows[1]["total"]),
+        title = style.label("orders_title", lang, series=who, per_week_pct=_pct(week_change), before=number(rows[0]["total"]),
+                            after_per_week=number(rows[1]["per_week"]), after_total=number(rows[1]["total"]),
                             total_pct=_pct(total_change), from_period=style.format_month(str(before["period"]), lang),
                             to_period=style.format_month(str(after["period"]), lang),
                             direction=style.label("orders_fell" if week_change < 0 else "orders_rose", lang))
@@ -643,13 +505,13 @@ def orders_figure(figures: pd.DataFrame, series: str = SERIES, lang: str = "en",
                                before_weeks=_weeks_phrase(rows[0]["weeks"], lang), after_period=rows[1]["period"],
                                after_weeks=_weeks_phrase(rows[1]["weeks"], lang))
         pairs = [(str(r["source_id"]), str(r["locator"])) for r in (before, after)]
-        sources = style.label("sources", lang, sources=_sources_text(pairs, lang))
+        sources = style.label("sources", lang, sources=sources_text(pairs, lang))
         if as_of_week:
             footer = style.label("footer", lang, sources=sources, as_of=style.label("as_of", lang, week=as_of_week))
         else:
             footer = style.label("footer_no_week", lang, sources=sources,
                                  note=style.label("list_sep", lang).join(str(r["period"]) for r in (before, after)))
-        return _finish(fig, lang, title, subtitle, footer)
+        return finish(fig, lang, title, subtitle, footer)
 
 
 # --------------------------------------------------------------------------- c. run rate and backlog
@@ -700,7 +562,7 @@ def run_rate_figure(
         inflow = _scenario_values(scenarios, "net_inflow_per_week", "sales_run_rate")
         rates.append((style.label("rr_net_inflow", lang), inflow, style.COLORS["orders"], 1.0))
 
-        fig = _new_figure("tall")
+        fig = new_figure("tall")
         ax_rate, ax_back = fig.subplots(2, 1, height_ratios=[1.0, 1.35])
         ypos = np.arange(len(rates))[::-1]
         x_max = max(max(v.values()) for _, v, _, _ in rates)
@@ -710,14 +572,14 @@ def run_rate_figure(
             if hi > lo:
                 ax_rate.errorbar(mid, y, xerr=[[mid - lo], [hi - mid]], fmt="none", ecolor="#222222", elinewidth=1.4,
                                  capsize=5, capthick=1.4, gid="rate_range")
-                text = style.label("rr_value_range", lang, mid=_num(mid), lo=_num(lo), hi=_num(hi))
+                text = style.label("rr_value_range", lang, mid=number(mid), lo=number(lo), hi=number(hi))
             else:
-                text = style.label("rr_value", lang, mid=_num(mid))
+                text = style.label("rr_value", lang, mid=number(mid))
             ax_rate.annotate(text, (hi, y), xytext=(8, 0), textcoords="offset points", va="center", ha="left",
                              fontsize=style.FONT_SIZES["annotation"] + 0.5, gid="value")
         ax_rate.set_yticks(ypos, [r[0] for r in rates])
         ax_rate.set_xlim(0, x_max * 1.42)
-        ax_rate.xaxis.set_major_formatter(FuncFormatter(_thousands))
+        ax_rate.xaxis.set_major_formatter(FuncFormatter(thousands))
         ax_rate.set_xlabel(style.label("rr_x_rates", lang))
         ax_rate.set_title(style.label("rr_panel_rates", lang))
         ax_rate.grid(axis="y", visible=False)
@@ -730,7 +592,7 @@ def run_rate_figure(
         for basis in SUPPLY_BASES:
             part = paths[paths["supply_basis"].astype(str) == basis]
             wide = part.pivot(index="week", columns="scenario", values="backlog").sort_index()
-            x = np.array([_monday_num(*weeks.add_weeks(start, int(k))) for k in wide.index])
+            x = np.array([monday_x(*weeks.add_weeks(start, int(k))) for k in wide.index])
             color = _BASIS_COLORS[basis]
             ax_back.fill_between(x, wide[list(SCENARIOS)].min(axis=1), wide[list(SCENARIOS)].max(axis=1),
                                  color=color, alpha=0.2, linewidth=0, gid=f"backlog_band:{basis}")
@@ -755,11 +617,11 @@ def run_rate_figure(
                          fontweight="bold", color=color, gid="backlog_end",
                          bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
         tick_k = list(range(0, last_k + 1, 13))
-        ax_back.xaxis.set_major_locator(FixedLocator([_monday_num(*weeks.add_weeks(start, k)) for k in tick_k]))
+        ax_back.xaxis.set_major_locator(FixedLocator([monday_x(*weeks.add_weeks(start, k)) for k in tick_k]))
         ax_back.set_xticklabels([f"{weeks.week_label(*weeks.add_weeks(start, k))}\n"
                                  f"{style.format_day(weeks.week_monday(*weeks.add_weeks(start, k)), lang)}" for k in tick_k])
-        ax_back.set_xlim(_monday_num(*start) - 7, _monday_num(*weeks.add_weeks(start, last_k)) + 7)
-        ax_back.yaxis.set_major_formatter(FuncFormatter(_thousands))
+        ax_back.set_xlim(monday_x(*start) - 7, monday_x(*weeks.add_weeks(start, last_k)) + 7)
+        ax_back.yaxis.set_major_formatter(FuncFormatter(thousands))
         ax_back.set_ylabel(style.label("rr_y_backlog", lang))
         ax_back.set_xlabel(style.label("rr_x_backlog", lang))
         ax_back.set_title(style.label("rr_panel_backlog", lang, week=start_label))
@@ -774,18 +636,18 @@ def run_rate_figure(
         sales_weeks = float(mid.loc["sales_run_rate", "weeks_to_clear"])
         actual_weeks = float(mid.loc["actual_capacity", "weeks_to_clear"])
         if math.isinf(actual_weeks):
-            title = style.label("rr_title_never", lang, capacity=_num(mid.loc["actual_capacity", "supply_per_week"]),
-                                inflow=_num(mid.loc["actual_capacity", "net_inflow_per_week"]), weeks=_num(sales_weeks))
+            title = style.label("rr_title_never", lang, capacity=number(mid.loc["actual_capacity", "supply_per_week"]),
+                                inflow=number(mid.loc["actual_capacity", "net_inflow_per_week"]), weeks=number(sales_weeks))
         else:
-            title = style.label("rr_title_clears", lang, weeks=_num(sales_weeks),
-                                weeks_design=_num(mid.loc["design_capacity", "weeks_to_clear"]))
-        subtitle = style.label("rr_subtitle", lang, wait=_num(wait, 1))
+            title = style.label("rr_title_clears", lang, weeks=number(sales_weeks),
+                                weeks_design=number(mid.loc["design_capacity", "weeks_to_clear"]))
+        subtitle = style.label("rr_subtitle", lang, wait=number(wait, 1))
         ids = list(comparison["figure_id"].astype(str)) + list(scenarios["supply_source"].astype(str))
         ids += ["rate_lock_in", "rate_cancellation_early_orders", "wait_delivery_after_deposit"]
         ids = [i for i in dict.fromkeys(ids) if i.startswith("weekly_sales") or (figures["figure_id"].astype(str) == i).any()]
-        sources = style.label("sources", lang, sources=_sources_text(_figure_sources(ids, figures, weekly_sales), lang))
+        sources = style.label("sources", lang, sources=sources_text(_figure_sources(ids, figures, weekly_sales), lang))
         footer = style.label("footer", lang, sources=sources, as_of=style.label("as_of", lang, week=start_label))
-        return _finish(fig, lang, title, subtitle, footer)
+        return finish(fig, lang, title, subtitle, footer)
 
 
 # --------------------------------------------------------------------------- d. claims audit
@@ -814,7 +676,7 @@ def claims_figure(audit: pd.DataFrame, figures: pd.DataFrame, weekly_sales: pd.D
             raise ValueError(f"claims audit: unknown verdict(s) {unknown}; expected {VERDICTS}")
         counts = {v: int((audit["verdict"].astype(str) == v).sum()) for v in VERDICTS}
         n = len(audit)
-        fig = _new_figure("list")
+        fig = new_figure("list")
         ax = fig.add_subplot()
         y = np.arange(n)[::-1]
         column = {v: i for i, v in enumerate(VERDICTS)}
@@ -856,10 +718,10 @@ def claims_figure(audit: pd.DataFrame, figures: pd.DataFrame, weekly_sales: pd.D
         ids = list(dict.fromkeys(ids))
         weekly_ids = [i for i in ids if i.startswith("weekly_sales:")]
         as_of = weekly_ids[0].split("..")[-1] if weekly_ids else None
-        sources = style.label("sources", lang, sources=_sources_text(_figure_sources(ids, figures, weekly_sales), lang))
+        sources = style.label("sources", lang, sources=sources_text(_figure_sources(ids, figures, weekly_sales), lang))
         footer = (style.label("footer", lang, sources=sources, as_of=style.label("as_of", lang, week=as_of)) if as_of
                   else style.label("footer_no_week", lang, sources=sources, note=""))
-        return _finish(fig, lang, title, style.label("claims_subtitle", lang), footer)
+        return finish(fig, lang, title, style.label("claims_subtitle", lang), footer)
 
 
 # --------------------------------------------------------------------------- e. quality rankings
@@ -874,17 +736,17 @@ def _rank_words(row: pd.Series, lang: str) -> str:
 def quality_figure(figures: pd.DataFrame, series: str = SERIES, lang: str = "en", as_of_week: str | None = None) -> Any:
     """The two quality rankings side by side, each on its own scale, labelled with its list and rank."""
     with style.theme(lang) as lang:
-        fig = _new_figure("pair")
+        fig = new_figure("pair")
         axes = fig.subplots(1, 2)
         who = _series_name(series, lang)
         parts: dict[str, dict[str, str]] = {}
         pairs = []
         for ax, (key, score_id, rank_id), color in zip(axes, QUALITY_LISTS, (style.COLORS["list_a"], style.COLORS["list_b"])):
-            score, rank = _figure_row(figures, score_id), _figure_row(figures, rank_id)
+            score, rank = figure_row(figures, score_id), figure_row(figures, rank_id)
             value = float(score["value_mid"])
             list_name = style.label(f"quality_list_{key}", lang)
             rank_text = _rank_words(rank, lang)
-            parts[key] = {"list": list_name, "score": _num(value, 0 if value >= 100 else 1), "rank": rank_text}
+            parts[key] = {"list": list_name, "score": number(value, 0 if value >= 100 else 1), "rank": rank_text}
             ax.bar([0], [value], width=0.5, color=color, gid=f"quality_bar:{key}")
             ax.annotate(parts[key]["score"], (0, value), xytext=(0, 4), textcoords="offset points", ha="center",
                         va="bottom", fontsize=style.FONT_SIZES["label"], fontweight="bold", gid="value")
@@ -900,14 +762,14 @@ def quality_figure(figures: pd.DataFrame, series: str = SERIES, lang: str = "en"
                     gid=f"rank:{key}")
             notes = []
             if key in FIG_QUALITY_COMPLAINTS:
-                comp = _figure_row(figures, FIG_QUALITY_COMPLAINTS[key])
-                notes.append(style.label("quality_note_complaints", lang, n=_num(comp["value_mid"])))
+                comp = figure_row(figures, FIG_QUALITY_COMPLAINTS[key])
+                notes.append(style.label("quality_note_complaints", lang, n=number(comp["value_mid"])))
                 pairs.append((str(comp["source_id"]), str(comp["locator"])))
             if key in FIG_QUALITY_LEADER:
-                lead = _figure_row(figures, FIG_QUALITY_LEADER[key])
+                lead = figure_row(figures, FIG_QUALITY_LEADER[key])
                 subject_key = f"subject_{lead['subject']}"
                 subject = style.label(subject_key, lang) if subject_key in style.LABELS[lang] else str(lead["subject"])
-                notes.append(style.label("quality_note_leader", lang, subject=subject, n=_num(lead["value_mid"])))
+                notes.append(style.label("quality_note_leader", lang, subject=subject, n=number(lead["value_mid"])))
                 pairs.append((str(lead["source_id"]), str(lead["locator"])))
             if notes:
                 ax.text(0.97, 0.80, "\n".join(notes), transform=ax.transAxes, ha="right", va="top",
@@ -917,77 +779,18 @@ def quality_figure(figures: pd.DataFrame, series: str = SERIES, lang: str = "en"
         a, b = parts["cqn"], parts["czw"]
         title = style.label("quality_title", lang, series=who, rank_a=a["rank"], list_a=a["list"], score_a=a["score"],
                             rank_b=b["rank"], list_b=b["list"], score_b=b["score"])
-        sources = style.label("sources", lang, sources=_sources_text(pairs, lang))
-        period = str(_figure_row(figures, QUALITY_LISTS[0][1])["period"])
+        sources = style.label("sources", lang, sources=sources_text(pairs, lang))
+        period = str(figure_row(figures, QUALITY_LISTS[0][1])["period"])
         footer = (style.label("footer", lang, sources=sources, as_of=style.label("as_of", lang, week=as_of_week)) if as_of_week
                   else style.label("footer_no_week", lang, sources=sources, note=style.format_quarter(period, lang)))
-        return _finish(fig, lang, title, style.label("quality_subtitle", lang), footer)
+        return finish(fig, lang, title, style.label("quality_subtitle", lang), footer)
 
 
 # --------------------------------------------------------------------------- output
 
 
-def _title(fig: Any) -> str:
-    return " ".join(fig.get_suptitle().split())
 
 
-def _render(fig: Any, fmt: str, dpi: float, metadata: dict[str, Any]) -> bytes:
-    import matplotlib as mpl
-
-    rc = dict(getattr(fig, "_su7_rc", None) or style.rc_params("en"))
-    rc["svg.hashsalt"] = style.SVG_HASHSALT
-    buffer = io.BytesIO()
-    with mpl.rc_context(rc):
-        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
-    return buffer.getvalue()
 
 
-def png_bytes(fig: Any, dpi: float = style.DPI) -> bytes:
-    """The figure as PNG bytes: no software or date stamp, the title as metadata; same figure, same bytes."""
-    return _render(fig, "png", dpi, {"Software": None, "Title": _title(fig)})
 
-
-def svg_bytes(fig: Any) -> bytes:
-    """The figure as SVG bytes: text as paths, fixed id salt, no date or creator; same figure, same bytes."""
-    return _render(fig, "svg", style.DPI, {"Date": None, "Creator": None, "Title": _title(fig)})
-
-
-def save_figure(fig: Any, stem: str, folder: Path | str | None = None) -> list[Path]:
-    """Write ``stem.png`` and ``stem.svg`` into ``folder`` (default ``reports/figures``) atomically.
-
-    Files are replaced only when their bytes change.  Returns the two paths.
-    """
-    from helpers.atomic import write_bytes_atomic
-    from helpers.paths import figures_dir
-
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", stem):
-        raise ValueError(f"stem must be a plain file name without extension, got {stem!r}")
-    out = Path(folder) if folder is not None else figures_dir()
-    paths = [out / f"{stem}.png", out / f"{stem}.svg"]
-    write_bytes_atomic(paths[0], png_bytes(fig))
-    write_bytes_atomic(paths[1], svg_bytes(fig))
-    return paths
-
-
-def inline_png_bytes(fig: Any, dpi: float = style.INLINE_DPI) -> bytes:
-    """A small PNG for notebooks: ``dpi`` (100), reduced to a 256-colour palette (no dithering).
-
-    About a third of the size of the full-colour PNG, which keeps committed
-    notebooks small; deterministic like :func:`png_bytes`.  The files
-    :func:`save_figure` writes stay full colour.
-    """
-    from PIL import Image as PILImage
-
-    with PILImage.open(io.BytesIO(png_bytes(fig, dpi=dpi))) as image:
-        palette = image.convert("RGB").quantize(colors=256, method=PILImage.Quantize.MEDIANCUT,
-                                                dither=PILImage.Dither.NONE)
-    buffer = io.BytesIO()
-    palette.save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
-
-
-def to_image(fig: Any, dpi: float = style.INLINE_DPI) -> Any:
-    """An ``IPython.display.Image`` of the figure for a notebook (:func:`inline_png_bytes`), its title as alt text."""
-    from IPython.display import Image
-
-    return Image(data=inline_png_bytes(fig, dpi=dpi), format="png", alt=_title(fig))

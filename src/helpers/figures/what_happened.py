@@ -28,21 +28,20 @@ import pandas as pd
 
 from helpers.data import weeks
 from helpers.figures import style
+from helpers.figures.frame import (
+    day_x,
+    event_label,
+    figure_row,
+    finish,
+    monday_x,
+    new_figure,
+    sources_text,
+    text_width_pt,
+    thousands,
+)
+from helpers.formatting import number, week_span
 from helpers.models import later
 from helpers.data.clean import ARTICLE_SOURCE_ID, BRAND_SERIES, SECOND_MODEL_EVENT, SU7_SERIES, second_model_week
-from helpers.figures.findings import (
-    _day_num,
-    _event_label,
-    _figure_row,
-    _finish,
-    _monday_num,
-    _new_figure,
-    _num,
-    _sources_text,
-    _span_label,
-    _text_width_pt,
-    _thousands,
-)
 
 __all__ = [
     "STEMS",
@@ -104,12 +103,12 @@ def _week_runs(labels: Iterable[str]) -> str:
         else:
             runs.append([pair])
     return ", ".join(weeks.week_label(*r[0]) if len(r) == 1
-                     else _span_label(weeks.week_label(*r[0]), weeks.week_label(*r[-1])) for r in runs)
+                     else week_span(weeks.week_label(*r[0]), weeks.week_label(*r[-1])) for r in runs)
 
 
 def _mid_week(pair: tuple[int, int]) -> float:
     """The x position of a week: the middle of its seven days (Thursday noon)."""
-    return _monday_num(*pair) + 3.5
+    return monday_x(*pair) + 3.5
 
 
 def _pairs(frame: pd.DataFrame) -> list[tuple[int, int]]:
@@ -191,13 +190,13 @@ def _legend_below(fig: Any, ax: Any, handles: list, ncols: int, drop_in: float =
 def _weekly_head(status: dict[str, Any], lang: str) -> str:
     """The first clause of the weekly title, from :func:`helpers.models.later.decline_status` only."""
     who = _series_name(status["series"], lang)
-    last, last_units, n = status["article_last_week"], _num(status["article_last_units"]), status["n_declines"]
-    span = _span_label(status["decline_first_week"], last) if n else None
+    last, last_units, n = status["article_last_week"], number(status["article_last_units"]), status["n_declines"]
+    span = week_span(status["decline_first_week"], last) if n else None
     if status["later_week"] is None:
         if n:
             return style.label("later_head_no_later", lang, series=who, last=last, span=span)
         return style.label("later_head_no_later_plain", lang, series=who, last=last, last_units=last_units)
-    week, units, k = status["later_week"], _num(status["later_units"]), status["weeks_later"]
+    week, units, k = status["later_week"], number(status["later_units"]), status["weeks_later"]
     values = {"series": who, "span": span, "last": last, "last_units": last_units, "week": week, "units": units}
     if not n:
         return style.label("later_head_no_fall", lang, **values)
@@ -246,12 +245,12 @@ def later_weekly_figure(
         x = np.array([_mid_week(w) for w in all_weeks])
         yu7_week = second_model_week(events) if "event_id" in events.columns else None
 
-        fig = _new_figure("wide")
+        fig = new_figure("wide")
         ax = fig.add_subplot()
 
         # the article's weeks, shaded
         article_pairs = [weeks.parse_week_label(w) for w in status["article_weeks"]]
-        ax.axvspan(_monday_num(*article_pairs[0]), _monday_num(*weeks.add_weeks(article_pairs[-1], 1)),
+        ax.axvspan(monday_x(*article_pairs[0]), monday_x(*weeks.add_weeks(article_pairs[-1], 1)),
                    color=_ARTICLE_SPAN_COLOR, alpha=0.3, linewidth=0, zorder=0, gid="article_weeks")
 
         top = 0.0
@@ -272,7 +271,7 @@ def later_weekly_figure(
                         markeredgecolor=color, markeredgewidth=1.6, zorder=5, gid=f"weekly_derived:{s}")
             for w, u in units.items():
                 if w not in derived:
-                    _value_label(ax, _mid_week(w), u, _num(u), _placement(units, w), color, f"value:{s}")
+                    _value_label(ax, _mid_week(w), u, number(u), _placement(units, w), color, f"value:{s}")
             top = max(top, float(np.nanmax(y)))
 
         # events: dashed lines, labels packed into rows at the top
@@ -282,23 +281,23 @@ def later_weekly_figure(
         days = [dt.date.fromisoformat(str(ev["date_start"])) for ev in dated]
         x_start = min([weeks.week_monday(*have[0])] + days) - dt.timedelta(days=4)
         x_end = max([weeks.week_sunday(*have[-1])] + days) + dt.timedelta(days=4)
-        days_per_inch = (_day_num(x_end) - _day_num(x_start)) / (style.FIGSIZES["wide"][0] - 1.5)
+        days_per_inch = (day_x(x_end) - day_x(x_start)) / (style.FIGSIZES["wide"][0] - 1.5)
         texts, spans, lefts = [], [], []
         for ev, day in zip(dated, days):
-            text = _event_label(ev, lang)
-            width = (_text_width_pt(text, style.FONT_SIZES["annotation"]) / 72 + 0.2) * days_per_inch
-            left = _day_num(day) + width <= _day_num(x_end)
+            text = event_label(ev, lang)
+            width = (text_width_pt(text, style.FONT_SIZES["annotation"]) / 72 + 0.2) * days_per_inch
+            left = day_x(day) + width <= day_x(x_end)
             texts.append(text)
             lefts.append(left)
-            spans.append((_day_num(day), _day_num(day) + width) if left else (_day_num(day) - width, _day_num(day)))
+            spans.append((day_x(day), day_x(day) + width) if left else (day_x(day) - width, day_x(day)))
         rows = _pack_rows(spans)
         n_rows = max(rows) + 1 if rows else 0
-        ax.set_xlim(_day_num(x_start), _day_num(x_end))
+        ax.set_xlim(day_x(x_start), day_x(x_end))
         ax.set_ylim(0, top * (1.16 + 0.085 * n_rows))
         for ev, day, text, row, left in zip(dated, days, texts, rows, lefts):
-            ax.axvline(_day_num(day), color=style.COLORS["event"], linestyle=(0, (2, 2)), linewidth=1.2, zorder=2,
+            ax.axvline(day_x(day), color=style.COLORS["event"], linestyle=(0, (2, 2)), linewidth=1.2, zorder=2,
                        gid=f"event_line:{ev['event_id']}")
-            ax.annotate(text, (_day_num(day), 1.0), xycoords=("data", "axes fraction"),
+            ax.annotate(text, (day_x(day), 1.0), xycoords=("data", "axes fraction"),
                         xytext=(4 if left else -4, -6 - 17 * row), textcoords="offset points",
                         ha="left" if left else "right", va="top", fontsize=style.FONT_SIZES["annotation"],
                         color=style.COLORS["event"], gid=f"event:{ev['event_id']}", zorder=8,
@@ -306,7 +305,7 @@ def later_weekly_figure(
 
         # ticks: every week a minor tick, labelled every `step` weeks from the first figure
         shown = [w for w in weeks.week_range(weeks.week_of(x_start + dt.timedelta(days=1)), weeks.week_of(x_end))
-                 if _day_num(x_start) <= _mid_week(w) <= _day_num(x_end)]
+                 if day_x(x_start) <= _mid_week(w) <= day_x(x_end)]
         step = max(1, math.ceil(len(shown) / 15))
         ticked = [w for w in shown if weeks.weeks_between(have[0], w) % step == 0]
         ax.xaxis.set_major_locator(FixedLocator([_mid_week(w) for w in ticked]))
@@ -314,12 +313,12 @@ def later_weekly_figure(
         ax.xaxis.set_minor_locator(FixedLocator([_mid_week(w) for w in shown]))
         ax.tick_params(axis="x", which="minor", length=3, color="#888888")
         ax.tick_params(axis="x", which="major", length=5)
-        ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
+        ax.yaxis.set_major_formatter(FuncFormatter(thousands))
         ax.set_xlabel(style.label("later_x_week", lang))
         ax.set_ylabel(style.label("later_y_weekly", lang))
         ax.grid(axis="x", visible=False)
 
-        article_span = _span_label(status["article_weeks"][0], status["article_weeks"][-1])
+        article_span = week_span(status["article_weeks"][0], status["article_weeks"][-1])
         handles = []
         for s, o in observed.items():
             handles.append(Line2D([], [], color=_SERIES_COLORS.get(s, style.OKABE_ITO["grey"]),
@@ -353,7 +352,7 @@ def later_weekly_figure(
                 key = "later_tail_brand_yu7"
             if own:
                 best = max(own, key=lambda item: (item[1], [-v for v in item[0]]))
-                tail = style.label(key, lang, units=_num(best[1]), week=weeks.week_label(*best[0]))
+                tail = style.label(key, lang, units=number(best[1]), week=weeks.week_label(*best[0]))
                 title = style.label("later_join_clauses", lang, head=head, tail=tail)
 
         sep = style.label("list_sep", lang)
@@ -363,7 +362,7 @@ def later_weekly_figure(
         notes = [style.label("later_weekly_method", lang, span=article_span)]
         if missing:
             notes.append(style.label("later_weekly_coverage", lang, n=len(with_figure), total=len(every),
-                                     span=_span_label(every[0], every[-1]), missing=len(missing), gaps=_week_runs(missing)))
+                                     span=week_span(every[0], every[-1]), missing=len(missing), gaps=_week_runs(missing)))
         counts = []
         after = weeks.parse_week_label(status["article_last_week"])
         for s, o in observed.items():
@@ -375,9 +374,9 @@ def later_weekly_figure(
         for s in observed:
             pairs += _source_pairs(_rows_of(weekly_sales, s, have))
         pairs += [(str(ev["source_id"]), str(ev["locator"])) for ev in dated]
-        footer = style.label("footer", lang, sources=style.label("sources", lang, sources=_sources_text(pairs, lang)),
+        footer = style.label("footer", lang, sources=style.label("sources", lang, sources=sources_text(pairs, lang)),
                              as_of=style.label("as_of", lang, week=weeks.week_label(*have[-1])))
-        return _finish(fig, lang, title, style.label("sentence_sep", lang).join(notes), footer)
+        return finish(fig, lang, title, style.label("sentence_sep", lang).join(notes), footer)
 
 
 # --------------------------------------------------------------------------- b. monthly figures, Jan–Oct
@@ -401,14 +400,14 @@ def _reading_text(row: pd.Series) -> str:
     """A month's reading (:func:`helpers.models.later.monthly_range`) in a few characters, numbers only."""
     kind, low, high = str(row["reading_kind"]), row["reading_low"], row["reading_high"]
     if kind == "exact":
-        return _num(low)
+        return number(low)
     if kind in ("exact range", "bounded"):
-        return f"{_num(low)}–\n{_num(high)}"
+        return f"{number(low)}–\n{number(high)}"
     if kind in ("lower bound", "contradictory"):
-        return f"≥ {_num(low)}"
+        return f"≥ {number(low)}"
     if kind == "upper bound":
-        return f"≤ {_num(high)}"
-    return f"≈ {_num(low)}" if low == high else f"≈ {_num(low)}–\n{_num(high)}"
+        return f"≤ {number(high)}"
+    return f"≈ {number(low)}" if low == high else f"≈ {number(low)}–\n{number(high)}"
 
 
 def _capacity_words(row: pd.Series, lang: str) -> str:
@@ -416,7 +415,7 @@ def _capacity_words(row: pd.Series, lang: str) -> str:
     if lang == "zh":
         return str(row["as_printed"])
     meaning = str(row.get("qualifier_meaning", "") or "")
-    value = _num(row["value_mid"])
+    value = number(row["value_mid"])
     return value if meaning in ("", "exact") else f"{meaning} {value}"
 
 
@@ -449,14 +448,14 @@ def monthly_deliveries_figure(
         if table.empty:
             raise ValueError("monthly_deliveries hold no figures")
         table["label"] = [f"{int(y):04d}-{int(m):02d}" for y, m in zip(table["year"], table["month"])]
-        article = _figure_row(figures, FIG_ARTICLE_MONTH)
-        actual, design = _figure_row(figures, FIG_CAPACITY_ACTUAL), _figure_row(figures, FIG_CAPACITY_DESIGN)
+        article = figure_row(figures, FIG_ARTICLE_MONTH)
+        actual, design = figure_row(figures, FIG_CAPACITY_ACTUAL), figure_row(figures, FIG_CAPACITY_DESIGN)
         months = _month_labels(min(table["label"]), max(table["label"]))
         position = {m: i for i, m in enumerate(months)}
         readings = later.monthly_range(table, series)
         by_month = readings.set_index("month")
 
-        fig = _new_figure("wide")
+        fig = new_figure("wide")
         ax = fig.add_subplot()
         y_top = max(float(table["units"].max()), float(article["value_mid"])) * 1.3
         arrow = y_top * 0.11
@@ -528,7 +527,7 @@ def monthly_deliveries_figure(
                     xe = position[label_month] - 0.5 + (day.day - 1) / days
                     ax.axvline(xe, color=style.COLORS["event"], linestyle=(0, (2, 2)), linewidth=1.2, zorder=1,
                                gid="event_line:" + SECOND_MODEL_EVENT)
-                    ax.annotate(_event_label(ev, lang), (xe, 1.0), xycoords=("data", "axes fraction"), xytext=(4, -6),
+                    ax.annotate(event_label(ev, lang), (xe, 1.0), xycoords=("data", "axes fraction"), xytext=(4, -6),
                                 textcoords="offset points", ha="left", va="top", fontsize=style.FONT_SIZES["annotation"],
                                 color=style.COLORS["event"], gid="event:" + SECOND_MODEL_EVENT,
                                 bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"})
@@ -539,7 +538,7 @@ def monthly_deliveries_figure(
         ax.set_ylim(0, y_top)
         ax.xaxis.set_major_locator(FixedLocator(list(range(len(months)))))
         ax.set_xticklabels([style.format_month(m, lang).replace(" ", "\n") for m in months])
-        ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
+        ax.yaxis.set_major_formatter(FuncFormatter(thousands))
         ax.set_ylabel(style.label("later_month_y", lang))
         ax.grid(axis="x", visible=False)
 
@@ -549,10 +548,10 @@ def monthly_deliveries_figure(
             Line2D([], [], color=style.COLORS["capacity_actual"], linestyle=(0, (6, 3)), linewidth=2.0,
                    label=style.label("later_cap_actual", lang, capacity=capacity)),
             Line2D([], [], color=style.COLORS["capacity"], linestyle=(0, (1.5, 2)), linewidth=2.2,
-                   label=style.label("later_cap_design", lang, annual=_num(design["value_mid"]), monthly=_num(design_month))),
+                   label=style.label("later_cap_design", lang, annual=number(design["value_mid"]), monthly=number(design_month))),
             Line2D([], [], linestyle="none", marker="*", markersize=14, color=style.COLORS["event"],
                    label=style.label("later_article_month", lang, month=style.format_month(article_month, lang),
-                                     units=_num(article["value_mid"]), series=_series_name(str(article["subject"]), lang))),
+                                     units=number(article["value_mid"]), series=_series_name(str(article["subject"]), lang))),
         ]
         _legend_below(fig, ax, handles, ncols=2, drop_in=0.62)
 
@@ -568,7 +567,7 @@ def monthly_deliveries_figure(
         first_m, last_m = style.format_month(str(lows["month"].iloc[0]), lang), style.format_month(str(lows["month"].iloc[-1]), lang)
         if ratios.min() > 1:
             low = lows.iloc[low_i]
-            low_units = _num(low["reading_low"])
+            low_units = number(low["reading_low"])
             if str(low["reading_kind"]) in ("lower bound", "contradictory"):
                 low_units = f"≥ {low_units}"
             title = style.label("later_month_title_all", lang, first=first_m, last=last_m, ratio=_floor1(ratios.min()),
@@ -594,9 +593,9 @@ def monthly_deliveries_figure(
         if yu7_text:
             ev = events[events["event_id"].astype(str) == SECOND_MODEL_EVENT].iloc[0]
             pairs.append((str(ev["source_id"]), str(ev["locator"])))
-        footer = style.label("footer", lang, sources=style.label("sources", lang, sources=_sources_text(pairs, lang)),
+        footer = style.label("footer", lang, sources=style.label("sources", lang, sources=sources_text(pairs, lang)),
                              as_of=style.label("as_of", lang, week=style.format_month(months[-1], lang)))
-        return _finish(fig, lang, title, style.label("sentence_sep", lang).join(notes), footer)
+        return finish(fig, lang, title, style.label("sentence_sep", lang).join(notes), footer)
 
 
 # --------------------------------------------------------------------------- c. the article's vintage, scored
@@ -608,10 +607,10 @@ def _vintage_title(scored: pd.DataFrame, summary: dict[str, Any], fit_words: str
     misses = []
     for row in scored[outcome == later.OUTSIDE].itertuples(index=False):
         if row.actual > row.pi95_high:
-            misses.append(style.label("later_miss_above", lang, week=row.week, actual=_num(row.actual), high=_num(row.pi95_high)))
+            misses.append(style.label("later_miss_above", lang, week=row.week, actual=number(row.actual), high=number(row.pi95_high)))
         else:
-            misses.append(style.label("later_miss_below", lang, week=row.week, actual=_num(row.actual), low=_num(row.pi95_low)))
-    holds = [style.label("later_hold", lang, week=row.week, actual=_num(row.actual))
+            misses.append(style.label("later_miss_below", lang, week=row.week, actual=number(row.actual), low=number(row.pi95_low)))
+    holds = [style.label("later_hold", lang, week=row.week, actual=number(row.actual))
              for row in scored[outcome == later.INSIDE].itertuples(index=False)]
     if misses:
         head = style.label("later_vintage_missed", lang, fit=fit_words, misses=sep.join(misses))
@@ -658,7 +657,7 @@ def vintage_scorecard_figure(scored: pd.DataFrame, weekly_sales: pd.DataFrame, l
         fc_pairs = [weeks.parse_week_label(str(w)) for w in scored["week"]]
         back = np.exp if model == "log" else (lambda v: v)
 
-        fig = _new_figure("wide")
+        fig = new_figure("wide")
         ax = fig.add_subplot()
 
         # the fan: from the last fitted week (its own 95% PI) through every forecast week
@@ -683,7 +682,7 @@ def vintage_scorecard_figure(scored: pd.DataFrame, weekly_sales: pd.DataFrame, l
                 color=style.COLORS["observed"], marker="o", markersize=7.5, linewidth=2.4, zorder=5, gid="fit_weeks")
         for w, u in fit_units.items():  # each label on the far side of the fitted line
             fitted = float(back(fit.intercept + fit.slope * weeks.weeks_between(first, w)))
-            _value_label(ax, _mid_week(w), u, _num(u), "above" if u >= fitted else "below", style.COLORS["observed"],
+            _value_label(ax, _mid_week(w), u, number(u), "above" if u >= fitted else "below", style.COLORS["observed"],
                          "value:fit")
         observed = later._observed(weekly_sales, series)
         start = weeks.add_weeks(first, -earlier_weeks)
@@ -693,7 +692,7 @@ def vintage_scorecard_figure(scored: pd.DataFrame, weekly_sales: pd.DataFrame, l
                     markersize=7, markerfacecolor="white", markeredgecolor=style.OKABE_ITO["grey"], markeredgewidth=1.6,
                     zorder=5, gid="earlier_weeks")
             for p, u in zip(_pairs(earlier), earlier["units"].astype(float)):
-                _value_label(ax, _mid_week(p), u, _num(u), "above", style.COLORS["text_muted"], "value:earlier")
+                _value_label(ax, _mid_week(p), u, number(u), "above", style.COLORS["text_muted"], "value:earlier")
 
         # the later weeks, scored
         outcome = scored["outcome"].astype(str)
@@ -708,7 +707,7 @@ def vintage_scorecard_figure(scored: pd.DataFrame, weekly_sales: pd.DataFrame, l
                     color=colors[kind], markeredgecolor="white", markeredgewidth=1.0, zorder=6, gid=f"later:{kind}")
             for xi, row in zip(xs, rows.itertuples(index=False)):
                 above = row.actual >= row.mean  # away from the forecast line
-                ax.annotate(f"{_num(row.actual)}\n{style.label(f'later_outcome_{kind}', lang)}", (xi, row.actual),
+                ax.annotate(f"{number(row.actual)}\n{style.label(f'later_outcome_{kind}', lang)}", (xi, row.actual),
                             xytext=(0, 9 if above else -11), textcoords="offset points", ha="center",
                             va="bottom" if above else "top", fontsize=style.FONT_SIZES["annotation"], color=colors[kind],
                             fontweight="bold", linespacing=1.1, zorder=7, gid=f"later_value:{kind}",
@@ -728,12 +727,12 @@ def vintage_scorecard_figure(scored: pd.DataFrame, weekly_sales: pd.DataFrame, l
         ticked = [w for w in shown if weeks.weeks_between(shown[0], w) % step == 0]
         ax.xaxis.set_major_locator(FixedLocator([_mid_week(w) for w in ticked]))
         ax.set_xticklabels([style.week_tick(w[1], weeks.week_monday(*w), lang) for w in ticked])
-        ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
+        ax.yaxis.set_major_formatter(FuncFormatter(thousands))
         ax.set_xlabel(style.label("later_x_week", lang))
         ax.set_ylabel(style.label("y_sales", lang))
         ax.grid(axis="x", visible=False)
 
-        span = _span_label(first_label, last_label)
+        span = week_span(first_label, last_label)
         model_name = style.label(f"model_{model}", lang)
         handles = [Line2D([], [], color=style.COLORS["observed"], marker="o", linewidth=2.4,
                           label=style.label("later_legend_fit_weeks", lang, n=fit.n_weeks))]
@@ -777,6 +776,6 @@ def vintage_scorecard_figure(scored: pd.DataFrame, weekly_sales: pd.DataFrame, l
         if len(earlier):
             pairs = _source_pairs(_rows_of(weekly_sales, series, _pairs(earlier))) + pairs
         as_of = weeks.week_label(*max(_pairs(later_rows))) if len(later_rows) else summary["vintage"]
-        footer = style.label("footer", lang, sources=style.label("sources", lang, sources=_sources_text(pairs, lang)),
+        footer = style.label("footer", lang, sources=style.label("sources", lang, sources=sources_text(pairs, lang)),
                              as_of=style.label("as_of", lang, week=as_of))
-        return _finish(fig, lang, title, style.label("sentence_sep", lang).join(notes), footer)
+        return finish(fig, lang, title, style.label("sentence_sep", lang).join(notes), footer)

@@ -34,15 +34,24 @@ import numpy as np
 import pandas as pd
 
 from helpers.data import weeks
+from helpers.formatting import (
+    RIGHT_ARROW,
+    count_word,
+    number,
+    plain,
+    plural,
+    round_float,
+    round_frame,
+    rounded,
+    signed_percent,
+    week_span,
+)
 from helpers.claims.article_rules import CAPACITY_SLACK, FLOW_TOLERANCE
 from helpers.data.clean import ARTICLE_SOURCE_ID, SECOND_MODEL_EVENT, WEEKS_PER_MONTH, WEEKS_PER_YEAR, article_weeks
 from helpers.models.trend import (
     DEFAULT_WINDOW_WEEKS,
     fit_weekly_trend,
     forecast_weekly_trend,
-    format_number,
-    round_float,
-    round_frame,
     select_window,
     weekly_sales_from,  # noqa: F401  (the doctests build their examples with it)
 )
@@ -103,49 +112,9 @@ _NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", 
 # --------------------------------------------------------------------------- small helpers
 
 
-def _n(x: Any) -> str:
-    """A whole number for prose: ``7,200``."""
-    return format_number(x)
 
 
-def _count(n: int) -> str:
-    """``three`` for 3, digits from 11 on.
 
-    >>> _count(3), _count(12)
-    ('three', '12')
-    """
-    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
-
-
-def _plural(n: int, word: str, words: str | None = None) -> str:
-    """``1 source``, ``2 sources``.
-
-    >>> _plural(1, "source"), _plural(2, "week")
-    ('1 source', '2 weeks')
-    """
-    return f"{n} {word if n == 1 else (words or word + 's')}"
-
-
-def _signed_pct(fraction: float, digits: int = 1) -> str:
-    """A fraction as a signed percent with a real minus sign.
-
-    >>> _signed_pct(-0.0449), _signed_pct(0.021)
-    ('−4.5%', '+2.1%')
-    """
-    text = format_number(100 * fraction, digits)
-    return f"{'' if text.startswith(chr(0x2212)) or text == format_number(0, digits) else '+'}{text}%"
-
-
-def _plain(x: Any) -> int | float | None:
-    """A JSON-ready number: whole floats as ``int``, others through :func:`round_float`.
-
-    >>> _plain(7200.0), _plain(2.5), _plain(float("nan")) is None
-    (7200, 2.5, True)
-    """
-    value = round_float(x)
-    if value is None:
-        return None
-    return int(value) if float(value).is_integer() else value
 
 
 def _as_pair(week: Any) -> tuple[int, int]:
@@ -157,14 +126,6 @@ def _as_pair(week: Any) -> tuple[int, int]:
         return pair
     raise TypeError(f"expected a week label such as '2025-W19' or an (iso_year, iso_week) pair, got {week!r}")
 
-
-def _span(first: str, last: str, arrow: str = "\N{RIGHTWARDS ARROW}") -> str:
-    """``2025-W16→W19`` within one ISO year, ``2025-W52→2026-W01`` across years.
-
-    >>> _span("2025-W16", "2025-W19"), _span("2025-W29", "2025-W34", "–")
-    ('2025-W16→W19', '2025-W29–W34')
-    """
-    return f"{first}{arrow}{last[5:]}" if first[:4] == last[:4] else f"{first}{arrow}{last}"
 
 
 def _observed(frame: pd.DataFrame, series: str | None = None) -> pd.DataFrame:
@@ -367,7 +328,7 @@ def _week_list(labels: list[str]) -> str:
         return labels[0]
     if len(labels) <= 3:
         return f"{', '.join(labels[:-1])} and {labels[-1]}"
-    return f"the {len(labels)} weeks {_span(labels[0], labels[-1], chr(0x2013))}"
+    return f"the {len(labels)} weeks {week_span(labels[0], labels[-1])}"
 
 
 def _no_figure(labels: list[str]) -> str:
@@ -425,13 +386,13 @@ def decline_status(
         "series": series,
         "article_weeks": a_labels,
         "article_last_week": last_label,
-        "article_last_units": _plain(last_units),
+        "article_last_units": plain(last_units),
         "n_declines": n,
         "decline_first_week": run_labels[0] if n else None,
         "decline_last_week": last_label if n else None,
-        "decline_units": [_plain(u) for u in run_units] if n else [],
+        "decline_units": [plain(u) for u in run_units] if n else [],
         "article_previous_week": a_labels[-2] if len(a_labels) > 1 else None,
-        "article_previous_units": _plain(a_units[-2]) if len(a_units) > 1 else None,
+        "article_previous_units": plain(a_units[-2]) if len(a_units) > 1 else None,
         "later_week": None, "later_units": None, "weeks_later": None,
         "later_above_last_week": None, "later_above_whole_decline": None,
         "n_missing_between": None, "missing_between": [],
@@ -454,7 +415,7 @@ def decline_status(
         low = int(np.argmin(l_units))
         status.update({
             "later_week": l_labels[0],
-            "later_units": _plain(l_units[0]),
+            "later_units": plain(l_units[0]),
             "weeks_later": weeks.weeks_between(last_pair, first_pair),
             "later_above_last_week": bool(l_units[0] > last_units),
             "later_above_whole_decline": bool(l_units[0] > max(run_units)) if n else None,
@@ -463,9 +424,9 @@ def decline_status(
             "n_later_below_in_a_row": len(below),
             "later_weeks_below_in_a_row": below,
             "first_later_week_above": above[0][0] if above else None,
-            "first_later_week_above_units": _plain(above[0][1]) if above else None,
+            "first_later_week_above_units": plain(above[0][1]) if above else None,
             "later_low_week": l_labels[low],
-            "later_low_units": _plain(l_units[low]),
+            "later_low_units": plain(l_units[low]),
         })
     status["conclusion"] = _decline_conclusion(status)
     return status
@@ -473,17 +434,17 @@ def decline_status(
 
 def _decline_conclusion(s: Mapping[str, Any]) -> str:
     """The conclusion sentence(s) of :func:`decline_status`, from its values only."""
-    last, lu, n = s["article_last_week"], _n(s["article_last_units"]), s["n_declines"]
+    last, lu, n = s["article_last_week"], number(s["article_last_units"]), s["n_declines"]
     parts = []
     if n:
-        chain = " \N{RIGHTWARDS ARROW} ".join(_n(u) for u in s["decline_units"])
-        span = _span(s["decline_first_week"], last)
+        chain = " \N{RIGHTWARDS ARROW} ".join(number(u) for u in s["decline_units"])
+        span = week_span(s["decline_first_week"], last, RIGHT_ARROW)
         parts.append(f"Sales fell in each of the {n} weeks {span} ({chain})." if n > 1
                      else f"Sales fell in the one week {span} ({chain}).")
     elif s["article_previous_week"] is not None and weeks.weeks_between(
             weeks.parse_week_label(s["article_previous_week"]), weeks.parse_week_label(last)) == 1:
         parts.append(f"The article's last week, {last} ({lu}), was not below the week before it, "
-                     f"{s['article_previous_week']} ({_n(s['article_previous_units'])}): its weeks do not end in a decline.")
+                     f"{s['article_previous_week']} ({number(s['article_previous_units'])}): its weeks do not end in a decline.")
     else:
         parts.append(f"The article has no figure for the week before {last} ({lu}), so no week-on-week decline ends there.")
 
@@ -492,18 +453,18 @@ def _decline_conclusion(s: Mapping[str, Any]) -> str:
                      + ("whether the decline continued is unknown." if n else "what sales did next is unknown."))
         return " ".join(parts)
 
-    week, units, k = s["later_week"], _n(s["later_units"]), s["weeks_later"]
+    week, units, k = s["later_week"], number(s["later_units"]), s["weeks_later"]
     missing = s["missing_between"]
     them = "it" if len(missing) == 1 else "them"
     prefix = (f"The next week, {week}, was {units}" if k == 1
-              else f"The next week with a figure, {week}, {_count(k)} weeks later, was {units}")
+              else f"The next week with a figure, {week}, {count_word(k)} weeks later, was {units}")
     later_units, last_units = s["later_units"], s["article_last_units"]
     if later_units > last_units:
         if n and s["later_above_whole_decline"]:
             compared = "above every week of the decline"
         elif n:
             peak = max(s["decline_units"])
-            compared = f"above {last}'s {lu} but below the decline's high of {_n(peak)}"
+            compared = f"above {last}'s {lu} but below the decline's high of {number(peak)}"
         else:
             compared = f"above {last}'s {lu}"
         if not n:
@@ -532,19 +493,19 @@ def _decline_conclusion(s: Mapping[str, Any]) -> str:
             parts.append(f"{prefix}, {compared}: the decline may have continued, but {_no_figure(missing)}, "
                          f"so whether sales fell in every week between is unknown.")
         below = s["later_weeks_below_in_a_row"]
-        evidence = f"{_plural(len(below), 'later week')} with a figure ({_week_list(below)})"
+        evidence = f"{plural(len(below), 'later week')} with a figure ({_week_list(below)})"
         if s["first_later_week_above"] is not None:
             above = s["first_later_week_above"]
             gap = weeks.weeks_between(weeks.parse_week_label(last), weeks.parse_week_label(above))
             parts.append(f"Lower sales after {last} rest on {evidence}; the first later week above {lu} is {above} "
-                         f"({_n(s['first_later_week_above_units'])}), {_count(gap)} weeks after {last}.")
+                         f"({number(s['first_later_week_above_units'])}), {count_word(gap)} weeks after {last}.")
         else:
             parts.append(f"Lower sales after {last} rest on {evidence}: no later week with a figure is above {lu}, "
                          f"and the data stop at {s['newest_week']}.")
         return " ".join(parts)
     if s["later_low_units"] is not None and s["later_low_units"] < last_units:
         parts.append(f"Later weeks did not all stay above {last}: {s['later_low_week']} was "
-                     f"{_n(s['later_low_units'])}, below its {lu}.")
+                     f"{number(s['later_low_units'])}, below its {lu}.")
     return " ".join(parts)
 
 
@@ -605,7 +566,7 @@ def later_weeks_summary(weekly_sales: pd.DataFrame, after_week: str | tuple[int,
                 "n_derived": int((later["derivation"].astype(str) != "").sum()),
                 "span_weeks": len(every), "n_missing": len(every) - len(labels),
                 "longest_gap_weeks": len(best),
-                "longest_gap": _span(best[0], best[-1], "\N{EN DASH}") if len(best) > 1 else (best[0] if best else ""),
+                "longest_gap": week_span(best[0], best[-1]) if len(best) > 1 else (best[0] if best else ""),
             })
         rows.append(row)
     table = pd.DataFrame(rows, columns=list(LATER_WEEKS_COLUMNS))
@@ -651,41 +612,41 @@ def _month_row(label: str, group: pd.DataFrame, series: str) -> dict[str, Any]:
     measures = sorted(set(group["measure"].astype(str))) if "measure" in group.columns else []
 
     def srcs(frame: pd.DataFrame) -> str:
-        return _plural(_n_sources(frame), "source")
+        return plural(_n_sources(frame), "source")
 
     notes: list[str] = []
     for value in sorted(set(below["units"].astype(float))):
         rows = below[below["units"].astype(float) == value]
-        notes.append(f"exact {_n(value)} ({srcs(rows)}) contradicts the lower bound 'at least {_n(lo_bound)}' "
-                     f"({srcs(binding_lower)}): {_n(lo_bound - value)} below it, so they cannot both be right")
+        notes.append(f"exact {number(value)} ({srcs(rows)}) contradicts the lower bound 'at least {number(lo_bound)}' "
+                     f"({srcs(binding_lower)}): {number(lo_bound - value)} below it, so they cannot both be right")
     for value in sorted(set(above["units"].astype(float))):
         rows = above[above["units"].astype(float) == value]
-        notes.append(f"exact {_n(value)} ({srcs(rows)}) contradicts the upper bound 'at most {_n(hi_bound)}' "
-                     f"({srcs(binding_upper)}): {_n(value - hi_bound)} above it, so they cannot both be right")
+        notes.append(f"exact {number(value)} ({srcs(rows)}) contradicts the upper bound 'at most {number(hi_bound)}' "
+                     f"({srcs(binding_upper)}): {number(value - hi_bound)} above it, so they cannot both be right")
     if clash:
-        notes.append(f"the lower bound {_n(lo_bound)} is above the upper bound {_n(hi_bound)}: they cannot both be right")
+        notes.append(f"the lower bound {number(lo_bound)} is above the upper bound {number(hi_bound)}: they cannot both be right")
     if len(set(values)) > 1:
         exact_measures = sorted(set(exact["measure"].astype(str))) if "measure" in exact.columns else []
         share = 100 * (values[-1] - values[0]) / values[0]
-        share_text = f"{format_number(share, 1)}%" if share >= 0.05 else "less than 0.1%"
-        note = (f"exact figures differ by {_n(values[-1] - values[0])} ({_n(values[0])} to {_n(values[-1])}, "
+        share_text = f"{number(share, 1)}%" if share >= 0.05 else "less than 0.1%"
+        note = (f"exact figures differ by {number(values[-1] - values[0])} ({number(values[0])} to {number(values[-1])}, "
                 f"{share_text} of the lower)")
         if len(exact_measures) > 1:
             note += f" and count different measures ({', '.join(exact_measures)})"
         notes.append(note)
     elif len(exact) > 1:
-        notes.append(f"{len(exact)} exact figures agree ({_n(values[0])})")
+        notes.append(f"{len(exact)} exact figures agree ({number(values[0])})")
     if len(lower) and values and not len(below):
         if len(set(values)) == 1:
             relation = "equals" if values[0] == lo_bound else "is above"
-            notes.append(f"the exact {_n(values[0])} {relation} the lower bound {_n(lo_bound)}: consistent ('at least')")
+            notes.append(f"the exact {number(values[0])} {relation} the lower bound {number(lo_bound)}: consistent ('at least')")
         else:
-            notes.append(f"every exact figure is at or above the lower bound {_n(lo_bound)}: consistent ('at least')")
+            notes.append(f"every exact figure is at or above the lower bound {number(lo_bound)}: consistent ('at least')")
     if len(set(lower["units"].astype(float))) > 1:
         lows = sorted(set(lower["units"].astype(float)))
-        notes.append(f"lower bounds range from {_n(lows[0])} to {_n(lows[-1])}; the highest binds")
+        notes.append(f"lower bounds range from {number(lows[0])} to {number(lows[-1])}; the highest binds")
     if len(approx):
-        notes.append(f"approximate figures ({', '.join(_n(v) for v in sorted(approx['units'].astype(float)))}) "
+        notes.append(f"approximate figures ({', '.join(number(v) for v in sorted(approx['units'].astype(float)))}) "
                      "are listed, not used in the reading")
     disagreement = "; ".join(notes) if notes else ("one figure" if len(group) == 1 else "no disagreement")
 
@@ -698,27 +659,27 @@ def _month_row(label: str, group: pd.DataFrame, series: str) -> dict[str, Any]:
         what = notes[0].split(":")[0]
         text = f"contradictory: {what}"
         if not np.isnan(reading_low):
-            text += f"; whichever is right, at least {_n(reading_low)}"
+            text += f"; whichever is right, at least {number(reading_low)}"
     elif values:
         reading_low, reading_high = values[0], values[-1]
         if len(set(values)) == 1:
-            kind, text = "exact", f"{_n(values[0])} (exact, {srcs(exact)})"
+            kind, text = "exact", f"{number(values[0])} (exact, {srcs(exact)})"
         else:
-            kind, text = "exact range", f"between {_n(values[0])} and {_n(values[-1])} (exact figures disagree, {srcs(exact)})"
+            kind, text = "exact range", f"between {number(values[0])} and {number(values[-1])} (exact figures disagree, {srcs(exact)})"
     elif len(lower) and len(upper):
         kind, reading_low, reading_high = "bounded", lo_bound, hi_bound
-        text = f"between {_n(lo_bound)} and {_n(hi_bound)} (bounds only, {srcs(group)})"
+        text = f"between {number(lo_bound)} and {number(hi_bound)} (bounds only, {srcs(group)})"
     elif len(lower):
         kind, reading_low, reading_high = "lower bound", lo_bound, np.nan
-        text = f"at least {_n(lo_bound)} ({srcs(binding_lower)})"
+        text = f"at least {number(lo_bound)} ({srcs(binding_lower)})"
     elif len(upper):
         kind, reading_low, reading_high = "upper bound", np.nan, hi_bound
-        text = f"at most {_n(hi_bound)} ({srcs(binding_upper)})"
+        text = f"at most {number(hi_bound)} ({srcs(binding_upper)})"
     else:
         approx_values = sorted(approx["units"].astype(float))
         kind, reading_low, reading_high = "approximate", approx_values[0], approx_values[-1]
-        text = (f"about {_n(approx_values[0])}" if approx_values[0] == approx_values[-1]
-                else f"about {_n(approx_values[0])} to {_n(approx_values[-1])}") + f" ({srcs(approx)})"
+        text = (f"about {number(approx_values[0])}" if approx_values[0] == approx_values[-1]
+                else f"about {number(approx_values[0])} to {number(approx_values[-1])}") + f" ({srcs(approx)})"
 
     return {
         "month": label, "series": series, "measures": "; ".join(measures), "n_sources": _n_sources(group),
@@ -813,11 +774,11 @@ class _Later:
         usable = readings[readings["per_week_low"].notna()]
         if self.first_brand_month is not None:
             self.single = usable[usable["month"] < self.first_brand_month].reset_index(drop=True)
-            self.scope = (f"in each of the {_plural(len(self.single), 'month')} {self._months(self.single)} before the "
+            self.scope = (f"in each of the {plural(len(self.single), 'month')} {self._months(self.single)} before the "
                           f"second model's deliveries began ({self.first_brand_month}), when the brand total was the SU7")
         else:
             self.single = usable.reset_index(drop=True)
-            self.scope = (f"in each of the {_plural(len(self.single), 'month')} {self._months(self.single)} "
+            self.scope = (f"in each of the {plural(len(self.single), 'month')} {self._months(self.single)} "
                           f"(brand totals: any month after a second model's deliveries began counts it too)")
         self.all_months = usable.reset_index(drop=True)
         self._decline = None
@@ -872,13 +833,13 @@ def _capacity_check(ctx: _Later, capacity_pw: float, what: str, over_means: str,
     over = int((ratios > 1 + CAPACITY_SLACK).sum())
     near = int(((ratios >= 1 - CAPACITY_SLACK) & (ratios <= 1 + CAPACITY_SLACK)).sum())
     lowest, highest = months.iloc[lo_i], months.iloc[hi_i]
-    text = (f"Monthly deliveries in the later sources ({ctx.series}) were at least {_n(months['reading_low'].min())} a month {ctx.scope}: "
-            f"at least {_n(per_week.min())} to {_n(per_week.max())} a week, {ratios.min():.1f}× to {ratios.max():.1f}× {what}; "
+    text = (f"Monthly deliveries in the later sources ({ctx.series}) were at least {number(months['reading_low'].min())} a month {ctx.scope}: "
+            f"at least {number(per_week.min())} to {number(per_week.max())} a week, {ratios.min():.1f}× to {ratios.max():.1f}× {what}; "
             f"lowest {lowest['month']}: {lowest['best_reading']}; highest {highest['month']}: {highest['best_reading']}")
     if annualise:
         total = float(months["reading_low"].sum())
-        text += (f"; an annual pace of at least {_n(per_week.min() * WEEKS_PER_YEAR)} to {_n(per_week.max() * WEEKS_PER_YEAR)}, "
-                 f"and at least {_n(total)} in those {_plural(n, 'month')} together (each month's lowest reading added up)")
+        text += (f"; an annual pace of at least {number(per_week.min() * WEEKS_PER_YEAR)} to {number(per_week.max() * WEEKS_PER_YEAR)}, "
+                 f"and at least {number(total)} in those {plural(n, 'month')} together (each month's lowest reading added up)")
     kinds = months["reading_kind"].astype(str)
     loose = []
     for kind, words in (("lower bound", "only a lower bound"), ("exact range", "a range of differing exact figures"),
@@ -909,15 +870,15 @@ def _capacity_check(ctx: _Later, capacity_pw: float, what: str, over_means: str,
 
 def _later_actual_capacity(ctx: _Later, row: Mapping[str, Any]) -> tuple[str, str]:
     cap = ctx.per_week("capacity_actual_monthly", _per_week_claim(row, "claimed_value"))
-    printed = ctx.printed("capacity_actual_monthly", f"about {_n(cap * WEEKS_PER_MONTH)}")
-    return _capacity_check(ctx, cap, f"the 'actual capacity' of {printed} a month ({_n(cap)} a week)",
+    printed = ctx.printed("capacity_actual_monthly", f"about {number(cap * WEEKS_PER_MONTH)}")
+    return _capacity_check(ctx, cap, f"the 'actual capacity' of {printed} a month ({number(cap)} a week)",
                            f"{printed} a month cannot have been the factory's actual output")
 
 
 def _later_design_capacity(ctx: _Later, row: Mapping[str, Any]) -> tuple[str, str]:
     cap = ctx.per_week("capacity_design_annual", _per_week_claim(row, "claimed_value"))
-    printed = ctx.printed("capacity_design_annual", _n(cap * WEEKS_PER_YEAR))
-    return _capacity_check(ctx, cap, f"the design capacity of {printed} a year ({_n(cap)} a week)",
+    printed = ctx.printed("capacity_design_annual", number(cap * WEEKS_PER_YEAR))
+    return _capacity_check(ctx, cap, f"the design capacity of {printed} a year ({number(cap)} a week)",
                            f"output ran above {printed} a year for months, so it was no limit on what was delivered",
                            annualise=True)
 
@@ -930,8 +891,8 @@ def _later_actual_vs_design(ctx: _Later, row: Mapping[str, Any]) -> tuple[str, s
         return NO_LATER_SENTENCE, NO_LATER
     per_week = months["per_week_low"].to_numpy(dtype="float64")
     over_design = int((per_week > design * (1 + CAPACITY_SLACK)).sum())
-    text = (f"Monthly deliveries in the later sources ({ctx.series}) were at least {_n(per_week.min())} to {_n(per_week.max())} a week "
-            f"{ctx.scope}, against the 'actual' {_n(actual)} and the design {_n(design)} a week")
+    text = (f"Monthly deliveries in the later sources ({ctx.series}) were at least {number(per_week.min())} to {number(per_week.max())} a week "
+            f"{ctx.scope}, against the 'actual' {number(actual)} and the design {number(design)} a week")
     if over_design:
         return (text + f": {over_design} of the {len(months)} months exceed even the design capacity by more than "
                 f"{CAPACITY_SLACK:.0%}, more than stock can cover, so the factory's output was not 'only' (仅) an "
@@ -966,12 +927,12 @@ def _compare(reading: pd.Series, target: float, tolerance: float) -> str:
 def _gap_text(reading: pd.Series, target: float) -> str:
     low, high, kind = float(reading["reading_low"]), float(reading["reading_high"]), str(reading["reading_kind"])
     if kind in ("lower bound", "contradictory"):
-        return f"at least {_signed_pct(low / target - 1)}"
+        return f"at least {signed_percent(low / target - 1)}"
     if kind == "upper bound":
-        return f"at most {_signed_pct(high / target - 1)}"
+        return f"at most {signed_percent(high / target - 1)}"
     if low == high:
-        return _signed_pct(low / target - 1)
-    return f"{_signed_pct(low / target - 1)} to {_signed_pct(high / target - 1)}"
+        return signed_percent(low / target - 1)
+    return f"{signed_percent(low / target - 1)} to {signed_percent(high / target - 1)}"
 
 
 def _later_april(ctx: _Later, row: Mapping[str, Any]) -> tuple[str, str]:
@@ -980,7 +941,7 @@ def _later_april(ctx: _Later, row: Mapping[str, Any]) -> tuple[str, str]:
     days = _month_days(month)
     april_pw = ctx.per_week("sales_apr_2025", _per_week_claim(row, "claimed_value"))
     total = float(figure["value_mid"]) if figure is not None else april_pw * days / 7
-    printed = ctx.printed("sales_apr_2025", _n(total))
+    printed = ctx.printed("sales_apr_2025", number(total))
     name = _month_name(month)
     parts, results = [], []
 
@@ -1017,10 +978,10 @@ def _later_april(ctx: _Later, row: Mapping[str, Any]) -> tuple[str, str]:
         scope = (f"all {days} days of {name}" if covered == days else f"{covered} of the {days} days of {name}")
         claimed_part = total if covered == days else total * covered / days
         parts.append(
-            f"With the later weekly figures for {_week_list(later_used)}, the weeks {_week_list(used) if len(used) <= 3 else _span(used[0], used[-1], chr(0x2013))} "
-            f"cover {scope}; spreading each week evenly over its days they add up to {_n(sold)} "
-            f"({_n(sold / covered * 7)} a week), {_signed_pct(sold / claimed_part - 1)} against the article's {printed}"
-            + ("" if covered == days else f" pro rata ({_n(claimed_part)} for those days)")
+            f"With the later weekly figures for {_week_list(later_used)}, the weeks {_week_list(used) if len(used) <= 3 else week_span(used[0], used[-1])} "
+            f"cover {scope}; spreading each week evenly over its days they add up to {number(sold)} "
+            f"({number(sold / covered * 7)} a week), {signed_percent(sold / claimed_part - 1)} against the article's {printed}"
+            + ("" if covered == days else f" pro rata ({number(claimed_part)} for those days)")
             + f" ({_describe_result(result)} ±{FLOW_TOLERANCE:.0%})"
         )
     if not parts:
@@ -1147,22 +1108,6 @@ def later_tables(
     }
 
 
-def _json_ready(value: Any) -> Any:
-    """Plain JSON values: floats through round_float, numpy scalars unwrapped, containers recursed."""
-    if isinstance(value, Mapping):
-        return {str(k): _json_ready(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_ready(v) for v in value]
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return round_float(value)
-    if value is None or value is pd.NA:
-        return None
-    return str(value)
-
 
 def write_later_outputs(tables: Mapping[str, Any], folder: Path | str | None = None) -> list[str]:
     """Write the later-evidence outputs atomically; return their paths relative to the project root.
@@ -1187,7 +1132,7 @@ def write_later_outputs(tables: Mapping[str, Any], folder: Path | str | None = N
     for name, file in LATER_CSV.items():
         write_csv_atomic(out / file, round_frame(tables[name]))
         written.append(out / file)
-    summary = {"scorecard": scorecard_summary(tables["scorecard"]), "decline_status": _json_ready(tables["decline_status"])}
+    summary = {"scorecard": scorecard_summary(tables["scorecard"]), "decline_status": rounded(tables["decline_status"])}
     write_json_atomic(out / "summary.json", summary)
     written.append(out / "summary.json")
     return [relative_to_root(p) for p in written]

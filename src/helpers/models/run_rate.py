@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from decimal import ROUND_HALF_UP, Decimal
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -37,6 +36,7 @@ import pandas as pd
 
 from helpers.data import weeks as isoweeks
 from helpers.data.clean import WEEKS_PER_MONTH, WEEKS_PER_YEAR
+from helpers.formatting import JSON_DIGITS, number, round_frame, rounded
 
 __all__ = [
     "SERIES",
@@ -59,7 +59,6 @@ __all__ = [
     "start_week",
     "backlog_paths",
     "overtake_sentences",
-    "rounded",
     "run_rate_summary",
     "write_run_rate_outputs",
 ]
@@ -398,15 +397,6 @@ def supply_overtakes_demand(backlog: float, supply_per_week: float, inflow_per_w
 # --------------------------------------------------------------------------- tables
 
 
-def _fmt(x: float, digits: int = 0) -> str:
-    """A number with thousands separators, halves rounded up (as people round).
-
-    >>> _fmt(2362.5), _fmt(-0.4), _fmt(1234.25, 1)
-    ('2,363', '0', '1,234.3')
-    """
-    value = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-    return f"{value + 0:,.{digits}f}"
-
 
 def run_rate_comparison(figures: pd.DataFrame, weekly_sales: pd.DataFrame) -> pd.DataFrame:
     """Every vehicle rate of the article on the per-week scale, with its source and formula.
@@ -435,7 +425,7 @@ def run_rate_comparison(figures: pd.DataFrame, weekly_sales: pd.DataFrame) -> pd
         "period": f"{weekly['week_monday'].iloc[0]}..{weekly['week_sunday'].iloc[-1]}",
         "figure_id": _weekly_id(weekly),
         "locator": weekly["locator"].iloc[0],
-        "formula": f"({' + '.join(_fmt(u) for u in units)}) / {len(units)} weeks",
+        "formula": f"({' + '.join(number(u) for u in units)}) / {len(units)} weeks",
     })
     row = _figure(figures, FIG_APRIL_SALES)
     rows.append(_comparison_row("april_sales", "sales (deliveries)", row))
@@ -458,7 +448,7 @@ def _comparison_row(quantity: str, kind: str, row: pd.Series) -> dict[str, Any]:
         "period": row["period"] if row["period"] else row["period_as_printed"],
         "figure_id": row["figure_id"],
         "locator": row["locator"],
-        "formula": f"{_fmt(row['value_mid'])} {row['unit']}: {row['per_week_formula']}",
+        "formula": f"{number(row['value_mid'])} {row['unit']}: {row['per_week_formula']}",
     }
 
 
@@ -496,11 +486,11 @@ def run_rate_table(figures: pd.DataFrame, weekly_sales: pd.DataFrame, inputs: Ma
             weeks = weeks_to_clear(open_orders, supply.value, inflow)
             week = supply_overtakes_demand(open_orders, supply.value, inflow)
             if week is None:
-                clears_in = f"never: supply {_fmt(supply.value)} ≤ firm inflow {_fmt(inflow)} a week"
-                weeks_formula = f"{_fmt(supply.value)} − {_fmt(inflow)} ≤ 0: the backlog never shrinks"
+                clears_in = f"never: supply {number(supply.value)} ≤ firm inflow {number(inflow)} a week"
+                weeks_formula = f"{number(supply.value)} − {number(inflow)} ≤ 0: the backlog never shrinks"
             else:
                 clears_in = f"{isoweeks.week_label(*isoweeks.add_weeks(start, week))} (week {week})"
-                weeks_formula = f"{_fmt(open_orders)} / ({_fmt(supply.value)} − {_fmt(inflow)}) = {weeks:,.1f}"
+                weeks_formula = f"{number(open_orders)} / ({number(supply.value)} − {number(inflow)}) = {weeks:,.1f}"
             rows.append({
                 "scenario": scenario,
                 "supply_basis": basis,
@@ -514,9 +504,9 @@ def run_rate_table(figures: pd.DataFrame, weekly_sales: pd.DataFrame, inputs: Ma
                 "weeks_to_clear": weeks,
                 "clears_in": clears_in,
                 "supply_source": supply.figure_id,
-                "net_inflow_formula": f"{_fmt(gross)} gross × {lock:.1%} lock-in = {_fmt(inflow)}",
-                "implied_backlog_formula": f"{_fmt(supply.value)} a week × {wait:,.1f} weeks = {_fmt(backlog)}",
-                "effective_backlog_formula": f"{_fmt(backlog)} × (1 − {cancel:.0%}) = {_fmt(open_orders)}",
+                "net_inflow_formula": f"{number(gross)} gross × {lock:.1%} lock-in = {number(inflow)}",
+                "implied_backlog_formula": f"{number(supply.value)} a week × {wait:,.1f} weeks = {number(backlog)}",
+                "effective_backlog_formula": f"{number(backlog)} × (1 − {cancel:.0%}) = {number(open_orders)}",
                 "weeks_to_clear_formula": weeks_formula,
             })
     return pd.DataFrame(rows)
@@ -547,11 +537,11 @@ def overtake_sentences(scenarios: pd.DataFrame) -> list[str]:
         parts = []
         for row in group.itertuples(index=False):
             if math.isinf(row.weeks_to_clear):
-                parts.append(f"never {labels[row.supply_basis]} ({_fmt(row.supply_per_week)} a week against "
-                             f"{_fmt(row.net_inflow_per_week)} firm orders a week)")
+                parts.append(f"never {labels[row.supply_basis]} ({number(row.supply_per_week)} a week against "
+                             f"{number(row.net_inflow_per_week)} firm orders a week)")
             else:
                 parts.append(f"after {row.weeks_to_clear:,.1f} weeks {labels[row.supply_basis]}, by {row.clears_in.split(' ')[0]} "
-                             f"({_fmt(row.effective_backlog)} open orders, {_fmt(row.surplus_per_week)} a week to spare)")
+                             f"({number(row.effective_backlog)} open orders, {number(row.surplus_per_week)} a week to spare)")
         sentences.append(f"**{scenario}**: supply overtakes demand " + "; ".join(parts) + ".")
     return sentences
 
@@ -559,37 +549,6 @@ def overtake_sentences(scenarios: pd.DataFrame) -> list[str]:
 # --------------------------------------------------------------------------- outputs
 
 
-def rounded(obj: Any, ndigits: int = 3) -> Any:
-    """``obj`` with every float rounded to ``ndigits``; ``-0.0`` → ``0.0``; inf and NaN → ``None``.
-
-    Dicts keep their key order; tuples become lists (as JSON has them).
-
-    >>> rounded({"b": -0.0001, "a": [1.23456, float("inf")], "n": 3})
-    {'b': 0.0, 'a': [1.235, None], 'n': 3}
-    """
-    if isinstance(obj, bool) or obj is None or isinstance(obj, str):
-        return obj
-    if isinstance(obj, float) or (hasattr(obj, "dtype") and getattr(obj, "ndim", 1) == 0 and obj.dtype.kind == "f"):
-        value = float(obj)
-        if not math.isfinite(value):
-            return None
-        value = round(value, ndigits)
-        return 0.0 if value == 0 else value
-    if hasattr(obj, "dtype") and getattr(obj, "ndim", 1) == 0 and obj.dtype.kind in "iu":
-        return int(obj)
-    if isinstance(obj, Mapping):
-        return {str(k): rounded(v, ndigits) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [rounded(v, ndigits) for v in obj]
-    return obj
-
-
-def _rounded_frame(frame: pd.DataFrame, ndigits: int = 3) -> pd.DataFrame:
-    out = frame.copy()
-    for column in out.columns:
-        if pd.api.types.is_float_dtype(out[column]):
-            out[column] = out[column].round(ndigits) + 0.0  # + 0.0 turns -0.0 into 0.0
-    return out
 
 
 def run_rate_summary(
@@ -645,6 +604,6 @@ def write_run_rate_outputs(
     out = Path(folder) if folder is not None else processed_dir() / RUN_RATE_SUBDIR
     changed = {}
     for name, frame in (("comparison.csv", comparison), ("scenarios.csv", scenarios), ("backlog_paths.csv", paths)):
-        changed[name] = write_csv_atomic(out / name, _rounded_frame(frame))
+        changed[name] = write_csv_atomic(out / name, round_frame(frame, JSON_DIGITS))
     changed["summary.json"] = write_json_atomic(out / "summary.json", rounded(summary))
     return changed

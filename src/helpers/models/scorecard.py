@@ -83,7 +83,7 @@ def record_forecasts(forecasts: pd.DataFrame, path: Path | None = None) -> pd.Da
     """Add this run's forecasts to the log on disk (atomically); return the whole log."""
     from helpers.atomic import write_csv_atomic
     from helpers.paths import processed_dir
-    from helpers.models.trend import round_frame
+    from helpers.formatting import round_frame
 
     path = path or processed_dir() / LOG_FILE
     log = update_forecast_log(read_forecast_log(path), round_frame(log_rows(forecasts)))

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.data import weeks
+from helpers.formatting import number, round_float, round_frame, week_span
 
 __all__ = [
     "DEFAULT_WINDOW_WEEKS",
@@ -45,8 +46,6 @@ __all__ = [
     "TREND_SUBDIR",
     "SUMMARY_SERIES",
     "TrendFit",
-    "round_float",
-    "format_number",
     "weekly_sales_from",
     "select_window",
     "fit_weekly_trend",
@@ -60,7 +59,6 @@ __all__ = [
     "trend_summary",
     "describe_fit",
     "describe_forecast",
-    "round_frame",
     "write_trend_outputs",
 ]
 
@@ -81,47 +79,12 @@ MODELS = ("linear", "log")
 TREND_SUBDIR = "trend"
 #: The series whose linear trend goes into ``summary.json``.
 SUMMARY_SERIES = "xiaomi_su7"
-#: Digits kept for floats in the CSV outputs (the same :func:`round_float` as
-#: the summary, so reruns give the same bytes).
+#: Digits kept for floats in the CSV outputs (:func:`helpers.formatting.round_frame`).
 CSV_DIGITS = 6
 
 _CONFIDENCE = 0.95
 
 
-def round_float(x: Any, digits: int = 3) -> float | None:
-    """``x`` rounded to ``digits`` decimals as a plain float, for stable output.
-
-    ``-0.0`` becomes ``0.0``; ``None``, NaN and infinities become ``None``
-    (JSON has no NaN).  Every float written for people goes through here.
-
-    >>> round_float(-729.99999999997), round_float(-0.0004), round_float(2 / 3, 2)
-    (-730.0, 0.0, 0.67)
-    >>> round_float(float("nan")) is None, round_float(None) is None, round_float(pd.NA) is None
-    (True, True, True)
-    >>> round_float(np.float64(1.23456))
-    1.235
-    """
-    if x is None or x is pd.NA:
-        return None
-    value = float(x)
-    if not math.isfinite(value):
-        return None
-    value = round(value, digits)
-    return 0.0 if value == 0 else value
-
-
-def format_number(x: Any, digits: int = 0) -> str:
-    """``x`` for prose: thousands separators, a real minus sign, ``n/a`` when undefined.
-
-    >>> format_number(-1343.03), format_number(7370), format_number(-12.345, 1), format_number(None)
-    ('−1,343', '7,370', '−12.3', 'n/a')
-    >>> format_number(-0.2)
-    '0'
-    """
-    value = round_float(x, digits)
-    if value is None:
-        return "n/a"
-    return f"{value:,.{digits}f}".replace("-", "\N{MINUS SIGN}")
 
 
 def weekly_sales_from(units_by_week: Mapping[str, float], series: str = "example") -> pd.DataFrame:
@@ -570,12 +533,6 @@ def trend_summary(fit: TrendFit, forecast: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def _span(fit: TrendFit) -> str:
-    """``2025-W16–W19`` within one ISO year, ``2020-W52–2021-W02`` across years."""
-    if fit.first_week[:4] == fit.last_week[:4]:
-        return f"{fit.first_week}\N{EN DASH}{fit.last_week[5:]}"
-    return f"{fit.first_week}\N{EN DASH}{fit.last_week}"
-
 
 def describe_fit(fit: TrendFit, window_weeks: int | None = None) -> str:
     """One paragraph of Markdown stating the fit in words, every number taken from ``fit``.
@@ -593,14 +550,14 @@ def describe_fit(fit: TrendFit, window_weeks: int | None = None) -> str:
     if fit.model == "log":
         p_lo, p_hi = fit.pct_change_ci95
         text = (
-            f"Over the {fit.n_weeks} weeks {_span(fit)} the log-linear trend changes sales by "
-            f"**{format_number(fit.pct_change_per_week, 1)}% a week** "
-            f"(95% CI {format_number(p_lo, 1)}% to {format_number(p_hi, 1)}%)."
+            f"Over the {fit.n_weeks} weeks {week_span(fit.first_week, fit.last_week)} the log-linear trend changes sales by "
+            f"**{number(fit.pct_change_per_week, 1)}% a week** "
+            f"(95% CI {number(p_lo, 1)}% to {number(p_hi, 1)}%)."
         )
     else:
         text = (
-            f"Over the {fit.n_weeks} weeks {_span(fit)} the linear trend is "
-            f"**{format_number(fit.slope)} units a week** (95% CI {format_number(lo)} to {format_number(hi)})."
+            f"Over the {fit.n_weeks} weeks {week_span(fit.first_week, fit.last_week)} the linear trend is "
+            f"**{number(fit.slope)} units a week** (95% CI {number(lo)} to {number(hi)})."
         )
     parts = [f"**{fit.series}, {fit.model}.** {text}"]
     if lo > 0 or hi < 0:
@@ -611,7 +568,7 @@ def describe_fit(fit: TrendFit, window_weeks: int | None = None) -> str:
         parts.append("Sales do not vary across these weeks, so R² is undefined.")
     else:
         parts.append(
-            f"The line accounts for {format_number(100 * fit.r_squared)}% of the variation between weeks "
+            f"The line accounts for {number(100 * fit.r_squared)}% of the variation between weeks "
             f"(R² = {round_float(fit.r_squared):.3f})."
         )
     if fit.missing_weeks:
@@ -640,14 +597,14 @@ def describe_forecast(fit: TrendFit, forecast: pd.DataFrame) -> str:
     first, last = forecast.iloc[0], forecast.iloc[-1]
 
     def interval(row) -> str:
-        return f"{format_number(row['pi95_low'])} to {format_number(row['pi95_high'])}"
+        return f"{number(row['pi95_low'])} to {number(row['pi95_high'])}"
 
     text = (
-        f"**{fit.series}, {fit.model}.** If the trend of {_span(fit)} continued, {first['week']} would bring "
-        f"**{format_number(first['mean'])} units** (95% prediction interval {interval(first)})"
+        f"**{fit.series}, {fit.model}.** If the trend of {week_span(fit.first_week, fit.last_week)} continued, {first['week']} would bring "
+        f"**{number(first['mean'])} units** (95% prediction interval {interval(first)})"
     )
     if len(forecast) > 1:
-        text += f" and {last['week']} **{format_number(last['mean'])}** ({interval(last)})"
+        text += f" and {last['week']} **{number(last['mean'])}** ({interval(last)})"
     text += "."
     if fit.model == "log":
         text += " These are back-transformed medians (exp of the log-scale prediction), not means."
@@ -659,18 +616,6 @@ def describe_forecast(fit: TrendFit, forecast: pd.DataFrame) -> str:
         )
     return text
 
-
-def round_frame(frame: pd.DataFrame, digits: int = CSV_DIGITS) -> pd.DataFrame:
-    """A copy of ``frame`` with every float column passed through :func:`round_float` (``Float64``).
-
-    >>> round_frame(pd.DataFrame({"x": [-1e-13, 2 / 3, float("nan")], "n": [1, 2, 3]}), 3).values.tolist()
-    [[0.0, 1], [0.667, 2], [<NA>, 3]]
-    """
-    out = frame.copy()
-    for column in out.columns:
-        if pd.api.types.is_float_dtype(out[column]):
-            out[column] = pd.array([round_float(v, digits) for v in out[column]], dtype="Float64")
-    return out
 
 
 def write_trend_outputs(
@@ -701,7 +646,7 @@ def write_trend_outputs(
     }
     written = []
     for name, frame in paths.items():
-        write_csv_atomic(out / name, round_frame(frame))
+        write_csv_atomic(out / name, round_frame(frame, CSV_DIGITS))
         written.append(out / name)
     write_json_atomic(out / "summary.json", trend_summary(headline, forecast_weekly_trend(headline, horizon)))
     written.append(out / "summary.json")

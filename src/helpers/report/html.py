@@ -202,15 +202,15 @@ footer { margin-top: 3rem; font-size: 0.85rem; color: #666; }
 
 def _headline(summary_path: Path) -> str:
     """One sentence from ``reports/summary.json`` (the trend), or ``''`` if it is missing or incomplete."""
-    from helpers.models.trend import format_number
+    from helpers.formatting import number
 
     try:
         trend = json.loads(summary_path.read_text(encoding="utf-8"))["trend"]
         lo, hi = trend["slope_ci95"]
         span = f"{trend['first_week']}\N{EN DASH}{trend['last_week']}"
         text = (f"Headline: over {span} the {trend['model']} trend of weekly {trend['series']} sales is "
-                f"{format_number(trend['slope_units_per_week'])} a week (95% CI {format_number(lo)} to "
-                f"{format_number(hi)}; n = {trend['n_weeks']} weeks")
+                f"{number(trend['slope_units_per_week'])} a week (95% CI {number(lo)} to "
+                f"{number(hi)}; n = {trend['n_weeks']} weeks")
         return text + (", a small sample)." if trend.get("small_sample") else ").")
     except (OSError, KeyError, TypeError, ValueError):
         return ""

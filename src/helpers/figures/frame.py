@@ -1,0 +1,225 @@
+"""The shared frame of every figure: title, subtitle and footer, sources, axes helpers, and deterministic files.
+
+Figure modules (:mod:`helpers.figures.findings`, :mod:`helpers.figures.what_happened`)
+build their axes and hand the texts to :func:`finish`, which places them and
+freezes the layout; :func:`save_figure` writes ``stem.png`` and ``stem.svg``
+atomically and deterministically (same figure, same bytes); :func:`to_image`
+gives the smaller PNG a notebook shows inline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+
+from helpers.data import weeks
+from helpers.figures import style
+from helpers.formatting import number
+
+def figure_row(figures: pd.DataFrame, figure_id: str) -> pd.Series:
+    rows = figures[figures["figure_id"].astype(str) == figure_id]
+    if len(rows) != 1:
+        raise KeyError(f"figure {figure_id!r}: expected exactly one row in the figures table, found {len(rows)}")
+    return rows.iloc[0]
+
+
+def sources_text(pairs: Iterable[tuple[str, str]], lang: str) -> str:
+    """``article_x (para 3, 7), other_source`` from (source_id, locator) pairs, first-seen order.
+
+    >>> sources_text([("a", 'para 7: "x"'), ("b", 'page: "y"'), ("a", 'para 3: "z"'), ("a", "para 7")], "en")
+    'a (para 3, 7), b'
+    """
+    order: dict[str, set[int]] = {}
+    for source_id, locator in pairs:
+        paras = order.setdefault(str(source_id), set())
+        match = re.match(r"\s*para (\d+)", str(locator))
+        if match:
+            paras.add(int(match.group(1)))
+    parts = []
+    for source_id, paras in order.items():
+        if not paras:
+            parts.append(source_id)
+            continue
+        numbers = sorted(paras)
+        if lang == "zh":
+            parts.append(f"{source_id}(第{'、'.join(map(str, numbers))}段)")
+        else:
+            parts.append(f"{source_id} (para {', '.join(map(str, numbers))})")
+    return style.label("list_sep", lang).join(parts)
+
+
+def event_label(row: pd.Series, lang: str, with_date: bool = True) -> str:
+    key = f"event_{row['event_id']}"
+    text = style.label(key, lang) if key in style.LABELS[lang] else str(row["event_id"]).replace("_", " ")
+    if with_date and row["date_precision"] == "day" and row["date_start"]:
+        return f"{style.format_day(dt.date.fromisoformat(str(row['date_start'])), lang)}: {text}" if lang == "en" \
+            else f"{style.format_day(dt.date.fromisoformat(str(row['date_start'])), lang)} {text}"
+    return text
+
+
+def monday_x(iso_year: int, iso_week: int) -> float:
+    import matplotlib.dates as mdates
+
+    return float(mdates.date2num(weeks.week_monday(int(iso_year), int(iso_week))))
+
+
+def day_x(day: dt.date) -> float:
+    import matplotlib.dates as mdates
+
+    return float(mdates.date2num(day))
+
+
+def thousands(value: float, _pos: Any = None) -> str:
+    return number(value, 0)
+
+
+def text_width_pt(text: str, size: float, weight: str = "normal") -> float:
+    """Width of one line of ``text`` in points, measured with the current rc fonts."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    renderer = RendererAgg(10, 10, 72)
+    width, _, _ = renderer.get_text_width_height_descent(text, FontProperties(size=size, weight=weight), ismath=False)
+    return float(width)
+
+
+_TOKEN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]|[^\s\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+\s*|\s+")
+
+
+def wrap(text: str, width_pt: float, size: float, weight: str = "normal") -> list[str]:
+    """Greedy line breaking by measured width (Latin words kept whole, CJK broken between characters)."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        current = ""
+        for token in _TOKEN.findall(paragraph):
+            candidate = current + token
+            if current and text_width_pt(candidate.rstrip(), size, weight) > width_pt:
+                lines.append(current.rstrip())
+                current = token.lstrip()
+            else:
+                current = candidate
+        lines.append(current.rstrip())
+    return lines
+
+
+def finish(fig: Any, lang: str, title: str, subtitle: str, footer: str) -> Any:
+    """Place the title (suptitle), subtitle and footer; reserve their space; fix the style on the figure."""
+    fs = style.FONT_SIZES
+    width_in, height_in = fig.get_size_inches()
+    margin_in = 0.14
+    usable_pt = (width_in - 2 * margin_in) * 72
+    title_lines = wrap(title, usable_pt, fs["title"], "bold")
+    subtitle_lines = wrap(subtitle, usable_pt, fs["subtitle"]) if subtitle else []
+    footer_lines = wrap(footer, usable_pt, fs["source"])
+    x = margin_in / width_in
+    top = 1 - 0.12 / height_in
+    fig.suptitle("\n".join(title_lines), x=x, y=top, ha="left", va="top", fontsize=fs["title"],
+                 fontweight="bold", linespacing=1.25, color="#111111")
+    title_h = len(title_lines) * fs["title"] * 1.25 / 72
+    y = top - (title_h + 0.06) / height_in
+    if subtitle_lines:
+        fig.text(x, y, "\n".join(subtitle_lines), ha="left", va="top", fontsize=fs["subtitle"],
+                 color=style.COLORS["text_muted"], linespacing=1.3, gid="subtitle")
+        y -= (len(subtitle_lines) * fs["subtitle"] * 1.3 / 72) / height_in
+    header_frac = 1 - y + 0.1 / height_in
+    fig.text(x, 0.1 / height_in, "\n".join(footer_lines), ha="left", va="bottom", fontsize=fs["source"],
+             color=style.COLORS["text_muted"], linespacing=1.3, gid="source")
+    footer_frac = (0.1 + 0.08 + len(footer_lines) * fs["source"] * 1.3 / 72) / height_in
+    side = 0.6 * x  # a little room at both sides: the layout is computed at 100 dpi, files render at 150
+    fig.get_layout_engine().set(rect=(side, footer_frac, 1.0 - 2 * side, 1.0 - header_frac - footer_frac))
+    fig._su7_lang = lang
+    fig._su7_rc = style.rc_params(lang)
+    fig.draw_without_rendering()  # ticks and layout made now, with this style
+    # Freeze the layout.  The constrained-layout solver can differ in the 13th digit from one run to the
+    # next; rounded positions and no further layout make every later render (PNG, SVG, inline) repeatable.
+    for ax in fig.axes:
+        ax.set_position([round(float(v), 5) for v in ax.get_position().bounds])
+    fig.set_layout_engine("none")
+    return fig
+
+
+def new_figure(size: str) -> Any:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=style.FIGSIZES[size], layout="constrained")
+
+
+def figure_texts(fig: Any) -> list[str]:
+    """Every piece of text a figure shows (titles, labels, ticks, legends, annotations), non-empty.
+
+    For tests and checks, e.g. that an English figure holds no Chinese character.
+    """
+    from matplotlib.text import Text
+
+    return [t.get_text() for t in fig.findobj(Text) if t.get_text().strip() and t.get_visible()]
+
+
+def figure_title(fig: Any) -> str:
+    return " ".join(fig.get_suptitle().split())
+
+
+def _render(fig: Any, fmt: str, dpi: float, metadata: dict[str, Any]) -> bytes:
+    import matplotlib as mpl
+
+    rc = dict(getattr(fig, "_su7_rc", None) or style.rc_params("en"))
+    rc["svg.hashsalt"] = style.SVG_HASHSALT
+    buffer = io.BytesIO()
+    with mpl.rc_context(rc):
+        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
+    return buffer.getvalue()
+
+
+def png_bytes(fig: Any, dpi: float = style.DPI) -> bytes:
+    """The figure as PNG bytes: no software or date stamp, the title as metadata; same figure, same bytes."""
+    return _render(fig, "png", dpi, {"Software": None, "Title": figure_title(fig)})
+
+
+def svg_bytes(fig: Any) -> bytes:
+    """The figure as SVG bytes: text as paths, fixed id salt, no date or creator; same figure, same bytes."""
+    return _render(fig, "svg", style.DPI, {"Date": None, "Creator": None, "Title": figure_title(fig)})
+
+
+def save_figure(fig: Any, stem: str, folder: Path | str | None = None) -> list[Path]:
+    """Write ``stem.png`` and ``stem.svg`` into ``folder`` (default ``reports/figures``) atomically.
+
+    Files are replaced only when their bytes change.  Returns the two paths.
+    """
+    from helpers.atomic import write_bytes_atomic
+    from helpers.paths import figures_dir
+
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", stem):
+        raise ValueError(f"stem must be a plain file name without extension, got {stem!r}")
+    out = Path(folder) if folder is not None else figures_dir()
+    paths = [out / f"{stem}.png", out / f"{stem}.svg"]
+    write_bytes_atomic(paths[0], png_bytes(fig))
+    write_bytes_atomic(paths[1], svg_bytes(fig))
+    return paths
+
+
+def inline_png_bytes(fig: Any, dpi: float = style.INLINE_DPI) -> bytes:
+    """A small PNG for notebooks: ``dpi`` (100), reduced to a 256-colour palette (no dithering).
+
+    About a third of the size of the full-colour PNG, which keeps committed
+    notebooks small; deterministic like :func:`png_bytes`.  The files
+    :func:`save_figure` writes stay full colour.
+    """
+    from PIL import Image as PILImage
+
+    with PILImage.open(io.BytesIO(png_bytes(fig, dpi=dpi))) as image:
+        palette = image.convert("RGB").quantize(colors=256, method=PILImage.Quantize.MEDIANCUT,
+                                                dither=PILImage.Dither.NONE)
+    buffer = io.BytesIO()
+    palette.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def to_image(fig: Any, dpi: float = style.INLINE_DPI) -> Any:
+    """An ``IPython.display.Image`` of the figure for a notebook (:func:`inline_png_bytes`), its title as alt text."""
+    from IPython.display import Image
+
+    return Image(data=inline_png_bytes(fig, dpi=dpi), format="png", alt=figure_title(fig))

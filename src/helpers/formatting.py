@@ -1,0 +1,185 @@
+"""The one way numbers, percentages, weeks and spans are printed and rounded.
+
+Two jobs, kept apart on purpose:
+
+* **Printing for people** (prose, titles, labels): :func:`number` rounds
+  halves *up* (2,362.5 → ``2,363``, as people round), uses thousands
+  separators and a real minus sign (U+2212), and says ``n/a`` for an undefined
+  value.  :func:`signed_percent`, :func:`week_span`, :func:`count_word` and
+  :func:`plural` build on it.
+* **Rounding for files** (CSV, JSON): :func:`round_float` rounds a float once
+  to a fixed number of decimals so a rerun writes the same bytes;
+  :func:`rounded` does it through dicts and lists, :func:`round_frame` through
+  a table's float columns.
+
+Every module and notebook prints and rounds through here; nothing else
+formats a number.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+MINUS = "\N{MINUS SIGN}"
+EN_DASH = "\N{EN DASH}"
+RIGHT_ARROW = "\N{RIGHTWARDS ARROW}"
+#: Decimals kept for floats in the JSON files (summaries) the notebooks write.
+JSON_DIGITS = 3
+#: Decimals kept for floats in the CSV tables the notebooks write.
+TABLE_DIGITS = 6
+
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def _finite(x: Any) -> float | None:
+    """``x`` as a float, or ``None`` when it is missing, NaN or infinite."""
+    if x is None or x is pd.NA:
+        return None
+    try:
+        value = float(x)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+# --------------------------------------------------------------------------- printing for people
+
+
+def number(x: Any, digits: int = 0) -> str:
+    """``x`` for people: halves rounded up, thousands separators, a real minus sign, ``n/a`` when undefined.
+
+    >>> number(2362.5), number(-1343.03), number(-116.966), number(7370), number(1.25, 1)
+    ('2,363', '−1,343', '−117', '7,370', '1.3')
+    >>> number(-0.4), number(float("nan")), number(None), number(-12.345, 1)
+    ('0', 'n/a', 'n/a', '−12.3')
+    """
+    value = _finite(x)
+    if value is None:
+        return "n/a"
+    exact = Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    if exact == 0:
+        exact = abs(exact)
+    return f"{exact:,.{digits}f}".replace("-", MINUS)
+
+
+def signed_percent(fraction: float, digits: int = 1) -> str:
+    """A fraction as a signed percent: ``+2.1%``, ``−4.5%``; zero has no sign.
+
+    >>> signed_percent(-0.0449), signed_percent(0.021), signed_percent(-0.5, 0), signed_percent(0.0)
+    ('−4.5%', '+2.1%', '−50%', '0.0%')
+    """
+    text = number(100 * fraction, digits)
+    if text == "n/a":
+        return text
+    return f"{'' if text.startswith(MINUS) or text == number(0, digits) else '+'}{text}%"
+
+
+def week_span(first: str, last: str, sep: str = EN_DASH) -> str:
+    """Two week labels as one span: ``2025-W16–W19`` within a year, ``2025-W52–2026-W01`` across years.
+
+    >>> week_span("2025-W16", "2025-W19"), week_span("2025-W52", "2026-W01"), week_span("2025-W16", "2025-W19", RIGHT_ARROW)
+    ('2025-W16–W19', '2025-W52–2026-W01', '2025-W16→W19')
+    >>> week_span("2025-W16", "2025-W16")
+    '2025-W16'
+    """
+    if first == last:
+        return first
+    return f"{first}{sep}{last[5:]}" if first[:4] == last[:4] else f"{first}{sep}{last}"
+
+
+def count_word(n: int) -> str:
+    """``three`` for 3; digits from 11 on.
+
+    >>> count_word(3), count_word(12)
+    ('three', '12')
+    """
+    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """``1 source``, ``2 sources``, ``2 weeks``.
+
+    >>> plural(1, "source"), plural(2, "week"), plural(2, "is", "are")
+    ('1 source', '2 weeks', '2 are')
+    """
+    return f"{n} {word if n == 1 else (words or word + 's')}"
+
+
+# --------------------------------------------------------------------------- rounding for files
+
+
+def round_float(x: Any, digits: int = JSON_DIGITS) -> float | None:
+    """``x`` rounded to ``digits`` decimals as a plain float, for stable output.
+
+    ``-0.0`` becomes ``0.0``; ``None``, NaN and infinities become ``None``
+    (JSON has no NaN).
+
+    >>> round_float(-729.99999999997), round_float(-0.0004), round_float(2 / 3, 2)
+    (-730.0, 0.0, 0.67)
+    >>> round_float(float("nan")) is None, round_float(None) is None, round_float(pd.NA) is None
+    (True, True, True)
+    >>> round_float(np.float64(1.23456))
+    1.235
+    """
+    value = _finite(x)
+    if value is None:
+        return None
+    value = round(value, digits)
+    return 0.0 if value == 0 else value
+
+
+def plain(x: Any, digits: int = JSON_DIGITS) -> int | float | None:
+    """A JSON-ready number: whole floats as ``int``, others through :func:`round_float`.
+
+    >>> plain(7200.0), plain(2.5), plain(float("nan")) is None
+    (7200, 2.5, True)
+    """
+    value = round_float(x, digits)
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def rounded(obj: Any, digits: int = JSON_DIGITS) -> Any:
+    """``obj`` ready for JSON: every float through :func:`round_float`, numpy scalars unwrapped, containers recursed.
+
+    Dicts keep their key order (keys become strings); tuples become lists, as JSON has them.
+
+    >>> rounded({"b": -0.0001, "a": (1.23456, float("inf")), "n": np.int64(3), "ok": np.bool_(True)})
+    {'b': 0.0, 'a': [1.235, None], 'n': 3, 'ok': True}
+    """
+    if obj is None or obj is pd.NA or isinstance(obj, str):
+        return None if obj is pd.NA else obj
+    if isinstance(obj, (bool, np.bool_)):
+        return bool(obj)
+    if isinstance(obj, (int, np.integer)):
+        return int(obj)
+    if isinstance(obj, (float, np.floating)):
+        return round_float(obj, digits)
+    if isinstance(obj, Mapping):
+        return {str(k): rounded(v, digits) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [rounded(v, digits) for v in obj]
+    return obj
+
+
+def round_frame(frame: pd.DataFrame, digits: int = TABLE_DIGITS) -> pd.DataFrame:
+    """A copy of ``frame`` with every float column passed through :func:`round_float` (as ``Float64``).
+
+    Infinities stay infinite (a CSV can say ``inf``: "never"); NaN becomes missing.
+
+    >>> round_frame(pd.DataFrame({"x": [-1e-13, 2 / 3, float("nan"), float("inf")], "n": [1, 2, 3, 4]}), 3).values.tolist()
+    [[0.0, 1], [0.667, 2], [<NA>, 3], [inf, 4]]
+    """
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_float_dtype(out[column]):
+            values = [v if isinstance(v, float) and math.isinf(v) else round_float(v, digits) for v in out[column]]
+            out[column] = pd.array(values, dtype="Float64")
+    return out
