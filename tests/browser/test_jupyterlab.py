@@ -146,7 +146,7 @@ def headline_problems(name: str, text: str, summary: dict) -> list[str]:
             compare("the forecast", forecast.groups(), (
                 first["week"], fmt(first["mean"]), fmt(first["pi95"][0]), fmt(first["pi95"][1]),
                 last["week"], fmt(last["mean"]), fmt(last["pi95"][0]), fmt(last["pi95"][1])))
-    if name.startswith("05"):
+    if name.startswith("06"):
         headline = re.search(
             r"Headline\. Over (\S+)–(\S+) the (\w+) trend of weekly (\S+) sales is (\S+) units a week "
             r"\(95% CI (\S+) to (\S+); n = (\d+) weeks", text)

@@ -6,6 +6,7 @@ The synthetic tables (from tests/test_run_rate.py) put every vehicle rate at
 
 from __future__ import annotations
 
+import json
 import math
 
 import pandas as pd
@@ -56,11 +57,13 @@ def test_claims_summary_is_plain_json_values():
 
 def test_audit_written_atomically(tmp_path):
     audit = cl.audit_claims(synthetic_figures(), synthetic_weeks())
-    target = tmp_path / "claims_audit.csv"
-    assert cl.write_claims_audit(audit, target) is True
-    assert cl.write_claims_audit(audit, target) is False
-    back = pd.read_csv(target)
+    written = cl.write_claims_outputs(audit, tmp_path)
+    assert [p.name for p in written] == ["claims_audit.csv", "summary.json"]
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in written}
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in cl.write_claims_outputs(audit, tmp_path)} == before
+    back = pd.read_csv(tmp_path / "claims_audit.csv")
     assert back["claim_id"].tolist() == audit["claim_id"].tolist()
+    assert [c["claim_id"] for c in json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))] == back["claim_id"].tolist()
 
 
 def test_a_bad_verdict_is_refused():

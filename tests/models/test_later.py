@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import catalog
 from helpers.data import weeks
 from helpers.models import later
 from helpers.data.clean import ARTICLE_SOURCE_ID, WEEKS_PER_MONTH, WEEKS_PER_YEAR
@@ -378,7 +379,7 @@ def test_real_data_monthly_range_and_claims_keep_their_rows():
         assert (math.isnan(row.highest_lower) and lower.empty) or row.highest_lower == lower.max()
         assert math.isnan(row.reading_low) or row.reading_low in set(rows["units"].astype(float))
 
-    audit = pd.read_csv(project_root() / "data" / "processed" / "claims_audit.csv")
+    audit = catalog.read("claims.claims_audit")
     out = later.later_evidence(audit, read_clean("weekly_sales"), deliveries, read_clean("figures"), read_clean("events"))
     assert out["claim_id"].tolist() == audit["claim_id"].tolist()
     assert set(out["later_verdict"]) <= set(later.LATER_VERDICTS)

@@ -263,9 +263,10 @@ def test_outputs_written_atomically_and_stably(tmp_path):
     summary = rr.run_rate_summary(inputs, comparison, table, start=(2025, 19))
     assert list(summary) == ["scale", "note", "start_week", "inputs", "comparison", "scenarios"]
     first = rr.write_run_rate_outputs(comparison, table, paths, summary, folder=tmp_path)
-    assert first == {"comparison.csv": True, "scenarios.csv": True, "backlog_paths.csv": True, "summary.json": True}
+    assert [p.name for p in first] == ["comparison.csv", "scenarios.csv", "backlog_paths.csv", "summary.json"]
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in first}
     again = rr.write_run_rate_outputs(comparison, table, paths, summary, folder=tmp_path)
-    assert not any(again.values())
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in again} == before  # same bytes: not rewritten
     loaded = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
     assert loaded["scenarios"]["mid"]["design_capacity"]["weeks_to_clear"] == 18
     assert "-0.0" not in (tmp_path / "scenarios.csv").read_text(encoding="utf-8")
@@ -275,7 +276,7 @@ def test_outputs_written_atomically_and_stably(tmp_path):
 # --------------------------------------------------------------------------- laws
 
 flows = st.floats(min_value=1.0, max_value=1e6, allow_nan=False, allow_infinity=False)
-backlogs = st.floats(min_value=0.0, max_value=1e7, allow_nan=False, allow_infinity=False)
+backlogs = st.floats(min_value=0.0, max_value=1e7, allow_nan=False, allow_infinity=False, allow_subnormal=False)  # a subnormal backlog scaled by c < 1 underflows to 0
 
 
 @given(throughput=flows, wait=st.floats(min_value=0.1, max_value=200))

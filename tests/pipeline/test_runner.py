@@ -214,30 +214,38 @@ def test_kill_midway_then_rerun_recovers_the_same_outputs(project_copy):
 
 
 @pytest.mark.slow
-def test_appended_week_flows_through_to_summary_figures_report_and_nbval(project_copy):
-    """The README's new-weeks workflow on a copy: append a row, run, and the committed notebooks still pass nbval."""
+def test_appended_weeks_flow_through_to_summary_figures_report_nbval_and_the_unit_tests(project_copy):
+    """The README's new-weeks workflow on a copy, as an analyst does it: register a source, append four
+    weeks, run; then the committed notebooks pass nbval and the unit tests pass on the new data."""
     from helpers.data.weeks import add_weeks, week_label
 
     assert run_pipeline(project_copy).returncode == 0
-    raw = project_copy / "data" / "raw" / "weekly_sales.csv"
-    su7 = [line.split(",") for line in raw.read_text(encoding="utf-8").splitlines()[1:] if ",xiaomi_su7," in line]
-    newest = max((int(r[0]), int(r[1])) for r in su7)
-    new_week = add_weeks(newest, 1)
+    raw = project_copy / "data" / "raw"
+    rows = [line.split(",") for line in (raw / "weekly_sales.csv").read_text(encoding="utf-8").splitlines()[1:]]
+    newest_su7 = max((int(r[0]), int(r[1])) for r in rows if r[2] == "xiaomi_su7")
+    newest_all = max((int(r[0]), int(r[1])) for r in rows if r[2] == "xiaomi_all")
+    new_su7 = [add_weeks(newest_su7, k) for k in (1, 2, 3)]
+    new_all = add_weeks(newest_all, 1)
     before = json.loads((project_copy / "reports" / "summary.json").read_text(encoding="utf-8"))["trend"]
     figure_before = (project_copy / "reports" / "figures" / "01_weekly_sales_trend.png").read_bytes()
-    with raw.open("a", encoding="utf-8") as handle:
-        handle.write(f'{new_week[0]},{new_week[1]},xiaomi_su7,4800,article_ggyjs_2025,"para 3: test row"\n')
+    with (raw / "sources.csv").open("a", encoding="utf-8") as handle:
+        handle.write("my_source,A weekly list,Someone,,2025,https://example.org/weekly,entered by the appended-weeks test\n")
+    with (raw / "weekly_sales.csv").open("a", encoding="utf-8") as handle:
+        for k, (year, week) in enumerate(new_su7, start=1):
+            handle.write(f"{year},{week},xiaomi_su7,{4900 - 100 * k},my_source,row {k}\n")
+        handle.write(f"{new_all[0]},{new_all[1]},xiaomi_all,12000,my_source,row 4\n")
     result = run_pipeline(project_copy)
     assert result.returncode == 0, result.stderr
     assert "skipped 01_ingest" not in result.stdout and "ran     03_trend" in result.stdout
     assert "ran     html report" in result.stdout
     trend = json.loads((project_copy / "reports" / "summary.json").read_text(encoding="utf-8"))["trend"]
-    assert trend["last_week"] == week_label(*new_week)
-    assert trend["forecast"][0]["week"] == week_label(*add_weeks(new_week, 1))
+    assert trend["last_week"] == week_label(*new_su7[-1])
+    assert trend["forecast"][0]["week"] == week_label(*add_weeks(new_su7[-1], 1))
     assert trend["slope_units_per_week"] != before["slope_units_per_week"]
     assert (project_copy / "reports" / "figures" / "01_weekly_sales_trend.png").read_bytes() != figure_before
-    assert week_label(*new_week) in (project_copy / "notebooks" / "03_trend.ipynb").read_text(encoding="utf-8")
-    assert week_label(*new_week) in (project_copy / "reports" / "html" / "03_trend.html").read_text(encoding="utf-8")
+    assert week_label(*new_su7[-1]) in (project_copy / "notebooks" / "03_trend.ipynb").read_text(encoding="utf-8")
+    assert week_label(*new_su7[-1]) in (project_copy / "reports" / "html" / "03_trend.html").read_text(encoding="utf-8")
+    assert week_label(*new_all) in (project_copy / "notebooks" / "07_what_happened.ipynb").read_text(encoding="utf-8")
     env = {**os.environ, "SU7_PROJECT_ROOT": str(project_copy), "CI": "true"}
     nbval = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
@@ -245,6 +253,11 @@ def test_appended_week_flows_through_to_summary_figures_report_and_nbval(project
         cwd=project_copy, env=env, capture_output=True, text=True, timeout=600,
     )
     assert nbval.returncode == 0, nbval.stdout[-3000:]
+    unit = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not slow", "tests", "--ignore=tests/browser"],
+        cwd=project_copy, env=env, capture_output=True, text=True, timeout=900,
+    )
+    assert unit.returncode == 0, unit.stdout[-5000:]
 
 
 @pytest.mark.slow
@@ -306,6 +319,6 @@ def test_warm_up_imports_the_heavy_libraries_a_notebook_will_use_but_not_pyplot(
 
     by_step = {s.name: _warm_modules(ROOT, s) for s in STEPS}
     assert "statsmodels.api" in by_step["03_trend"] and "helpers.models.trend" in by_step["03_trend"]
-    assert "matplotlib.figure" in by_step["05_figures"]
+    assert "matplotlib.figure" in by_step["06_figures"]
     assert not any(m.startswith("matplotlib") for m in by_step["01_ingest"])
     assert not any(m == "matplotlib.pyplot" or m.startswith("IPython.display") for ms in by_step.values() for m in ms)

@@ -50,7 +50,7 @@ __all__ = [
     "audit_claims",
     "verdict_counts",
     "claims_summary",
-    "write_claims_audit",
+    "write_claims_outputs",
 ]
 
 CONSISTENT = "consistent"
@@ -581,13 +581,19 @@ def claims_summary(audit: pd.DataFrame) -> list[dict]:
     return out
 
 
-def write_claims_audit(audit: pd.DataFrame, path: Path | str | None = None) -> bool:
-    """Write ``data/processed/claims_audit.csv`` atomically (floats to 3 decimals); return whether it changed."""
-    from helpers.atomic import write_csv_atomic
-    from helpers.paths import processed_dir
+def write_claims_outputs(audit: pd.DataFrame, folder: Path | str | None = None) -> list[Path]:
+    """Write ``claims_audit.csv`` (floats to 3 decimals) and ``summary.json`` (:func:`claims_summary`) atomically.
 
-    target = Path(path) if path is not None else processed_dir() / "claims_audit.csv"
+    ``folder`` defaults to the step's folder in the catalogue; returns the two paths.
+    """
+    from helpers import catalog
+    from helpers.atomic import write_csv_atomic, write_json_atomic
+    from helpers.formatting import rounded
+
+    out = Path(folder) if folder is not None else catalog.step_folder("05_claims")
     frame = audit.copy()
     for column in ("claimed_value", "computed_value"):
         frame[column] = frame[column].round(3) + 0.0
-    return write_csv_atomic(target, frame)
+    write_csv_atomic(out / "claims_audit.csv", frame)
+    write_json_atomic(out / "summary.json", rounded(claims_summary(audit)))
+    return [out / "claims_audit.csv", out / "summary.json"]

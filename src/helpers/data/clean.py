@@ -241,8 +241,6 @@ def monthly_deliveries_table(monthly: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(["series", "measure", "year", "month", "source_id"], kind="mergesort").reset_index(drop=True)
 
 
-#: Where step 02 writes, relative to ``data/processed``.
-CLEAN_SUBDIR = "clean"
 FIGURE_TABLE_NAMES = ("capacity", "monthly_sales", "orders", "order_rates", "other_figures", "quality", "waiting_times")
 
 
@@ -258,9 +256,9 @@ def build_clean_tables(ingest_folder=None, out_folder=None) -> dict[str, pd.Data
 
     from helpers.atomic import write_csv_atomic
     from helpers.data.ingest import read_ingested
-    from helpers.paths import processed_dir
+    from helpers import catalog
 
-    out = Path(out_folder) if out_folder is not None else processed_dir() / CLEAN_SUBDIR
+    out = Path(out_folder) if out_folder is not None else catalog.step_folder("02_clean")
     events = events_table(read_ingested("events", ingest_folder))
     chosen = read_ingested("weekly_sales", ingest_folder)
     alternatives = read_ingested("weekly_sales_alternatives", ingest_folder)
@@ -278,12 +276,11 @@ def build_clean_tables(ingest_folder=None, out_folder=None) -> dict[str, pd.Data
 
 
 def read_clean(name: str, folder=None) -> pd.DataFrame:
-    """Read a table written by :func:`build_clean_tables` (empty cells stay empty strings in text columns)."""
+    """Read a table written by :func:`build_clean_tables` (:func:`helpers.catalog.read`; ``folder`` for a copy elsewhere)."""
     from pathlib import Path
 
-    from helpers.paths import processed_dir
+    from helpers import catalog
 
-    folder = Path(folder) if folder is not None else processed_dir() / CLEAN_SUBDIR
-    frame = pd.read_csv(folder / f"{name}.csv", keep_default_na=False, na_values=[""])
-    text_columns = [c for c in frame.columns if pd.api.types.is_string_dtype(frame[c]) or frame[c].dtype == object]
-    return frame.astype({c: "string" for c in text_columns}).fillna({c: "" for c in text_columns})
+    if folder is None:
+        return catalog.read(f"clean.{name}")
+    return catalog.read_csv_text_safe(Path(folder) / f"{name}.csv", catalog.entry(f"clean.{name}").text)

@@ -15,11 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.atomic import write_csv_atomic
-from helpers.paths import processed_dir, raw_dir
+from helpers import catalog
+from helpers.paths import raw_dir
 from helpers.data.raw import TABLES_BY_NAME, read_tables
 
-#: Where step 01 writes, relative to ``data/processed``.
-INGEST_SUBDIR = "ingest"
 
 
 def canonical_csv(frame: pd.DataFrame) -> str:
@@ -69,7 +68,7 @@ def ingest_raw(
     lists all problems otherwise).
     """
     frames = read_tables(raw_folder or raw_dir(), today=today)
-    out = Path(out_folder) if out_folder is not None else processed_dir() / INGEST_SUBDIR
+    out = Path(out_folder) if out_folder is not None else catalog.step_folder("01_ingest")
     for name, frame in frames.items():
         write_csv_atomic(out / f"{name}.csv", frame)
     table = inventory(frames)
@@ -80,6 +79,6 @@ def ingest_raw(
 def read_ingested(name: str, folder: Path | str | None = None) -> pd.DataFrame:
     """Read a table written by :func:`ingest_raw` back with its declared dtypes."""
     spec = TABLES_BY_NAME[name]
-    folder = Path(folder) if folder is not None else processed_dir() / INGEST_SUBDIR
+    folder = Path(folder) if folder is not None else catalog.step_folder("01_ingest")
     dtypes = {c.name: c.dtype for c in spec.columns}
     return pd.read_csv(folder / f"{name}.csv", dtype=dtypes, keep_default_na=False, na_values={c.name: [""] for c in spec.columns if c.dtype != "string"})

@@ -99,31 +99,18 @@ _BASIS_COLORS = {
 # --------------------------------------------------------------------------- reading
 
 
-def read_tables(processed: Path | str | None = None) -> dict[str, pd.DataFrame]:
-    """Every table the figures use, by name, read from ``data/processed`` (the notebooks' outputs).
+def read_tables(root: Path | str | None = None) -> dict[str, pd.DataFrame]:
+    """Every table the figures use, by short name, read through :mod:`helpers.catalog`.
 
     ``weekly_sales``, ``figures``, ``events``, ``sources`` (clean), ``trend_fits``,
     ``forecasts`` (trend), ``comparison``, ``scenarios``, ``backlog_paths``
-    (run rate) and ``claims_audit``.
+    (run rate) and ``claims_audit`` (claims).
     """
-    from helpers.data.clean import read_clean
-    from helpers.paths import processed_dir
+    from helpers import catalog
 
-    root = Path(processed) if processed is not None else processed_dir()
-
-    def csv(rel: str) -> pd.DataFrame:
-        return pd.read_csv(root / rel, keep_default_na=False, na_values=[""])
-
-    tables = {name: read_clean(name, root / "clean") for name in ("weekly_sales", "figures", "events", "sources")}
-    tables.update({
-        "trend_fits": csv("trend/trend_fits.csv"),
-        "forecasts": csv("trend/forecasts.csv"),
-        "comparison": csv("run_rate/comparison.csv"),
-        "scenarios": csv("run_rate/scenarios.csv"),
-        "backlog_paths": csv("run_rate/backlog_paths.csv"),
-        "claims_audit": csv("claims_audit.csv"),
-    })
-    return tables
+    names = ("clean.weekly_sales", "clean.figures", "clean.events", "clean.sources", "trend.trend_fits", "trend.forecasts",
+             "run_rate.comparison", "run_rate.scenarios", "run_rate.backlog_paths", "claims.claims_audit")
+    return {name.split(".", 1)[1]: catalog.read(name, root) for name in names}
 
 
 # --------------------------------------------------------------------------- small helpers

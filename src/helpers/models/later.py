@@ -69,7 +69,6 @@ __all__ = [
     "LATER_VERDICTS",
     "NO_LATER_SENTENCE",
     "BOUNDS",
-    "LATER_SUBDIR",
     "article_vintage_scorecard",
     "scorecard_summary",
     "decline_status",
@@ -96,8 +95,6 @@ NO_LATER_SENTENCE = "no later figure bears on this claim"
 #: The ``bound`` vocabulary of the monthly figures (data/README.md).
 BOUNDS = ("exact", "lower", "upper", "approximate")
 
-#: Where :func:`write_later_outputs` writes, relative to ``data/processed``.
-LATER_SUBDIR = "later"
 #: The CSV files written, by table name.
 LATER_CSV = {
     "scorecard": "scorecard.csv",
@@ -1121,13 +1118,14 @@ def write_later_outputs(tables: Mapping[str, Any], folder: Path | str | None = N
     ``data/processed/later``.
     """
     from helpers.atomic import write_csv_atomic, write_json_atomic
-    from helpers.paths import processed_dir, relative_to_root
+    from helpers import catalog
+    from helpers.paths import relative_to_root
 
     needed = [*LATER_CSV, "decline_status"]
     missing = [name for name in needed if name not in tables]
     if missing:
         raise ValueError(f"write_later_outputs needs the table(s) {', '.join(missing)} (make them with later_tables())")
-    out = Path(folder) if folder is not None else processed_dir() / LATER_SUBDIR
+    out = Path(folder) if folder is not None else catalog.step_folder("07_what_happened")
     written = []
     for name, file in LATER_CSV.items():
         write_csv_atomic(out / file, round_frame(tables[name]))

@@ -71,8 +71,6 @@ SCENARIOS = ("low", "mid", "high")
 SUPPLY_BASES = ("design_capacity", "actual_capacity", "sales_run_rate")
 #: Weeks :func:`backlog_paths` follows each scenario for (two years).
 DEFAULT_HORIZON_WEEKS = 104
-#: Where outputs go, relative to ``data/processed``.
-RUN_RATE_SUBDIR = "run_rate"
 #: Qualifier meanings (see ``helpers.data.numbers``) that make a printed value a ceiling.
 CEILING_MEANINGS = ("as high as",)
 
@@ -556,7 +554,6 @@ def run_rate_summary(
     comparison: pd.DataFrame,
     scenarios: pd.DataFrame,
     start: tuple[int, int] | None = None,
-    claims: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """A JSON-ready dict with keys in a stable order, floats rounded by :func:`rounded`."""
     summary: dict[str, Any] = {
@@ -582,8 +579,6 @@ def run_rate_summary(
             "weeks_to_clear": row.weeks_to_clear,
             "clears_in": row.clears_in,
         }
-    if claims is not None:
-        summary["claims"] = claims
     return rounded(summary)
 
 
@@ -593,17 +588,18 @@ def write_run_rate_outputs(
     paths: pd.DataFrame,
     summary: Mapping[str, Any],
     folder: Path | str | None = None,
-) -> dict[str, bool]:
-    """Write comparison.csv, scenarios.csv, backlog_paths.csv and summary.json atomically.
+) -> list[Path]:
+    """Write comparison.csv, scenarios.csv, backlog_paths.csv and summary.json atomically; return their paths.
 
-    Floats are rounded to 3 decimals; returns, per file name, whether it changed.
+    Floats are rounded to 3 decimals.  ``folder`` defaults to the step's folder in the catalogue.
     """
+    from helpers import catalog
     from helpers.atomic import write_csv_atomic, write_json_atomic
-    from helpers.paths import processed_dir
 
-    out = Path(folder) if folder is not None else processed_dir() / RUN_RATE_SUBDIR
-    changed = {}
-    for name, frame in (("comparison.csv", comparison), ("scenarios.csv", scenarios), ("backlog_paths.csv", paths)):
-        changed[name] = write_csv_atomic(out / name, round_frame(frame, JSON_DIGITS))
-    changed["summary.json"] = write_json_atomic(out / "summary.json", rounded(summary))
-    return changed
+    out = Path(folder) if folder is not None else catalog.step_folder("04_run_rate")
+    written = []
+    for name, frame in (("comparison", comparison), ("scenarios", scenarios), ("backlog_paths", paths)):
+        write_csv_atomic(out / f"{name}.csv", round_frame(frame, JSON_DIGITS))
+        written.append(out / f"{name}.csv")
+    write_json_atomic(out / "summary.json", rounded(summary))
+    return [*written, out / "summary.json"]

@@ -19,7 +19,6 @@ from helpers.data import weeks
 
 LOG_KEY = ["as_of_week", "series", "model"]
 LOG_COLUMNS = ["as_of_week", "series", "model", "week", "weeks_ahead", "mean", "pi95_low", "pi95_high"]
-LOG_FILE = "forecast_log.csv"
 
 
 def log_rows(forecasts: pd.DataFrame) -> pd.DataFrame:
@@ -81,11 +80,11 @@ def read_forecast_log(path: Path) -> pd.DataFrame | None:
 
 def record_forecasts(forecasts: pd.DataFrame, path: Path | None = None) -> pd.DataFrame:
     """Add this run's forecasts to the log on disk (atomically); return the whole log."""
+    from helpers import catalog
     from helpers.atomic import write_csv_atomic
-    from helpers.paths import processed_dir
     from helpers.formatting import round_frame
 
-    path = path or processed_dir() / LOG_FILE
+    path = path or catalog.path("trend.forecast_log")
     log = update_forecast_log(read_forecast_log(path), round_frame(log_rows(forecasts)))
     write_csv_atomic(path, log)
     return log

@@ -36,18 +36,18 @@ import numpy as np
 import pandas as pd
 
 from helpers.data import weeks
-from helpers.formatting import number, round_float, round_frame, week_span
+from helpers.formatting import number, plural, round_float, round_frame, week_span
 
 __all__ = [
     "DEFAULT_WINDOW_WEEKS",
     "MIN_WEEKS",
     "SMALL_SAMPLE_WEEKS",
     "MODELS",
-    "TREND_SUBDIR",
     "SUMMARY_SERIES",
     "TrendFit",
     "weekly_sales_from",
     "select_window",
+    "vintage_problem",
     "fit_weekly_trend",
     "forecast_weekly_trend",
     "fit_trends",
@@ -75,8 +75,6 @@ MIN_WEEKS = 3
 SMALL_SAMPLE_WEEKS = 8
 #: The models :func:`fit_weekly_trend` knows: units on t, or log(units) on t.
 MODELS = ("linear", "log")
-#: Where step 03 writes, relative to ``data/processed``.
-TREND_SUBDIR = "trend"
 #: The series whose linear trend goes into ``summary.json``.
 SUMMARY_SERIES = "xiaomi_su7"
 #: Digits kept for floats in the CSV outputs (:func:`helpers.formatting.round_frame`).
@@ -131,7 +129,10 @@ def select_window(
     """The rows of ``series`` in the ``window_weeks`` ISO weeks ending at ``through_week``, with ``t``.
 
     ``through_week`` is a label (``"2025-W19"``) or an ``(iso_year, iso_week)``
-    pair; by default the newest week of the series.  Rows after it are ignored.
+    pair: the data as known that week.  Rows after it are ignored, and the
+    window ends at the series' newest week with a figure at or before it (by
+    default the series' newest week), so a vintage in a week without a figure
+    fits what was known then instead of an emptier window.
     Rows are sorted by week; ``t`` counts calendar weeks from the first week
     present, so a week without a figure leaves a gap in ``t``.  Rows with an
     empty ``units`` count as gaps too.
@@ -142,6 +143,10 @@ def select_window(
     >>> sales = weekly_sales_from({"2025-W16": 7, "2025-W17": 6, "2025-W19": 4, "2025-W20": 9})
     >>> select_window(sales, "example", through_week="2025-W19")[["week", "units", "t"]].values.tolist()
     [['2025-W16', 7, 0], ['2025-W17', 6, 1], ['2025-W19', 4, 3]]
+    >>> select_window(sales, "example", through_week="2025-W18")["week"].tolist()  # W18 has no figure: ends at W17
+    Traceback (most recent call last):
+    ...
+    ValueError: series 'example': only 2 weeks with figures in the 12-week window 2025-W06..2025-W17 (2025-W16, 2025-W17); a trend needs at least 3
     >>> select_window(sales, "example", window_weeks=3)
     Traceback (most recent call last):
     ...
@@ -162,7 +167,8 @@ def select_window(
             raise ValueError(f"series {series!r} has no week with a figure")
         end = max(pairs)
     else:
-        end = _as_week(through_week, "through_week")
+        through = _as_week(through_week, "through_week")
+        end = max((p for p in pairs if p <= through), default=through)
     start = weeks.add_weeks(end, -(window_weeks - 1))
     inside = [start <= p <= end for p in pairs]
     rows = rows[inside]
@@ -185,6 +191,46 @@ def select_window(
         [weeks.weeks_between(first, (y, w)) for y, w in zip(rows["iso_year"], rows["iso_week"])], dtype="int64"
     )
     return rows
+
+
+def vintage_problem(
+    weeks_with_figures: Iterable[tuple[int, int]], through_week: str, window_weeks: int = DEFAULT_WINDOW_WEEKS
+) -> str | None:
+    """Why ``through_week`` cannot be a vintage of the trend, or ``None`` when it can.
+
+    A vintage needs at least :data:`MIN_WEEKS` weeks with a figure in the
+    window :func:`select_window` takes for it: ``window_weeks`` weeks ending at
+    the newest week with a figure at or before ``through_week``.  The message
+    names the first week that can be a vintage, if any.
+
+    >>> have = [(2025, 14), (2025, 15), (2025, 16), (2025, 17)]
+    >>> vintage_problem(have, "2025-W16", 4) is None, vintage_problem(have, "2025-W40", 4) is None
+    (True, True)
+    >>> print(vintage_problem(have, "2025-W15", 4))
+    through_week 2025-W15: the 4-week window 2025-W12–W15 holds 2 weeks with a figure; a trend needs at least 3 (the first week that can be a vintage is 2025-W16)
+    >>> print(vintage_problem(have, "2025-W10", 4))
+    through_week 2025-W10: the 4-week window 2025-W07–W10 holds 0 weeks with a figure; a trend needs at least 3 (the first week that can be a vintage is 2025-W16)
+    """
+    through = weeks.parse_week_label(through_week)
+    have = sorted(set(weeks_with_figures))
+
+    def window_end(week: tuple[int, int]) -> tuple[int, int]:
+        return max((p for p in have if p <= week), default=week)
+
+    def count(last: tuple[int, int]) -> int:
+        first = weeks.add_weeks(last, -(window_weeks - 1))
+        return sum(first <= p <= last for p in have)
+
+    end = window_end(through)
+    n = count(end)
+    if n >= MIN_WEEKS:
+        return None
+    possible = [p for p in have if count(p) >= MIN_WEEKS]
+    hint = (f"the first week that can be a vintage is {weeks.week_label(*possible[0])}" if possible
+            else "no week can be a vintage yet")
+    start = weeks.add_weeks(end, -(window_weeks - 1))
+    return (f"through_week {through_week}: the {window_weeks}-week window {week_span(weeks.week_label(*start), through_week)} "
+            f"holds {plural(n, 'week')} with a figure; a trend needs at least {MIN_WEEKS} ({hint})")
 
 
 @dataclass(frozen=True)
@@ -632,9 +678,10 @@ def write_trend_outputs(
     relative to the project root.
     """
     from helpers.atomic import write_csv_atomic, write_json_atomic
-    from helpers.paths import processed_dir, relative_to_root
+    from helpers import catalog
+    from helpers.paths import relative_to_root
 
-    out = Path(folder) if folder is not None else processed_dir() / TREND_SUBDIR
+    out = Path(folder) if folder is not None else catalog.step_folder("03_trend")
     headline = fits.get((summary_series, "linear"))
     if not isinstance(headline, TrendFit):
         reason = headline if isinstance(headline, str) else "no linear fit was made for it"

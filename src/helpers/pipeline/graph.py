@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from helpers.catalog import PROCESSED, STEP_FOLDERS
+
 INJECTED_TAG = "injected-parameters"
 PARAMETERS_TAG = "parameters"
 
@@ -50,32 +52,28 @@ class Step:
         return (*self.writes, self.notebook)
 
 
+def _processed(*steps: str) -> tuple[str, ...]:
+    """The output folders of ``steps`` (from the catalogue), relative to the project root."""
+    return tuple(f"{PROCESSED}/{STEP_FOLDERS[s]}" for s in steps)
+
+
 STEPS: tuple[Step, ...] = (
-    Step("01_ingest", reads=("data/raw",), writes=("data/processed/ingest",)),
-    Step("02_clean", reads=("data/processed/ingest",), writes=("data/processed/clean",), after=("01_ingest",)),
+    Step("01_ingest", reads=("data/raw",), writes=_processed("01_ingest")),
+    Step("02_clean", reads=_processed("01_ingest"), writes=_processed("02_clean"), after=("01_ingest",)),
+    Step("03_trend", reads=_processed("02_clean"), writes=_processed("03_trend"), after=("02_clean",)),
+    Step("04_run_rate", reads=_processed("02_clean"), writes=_processed("04_run_rate"), after=("02_clean",)),
+    Step("05_claims", reads=_processed("02_clean"), writes=_processed("05_claims"), after=("02_clean",)),
     Step(
-        "03_trend",
-        reads=("data/processed/clean",),
-        writes=("data/processed/trend", "data/processed/forecast_log.csv"),
-        after=("02_clean",),
-    ),
-    Step(
-        "04_run_rate",
-        reads=("data/processed/clean",),
-        writes=("data/processed/run_rate", "data/processed/claims_audit.csv"),
-        after=("02_clean",),
-    ),
-    Step(
-        "05_figures",
-        reads=("data/processed/clean", "data/processed/trend", "data/processed/run_rate", "data/processed/claims_audit.csv"),
+        "06_figures",
+        reads=_processed("02_clean", "03_trend", "04_run_rate", "05_claims"),
         writes=("reports/summary.json", "reports/figures/0[1-5]_*"),
-        after=("03_trend", "04_run_rate"),
+        after=("03_trend", "04_run_rate", "05_claims"),
     ),
     Step(
-        "06_what_happened",
-        reads=("data/processed/clean", "data/processed/claims_audit.csv"),
-        writes=("data/processed/later", "reports/figures/06_*"),
-        after=("04_run_rate",),
+        "07_what_happened",
+        reads=_processed("02_clean", "05_claims"),
+        writes=(*_processed("07_what_happened"), "reports/figures/06_*"),
+        after=("05_claims",),
     ),
 )
 #: Not a notebook: the HTML report, exported after the notebooks from their executed

@@ -95,6 +95,39 @@ def load_params_file(path: Path) -> dict[str, Any]:
     return data
 
 
+#: Week parameters that name a vintage, and the parameter that sets the trend window each is fitted on.
+VINTAGE_PARAMETERS = {"through_week": "window_weeks", "article_vintage": "article_window_weeks"}
+
+
+def vintage_problem(root: Path, parameters: dict[str, Any]) -> str | None:
+    """Why a vintage parameter (``through_week`` for 03, ``article_vintage`` for 07) cannot be one, or ``None``.
+
+    Checked on ``data/raw/weekly_sales.csv`` before anything runs, against the
+    window the notebook will fit (:func:`helpers.models.trend.vintage_problem`),
+    so a bad vintage stops with one clear message and nothing written.
+    """
+    import csv
+
+    from helpers.data import weeks
+    from helpers.models import trend
+
+    defaults = {"window_weeks": trend.DEFAULT_WINDOW_WEEKS, "article_window_weeks": 4}
+    with open(root / "data" / "raw" / "weekly_sales.csv", encoding="utf-8-sig", newline="") as handle:
+        pairs = [(int(r["iso_year"]), int(r["iso_week"])) for r in csv.DictReader(handle) if r["series"] == trend.SUMMARY_SERIES]
+    for name, window in VINTAGE_PARAMETERS.items():
+        if parameters.get(name) is None:
+            continue
+        week = str(parameters[name])
+        try:
+            weeks.parse_week_label(week)
+        except ValueError as exc:
+            return f"{name} {week!r}: {exc}"
+        problem = trend.vintage_problem(pairs, week, int(parameters.get(window) or defaults[window]))
+        if problem:
+            return problem.replace("through_week", name, 1)
+    return None
+
+
 def parameters_by_step(root: Path, parameters: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Split run parameters among the steps whose notebooks declare them.
 
@@ -106,6 +139,10 @@ def parameters_by_step(root: Path, parameters: dict[str, Any]) -> dict[str, dict
     unknown = sorted(set(parameters) - set(known))
     if unknown:
         raise ValueError(f"unknown parameter(s) {', '.join(unknown)} (the notebooks declare: {', '.join(known) or 'none'})")
+    if any(parameters.get(name) is not None for name in VINTAGE_PARAMETERS):
+        problem = vintage_problem(root, parameters)
+        if problem:
+            raise ValueError(problem)
     return {name: {k: v for k, v in parameters.items() if k in names} for name, names in declared.items()}
 
 

@@ -1,0 +1,153 @@
+"""Every processed table: its name, where it lives, which step writes it, and how to read it back.
+
+The one place that says where files live.  Notebooks read tables by name
+(``catalog.read("clean.weekly_sales")``), :mod:`helpers.report.summary` finds
+the step summaries here, and the runner's graph (:mod:`helpers.pipeline.graph`)
+takes each step's output folder from :func:`step_folder`.  Standard library
+only at import time: the runner reads this without loading pandas.
+
+A table's ``text`` columns are always read as strings, empty cells as ``""``
+(never NaN), however the column happens to look in one run: a fit with no
+missing week writes an empty ``missing_weeks``, and that must read back as
+``""``, not as a float.
+
+>>> path("clean.weekly_sales").as_posix().endswith("data/processed/clean/weekly_sales.csv")
+True
+>>> entry("trend.trend_fits").step, entry("trend.trend_fits").folder
+('03_trend', 'trend')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PROCESSED = "data/processed"
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table a notebook writes: ``<folder>.<file stem>`` is its name."""
+
+    folder: str
+    stem: str
+    step: str
+    doc: str
+    text: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return f"{self.folder}.{self.stem}"
+
+    @property
+    def relpath(self) -> str:
+        """Relative to the project root."""
+        return f"{PROCESSED}/{self.folder}/{self.stem}.csv"
+
+
+_FIGURE_TEXT = ("figure_id", "table", "metric", "subject", "context", "period", "period_as_printed", "as_printed",
+                "qualifier", "qualifier_meaning", "unit", "per_week_formula", "source_id", "locator")
+_CLAIM_TEXT = ("claim_id", "locator", "claim_as_printed", "unit", "verdict", "reason", "figure_ids")
+
+#: Step folders under ``data/processed``, by the notebook that writes them.
+STEP_FOLDERS: dict[str, str] = {
+    "01_ingest": "ingest",
+    "02_clean": "clean",
+    "03_trend": "trend",
+    "04_run_rate": "run_rate",
+    "05_claims": "claims",
+    "07_what_happened": "later",
+}
+
+TABLES: tuple[Table, ...] = (
+    Table("clean", "weekly_sales", "02_clean", "one figure per ISO week and series, with the derived xiaomi_all weeks",
+          text=("series", "week", "week_monday", "week_sunday", "source_id", "locator", "derivation")),
+    Table("clean", "weekly_sales_disagreements", "02_clean", "other sources' figures beside the chosen one",
+          text=("week", "series", "chosen_source", "other_source")),
+    Table("clean", "monthly_deliveries", "02_clean", "every monthly figure of every source, per-week rate",
+          text=("month_label", "series", "measure", "bound", "as_printed", "source_id", "locator", "per_week_formula")),
+    Table("clean", "figures", "02_clean", "every figure of the article on one per-week scale", text=_FIGURE_TEXT),
+    Table("clean", "events", "02_clean", "dated events",
+          text=("event_id", "date", "date_precision", "date_start", "date_end", "date_as_printed", "event", "source_id",
+                "locator")),
+    Table("clean", "sources", "02_clean", "the sources", text=("source_id", "title", "publisher", "author", "published",
+                                                               "url", "note")),
+    Table("trend", "trend_fits", "03_trend", "one row per series and model: slope, interval, n",
+          text=("series", "model", "first_week", "last_week", "weeks", "missing_weeks", "note")),
+    Table("trend", "forecasts", "03_trend", "forecasts with 95% intervals", text=("series", "model", "as_of_week", "week")),
+    Table("trend", "residuals", "03_trend", "residuals of each fit", text=("series", "model", "as_of_week", "week")),
+    Table("trend", "forecast_log", "03_trend", "every vintage's forecasts, kept as history",
+          text=("as_of_week", "series", "model", "week")),
+    Table("run_rate", "comparison", "04_run_rate", "every rate of the article per week",
+          text=("quantity", "kind", "as_printed", "period", "figure_id", "locator", "formula")),
+    Table("run_rate", "scenarios", "04_run_rate", "low/mid/high scenarios per supply basis",
+          text=("scenario", "supply_basis", "clears_in", "supply_source", "net_inflow_formula", "implied_backlog_formula",
+                "effective_backlog_formula", "weeks_to_clear_formula")),
+    Table("run_rate", "backlog_paths", "04_run_rate", "the backlog week by week", text=("scenario", "supply_basis", "iso_week")),
+    Table("claims", "claims_audit", "05_claims", "each claim of the article, judged against its other figures",
+          text=_CLAIM_TEXT),
+    Table("later", "scorecard", "07_what_happened", "the article's vintage scored against later weeks",
+          text=("series", "model", "vintage", "week", "outcome", "first_week", "last_week")),
+    Table("later", "monthly_range", "07_what_happened", "per month: sources, bounds, exact figures, one reading",
+          text=("month", "series", "measures", "reading_kind", "best_reading", "disagreement", "source_ids")),
+    Table("later", "later_weeks", "07_what_happened", "what is known after the article's last week, per series",
+          text=("series", "after_week", "weeks", "first_week", "last_week", "min_week", "max_week", "longest_gap")),
+    Table("later", "claims_later", "07_what_happened", "the claims audit with later evidence",
+          text=(*_CLAIM_TEXT, "later_evidence", "later_verdict")),
+)
+TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
+
+
+def entry(name: str) -> Table:
+    """The catalogue entry of ``name`` (``folder.stem``); a clear error for an unknown name."""
+    try:
+        return TABLES_BY_NAME[name]
+    except KeyError:
+        raise KeyError(f"no processed table {name!r} (known: {', '.join(sorted(TABLES_BY_NAME))})") from None
+
+
+def _root(root: Path | str | None) -> Path:
+    if root is not None:
+        return Path(root)
+    from helpers.paths import project_root
+
+    return project_root()
+
+
+def path(name: str, root: Path | str | None = None) -> Path:
+    """Where table ``name`` lives."""
+    return _root(root) / entry(name).relpath
+
+
+def step_folder(step: str, root: Path | str | None = None) -> Path:
+    """The folder under ``data/processed`` that ``step`` writes (its tables and its ``summary.json``)."""
+    return _root(root) / PROCESSED / STEP_FOLDERS[step]
+
+
+def summary_path(step: str, root: Path | str | None = None) -> Path:
+    """The ``summary.json`` a step writes into its folder."""
+    return step_folder(step, root) / "summary.json"
+
+
+def read_csv_text_safe(file: Path | str, text: tuple[str, ...] = ()) -> Any:
+    """A CSV as the notebooks wrote it: ``text`` columns (and any other text) as strings, empty as ``""``.
+
+    Numbers stay numbers; an empty numeric cell is NaN.
+    """
+    import pandas as pd
+
+    with open(file, encoding="utf-8") as handle:
+        header = handle.readline().rstrip("\r\n").split(",")
+    declared = [c for c in text if c in header]
+    frame = pd.read_csv(file, dtype={c: "string" for c in declared}, keep_default_na=False,
+                        na_values={c: [""] for c in header if c not in declared})
+    others = [c for c in frame.columns if c not in declared and (frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c]))]
+    strings = [*declared, *others]
+    return frame.astype({c: "string" for c in strings}).fillna({c: "" for c in strings})
+
+
+def read(name: str, root: Path | str | None = None) -> Any:
+    """Read table ``name`` back (a pandas ``DataFrame``), text columns as strings, empty cells ``""``."""
+    table = entry(name)
+    return read_csv_text_safe(path(name, root), table.text)

@@ -1,0 +1,94 @@
+"""Every week that can be a vintage runs: ``--through-week`` swept over the weeks with a figure.
+
+The weeks come from the live ``data/raw/weekly_sales.csv`` (appended weeks join
+the sweep by themselves); which of them can be a vintage is decided by
+:func:`helpers.models.trend.vintage_problem`, and the ones that cannot must be
+refused before anything runs.  One copy of the project serves the whole sweep;
+a plain run at the end must give back the outputs of the first, byte for byte
+(the forecast log excepted: it keeps every vintage as history).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+
+import pytest
+
+from helpers.data import weeks
+from helpers.models import trend
+from tests.conftest import ROOT
+from tests.pipeline.test_runner import run_pipeline, snapshot
+
+WINDOW_WEEKS = trend.DEFAULT_WINDOW_WEEKS  # notebook 03's window, the one --through-week sets a vintage for
+FORECAST_LOG = "data/processed/trend/forecast_log.csv"
+
+
+def raw_weeks() -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(every week with a figure in any series, the weeks of the summary series), both sorted."""
+    with open(ROOT / "data" / "raw" / "weekly_sales.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    every = sorted({(int(r["iso_year"]), int(r["iso_week"])) for r in rows})
+    summary = sorted((int(r["iso_year"]), int(r["iso_week"])) for r in rows if r["series"] == trend.SUMMARY_SERIES)
+    return every, summary
+
+
+EVERY, SUMMARY = raw_weeks()
+VINTAGES = [weeks.week_label(*p) for p in EVERY if trend.vintage_problem(SUMMARY, weeks.week_label(*p), WINDOW_WEEKS) is None]
+TOO_EARLY = [weeks.week_label(*p) for p in EVERY if weeks.week_label(*p) not in VINTAGES]
+
+
+def test_the_sweep_covers_the_article_weeks_and_the_newest_week():
+    assert {"2025-W16", "2025-W19"} <= set(VINTAGES)
+    assert weeks.week_label(*EVERY[-1]) in VINTAGES
+
+
+@pytest.fixture(scope="module")
+def swept_copy(tmp_path_factory):
+    target = tmp_path_factory.mktemp("vintages") / "project"
+    ignore = shutil.ignore_patterns(".venv", ".git", ".cache", "__pycache__", ".pytest_cache", ".hypothesis", "failed")
+    shutil.copytree(ROOT, target, ignore=ignore)
+    first = run_pipeline(target)
+    assert first.returncode == 0, first.stderr
+    return target, snapshot(target)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("week", VINTAGES)
+def test_a_vintage_runs_and_its_trend_ends_at_or_before_it(swept_copy, week):
+    root, _ = swept_copy
+    result = run_pipeline(root, "--through-week", week)
+    assert result.returncode == 0, f"--through-week {week}:\n{result.stderr[-3000:]}"
+    summary = json.loads((root / "reports" / "summary.json").read_text(encoding="utf-8"))["trend"]
+    assert weeks.parse_week_label(summary["last_week"]) <= weeks.parse_week_label(week)
+    assert summary["forecast"][0]["week"] == weeks.week_label(*weeks.add_weeks(weeks.parse_week_label(summary["last_week"]), 1))
+    with open(root / FORECAST_LOG, encoding="utf-8", newline="") as handle:
+        logged = {(r["as_of_week"], r["series"]) for r in csv.DictReader(handle)}
+    assert (summary["last_week"], trend.SUMMARY_SERIES) in logged  # the vintage's forecasts are kept as history
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("week", TOO_EARLY or ["none"])
+def test_a_week_too_early_to_be_a_vintage_is_refused_before_anything_runs(swept_copy, week):
+    if week == "none":
+        pytest.skip("every week with a figure can be a vintage")
+    root, _ = swept_copy
+    before = snapshot(root)
+    result = run_pipeline(root, "--through-week", week)
+    assert result.returncode == 2
+    assert f"through_week {week}" in result.stderr and "the first week that can be a vintage is" in result.stderr
+    assert snapshot(root) == before
+
+
+@pytest.mark.slow
+def test_a_plain_run_after_the_sweep_gives_back_the_first_outputs(swept_copy):
+    """With the forecast log as it was (the sweep's vintages are history, kept on purpose), a plain run
+    gives back every output of the first run, byte for byte: no vintage leaves anything stale."""
+    root, first = swept_copy
+    (root / FORECAST_LOG).write_bytes(first[FORECAST_LOG])
+    result = run_pipeline(root)
+    assert result.returncode == 0, result.stderr
+    now = snapshot(root)
+    assert sorted(now) == sorted(first)
+    assert [name for name in first if now[name] != first[name]] == []
