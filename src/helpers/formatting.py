@@ -111,6 +111,19 @@ def plural(n: int, word: str, words: str | None = None) -> str:
     return f"{n} {word if n == 1 else (words or word + 's')}"
 
 
+def week_list(labels: list[str]) -> str:
+    """``2025-W20``, ``2025-W20 and 2025-W21``, ``the 6 weeks 2025-W29–W34`` (a run of weeks).
+
+    >>> week_list(["2025-W20", "2025-W21"]), week_list([f"2025-W{w}" for w in range(29, 35)])
+    ('2025-W20 and 2025-W21', 'the 6 weeks 2025-W29–W34')
+    """
+    if len(labels) == 1:
+        return labels[0]
+    if len(labels) <= 3:
+        return f"{', '.join(labels[:-1])} and {labels[-1]}"
+    return f"the {len(labels)} weeks {week_span(labels[0], labels[-1])}"
+
+
 # --------------------------------------------------------------------------- rounding for files
 
 

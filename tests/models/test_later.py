@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import catalog
+from helpers.claims import engine, later_rules
 from helpers.data import weeks
 from helpers.models import later
 from helpers.data.clean import ARTICLE_SOURCE_ID, WEEKS_PER_MONTH, WEEKS_PER_YEAR
@@ -217,7 +218,7 @@ def test_a_reading_is_always_one_of_the_printed_figures(figures):
     assert (row["reading_kind"] == "contradictory") == any(e < lowest_bound for e in exact)
 
 
-# --------------------------------------------------------------------------- claims against later figures
+# --------------------------------------------------------------------------- builders the claims tests share
 
 
 def audit_frame() -> pd.DataFrame:
@@ -248,76 +249,13 @@ def figures_frame() -> pd.DataFrame:
     })
 
 
-def verdicts(monthly_rows, weekly=None, figures=True) -> pd.DataFrame:
-    out = later.later_evidence(audit_frame(), sales(weekly or ARTICLE), monthly(monthly_rows),
-                               figures_frame() if figures else None)
-    return out.set_index("claim_id")
-
-
-def test_capacity_verdict_flips_with_the_monthly_numbers():
-    at_capacity = verdicts([(4, 10000, "exact", "a"), (5, 9500, "exact", "b")])
-    assert at_capacity.loc["actual_capacity_vs_april_sales", "later_verdict"] == "supported"
-    far_above = verdicts([(4, 28000, "lower", "a"), (5, 28000, "lower", "b")])
-    assert far_above.loc["actual_capacity_vs_april_sales", "later_verdict"] == "contradicted"
-    sentence = far_above.loc["actual_capacity_vs_april_sales", "later_evidence"]
-    assert "at least 28,000" in sentence and "约1万辆" in sentence and "2.8×" in sentence
-    # 28,000 a month is 6,500 a week: 2.3x the design capacity's 2,875 a week.
-    assert far_above.loc["design_capacity_vs_sales_run_rate", "later_verdict"] == "contradicted"
-    assert far_above.loc["actual_vs_design_capacity", "later_verdict"] == "contradicted"
-    assert at_capacity.loc["actual_vs_design_capacity", "later_verdict"] == "supported"
-
-
-def test_capacity_verdict_without_the_figures_table_uses_the_audit_values():
-    far_above = verdicts([(4, 28000, "lower", "a")], figures=False)
-    assert far_above.loc["actual_capacity_vs_april_sales", "later_verdict"] == "contradicted"
-    assert "about 10,000" in far_above.loc["actual_capacity_vs_april_sales", "later_evidence"]
-
-
-def test_april_verdict_flips_with_april_readings():
-    agree = verdicts([(4, 28000, "exact", "a")])
-    assert agree.loc["weekly_sales_vs_april_sales", "later_verdict"] == "supported"
-    assert "−2.0%" in agree.loc["weekly_sales_vs_april_sales", "later_evidence"]
-    disagree = verdicts([(4, 15000, "exact", "a")])
-    assert disagree.loc["weekly_sales_vs_april_sales", "later_verdict"] == "contradicted"
-    bound_too_low = verdicts([(4, 10000, "lower", "a")])
-    assert bound_too_low.loc["weekly_sales_vs_april_sales", "later_verdict"] == "no later evidence"
-
-
-def test_later_weeks_in_april_bear_on_the_april_claim():
-    weekly = {"2025-W14": 5100, "2025-W15": 6287, **ARTICLE}
-    out = verdicts([(9, 40000, "lower", "a")], weekly=weekly)
-    sentence = out.loc["weekly_sales_vs_april_sales", "later_evidence"]
-    april = 5100 * 6 / 7 + 6287 + 7200 + 7000 + 5700 * 3 / 7  # the days of each week that fall in April
-    assert f"{april:,.0f}" in sentence and "all 30 days of April 2025" in sentence
-    assert out.loc["weekly_sales_vs_april_sales", "later_verdict"] == "supported"
-
-
-def test_declines_get_the_decline_status_but_no_verdict_and_others_get_none():
-    out = verdicts([(4, 28000, "lower", "a")], weekly={**ARTICLE, "2025-W22": 7800})
-    row = out.loc["weekly_sales_three_declines"]
-    assert row["later_verdict"] == "no later evidence"
-    assert "had ended by 2025-W22 at the latest" in row["later_evidence"]
-    for claim in ("quality_rankings", "wait_nearly_a_year"):
-        assert out.loc[claim, "later_evidence"] == later.NO_LATER_SENTENCE
-        assert out.loc[claim, "later_verdict"] == "no later evidence"
-    assert list(out.index) == audit_frame()["claim_id"].tolist()  # order and rows kept
-    assert set(out["later_verdict"]) <= set(later.LATER_VERDICTS)
-
-
-def test_second_model_months_are_left_out_of_capacity_checks():
-    events = pd.DataFrame({"event_id": ["yu7_deliveries_begin"], "date": ["2025-07-06"], "date_precision": ["day"]})
-    out = later.later_evidence(audit_frame(), sales(ARTICLE), monthly([(6, 10000, "exact", "a"), (7, 40000, "lower", "b")]),
-                               figures_frame(), events).set_index("claim_id")
-    assert out.loc["actual_capacity_vs_april_sales", "later_verdict"] == "supported"
-    assert "From 2025-07 the brand total includes the second model" in out.loc["actual_capacity_vs_april_sales", "later_evidence"]
-
-
 # --------------------------------------------------------------------------- writing
 
 
 def test_write_later_outputs(tmp_path):
     data = sales({**ARTICLE, "2025-W22": 7800})
-    tables = later.later_tables(data, monthly([(4, 28000, "lower", "a")]), audit_frame(), figures_frame())
+    claims_later = later_rules.later_evidence(audit_frame(), data, monthly([(4, 28000, "lower", "a")]), figures_frame())
+    tables = later.later_tables(data, monthly([(4, 28000, "lower", "a")]), claims_later)
     paths = later.write_later_outputs(tables, tmp_path)
     assert paths == ["scorecard.csv", "monthly_range.csv", "later_weeks.csv", "claims_later.csv", "summary.json"]
     summary = json.loads((tmp_path / "summary.json").read_text())
@@ -380,7 +318,7 @@ def test_real_data_monthly_range_and_claims_keep_their_rows():
         assert math.isnan(row.reading_low) or row.reading_low in set(rows["units"].astype(float))
 
     audit = catalog.read("claims.claims_audit")
-    out = later.later_evidence(audit, read_clean("weekly_sales"), deliveries, read_clean("figures"), read_clean("events"))
+    out = later_rules.later_evidence(audit, read_clean("weekly_sales"), deliveries, read_clean("figures"), read_clean("events"))
     assert out["claim_id"].tolist() == audit["claim_id"].tolist()
-    assert set(out["later_verdict"]) <= set(later.LATER_VERDICTS)
+    assert set(out["later_verdict"]) <= set(engine.LATER_VERDICTS)
     assert not out["later_evidence"].str.contains("nan").any()

@@ -23,13 +23,27 @@ import calendar
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
 from helpers.data.clean import WEEKS_PER_MONTH, WEEKS_PER_YEAR
+from helpers.claims.engine import (
+    CHANGE_TOLERANCE_PP,
+    CONSISTENT,
+    FLOW_TOLERANCE,
+    CAPACITY_SLACK,
+    INCONSISTENT,
+    RATE_TOLERANCE_PP,
+    SHARP_FALL,
+    TOP_RANK,
+    UNVERIFIABLE,
+    VERDICTS,
+    Claim,
+    Evidence,
+    Finding,
+    judge,
+)
 from helpers.formatting import number, signed_percent
 
 __all__ = [
@@ -53,111 +67,13 @@ __all__ = [
     "write_claims_outputs",
 ]
 
-CONSISTENT = "consistent"
-INCONSISTENT = "inconsistent"
-UNVERIFIABLE = "unverifiable"
-VERDICTS = (CONSISTENT, INCONSISTENT, UNVERIFIABLE)
-
-SERIES = "xiaomi_su7"
-
-FLOW_TOLERANCE = 0.15
-"""Two figures for the same flow (vehicles a week) agree if within 15% of the reference.
-
-Weekly and monthly sales come from different counts (insurance registrations,
-deliveries, wholesale) and cut the calendar differently (ISO weeks against a
-calendar month), so honest figures for the same flow routinely differ by
-5-10%; 15% leaves room for that and still catches a factor of 2."""
-
-CAPACITY_SLACK = 0.15
-"""Sales may exceed a stated capacity by up to 15% before the two contradict.
-
-A month's deliveries can draw on cars built earlier (stock, cars in transit),
-and a capacity printed with 约 ("about") is itself rounded; a gap larger than that cannot be
-bridged by stock for a month, let alone for several weeks in a row."""
-
-SHARP_FALL = 0.30
-"""A fall counts as 大幅 ("sharp") if the per-week rate drops by at least 30%."""
-
-RATE_TOLERANCE_PP = 0.5
-"""Percentages printed as whole numbers agree if within half a percentage point (rounding)."""
-
-CHANGE_TOLERANCE_PP = 5.0
-"""A printed 约 ("about") change agrees with a computed one within 5 percentage points."""
-
-TOP_RANK = 3
-"""A rank of 3 or better counts as "near the top" of a ranking."""
-
 #: Printed words meaning "last place" (a rank with no number).
 LAST_PLACE_WORDS = ("垫底",)
 
 _LOCATOR = re.compile(r'^(?P<where>[^:]+):\s*"(?P<quote>.*)"\s*$', re.S)
 
 
-# --------------------------------------------------------------------------- evidence
-
-
-class Evidence:
-    """The figures (by ``figure_id``) and the weekly sales one rule reads.
-
-    Weekly sales are addressed as one id, ``weekly_sales:<first>..<last>``.
-    Only the weeks the article itself states are used (``helpers.data.clean.article_weeks``):
-    a claim is judged on the figures it was made from.
-    """
-
-    def __init__(self, figures: pd.DataFrame, weekly_sales: pd.DataFrame, series: str = SERIES):
-        from helpers.data.clean import article_weeks
-
-        self.figures = {row["figure_id"]: row for row in figures.to_dict("records")}
-        self.weekly = article_weeks(weekly_sales, series)
-        self.weekly_id = (
-            f"weekly_sales:{self.weekly['week'].iloc[0]}..{self.weekly['week'].iloc[-1]}" if len(self.weekly) else "weekly_sales"
-        )
-
-    def fig(self, figure_id: str) -> dict:
-        """The figure row (a dict); ``KeyError`` naming the id if it is missing."""
-        try:
-            return self.figures[figure_id]
-        except KeyError:
-            raise KeyError(f"figure {figure_id!r} is not in the figures table") from None
-
-    def find(self, **match: object) -> list[dict]:
-        """Figure rows whose columns equal ``match`` (e.g. ``metric="new_orders"``)."""
-        return [r for r in self.figures.values() if all(r.get(k) == v for k, v in match.items())]
-
-    def locator(self, figure_id: str) -> str:
-        if figure_id == self.weekly_id:
-            return str(self.weekly["locator"].iloc[0])
-        return str(self.fig(figure_id)["locator"])
-
-    @property
-    def weekly_mean(self) -> float:
-        return float(self.weekly["units"].astype(float).mean())
-
-
-@dataclass(frozen=True)
-class Finding:
-    """What one rule found.  ``figure_ids`` lists every row it used, the claim's own first."""
-
-    claimed_value: float
-    computed_value: float
-    unit: str
-    verdict: str
-    reason: str
-    figure_ids: tuple[str, ...]
-
-    def __post_init__(self) -> None:
-        if self.verdict not in VERDICTS:
-            raise ValueError(f"verdict {self.verdict!r}: expected one of {', '.join(VERDICTS)}")
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A registered claim: its id and the rule that checks it."""
-
-    claim_id: str
-    rule: Callable[[Evidence], Finding]
-
-
+# --------------------------------------------------------------------------- small helpers
 
 
 def _per_week(row: dict) -> float:
@@ -542,8 +458,7 @@ def audit_claims(figures: pd.DataFrame, weekly_sales: pd.DataFrame, claims: tupl
     """
     ev = Evidence(figures, weekly_sales)
     rows = []
-    for claim in claims:
-        found = claim.rule(ev)
+    for claim, found in judge(claims, ev, VERDICTS):
         places = [_where_and_quote(ev.locator(fid)) for fid in found.figure_ids]
         rows.append({
             "claim_id": claim.claim_id,

@@ -236,7 +236,7 @@ def later_weekly_figure(
     with style.theme(lang) as lang:
         status = later.decline_status(weekly_sales, SU7_SERIES)
         present = set(weekly_sales["series"].astype(str))
-        observed = {s: later._observed(weekly_sales, s) for s in series if s in present}
+        observed = {s: later.observed_weeks(weekly_sales, s) for s in series if s in present}
         observed = {s: o for s, o in observed.items() if len(o)}
         if not observed:
             raise ValueError(f"weekly_sales hold no figures for {', '.join(series)}")
@@ -684,7 +684,7 @@ def vintage_scorecard_figure(scored: pd.DataFrame, weekly_sales: pd.DataFrame, l
             fitted = float(back(fit.intercept + fit.slope * weeks.weeks_between(first, w)))
             _value_label(ax, _mid_week(w), u, number(u), "above" if u >= fitted else "below", style.COLORS["observed"],
                          "value:fit")
-        observed = later._observed(weekly_sales, series)
+        observed = later.observed_weeks(weekly_sales, series)
         start = weeks.add_weeks(first, -earlier_weeks)
         earlier = observed[[start <= p < first for p in _pairs(observed)]]
         if len(earlier):

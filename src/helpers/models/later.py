@@ -24,11 +24,9 @@ Everything is a pure function of the tables passed in, except
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from collections import Counter
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
@@ -43,11 +41,10 @@ from helpers.formatting import (
     round_float,
     round_frame,
     rounded,
-    signed_percent,
+    week_list,
     week_span,
 )
-from helpers.claims.article_rules import CAPACITY_SLACK, FLOW_TOLERANCE
-from helpers.data.clean import ARTICLE_SOURCE_ID, SECOND_MODEL_EVENT, WEEKS_PER_MONTH, WEEKS_PER_YEAR, article_weeks
+from helpers.data.clean import ARTICLE_SOURCE_ID, article_weeks
 from helpers.models.trend import (
     DEFAULT_WINDOW_WEEKS,
     fit_weekly_trend,
@@ -63,18 +60,13 @@ __all__ = [
     "OUTSIDE",
     "NO_ACTUAL",
     "OUTCOMES",
-    "SUPPORTED",
-    "CONTRADICTED",
-    "NO_LATER",
-    "LATER_VERDICTS",
-    "NO_LATER_SENTENCE",
     "BOUNDS",
+    "observed_weeks",
     "article_vintage_scorecard",
     "scorecard_summary",
     "decline_status",
     "later_weeks_summary",
     "monthly_range",
-    "later_evidence",
     "later_tables",
     "write_later_outputs",
 ]
@@ -82,15 +74,12 @@ __all__ = [
 #: The article's vintage: the last week of data it saw (its figures run 2025-W16..W19).
 ARTICLE_VINTAGE = "2025-W19"
 #: The month of the article's monthly sales figure (4月 = April 2025), used only
-#: when no figures table is passed to :func:`later_evidence`.
+#: when no figures table is passed to :func:`helpers.claims.later_rules.later_evidence`.
 ARTICLE_MONTH = "2025-04"
 
 INSIDE, OUTSIDE, NO_ACTUAL = "inside", "outside", "no actual"
 OUTCOMES = (INSIDE, OUTSIDE, NO_ACTUAL)
 
-SUPPORTED, CONTRADICTED, NO_LATER = "supported", "contradicted", "no later evidence"
-LATER_VERDICTS = (SUPPORTED, CONTRADICTED, NO_LATER)
-NO_LATER_SENTENCE = "no later figure bears on this claim"
 
 #: The ``bound`` vocabulary of the monthly figures (data/README.md).
 BOUNDS = ("exact", "lower", "upper", "approximate")
@@ -103,7 +92,6 @@ LATER_CSV = {
     "claims_later": "claims_later.csv",
 }
 
-_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -125,13 +113,13 @@ def _as_pair(week: Any) -> tuple[int, int]:
 
 
 
-def _observed(frame: pd.DataFrame, series: str | None = None) -> pd.DataFrame:
+def observed_weeks(frame: pd.DataFrame, series: str | None = None) -> pd.DataFrame:
     """The rows of ``series`` with a figure, one per week, sorted: ``week, iso_year, iso_week, units, source_id, derivation``.
 
     ``units`` are float64; ``source_id`` and ``derivation`` are empty strings
     when the frame has no such column.  A week entered twice is an error.
 
-    >>> _observed(weekly_sales_from({"2025-W17": 7000, "2025-W16": 7200}), "example")["week"].tolist()
+    >>> observed_weeks(weekly_sales_from({"2025-W17": 7000, "2025-W16": 7200}), "example")["week"].tolist()
     ['2025-W16', '2025-W17']
     """
     missing = [c for c in ("iso_year", "iso_week", "units") if c not in frame.columns]
@@ -210,7 +198,7 @@ def article_vintage_scorecard(
     window = select_window(weekly_sales, series, through_week, window_weeks)
     fit = fit_weekly_trend(window, model)
     vintage = _as_pair(through_week) if through_week is not None else weeks.parse_week_label(fit.last_week)
-    observed = _observed(weekly_sales, series)
+    observed = observed_weeks(weekly_sales, series)
     newest = max(_pairs(observed))
     end = max(newest, weeks.add_weeks(vintage, 1))
     last_fitted = weeks.parse_week_label(fit.last_week)
@@ -315,21 +303,9 @@ def _declines_ending_at_last(pairs: list[tuple[int, int]], units: list[float]) -
     return run
 
 
-def _week_list(labels: list[str]) -> str:
-    """``2025-W20``, ``2025-W20 and 2025-W21``, ``the 6 weeks 2025-W29–W34`` (a run of weeks).
-
-    >>> _week_list(["2025-W20", "2025-W21"]), _week_list([f"2025-W{w}" for w in range(29, 35)])
-    ('2025-W20 and 2025-W21', 'the 6 weeks 2025-W29–W34')
-    """
-    if len(labels) == 1:
-        return labels[0]
-    if len(labels) <= 3:
-        return f"{', '.join(labels[:-1])} and {labels[-1]}"
-    return f"the {len(labels)} weeks {week_span(labels[0], labels[-1])}"
-
 
 def _no_figure(labels: list[str]) -> str:
-    return f"{_week_list(labels)} {'has' if len(labels) == 1 else 'have'} no figure"
+    return f"{week_list(labels)} {'has' if len(labels) == 1 else 'have'} no figure"
 
 
 def decline_status(
@@ -367,7 +343,7 @@ def decline_status(
     Sales fell in each of the 3 weeks 2025-W16→W19 (7,200 → 7,000 → 5,700 → 5,200). The data stop at 2025-W19, the article's last week: no later week has a figure, so whether the decline continued is unknown.
     """
     source = article_weeks(weekly_sales, series) if article_weeks_df is None else article_weeks_df
-    article = _observed(source, series)
+    article = observed_weeks(source, series)
     if article.empty:
         raise ValueError(f"series {series!r}: no article weeks with a figure")
     a_pairs, a_units = _pairs(article), article["units"].tolist()
@@ -376,7 +352,7 @@ def decline_status(
     n = _declines_ending_at_last(a_pairs, a_units)
     run_labels, run_units = a_labels[len(a_labels) - 1 - n:], a_units[len(a_units) - 1 - n:]
 
-    observed = _observed(weekly_sales, series)
+    observed = observed_weeks(weekly_sales, series)
     later = observed[[p > last_pair for p in _pairs(observed)]].reset_index(drop=True)
     l_labels, l_units = later["week"].astype(str).tolist(), later["units"].tolist()
     status: dict[str, Any] = {
@@ -490,7 +466,7 @@ def _decline_conclusion(s: Mapping[str, Any]) -> str:
             parts.append(f"{prefix}, {compared}: the decline may have continued, but {_no_figure(missing)}, "
                          f"so whether sales fell in every week between is unknown.")
         below = s["later_weeks_below_in_a_row"]
-        evidence = f"{plural(len(below), 'later week')} with a figure ({_week_list(below)})"
+        evidence = f"{plural(len(below), 'later week')} with a figure ({week_list(below)})"
         if s["first_later_week_above"] is not None:
             above = s["first_later_week_above"]
             gap = weeks.weeks_between(weeks.parse_week_label(last), weeks.parse_week_label(above))
@@ -541,7 +517,7 @@ def later_weeks_summary(weekly_sales: pd.DataFrame, after_week: str | tuple[int,
         after = _as_pair(after_week)
     rows = []
     for series in sorted(set(weekly_sales["series"].astype(str))):
-        observed = _observed(weekly_sales, series)
+        observed = observed_weeks(weekly_sales, series)
         later = observed[[p > after for p in _pairs(observed)]].reset_index(drop=True)
         row: dict[str, Any] = {"series": series, "after_week": weeks.week_label(*after), "n_weeks": len(later),
                                "weeks": " ".join(later["week"].astype(str))}
@@ -740,367 +716,28 @@ def monthly_range(monthly_deliveries: pd.DataFrame, series: str = "xiaomi_all", 
     return out.astype({**{c: "string" for c in text}, **{c: "int64" for c in counts}, **{c: "float64" for c in floats}})
 
 
-# --------------------------------------------------------------------------- 4. the claims, against later figures
-
-
-def _month_days(label: str) -> int:
-    return calendar.monthrange(int(label[:4]), int(label[5:7]))[1]
-
-
-def _month_name(label: str) -> str:
-    return f"{calendar.month_name[int(label[5:7])]} {label[:4]}"
-
-
-class _Later:
-    """What the later-evidence rules read: monthly readings, the decline, the claimed figures."""
-
-    def __init__(self, weekly_sales, monthly_deliveries, figures, events, series):
-        self.weekly_sales = weekly_sales
-        self.series = series
-        readings = monthly_range(monthly_deliveries, series)
-        days = np.array([_month_days(m) for m in readings["month"]], dtype="float64")
-        readings["days"] = days
-        readings["per_week_low"] = readings["reading_low"].to_numpy(dtype="float64") / (days / 7)
-        self.readings = readings
-        self.figures = {} if figures is None else {row["figure_id"]: row for row in figures.to_dict("records")}
-        self.first_brand_month = None
-        if events is not None:
-            rows = events[events["event_id"].astype(str) == SECOND_MODEL_EVENT]
-            if len(rows) and str(rows.iloc[0]["date"])[:7].count("-") == 1:
-                self.first_brand_month = str(rows.iloc[0]["date"])[:7]
-        usable = readings[readings["per_week_low"].notna()]
-        if self.first_brand_month is not None:
-            self.single = usable[usable["month"] < self.first_brand_month].reset_index(drop=True)
-            self.scope = (f"in each of the {plural(len(self.single), 'month')} {self._months(self.single)} before the "
-                          f"second model's deliveries began ({self.first_brand_month}), when the brand total was the SU7")
-        else:
-            self.single = usable.reset_index(drop=True)
-            self.scope = (f"in each of the {plural(len(self.single), 'month')} {self._months(self.single)} "
-                          f"(brand totals: any month after a second model's deliveries began counts it too)")
-        self.all_months = usable.reset_index(drop=True)
-        self._decline = None
-
-    @staticmethod
-    def _months(frame: pd.DataFrame) -> str:
-        labels = frame["month"].astype(str).tolist()
-        return "" if not labels else labels[0] if len(labels) == 1 else f"{labels[0]}..{labels[-1]}"
-
-    @property
-    def decline(self) -> dict[str, Any]:
-        if self._decline is None:
-            self._decline = decline_status(self.weekly_sales, "xiaomi_su7")
-        return self._decline
-
-    def per_week(self, figure_id: str, fallback: float) -> float:
-        """A figure's per-week value from the figures table, else the audit's (``fallback``)."""
-        row = self.figures.get(figure_id)
-        return float(row["per_week_mid"]) if row is not None else float(fallback)
-
-    def printed(self, figure_id: str, default: str) -> str:
-        row = self.figures.get(figure_id)
-        return str(row["as_printed"]) if row is not None else default
-
-    def reading(self, label: str) -> pd.Series | None:
-        rows = self.readings[self.readings["month"] == label]
-        return None if rows.empty else rows.iloc[0]
-
-
-def _per_week_claim(row: Mapping[str, Any], column: str) -> float:
-    if str(row.get("unit", "")) != "vehicles per week":
-        raise ValueError(f"claim {row['claim_id']!r}: expected unit 'vehicles per week', got {row.get('unit')!r}")
-    return float(row[column])
-
-
-def _capacity_check(ctx: _Later, capacity_pw: float, what: str, over_means: str, annualise: bool = False) -> tuple[str, str]:
-    """Monthly readings ("at least") against a capacity per week: contradicted, supported or silent.
-
-    Contradicted when some month's lowest reading exceeds the capacity by more
-    than ``CAPACITY_SLACK`` (stock cannot cover that); supported when none does
-    and some month comes within ``CAPACITY_SLACK`` below it (a factory running
-    at that capacity); otherwise deliveries well below a capacity say nothing
-    about it.  ``over_means`` finishes the sentence when it is exceeded.
-    """
-    months = ctx.single
-    if months.empty:
-        return NO_LATER_SENTENCE, NO_LATER
-    per_week = months["per_week_low"].to_numpy(dtype="float64")
-    ratios = per_week / capacity_pw
-    lo_i, hi_i = int(np.argmin(ratios)), int(np.argmax(ratios))
-    n = len(months)
-    over = int((ratios > 1 + CAPACITY_SLACK).sum())
-    near = int(((ratios >= 1 - CAPACITY_SLACK) & (ratios <= 1 + CAPACITY_SLACK)).sum())
-    lowest, highest = months.iloc[lo_i], months.iloc[hi_i]
-    text = (f"Monthly deliveries in the later sources ({ctx.series}) were at least {number(months['reading_low'].min())} a month {ctx.scope}: "
-            f"at least {number(per_week.min())} to {number(per_week.max())} a week, {ratios.min():.1f}× to {ratios.max():.1f}× {what}; "
-            f"lowest {lowest['month']}: {lowest['best_reading']}; highest {highest['month']}: {highest['best_reading']}")
-    if annualise:
-        total = float(months["reading_low"].sum())
-        text += (f"; an annual pace of at least {number(per_week.min() * WEEKS_PER_YEAR)} to {number(per_week.max() * WEEKS_PER_YEAR)}, "
-                 f"and at least {number(total)} in those {plural(n, 'month')} together (each month's lowest reading added up)")
-    kinds = months["reading_kind"].astype(str)
-    loose = []
-    for kind, words in (("lower bound", "only a lower bound"), ("exact range", "a range of differing exact figures"),
-                        ("contradictory", "conflicting figures")):
-        labels = months.loc[kinds == kind, "month"].astype(str).tolist()
-        if labels:
-            loose.append(f"{', '.join(labels)} {'is' if len(labels) == 1 else 'are'} {words}")
-    if loose:
-        text += (f". {'; '.join(loose)}: the lowest reading is used, so the true multiples are at least these")
-    if over:
-        text += f". {over} of the {n} months exceed it by more than {CAPACITY_SLACK:.0%}, more than stock can cover: {over_means}."
-        verdict = CONTRADICTED
-    elif near:
-        text += (f". No month exceeds it by more than {CAPACITY_SLACK:.0%}, and {near} of the {n} months come within "
-                 f"{CAPACITY_SLACK:.0%} of it, as a factory running at that capacity would.")
-        verdict = SUPPORTED
-    else:
-        text += (f". Every month is more than {CAPACITY_SLACK:.0%} below it: deliveries well below a capacity say "
-                 "nothing about the capacity.")
-        verdict = NO_LATER
-    extra = ctx.all_months[~ctx.all_months["month"].isin(months["month"])]
-    if len(extra):
-        newest = extra.iloc[-1]
-        text += (f" From {extra['month'].iloc[0]} the brand total includes the second model and is left out here "
-                 f"({newest['month']}: {newest['best_reading']}).")
-    return text, verdict
-
-
-def _later_actual_capacity(ctx: _Later, row: Mapping[str, Any]) -> tuple[str, str]:
-    cap = ctx.per_week("capacity_actual_monthly", _per_week_claim(row, "claimed_value"))
-    printed = ctx.printed("capacity_actual_monthly", f"about {number(cap * WEEKS_PER_MONTH)}")
-    return _capacity_check(ctx, cap, f"the 'actual capacity' of {printed} a month ({number(cap)} a week)",
-                           f"{printed} a month cannot have been the factory's actual output")
-
-
-def _later_design_capacity(ctx: _Later, row: Mapping[str, Any]) -> tuple[str, str]:
-    cap = ctx.per_week("capacity_design_annual", _per_week_claim(row, "claimed_value"))
-    printed = ctx.printed("capacity_design_annual", number(cap * WEEKS_PER_YEAR))
-    return _capacity_check(ctx, cap, f"the design capacity of {printed} a year ({number(cap)} a week)",
-                           f"output ran above {printed} a year for months, so it was no limit on what was delivered",
-                           annualise=True)
-
-
-def _later_actual_vs_design(ctx: _Later, row: Mapping[str, Any]) -> tuple[str, str]:
-    actual = ctx.per_week("capacity_actual_monthly", _per_week_claim(row, "claimed_value"))
-    design = ctx.per_week("capacity_design_annual", _per_week_claim(row, "computed_value"))
-    months = ctx.single
-    if months.empty:
-        return NO_LATER_SENTENCE, NO_LATER
-    per_week = months["per_week_low"].to_numpy(dtype="float64")
-    over_design = int((per_week > design * (1 + CAPACITY_SLACK)).sum())
-    text = (f"Monthly deliveries in the later sources ({ctx.series}) were at least {number(per_week.min())} to {number(per_week.max())} a week "
-            f"{ctx.scope}, against the 'actual' {number(actual)} and the design {number(design)} a week")
-    if over_design:
-        return (text + f": {over_design} of the {len(months)} months exceed even the design capacity by more than "
-                f"{CAPACITY_SLACK:.0%}, more than stock can cover, so the factory's output was not 'only' (仅) an "
-                "actual capacity below its design.", CONTRADICTED)
-    if (per_week <= actual * (1 + CAPACITY_SLACK)).all() and (per_week >= actual * (1 - CAPACITY_SLACK)).any():
-        return (text + f": deliveries ran at about the 'actual' capacity (within {CAPACITY_SLACK:.0%}), below design, "
-                "as the claim says.", SUPPORTED)
-    return (text + ": these deliveries neither reach the design capacity nor sit at the 'actual' one, so they do not "
-            "bear on which is right.", NO_LATER)
-
-
-def _compare(reading: pd.Series, target: float, tolerance: float) -> str:
-    """``agrees``, ``disagrees``, ``mixed`` or ``uninformative``: a month's reading against one figure ± tolerance."""
-    low, high = float(reading["reading_low"]), float(reading["reading_high"])
-    band_low, band_high = target * (1 - tolerance), target * (1 + tolerance)
-    kind = str(reading["reading_kind"])
-    if kind in ("lower bound", "contradictory"):
-        if low > band_high:
-            return "disagrees"
-        return "agrees" if kind == "lower bound" and low >= band_low else ("mixed" if kind == "contradictory" else "uninformative")
-    if kind == "upper bound":
-        if high < band_low:
-            return "disagrees"
-        return "agrees" if high <= band_high else "uninformative"
-    if band_low <= low and high <= band_high:
-        return "agrees"
-    if high < band_low or low > band_high:
-        return "disagrees"
-    return "mixed"
-
-
-def _gap_text(reading: pd.Series, target: float) -> str:
-    low, high, kind = float(reading["reading_low"]), float(reading["reading_high"]), str(reading["reading_kind"])
-    if kind in ("lower bound", "contradictory"):
-        return f"at least {signed_percent(low / target - 1)}"
-    if kind == "upper bound":
-        return f"at most {signed_percent(high / target - 1)}"
-    if low == high:
-        return signed_percent(low / target - 1)
-    return f"{signed_percent(low / target - 1)} to {signed_percent(high / target - 1)}"
-
-
-def _later_april(ctx: _Later, row: Mapping[str, Any]) -> tuple[str, str]:
-    figure = ctx.figures.get("sales_apr_2025")
-    month = str(figure["period"]) if figure is not None else ARTICLE_MONTH
-    days = _month_days(month)
-    april_pw = ctx.per_week("sales_apr_2025", _per_week_claim(row, "claimed_value"))
-    total = float(figure["value_mid"]) if figure is not None else april_pw * days / 7
-    printed = ctx.printed("sales_apr_2025", number(total))
-    name = _month_name(month)
-    parts, results = [], []
-
-    reading = ctx.reading(month)
-    if reading is not None:
-        result = _compare(reading, total, FLOW_TOLERANCE)
-        results.append(result)
-        brand = ""
-        if ctx.first_brand_month is not None and month < ctx.first_brand_month:
-            brand = ", when the SU7 was the only model"
-        parts.append(f"Later sources put {name} ({ctx.series}{brand}) at {reading['best_reading']}, "
-                     f"{_gap_text(reading, total)} against the article's {printed} "
-                     f"({_describe_result(result)} ±{FLOW_TOLERANCE:.0%})")
-
-    first = dt.date(int(month[:4]), int(month[5:7]), 1)
-    last = dt.date(int(month[:4]), int(month[5:7]), days)
-    observed = _observed(ctx.weekly_sales, "xiaomi_su7")
-    covered, sold, used, later_used = 0, 0.0, [], []
-    for label, y, w, units, source in zip(observed["week"], observed["iso_year"], observed["iso_week"],
-                                          observed["units"], observed["source_id"]):
-        start = max(weeks.week_monday(int(y), int(w)), first)
-        end = min(weeks.week_sunday(int(y), int(w)), last)
-        inside = max(0, (end - start).days + 1)
-        if inside:
-            covered += inside
-            sold += float(units) * inside / 7
-            used.append(str(label))
-            if str(source) != ARTICLE_SOURCE_ID:
-                later_used.append(str(label))
-    if later_used:
-        result = _compare(pd.Series({"reading_low": sold, "reading_high": sold, "reading_kind": "exact"}), total * covered / days,
-                          FLOW_TOLERANCE)
-        results.append(result)
-        scope = (f"all {days} days of {name}" if covered == days else f"{covered} of the {days} days of {name}")
-        claimed_part = total if covered == days else total * covered / days
-        parts.append(
-            f"With the later weekly figures for {_week_list(later_used)}, the weeks {_week_list(used) if len(used) <= 3 else week_span(used[0], used[-1])} "
-            f"cover {scope}; spreading each week evenly over its days they add up to {number(sold)} "
-            f"({number(sold / covered * 7)} a week), {signed_percent(sold / claimed_part - 1)} against the article's {printed}"
-            + ("" if covered == days else f" pro rata ({number(claimed_part)} for those days)")
-            + f" ({_describe_result(result)} ±{FLOW_TOLERANCE:.0%})"
-        )
-    if not parts:
-        return NO_LATER_SENTENCE, NO_LATER
-    verdict = CONTRADICTED if "disagrees" in results else SUPPORTED if "agrees" in results else NO_LATER
-    return ". ".join(parts) + ".", verdict
-
-
-def _describe_result(result: str) -> str:
-    return {"agrees": "within", "disagrees": "outside", "mixed": "partly within",
-            "uninformative": "a bound too low to test"}[result]
-
-
-def _later_declines(ctx: _Later, row: Mapping[str, Any]) -> tuple[str, str]:
-    status = ctx.decline
-    if status["later_week"] is None:
-        return f"{NO_LATER_SENTENCE}: {status['conclusion']}", NO_LATER
-    return (status["conclusion"] + " These later weeks come after the declines the claim counts and do not measure "
-            "them again, so they neither confirm nor refute it; they say what happened next.", NO_LATER)
-
-
-#: The claims later figures bear on, by claim id; every other claim gets NO_LATER_SENTENCE.
-LATER_RULES: dict[str, Callable[[_Later, Mapping[str, Any]], tuple[str, str]]] = {
-    "weekly_sales_three_declines": _later_declines,
-    "weekly_sales_vs_april_sales": _later_april,
-    "actual_capacity_vs_april_sales": _later_actual_capacity,
-    "design_capacity_vs_sales_run_rate": _later_design_capacity,
-    "actual_vs_design_capacity": _later_actual_vs_design,
-}
-
-
-def later_evidence(
-    audit: pd.DataFrame,
-    weekly_sales: pd.DataFrame,
-    monthly_deliveries: pd.DataFrame,
-    figures: pd.DataFrame | None = None,
-    events: pd.DataFrame | None = None,
-    series: str = "xiaomi_all",
-) -> pd.DataFrame:
-    """The claims audit with ``later_evidence`` (a sentence) and ``later_verdict`` per claim.
-
-    Rows are matched by ``claim_id`` (never by position).  The claims that later
-    figures bear on:
-
-    * ``weekly_sales_three_declines``: :func:`decline_status` (SU7 weeks);
-    * ``weekly_sales_vs_april_sales``: the later readings of the article's
-      month (:func:`monthly_range`) and the later weekly figures that fall in
-      it, against the article's monthly figure;
-    * ``actual_capacity_vs_april_sales``, ``design_capacity_vs_sales_run_rate``,
-      ``actual_vs_design_capacity``: monthly readings ("at least": a lower
-      bound counts as evidence) against each capacity, per week.
-
-    Capacities and the April figure come from ``figures`` (the clean figures
-    table, by ``figure_id``) when given, else from the audit's own per-week
-    ``claimed_value``/``computed_value``.  With ``events``, the capacity checks
-    use only the months before the second model's deliveries began
-    (``yu7_deliveries_begin``), when the brand total was the SU7.  Every other
-    claim gets ``"no later figure bears on this claim"``.
-
-    **The verdict rule** (exactly one per claim):
-
-    * ``supported``: a later figure measures what the claim states, over a
-      comparable period, and agrees with it within the audit's tolerance
-      (``FLOW_TOLERANCE`` for flows, ``CAPACITY_SLACK`` for capacities), and
-      none disagrees;
-    * ``contradicted``: some later figure cannot be reconciled with the claim:
-      it lies outside that tolerance even at its most favourable reading (a
-      lower bound read as "at least");
-    * ``no later evidence``: no later figure measures it, the later figures are
-      too loose to test it (a bound on the wrong side, a reading that straddles
-      the tolerance), or they speak only to what came after the claim's period
-      (e.g. the weeks after the three declines, which can neither confirm nor
-      refute them).
-
-    >>> audit = pd.DataFrame({"claim_id": ["quality_rankings", "actual_capacity_vs_april_sales"],
-    ...                       "claimed_value": [239.0, 10000 / WEEKS_PER_MONTH], "unit": ["points", "vehicles per week"]})
-    >>> monthly = pd.DataFrame({"year": [2025], "month": [4], "series": ["xiaomi_all"], "measure": ["deliveries"],
-    ...                         "units": [28000], "bound": ["lower"], "source_id": ["s"]})
-    >>> sales = weekly_sales_from({"2025-W19": 5200}, "xiaomi_su7")
-    >>> later_evidence(audit, sales, monthly)["later_verdict"].tolist()
-    ['no later evidence', 'contradicted']
-    """
-    if "claim_id" not in audit.columns:
-        raise ValueError("the audit has no claim_id column")
-    ctx = _Later(weekly_sales, monthly_deliveries, figures, events, series)
-    sentences, verdicts = [], []
-    for row in audit.to_dict("records"):
-        rule = LATER_RULES.get(str(row["claim_id"]))
-        sentence, verdict = rule(ctx, row) if rule is not None else (NO_LATER_SENTENCE, NO_LATER)
-        if verdict not in LATER_VERDICTS:
-            raise ValueError(f"claim {row['claim_id']!r}: verdict {verdict!r} is not one of {LATER_VERDICTS}")
-        sentences.append(sentence)
-        verdicts.append(verdict)
-    out = audit.copy()
-    out["later_evidence"] = pd.array(sentences, dtype="string")
-    out["later_verdict"] = pd.array(verdicts, dtype="string")
-    return out
-
-
 # --------------------------------------------------------------------------- 5. all tables, and the writer
 
 
 def later_tables(
     weekly_sales: pd.DataFrame,
     monthly_deliveries: pd.DataFrame,
-    audit: pd.DataFrame,
-    figures: pd.DataFrame | None = None,
-    events: pd.DataFrame | None = None,
+    claims_later: pd.DataFrame,
     series: str = "xiaomi_su7",
 ) -> dict[str, Any]:
-    """Every output of this module, by name, ready for :func:`write_later_outputs`.
+    """Every output of notebook 07, by name, ready for :func:`write_later_outputs`.
 
     ``scorecard`` (:func:`article_vintage_scorecard` of ``series``),
     ``monthly_range`` (every series, measures pooled), ``later_weeks``,
-    ``claims_later`` (:func:`later_evidence`) and ``decline_status`` (a dict).
+    ``claims_later`` (as given: :func:`helpers.claims.later_rules.later_evidence`,
+    which judges the claims one layer up) and ``decline_status`` (a dict).
     """
     ranges = [monthly_range(monthly_deliveries, s) for s in sorted(set(monthly_deliveries["series"].astype(str)))]
     return {
         "scorecard": article_vintage_scorecard(weekly_sales, series),
         "monthly_range": pd.concat(ranges, ignore_index=True) if ranges else monthly_range(monthly_deliveries),
         "later_weeks": later_weeks_summary(weekly_sales),
-        "claims_later": later_evidence(audit, weekly_sales, monthly_deliveries, figures, events),
+        "claims_later": claims_later,
         "decline_status": decline_status(weekly_sales, series),
     }
 
