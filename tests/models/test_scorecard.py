@@ -54,6 +54,6 @@ def test_scores_inside_outside_and_pending():
     scored = score_forecasts(log, actuals).set_index("week")
     assert scored.loc["2025-W20", "outcome"] == "inside"
     assert scored.loc["2025-W21", "outcome"] == "outside"
-    assert scored.loc["2025-W22", "outcome"] == "no actual yet"
+    assert scored.loc["2025-W22", "outcome"] == "no actual"
     assert scored.loc["2025-W21", "error"] == 101
     assert scored.loc["2025-W21", "weeks_ahead"] == 2

@@ -40,7 +40,7 @@ from helpers.figures.frame import (
     thousands,
 )
 from helpers.formatting import number, week_span
-from helpers.models import later
+from helpers.models import later, scorecard
 from helpers.data.clean import ARTICLE_SOURCE_ID, BRAND_SERIES, SECOND_MODEL_EVENT, SU7_SERIES, second_model_week
 
 __all__ = [
@@ -605,13 +605,13 @@ def _vintage_title(scored: pd.DataFrame, summary: dict[str, Any], fit_words: str
     sep = style.label("list_sep", lang)
     outcome = scored["outcome"].astype(str)
     misses = []
-    for row in scored[outcome == later.OUTSIDE].itertuples(index=False):
+    for row in scored[outcome == scorecard.OUTSIDE].itertuples(index=False):
         if row.actual > row.pi95_high:
             misses.append(style.label("later_miss_above", lang, week=row.week, actual=number(row.actual), high=number(row.pi95_high)))
         else:
             misses.append(style.label("later_miss_below", lang, week=row.week, actual=number(row.actual), low=number(row.pi95_low)))
     holds = [style.label("later_hold", lang, week=row.week, actual=number(row.actual))
-             for row in scored[outcome == later.INSIDE].itertuples(index=False)]
+             for row in scored[outcome == scorecard.INSIDE].itertuples(index=False)]
     if misses:
         head = style.label("later_vintage_missed", lang, fit=fit_words, misses=sep.join(misses))
         if holds:
@@ -696,9 +696,9 @@ def vintage_scorecard_figure(scored: pd.DataFrame, weekly_sales: pd.DataFrame, l
 
         # the later weeks, scored
         outcome = scored["outcome"].astype(str)
-        colors = {later.INSIDE: style.COLORS["consistent"], later.OUTSIDE: style.COLORS["inconsistent"]}
-        markers = {later.INSIDE: "o", later.OUTSIDE: "X"}
-        for kind in (later.INSIDE, later.OUTSIDE):
+        colors = {scorecard.INSIDE: style.COLORS["consistent"], scorecard.OUTSIDE: style.COLORS["inconsistent"]}
+        markers = {scorecard.INSIDE: "o", scorecard.OUTSIDE: "X"}
+        for kind in (scorecard.INSIDE, scorecard.OUTSIDE):
             rows = scored[outcome == kind]
             if rows.empty:
                 continue
@@ -712,7 +712,7 @@ def vintage_scorecard_figure(scored: pd.DataFrame, weekly_sales: pd.DataFrame, l
                             va="bottom" if above else "top", fontsize=style.FONT_SIZES["annotation"], color=colors[kind],
                             fontweight="bold", linespacing=1.1, zorder=7, gid=f"later_value:{kind}",
                             bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
-        missing = [str(w) for w in scored.loc[outcome == later.NO_ACTUAL, "week"]]
+        missing = [str(w) for w in scored.loc[outcome == scorecard.NO_ACTUAL, "week"]]
         for w in missing:
             ax.annotate(style.label("later_no_figure", lang), (_mid_week(weeks.parse_week_label(w)), 0.0),
                         xycoords=("data", "axes fraction"), xytext=(0, 5), textcoords="offset points", ha="center",
@@ -746,7 +746,7 @@ def vintage_scorecard_figure(scored: pd.DataFrame, weekly_sales: pd.DataFrame, l
                    label=style.label("legend_forecast", lang)),
             Patch(facecolor=style.COLORS["forecast"], alpha=0.25, label=style.label("legend_pi", lang)),
         ]
-        for kind in (later.INSIDE, later.OUTSIDE):
+        for kind in (scorecard.INSIDE, scorecard.OUTSIDE):
             if (outcome == kind).any():
                 handles.append(Line2D([], [], linestyle="none", marker=markers[kind], markersize=10, color=colors[kind],
                                       markeredgecolor="white", label=style.label(f"later_legend_{kind}", lang)))
@@ -768,7 +768,7 @@ def vintage_scorecard_figure(scored: pd.DataFrame, weekly_sales: pd.DataFrame, l
         if len(below):
             notes.append(style.label("sales_below_zero", lang, week=str(below["week"].iloc[0])))
         later_rows = _rows_of(weekly_sales, series, [weeks.parse_week_label(str(w))
-                                                     for w in scored.loc[outcome != later.NO_ACTUAL, "week"]])
+                                                     for w in scored.loc[outcome != scorecard.NO_ACTUAL, "week"]])
         if (later_rows["source_id"].astype(str) != ARTICLE_SOURCE_ID).any():
             notes.append(style.label("later_vintage_sources", lang))
 

@@ -45,6 +45,7 @@ from helpers.formatting import (
     week_span,
 )
 from helpers.data.clean import ARTICLE_SOURCE_ID, article_weeks
+from helpers.models.scorecard import INSIDE, NO_ACTUAL, OUTSIDE, score_forecasts
 from helpers.models.trend import (
     DEFAULT_WINDOW_WEEKS,
     fit_weekly_trend,
@@ -56,10 +57,6 @@ from helpers.models.trend import (
 __all__ = [
     "ARTICLE_VINTAGE",
     "ARTICLE_MONTH",
-    "INSIDE",
-    "OUTSIDE",
-    "NO_ACTUAL",
-    "OUTCOMES",
     "BOUNDS",
     "observed_weeks",
     "article_vintage_scorecard",
@@ -77,8 +74,6 @@ ARTICLE_VINTAGE = "2025-W19"
 #: when no figures table is passed to :func:`helpers.claims.later_rules.later_evidence`.
 ARTICLE_MONTH = "2025-04"
 
-INSIDE, OUTSIDE, NO_ACTUAL = "inside", "outside", "no actual"
-OUTCOMES = (INSIDE, OUTSIDE, NO_ACTUAL)
 
 
 #: The ``bound`` vocabulary of the monthly figures (data/README.md).
@@ -205,13 +200,11 @@ def article_vintage_scorecard(
     forecast = forecast_weekly_trend(fit, weeks.weeks_between(last_fitted, end))
     forecast = forecast[[p > vintage for p in _pairs(forecast)]].reset_index(drop=True)
 
-    by_week = dict(zip(observed["week"].astype(str), observed["units"]))
-    actual = np.array([by_week.get(w, np.nan) for w in forecast["week"]], dtype="float64")
+    scored = score_forecasts(forecast.assign(series=series), observed.assign(series=series))
+    actual = scored["actual"].to_numpy(dtype="float64")
     low = forecast["pi95_low"].to_numpy(dtype="float64")
     high = forecast["pi95_high"].to_numpy(dtype="float64")
-    with np.errstate(invalid="ignore"):
-        inside = (actual >= low) & (actual <= high)
-    outcome = np.where(np.isnan(actual), NO_ACTUAL, np.where(inside, INSIDE, OUTSIDE))
+    outcome = scored["outcome"].to_numpy(dtype=object)
     n = len(forecast)
     table = pd.DataFrame({
         "series": pd.array([series] * n, dtype="string"),

@@ -17,6 +17,11 @@ import pandas as pd
 
 from helpers.data import weeks
 
+#: A forecast week's outcome: its actual fell inside or outside the 95% prediction interval
+#: (bounds included), or the week has no figure (yet): a missing week is never a miss.
+INSIDE, OUTSIDE, NO_ACTUAL = "inside", "outside", "no actual"
+OUTCOMES = (INSIDE, OUTSIDE, NO_ACTUAL)
+
 LOG_KEY = ["as_of_week", "series", "model"]
 LOG_COLUMNS = ["as_of_week", "series", "model", "week", "weeks_ahead", "mean", "pi95_low", "pi95_high"]
 
@@ -55,19 +60,29 @@ def update_forecast_log(log: pd.DataFrame | None, new_rows: pd.DataFrame) -> pd.
     return combined.reset_index(drop=True)
 
 
-def score_forecasts(log: pd.DataFrame, weekly_sales: pd.DataFrame) -> pd.DataFrame:
-    """Each logged forecast with the actual units of its week and whether they fell inside the 95% PI.
+def score_forecasts(forecasts: pd.DataFrame, weekly_sales: pd.DataFrame) -> pd.DataFrame:
+    """Each forecast (``series, week, mean, pi95_low, pi95_high``) with its week's ``actual``, ``error`` and ``outcome``.
 
-    ``outcome`` is ``inside``, ``outside`` or ``no actual yet`` (a missing week stays missing).
+    The one scorer: notebook 03 scores the forecast log with it, notebook 07
+    the article's vintage (:func:`helpers.models.later.article_vintage_scorecard`).
+    ``outcome`` is :data:`INSIDE`, :data:`OUTSIDE` or :data:`NO_ACTUAL`; a week
+    without a figure keeps ``actual`` missing (never zero).
+
+    >>> f = pd.DataFrame({"series": ["s", "s", "s"], "week": ["2025-W20", "2025-W21", "2025-W22"],
+    ...                   "mean": [10.0, 10.0, 10.0], "pi95_low": [8.0, 8.0, 8.0], "pi95_high": [12.0, 12.0, 12.0]})
+    >>> sales = pd.DataFrame({"series": ["s", "s"], "week": ["2025-W20", "2025-W22"], "units": [12.0, 13.0]})
+    >>> score_forecasts(f, sales)[["week", "actual", "outcome"]].values.tolist()
+    [['2025-W20', 12.0, 'inside'], ['2025-W21', nan, 'no actual'], ['2025-W22', 13.0, 'outside']]
     """
-    actual = weekly_sales[["series", "week", "units"]].rename(columns={"units": "actual"})
-    scored = log.merge(actual, on=["series", "week"], how="left")
+    observed = weekly_sales[weekly_sales["units"].notna()]
+    actual = observed[["series", "week", "units"]].rename(columns={"units": "actual"})
+    actual = actual.astype({"series": "string", "week": "string", "actual": "float64"})
+    scored = forecasts.astype({"series": "string", "week": "string"}).merge(actual, on=["series", "week"], how="left")
     has_actual = scored["actual"].notna()
     inside = (scored["actual"] >= scored["pi95_low"]) & (scored["actual"] <= scored["pi95_high"])
     scored["error"] = scored["actual"] - scored["mean"]
-    scored["outcome"] = "no actual yet"
-    scored.loc[has_actual & inside, "outcome"] = "inside"
-    scored.loc[has_actual & ~inside, "outcome"] = "outside"
+    outcome = [NO_ACTUAL if not has else INSIDE if ok else OUTSIDE for has, ok in zip(has_actual, inside)]
+    scored["outcome"] = pd.array(outcome, dtype="string")
     return scored
 
 
