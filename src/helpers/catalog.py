@@ -77,6 +77,8 @@ TABLES: tuple[Table, ...] = (
           text=("series", "model", "first_week", "last_week", "weeks", "missing_weeks", "note")),
     Table("trend", "forecasts", "03_trend", "forecasts with 95% intervals", text=("series", "model", "as_of_week", "week")),
     Table("trend", "residuals", "03_trend", "residuals of each fit", text=("series", "model", "as_of_week", "week")),
+    Table("trend", "bands", "03_trend", "each fit's line with its 95% confidence and prediction bands, 4 points a week",
+          text=("series", "model", "as_of_week", "part")),
     Table("trend", "forecast_log", "03_trend", "every vintage's forecasts, kept as history",
           text=("as_of_week", "series", "model", "week")),
     Table("run_rate", "comparison", "04_run_rate", "every rate of the article per week",

@@ -30,12 +30,12 @@ def fmt(x: float) -> str:
 
 
 def weekly_tables(units_by_week: dict[str, float], horizon: int = 4):
-    """Weekly sales, trend_fits and forecasts tables as notebook 03 writes them, for a toy series."""
+    """Weekly sales, trend_fits, forecasts and bands tables as notebook 03 writes them, for a toy series."""
     sales = trend.weekly_sales_from(units_by_week, series="xiaomi_su7")
     sales["source_id"] = "toy_source"
     sales["locator"] = 'para 3: "x"'
     fits = trend.fit_trends(sales, models=("linear",))
-    return sales, trend.fits_table(fits), trend.forecasts_table(fits, horizon)
+    return sales, trend.fits_table(fits), trend.forecasts_table(fits, horizon), trend.bands_table(fits, horizon)
 
 
 EVENTS = pd.DataFrame({
@@ -75,8 +75,8 @@ def tables():
 
 @pytest.fixture(scope="module")
 def article_weekly():
-    sales, fits, forecasts = weekly_tables(ARTICLE_WEEKS)
-    return sales, fits, forecasts, findings.weekly_sales_figure(sales, fits, forecasts, EVENTS)
+    sales, fits, forecasts, bands = weekly_tables(ARTICLE_WEEKS)
+    return sales, fits, forecasts, findings.weekly_sales_figure(sales, fits, forecasts, bands, EVENTS)
 
 
 # --------------------------------------------------------------------------- a. weekly sales
@@ -114,6 +114,13 @@ def test_weekly_draws_observed_trend_band_and_fan(article_weekly):
     # the confidence band at the fit's last week agrees with the forecast table's first ci95 (same formula)
     band_y = next(c for c in ax.collections if c.get_gid() == "trend_ci").get_paths()[0].vertices[:, 1]
     assert np.isclose(band_y, forecasts["ci95_high"].iloc[0]).any()
+    # ... and at the window's middle it is the textbook OLS interval, computed here independently
+    t_obs = np.arange(4.0)
+    y = np.array(list(ARTICLE_WEEKS.values()), dtype=float)
+    slope, intercept = np.polyfit(t_obs, y, 1)
+    s = np.sqrt(((y - (intercept + slope * t_obs)) ** 2).sum() / 2)
+    half = stats.t.ppf(0.975, 2) * s * np.sqrt(1 / 4 + (1.5 - 1.5) ** 2 / ((t_obs - 1.5) ** 2).sum())
+    assert np.isclose(band_y, intercept + slope * 1.5 + half).any()
     assert "lower bound is below zero from 2025-W22" in subtitle(fig)
 
 
@@ -129,8 +136,8 @@ def test_weekly_events_are_markers_with_labels_in_date_order(article_weekly):
 
 
 def test_missing_weeks_break_the_line():
-    sales, fits, forecasts = weekly_tables({"2025-W16": 7200, "2025-W17": 7000, "2025-W19": 5200, "2025-W20": 5000})
-    fig = findings.weekly_sales_figure(sales, fits, forecasts, EVENTS.iloc[:0])
+    sales, fits, forecasts, bands = weekly_tables({"2025-W16": 7200, "2025-W17": 7000, "2025-W19": 5200, "2025-W20": 5000})
+    fig = findings.weekly_sales_figure(sales, fits, forecasts, bands, EVENTS.iloc[:0])
     observed = next(line for line in fig.axes[0].get_lines() if line.get_gid() == "observed")
     y = np.asarray(observed.get_ydata(), dtype=float)
     assert len(y) == 5 and np.isnan(y[2]) and not np.isnan(np.delete(y, 2)).any()
@@ -138,9 +145,9 @@ def test_missing_weeks_break_the_line():
 
 
 def test_a_flat_series_is_called_no_clear_trend():
-    sales, fits, forecasts = weekly_tables({"2025-W16": 5000, "2025-W17": 7000, "2025-W18": 5000,
+    sales, fits, forecasts, bands = weekly_tables({"2025-W16": 5000, "2025-W17": 7000, "2025-W18": 5000,
                                             "2025-W19": 7000, "2025-W20": 5000})
-    fig = findings.weekly_sales_figure(sales, fits, forecasts, EVENTS.iloc[:0])
+    fig = findings.weekly_sales_figure(sales, fits, forecasts, bands, EVENTS.iloc[:0])
     assert "show no clear trend over 2025-W16–W20" in title(fig)
     assert "includes zero" in subtitle(fig)
 

@@ -103,12 +103,12 @@ def read_tables(root: Path | str | None = None) -> dict[str, pd.DataFrame]:
     """Every table the figures use, by short name, read through :mod:`helpers.catalog`.
 
     ``weekly_sales``, ``figures``, ``events``, ``sources`` (clean), ``trend_fits``,
-    ``forecasts`` (trend), ``comparison``, ``scenarios``, ``backlog_paths``
+    ``forecasts``, ``bands`` (trend), ``comparison``, ``scenarios``, ``backlog_paths``
     (run rate) and ``claims_audit`` (claims).
     """
     from helpers import catalog
 
-    names = ("clean.weekly_sales", "clean.figures", "clean.events", "clean.sources", "trend.trend_fits", "trend.forecasts",
+    names = ("clean.weekly_sales", "clean.figures", "clean.events", "clean.sources", "trend.trend_fits", "trend.forecasts", "trend.bands",
              "run_rate.comparison", "run_rate.scenarios", "run_rate.backlog_paths", "claims.claims_audit")
     return {name.split(".", 1)[1]: catalog.read(name, root) for name in names}
 
@@ -200,6 +200,7 @@ def weekly_sales_figure(
     weekly_sales: pd.DataFrame,
     trend_fits: pd.DataFrame,
     forecasts: pd.DataFrame,
+    bands: pd.DataFrame,
     events: pd.DataFrame,
     series: str = SERIES,
     model: str = "linear",
@@ -212,9 +213,11 @@ def weekly_sales_figure(
       weeks: a week without a figure is a gap (NaN), never bridged;
     * the trend (``trend_fits``, one row for ``series`` × ``model``) is drawn
       over its window and, dashed, over the forecast weeks of ``forecasts``;
-      the band is the 95% confidence interval of the line (t with n − 2 df),
-      the fan the 95% prediction interval of ``forecasts`` (anchored at the
-      last fitted week); bounds below zero are not drawn and are said so;
+      the band is the 95% confidence interval of the line and the fan the 95%
+      prediction interval, both as the fit computed them (``bands``, from
+      :func:`helpers.models.trend.bands_table`, and ``forecasts``; the fan is
+      anchored at the last fitted week); bounds below zero are not drawn and
+      are said so;
     * events dated within ``event_weeks_before`` weeks before the first
       observed week through the last forecast week are vertical markers
       (spans when dated to a month or quarter) with short labels; the others
@@ -223,7 +226,6 @@ def weekly_sales_figure(
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
     from matplotlib.ticker import FixedLocator, FuncFormatter
-    from scipy import stats
 
     with style.theme(lang) as lang:
         fit = _one_fit(trend_fits, series, model)
@@ -231,7 +233,7 @@ def weekly_sales_figure(
         first, last = weeks.parse_week_label(first_week), weeks.parse_week_label(last_week)
         window = [weeks.parse_week_label(w) for w in str(fit["weeks"]).split()]
         n, df_resid = int(fit["n_weeks"]), int(fit["df_resid"])
-        slope, intercept, resid_sd = float(fit["slope"]), float(fit["intercept"]), float(fit["residual_sd"])
+        slope = float(fit["slope"])
 
         rows = weekly_sales[(weekly_sales["series"].astype(str) == series) & weekly_sales["units"].notna()]
         rows = rows.sort_values(["iso_year", "iso_week"], kind="mergesort")
@@ -249,47 +251,37 @@ def weekly_sales_figure(
         obs_y = np.array([units.get(w, np.nan) for w in all_weeks])
         missing = [weeks.week_label(*w) for w in all_weeks if w not in units]
 
-        # the trend, its confidence band and the prediction interval, from the fit's numbers
-        t_window = np.array([weeks.weeks_between(first, w) for w in window], dtype=float)
-        t_bar, sxx = t_window.mean(), float(((t_window - t_window.mean()) ** 2).sum())
-        t_crit = float(stats.t.ppf(0.975, df_resid))
+        # the trend, its confidence band and the prediction interval: the fit's own (trend.bands_table)
+        band = bands[(bands["series"].astype(str) == series) & (bands["model"].astype(str) == model)
+                     & (bands["as_of_week"].astype(str) == last_week)].sort_values("t", kind="mergesort")
+        if band.empty:
+            raise ValueError(f"bands: no rows for series {series!r}, model {model!r}, as of {last_week}")
         t_last = float(weeks.weeks_between(first, last))
-        t_end = float(weeks.weeks_between(first, fc_weeks[-1])) if fc_weeks else t_last
-
-        def line(t: np.ndarray) -> np.ndarray:
-            return intercept + slope * t
-
-        def half_width(t: np.ndarray, new_obs: bool) -> np.ndarray:
-            return t_crit * resid_sd * np.sqrt((1.0 if new_obs else 0.0) + 1 / n + (t - t_bar) ** 2 / sxx)
-
-        back = np.exp if model == "log" else (lambda v: v)
+        t_band = band["t"].to_numpy(dtype=float)
         monday0 = monday_x(*first)
-        t_fit = np.linspace(0.0, t_last, 4 * int(t_last) + 1)
-        t_fwd = np.linspace(t_last, t_end, max(2, 4 * int(t_end - t_last) + 1))
+        at_last = band[np.isclose(t_band, t_last)].iloc[0]
 
         fig = new_figure("wide")
         ax = fig.add_subplot()
-        ax.fill_between(monday0 + 7 * np.concatenate([t_fit, t_fwd[1:]]),
-                        back(line(np.concatenate([t_fit, t_fwd[1:]])) - half_width(np.concatenate([t_fit, t_fwd[1:]]), False)),
-                        back(line(np.concatenate([t_fit, t_fwd[1:]])) + half_width(np.concatenate([t_fit, t_fwd[1:]]), False)),
+        ax.fill_between(monday0 + 7 * t_band, band["ci95_low"].to_numpy(dtype=float), band["ci95_high"].to_numpy(dtype=float),
                         color=style.COLORS["trend"], alpha=0.18, linewidth=0, gid="trend_ci", zorder=1)
         below_zero_week = None
         if fc_weeks:
             fan_x = np.array([monday0 + 7 * t_last] + [monday_x(*w) for w in fc_weeks])
-            fan_lo = np.concatenate([back(line(np.array([t_last])) - half_width(np.array([t_last]), True)),
-                                     fc["pi95_low"].to_numpy(dtype=float)])
-            fan_hi = np.concatenate([back(line(np.array([t_last])) + half_width(np.array([t_last]), True)),
-                                     fc["pi95_high"].to_numpy(dtype=float)])
+            fan_lo = np.concatenate([[float(at_last["pi95_low"])], fc["pi95_low"].to_numpy(dtype=float)])
+            fan_hi = np.concatenate([[float(at_last["pi95_high"])], fc["pi95_high"].to_numpy(dtype=float)])
             ax.fill_between(fan_x, np.maximum(fan_lo, 0.0), fan_hi, color=style.COLORS["forecast"], alpha=0.22,
                             linewidth=0, gid="forecast_pi", zorder=0)
             negative = fc[fc["pi95_low"] < 0]
             if len(negative):
                 below_zero_week = str(negative["week"].iloc[0])
             fwd_x = np.array([monday0 + 7 * t_last] + [monday_x(*w) for w in fc_weeks])
-            fwd_y = np.concatenate([back(line(np.array([t_last]))), fc["mean"].to_numpy(dtype=float)])
+            fwd_y = np.concatenate([[float(at_last["mean"])], fc["mean"].to_numpy(dtype=float)])
             ax.plot(fwd_x, fwd_y, color=style.COLORS["trend"], linestyle=(0, (5, 3)), linewidth=2.0,
                     marker="o", markersize=4.5, markevery=list(range(1, len(fwd_x))), gid="forecast_mean", zorder=3)
-        ax.plot(monday0 + 7 * t_fit, back(line(t_fit)), color=style.COLORS["trend"], linewidth=2.2, gid="trend", zorder=3)
+        in_fit = band[band["part"].astype(str) == "fit"]
+        ax.plot(monday0 + 7 * in_fit["t"].to_numpy(dtype=float), in_fit["mean"].to_numpy(dtype=float), color=style.COLORS["trend"],
+                linewidth=2.2, gid="trend", zorder=3)
         ax.plot(obs_x, obs_y, color=style.COLORS["observed"], marker="o", markersize=7.5, linewidth=2.4,
                 gid="observed", zorder=4)
         if len(units) <= 16:
@@ -339,7 +331,7 @@ def weekly_sales_figure(
                 rows_end[row] = span[1]
             placements.append((d0, d1, ev, text, row, left_aligned))
 
-        top_data = float(np.nanmax(np.concatenate([obs_y, back(line(t_fit) + half_width(t_fit, False)),
+        top_data = float(np.nanmax(np.concatenate([obs_y, in_fit["ci95_high"].to_numpy(dtype=float),
                                                    fan_hi if fc_weeks else obs_y])))
         ax.set_ylim(0, top_data * (1.12 + 0.075 * len(rows_end)))
         for d0, d1, ev, text, row, left_aligned in placements:

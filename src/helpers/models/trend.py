@@ -548,6 +548,62 @@ def forecasts_table(fits: Mapping[tuple[str, str], TrendFit | str], horizon: int
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
 
 
+#: Points per week on which :func:`bands_table` evaluates the line and its intervals (smooth curves for the log model).
+BAND_STEPS_PER_WEEK = 4
+
+
+def trend_band(fit: TrendFit, t: Iterable[float]) -> pd.DataFrame:
+    """The fitted line and its 95% intervals at any ``t`` (weeks since ``fit.first_week``), from the fit itself.
+
+    Columns ``t, mean, ci95_low, ci95_high, pi95_low, pi95_high``: ``ci95`` for
+    the line, ``pi95`` for one week's units (statsmodels' ``get_prediction`` of
+    the fitted OLS).  The log model's values are back-transformed (medians).
+
+    >>> sales = weekly_sales_from({"2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700, "2025-W19": 5200})
+    >>> band = trend_band(fit_weekly_trend(select_window(sales, "example")), [0.0, 4.0])
+    >>> band.round(1)[["t", "mean", "pi95_low", "pi95_high"]].values.tolist()
+    [[0.0, 7370.0, 5582.7, 9157.3], [4.0, 4450.0, 2282.6, 6617.4]]
+    """
+    import statsmodels.api as sm
+
+    if not isinstance(fit, TrendFit) or fit.result is None:
+        raise TypeError("trend_band needs a TrendFit made by fit_weekly_trend()")
+    points = np.asarray(list(t), dtype="float64")
+    frame = fit.result.get_prediction(sm.add_constant(points, has_constant="add")).summary_frame(alpha=1 - _CONFIDENCE)
+    out = pd.DataFrame({
+        "t": points,
+        "mean": frame["mean"].to_numpy(),
+        "ci95_low": frame["mean_ci_lower"].to_numpy(),
+        "ci95_high": frame["mean_ci_upper"].to_numpy(),
+        "pi95_low": frame["obs_ci_lower"].to_numpy(),
+        "pi95_high": frame["obs_ci_upper"].to_numpy(),
+    })
+    if fit.model == "log":
+        columns = ["mean", "ci95_low", "ci95_high", "pi95_low", "pi95_high"]
+        out[columns] = np.exp(out[columns])
+    return out
+
+
+def bands_table(fits: Mapping[tuple[str, str], TrendFit | str], horizon: int = 4) -> pd.DataFrame:
+    """:func:`trend_band` of every fit from its first week to ``horizon`` weeks past its last, on a grid of
+    :data:`BAND_STEPS_PER_WEEK` points a week; ``part`` says ``fit`` (the window) or ``forecast`` (after it).
+
+    The figures draw these bands as they are: no interval is recomputed in drawing code.
+    """
+    parts = []
+    for fit in _fitted_only(fits):
+        t_last = weeks.weeks_between(weeks.parse_week_label(fit.first_week), weeks.parse_week_label(fit.last_week))
+        grid = np.arange(0, BAND_STEPS_PER_WEEK * (t_last + horizon) + 1, dtype="float64") / BAND_STEPS_PER_WEEK
+        frame = trend_band(fit, grid)
+        frame.insert(0, "part", np.where(grid <= t_last, "fit", "forecast"))
+        frame.insert(0, "as_of_week", fit.last_week)
+        frame.insert(0, "model", fit.model)
+        frame.insert(0, "series", fit.series)
+        parts.append(frame)
+    columns = ["series", "model", "as_of_week", "part", "t", "mean", "ci95_low", "ci95_high", "pi95_low", "pi95_high"]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+
+
 def trend_summary(fit: TrendFit, forecast: pd.DataFrame) -> dict[str, Any]:
     """The fit and its forecast as plain, rounded values for reports (keys in a fixed order).
 
@@ -670,7 +726,7 @@ def write_trend_outputs(
     folder: Path | str | None = None,
     summary_series: str = SUMMARY_SERIES,
 ) -> list[str]:
-    """Write ``trend_fits.csv``, ``forecasts.csv``, ``residuals.csv`` and ``summary.json`` atomically.
+    """Write ``trend_fits.csv``, ``forecasts.csv``, ``residuals.csv``, ``bands.csv`` and ``summary.json`` atomically.
 
     ``folder`` defaults to ``data/processed/trend``.  ``summary.json`` is the
     :func:`trend_summary` of the linear fit of ``summary_series``.  Floats in
@@ -690,6 +746,7 @@ def write_trend_outputs(
         "trend_fits.csv": fits_table(fits),
         "forecasts.csv": forecasts_table(fits, horizon),
         "residuals.csv": residuals_table(fits),
+        "bands.csv": bands_table(fits, horizon),
     }
     written = []
     for name, frame in paths.items():
