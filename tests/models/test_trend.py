@@ -253,7 +253,12 @@ def test_trend_summary_keys_order_and_rounding():
 def test_write_trend_outputs(tmp_path):
     fits = trend.fit_trends(two_series())
     written = trend.write_trend_outputs(fits, horizon=3, folder=tmp_path)
-    assert [p.rsplit("/", 1)[-1] for p in written] == ["trend_fits.csv", "forecasts.csv", "residuals.csv", "summary.json"]
+    assert [p.rsplit("/", 1)[-1] for p in written] == ["trend_fits.csv", "forecasts.csv", "residuals.csv", "bands.csv",
+                                                       "summary.json"]
+    bands = pd.read_csv(tmp_path / "bands.csv")
+    # xiaomi_su7 W16..W19 (t 0..3) plus 3 forecast weeks, 4 points a week, for both models
+    assert len(bands) == 2 * (4 * (3 + 3) + 1) and set(bands["part"]) == {"fit", "forecast"}
+    assert (bands["ci95_low"] <= bands["mean"]).all() and (bands["pi95_low"] <= bands["ci95_low"]).all()
     forecasts = pd.read_csv(tmp_path / "forecasts.csv")
     assert len(forecasts) == 2 * 3  # xiaomi_su7 linear + log; 'other' has too few weeks
     assert set(forecasts["as_of_week"]) == {"2025-W19"}

@@ -27,12 +27,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.data.clean import WEEKS_PER_MONTH, WEEKS_PER_YEAR
 from helpers.claims.engine import (
+    CAPACITY_SLACK,
     CHANGE_TOLERANCE_PP,
     CONSISTENT,
     FLOW_TOLERANCE,
-    CAPACITY_SLACK,
     INCONSISTENT,
     RATE_TOLERANCE_PP,
     SHARP_FALL,
@@ -44,6 +43,8 @@ from helpers.claims.engine import (
     Finding,
     judge,
 )
+from helpers.data.clean import WEEKS_PER_MONTH, WEEKS_PER_YEAR
+from helpers.data.roles import FIGURE
 from helpers.formatting import number, signed_percent
 
 __all__ = [
@@ -115,7 +116,7 @@ def _short(date: str) -> str:
 
 def three_weekly_declines(ev: Evidence) -> Finding:
     """连续三周出现下滑: do the weekly figures end in that many consecutive declines?"""
-    claim = ev.fig("orders_may_consecutive_declines")
+    claim = ev.fig(FIGURE.may_order_declines)
     claimed = float(claim["value_mid"])
     ids = (claim["figure_id"], ev.weekly_id)
     units = [int(u) for u in ev.weekly["units"]]
@@ -146,7 +147,7 @@ def three_weekly_declines(ev: Evidence) -> Finding:
 
 def weeks_vs_april_sales(ev: Evidence) -> Finding:
     """Weekly sales (the days of each week that fall in April) against April's monthly total."""
-    april = ev.fig("sales_apr_2025")
+    april = ev.fig(FIGURE.april_sales)
     ids = (april["figure_id"], ev.weekly_id)
     first, last = _month_bounds(april["period"])
     month_days = (last - first).days + 1
@@ -180,7 +181,7 @@ def weeks_vs_april_sales(ev: Evidence) -> Finding:
 
 def actual_capacity_vs_april_sales(ev: Evidence) -> Finding:
     """The "actual" monthly capacity (实际月产能仅约…) against the SU7's April sales."""
-    cap, april = ev.fig("capacity_actual_monthly"), ev.fig("sales_apr_2025")
+    cap, april = ev.fig(FIGURE.actual_capacity), ev.fig(FIGURE.april_sales)
     ids = (cap["figure_id"], april["figure_id"], ev.weekly_id)
     claimed, computed = _per_week(cap), _per_week(april)
     ratio = computed / claimed
@@ -204,7 +205,7 @@ def actual_capacity_vs_april_sales(ev: Evidence) -> Finding:
 
 def design_capacity_vs_sales(ev: Evidence) -> Finding:
     """The design capacity (设计年产能) against the weekly sales run-rate."""
-    cap = ev.fig("capacity_design_annual")
+    cap = ev.fig(FIGURE.design_capacity)
     ids = (cap["figure_id"], ev.weekly_id)
     claimed, computed = _per_week(cap), ev.weekly_mean
     ratio = computed / claimed
@@ -222,7 +223,7 @@ def design_capacity_vs_sales(ev: Evidence) -> Finding:
 
 def actual_vs_design_capacity(ev: Evidence) -> Finding:
     """实际月产能 against 设计年产能: is the "actual" capacity below the design?"""
-    actual, design = ev.fig("capacity_actual_monthly"), ev.fig("capacity_design_annual")
+    actual, design = ev.fig(FIGURE.actual_capacity), ev.fig(FIGURE.design_capacity)
     ids = (actual["figure_id"], design["figure_id"])
     claimed, computed = _per_week(actual), _per_week(design)
     share = claimed / computed
@@ -238,7 +239,7 @@ def actual_vs_design_capacity(ev: Evidence) -> Finding:
 
 def may_vs_march_orders(ev: Evidence) -> Finding:
     """Orders in 5月前两个星期 against 3月份第二个星期, per week."""
-    may, march = ev.fig("orders_may_weeks1_2"), ev.fig("orders_mar_week2")
+    may, march = ev.fig(FIGURE.may_fortnight_orders), ev.fig(FIGURE.march_week_orders)
     ids = (may["figure_id"], march["figure_id"])
     side_by_side = float(may["value_mid"]) / float(march["value_mid"]) - 1
     per_week = _per_week(may) / _per_week(march) - 1
@@ -256,8 +257,8 @@ def may_vs_march_orders(ev: Evidence) -> Finding:
 
 def april_orders_mom_decline(ev: Evidence) -> Finding:
     """4月份新订单按月下跌: what the order counts can and cannot say about the printed fall."""
-    claim = ev.fig("orders_apr_mom_decline")
-    march_w, may = ev.fig("orders_mar_week2"), ev.fig("orders_may_weeks1_2")
+    claim = ev.fig(FIGURE.april_orders_change)
+    march_w, may = ev.fig(FIGURE.march_week_orders), ev.fig(FIGURE.may_fortnight_orders)
     claimed = -float(claim["value_mid"])
     period = claim["period"]
     year, month = int(period[:4]), int(period[5:7])
@@ -289,9 +290,9 @@ def april_orders_mom_decline(ev: Evidence) -> Finding:
 
 def wait_nearly_a_year(ev: Evidence) -> Finding:
     """交定后将近…提车: the backlog that wait implies (Little's law) against capacity and orders."""
-    wait = ev.fig("wait_delivery_after_deposit")
-    cap, may = ev.fig("capacity_actual_monthly"), ev.fig("orders_may_weeks1_2")
-    lock = ev.fig("rate_lock_in")
+    wait = ev.fig(FIGURE.delivery_wait)
+    cap, may = ev.fig(FIGURE.actual_capacity), ev.fig(FIGURE.may_fortnight_orders)
+    lock = ev.fig(FIGURE.lock_in_rate)
     wait_weeks = _weeks(wait)
     sales = ev.weekly_mean
     at_cap, at_sales = _per_week(cap) * wait_weeks, sales * wait_weeks
@@ -317,7 +318,7 @@ def wait_nearly_a_year(ev: Evidence) -> Finding:
 
 def lock_in_restated(ev: Evidence) -> Finding:
     """The lock-in rate as a range (rate_lock_in) against its restatement (rate_lock_in_restated)."""
-    rng, again = ev.fig("rate_lock_in"), ev.fig("rate_lock_in_restated")
+    rng, again = ev.fig(FIGURE.lock_in_rate), ev.fig(FIGURE.lock_in_restated)
     ids = (again["figure_id"], rng["figure_id"])
     low, high = float(rng["value_low"]), float(rng["value_high"])
     claimed = float(again["value_mid"])
@@ -334,7 +335,7 @@ def lock_in_restated(ev: Evidence) -> Finding:
 
 def cancellation_vs_lock_in(ev: Evidence) -> Finding:
     """退订率 (cancellations) against 锁单率 (lock-in): can both hold for the same orders?"""
-    cancel, lock = ev.fig("rate_cancellation_early_orders"), ev.fig("rate_lock_in")
+    cancel, lock = ev.fig(FIGURE.cancellation_rate), ev.fig(FIGURE.lock_in_rate)
     ids = (cancel["figure_id"], lock["figure_id"])
     c, low, high = float(cancel["value_mid"]), float(lock["value_low"]), float(lock["value_high"])
     total = high + c
@@ -352,8 +353,8 @@ def cancellation_vs_lock_in(ev: Evidence) -> Finding:
 
 def quality_rankings(ev: Evidence) -> Finding:
     """中国汽车质量网 (垫底, last) against 车质网 (高居第二) for the same quarter."""
-    cqn_s, cqn_r = ev.fig("quality_cqn_q1_score"), ev.fig("quality_cqn_q1_rank")
-    czw_s, czw_r = ev.fig("quality_czw_q1_score"), ev.fig("quality_czw_q1_rank")
+    cqn_s, cqn_r = ev.fig(FIGURE.cqn_score), ev.fig(FIGURE.cqn_rank)
+    czw_s, czw_r = ev.fig(FIGURE.czw_score), ev.fig(FIGURE.czw_rank)
     ids = (cqn_s["figure_id"], cqn_r["figure_id"], czw_s["figure_id"], czw_r["figure_id"])
 
     def place(row: dict) -> float | str:
@@ -381,8 +382,8 @@ def quality_rankings(ev: Evidence) -> Finding:
 
 def quality_complaints(ev: Evidence) -> Finding:
     """The complaint count (三个月内仅有…条投诉) on the same list that puts the SU7 last."""
-    comp, score = ev.fig("quality_cqn_complaints_3m"), ev.fig("quality_cqn_q1_score")
-    wuling = ev.fig("quality_czw_q1_wuling_complaints")
+    comp, score = ev.fig(FIGURE.cqn_complaints), ev.fig(FIGURE.cqn_score)
+    wuling = ev.fig(FIGURE.czw_leader_complaints)
     ids = (comp["figure_id"], score["figure_id"], wuling["figure_id"])
     when = comp["period"] or f"unstated ({comp['period_as_printed']})"
     reason = (
@@ -396,7 +397,7 @@ def quality_complaints(ev: Evidence) -> Finding:
 
 def nev_top_ten_april(ev: Evidence) -> Finding:
     """跻身新能源车前十 in April: needs other models' sales, which the data do not hold."""
-    rank, april = ev.fig("sales_apr_nev_rank"), ev.fig("sales_apr_2025")
+    rank, april = ev.fig(FIGURE.april_nev_rank), ev.fig(FIGURE.april_sales)
     ids = (rank["figure_id"], april["figure_id"])
     reason = (
         f"{april['as_printed']} in {_month(april['period'])} ({number(_per_week(april))} a week) is the SU7's only figure for that month; a place in the "
@@ -408,7 +409,7 @@ def nev_top_ten_april(ev: Evidence) -> Finding:
 
 def aluminium_bonnet_requeue(ev: Evidence) -> Finding:
     """改配铝制机盖 排队周期: a separate queue with no production figures."""
-    bonnet, wait = ev.fig("wait_aluminium_bonnet"), ev.fig("wait_delivery_after_deposit")
+    bonnet, wait = ev.fig(FIGURE.bonnet_requeue_wait), ev.fig(FIGURE.delivery_wait)
     ids = (bonnet["figure_id"], wait["figure_id"])
     wait_weeks = _weeks(wait)
     scale = _weeks(bonnet) / float(bonnet["value_mid"])

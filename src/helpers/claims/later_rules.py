@@ -28,11 +28,21 @@ from helpers.claims.engine import (
     Finding,
     judge,
 )
-from helpers.data.clean import SECOND_MODEL_EVENT, WEEKS_PER_MONTH, WEEKS_PER_YEAR
-from helpers.formatting import number, plural, signed_percent, week_list, week_span
 from helpers.data import weeks
-from helpers.data.clean import ARTICLE_SOURCE_ID
-from helpers.models.later import ARTICLE_MONTH, decline_status, monthly_range, observed_weeks
+from helpers.data.clean import (
+    ARTICLE_SOURCE_ID,
+    SECOND_MODEL_EVENT,
+    WEEKS_PER_MONTH,
+    WEEKS_PER_YEAR,
+)
+from helpers.data.roles import FIGURE
+from helpers.formatting import number, plural, signed_percent, week_list, week_span
+from helpers.models.later import (
+    ARTICLE_MONTH,
+    decline_status,
+    monthly_range,
+    observed_weeks,
+)
 from helpers.models.trend import weekly_sales_from  # noqa: F401  (the doctests build their examples with it)
 
 __all__ = ["NO_LATER_SENTENCE", "LaterEvidence", "LATER_CLAIMS", "later_evidence"]
@@ -159,23 +169,23 @@ def _capacity_check(ctx: LaterEvidence, capacity_pw: float, what: str, over_mean
 
 
 def _later_actual_capacity(ctx: LaterEvidence, row: Mapping[str, Any]) -> tuple[str, str]:
-    cap = ctx.per_week("capacity_actual_monthly", _per_week_claim(row, "claimed_value"))
-    printed = ctx.printed("capacity_actual_monthly", f"about {number(cap * WEEKS_PER_MONTH)}")
+    cap = ctx.per_week(FIGURE.actual_capacity, _per_week_claim(row, "claimed_value"))
+    printed = ctx.printed(FIGURE.actual_capacity, f"about {number(cap * WEEKS_PER_MONTH)}")
     return _capacity_check(ctx, cap, f"the 'actual capacity' of {printed} a month ({number(cap)} a week)",
                            f"{printed} a month cannot have been the factory's actual output")
 
 
 def _later_design_capacity(ctx: LaterEvidence, row: Mapping[str, Any]) -> tuple[str, str]:
-    cap = ctx.per_week("capacity_design_annual", _per_week_claim(row, "claimed_value"))
-    printed = ctx.printed("capacity_design_annual", number(cap * WEEKS_PER_YEAR))
+    cap = ctx.per_week(FIGURE.design_capacity, _per_week_claim(row, "claimed_value"))
+    printed = ctx.printed(FIGURE.design_capacity, number(cap * WEEKS_PER_YEAR))
     return _capacity_check(ctx, cap, f"the design capacity of {printed} a year ({number(cap)} a week)",
                            f"output ran above {printed} a year for months, so it was no limit on what was delivered",
                            annualise=True)
 
 
 def _later_actual_vs_design(ctx: LaterEvidence, row: Mapping[str, Any]) -> tuple[str, str]:
-    actual = ctx.per_week("capacity_actual_monthly", _per_week_claim(row, "claimed_value"))
-    design = ctx.per_week("capacity_design_annual", _per_week_claim(row, "computed_value"))
+    actual = ctx.per_week(FIGURE.actual_capacity, _per_week_claim(row, "claimed_value"))
+    design = ctx.per_week(FIGURE.design_capacity, _per_week_claim(row, "computed_value"))
     months = ctx.single
     if months.empty:
         return NO_LATER_SENTENCE, NO_LATER
@@ -226,12 +236,12 @@ def _gap_text(reading: pd.Series, target: float) -> str:
 
 
 def _later_april(ctx: LaterEvidence, row: Mapping[str, Any]) -> tuple[str, str]:
-    figure = ctx.figures.get("sales_apr_2025")
+    figure = ctx.figures.get(FIGURE.april_sales)
     month = str(figure["period"]) if figure is not None else ARTICLE_MONTH
     days = _month_days(month)
-    april_pw = ctx.per_week("sales_apr_2025", _per_week_claim(row, "claimed_value"))
+    april_pw = ctx.per_week(FIGURE.april_sales, _per_week_claim(row, "claimed_value"))
     total = float(figure["value_mid"]) if figure is not None else april_pw * days / 7
-    printed = ctx.printed("sales_apr_2025", number(total))
+    printed = ctx.printed(FIGURE.april_sales, number(total))
     name = _month_name(month)
     parts, results = [], []
 

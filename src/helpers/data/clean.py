@@ -132,6 +132,22 @@ def date_bounds(date: str, precision: str) -> tuple[dt.date | None, dt.date | No
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
+def figure_row(figures: pd.DataFrame, figure_id: str) -> pd.Series:
+    """The one row of the figures table with ``figure_id`` (the one way a figure is looked up by id).
+
+    >>> float(figure_row(pd.DataFrame({"figure_id": ["a", "b"], "value_mid": [1.0, 2.0]}), "b")["value_mid"])
+    2.0
+    >>> figure_row(pd.DataFrame({"figure_id": ["a"]}), "z")
+    Traceback (most recent call last):
+    ...
+    KeyError: "figure 'z': expected exactly one row in the figures table, found 0"
+    """
+    rows = figures[figures["figure_id"].astype(str) == figure_id]
+    if len(rows) != 1:
+        raise KeyError(f"figure {figure_id!r}: expected exactly one row in the figures table, found {len(rows)}")
+    return rows.iloc[0]
+
+
 def events_table(events: pd.DataFrame) -> pd.DataFrame:
     """Events with ``date_start`` and ``date_end`` (ISO strings, empty when undated), by date."""
     table = events.copy()

@@ -37,11 +37,12 @@ import numpy as np
 import pandas as pd
 
 from helpers.data import weeks
+from helpers.data.roles import FIGURE
+from helpers.data.clean import figure_row
 from helpers.figures import style
 from helpers.figures.frame import (
     day_x,
     event_label,
-    figure_row,
     finish,
     monday_x,
     new_figure,
@@ -74,15 +75,15 @@ STEMS = {
 }
 
 # figure_ids the order and quality figures are drawn from (the values live in data/raw).
-FIG_ORDERS_BEFORE = "orders_mar_week2"
-FIG_ORDERS_AFTER = "orders_may_weeks1_2"
+FIG_ORDERS_BEFORE = FIGURE.march_week_orders
+FIG_ORDERS_AFTER = FIGURE.may_fortnight_orders
 QUALITY_LISTS = (
     # (list key, score figure, rank figure)
-    ("cqn", "quality_cqn_q1_score", "quality_cqn_q1_rank"),
-    ("czw", "quality_czw_q1_score", "quality_czw_q1_rank"),
+    ("cqn", FIGURE.cqn_score, FIGURE.cqn_rank),
+    ("czw", FIGURE.czw_score, FIGURE.czw_rank),
 )
-FIG_QUALITY_COMPLAINTS = {"cqn": "quality_cqn_complaints_3m"}
-FIG_QUALITY_LEADER = {"czw": "quality_czw_q1_wuling_complaints"}
+FIG_QUALITY_COMPLAINTS = {"cqn": FIGURE.cqn_complaints}
+FIG_QUALITY_LEADER = {"czw": FIGURE.czw_leader_complaints}
 #: Printed words that mean "last place" (a rank with no number).
 LAST_PLACE_WORDS = ("垫底",)
 SUPPLY_BASES = ("design_capacity", "actual_capacity", "sales_run_rate")
@@ -622,7 +623,7 @@ def run_rate_figure(
                                 weeks_design=number(mid.loc["design_capacity", "weeks_to_clear"]))
         subtitle = style.label("rr_subtitle", lang, wait=number(wait, 1))
         ids = list(comparison["figure_id"].astype(str)) + list(scenarios["supply_source"].astype(str))
-        ids += ["rate_lock_in", "rate_cancellation_early_orders", "wait_delivery_after_deposit"]
+        ids += [FIGURE.lock_in_rate, FIGURE.cancellation_rate, FIGURE.delivery_wait]
         ids = [i for i in dict.fromkeys(ids) if i.startswith("weekly_sales") or (figures["figure_id"].astype(str) == i).any()]
         sources = style.label("sources", lang, sources=sources_text(_figure_sources(ids, figures, weekly_sales), lang))
         footer = style.label("footer", lang, sources=sources, as_of=style.label("as_of", lang, week=start_label))

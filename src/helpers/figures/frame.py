@@ -21,13 +21,6 @@ from helpers.data import weeks
 from helpers.figures import style
 from helpers.formatting import number
 
-def figure_row(figures: pd.DataFrame, figure_id: str) -> pd.Series:
-    rows = figures[figures["figure_id"].astype(str) == figure_id]
-    if len(rows) != 1:
-        raise KeyError(f"figure {figure_id!r}: expected exactly one row in the figures table, found {len(rows)}")
-    return rows.iloc[0]
-
-
 def sources_text(pairs: Iterable[tuple[str, str]], lang: str) -> str:
     """``article_x (para 3, 7), other_source`` from (source_id, locator) pairs, first-seen order.
 

@@ -27,11 +27,19 @@ import numpy as np
 import pandas as pd
 
 from helpers.data import weeks
+from helpers.data.clean import (
+    ARTICLE_SOURCE_ID,
+    BRAND_SERIES,
+    SECOND_MODEL_EVENT,
+    SU7_SERIES,
+    figure_row,
+    second_model_week,
+)
+from helpers.data.roles import FIGURE
 from helpers.figures import style
 from helpers.figures.frame import (
     day_x,
     event_label,
-    figure_row,
     finish,
     monday_x,
     new_figure,
@@ -41,7 +49,6 @@ from helpers.figures.frame import (
 )
 from helpers.formatting import number, week_span
 from helpers.models import later, scorecard
-from helpers.data.clean import ARTICLE_SOURCE_ID, BRAND_SERIES, SECOND_MODEL_EVENT, SU7_SERIES, second_model_week
 
 __all__ = [
     "STEMS",
@@ -60,9 +67,9 @@ STEMS = {
 #: The dated events the weekly figure marks, by ``event_id``.
 LATER_EVENTS = ("accident_anhui_expressway", "yu7_launch", SECOND_MODEL_EVENT)
 #: figure_ids of the article's figures the monthly figure draws as references.
-FIG_CAPACITY_ACTUAL = "capacity_actual_monthly"
-FIG_CAPACITY_DESIGN = "capacity_design_annual"
-FIG_ARTICLE_MONTH = "sales_apr_2025"
+FIG_CAPACITY_ACTUAL = FIGURE.actual_capacity
+FIG_CAPACITY_DESIGN = FIGURE.design_capacity
+FIG_ARTICLE_MONTH = FIGURE.april_sales
 
 _SERIES_COLORS = {SU7_SERIES: style.COLORS["observed"], BRAND_SERIES: style.OKABE_ITO["orange"]}
 _SERIES_MARKERS = {SU7_SERIES: "o", BRAND_SERIES: "s"}

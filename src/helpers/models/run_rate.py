@@ -35,7 +35,8 @@ from typing import Any, Mapping
 import pandas as pd
 
 from helpers.data import weeks as isoweeks
-from helpers.data.clean import WEEKS_PER_MONTH, WEEKS_PER_YEAR
+from helpers.data.clean import WEEKS_PER_MONTH, WEEKS_PER_YEAR, figure_row
+from helpers.data.roles import FIGURE
 from helpers.formatting import JSON_DIGITS, number, round_frame, rounded
 
 __all__ = [
@@ -75,14 +76,14 @@ DEFAULT_HORIZON_WEEKS = 104
 CEILING_MEANINGS = ("as high as",)
 
 # figure_ids the defaults are read from (the values themselves live in data/raw).
-FIG_DESIGN_CAPACITY = "capacity_design_annual"
-FIG_ACTUAL_CAPACITY = "capacity_actual_monthly"
-FIG_APRIL_SALES = "sales_apr_2025"
-FIG_MARCH_ORDERS = "orders_mar_week2"
-FIG_MAY_ORDERS = "orders_may_weeks1_2"
-FIG_LOCK_IN = "rate_lock_in"
-FIG_CANCELLATION = "rate_cancellation_early_orders"
-FIG_WAIT = "wait_delivery_after_deposit"
+FIG_DESIGN_CAPACITY = FIGURE.design_capacity
+FIG_ACTUAL_CAPACITY = FIGURE.actual_capacity
+FIG_APRIL_SALES = FIGURE.april_sales
+FIG_MARCH_ORDERS = FIGURE.march_week_orders
+FIG_MAY_ORDERS = FIGURE.may_fortnight_orders
+FIG_LOCK_IN = FIGURE.lock_in_rate
+FIG_CANCELLATION = FIGURE.cancellation_rate
+FIG_WAIT = FIGURE.delivery_wait
 
 
 # --------------------------------------------------------------------------- inputs
@@ -134,13 +135,6 @@ class ScenarioInputs:
 INPUT_NAMES = tuple(f.name for f in dataclasses.fields(ScenarioInputs) if f.name != "scenario")
 #: Inputs that are fractions in [0, 1].
 RATE_NAMES = ("lock_in_rate", "cancellation_rate")
-
-
-def _figure(figures: pd.DataFrame, figure_id: str) -> pd.Series:
-    rows = figures[figures["figure_id"] == figure_id]
-    if len(rows) != 1:
-        raise KeyError(f"figure {figure_id!r}: expected exactly one row in the figures table, found {len(rows)}")
-    return rows.iloc[0]
 
 
 def _weeks_of(row: pd.Series, end: str) -> float:
@@ -195,11 +189,11 @@ def default_inputs(figures: pd.DataFrame, weekly_sales: pd.DataFrame | None = No
             scenarios[s][name] = Sourced(value, figure_id, f"{how} (single figure, same in every scenario)")
 
     for name, fid in (("design_capacity_per_week", FIG_DESIGN_CAPACITY), ("actual_capacity_per_week", FIG_ACTUAL_CAPACITY)):
-        row = _figure(figures, fid)
+        row = figure_row(figures, fid)
         single(name, fid, float(row["per_week_mid"]), f"{row['as_printed']}: {row['per_week_formula']}")
 
     if weekly_sales is None:
-        row = _figure(figures, FIG_APRIL_SALES)
+        row = figure_row(figures, FIG_APRIL_SALES)
         single("sales_per_week", FIG_APRIL_SALES, float(row["per_week_mid"]), f"{row['as_printed']}: {row['per_week_formula']}")
     else:
         rows = _series_weeks(weekly_sales)
@@ -210,14 +204,14 @@ def default_inputs(figures: pd.DataFrame, weekly_sales: pd.DataFrame | None = No
         scenarios["mid"]["sales_per_week"] = Sourced(float(units.mean()), wid, f"mean of {n} weeks")
         scenarios["high"]["sales_per_week"] = Sourced(float(units.min()), wid, f"weakest week of {n} ({worst}): least supply")
 
-    row = _figure(figures, FIG_MAY_ORDERS)
+    row = figure_row(figures, FIG_MAY_ORDERS)
     single("gross_orders_per_week", FIG_MAY_ORDERS, float(row["per_week_mid"]), f"{row['as_printed']}: {row['per_week_formula']}")
 
-    row = _figure(figures, FIG_LOCK_IN)
+    row = figure_row(figures, FIG_LOCK_IN)
     for s, end, why in (("low", "low", "low end: fewest firm orders"), ("mid", "mid", "midpoint"), ("high", "high", "high end: most firm orders")):
         scenarios[s]["lock_in_rate"] = Sourced(float(row[f"value_{end}"]) / 100, FIG_LOCK_IN, f"{row['as_printed']} {why}, / 100")
 
-    row = _figure(figures, FIG_CANCELLATION)
+    row = figure_row(figures, FIG_CANCELLATION)
     low, high = float(row["value_low"]), float(row["value_high"])
     if row["qualifier_meaning"] in CEILING_MEANINGS:
         low, reading = 0.0, f"{row['qualifier']} ({row['qualifier_meaning']}): a ceiling, read as 0..{high:g}%"
@@ -226,7 +220,7 @@ def default_inputs(figures: pd.DataFrame, weekly_sales: pd.DataFrame | None = No
     for s, value, why in (("low", high, "most cancelled"), ("mid", (low + high) / 2, "midpoint"), ("high", low, "fewest cancelled")):
         scenarios[s]["cancellation_rate"] = Sourced(value / 100, FIG_CANCELLATION, f"{reading}; {why}, / 100")
 
-    row = _figure(figures, FIG_WAIT)
+    row = figure_row(figures, FIG_WAIT)
     single("wait_weeks", FIG_WAIT, _weeks_of(row, "mid"), f"{row['as_printed']} in weeks ({row['unit']} × weeks per {row['unit'][:-1]})")
 
     return {s: ScenarioInputs(scenario=s, **scenarios[s]) for s in SCENARIOS}
@@ -408,7 +402,7 @@ def run_rate_comparison(figures: pd.DataFrame, weekly_sales: pd.DataFrame) -> pd
         ("design_capacity", "supply (capacity)", FIG_DESIGN_CAPACITY),
         ("actual_capacity", "supply (capacity)", FIG_ACTUAL_CAPACITY),
     ):
-        row = _figure(figures, fid)
+        row = figure_row(figures, fid)
         rows.append(_comparison_row(quantity, kind, row))
     weekly = _series_weeks(weekly_sales)
     units = weekly["units"].astype(float)
@@ -425,10 +419,10 @@ def run_rate_comparison(figures: pd.DataFrame, weekly_sales: pd.DataFrame) -> pd
         "locator": weekly["locator"].iloc[0],
         "formula": f"({' + '.join(number(u) for u in units)}) / {len(units)} weeks",
     })
-    row = _figure(figures, FIG_APRIL_SALES)
+    row = figure_row(figures, FIG_APRIL_SALES)
     rows.append(_comparison_row("april_sales", "sales (deliveries)", row))
     for quantity, fid in (("march_week2_orders", FIG_MARCH_ORDERS), ("may_weeks1_2_orders", FIG_MAY_ORDERS)):
-        rows.append(_comparison_row(quantity, "orders (gross intake)", _figure(figures, fid)))
+        rows.append(_comparison_row(quantity, "orders (gross intake)", figure_row(figures, fid)))
     table = pd.DataFrame(rows)
     table.insert(6, "vs_weekly_sales", table["per_week"] / rows[2]["per_week"])
     return table
