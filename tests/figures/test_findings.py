@@ -6,7 +6,6 @@ Expected numbers are computed here independently of ``helpers.models.trend`` and
 
 from __future__ import annotations
 
-import string
 import warnings
 
 import matplotlib as mpl
@@ -276,16 +275,6 @@ def test_english_figures_hold_no_chinese_character(tables, article_weekly):
 
 
 # --------------------------------------------------------------------------- languages
-
-
-def test_labels_exist_in_both_languages_with_the_same_fields():
-    def fields(template: str) -> set[str]:
-        return {name for _, name, _, _ in string.Formatter().parse(template) if name}
-
-    assert set(style.LABELS["en"]) == set(style.LABELS["zh"])
-    for key, template in style.LABELS["en"].items():
-        assert fields(style.LABELS["zh"][key]) <= fields(template), key
-        assert not style.has_cjk(template), key
 
 
 def test_zh_without_a_cjk_font_warns_and_draws_english(monkeypatch, tables):
