@@ -44,6 +44,8 @@ EVENTS = pd.DataFrame({
     "date_start": ["2024-10-01", "2025-03-29", "2025-04-16", ""],
     "date_end": ["2024-12-31", "2025-03-29", "2025-04-16", ""],
     "event": ["old", "crash", "rules", "unknown"],
+    "caption_en": ["", "fatal SU7 crash on NOA (Anhui)", "MIIT curbs 'smart driving' wording", ""],
+    "caption_zh": ["", "安徽高速小米SU7致命事故(NOA)", "工信部规范“智驾”宣传用语", ""],
     "source_id": ["toy_source", "toy_source", "other_source", "toy_source"],
     "locator": ['para 27: "x"', 'para 11: "y"', 'page: "z"', 'para 27: "w"'],
 })

@@ -160,6 +160,11 @@ def test_english_labels_hold_no_chinese():
     assert chinese == []
 
 
+def test_no_event_captions_among_the_labels():
+    """Captions of events live with the events (``data/raw/events.csv``), so a new event needs no code edit."""
+    assert [key for key in style.LABELS["en"] if key.startswith("event_")] == []
+
+
 # --------------------------------------------------------------------------- the code's keys
 
 
