@@ -242,3 +242,59 @@ def test_unknown_source_suggests_the_closest_registered_ones(raw_copy):
     write_weekly(raw_copy, f"2025,16,xiaomi_su7,7200,{SOURCE[:-1]},para 3")
     (problem,) = problems_of(raw_copy)
     assert f"did you mean {SOURCE}?" in problem
+
+
+# --------------------------------------------------------------------------- events: captions
+
+EVENTS_HEADER = "event_id,date,date_precision,date_as_printed,event,caption_en,caption_zh,source_id,locator"
+
+
+def write_events(raw: Path, *rows: str) -> None:
+    (raw / "events.csv").write_text("\n".join([EVENTS_HEADER, *rows]) + "\n", encoding="utf-8")
+
+
+def test_every_committed_event_has_both_captions():
+    events = read_tables(ROOT / "data" / "raw", today=TODAY)["events"]
+    assert list(events.columns[4:7]) == ["event", "caption_en", "caption_zh"]
+    assert events["caption_en"].dtype == "string" and events["caption_zh"].dtype == "string"
+    assert (events["caption_en"] != "").all() and (events["caption_zh"] != "").all()
+    caption = events.set_index("event_id").loc["accident_anhui_expressway"]
+    assert (caption["caption_en"], caption["caption_zh"]) == ("fatal SU7 crash on NOA (Anhui)", "安徽高速小米SU7致命事故(NOA)")
+
+
+@pytest.mark.parametrize(
+    ("captions", "start", "words"),
+    [
+        ("Xiaomi YU7 launch,小米YU7上市", "", ""),
+        (",", "", ""),  # no caption: the figures show the event_id
+        ("Xiaomi YU7 launch,", "", ""),  # each language falls back on its own
+        ("Xiaomi YU7 launch,Xiaomi YU7 launch", "events.csv:2: caption_zh:", "'Xiaomi YU7 launch' holds no Chinese character"),
+        ("Xiaomi YU7 launch,(YU7)", "events.csv:2: caption_zh:", "holds no Chinese character"),
+        ("小米YU7上市,小米YU7上市", "events.csv:2: caption_en:", "'小米YU7上市' holds Chinese ('小')"),
+        ("YU7 launch：evening,小米YU7上市", "events.csv:2: caption_en:", "holds Chinese ('：')"),
+    ],
+)
+def test_event_captions(raw_copy, captions, start, words):
+    write_events(raw_copy, f"yu7_launch,2025-06-26,day,June 26th,Xiaomi YU7 launched,{captions},{SOURCE},para 1: \"x\"")
+    problems = problems_of(raw_copy)
+    if not start:
+        assert problems == []
+    else:
+        assert len(problems) == 1 and problems[0].startswith(start) and words in problems[0], problems
+        assert "expected" in problems[0]
+
+
+def test_events_without_the_caption_columns_are_refused(raw_copy):
+    (raw_copy / "events.csv").write_text(
+        "event_id,date,date_precision,date_as_printed,event,source_id,locator\n"
+        f"yu7_launch,2025-06-26,day,June 26th,Xiaomi YU7 launched,{SOURCE},para 1\n", encoding="utf-8")
+    (problem,) = problems_of(raw_copy)
+    assert problem.startswith("events.csv:1: header: missing caption_en, caption_zh (expected exactly: " + EVENTS_HEADER)
+
+
+def test_what_counts_as_chinese_is_what_the_figures_check():
+    from helpers.data.raw import CJK
+    from helpers.figures.style import has_cjk
+
+    every = [chr(c) for c in range(0x20, 0x10000) if not 0xD800 <= c <= 0xDFFF]
+    assert [c for c in every if bool(CJK.search(c)) != has_cjk(c)] == []

@@ -31,6 +31,9 @@ EVENTS = pd.DataFrame({
     "date_start": ["2025-03-29", "2025-04-16", "2025-06-26", "2025-07-06"],
     "date_end": ["2025-03-29", "2025-04-16", "2025-06-26", "2025-07-06"],
     "event": ["crash", "rules", "launch", "deliveries"],
+    "caption_en": ["fatal SU7 crash on NOA (Anhui)", "MIIT curbs 'smart driving' wording", "Xiaomi YU7 launch",
+                   "first YU7 deliveries"],
+    "caption_zh": ["安徽高速小米SU7致命事故(NOA)", "工信部规范“智驾”宣传用语", "小米YU7上市", "YU7开始交付"],
     "source_id": ["article_ggyjs_2025", "rules_page", "launch_page", "delivery_page"],
     "locator": ['para 11: "x"', 'page: "y"', 'page: "z"', 'page: "w"'],
 })

@@ -57,6 +57,11 @@ def test_helper_closure_follows_imports_transitively():
     assert not any(f.startswith(("pipeline/", "models/", "figures/")) for f in files)
 
 
+def test_helper_closure_counts_the_data_files_a_module_reads():
+    files = {p.relative_to(HELPERS).as_posix() for p in helper_closure({"figures.what_happened"}, HELPERS)}
+    assert {"figures/style.py", "figures/labels.toml"} <= files
+
+
 def test_no_analysis_module_imports_the_runner():
     """Dependencies run one way: the runner may import the analysis, never the reverse."""
     for path in sorted(HELPERS.rglob("*.py")):

@@ -4,7 +4,7 @@
 * figures from every figure file are stacked into one table with the value's
   low / mid / high, the qualifier's English meaning, and, for counts and rates
   of vehicles, the same figure per week with the formula that made it;
-* events get the first and last day their date can mean.
+* events get the first and last day their date can mean (their captions carried along).
 """
 
 from __future__ import annotations
@@ -149,7 +149,15 @@ def figure_row(figures: pd.DataFrame, figure_id: str) -> pd.Series:
 
 
 def events_table(events: pd.DataFrame) -> pd.DataFrame:
-    """Events with ``date_start`` and ``date_end`` (ISO strings, empty when undated), by date."""
+    """Events with ``date_start`` and ``date_end`` (ISO strings, empty when undated), by date.
+
+    Every other column (the captions ``caption_en`` and ``caption_zh`` too) is carried as it is.
+
+    >>> raw = pd.DataFrame({"event_id": ["b", "a"], "date": ["", "2024-Q4"], "date_precision": ["unknown", "quarter"],
+    ...                     "caption_en": ["", "A"], "caption_zh": ["", "甲"]}, dtype="string")
+    >>> events_table(raw).values.tolist()
+    [['a', '2024-Q4', 'quarter', '2024-10-01', '2024-12-31', 'A', '甲'], ['b', '', 'unknown', '', '', '', '']]
+    """
     table = events.copy()
     bounds = [date_bounds(d, p) for d, p in zip(table["date"], table["date_precision"])]
     table.insert(3, "date_start", pd.array([b[0].isoformat() if b[0] else "" for b in bounds], dtype="string"))

@@ -202,6 +202,45 @@ def _date_precision(value: str) -> str:
     return value
 
 
+#: Chinese characters and full-width punctuation: what an English figure must never show
+#: (the same set as :func:`helpers.figures.style.has_cjk`).
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+#: Chinese characters proper (Han ideographs), punctuation left out.
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _caption_en(value: str) -> str:
+    """An event's English caption: any text without Chinese, or empty (the figures then show the event_id).
+
+    >>> _caption_en("Xiaomi YU7 launch"), _caption_en("")
+    ('Xiaomi YU7 launch', '')
+    >>> _caption_en("小米YU7上市")
+    Traceback (most recent call last):
+    ...
+    helpers.data.raw.CellError: '小米YU7上市' holds Chinese ('小') (expected English, drawn on English figures, or empty; Chinese goes in caption_zh)
+    """
+    found = CJK.search(value)
+    if found:
+        raise CellError(f"{value!r} holds Chinese ({found.group()!r}) (expected English, drawn on English figures, "
+                        "or empty; Chinese goes in caption_zh)")
+    return value
+
+
+def _caption_zh(value: str) -> str:
+    """An event's Chinese caption: text with at least one Chinese character, or empty (the event_id then).
+
+    >>> _caption_zh("小米YU7上市"), _caption_zh("")
+    ('小米YU7上市', '')
+    >>> _caption_zh("Xiaomi YU7 launch")
+    Traceback (most recent call last):
+    ...
+    helpers.data.raw.CellError: 'Xiaomi YU7 launch' holds no Chinese character (expected the caption in Chinese, e.g. 小米YU7上市, or empty)
+    """
+    if value and not HAN.search(value):
+        raise CellError(f"{value!r} holds no Chinese character (expected the caption in Chinese, e.g. 小米YU7上市, or empty)")
+    return value
+
+
 def _event_date(value: str) -> str:
     if value == "":
         return value
@@ -504,7 +543,9 @@ EVENTS = TableSpec(
         Column("date", _event_date),
         Column("date_precision", _date_precision),
         Column("date_as_printed", _optional_text),
-        Column("event", _text),
+        Column("event", _text, doc="what happened, in English"),
+        Column("caption_en", _caption_en, doc="the short caption figures draw, in English; empty: the event_id, _ as spaces"),
+        Column("caption_zh", _caption_zh, doc="the same caption in Chinese; empty: the event_id, _ as spaces"),
         Column("source_id", _snake),
         Column("locator", _text),
     ),

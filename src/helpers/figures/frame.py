@@ -46,9 +46,31 @@ def sources_text(pairs: Iterable[tuple[str, str]], lang: str) -> str:
     return style.label("list_sep", lang).join(parts)
 
 
+def event_caption(row: pd.Series, lang: str) -> str:
+    """The short caption of an event (a row of ``clean.events``) in ``lang``: its ``caption_en`` / ``caption_zh``.
+
+    An empty caption falls back to the ``event_id`` with spaces for underscores,
+    so a new event in ``data/raw/events.csv`` needs no code.
+
+    >>> row = pd.Series({"event_id": "yu7_launch", "caption_en": "Xiaomi YU7 launch", "caption_zh": ""})
+    >>> event_caption(row, "en"), event_caption(row, "zh")
+    ('Xiaomi YU7 launch', 'yu7 launch')
+    """
+    caption = row[f"caption_{lang}"]
+    if pd.isna(caption) or str(caption) == "":
+        return str(row["event_id"]).replace("_", " ")
+    return str(caption)
+
+
 def event_label(row: pd.Series, lang: str, with_date: bool = True) -> str:
-    key = f"event_{row['event_id']}"
-    text = style.label(key, lang) if key in style.LABELS[lang] else str(row["event_id"]).replace("_", " ")
+    """An event's caption (:func:`event_caption`), after its day when it is dated to the day and ``with_date``.
+
+    >>> row = pd.Series({"event_id": "yu7_launch", "caption_en": "Xiaomi YU7 launch", "caption_zh": "小米YU7上市",
+    ...                  "date_precision": "day", "date_start": "2025-06-26"})
+    >>> event_label(row, "en"), event_label(row, "zh"), event_label(row, "en", with_date=False)
+    ('26 Jun: Xiaomi YU7 launch', '6月26日 小米YU7上市', 'Xiaomi YU7 launch')
+    """
+    text = event_caption(row, lang)
     if with_date and row["date_precision"] == "day" and row["date_start"]:
         return f"{style.format_day(dt.date.fromisoformat(str(row['date_start'])), lang)}: {text}" if lang == "en" \
             else f"{style.format_day(dt.date.fromisoformat(str(row['date_start'])), lang)} {text}"

@@ -213,8 +213,21 @@ def module_file(name: str, helpers_dir: Path) -> Path | None:
     return None
 
 
+#: Data files a module may read from its own folder (``pyproject.toml``'s package data, e.g. ``figures/labels.toml``).
+PACKAGE_DATA_PATTERNS = ("*.toml",)
+
+
+def package_data_beside(module: Path) -> list[Path]:
+    """The data files in a module's folder (:data:`PACKAGE_DATA_PATTERNS`), sorted: part of what it depends on."""
+    return sorted(p for pattern in PACKAGE_DATA_PATTERNS for p in module.parent.glob(pattern) if p.is_file())
+
+
 def helper_closure(modules: Iterable[str], helpers_dir: Path) -> list[Path]:
-    """The files of ``modules``, of the packages they sit in, and of every ``helpers`` module they import, sorted."""
+    """The files of ``modules``, of the packages they sit in, and of every ``helpers`` module they import, sorted.
+
+    The data files beside each of those modules (:func:`package_data_beside`) count too: editing
+    ``figures/labels.toml`` reruns the notebooks that draw figures.
+    """
     seen: set[str] = set()
     files: set[Path] = {helpers_dir / "__init__.py"}
     todo = list(modules)
@@ -227,6 +240,7 @@ def helper_closure(modules: Iterable[str], helpers_dir: Path) -> list[Path]:
         if path is None:
             continue
         files.add(path)
+        files.update(package_data_beside(path))
         parts = name.split(".")
         todo.extend(".".join(parts[:i]) for i in range(1, len(parts)))  # parent packages run first
         todo.extend(_helpers_imported(ast.parse(path.read_text(encoding="utf-8"))))
