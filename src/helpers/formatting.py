@@ -103,12 +103,12 @@ def count_word(n: int) -> str:
 
 
 def plural(n: int, word: str, words: str | None = None) -> str:
-    """``1 source``, ``2 sources``, ``2 weeks``.
+    """``1 source``, ``2 sources``, ``2 weeks``; the count printed by :func:`number` (``1,509 rows``).
 
-    >>> plural(1, "source"), plural(2, "week"), plural(2, "is", "are")
-    ('1 source', '2 weeks', '2 are')
+    >>> plural(1, "source"), plural(2, "week"), plural(2, "is", "are"), plural(1509, "row")
+    ('1 source', '2 weeks', '2 are', '1,509 rows')
     """
-    return f"{n} {word if n == 1 else (words or word + 's')}"
+    return f"{number(n)} {word if n == 1 else (words or word + 's')}"
 
 
 def week_list(labels: list[str]) -> str:

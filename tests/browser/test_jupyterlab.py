@@ -108,6 +108,11 @@ def page(browser, lab):
 # Checks
 # ---------------------------------------------------------------------------
 
+def week_span(first: str, last: str) -> str:
+    """How the report writes a span of weeks: ``2025-W14–W23`` within a year (written here, not imported)."""
+    return f"{first}\N{EN DASH}{last[5:] if first[:4] == last[:4] else last}"
+
+
 def fmt(x: float) -> str:
     """A number as the notebooks print it: thousands separators, no decimals, a real minus sign."""
     return f"{x:,.0f}".replace("-", "\N{MINUS SIGN}")
@@ -148,13 +153,13 @@ def headline_problems(name: str, text: str, summary: dict) -> list[str]:
                 last["week"], fmt(last["mean"]), fmt(last["pi95"][0]), fmt(last["pi95"][1])))
     if name.startswith("06"):
         headline = re.search(
-            r"Headline\. Over (\S+)–(\S+) the (\w+) trend of weekly (\S+) sales is (\S+) units a week "
+            r"Headline\. Over (\S+) the (\w+) trend of weekly (\S+) sales is (\S+) units a week "
             r"\(95% CI (\S+) to (\S+); n = (\d+) weeks", text)
         if not headline:
             problems.append(f"{name}: the headline sentence is not on the page")
         else:
             compare("the headline", headline.groups(), (
-                trend["first_week"], trend["last_week"], model, series, fmt(trend["slope_units_per_week"]),
+                week_span(trend["first_week"], trend["last_week"]), model, series, fmt(trend["slope_units_per_week"]),
                 fmt(lo), fmt(hi), str(trend["n_weeks"])))
         audit = re.search(r"The audit checked (\d+) claims: (\d+) consistent, (\d+) inconsistent, (\d+) unverifiable", text)
         verdicts = [c["verdict"] for c in summary["claims"]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import sys
 from pathlib import Path
@@ -45,6 +46,28 @@ def test_committed_notebook_is_clean(path):
     for machine_path in {str(ROOT), str(Path.home()) + "/", "/tmp/"}:
         assert machine_path not in text, f"{path.name} holds the machine path {machine_path}"
     assert len({c["id"] for c in nb["cells"]}) == len(nb["cells"])
+
+
+def definitions_in(source: str) -> list[str]:
+    """``def name`` / ``class name`` statements anywhere in one code cell (IPython ``%`` and ``!`` lines skipped)."""
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+    return [f"{'class' if isinstance(node, ast.ClassDef) else 'def'} {node.name}" for node in ast.walk(ast.parse(code))
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+
+
+def test_definitions_in_finds_nested_functions_and_classes_past_magics():
+    cell = "%matplotlib inline\n!ls\nx = 1\nif x:\n    def helper():\n        pass\nclass Row:\n    async def go(self):\n        pass"
+    assert sorted(definitions_in(cell)) == ["class Row", "def go", "def helper"]
+    assert definitions_in("Markdown(narrative.claims_sentence(claims_later))") == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_define_no_functions_or_classes(path):
+    """Notebooks read as prose: logic lives in ``src/helpers`` (sentences in ``helpers.narrative``), cells call it."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    found = {c["id"]: definitions_in("".join(c["source"])) for c in nb["cells"] if c["cell_type"] == "code"}
+    assert not {cell: names for cell, names in found.items() if names}, \
+        f"{path.name}: move these into src/helpers (sentences into helpers.narrative)"
 
 
 def test_python3_kernel_runs_with_this_interpreter():

@@ -72,9 +72,9 @@ def test_no_analysis_module_imports_the_runner():
         assert not any(n == "pipeline" or n.startswith("pipeline.") for n in imported), rel
 
 
-def test_ingest_notebook_depends_on_ingest_helpers_only():
+def test_ingest_notebook_depends_on_ingest_helpers_and_its_sentences_only():
     modules = notebook_imports(read_notebook(ROOT / "notebooks" / "01_ingest.ipynb"))
-    assert importable_modules(modules, HELPERS) == ["helpers.data.ingest"]
+    assert importable_modules(modules, HELPERS) == ["helpers.data.ingest", "helpers.narrative", "helpers.narrative.ingest"]
 
 
 def test_source_digest_ignores_outputs_and_injected_cells():

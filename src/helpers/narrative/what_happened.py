@@ -1,0 +1,352 @@
+"""The sentences of notebook 07 (what happened next): the article's vintage scored, the later weeks, the sources' disagreements, the claims.
+
+Each function takes what :mod:`helpers.models.later` (and
+:mod:`helpers.models.trend`) computed and says it in words, following that
+module's rules: a week without a figure is **missing** (not scored, never zero),
+a lower bound is "at least", and every count of weeks comes with its n (a small
+sample is called one when n < :data:`helpers.models.trend.SMALL_SAMPLE_WEEKS`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+import pandas as pd
+
+from helpers.claims import engine
+from helpers.data.clean import ARTICLE_SOURCE_ID, BRAND_SERIES, SU7_SERIES
+from helpers.formatting import number, plural, week_span
+from helpers.models import scorecard
+from helpers.models.trend import SMALL_SAMPLE_WEEKS, TrendFit
+
+__all__ = [
+    "data_sentence",
+    "scorecard_table",
+    "scorecard_sentence",
+    "headline_sentence",
+    "sensitivity_sentence",
+    "decline_sentence",
+    "coverage_sentences",
+    "weekly_disagreements_sentence",
+    "monthly_ranges_sentence",
+    "claims_sentence",
+]
+
+
+def _small(n: int) -> bool:
+    return n < SMALL_SAMPLE_WEEKS
+
+
+def data_sentence(
+    lang: str,
+    vintage: str,
+    weekly_sales: pd.DataFrame,
+    monthly: pd.DataFrame,
+    series: Sequence[str] = (SU7_SERIES, BRAND_SERIES),
+) -> str:
+    """The labels' language, the vintage scored, the newest week of each weekly series and the months covered.
+
+    ``monthly`` is the clean ``monthly_deliveries`` table (``month_label``, ``source_id``).
+
+    >>> sales = pd.DataFrame({"series": ["xiaomi_su7", "xiaomi_su7", "xiaomi_all"],
+    ...                       "week": ["2025-W19", "2025-W22", "2025-W30"]})
+    >>> monthly = pd.DataFrame({"month_label": ["2025-05", "2025-03", "2025-05"], "source_id": ["a", "b", "b"]})
+    >>> print(data_sentence("en", "2025-W19", sales, monthly))
+    Labels in **en**; the vintage scored is **2025-W19**. Weekly figures run to **2025-W22** for `xiaomi_su7` and **2025-W30** for `xiaomi_all`; the monthly figures cover **2025-03** to **2025-05** (3 figures from 2 sources).
+    """
+    newest = weekly_sales.groupby("series")["week"].max()
+    runs = " and ".join(f"**{newest[s]}** for `{s}`" for s in series if s in newest.index)
+    return (
+        f"Labels in **{lang}**; the vintage scored is **{vintage}**. Weekly figures run to {runs}; the monthly figures "
+        f"cover **{monthly['month_label'].min()}** to **{monthly['month_label'].max()}** "
+        f"({plural(len(monthly), 'figure')} from {plural(int(monthly['source_id'].nunique()), 'source')})."
+    )
+
+
+# --------------------------------------------------------------------------- 1. the article's vintage, scored
+
+
+def scorecard_table(scored: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard for reading: each forecast week, its 95% PI, the actual (or ``missing``) and the outcome.
+
+    ``scored`` is :func:`helpers.models.later.article_vintage_scorecard`.
+
+    >>> scored = pd.DataFrame({"week": ["2025-W20", "2025-W21"], "weeks_ahead": [1, 2], "mean": [4450.0, 3720.0],
+    ...                        "pi95_low": [2283.2, -1083.0], "pi95_high": [6616.8, 6357.0],
+    ...                        "actual": [float("nan"), 3800.0], "outcome": ["no actual", "inside"]})
+    >>> scorecard_table(scored).reset_index().values.tolist()
+    [['2025-W20', 1, '4,450', '2,283 to 6,617', 'missing', 'no actual'], ['2025-W21', 2, '3,720', '−1,083 to 6,357', '3,800', 'inside']]
+    """
+    return pd.DataFrame({
+        "week": scored["week"],
+        "weeks ahead": scored["weeks_ahead"],
+        "forecast": [number(v) for v in scored["mean"]],
+        "95% PI": [f"{number(lo)} to {number(hi)}" for lo, hi in zip(scored["pi95_low"], scored["pi95_high"])],
+        "actual": ["missing" if pd.isna(v) else number(v) for v in scored["actual"]],
+        "outcome": scored["outcome"],
+    }).set_index("week")
+
+
+def _scored_week(week: Mapping[str, Any]) -> str:
+    """One scored week: inside its interval, or outside it and by how much."""
+    actual, (low, high) = week["actual"], week["pi95"]
+    seen = f"{week['week']} ({number(actual)}) fell"
+    if week["outcome"] == scorecard.INSIDE:
+        return f"{seen} **inside** its 95% PI ({number(low)} to {number(high)})"
+    if actual > high:
+        return f"{seen} **outside**, {number(actual - high)} above its upper bound of {number(high)}"
+    return f"{seen} **outside**, {number(low - actual)} below its lower bound of {number(low)}"
+
+
+def scorecard_sentence(card: Mapping[str, Any]) -> str:
+    """The scorecard in sentences: the fit's n and weeks, each scored week inside or outside, the missing weeks.
+
+    ``card`` is :func:`helpers.models.later.scorecard_summary`.  A fit on fewer than
+    :data:`~helpers.models.trend.SMALL_SAMPLE_WEEKS` weeks is called a small sample;
+    a forecast week without a figure is missing: not scored, not counted as zero.
+
+    >>> card = {"vintage": "2025-W19", "fit_first_week": "2025-W16", "fit_last_week": "2025-W19", "fit_n_weeks": 4,
+    ...         "n_forecast": 2, "n_scored": 1, "n_missing": 1, "weeks_missing": ["2025-W20"],
+    ...         "weeks": [{"week": "2025-W20", "actual": None, "pi95": [2283.0, 6617.0], "outcome": "no actual"},
+    ...                   {"week": "2025-W21", "actual": 3800.0, "pi95": [1083.0, 6357.0], "outcome": "inside"}]}
+    >>> print(scorecard_sentence(card))
+    Fitted on **n = 4 weeks** (2025-W16–W19, a small sample), the trend was carried 2 weeks past 2025-W19. 1 of those weeks has a figure (n = 1): 2025-W21 (3,800) fell **inside** its 95% PI (1,083 to 6,357). 1 week is missing (2025-W20): not scored, not counted as zero.
+    """
+    n = card["fit_n_weeks"]
+    small = ", a small sample" if _small(n) else ""
+    text = (f"Fitted on **n = {plural(n, 'week')}** ({week_span(card['fit_first_week'], card['fit_last_week'])}{small}), "
+            f"the trend was carried {plural(card['n_forecast'], 'week')} past {card['vintage']}. ")
+    scored_weeks = [w for w in card["weeks"] if w["outcome"] != scorecard.NO_ACTUAL]
+    if not scored_weeks:
+        return text + "No forecast week has a figure yet, so none can be scored."
+    n_scored = card["n_scored"]
+    if card["n_forecast"] == 1:
+        text += "That week has a figure (n = 1): "
+    else:
+        text += f"{number(n_scored)} of those weeks {'has' if n_scored == 1 else 'have'} a figure (n = {number(n_scored)}): "
+    text += "; ".join(_scored_week(w) for w in scored_weeks) + "."
+    if card["n_missing"]:
+        text += (f" {plural(card['n_missing'], 'week is', 'weeks are')} missing ({', '.join(card['weeks_missing'])}): "
+                 "not scored, not counted as zero.")
+    return text
+
+
+def headline_sentence(card: Mapping[str, Any]) -> str:
+    """:func:`scorecard_sentence` as the notebook's headline.
+
+    >>> card = {"vintage": "2025-W19", "fit_first_week": "2025-W16", "fit_last_week": "2025-W19", "fit_n_weeks": 4,
+    ...         "n_forecast": 1, "n_scored": 0, "n_missing": 1, "weeks_missing": ["2025-W20"],
+    ...         "weeks": [{"week": "2025-W20", "actual": None, "pi95": [2283.0, 6617.0], "outcome": "no actual"}]}
+    >>> print(headline_sentence(card))
+    **Headline.** Fitted on **n = 4 weeks** (2025-W16–W19, a small sample), the trend was carried 1 week past 2025-W19. No forecast week has a figure yet, so none can be scored.
+    """
+    return f"**Headline.** {scorecard_sentence(card)}"
+
+
+def _fit_name(fit: TrendFit, window: pd.DataFrame) -> str:
+    """``the article's 4 weeks`` when every week of the fit is the article's own, else ``the 6 weeks 2025-W14–W19``."""
+    if set(window["source_id"].astype(str)) == {ARTICLE_SOURCE_ID}:
+        return f"the article's {plural(fit.n_weeks, 'week')}"
+    return f"the {plural(fit.n_weeks, 'week')} {week_span(fit.first_week, fit.last_week)}"
+
+
+def _slope_clause(fit: TrendFit) -> str:
+    """``−730 a week (95% CI −1,343 to −117, which excludes zero; n = 4)`` (a linear fit: units a week)."""
+    lo, hi = fit.slope_ci95
+    side = "includes zero" if lo <= 0 <= hi else "excludes zero"
+    return f"{number(fit.slope)} a week (95% CI {number(lo)} to {number(hi)}, which {side}; n = {number(fit.n_weeks)})"
+
+
+def sensitivity_sentence(
+    fit: TrendFit,
+    window: pd.DataFrame,
+    card: Mapping[str, Any],
+    other_fit: TrendFit,
+    other_window: pd.DataFrame,
+    other_card: Mapping[str, Any],
+) -> str:
+    """Two linear fits of the same vintage on different windows: both slopes, the other fit's scorecard, and
+    whether the two fits put the same later weeks outside their 95% PI.
+
+    ``window`` and ``other_window`` are the :func:`helpers.models.trend.select_window`
+    tables the fits were made on (their ``source_id`` says whether every week is
+    the article's own); ``card`` and ``other_card`` are their
+    :func:`helpers.models.later.scorecard_summary`.  The sentence ends saying
+    which of the two fits are small samples.
+    """
+    differ = card["weeks_outside"] != other_card["weeks_outside"]
+    outside = [f"with n = {number(f.n_weeks)}, {', '.join(c['weeks_outside']) or 'none'}"
+               for f, c in ((fit, card), (other_fit, other_card))]
+    ns = f"n = {number(fit.n_weeks)} and n = {number(other_fit.n_weeks)}"
+    small = [f.n_weeks for f in (fit, other_fit) if _small(f.n_weeks)]
+    if len(small) == 2:
+        samples = f", and both are small samples ({ns})."
+    elif small:
+        samples = f", and the fit on n = {number(small[0])} is a small sample."
+    else:
+        samples = f" ({ns})."
+    return (
+        f"**Sensitivity.** On {_fit_name(fit, window)} the slope is {_slope_clause(fit)}; on "
+        f"{_fit_name(other_fit, other_window)} it is {_slope_clause(other_fit)}. {scorecard_sentence(other_card)} "
+        f"Weeks outside the 95% PI: {'; '.join(outside)}. "
+        + ("So whether the line 'missed' depends on which weeks it is fitted on" if differ
+           else "The two fits score the later weeks alike")
+        + samples
+    )
+
+
+# --------------------------------------------------------------------------- 2. the decline, and the later weeks
+
+
+def decline_sentence(status: Mapping[str, Any]) -> str:
+    """The conclusion of :func:`helpers.models.later.decline_status`, as the section's conclusion.
+
+    >>> print(decline_sentence({"conclusion": "Sales fell."}))
+    **Conclusion.** Sales fell.
+    """
+    return f"**Conclusion.** {status['conclusion']}"
+
+
+def _coverage_sentence(row: Mapping[str, Any]) -> str:
+    n, series, after = int(row["n_weeks"]), row["series"], row["after_week"]
+    if n == 0:
+        return f"`{series}`: no week after {after} has a figure (n = 0)."
+    derived = f" ({number(row['n_derived'])} of them repeated from the SU7)" if row["n_derived"] else ""
+    small = ", a small sample" if _small(n) else ""
+    if n == 1:
+        values = f"{number(row['min'])} ({row['min_week']})"
+    else:
+        values = f"from {number(row['min'])} ({row['min_week']}) to {number(row['max'])} ({row['max_week']})"
+    text = (f"`{series}`: after {after}, **n = {number(n)}** {'week' if n == 1 else 'weeks'} with a figure"
+            f"{derived}{small}, {values}. Of the {plural(int(row['span_weeks']), 'week')} up to {row['last_week']}, ")
+    n_missing = int(row["n_missing"])
+    if not n_missing:
+        return text + "**none is missing**."
+    return (text + f"**{plural(n_missing, 'is', 'are')} missing**; the longest run without a figure is "
+            f"{plural(int(row['longest_gap_weeks']), 'week')} ({row['longest_gap']}).")
+
+
+def coverage_sentences(later_weeks: pd.DataFrame) -> str:
+    """Per series, a paragraph on the weeks after the article's: how many have a figure (n), their range, how many
+    are missing and the longest run without a figure.
+
+    ``later_weeks`` is :func:`helpers.models.later.later_weeks_summary`.
+
+    >>> table = pd.DataFrame({"series": ["a", "b"], "after_week": ["2025-W19"] * 2, "n_weeks": [2, 0],
+    ...                       "min": [4000.0, None], "min_week": ["2025-W23", None], "max": [7000.0, None],
+    ...                       "max_week": ["2025-W21", None], "last_week": ["2025-W23", None], "n_derived": [0, None],
+    ...                       "span_weeks": [4, None], "n_missing": [2, None], "longest_gap_weeks": [1, None],
+    ...                       "longest_gap": ["2025-W20", None]})
+    >>> print(coverage_sentences(table))
+    `a`: after 2025-W19, **n = 2** weeks with a figure, a small sample, from 4,000 (2025-W23) to 7,000 (2025-W21). Of the 4 weeks up to 2025-W23, **2 are missing**; the longest run without a figure is 1 week (2025-W20).
+    <BLANKLINE>
+    `b`: no week after 2025-W19 has a figure (n = 0).
+    """
+    return "\n\n".join(_coverage_sentence(row) for row in later_weeks.to_dict("records"))
+
+
+# --------------------------------------------------------------------------- 3. where the sources disagree
+
+
+def weekly_disagreements_sentence(disagreements: pd.DataFrame) -> str:
+    """How many other weekly figures there are, how many repeat the chosen one, and the largest difference.
+
+    ``disagreements`` is the clean ``weekly_sales_disagreements`` table (one row per other figure;
+    ``difference_pct`` in percent of the chosen figure).
+
+    >>> table = pd.DataFrame({"week": ["2025-W16", "2025-W16"], "series": ["xiaomi_su7"] * 2,
+    ...                       "chosen_units": [7200, 7200], "other_units": [7200, 7272], "other_source": ["a", "b"],
+    ...                       "difference": [0, 72], "difference_pct": [0.0, 1.0]})
+    >>> print(weekly_disagreements_sentence(table))
+    2 other figures for 1 week-and-series pair (n = 2, a handful): 1 repeats the chosen figure exactly; the largest difference is 2025-W16 (`xiaomi_su7`): 7,272 from `b` against the chosen 7,200, 1.00%. Most later weeks have a single source, so agreement cannot be checked for them.
+    """
+    if disagreements.empty:
+        return "No page gives a second figure for any week, so agreement between sources cannot be checked."
+    n = len(disagreements)
+    differ = disagreements[disagreements["difference"] != 0]
+    n_pairs = len(disagreements[["series", "week"]].drop_duplicates())
+    n_same = n - len(differ)
+    text = (f"{plural(n, 'other figure')} for {plural(n_pairs, 'week-and-series pair')} "
+            f"(n = {number(n)}{', a handful' if _small(n) else ''}): "
+            f"{number(n_same)} {'repeats' if n_same == 1 else 'repeat'} the chosen figure exactly")
+    if len(differ):
+        largest = differ.loc[differ["difference_pct"].abs().idxmax()]
+        text += (f"; the largest difference is {largest['week']} (`{largest['series']}`): {number(largest['other_units'])} "
+                 f"from `{largest['other_source']}` against the chosen {number(largest['chosen_units'])}, "
+                 f"{number(largest['difference_pct'], 2)}%.")
+    else:
+        text += "."
+    return text + " Most later weeks have a single source, so agreement cannot be checked for them."
+
+
+def monthly_ranges_sentence(ranges: pd.DataFrame, series: str = BRAND_SERIES) -> str:
+    """The monthly readings of ``series`` in words: how many months of each kind, where exact figures differ most,
+    which months have only a lower bound ("at least", not an estimate), and whether any exact figure contradicts a bound.
+
+    ``ranges`` is :func:`helpers.models.later.monthly_range` of one or more series, stacked.
+
+    >>> ranges = pd.DataFrame({"month": ["2025-04", "2025-05", "2025-06"], "series": ["xiaomi_all"] * 3,
+    ...                        "measures": ["deliveries", "deliveries", "deliveries; retail_sales"],
+    ...                        "exact_min": [28000.0, None, 25000.0], "exact_max": [28000.0, None, 26000.0],
+    ...                        "exact_spread": [0.0, None, 1000.0], "reading_low": [28000.0, 28000.0, 25000.0],
+    ...                        "reading_kind": ["exact", "lower bound", "exact range"]})
+    >>> print(monthly_ranges_sentence(ranges))
+    Brand totals (`xiaomi_all`), 3 months: 1 exact, 1 lower bound, 1 exact range. In one month, 2025-06, the exact figures differ: 25,000 to 26,000 (4.0% of the lower; that month's figures count deliveries and retail_sales). 2025-05 has only a lower bound: at least 28,000, not an estimate. No exact figure contradicts a bound: where both are given, the exact figure is at or above the lower bound.
+    """
+    rows = ranges[ranges["series"] == series]
+    name = f"Brand totals (`{series}`)" if series == BRAND_SERIES else f"`{series}`"
+    if rows.empty:
+        return f"{name}: no monthly figure."
+    kinds = rows["reading_kind"].value_counts()
+    text = f"{name}, {plural(len(rows), 'month')}: " + ", ".join(f"{number(count)} {kind}" for kind, count in kinds.items()) + ". "
+
+    spread = rows[rows["exact_spread"] > 0].copy()
+    if len(spread):
+        spread["share"] = 100 * spread["exact_spread"] / spread["exact_min"]
+        widest = spread.loc[spread["share"].idxmax()]
+        where = (f"In {plural(len(spread), 'month')} the exact figures differ; most widely in {widest['month']}, "
+                 if len(spread) > 1 else f"In one month, {widest['month']}, the exact figures differ: ")
+        text += (f"{where}{number(widest['exact_min'])} to {number(widest['exact_max'])} ({number(widest['share'], 1)}% "
+                 f"of the lower; that month's figures count {' and '.join(str(widest['measures']).split('; '))}). ")
+    else:
+        text += "No two exact figures differ. "
+
+    lower = rows[rows["reading_kind"] == "lower bound"]
+    if len(lower):
+        one = len(lower) == 1
+        text += (f"{', '.join(lower['month'])} {'has' if one else 'have'} only a lower bound: at least "
+                 f"{', '.join(number(v) for v in lower['reading_low'])}, {'not an estimate' if one else 'not estimates'}. ")
+
+    clash = int((rows["reading_kind"] == "contradictory").sum())
+    if clash:
+        return text + f"{plural(clash, 'month has', 'months have')} an exact figure that contradicts a bound."
+    return text + "No exact figure contradicts a bound: where both are given, the exact figure is at or above the lower bound."
+
+
+# --------------------------------------------------------------------------- 4. the claims, with later evidence
+
+
+def _claim_list(claims_later: pd.DataFrame, verdict: str) -> str:
+    ids = claims_later.loc[claims_later["later_verdict"] == verdict, "claim_id"].tolist()
+    return ", ".join(f"`{i}`" for i in ids) or "none"
+
+
+def claims_sentence(claims_later: pd.DataFrame) -> str:
+    """How many claims the later figures support, contradict, or do not bear on, naming the first two kinds.
+
+    ``claims_later`` is :func:`helpers.claims.later_rules.later_evidence`.
+
+    >>> claims = pd.DataFrame({"claim_id": ["a", "b", "c"],
+    ...                        "later_verdict": ["contradicted", "no later evidence", "no later evidence"]})
+    >>> print(claims_sentence(claims))
+    Of the **3 claims**, the later figures **support 0** (none), **contradict 1** (`a`) and bear on none of the other 2. Where notebook 05 found two article figures inconsistent, a later verdict can say which side the later sources are on; it cannot make the article consistent.
+    """
+    counts = claims_later["later_verdict"].value_counts()
+    return (
+        f"Of the **{plural(len(claims_later), 'claim')}**, the later figures "
+        f"**support {number(counts.get(engine.SUPPORTED, 0))}** ({_claim_list(claims_later, engine.SUPPORTED)}), "
+        f"**contradict {number(counts.get(engine.CONTRADICTED, 0))}** ({_claim_list(claims_later, engine.CONTRADICTED)}) "
+        f"and bear on none of the other {number(counts.get(engine.NO_LATER, 0))}. "
+        "Where notebook 05 found two article figures inconsistent, a later verdict can say which side the later "
+        "sources are on; it cannot make the article consistent."
+    )

@@ -1,0 +1,89 @@
+"""Notebook 06's sentences: the headline of summary.json and each figure's caveats, from hand-built tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.narrative import figures as narrative
+
+
+def summary(n_weeks: int, ci: tuple[float, float], small: bool, verdicts: list[str]) -> dict:
+    trend = {"series": "xiaomi_su7", "model": "linear", "first_week": "2025-W14", "last_week": "2025-W23",
+             "n_weeks": n_weeks, "slope_units_per_week": -33.486, "slope_ci95": list(ci), "small_sample": small}
+    return {"trend": trend, "claims": [{"verdict": v} for v in verdicts]}
+
+
+def test_headline_with_an_interval_that_includes_zero():
+    text = narrative.headline_sentence(summary(8, (-402.492, 335.52), False,
+                                               ["consistent"] * 2 + ["inconsistent", "unverifiable"]))
+    assert text == (
+        "**Headline.** Over 2025-W14–W23 the linear trend of weekly `xiaomi_su7` sales is **−33 units a week** "
+        "(95% CI −402 to 336; n = 8 weeks). The interval includes zero, so these weeks cannot rule out a flat trend. "
+        "The audit checked **4 claims**: 2 consistent, 1 inconsistent, 1 unverifiable."
+    )
+
+
+def test_headline_of_a_small_sample_whose_interval_excludes_zero():
+    text = narrative.headline_sentence(summary(4, (-1343.0, -117.0), True, ["unverifiable"]))
+    assert "(95% CI −1,343 to −117; n = 4 weeks, a small sample). The audit checked **1 claim**: " in text
+    assert text.endswith("0 consistent, 0 inconsistent, 1 unverifiable.")
+    assert "includes zero" not in text
+
+
+def fits(missing: str, small: bool, n: int = 8) -> pd.DataFrame:
+    return pd.DataFrame({"series": ["xiaomi_su7", "xiaomi_su7", "xiaomi_all"], "model": ["log", "linear", "linear"],
+                         "n_weeks": [n, n, 3], "df_resid": [n - 2, n - 2, 1], "small_sample": [small, small, True],
+                         "r_squared": [0.9, 0.008, 0.2], "missing_weeks": [missing, missing, ""]})
+
+
+def test_trend_caveats_read_the_linear_fit_of_the_series():
+    assert narrative.trend_caveats(fits("2025-W20 2025-W21", False), "xiaomi_su7") == (
+        "**Caveats.** The line rests on **n = 8 weeks** (6 degrees of freedom). R² = 0.01. Weeks without a figure: "
+        "2025-W20, 2025-W21. The fan assumes the straight line goes on; it is a description of these weeks carried "
+        "forward, not a forecast of what buyers will do."
+    )
+
+
+def test_trend_caveats_of_a_small_sample_without_missing_weeks():
+    text = narrative.trend_caveats(fits("", True, n=3), "xiaomi_su7")
+    assert text.startswith("**Caveats.** The line rests on **n = 3 weeks** (1 degree of freedom), a small sample: "
+                           "one unusual week can swing the slope. R² = 0.01. The fan assumes")
+    assert "without a figure" not in text
+
+
+def test_orders_caveats_one_week_and_two_weeks():
+    figures = pd.DataFrame({"figure_id": ["orders_may_weeks1_2", "orders_mar_week2", "other"],
+                            "as_printed": ["1.35万辆", "2.3万辆", "x"], "period_weeks": [2.0, 1.0, 9.0],
+                            "period_as_printed": ["5月前两个星期", "3月份第二个星期", "x"]})
+    assert narrative.orders_caveats(figures).startswith(
+        "**Caveats.** These are **n = 2 printed figures**, 2.3万辆 over 1 week (3月份第二个星期) and 1.35万辆 over "
+        "2 weeks (5月前两个星期). Dividing May's total")
+
+
+def test_run_rate_caveats_count_the_single_figure_rates_and_print_the_mid_wait():
+    comparison = pd.DataFrame({"quantity": ["design_capacity", "actual_capacity", "weekly_sales_mean"],
+                               "n_values": [1, 1, 4]})
+    scenarios = pd.DataFrame({"scenario": ["low", "mid", "high"], "wait_weeks": [40.0, 52.149, 60.0]})
+    text = narrative.run_rate_caveats(comparison, scenarios)
+    assert ("only the spread between readings. 2 of the 3 rates are a single printed figure each; the sales run-rate "
+            "is the mean of 4 weeks. The wait (52.1 weeks) is one figure") in text
+
+
+def test_claims_caveats_none_one_and_several_inconsistent():
+    audit = pd.DataFrame({"claim_id": ["a", "b", "c"], "verdict": ["inconsistent", "consistent", "inconsistent"]})
+    assert ("**Caveats.** 3 claims, each judged by one rule with a stated tolerance (`helpers.claims.article_rules`). "
+            "The 2 inconsistent ones (`a`, `c`) are pairs of figures that cannot both hold as printed;"
+            ) in narrative.claims_caveats(audit)
+    assert "The 1 inconsistent one (`a`) is a pair of figures" in narrative.claims_caveats(audit.iloc[:2])
+    assert "No two figures were found that cannot both hold" in narrative.claims_caveats(audit.iloc[1:2])
+    assert narrative.claims_caveats(audit.iloc[1:2]).startswith("**Caveats.** 1 claim, each judged")
+
+
+def test_quality_caveats_print_the_complaint_count():
+    figures = pd.DataFrame({"figure_id": ["quality_cqn_complaints_3m"], "value_mid": [12.0]})
+    assert "shows only 12 complaints in three months" in narrative.quality_caveats(figures)
+
+
+def test_labels_sentence():
+    assert narrative.labels_sentence("zh", "xiaomi_all", "2025-W39") == \
+        "Labels in **zh**; weekly sales of `xiaomi_all` run to **2025-W39**."
