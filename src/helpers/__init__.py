@@ -1,8 +1,18 @@
-"""su7-slump analysis helpers.
+"""su7-slump analysis helpers: small, pure, importable pieces the numbered notebooks call.
 
-Small, pure, importable pieces used by the numbered notebooks in ``notebooks/``.
-Lower modules (``paths``, ``weeks``, ``numbers``, ``atomic``) import nothing
-from higher ones (``raw``, ``trend``, ``run_rate``, ``claims``, ``figures``).
+One subpackage per concern; dependencies run one way, downward:
+
+* foundations: ``paths`` (where the project is), ``atomic`` (safe writes),
+  ``formatting`` (how every number is printed and rounded), ``catalog`` (every
+  processed table: name, path, reader);
+* ``data``: the raw contract and validation, Chinese numbers, ISO weeks, figure
+  roles, ingest (01) and clean (02);
+* ``models``: trend fits (03), run-rate scenarios (04), the forecast scorecard,
+  the later evidence (07);
+* ``claims``: one engine, the article's rules (05) and the later rules (07);
+* ``figures`` and ``narrative``: what the notebooks draw and say;
+* ``report``: ``summary.json`` and the HTML report;
+* ``pipeline``: the runner; it may import the analysis, nothing imports it.
 """
 
 __all__ = ["__version__"]

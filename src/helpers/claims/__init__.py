@@ -1,4 +1,7 @@
-"""The claims: each of the article's claims, the rule that judges it, and its finding.
+"""The claims: one engine (``engine``: a claim, its rule, its finding) and two rule sets.
 
-``article_rules`` judges the claims against the article's own figures (notebook 04).
+``article_rules`` judges the article's claims against its own figures
+(notebook 05); ``later_rules`` judges the same claims against figures published
+later (notebook 07).  Claims sit above the models (the later rules read monthly
+readings and the decline status from :mod:`helpers.models.later`).
 """

@@ -1,6 +1,6 @@
-"""The figures: the style (theme, palette, labels), and one module per notebook's figures.
+"""The figures: ``style`` (theme, colours, fonts; the en/zh labels in ``labels.toml``), ``frame`` (the
+shared frame: titles, sources, axes helpers, deterministic files) and one module per notebook's
+figures: ``findings`` (06) and ``what_happened`` (07).
 
-``style`` (theme, colours, fonts, labels), ``findings`` (notebook 05),
-``what_happened`` (notebook 06).  Figure functions take tables and return a
-matplotlib ``Figure``; none reads or writes files except ``save_figure``.
+Figure functions take tables and return a matplotlib ``Figure``; only ``frame.save_figure`` writes.
 """
