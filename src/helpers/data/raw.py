@@ -494,11 +494,14 @@ _PRINTED_NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(万)?")
 
 
 def numbers_in(text: str) -> list[float]:
-    """Every number written in ``text`` with digits (thousands commas and 万 understood).
+    """Every number written in ``text`` with digits (thousands commas, full-width ones too, and 万 understood).
 
     >>> numbers_in("more than 28,000 units; 超2.8万台")
     [28000.0, 28000.0]
+    >>> numbers_in("第三季度交付108，796辆")
+    [108796.0]
     """
+    text = re.sub(r"(?<=\d)，(?=\d{3})", ",", text)
     found = []
     for digits, wan in _PRINTED_NUMBER.findall(text):
         number = float(digits.replace(",", ""))
@@ -555,7 +558,116 @@ EVENTS = TableSpec(
 )
 
 #: Every raw file, in validation order (sources first: the others refer to it).
-TABLES: tuple[TableSpec, ...] = (SOURCES, WEEKLY_SALES, WEEKLY_SALES_ALTERNATIVES, *FIGURE_TABLES, MONTHLY_DELIVERIES, EVENTS)
+MARKET_REGISTRATIONS = TableSpec(
+    file_name="market_registrations.csv",
+    doc="Other brands' weekly China insurance registrations from the weekly lists that give Xiaomi's (one chosen figure per week and brand).",
+    columns=(*_WEEKLY_COLUMNS[:2], Column("series", _snake, doc="a brand, named for what it counts: byd, tesla_china, nio_brand, nio_group ..."),
+             *_WEEKLY_COLUMNS[3:]),
+    key=("iso_year", "iso_week", "series"),
+    row_checks=_WEEKLY_CHECKS,
+    sort_by=("series", "iso_year", "iso_week"),
+)
+
+MARKET_REGISTRATIONS_ALTERNATIVES = TableSpec(
+    file_name="market_registrations_alternatives.csv",
+    doc="Other published figures for a week and brand already in market_registrations.csv (one per source).",
+    columns=MARKET_REGISTRATIONS.columns,
+    key=("iso_year", "iso_week", "series", "source_id"),
+    row_checks=_WEEKLY_CHECKS,
+    sort_by=("series", "iso_year", "iso_week", "source_id"),
+)
+
+
+def _quarter(value: str) -> int:
+    return _whole(value, 1, 4, "2")
+
+
+def _check_quarter_over(row: Mapping[str, Any], ctx: ValidationContext) -> Iterable[tuple[str, str]]:
+    last_month = 3 * row["quarter"]
+    if dt.date(row["year"], last_month, 1) > ctx.today:
+        yield "quarter", f"{row['year']} Q{row['quarter']} is not over by {ctx.today.isoformat()} (expected a reported quarter)"
+
+
+def _check_units_quoted(row: Mapping[str, Any], ctx: ValidationContext) -> Iterable[tuple[str, str]]:
+    if not any(_close(n, row["units"]) for n in numbers_in(row["locator"])):
+        yield "units", f"{row['units']} does not appear in the locator's quote (expected the figure as the source prints it)"
+
+
+QUARTERLY_DELIVERIES = TableSpec(
+    file_name="quarterly_deliveries.csv",
+    doc="Xiaomi's official quarterly deliveries (results announcements, as quoted by the press), every source kept.",
+    columns=(
+        Column("year", _year, "int64"),
+        Column("quarter", _quarter, "int64", doc="1 to 4"),
+        Column("series", _snake, doc="xiaomi_all (every model), xiaomi_su7 (the page says SU7 series), xiaomi_yu7"),
+        Column("units", _monthly_units, "int64", doc="vehicles delivered in the quarter"),
+        Column("source_id", _snake),
+        Column("locator", _text, doc='page: "quote" holding the figure'),
+    ),
+    key=("year", "quarter", "series", "source_id"),
+    row_checks=(_check_quarter_over, _check_source_registered, _check_locator, _check_units_quoted),
+    sort_by=("year", "quarter", "series", "source_id"),
+)
+
+
+def _iso_date(value: str) -> str:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise CellError(f"{value!r} is not a date (expected YYYY-MM-DD, e.g. 2025-05-01)")
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise CellError(f"{value!r} is not a calendar date (expected YYYY-MM-DD)") from None
+    return value
+
+
+def _check_holiday_span(row: Mapping[str, Any], ctx: ValidationContext) -> Iterable[tuple[str, str]]:
+    first, last = dt.date.fromisoformat(row["first_day"]), dt.date.fromisoformat(row["last_day"])
+    if last < first:
+        yield "last_day", f"{row['last_day']} is before first_day {row['first_day']} (expected last_day >= first_day)"
+    elif (last - first).days > 14:
+        yield "last_day", f"{row['first_day']}..{row['last_day']} is {(last - first).days + 1} days (expected a holiday of at most 15 days)"
+
+
+HOLIDAYS = TableSpec(
+    file_name="holidays.csv",
+    doc="China's statutory holidays (放假), first and last day, from the State Council's notice.",
+    columns=(
+        Column("holiday", _snake, doc="new_year, spring_festival, qingming, labour_day, dragon_boat, national_day_mid_autumn ..."),
+        Column("first_day", _iso_date, doc="YYYY-MM-DD"),
+        Column("last_day", _iso_date, doc="YYYY-MM-DD, the last day off"),
+        Column("source_id", _snake),
+        Column("locator", _text),
+    ),
+    key=("holiday", "first_day"),
+    row_checks=(_check_holiday_span, _check_source_registered, _check_locator),
+    sort_by=("first_day", "holiday"),
+)
+
+
+def _check_weekend(row: Mapping[str, Any], ctx: ValidationContext) -> Iterable[tuple[str, str]]:
+    day = dt.date.fromisoformat(row["date"])
+    if day.isoweekday() < 6:
+        yield "date", f"{row['date']} is a {day.strftime('%A')} (expected a Saturday or Sunday made a working day, 调休上班)"
+
+
+ADJUSTED_WORKING_DAYS = TableSpec(
+    file_name="adjusted_working_days.csv",
+    doc="Weekend days the same notice makes working days (调休上班), with the holiday they belong to.",
+    columns=(
+        Column("date", _iso_date, doc="YYYY-MM-DD, a Saturday or Sunday"),
+        Column("holiday", _snake, doc="the holiday of holidays.csv it makes up for"),
+        Column("source_id", _snake),
+        Column("locator", _text),
+    ),
+    key=("date",),
+    row_checks=(_check_weekend, _check_source_registered, _check_locator),
+    sort_by=("date",),
+)
+
+TABLES: tuple[TableSpec, ...] = (
+    SOURCES, WEEKLY_SALES, WEEKLY_SALES_ALTERNATIVES, *FIGURE_TABLES, MONTHLY_DELIVERIES, EVENTS,
+    MARKET_REGISTRATIONS, MARKET_REGISTRATIONS_ALTERNATIVES, QUARTERLY_DELIVERIES, HOLIDAYS, ADJUSTED_WORKING_DAYS,
+)
 TABLES_BY_FILE: dict[str, TableSpec] = {t.file_name: t for t in TABLES}
 TABLES_BY_NAME: dict[str, TableSpec] = {t.name: t for t in TABLES}
 
@@ -728,23 +840,28 @@ def validate_raw_dir(folder: Path | str, today: dt.date | None = None) -> tuple[
     return tables, sorted(set(problems), key=lambda p: (_file_order(p.file_name), p.line, p.column, p.message))
 
 
+#: (chosen table, its alternatives): an alternative figure must stand beside a chosen one, from another source.
+ALTERNATIVE_PAIRS = (("weekly_sales", "weekly_sales_alternatives"), ("market_registrations", "market_registrations_alternatives"))
+
+
 def _cross_check_alternatives(tables: Mapping[str, ParsedTable]) -> list[Problem]:
     """Each alternative figure must stand beside a chosen one, from another source."""
-    chosen_table = tables.get(WEEKLY_SALES.name)
-    alternatives = tables.get(WEEKLY_SALES_ALTERNATIVES.name)
-    if chosen_table is None or alternatives is None:
-        return []
-    chosen = {(r["iso_year"], r["iso_week"], r["series"]): r["source_id"] for r in chosen_table.rows}
     problems = []
-    for row, line in zip(alternatives.rows, alternatives.lines):
-        key = (row["iso_year"], row["iso_week"], row["series"])
-        label = f"{weeks.week_label(key[0], key[1])} {key[2]}"
-        if key not in chosen:
-            problems.append(Problem(WEEKLY_SALES_ALTERNATIVES.file_name, line, "series",
-                                    f"{label} has no chosen figure in weekly_sales.csv (expected the alternative to stand beside one)"))
-        elif chosen[key] == row["source_id"]:
-            problems.append(Problem(WEEKLY_SALES_ALTERNATIVES.file_name, line, "source_id",
-                                    f"{row['source_id']!r} is already the chosen source for {label} (expected a different source)"))
+    for chosen_name, alternatives_name in ALTERNATIVE_PAIRS:
+        chosen_table, alternatives = tables.get(chosen_name), tables.get(alternatives_name)
+        if chosen_table is None or alternatives is None:
+            continue
+        chosen_file, file_name = TABLES_BY_NAME[chosen_name].file_name, TABLES_BY_NAME[alternatives_name].file_name
+        chosen = {(r["iso_year"], r["iso_week"], r["series"]): r["source_id"] for r in chosen_table.rows}
+        for row, line in zip(alternatives.rows, alternatives.lines):
+            key = (row["iso_year"], row["iso_week"], row["series"])
+            label = f"{weeks.week_label(key[0], key[1])} {key[2]}"
+            if key not in chosen:
+                problems.append(Problem(file_name, line, "series",
+                                        f"{label} has no chosen figure in {chosen_file} (expected the alternative to stand beside one)"))
+            elif chosen[key] == row["source_id"]:
+                problems.append(Problem(file_name, line, "source_id",
+                                        f"{row['source_id']!r} is already the chosen source for {label} (expected a different source)"))
     return problems
 
 
