@@ -73,6 +73,8 @@ TABLES: tuple[Table, ...] = (
                 "caption_zh", "source_id", "locator")),
     Table("clean", "sources", "02_clean", "the sources", text=("source_id", "title", "publisher", "author", "published",
                                                                "url", "note")),
+    Table("clean", "calendar_weeks", "02_clean", "every ISO week of the holiday years: days off, working days, month ends",
+          text=("week", "week_monday", "week_sunday", "holidays", "month_end_of")),
     Table("trend", "trend_fits", "03_trend", "one row per series and model: slope, interval, n",
           text=("series", "model", "first_week", "last_week", "weeks", "missing_weeks", "note")),
     Table("trend", "forecasts", "03_trend", "forecasts with 95% intervals", text=("series", "model", "as_of_week", "week")),

@@ -268,12 +268,65 @@ def monthly_deliveries_table(monthly: pd.DataFrame) -> pd.DataFrame:
 FIGURE_TABLE_NAMES = ("capacity", "monthly_sales", "orders", "order_rates", "other_figures", "quality", "waiting_times")
 
 
+CALENDAR_COLUMNS = ("week", "iso_year", "iso_week", "week_monday", "week_sunday", "holiday_days", "holidays",
+                    "adjusted_working_days", "working_days", "month_end", "month_end_of")
+
+
+def calendar_weeks(holidays: pd.DataFrame, adjusted_working_days: pd.DataFrame, years: list[int] | None = None) -> pd.DataFrame:
+    """One row per ISO week of ``years`` (default: the years the holidays cover) with its working calendar.
+
+    ``holiday_days`` are the statutory days off (放假) inside the Monday-Sunday
+    week, named in ``holidays``; ``adjusted_working_days`` the weekend days made
+    working days (调休上班); ``working_days`` = weekdays that are not days off,
+    plus those adjusted days.  ``month_end`` is true when the week holds the
+    last day of a calendar month (``month_end_of`` names the month): car sales
+    in China bunch at month ends.
+
+    >>> hol = pd.DataFrame({"holiday": ["labour_day"], "first_day": ["2025-05-01"], "last_day": ["2025-05-05"]})
+    >>> adj = pd.DataFrame({"date": ["2025-04-27"], "holiday": ["labour_day"]})
+    >>> cal = calendar_weeks(hol, adj).set_index("week")
+    >>> cal.loc[["2025-W17", "2025-W18", "2025-W19"], ["holiday_days", "working_days", "month_end", "month_end_of"]].values.tolist()
+    [[0, 6, False, ''], [4, 3, True, '2025-04'], [1, 4, False, '']]
+    >>> len(cal), int(cal["holiday_days"].sum())
+    (52, 5)
+    """
+    days_off: dict[dt.date, str] = {}
+    for row in holidays.itertuples(index=False):
+        day, last = dt.date.fromisoformat(str(row.first_day)), dt.date.fromisoformat(str(row.last_day))
+        while day <= last:
+            days_off[day] = str(row.holiday)
+            day += dt.timedelta(days=1)
+    adjusted = {dt.date.fromisoformat(str(d)) for d in adjusted_working_days["date"]}
+    if years is None:
+        years = sorted({d.isocalendar()[0] for d in days_off} | {d.isocalendar()[0] for d in adjusted})
+    rows = []
+    for year in years:
+        for number in range(1, weeks.weeks_in_year(year) + 1):
+            monday = weeks.week_monday(year, number)
+            days = [monday + dt.timedelta(days=k) for k in range(7)]
+            off = [d for d in days if d in days_off]
+            extra = [d for d in days if d in adjusted]
+            working = sum(1 for d in days if (d.isoweekday() <= 5 and d not in days_off) or d in adjusted)
+            ends = [d for d in days if (d + dt.timedelta(days=1)).month != d.month]
+            rows.append({
+                "week": weeks.week_label(year, number), "iso_year": year, "iso_week": number,
+                "week_monday": monday.isoformat(), "week_sunday": days[-1].isoformat(),
+                "holiday_days": len(off), "holidays": ";".join(dict.fromkeys(days_off[d] for d in off)),
+                "adjusted_working_days": len(extra), "working_days": working,
+                "month_end": bool(ends), "month_end_of": ends[0].strftime("%Y-%m") if ends else "",
+            })
+    frame = pd.DataFrame(rows, columns=list(CALENDAR_COLUMNS))
+    return frame.astype({"week": "string", "week_monday": "string", "week_sunday": "string", "holidays": "string",
+                         "month_end_of": "string", "iso_year": "int64", "iso_week": "int64", "holiday_days": "int64",
+                         "adjusted_working_days": "int64", "working_days": "int64", "month_end": "bool"})
+
+
 def build_clean_tables(ingest_folder=None, out_folder=None) -> dict[str, pd.DataFrame]:
     """Read step 01's tables, make the analysis-ready ones, write them; return them by name.
 
     Writes ``weekly_sales.csv`` (with the derived ``xiaomi_all`` weeks),
     ``weekly_sales_disagreements.csv``, ``monthly_deliveries.csv``,
-    ``figures.csv``, ``events.csv`` and ``sources.csv`` to
+    ``figures.csv``, ``events.csv``, ``sources.csv`` and ``calendar_weeks.csv`` to
     ``data/processed/clean`` (each atomically).
     """
     from pathlib import Path
@@ -293,6 +346,8 @@ def build_clean_tables(ingest_folder=None, out_folder=None) -> dict[str, pd.Data
         "figures": figures_table({name: read_ingested(name, ingest_folder) for name in FIGURE_TABLE_NAMES}),
         "events": events,
         "sources": read_ingested("sources", ingest_folder),
+        "calendar_weeks": calendar_weeks(read_ingested("holidays", ingest_folder),
+                                         read_ingested("adjusted_working_days", ingest_folder)),
     }
     for name, frame in tables.items():
         write_csv_atomic(out / f"{name}.csv", frame)
