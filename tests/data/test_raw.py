@@ -298,3 +298,33 @@ def test_what_counts_as_chinese_is_what_the_figures_check():
 
     every = [chr(c) for c in range(0x20, 0x10000) if not 0xD800 <= c <= 0xDFFF]
     assert [c for c in every if bool(CJK.search(c)) != has_cjk(c)] == []
+
+
+# --------------------------------------------------------------------------- series: the register of weekly series
+
+
+def test_a_weekly_row_of_an_unregistered_series_is_refused_with_where_to_register_it(raw_copy):
+    write_weekly(raw_copy, f"2025,16,xiaomi_yu8,7200,{SOURCE},para 3")
+    (problem,) = problems_of(raw_copy)
+    assert problem.startswith("weekly_sales.csv:2: series: 'xiaomi_yu8' is not registered in series.csv")
+    assert "(expected a series of series.csv, where its measure is declared)" in problem
+
+
+def test_a_series_measure_outside_the_vocabulary_is_refused(raw_copy):
+    path = raw_copy / "series.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.append("rivian,sold_somehow,Rivian,")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = problems_of(raw_copy)
+    assert problems == [f"series.csv:{len(lines)}: measure: 'sold_somehow' is not a weekly measure "
+                        "(expected one of insurance_registrations, terminal_sales, sales_as_printed)"]
+
+
+def test_an_appended_row_with_the_six_columns_takes_its_measure_from_the_series(raw_copy):
+    from helpers.data.raw import read_tables
+
+    with (raw_copy / "weekly_sales.csv").open("a", encoding="utf-8") as handle:
+        handle.write(f"2025,24,xiaomi_su7,4900,{SOURCE},row 1\n")
+    assert problems_of(raw_copy) == []
+    series = read_tables(raw_copy, today=TODAY)["series"].set_index("series")
+    assert series.loc["xiaomi_su7", "measure"] == "insurance_registrations"

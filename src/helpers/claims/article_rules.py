@@ -114,6 +114,12 @@ def _short(date: str) -> str:
 # --------------------------------------------------------------------------- rules
 
 
+def _measure_words(ev: Evidence) -> str:
+    """What the article's weekly rows count, in words, from their ``measure`` (series.csv)."""
+    measures = sorted(set(ev.weekly["measure"].astype(str))) if "measure" in ev.weekly.columns else []
+    return " and ".join(m.replace("_", " ") for m in measures) or "vehicles (the measure is not declared)"
+
+
 def three_weekly_declines(ev: Evidence) -> Finding:
     """连续三周出现下滑: do the weekly figures end in that many consecutive declines?"""
     claim = ev.fig(FIGURE.may_order_declines)
@@ -133,9 +139,9 @@ def three_weekly_declines(ev: Evidence) -> Finding:
     first, last = _month_bounds(claim["period"]) if claim["period"] else (None, None)
     in_month = sum(_days_in(m, s, first, last) > 0 for m, s in zip(ev.weekly["week_monday"], ev.weekly["week_sunday"])) if first else 0
     series = " → ".join(f"{number(u)}" for u in units)
-    caveat = (f" The article says this of orders since {_month(claim['period'])}; the only weekly series is sales "
-              f"(deliveries), and only {in_month} of its weeks touch {_month(claim['period'])}, so it shows the pattern "
-              f"in sales, not in orders.")
+    caveat = (f" The article says this of orders since {_month(claim['period'])}; the only weekly series counts "
+              f"{_measure_words(ev)}, printed by the article as 销量, and only {in_month} of its weeks touch "
+              f"{_month(claim['period'])}, so it shows the pattern in those weeks' registrations, not in orders.")
     if run >= claimed:
         return Finding(claimed, float(run), "weeks", CONSISTENT,
                        f"Weekly sales {labels[0]}..{labels[-1]} ({series}) fell in each of the last {run} weeks, "

@@ -321,6 +321,23 @@ def calendar_weeks(holidays: pd.DataFrame, adjusted_working_days: pd.DataFrame, 
                          "adjusted_working_days": "int64", "working_days": "int64", "month_end": "bool"})
 
 
+def with_measure(weekly_sales: pd.DataFrame, series_register: pd.DataFrame) -> pd.DataFrame:
+    """``weekly_sales`` with each row's ``measure`` (after ``units``), taken from its series in ``series.csv``.
+
+    >>> sales = pd.DataFrame({"series": ["a", "b"], "units": [1, 2], "source_id": ["s", "s"]})
+    >>> with_measure(sales, pd.DataFrame({"series": ["a", "b"], "measure": ["insurance_registrations", "terminal_sales"]}))["measure"].tolist()
+    ['insurance_registrations', 'terminal_sales']
+    """
+    measures = dict(zip(series_register["series"].astype(str), series_register["measure"].astype(str)))
+    missing = sorted(set(weekly_sales["series"].astype(str)) - set(measures))
+    if missing:
+        raise ValueError(f"series {', '.join(missing)} not registered in series.csv (expected every weekly series there)")
+    out = weekly_sales.copy()
+    out.insert(list(out.columns).index("units") + 1, "measure",
+               pd.array([measures[s] for s in out["series"].astype(str)], dtype="string"))
+    return out
+
+
 def build_clean_tables(ingest_folder=None, out_folder=None) -> dict[str, pd.DataFrame]:
     """Read step 01's tables, make the analysis-ready ones, write them; return them by name.
 
@@ -340,7 +357,8 @@ def build_clean_tables(ingest_folder=None, out_folder=None) -> dict[str, pd.Data
     chosen = read_ingested("weekly_sales", ingest_folder)
     alternatives = read_ingested("weekly_sales_alternatives", ingest_folder)
     tables = {
-        "weekly_sales": weekly_sales_table(with_brand_series(chosen, second_model_week(events))),
+        "weekly_sales": with_measure(weekly_sales_table(with_brand_series(chosen, second_model_week(events))),
+                                     read_ingested("series", ingest_folder)),
         "weekly_sales_disagreements": source_disagreements(chosen, alternatives),
         "monthly_deliveries": monthly_deliveries_table(read_ingested("monthly_deliveries", ingest_folder)),
         "figures": figures_table({name: read_ingested(name, ingest_folder) for name in FIGURE_TABLE_NAMES}),

@@ -11,8 +11,8 @@ It uses the standard library only, so ``python -m helpers.validate`` answers
 in well under a second, before any kernel starts.  :func:`read_table` returns
 validated rows as a typed pandas DataFrame (pandas is imported lazily).
 
->>> [spec.file_name for spec in TABLES][:2]
-['sources.csv', 'weekly_sales.csv']
+>>> [spec.file_name for spec in TABLES][:3]
+['sources.csv', 'series.csv', 'weekly_sales.csv']
 """
 
 from __future__ import annotations
@@ -558,6 +558,34 @@ EVENTS = TableSpec(
 )
 
 #: Every raw file, in validation order (sources first: the others refer to it).
+#: What a weekly series counts (``series.csv``: the measure of every weekly row comes from its series).
+WEEKLY_MEASURES = {
+    "insurance_registrations": "vehicles newly insured in the week (上险量): registrations, not deliveries or orders",
+    "terminal_sales": "terminal (retail) sales counted by a data provider from insurance data (终端销量)",
+    "sales_as_printed": "'sales' (销量) as a page prints it, the count unstated",
+}
+
+
+def _weekly_measure(value: str) -> str:
+    if value not in WEEKLY_MEASURES:
+        raise CellError(f"{value!r} is not a weekly measure (expected one of {', '.join(WEEKLY_MEASURES)})")
+    return value
+
+
+SERIES = TableSpec(
+    file_name="series.csv",
+    doc="The register of weekly series: what each counts and its measure (rows of the weekly files take theirs from it).",
+    columns=(
+        Column("series", _snake, doc="the series id used by weekly_sales.csv and the market files"),
+        Column("measure", _weekly_measure, doc="insurance_registrations, terminal_sales or sales_as_printed"),
+        Column("counts", _text, doc="in words: what one unit is"),
+        Column("note", _optional_text),
+    ),
+    key=("series",),
+    sort_by=("series",),
+)
+
+
 MARKET_REGISTRATIONS = TableSpec(
     file_name="market_registrations.csv",
     doc="Other brands' weekly China insurance registrations from the weekly lists that give Xiaomi's (one chosen figure per week and brand).",
@@ -665,7 +693,7 @@ ADJUSTED_WORKING_DAYS = TableSpec(
 )
 
 TABLES: tuple[TableSpec, ...] = (
-    SOURCES, WEEKLY_SALES, WEEKLY_SALES_ALTERNATIVES, *FIGURE_TABLES, MONTHLY_DELIVERIES, EVENTS,
+    SOURCES, SERIES, WEEKLY_SALES, WEEKLY_SALES_ALTERNATIVES, *FIGURE_TABLES, MONTHLY_DELIVERIES, EVENTS,
     MARKET_REGISTRATIONS, MARKET_REGISTRATIONS_ALTERNATIVES, QUARTERLY_DELIVERIES, HOLIDAYS, ADJUSTED_WORKING_DAYS,
 )
 TABLES_BY_FILE: dict[str, TableSpec] = {t.file_name: t for t in TABLES}
@@ -837,6 +865,7 @@ def validate_raw_dir(folder: Path | str, today: dt.date | None = None) -> tuple[
                 else:
                     ctx.figure_ids[row["figure_id"]] = f"{spec.file_name}:{line}"
     problems.extend(_cross_check_alternatives(tables))
+    problems.extend(_cross_check_series(tables))
     return tables, sorted(set(problems), key=lambda p: (_file_order(p.file_name), p.line, p.column, p.message))
 
 
@@ -862,6 +891,29 @@ def _cross_check_alternatives(tables: Mapping[str, ParsedTable]) -> list[Problem
             elif chosen[key] == row["source_id"]:
                 problems.append(Problem(file_name, line, "source_id",
                                         f"{row['source_id']!r} is already the chosen source for {label} (expected a different source)"))
+    return problems
+
+
+#: The files whose ``series`` must be registered in series.csv.
+SERIES_USERS = ("weekly_sales", "weekly_sales_alternatives", "market_registrations", "market_registrations_alternatives")
+
+
+def _cross_check_series(tables: Mapping[str, ParsedTable]) -> list[Problem]:
+    """Every weekly row's series is registered in series.csv (its measure comes from there)."""
+    register = tables.get("series")
+    if register is None:
+        return []
+    known = {r["series"] for r in register.rows}
+    problems = []
+    for name in SERIES_USERS:
+        table = tables.get(name)
+        if table is None:
+            continue
+        for row, line in zip(table.rows, table.lines):
+            if row["series"] not in known:
+                problems.append(Problem(TABLES_BY_NAME[name].file_name, line, "series",
+                                        f"{row['series']!r} is not registered in series.csv (expected a series of series.csv, "
+                                        "where its measure is declared)"))
     return problems
 
 

@@ -41,6 +41,7 @@ from helpers.data.roles import FIGURE
 from helpers.data.clean import figure_row
 from helpers.figures import style
 from helpers.figures.frame import (
+    measure_axis_label,
     day_x,
     event_label,
     finish,
@@ -358,7 +359,7 @@ def weekly_sales_figure(
         ax.set_xticklabels([style.week_tick(w[1], weeks.week_monday(*w), lang) for w in tick_weeks])
         ax.yaxis.set_major_formatter(FuncFormatter(thousands))
         ax.set_xlabel(style.label("x_week", lang))
-        ax.set_ylabel(style.label("y_sales", lang))
+        ax.set_ylabel(measure_axis_label(weekly_sales, series, lang))
         ax.grid(axis="x", visible=False)
 
         model_name = style.label(f"model_{model}", lang)

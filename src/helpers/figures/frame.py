@@ -21,6 +21,15 @@ from helpers.data import weeks
 from helpers.figures import style
 from helpers.formatting import number
 
+def measure_axis_label(weekly_sales: pd.DataFrame, series: str, lang: str) -> str:
+    """The weekly axis label for what ``series`` counts (its ``measure`` from series.csv), e.g.
+    "insurance registrations per week"; the plain "vehicles per week" when the table has no measure."""
+    if "measure" not in weekly_sales.columns:
+        return style.label("y_vehicles", lang)
+    measures = sorted(set(weekly_sales.loc[weekly_sales["series"].astype(str) == series, "measure"].astype(str)))
+    return style.label(f"y_{measures[0]}", lang) if len(measures) == 1 else style.label("y_vehicles", lang)
+
+
 def sources_text(pairs: Iterable[tuple[str, str]], lang: str) -> str:
     """``article_x (para 3, 7), other_source`` from (source_id, locator) pairs, first-seen order.
 

@@ -38,6 +38,7 @@ from helpers.data.clean import (
 from helpers.data.roles import FIGURE
 from helpers.figures import style
 from helpers.figures.frame import (
+    measure_axis_label,
     day_x,
     event_label,
     finish,
@@ -736,7 +737,7 @@ def vintage_scorecard_figure(scored: pd.DataFrame, weekly_sales: pd.DataFrame, l
         ax.set_xticklabels([style.week_tick(w[1], weeks.week_monday(*w), lang) for w in ticked])
         ax.yaxis.set_major_formatter(FuncFormatter(thousands))
         ax.set_xlabel(style.label("later_x_week", lang))
-        ax.set_ylabel(style.label("y_sales", lang))
+        ax.set_ylabel(measure_axis_label(weekly_sales, series, lang))
         ax.grid(axis="x", visible=False)
 
         span = week_span(first_label, last_label)

@@ -408,7 +408,7 @@ def run_rate_comparison(figures: pd.DataFrame, weekly_sales: pd.DataFrame) -> pd
     units = weekly["units"].astype(float)
     rows.append({
         "quantity": "weekly_sales_mean",
-        "kind": "sales (deliveries)",
+        "kind": "insurance registrations (weekly; the article's 销量)",
         "per_week": float(units.mean()),
         "per_week_low": float(units.min()),
         "per_week_high": float(units.max()),
@@ -420,7 +420,7 @@ def run_rate_comparison(figures: pd.DataFrame, weekly_sales: pd.DataFrame) -> pd
         "formula": f"({' + '.join(number(u) for u in units)}) / {len(units)} weeks",
     })
     row = figure_row(figures, FIG_APRIL_SALES)
-    rows.append(_comparison_row("april_sales", "sales (deliveries)", row))
+    rows.append(_comparison_row("april_sales", "sales as printed (销量, one month)", row))
     for quantity, fid in (("march_week2_orders", FIG_MARCH_ORDERS), ("may_weeks1_2_orders", FIG_MAY_ORDERS)):
         rows.append(_comparison_row(quantity, "orders (gross intake)", figure_row(figures, fid)))
     table = pd.DataFrame(rows)
