@@ -73,6 +73,8 @@ TABLES: tuple[Table, ...] = (
                 "caption_zh", "source_id", "locator")),
     Table("clean", "sources", "02_clean", "the sources", text=("source_id", "title", "publisher", "author", "published",
                                                                "url", "note")),
+    Table("clean", "quarterly_deliveries", "02_clean", "Xiaomi's official quarterly deliveries, every source kept",
+          text=("series", "source_id", "locator")),
     Table("clean", "calendar_weeks", "02_clean", "every ISO week of the holiday years: days off, working days, month ends",
           text=("week", "week_monday", "week_sunday", "holidays", "month_end_of")),
     Table("trend", "trend_fits", "03_trend", "one row per series and model: slope, interval, n",
@@ -97,6 +99,9 @@ TABLES: tuple[Table, ...] = (
           text=("month", "series", "measures", "reading_kind", "best_reading", "disagreement", "source_ids")),
     Table("later", "later_weeks", "07_what_happened", "what is known after the article's last week, per series",
           text=("series", "after_week", "weeks", "first_week", "last_week", "min_week", "max_week", "longest_gap")),
+    Table("later", "quarterly_reconciliation", "07_what_happened",
+          "monthly figures printed to the unit against the official quarterly totals: confirmed, ruled out or untestable",
+          text=("source_id", "measure", "as_printed", "official_sources", "fits_official_total", "note")),
     Table("later", "claims_later", "07_what_happened", "the claims audit with later evidence",
           text=(*_CLAIM_TEXT, "later_evidence", "later_verdict")),
 )

@@ -257,7 +257,8 @@ def test_write_later_outputs(tmp_path):
     claims_later = later_rules.later_evidence(audit_frame(), data, monthly([(4, 28000, "lower", "a")]), figures_frame())
     tables = later.later_tables(data, monthly([(4, 28000, "lower", "a")]), claims_later)
     paths = later.write_later_outputs(tables, tmp_path)
-    assert paths == ["scorecard.csv", "monthly_range.csv", "later_weeks.csv", "claims_later.csv", "summary.json"]
+    assert paths == ["scorecard.csv", "monthly_range.csv", "later_weeks.csv", "claims_later.csv", "quarterly_reconciliation.csv",
+                     "summary.json"]
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["decline_status"]["later_week"] == "2025-W22"
     assert summary["scorecard"]["n_inside"] + summary["scorecard"]["n_outside"] == summary["scorecard"]["n_scored"]

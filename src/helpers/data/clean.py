@@ -364,6 +364,7 @@ def build_clean_tables(ingest_folder=None, out_folder=None) -> dict[str, pd.Data
         "figures": figures_table({name: read_ingested(name, ingest_folder) for name in FIGURE_TABLE_NAMES}),
         "events": events,
         "sources": read_ingested("sources", ingest_folder),
+        "quarterly_deliveries": read_ingested("quarterly_deliveries", ingest_folder),
         "calendar_weeks": calendar_weeks(read_ingested("holidays", ingest_folder),
                                          read_ingested("adjusted_working_days", ingest_folder)),
     }

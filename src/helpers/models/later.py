@@ -45,6 +45,7 @@ from helpers.formatting import (
     week_span,
 )
 from helpers.data.clean import ARTICLE_SOURCE_ID, article_weeks
+from helpers.models.totals import RECONCILIATION_COLUMNS, quarterly_reconciliation
 from helpers.models.scorecard import INSIDE, NO_ACTUAL, OUTSIDE, score_forecasts
 from helpers.models.trend import (
     DEFAULT_WINDOW_WEEKS,
@@ -85,6 +86,7 @@ LATER_CSV = {
     "monthly_range": "monthly_range.csv",
     "later_weeks": "later_weeks.csv",
     "claims_later": "claims_later.csv",
+    "quarterly_reconciliation": "quarterly_reconciliation.csv",
 }
 
 
@@ -716,6 +718,7 @@ def later_tables(
     weekly_sales: pd.DataFrame,
     monthly_deliveries: pd.DataFrame,
     claims_later: pd.DataFrame,
+    quarterly_deliveries: pd.DataFrame | None = None,
     series: str = "xiaomi_su7",
 ) -> dict[str, Any]:
     """Every output of notebook 07, by name, ready for :func:`write_later_outputs`.
@@ -723,7 +726,9 @@ def later_tables(
     ``scorecard`` (:func:`article_vintage_scorecard` of ``series``),
     ``monthly_range`` (every series, measures pooled), ``later_weeks``,
     ``claims_later`` (as given: :func:`helpers.claims.later_rules.later_evidence`,
-    which judges the claims one layer up) and ``decline_status`` (a dict).
+    which judges the claims one layer up), ``quarterly_reconciliation``
+    (:func:`helpers.models.totals.quarterly_reconciliation`, empty without
+    ``quarterly_deliveries``) and ``decline_status`` (a dict).
     """
     ranges = [monthly_range(monthly_deliveries, s) for s in sorted(set(monthly_deliveries["series"].astype(str)))]
     return {
@@ -731,6 +736,8 @@ def later_tables(
         "monthly_range": pd.concat(ranges, ignore_index=True) if ranges else monthly_range(monthly_deliveries),
         "later_weeks": later_weeks_summary(weekly_sales),
         "claims_later": claims_later,
+        "quarterly_reconciliation": quarterly_reconciliation(monthly_deliveries, quarterly_deliveries)
+        if quarterly_deliveries is not None else pd.DataFrame(columns=list(RECONCILIATION_COLUMNS)),
         "decline_status": decline_status(weekly_sales, series),
     }
 

@@ -350,3 +350,39 @@ def claims_sentence(claims_later: pd.DataFrame) -> str:
         "Where notebook 05 found two article figures inconsistent, a later verdict can say which side the later "
         "sources are on; it cannot make the article consistent."
     )
+
+
+def reconciliation_sentences(reconciliation: pd.DataFrame) -> str:
+    """Per quarter with an official total: which monthly figures it confirms, which it rules out, or why it cannot tell.
+
+    ``reconciliation`` is :func:`helpers.models.totals.quarterly_reconciliation`.
+
+    >>> rec = pd.DataFrame({"year": [2025] * 3, "quarter": [3] * 3, "month": [7, 9, 9], "source_id": ["a", "b", "c"],
+    ...     "units": [30452, 40023, 41948], "official_units": [108796] * 3, "official_sources": ["q"] * 3,
+    ...     "n_fitting": [1] * 3, "fits_official_total": ["true", "false", "true"], "note": [""] * 3})
+    >>> print(reconciliation_sentences(rec))
+    **2025 Q3** (official 108,796, q): 2 figures printed to the unit are **confirmed** (a combination of them, one a month, sums to within 0.5% of the total): 30,452 for 2025-07 (`a`), 41,948 for 2025-09 (`c`); 1 is **ruled out** (it is in no such combination): 40,023 for 2025-09 (`b`).
+    """
+    from helpers.models.totals import TOLERANCE
+
+    if reconciliation.empty:
+        return "No quarter with an official total has a monthly figure printed to the unit, so nothing can be reconciled."
+
+    def listed(rows: pd.DataFrame) -> str:
+        return ", ".join(f"{number(r.units)} for {r.year}-{r.month:02d} (`{r.source_id}`)" for r in rows.itertuples(index=False))
+
+    parts = []
+    for (year, quarter), rows in reconciliation.groupby(["year", "quarter"], sort=True):
+        head = f"**{year} Q{quarter}** (official {number(rows['official_units'].iloc[0])}, {rows['official_sources'].iloc[0]}): "
+        verdicts = rows["fits_official_total"].astype(str)
+        confirmed, ruled_out = rows[verdicts == "true"], rows[verdicts == "false"]
+        if confirmed.empty and ruled_out.empty:
+            parts.append(head + f"cannot tell: {rows['note'].iloc[0]}.")
+            continue
+        text = (f"{plural(len(confirmed), 'figure')} printed to the unit {'is' if len(confirmed) == 1 else 'are'} **confirmed** "
+                f"(a combination of them, one a month, sums to within {TOLERANCE:.1%} of the total): {listed(confirmed)}")
+        if len(ruled_out):
+            text += (f"; {number(len(ruled_out))} {'is' if len(ruled_out) == 1 else 'are'} **ruled out** (it is in no such "
+                     f"combination): {listed(ruled_out)}")
+        parts.append(head + text + ".")
+    return "\n\n".join(parts)
