@@ -367,7 +367,6 @@ def forecast_weekly_trend(fit: TrendFit, horizon: int = 4) -> pd.DataFrame:
     >>> forecast[["week", "t", "mean"]].round(3).values.tolist()
     [['2021-W01', 3, 0.0], ['2021-W02', 4, -10.0]]
     """
-    import statsmodels.api as sm
 
     if not isinstance(fit, TrendFit) or fit.result is None:
         raise TypeError("forecast_weekly_trend needs a TrendFit made by fit_weekly_trend()")
@@ -377,25 +376,15 @@ def forecast_weekly_trend(fit: TrendFit, horizon: int = 4) -> pd.DataFrame:
     last = weeks.parse_week_label(fit.last_week)
     future = [weeks.add_weeks(last, h) for h in range(1, horizon + 1)]
     t = np.array([weeks.weeks_between(first, w) for w in future], dtype="int64")
-    frame = fit.result.get_prediction(sm.add_constant(t.astype("float64"), has_constant="add")).summary_frame(
-        alpha=1 - _CONFIDENCE
-    )
-    out = pd.DataFrame(
-        {
-            "week": [weeks.week_label(*w) for w in future],
-            "iso_year": [w[0] for w in future],
-            "iso_week": [w[1] for w in future],
-            "t": t,
-            "mean": frame["mean"].to_numpy(),
-            "ci95_low": frame["mean_ci_lower"].to_numpy(),
-            "ci95_high": frame["mean_ci_upper"].to_numpy(),
-            "pi95_low": frame["obs_ci_lower"].to_numpy(),
-            "pi95_high": frame["obs_ci_upper"].to_numpy(),
-        }
-    )
-    if fit.model == "log":
-        value_columns = ["mean", "ci95_low", "ci95_high", "pi95_low", "pi95_high"]
-        out[value_columns] = np.exp(out[value_columns])
+    band = trend_band(fit, t.astype("float64"))
+    out = pd.DataFrame({
+        "week": [weeks.week_label(*w) for w in future],
+        "iso_year": [w[0] for w in future],
+        "iso_week": [w[1] for w in future],
+        "t": t,
+    })
+    for column in ("mean", "ci95_low", "ci95_high", "pi95_low", "pi95_high"):
+        out[column] = band[column].to_numpy()
     return out
 
 
