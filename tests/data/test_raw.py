@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers.data import weeks
 from helpers.data.raw import TABLES, RawDataError, read_tables, validate_raw_dir
 from tests.conftest import ROOT, TODAY
 
@@ -323,8 +324,11 @@ def test_a_series_measure_outside_the_vocabulary_is_refused(raw_copy):
 def test_an_appended_row_with_the_six_columns_takes_its_measure_from_the_series(raw_copy):
     from helpers.data.raw import read_tables
 
+    lines = (raw_copy / "weekly_sales.csv").read_text(encoding="utf-8").splitlines()[1:]
+    newest = max((int(y), int(w)) for y, w, series, *_ in (line.split(",") for line in lines) if series == "xiaomi_su7")
+    year, week = weeks.add_weeks(newest, 1)  # a week the file does not hold yet, whatever has been appended
     with (raw_copy / "weekly_sales.csv").open("a", encoding="utf-8") as handle:
-        handle.write(f"2025,24,xiaomi_su7,4900,{SOURCE},row 1\n")
+        handle.write(f"{year},{week},xiaomi_su7,4900,{SOURCE},row 1\n")
     assert problems_of(raw_copy) == []
     series = read_tables(raw_copy, today=TODAY)["series"].set_index("series")
     assert series.loc["xiaomi_su7", "measure"] == "insurance_registrations"
