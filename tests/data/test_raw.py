@@ -332,3 +332,12 @@ def test_an_appended_row_with_the_six_columns_takes_its_measure_from_the_series(
     assert problems_of(raw_copy) == []
     series = read_tables(raw_copy, today=TODAY)["series"].set_index("series")
     assert series.loc["xiaomi_su7", "measure"] == "insurance_registrations"
+
+
+def test_a_record_whose_quoted_cell_spans_lines_is_reported_where_it_starts(raw_copy):
+    write_weekly(raw_copy,
+                 f'2025,16,xiaomi_su7,72OO,{SOURCE},"para 3: a quote\nthat goes on\nover three lines"',
+                 f"2025,17,xiaomi_su7,7OOO,{SOURCE},para 3")
+    problems = problems_of(raw_copy)
+    assert [p.split(": ")[0] for p in problems] == ["weekly_sales.csv:2", "weekly_sales.csv:5"]
+    assert all(": units: " in p for p in problems)

@@ -767,7 +767,10 @@ def parse_table(spec: TableSpec, text: str, ctx: ValidationContext) -> tuple[Par
     name = spec.file_name
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        records = [(reader.line_num, rec) for rec in reader]
+        records, previous = [], 0
+        for rec in reader:  # a record starts on the line after the previous one ended (a quoted cell may span lines)
+            records.append((previous + 1, rec))
+            previous = reader.line_num
     except csv.Error as exc:
         return ParsedTable(spec, [], []), [Problem(name, reader.line_num, "", f"is not valid CSV ({exc}; expected comma-separated fields, quotes closed)")]
     records = [(line, rec) for line, rec in records if rec and any(cell.strip() for cell in rec)]
