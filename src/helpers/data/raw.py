@@ -104,6 +104,8 @@ def _optional_text(value: str) -> str:
 
 
 def _snake(value: str) -> str:
+    if value == "":
+        raise CellError("is empty (expected a snake_case name: lower-case letters, digits and _, e.g. xiaomi_su7)")
     if not SNAKE.match(value):
         raise CellError(f"{value!r} is not a snake_case name (expected lower-case letters, digits and _, e.g. xiaomi_su7)")
     return value
@@ -490,22 +492,34 @@ def _monthly_units(value: str) -> int:
     return _whole(value, 0, 2_000_000, "28000")
 
 
-_PRINTED_NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(万)?")
+_PRINTED_NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(万|萬|mil\b)?")
+
+#: Dots that group thousands, as Portuguese, Italian, German or Vietnamese pages print them.
+_DOT_GROUPED = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
 
 
 def numbers_in(text: str) -> list[float]:
     """Every number written in ``text`` with digits (thousands commas, full-width ones too, and 万 understood).
 
+    A number whose dots group thousands (``30.452``, European style) is read
+    both ways, as a decimal and as thousands: the page's language decides,
+    and the check only needs the figure to be one of the readings.  万 and
+    萬 are ten thousand; ``mil`` (Portuguese, Spanish) is a thousand.
+
     >>> numbers_in("more than 28,000 units; 超2.8万台")
     [28000.0, 28000.0]
     >>> numbers_in("第三季度交付108，796辆")
     [108796.0]
+    >>> numbers_in("entregou 46.249 veículos; ultrapassou as 50 mil; 4 萬臺以上")
+    [46.249, 46249.0, 50000.0, 40000.0]
     """
     text = re.sub(r"(?<=\d)，(?=\d{3})", ",", text)
     found = []
-    for digits, wan in _PRINTED_NUMBER.findall(text):
-        number = float(digits.replace(",", ""))
-        found.append(number * 10_000 if wan else number)
+    for digits, multiplier in _PRINTED_NUMBER.findall(text):
+        scale = {"万": 10_000, "萬": 10_000, "mil": 1_000}.get(multiplier, 1)
+        found.append(float(digits.replace(",", "")) * scale)
+        if scale == 1 and _DOT_GROUPED.match(digits):
+            found.append(float(digits.replace(".", "")))
     return found
 
 
@@ -867,9 +881,28 @@ def validate_raw_dir(folder: Path | str, today: dt.date | None = None) -> tuple[
                     )
                 else:
                     ctx.figure_ids[row["figure_id"]] = f"{spec.file_name}:{line}"
+    problems.extend(_cross_check_source_urls(tables))
     problems.extend(_cross_check_alternatives(tables))
     problems.extend(_cross_check_series(tables))
     return tables, sorted(set(problems), key=lambda p: (_file_order(p.file_name), p.line, p.column, p.message))
+
+
+def _cross_check_source_urls(tables: Mapping[str, ParsedTable]) -> list[Problem]:
+    """A page is registered once: two ids for one url would count one source as two."""
+    table = tables.get("sources")
+    if table is None:
+        return []
+    first: dict[str, tuple[str, int]] = {}
+    problems = []
+    for row, line in zip(table.rows, table.lines):
+        if row["url"] in first:
+            other, other_line = first[row["url"]]
+            problems.append(Problem(SOURCES.file_name, line, "url",
+                                    f"{row['url']} is already registered as {other!r} at line {other_line} "
+                                    f"(expected one source_id per page: use {other!r})"))
+        else:
+            first[row["url"]] = (row["source_id"], line)
+    return problems
 
 
 #: (chosen table, its alternatives): an alternative figure must stand beside a chosen one, from another source.
