@@ -102,6 +102,10 @@ TABLES: tuple[Table, ...] = (
     Table("later", "quarterly_reconciliation", "07_what_happened",
           "monthly figures printed to the unit against the official quarterly totals: confirmed, ruled out or untestable",
           text=("source_id", "measure", "as_printed", "official_sources", "fits_official_total", "note")),
+    Table("later", "weekly_against_monthly", "07_what_happened",
+          "each month's figures beside the weekly figures known inside it, and what the rest of the month must hold",
+          text=("series", "weekly_measure", "weeks_inside", "weeks_known", "monthly_measure", "monthly_bound",
+                "monthly_as_printed", "monthly_source_ids", "rest_bound", "formula")),
     Table("later", "claims_later", "07_what_happened", "the claims audit with later evidence",
           text=(*_CLAIM_TEXT, "later_evidence", "later_verdict")),
 )

@@ -127,6 +127,19 @@ def week_list(labels: list[str]) -> str:
 # --------------------------------------------------------------------------- rounding for files
 
 
+def measure_words(measures: Any, missing: str = "figures (the measure is not declared)") -> str:
+    """A measure id (or several) in words, for prose: ``insurance_registrations`` -> "insurance registrations".
+
+    >>> measure_words("insurance_registrations"), measure_words(["retail_sales", "deliveries"]), measure_words(None)
+    ('insurance registrations', 'deliveries and retail sales', 'figures (the measure is not declared)')
+    """
+    if measures is None or (isinstance(measures, float) and math.isnan(measures)):
+        return missing
+    items = [measures] if isinstance(measures, str) else list(measures)
+    words = sorted({str(m).replace("_", " ") for m in items if m is not None and str(m) not in ("", "nan", "<NA>")})
+    return " and ".join(words) or missing
+
+
 def round_float(x: Any, digits: int = JSON_DIGITS) -> float | None:
     """``x`` rounded to ``digits`` decimals as a plain float, for stable output.
 

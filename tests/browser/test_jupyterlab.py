@@ -153,7 +153,7 @@ def headline_problems(name: str, text: str, summary: dict) -> list[str]:
                 last["week"], fmt(last["mean"]), fmt(last["pi95"][0]), fmt(last["pi95"][1])))
     if name.startswith("06"):
         headline = re.search(
-            r"Headline\. Over (\S+) the (\w+) trend of weekly (\S+) sales is (\S+) units a week "
+            r"Headline\. Over (\S+) the (\w+) trend of weekly (\S+) insurance registrations is (\S+) units a week "
             r"\(95% CI (\S+) to (\S+); n = (\d+) weeks", text)
         if not headline:
             problems.append(f"{name}: the headline sentence is not on the page")

@@ -258,8 +258,10 @@ def test_write_later_outputs(tmp_path):
     tables = later.later_tables(data, monthly([(4, 28000, "lower", "a")]), claims_later)
     paths = later.write_later_outputs(tables, tmp_path)
     assert paths == ["scorecard.csv", "monthly_range.csv", "later_weeks.csv", "claims_later.csv", "quarterly_reconciliation.csv",
-                     "summary.json"]
+                     "weekly_against_monthly.csv", "summary.json"]
     summary = json.loads((tmp_path / "summary.json").read_text())
+    assert list(summary) == ["scorecard", "decline_status", "reconciliation"]
+    assert summary["reconciliation"]["n_figures"] == 0 and summary["reconciliation"]["quarters"] == []
     assert summary["decline_status"]["later_week"] == "2025-W22"
     assert summary["scorecard"]["n_inside"] + summary["scorecard"]["n_outside"] == summary["scorecard"]["n_scored"]
     first = {p: (tmp_path / p).read_bytes() for p in paths}

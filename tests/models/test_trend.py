@@ -240,7 +240,7 @@ def test_trend_fit_prints_numbers_not_the_statsmodels_object():
 def test_trend_summary_keys_order_and_rounding():
     fit = fit_of(ARTICLE)
     summary = trend_summary(fit, forecast_weekly_trend(fit, horizon=2))
-    assert list(summary) == ["series", "model", "first_week", "last_week", "n_weeks", "slope_units_per_week",
+    assert list(summary) == ["series", "measure", "model", "first_week", "last_week", "n_weeks", "slope_units_per_week",
                              "slope_ci95", "r_squared", "small_sample", "forecast"]
     assert summary["slope_units_per_week"] == -730.0
     assert summary["slope_ci95"] == [-1343.034, -116.966]

@@ -8,7 +8,7 @@ from helpers.narrative import figures as narrative
 
 
 def summary(n_weeks: int, ci: tuple[float, float], small: bool, verdicts: list[str]) -> dict:
-    trend = {"series": "xiaomi_su7", "model": "linear", "first_week": "2025-W14", "last_week": "2025-W23",
+    trend = {"series": "xiaomi_su7", "measure": "insurance_registrations", "model": "linear", "first_week": "2025-W14", "last_week": "2025-W23",
              "n_weeks": n_weeks, "slope_units_per_week": -33.486, "slope_ci95": list(ci), "small_sample": small}
     return {"trend": trend, "claims": [{"verdict": v} for v in verdicts]}
 
@@ -17,10 +17,16 @@ def test_headline_with_an_interval_that_includes_zero():
     text = narrative.headline_sentence(summary(8, (-402.492, 335.52), False,
                                                ["consistent"] * 2 + ["inconsistent", "unverifiable"]))
     assert text == (
-        "**Headline.** Over 2025-W14–W23 the linear trend of weekly `xiaomi_su7` sales is **−33 units a week** "
+        "**Headline.** Over 2025-W14–W23 the linear trend of weekly `xiaomi_su7` insurance registrations is **−33 units a week** "
         "(95% CI −402 to 336; n = 8 weeks). The interval includes zero, so these weeks cannot rule out a flat trend. "
         "The audit checked **4 claims**: 2 consistent, 1 inconsistent, 1 unverifiable."
     )
+
+
+def test_headline_of_an_undeclared_measure_says_so_instead_of_calling_it_sales():
+    data = summary(8, (-402.492, 335.52), False, ["consistent"])
+    del data["trend"]["measure"]
+    assert "weekly `xiaomi_su7` figures (the measure is not declared) is **−33 units a week**" in narrative.headline_sentence(data)
 
 
 def test_headline_of_a_small_sample_whose_interval_excludes_zero():

@@ -173,7 +173,10 @@ def test_sensitivity_when_the_fits_agree_and_one_or_none_is_small():
 def test_decline_sentence_is_the_conclusion_of_decline_status():
     status = later.decline_status(sales({**ARTICLE, "2025-W22": 7800}))
     assert narrative.decline_sentence(status) == "**Conclusion.** " + status["conclusion"]
-    assert narrative.decline_sentence(status).startswith("**Conclusion.** Sales fell in each of the 3 weeks 2025-W16→W19")
+    assert narrative.decline_sentence(status).startswith("**Conclusion.** The weekly figures fell in each of the 3 weeks 2025-W16→W19")
+    registered = later.decline_status(sales({**ARTICLE, "2025-W22": 7800}).assign(measure="insurance_registrations"))
+    assert registered["measure"] == "insurance_registrations"
+    assert narrative.decline_sentence(registered).startswith("**Conclusion.** Insurance registrations fell in each of the 3 weeks")
 
 
 def test_coverage_sentences_small_sample_missing_and_longest_gap():

@@ -35,6 +35,7 @@ from helpers.data import weeks
 from helpers.formatting import (
     RIGHT_ARROW,
     count_word,
+    measure_words,
     number,
     plain,
     plural,
@@ -45,7 +46,7 @@ from helpers.formatting import (
     week_span,
 )
 from helpers.data.clean import ARTICLE_SOURCE_ID, article_weeks
-from helpers.models.totals import RECONCILIATION_COLUMNS, quarterly_reconciliation
+from helpers.models import totals
 from helpers.models.scorecard import INSIDE, NO_ACTUAL, OUTSIDE, score_forecasts
 from helpers.models.trend import (
     DEFAULT_WINDOW_WEEKS,
@@ -87,6 +88,7 @@ LATER_CSV = {
     "later_weeks": "later_weeks.csv",
     "claims_later": "claims_later.csv",
     "quarterly_reconciliation": "quarterly_reconciliation.csv",
+    "weekly_against_monthly": "weekly_against_monthly.csv",
 }
 
 
@@ -333,9 +335,9 @@ def decline_status(
     >>> sales = weekly_sales_from({"2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700, "2025-W19": 5200,
     ...                            "2025-W22": 7800, "2025-W23": 4370}, "xiaomi_su7")
     >>> print(decline_status(sales, article_weeks_df=sales.iloc[:4])["conclusion"])
-    Sales fell in each of the 3 weeks 2025-W16→W19 (7,200 → 7,000 → 5,700 → 5,200). The next week with a figure, 2025-W22, three weeks later, was 7,800, above every week of the decline, so the decline had ended by 2025-W22 at the latest; 2025-W20 and 2025-W21 have no figure, so whether it continued into them is unknown. Later weeks did not all stay above 2025-W19: 2025-W23 was 4,370, below its 5,200.
+    The weekly figures fell in each of the 3 weeks 2025-W16→W19 (7,200 → 7,000 → 5,700 → 5,200). The next week with a figure, 2025-W22, three weeks later, was 7,800, above every week of the decline, so the decline had ended by 2025-W22 at the latest; 2025-W20 and 2025-W21 have no figure, so whether it continued into them is unknown. Later weeks did not all stay above 2025-W19: 2025-W23 was 4,370, below its 5,200.
     >>> print(decline_status(sales.iloc[:4], article_weeks_df=sales.iloc[:4])["conclusion"])
-    Sales fell in each of the 3 weeks 2025-W16→W19 (7,200 → 7,000 → 5,700 → 5,200). The data stop at 2025-W19, the article's last week: no later week has a figure, so whether the decline continued is unknown.
+    The weekly figures fell in each of the 3 weeks 2025-W16→W19 (7,200 → 7,000 → 5,700 → 5,200). The data stop at 2025-W19, the article's last week: no later week has a figure, so whether the decline continued is unknown.
     """
     source = article_weeks(weekly_sales, series) if article_weeks_df is None else article_weeks_df
     article = observed_weeks(source, series)
@@ -350,8 +352,11 @@ def decline_status(
     observed = observed_weeks(weekly_sales, series)
     later = observed[[p > last_pair for p in _pairs(observed)]].reset_index(drop=True)
     l_labels, l_units = later["week"].astype(str).tolist(), later["units"].tolist()
+    rows = weekly_sales[weekly_sales["series"].astype(str) == series]
+    measures = sorted(set(rows["measure"].dropna().astype(str))) if "measure" in rows.columns else []
     status: dict[str, Any] = {
         "series": series,
+        "measure": "; ".join(measures) or None,
         "article_weeks": a_labels,
         "article_last_week": last_label,
         "article_last_units": plain(last_units),
@@ -403,12 +408,14 @@ def decline_status(
 def _decline_conclusion(s: Mapping[str, Any]) -> str:
     """The conclusion sentence(s) of :func:`decline_status`, from its values only."""
     last, lu, n = s["article_last_week"], number(s["article_last_units"]), s["n_declines"]
+    what = measure_words(s.get("measure", "").split("; ") if s.get("measure") else None, missing="the weekly figures")
+    What = what[0].upper() + what[1:]
     parts = []
     if n:
         chain = " \N{RIGHTWARDS ARROW} ".join(number(u) for u in s["decline_units"])
         span = week_span(s["decline_first_week"], last, RIGHT_ARROW)
-        parts.append(f"Sales fell in each of the {n} weeks {span} ({chain})." if n > 1
-                     else f"Sales fell in the one week {span} ({chain}).")
+        parts.append(f"{What} fell in each of the {n} weeks {span} ({chain})." if n > 1
+                     else f"{What} fell in the one week {span} ({chain}).")
     elif s["article_previous_week"] is not None and weeks.weeks_between(
             weeks.parse_week_label(s["article_previous_week"]), weeks.parse_week_label(last)) == 1:
         parts.append(f"The article's last week, {last} ({lu}), was not below the week before it, "
@@ -418,7 +425,7 @@ def _decline_conclusion(s: Mapping[str, Any]) -> str:
 
     if s["later_week"] is None:
         parts.append(f"The data stop at {last}, the article's last week: no later week has a figure, so "
-                     + ("whether the decline continued is unknown." if n else "what sales did next is unknown."))
+                     + ("whether the decline continued is unknown." if n else f"what {what} did next is unknown."))
         return " ".join(parts)
 
     week, units, k = s["later_week"], number(s["later_units"]), s["weeks_later"]
@@ -459,16 +466,16 @@ def _decline_conclusion(s: Mapping[str, Any]) -> str:
             parts.append(f"{prefix}, {compared}, so the decline continued into {week}.")
         else:
             parts.append(f"{prefix}, {compared}: the decline may have continued, but {_no_figure(missing)}, "
-                         f"so whether sales fell in every week between is unknown.")
+                         f"so whether {what} fell in every week between is unknown.")
         below = s["later_weeks_below_in_a_row"]
         evidence = f"{plural(len(below), 'later week')} with a figure ({week_list(below)})"
         if s["first_later_week_above"] is not None:
             above = s["first_later_week_above"]
             gap = weeks.weeks_between(weeks.parse_week_label(last), weeks.parse_week_label(above))
-            parts.append(f"Lower sales after {last} rest on {evidence}; the first later week above {lu} is {above} "
+            parts.append(f"Lower {what} after {last} rest on {evidence}; the first later week above {lu} is {above} "
                          f"({number(s['first_later_week_above_units'])}), {count_word(gap)} weeks after {last}.")
         else:
-            parts.append(f"Lower sales after {last} rest on {evidence}: no later week with a figure is above {lu}, "
+            parts.append(f"Lower {what} after {last} rest on {evidence}: no later week with a figure is above {lu}, "
                          f"and the data stop at {s['newest_week']}.")
         return " ".join(parts)
     if s["later_low_units"] is not None and s["later_low_units"] < last_units:
@@ -728,19 +735,23 @@ def later_tables(
     ``claims_later`` (as given: :func:`helpers.claims.later_rules.later_evidence`,
     which judges the claims one layer up), ``quarterly_reconciliation``
     (:func:`helpers.models.totals.quarterly_reconciliation`, empty without
-    ``quarterly_deliveries``) and ``decline_status`` (a dict).
+    ``quarterly_deliveries``), ``weekly_against_monthly``
+    (:func:`helpers.models.totals.weekly_against_monthly` of the monthly
+    figures the official totals do not rule out) and ``decline_status`` (a dict).
     """
     ranges = [monthly_range(monthly_deliveries, s) for s in sorted(set(monthly_deliveries["series"].astype(str)))]
+    reconciliation = (totals.quarterly_reconciliation(monthly_deliveries, quarterly_deliveries)
+                      if quarterly_deliveries is not None else pd.DataFrame(columns=list(totals.RECONCILIATION_COLUMNS)))
     return {
         "scorecard": article_vintage_scorecard(weekly_sales, series),
         "monthly_range": pd.concat(ranges, ignore_index=True) if ranges else monthly_range(monthly_deliveries),
         "later_weeks": later_weeks_summary(weekly_sales),
         "claims_later": claims_later,
-        "quarterly_reconciliation": quarterly_reconciliation(monthly_deliveries, quarterly_deliveries)
-        if quarterly_deliveries is not None else pd.DataFrame(columns=list(RECONCILIATION_COLUMNS)),
+        "quarterly_reconciliation": reconciliation,
+        "weekly_against_monthly": totals.weekly_against_monthly(
+            weekly_sales, totals.without_ruled_out(monthly_deliveries, reconciliation)),
         "decline_status": decline_status(weekly_sales, series),
     }
-
 
 
 def write_later_outputs(tables: Mapping[str, Any], folder: Path | str | None = None) -> list[str]:
@@ -767,7 +778,8 @@ def write_later_outputs(tables: Mapping[str, Any], folder: Path | str | None = N
     for name, file in LATER_CSV.items():
         write_csv_atomic(out / file, round_frame(tables[name]))
         written.append(out / file)
-    summary = {"scorecard": scorecard_summary(tables["scorecard"]), "decline_status": rounded(tables["decline_status"])}
+    summary = {"scorecard": scorecard_summary(tables["scorecard"]), "decline_status": rounded(tables["decline_status"]),
+               "reconciliation": totals.reconciliation_summary(tables["quarterly_reconciliation"])}
     write_json_atomic(out / "summary.json", summary)
     written.append(out / "summary.json")
     return [relative_to_root(p) for p in written]

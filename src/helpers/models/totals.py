@@ -23,7 +23,8 @@ import pandas as pd
 
 from helpers.formatting import number
 
-__all__ = ["TOLERANCE", "RECONCILIATION_COLUMNS", "printed_to_the_unit", "quarterly_reconciliation"]
+__all__ = ["TOLERANCE", "RECONCILIATION_COLUMNS", "printed_to_the_unit", "quarterly_reconciliation", "ruled_out",
+           "without_ruled_out", "reconciliation_summary", "WEEKLY_AGAINST_MONTHLY_COLUMNS", "weekly_against_monthly"]
 
 #: A combination of monthly figures fits the official total within this fraction of it.
 TOLERANCE = 0.005
@@ -104,3 +105,159 @@ def quarterly_reconciliation(monthly_deliveries: pd.DataFrame, quarterly_deliver
     frame = pd.DataFrame(rows, columns=list(RECONCILIATION_COLUMNS))
     text = ["source_id", "measure", "as_printed", "official_sources", "fits_official_total", "note"]
     return frame.astype({c: "string" for c in text} | {"closest_sum": "Int64"})
+
+
+def ruled_out(monthly_deliveries: pd.DataFrame, reconciliation: pd.DataFrame) -> pd.Series:
+    """Per monthly row: whether the official totals rule it out (``fits_official_total`` false).
+
+    A row is matched to the reconciliation by year, month, source, measure and
+    units; rows the reconciliation does not hold (bounds, rounded figures,
+    model splits, quarters without a total) are never ruled out.
+
+    >>> monthly = pd.DataFrame({"year": [2025, 2025], "month": [9, 9], "series": ["xiaomi_all"] * 2,
+    ...     "measure": ["deliveries"] * 2, "units": [40023, 41948], "source_id": ["b", "c"]})
+    >>> rec = pd.DataFrame({"year": [2025, 2025], "month": [9, 9], "source_id": ["b", "c"],
+    ...     "measure": ["deliveries"] * 2, "units": [40023, 41948], "fits_official_total": ["false", "true"]})
+    >>> ruled_out(monthly, rec).tolist()
+    [True, False]
+    """
+    key = ["year", "month", "source_id", "measure", "units"]
+    verdicts = reconciliation.loc[reconciliation["fits_official_total"].astype(str) == "false", key]
+    out = set(map(tuple, verdicts.astype(str).values.tolist()))
+    rows = monthly_deliveries[key].astype(str).values.tolist() if len(monthly_deliveries) else []
+    brand = monthly_deliveries["series"].astype(str) == "xiaomi_all"
+    return pd.Series([tuple(r) in out for r in rows], index=monthly_deliveries.index, dtype=bool) & brand
+
+
+def without_ruled_out(monthly_deliveries: pd.DataFrame, reconciliation: pd.DataFrame) -> pd.DataFrame:
+    """The monthly figures the official totals do not rule out (the ones later verdicts may use).
+
+    >>> monthly = pd.DataFrame({"year": [2025, 2025], "month": [9, 9], "series": ["xiaomi_all"] * 2,
+    ...     "measure": ["deliveries"] * 2, "units": [40023, 41948], "source_id": ["b", "c"]})
+    >>> rec = pd.DataFrame({"year": [2025, 2025], "month": [9, 9], "source_id": ["b", "c"],
+    ...     "measure": ["deliveries"] * 2, "units": [40023, 41948], "fits_official_total": ["false", "true"]})
+    >>> without_ruled_out(monthly, rec)["units"].tolist()
+    [41948]
+    """
+    return monthly_deliveries[~ruled_out(monthly_deliveries, reconciliation)].copy()
+
+
+def reconciliation_summary(reconciliation: pd.DataFrame, tolerance: float = TOLERANCE) -> dict[str, Any]:
+    """The ``reconciliation`` section of ``summary.json``: counts, and per quarter what is confirmed and ruled out.
+
+    >>> rec = pd.DataFrame({"year": [2025] * 2, "quarter": [3] * 2, "month": [9, 9], "source_id": ["b", "c"],
+    ...     "measure": ["deliveries"] * 2, "units": [40023, 41948], "official_units": [108796] * 2,
+    ...     "fits_official_total": ["false", "true"]})
+    >>> s = reconciliation_summary(rec)
+    >>> s["n_figures"], s["n_confirmed"], s["n_ruled_out"], s["n_open"], s["quarters"][0]["ruled_out"]
+    (2, 1, 1, 0, [{'month': 9, 'units': 40023, 'measure': 'deliveries', 'source_id': 'b'}])
+    """
+    verdicts = reconciliation["fits_official_total"].astype(str) if len(reconciliation) else pd.Series(dtype=str)
+
+    def figures(rows: pd.DataFrame) -> list[dict[str, Any]]:
+        return [{"month": int(r["month"]), "units": int(r["units"]), "measure": str(r["measure"]),
+                 "source_id": str(r["source_id"])} for r in rows.to_dict("records")]
+
+    quarters = []
+    for (year, quarter), rows in reconciliation.groupby(["year", "quarter"], sort=True):
+        v = rows["fits_official_total"].astype(str)
+        quarters.append({"year": int(year), "quarter": int(quarter), "official_units": int(rows["official_units"].iloc[0]),
+                         "n_figures": len(rows), "confirmed": figures(rows[v == "true"]),
+                         "ruled_out": figures(rows[v == "false"]), "n_open": int((~v.isin(["true", "false"])).sum())})
+    return {"tolerance": tolerance, "n_figures": len(reconciliation), "n_confirmed": int((verdicts == "true").sum()),
+            "n_ruled_out": int((verdicts == "false").sum()),
+            "n_open": int((~verdicts.isin(["true", "false"])).sum()), "quarters": quarters}
+
+
+WEEKLY_AGAINST_MONTHLY_COLUMNS = (
+    "year", "month", "series", "weekly_measure", "weeks_inside", "weeks_known", "n_weeks_known", "days_in_month",
+    "weekly_units", "known_per_week", "monthly_measure", "monthly_bound", "monthly_units", "monthly_as_printed",
+    "monthly_printed_to_unit", "monthly_source_ids", "rest_days", "rest_units", "rest_bound", "rest_per_week", "formula",
+)
+
+
+def weeks_inside_month(year: int, month: int) -> list[tuple[int, int]]:
+    """The ISO weeks whose Monday and Sunday both fall in the month (a week across a month end belongs to neither).
+
+    >>> [f"W{w:02d}" for _, w in weeks_inside_month(2025, 5)]
+    ['W19', 'W20', 'W21']
+    >>> [f"W{w:02d}" for _, w in weeks_inside_month(2025, 4)]
+    ['W15', 'W16', 'W17']
+    """
+    import calendar
+    import datetime as dt
+
+    from helpers.data import weeks
+
+    first = dt.date(year, month, 1)
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    monday = first + dt.timedelta(days=(7 - first.weekday()) % 7)
+    found = []
+    while monday + dt.timedelta(days=6) <= last:
+        found.append(weeks.week_of(monday))
+        monday += dt.timedelta(days=7)
+    return found
+
+
+def weekly_against_monthly(weekly_sales: pd.DataFrame, monthly_deliveries: pd.DataFrame) -> pd.DataFrame:
+    """Each month's figures beside the weekly figures known inside it, and what the rest of the month must hold.
+
+    Only ISO weeks wholly inside the month count (:func:`weeks_inside_month`):
+    a week across a month end cannot be split without inventing its days.  One
+    row per month, series and distinct monthly figure (measure, bound, units;
+    its sources joined), for months with at least one such week known:
+    ``rest_units = monthly_units - weekly_units`` on the ``rest_days`` the
+    known weeks do not cover, ``rest_per_week = rest_units / rest_days * 7``;
+    ``rest_bound`` carries the monthly figure's bound ("more than 28,000" leaves
+    more than ``28,000 - weekly_units``).  The two measures differ (weekly
+    insurance registrations, monthly deliveries or retail sales): the
+    difference is what the figures imply if they counted the same cars, not a
+    count of cars.  Pass the monthly figures the official totals do not rule
+    out (:func:`without_ruled_out`).
+
+    >>> from helpers.models.trend import weekly_sales_from
+    >>> weekly = weekly_sales_from({"2025-W19": 5200}, series="xiaomi_su7").assign(measure="insurance_registrations")
+    >>> monthly = pd.DataFrame({"year": [2025], "month": [5], "series": ["xiaomi_su7"], "measure": ["deliveries"],
+    ...     "units": [28000], "bound": ["lower"], "as_printed": ["over 28,000"], "source_id": ["s"]})
+    >>> row = weekly_against_monthly(weekly, monthly).iloc[0]
+    >>> row["weeks_known"], int(row["rest_units"]), row["rest_bound"], int(row["rest_days"]), round(float(row["rest_per_week"]))
+    ('2025-W19', 22800, 'lower', 24, 6650)
+    """
+    import calendar
+
+    from helpers.data import weeks
+
+    known = {(str(r["series"]), int(r["iso_year"]), int(r["iso_week"])): (float(r["units"]), str(r.get("measure", "")))
+             for r in weekly_sales.to_dict("records") if pd.notna(r["units"])}
+    rows = []
+    groups = monthly_deliveries.groupby(["year", "month", "series", "measure", "bound", "units"], sort=True)
+    for (year, month, series, measure, bound, units), figures in groups:
+        year, month, units = int(year), int(month), int(units)
+        inside = weeks_inside_month(year, month)
+        have = [w for w in inside if (str(series), *w) in known]
+        if not have:
+            continue
+        weekly_units = sum(known[(str(series), *w)][0] for w in have)
+        days = calendar.monthrange(year, month)[1]
+        rest_days = days - 7 * len(have)
+        rest = units - weekly_units
+        labels = [weeks.week_label(*w) for w in have]
+        printed = figures["as_printed"].astype(str).tolist()
+        rows.append({
+            "year": year, "month": month, "series": str(series),
+            "weekly_measure": "; ".join(sorted({known[(str(series), *w)][1] for w in have})),
+            "weeks_inside": "; ".join(weeks.week_label(*w) for w in inside), "weeks_known": "; ".join(labels),
+            "n_weeks_known": len(have), "days_in_month": days, "weekly_units": weekly_units,
+            "known_per_week": weekly_units / len(have), "monthly_measure": str(measure), "monthly_bound": str(bound),
+            "monthly_units": units, "monthly_as_printed": printed[0],
+            "monthly_printed_to_unit": all(printed_to_the_unit(r) for r in figures.to_dict("records")),
+            "monthly_source_ids": "; ".join(sorted(set(figures["source_id"].astype(str)))),
+            "rest_days": rest_days, "rest_units": rest, "rest_bound": str(bound),
+            "rest_per_week": rest / rest_days * 7 if rest_days > 0 else float("nan"),
+            "formula": (f"rest_units = {units} - ({' + '.join(number(known[(str(series), *w)][0]) .replace(',', '') for w in have)}) "
+                        f"[{', '.join(labels)}]; rest_per_week = rest_units / {rest_days} days * 7"),
+        })
+    frame = pd.DataFrame(rows, columns=list(WEEKLY_AGAINST_MONTHLY_COLUMNS))
+    text = ["series", "weekly_measure", "weeks_inside", "weeks_known", "monthly_measure", "monthly_bound",
+            "monthly_as_printed", "monthly_source_ids", "rest_bound", "formula"]
+    return frame.astype({c: "string" for c in text} | {"monthly_printed_to_unit": bool})

@@ -268,6 +268,8 @@ class TrendFit:
     units: tuple[float, ...] = field(repr=False)
     fitted: tuple[float, ...] = field(repr=False)
     result: Any = field(default=None, repr=False, compare=False, hash=False)
+    #: What the weekly figures count (the window's ``measure``, from series.csv), ``None`` when not declared.
+    measure: str | None = None
 
 
 def _negligible(sum_of_squares: float, y: np.ndarray) -> bool:
@@ -325,7 +327,9 @@ def fit_weekly_trend(window: pd.DataFrame, model: str = "linear") -> TrendFit:
     first = weeks.parse_week_label(labels[0])
     present = set(labels)
     every = [weeks.week_label(*p) for p in weeks.week_range(first, weeks.parse_week_label(labels[-1]))]
+    measures = sorted(set(window["measure"].dropna().astype(str))) if "measure" in window.columns else []
     return TrendFit(
+        measure="; ".join(measures) or None,
         series=names[0],
         model=model,
         first_week=labels[0],
@@ -603,12 +607,13 @@ def trend_summary(fit: TrendFit, forecast: pd.DataFrame) -> dict[str, Any]:
     >>> fit = fit_weekly_trend(select_window(sales, "xiaomi_su7"))
     >>> summary = trend_summary(fit, forecast_weekly_trend(fit, horizon=1))
     >>> list(summary)
-    ['series', 'model', 'first_week', 'last_week', 'n_weeks', 'slope_units_per_week', 'slope_ci95', 'r_squared', 'small_sample', 'forecast']
+    ['series', 'measure', 'model', 'first_week', 'last_week', 'n_weeks', 'slope_units_per_week', 'slope_ci95', 'r_squared', 'small_sample', 'forecast']
     >>> summary["slope_ci95"], summary["forecast"]
     ([-1343.034, -116.966], [{'week': '2025-W20', 'mean': 4450.0, 'pi95': [2282.599, 6617.401]}])
     """
     return {
         "series": fit.series,
+        "measure": fit.measure,
         "model": fit.model,
         "first_week": fit.first_week,
         "last_week": fit.last_week,

@@ -7,7 +7,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from helpers.claims.article_rules import INCONSISTENT, VERDICTS
-from helpers.formatting import number, plural, week_span
+from helpers.formatting import measure_words, number, plural, week_span
 from helpers.data.roles import FIGURE
 
 __all__ = [
@@ -42,18 +42,18 @@ def headline_sentence(summary: Mapping[str, Any]) -> str:
     ``trend`` (``slope_units_per_week``, ``slope_ci95``, ``n_weeks``, ``small_sample``, ...)
     and ``claims`` (one dict per claim, with its ``verdict``).
 
-    >>> trend = {"series": "xiaomi_su7", "model": "linear", "first_week": "2025-W16", "last_week": "2025-W19",
+    >>> trend = {"series": "xiaomi_su7", "measure": "insurance_registrations", "model": "linear", "first_week": "2025-W16", "last_week": "2025-W19",
     ...          "n_weeks": 4, "slope_units_per_week": -730.0, "slope_ci95": [-1343.0, -117.0], "small_sample": True}
     >>> claims = [{"verdict": "consistent"}, {"verdict": "inconsistent"}, {"verdict": "consistent"}]
     >>> print(headline_sentence({"trend": trend, "claims": claims}))
-    **Headline.** Over 2025-W16–W19 the linear trend of weekly `xiaomi_su7` sales is **−730 units a week** (95% CI −1,343 to −117; n = 4 weeks, a small sample). The audit checked **3 claims**: 2 consistent, 1 inconsistent, 0 unverifiable.
+    **Headline.** Over 2025-W16–W19 the linear trend of weekly `xiaomi_su7` insurance registrations is **−730 units a week** (95% CI −1,343 to −117; n = 4 weeks, a small sample). The audit checked **3 claims**: 2 consistent, 1 inconsistent, 0 unverifiable.
     """
     trend = summary["trend"]
     lo, hi = trend["slope_ci95"]
     verdicts = [claim["verdict"] for claim in summary["claims"]]
     return (
         f"**Headline.** Over {week_span(trend['first_week'], trend['last_week'])} the {trend['model']} trend of weekly "
-        f"`{trend['series']}` sales is **{number(trend['slope_units_per_week'])} units a week** "
+        f"`{trend['series']}` {measure_words(trend.get('measure'))} is **{number(trend['slope_units_per_week'])} units a week** "
         f"(95% CI {number(lo)} to {number(hi)}; n = {plural(trend['n_weeks'], 'week')}"
         + (", a small sample" if trend["small_sample"] else "") + "). "
         + ("The interval includes zero, so these weeks cannot rule out a flat trend. " if lo <= 0 <= hi else "")

@@ -30,6 +30,9 @@ __all__ = [
     "weekly_disagreements_sentence",
     "monthly_ranges_sentence",
     "claims_sentence",
+    "reconciliation_sentences",
+    "weekly_against_monthly_sentences",
+    "reconciliation_headline",
 ]
 
 
@@ -386,3 +389,77 @@ def reconciliation_sentences(reconciliation: pd.DataFrame) -> str:
                      f"combination): {listed(ruled_out)}")
         parts.append(head + text + ".")
     return "\n\n".join(parts)
+
+
+def _binding_monthly_row(rows: pd.DataFrame) -> pd.Series:
+    """The one monthly figure a month's sentence uses: printed to the unit if any (the largest), else the highest lower bound."""
+    exact = rows[rows["monthly_printed_to_unit"].astype(bool)]
+    if len(exact):
+        return exact.sort_values("monthly_units", kind="mergesort").iloc[-1]
+    lower = rows[rows["monthly_bound"].astype(str) == "lower"]
+    pool = lower if len(lower) else rows
+    return pool.sort_values("monthly_units", kind="mergesort").iloc[-1]
+
+
+def weekly_against_monthly_sentences(table: pd.DataFrame, series: str = BRAND_SERIES) -> str:
+    """Per month: the weeks known inside it, the month's figure, and what the other days must then hold.
+
+    ``table`` is :func:`helpers.models.totals.weekly_against_monthly`; the
+    month's figure is the one printed to the unit when there is one (the
+    largest), else the highest lower bound.
+
+    >>> t = pd.DataFrame({"year": [2025], "month": [5], "series": ["xiaomi_all"], "weeks_known": ["2025-W19"],
+    ...     "n_weeks_known": [1], "weekly_units": [5200.0], "known_per_week": [5200.0], "monthly_measure": ["deliveries"],
+    ...     "monthly_bound": ["lower"], "monthly_units": [28000], "monthly_printed_to_unit": [False],
+    ...     "monthly_source_ids": ["s"], "rest_days": [24], "rest_units": [22800.0], "rest_per_week": [6650.0],
+    ...     "weekly_measure": ["insurance_registrations"]})
+    >>> print(weekly_against_monthly_sentences(t))
+    - **2025-05**: 1 week known inside the month (2025-W19: 5,200 insurance registrations, 5,200 a week); deliveries of more than 28,000 (`s`) leave more than 22,800 for the other 24 days, more than 6,650 a week.
+    """
+    rows = table[table["series"].astype(str) == series]
+    if rows.empty:
+        return f"No month has a whole ISO week with a `{series}` figure inside it, so the weeks cannot be set against the months."
+    lines = []
+    for (year, month), group in rows.groupby(["year", "month"], sort=True):
+        r = _binding_monthly_row(group)
+        bound = {"lower": "more than ", "upper": "at most ", "approximate": "about "}.get(str(r["monthly_bound"]), "")
+        measure = str(r["monthly_measure"]).replace("_", " ")
+        weekly_measure = str(r["weekly_measure"]).replace("_", " ")
+        lines.append(
+            f"- **{year}-{int(month):02d}**: {plural(int(r['n_weeks_known']), 'week')} known inside the month "
+            f"({r['weeks_known']}: {number(r['weekly_units'])} {weekly_measure}, {number(r['known_per_week'])} a week); "
+            f"{measure} of {bound}{number(r['monthly_units'])} (`{r['monthly_source_ids']}`) leave {bound}"
+            f"{number(r['rest_units'])} for the other {number(r['rest_days'])} days, {bound}{number(r['rest_per_week'])} a week."
+        )
+    return "\n".join(lines)
+
+
+def reconciliation_headline(section: Mapping[str, Any]) -> str:
+    """The reconciliation in one plain sentence, for the report's index, from ``summary.json``'s ``reconciliation``.
+
+    ``section`` is :func:`helpers.models.totals.reconciliation_summary`.
+
+    >>> s = {"tolerance": 0.005, "n_figures": 3, "n_confirmed": 1, "n_ruled_out": 1, "n_open": 1, "quarters": [
+    ...     {"year": 2025, "quarter": 2, "official_units": 81302, "n_figures": 1, "confirmed": [], "ruled_out": [], "n_open": 1},
+    ...     {"year": 2025, "quarter": 3, "official_units": 108796, "n_figures": 2, "n_open": 0,
+    ...      "confirmed": [{"month": 9, "units": 41948, "measure": "deliveries", "source_id": "c"}],
+    ...      "ruled_out": [{"month": 9, "units": 40023, "measure": "deliveries", "source_id": "b"}]}]}
+    >>> print(reconciliation_headline(s))
+    Official quarterly totals: 2025 Q2 (81,302) cannot tell (1 figure printed to the unit, no sum to test); 2025 Q3 (108,796) confirms 1 monthly figure and rules out 1: 40,023 for 2025-09 (b). A figure is confirmed when one per month sums to within 0.5% of the total.
+    """
+    if not section or not section.get("quarters"):
+        return "Official quarterly totals: no quarter with an official total has a monthly figure printed to the unit."
+    parts = []
+    for q in section["quarters"]:
+        head = f"{q['year']} Q{q['quarter']} ({number(q['official_units'])})"
+        confirmed, out = q["confirmed"], q["ruled_out"]
+        if not confirmed and not out:
+            parts.append(f"{head} cannot tell ({plural(q['n_figures'], 'figure')} printed to the unit, no sum to test)")
+            continue
+        text = f"{head} confirms {plural(len(confirmed), 'monthly figure')}"
+        if out:
+            listed = ", ".join(f"{number(f['units'])} for {q['year']}-{f['month']:02d} ({f['source_id']})" for f in out)
+            text += f" and rules out {number(len(out))}: {listed}"
+        parts.append(text)
+    return (f"Official quarterly totals: {'; '.join(parts)}. A figure is confirmed when one per month sums to within "
+            f"{section['tolerance']:.1%} of the total.")

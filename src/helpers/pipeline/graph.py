@@ -66,7 +66,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         "06_figures",
         reads=_processed("02_clean", "03_trend", "04_run_rate", "05_claims"),
-        writes=("reports/summary.json", "reports/figures/0[1-5]_*"),
+        writes=("reports/figures/0[1-5]_*",),
         after=("03_trend", "04_run_rate", "05_claims"),
     ),
     Step(
@@ -76,10 +76,12 @@ STEPS: tuple[Step, ...] = (
         after=("05_claims",),
     ),
 )
-#: Not a notebook: the HTML report, exported after the notebooks from their executed
-#: files and the figures (``helpers.report.html``).
-REPORT_READS = ("notebooks", "reports/figures")
-REPORT_WRITES = ("reports/html",)
+#: Not a notebook: the HTML report and ``reports/summary.json``, written after the notebooks
+#: from their executed files, the figures and the model steps' summaries (``helpers.report``).
+REPORT_READS = ("notebooks", "reports/figures",
+                *(f"{PROCESSED}/{STEP_FOLDERS[s]}/summary.json" for s in ("03_trend", "04_run_rate", "05_claims",
+                                                                         "07_what_happened")))
+REPORT_WRITES = ("reports/html", "reports/summary.json")
 STEPS_BY_NAME: dict[str, Step] = {s.name: s for s in STEPS}
 #: Files whose change means "the environment changed": every step reruns.
 ENVIRONMENT_FILES = ("requirements.lock",)

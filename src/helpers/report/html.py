@@ -28,7 +28,7 @@ import re
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from helpers.atomic import write_text_atomic
 
@@ -200,24 +200,31 @@ footer { margin-top: 3rem; font-size: 0.85rem; color: #666; }
 """
 
 
-def _headline(summary_path: Path) -> str:
-    """One sentence from ``reports/summary.json`` (the trend), or ``''`` if it is missing or incomplete."""
-    from helpers.formatting import number
+def _findings(summary: Mapping[str, Any]) -> list[str]:
+    """The index's findings, plain sentences from ``summary.json``: the headline trend, the reconciliation."""
+    from helpers.formatting import measure_words, number, week_span
+    from helpers.narrative.what_happened import reconciliation_headline
 
+    found = []
     try:
-        trend = json.loads(summary_path.read_text(encoding="utf-8"))["trend"]
+        trend = summary["trend"]
         lo, hi = trend["slope_ci95"]
-        span = f"{trend['first_week']}\N{EN DASH}{trend['last_week']}"
-        text = (f"Headline: over {span} the {trend['model']} trend of weekly {trend['series']} sales is "
+        span = week_span(trend["first_week"], trend["last_week"])
+        text = (f"Headline: over {span} the {trend['model']} trend of weekly {trend['series']} "
+                f"{measure_words(trend.get('measure'))} is "
                 f"{number(trend['slope_units_per_week'])} a week (95% CI {number(lo)} to "
                 f"{number(hi)}; n = {trend['n_weeks']} weeks")
-        return text + (", a small sample)." if trend.get("small_sample") else ").")
-    except (OSError, KeyError, TypeError, ValueError):
-        return ""
+        found.append(text + (", a small sample)." if trend.get("small_sample") else ")."))
+    except (KeyError, TypeError, ValueError):
+        pass
+    if "reconciliation" in summary:
+        found.append(reconciliation_headline(summary["reconciliation"]))
+    return found
 
 
-def index_html(notebooks: Iterable[tuple[str, str]], figures: Iterable[tuple[str, str, bool]], headline: str = "") -> str:
-    """The index page: ``notebooks`` as (page file, title), ``figures`` as (png name, title, has svg)."""
+def index_html(notebooks: Iterable[tuple[str, str]], figures: Iterable[tuple[str, str, bool]],
+               findings: Iterable[str] = ()) -> str:
+    """The index page: ``notebooks`` as (page file, title), ``figures`` as (png name, title, has svg), ``findings`` as sentences."""
     esc = html.escape
     lines = [
         "<!DOCTYPE html>",
@@ -235,8 +242,9 @@ def index_html(notebooks: Iterable[tuple[str, str]], figures: Iterable[tuple[str
         "each other by the notebooks below. The figures state their finding in the title; their subtitles give "
         "the method and the caveats, their footers the sources.</p>",
     ]
-    if headline:
-        lines.append(f"<p>{esc(headline)}</p>")
+    findings = list(findings)
+    if findings:
+        lines += ["<h2>Findings</h2>", '<ul class="findings">', *(f"<li>{esc(f)}</li>" for f in findings), "</ul>"]
     lines += ["<h2>Notebooks</h2>", '<ol class="notebooks">']
     for page, title in notebooks:
         lines.append(f'<li><a href="{esc(page)}">{esc(title)}</a></li>')
@@ -281,7 +289,10 @@ def export_report(root: Path | str | None = None, pages: Iterable[str] | None = 
     """
     from helpers.paths import project_root
 
+    from helpers.report.summary import write_summary
+
     root = Path(root) if root is not None else project_root()
+    summary = write_summary(root)
     out = root / HTML_SUBDIR
     figures_dir = root / FIGURES_SUBDIR
     wanted = None if pages is None else set(pages)
@@ -297,7 +308,7 @@ def export_report(root: Path | str | None = None, pages: Iterable[str] | None = 
         listed.append((target.name, notebook_title(json.loads(path.read_text(encoding="utf-8")), path.stem)))
     pngs = sorted(figures_dir.glob("*.png")) if figures_dir.is_dir() else []
     figures = [(p.name, _png_title(p), p.with_suffix(".svg").is_file()) for p in pngs]
-    index = index_html(listed, figures, _headline(root / "reports" / "summary.json"))
+    index = index_html(listed, figures, _findings(summary))
     remote = remote_references(index)
     if remote:
         raise ValueError(f"index.html would load remote resources: {', '.join(remote)}")

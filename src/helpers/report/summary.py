@@ -2,35 +2,63 @@
 
 Assembled from the summaries the model notebooks write into their own folders
 (:func:`helpers.catalog.summary_path`), so that parallel steps never write the
-same file.  Keys keep a fixed order and floats are rounded by the parts'
-writers, so the same data give the same bytes.
+same file.  It is written once every notebook has run, by the report step
+(:func:`helpers.report.html.export_report`), so it holds what notebook 07 found
+too.  Keys keep a fixed order and floats are rounded by the parts' writers, so
+the same data give the same bytes.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from helpers import catalog
 from helpers.atomic import write_json_atomic
 from helpers.paths import reports_dir
 
-#: (key in summary.json, the step whose summary.json it is), in the order written.
+#: (key in summary.json, the step whose summary.json holds it, the key inside that file or None for all of it),
+#: in the order written.
 PARTS = (
-    ("trend", "03_trend"),
-    ("run_rate", "04_run_rate"),
-    ("claims", "05_claims"),
+    ("trend", "03_trend", None),
+    ("run_rate", "04_run_rate", None),
+    ("claims", "05_claims", None),
+    ("later", "07_what_happened", None),
+    ("reconciliation", "07_what_happened", "reconciliation"),
 )
+KEYS = tuple(key for key, _, _ in PARTS)
 
 
-def assemble_summary(root: Path | None = None) -> dict[str, Any]:
-    """The summary as a dict: ``trend``, ``run_rate`` and ``claims`` in that order."""
-    return {key: json.loads(catalog.summary_path(step, root).read_text(encoding="utf-8")) for key, step in PARTS}
+def assemble_summary(root: Path | None = None, keys: Iterable[str] = KEYS) -> dict[str, Any]:
+    """The summary as a dict, in :data:`PARTS` order; a part whose step has not written its file is left out.
+
+    ``later`` is notebook 07's summary without its ``reconciliation``, which
+    is a part of its own.  ``keys`` picks parts (notebook 06 shows the first
+    three while 07 may still be running).
+    """
+    wanted = set(keys)
+    unknown = wanted - set(KEYS)
+    if unknown:
+        raise ValueError(f"unknown summary part(s) {sorted(unknown)} (expected some of {', '.join(KEYS)})")
+    summary: dict[str, Any] = {}
+    for key, step, inner in PARTS:
+        path = catalog.summary_path(step, root)
+        if key not in wanted or not path.is_file():
+            continue
+        part = json.loads(path.read_text(encoding="utf-8"))
+        if inner is not None:
+            if inner in part:
+                summary[key] = part[inner]
+        elif step == "07_what_happened":
+            summary[key] = {k: v for k, v in part.items() if k != "reconciliation"}
+        else:
+            summary[key] = part
+    return summary
 
 
 def write_summary(root: Path | None = None, target: Path | None = None) -> dict[str, Any]:
     """Assemble and write ``reports/summary.json`` atomically; return the summary."""
     summary = assemble_summary(root)
-    write_json_atomic(target or reports_dir() / "summary.json", summary)
+    write_json_atomic(target or (Path(root) / "reports" if root else reports_dir()) / "summary.json", summary)
     return summary
