@@ -14,7 +14,8 @@ the weeks in which Xiaomi's own series has a figure:
 * ``"max_cells"`` (the default of :func:`market_share`): the set that
   maximises (weeks in which every brand of the set is printed) × (brands in the
   set), among sets printed together in at least ``min_weeks`` weeks; ties go to
-  more weeks, then more brands, then the alphabetically first set.  Over all
+  more weeks, then more brands, then the preferred NIO series (below), then the
+  alphabetically first set.  Over all
   Xiaomi weeks of 2025 this is BYD + Tesla China in 10 of the 13 weeks.
 
 Either way ``nev_market_total`` (the whole market, every brand), the list's own
@@ -132,6 +133,11 @@ def _overlap_problem(brands: Iterable[str]) -> str | None:
     return None
 
 
+def _overlap_rank(brands: Iterable[str]) -> int:
+    """How far down each :data:`OVERLAPPING_SERIES` preference the set's members are (0 = all preferred)."""
+    return sum(group.index(b) for group in OVERLAPPING_SERIES for b in brands if b in group)
+
+
 def _one_of_each_overlap(brands: Iterable[str]) -> set[str]:
     kept = set(brands)
     for group in OVERLAPPING_SERIES:
@@ -151,7 +157,7 @@ def fixed_brand_set(
     ``"every_week"``: every brand printed in every week of ``weeks_compared``.
     ``"max_cells"``: the set maximising weeks × brands among sets printed
     together in at least ``min_weeks`` of the weeks (ties: more weeks, then more
-    brands, then alphabetical order).  Either rule keeps at most one series of
+    brands, then the preferred NIO series, then alphabetical order).  Either rule keeps at most one series of
     each :data:`OVERLAPPING_SERIES` group and none of :data:`NOT_BRANDS`.  An
     empty tuple means no brand qualifies.
 
@@ -184,7 +190,7 @@ def fixed_brand_set(
             n_weeks = sum(set(brands) <= p for p in per_week)
             if n_weeks < min_weeks:
                 continue
-            score = (n_weeks * size, n_weeks, size)
+            score = (n_weeks * size, n_weeks, size, -_overlap_rank(brands))
             if best is None or score > best[0]:  # combinations come in alphabetical order: first wins a tie
                 best = (score, brands)
     return best[1] if best is not None else ()
