@@ -57,7 +57,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.data import weeks
-from helpers.formatting import number, plural, signed_percent, week_list, week_span
+from helpers.formatting import number, plural, signed_percent, week_span
 from helpers.models.trend import SMALL_SAMPLE_WEEKS
 
 __all__ = [
@@ -71,6 +71,8 @@ __all__ = [
     "brands_by_week",
     "fixed_brand_set",
     "market_share",
+    "market_total_weeks",
+    "week_runs",
     "fit_share_trend",
     "share_vs_market",
     "describe_share",
@@ -293,6 +295,75 @@ def market_share(
     if calendar_weeks is not None:
         table = _with_calendar(table, calendar_weeks)
     return table
+
+
+def market_total_weeks(
+    market_registrations: pd.DataFrame,
+    brands: Sequence[str],
+    first_week: str | None = None,
+    last_week: str | None = None,
+) -> pd.DataFrame:
+    """The fixed set's summed registrations in every week where all of ``brands`` are printed, as weekly sales.
+
+    Columns ``series, week, iso_year, iso_week, units, n_brands``; ``series``
+    is ``"market:"`` and the brands joined by ``+``.  Weeks missing a brand
+    are left out (never filled).  Xiaomi is not in it: this is the market
+    beside Xiaomi, for models that must not see Xiaomi's own figures.
+
+    >>> market = pd.DataFrame({"iso_year": 2025, "iso_week": [1, 1, 2], "series": ["a", "b", "a"], "units": [5, 6, 7]})
+    >>> market_total_weeks(market, ["a", "b"]).values.tolist()
+    [['market:a+b', '2025-W01', 2025, 1, 11, 2]]
+    """
+    brands = tuple(sorted(set(brands)))
+    if not brands:
+        raise ValueError("brands is empty: name the brands of the set")
+    problem = _overlap_problem(brands)
+    if problem:
+        raise ValueError(problem)
+    rows = market_registrations[market_registrations["series"].astype(str).isin(brands)]
+    labels = _labels_of(rows)
+    keep = _in_range(labels, first_week, last_week)
+    summed: dict[str, dict[str, int]] = {}
+    for label, series, units, k in zip(labels, rows["series"].astype(str), rows["units"], keep):
+        if k:
+            if series in summed.setdefault(label, {}):
+                raise ValueError(f"market_registrations has more than one row for {series} in {label}")
+            summed[label][series] = int(units)
+    complete = [w for w in sorted(summed, key=_pair) if set(summed[w]) == set(brands)]
+    frame = pd.DataFrame({
+        "series": ["market:" + "+".join(brands)] * len(complete),
+        "week": complete,
+        "iso_year": [_pair(w)[0] for w in complete],
+        "iso_week": [_pair(w)[1] for w in complete],
+        "units": [sum(summed[w].values()) for w in complete],
+        "n_brands": [len(brands)] * len(complete),
+    })
+    return frame.astype({"series": "string", "week": "string", "iso_year": "int64", "iso_week": "int64",
+                         "units": "int64", "n_brands": "int64"})
+
+
+def week_runs(labels: Sequence[str]) -> str:
+    """Week labels as runs of consecutive weeks, for sentences: ``2025-W18, 2025-W20–W22 and 2025-W25``.
+
+    :func:`helpers.formatting.week_list` prints four or more weeks as one span,
+    which would hide the weeks in between that are *not* listed.
+
+    >>> week_runs(["2025-W18", "2025-W20", "2025-W21", "2025-W22", "2025-W25"])
+    '2025-W18, 2025-W20–W22 and 2025-W25'
+    >>> week_runs(["2025-W52", "2026-W01"])
+    '2025-W52–2026-W01'
+    """
+    pairs = sorted({_pair(w) for w in labels})
+    runs: list[list[tuple[int, int]]] = []
+    for p in pairs:
+        if runs and weeks.weeks_between(runs[-1][-1], p) == 1:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    parts = [week_span(weeks.week_label(*r[0]), weeks.week_label(*r[-1])) for r in runs]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
 def _with_calendar(table: pd.DataFrame, calendar_weeks: pd.DataFrame) -> pd.DataFrame:
@@ -558,7 +629,7 @@ def describe_share(comparison: ShareComparison, calendar_weeks: pd.DataFrame | N
         f"({'+' if c.share_change_pp > 0 else ''}{number(c.share_change_pp, 1)} percentage points).",
     ]
     if c.weeks_left_out:
-        sentences.append(f"Left out (a brand of the set not printed, never filled): {week_list(list(c.weeks_left_out))}.")
+        sentences.append(f"Left out (a brand of the set not printed, never filled): {week_runs(c.weeks_left_out)}.")
     trend = c.trend
     if trend.slope_ci95 is not None:
         lo, hi = trend.slope_ci95
