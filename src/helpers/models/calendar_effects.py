@@ -1,0 +1,601 @@
+"""A calendar-aware weekly model: log(units) on a trend, holiday days and month ends.
+
+**The model.**  OLS (statsmodels) of ``log(units)`` on ``t`` (calendar weeks
+since the first week with a figure; a week without one is a gap, never
+filled), ``holiday_days`` (statutory days off in the week, 0..7) and
+``month_end`` (1 when the week holds a month's last day, else 0), from
+``calendar_weeks``.  Each coefficient is a change in log units: ``holiday_days``
+per day off, ``month_end`` for a month-end week.  Intervals are 95%, t with
+``df_resid`` degrees of freedom.
+
+**Terms dropped, never a crash.**  A term that does not vary in the window
+(every week 0 holiday days, say), that is a linear combination of the terms
+before it (order: ``t``, ``holiday_days``, ``month_end``), or that would leave no
+residual degree of freedom (``month_end`` first, then ``holiday_days``) is
+dropped, and :attr:`CalendarFit.dropped` says which and why.
+
+**Where the calendar effects are identified.**  Xiaomi's weekly series holds
+8 weeks before the YU7 (``xiaomi_su7``, 2025-W14..W23), so with four
+coefficients it keeps 4 residual degrees of freedom, and its month-end weeks
+are all holiday weeks too.  The weekly market lists have more weeks:
+:func:`fit_market_calendar_model` fits the same model to a fixed set of other
+brands' summed registrations (:func:`helpers.models.market_share.market_total_weeks`,
+Xiaomi not in it), and :func:`calendar_share_of_slump` can apply *those*
+coefficients to Xiaomi's observed change (``observed=``).  That assumes a holiday
+day or a month end moves Xiaomi's registrations by the same proportion as the
+set's; it is an assumption, not something these data test.
+
+**Small sample** is ``n_weeks < SMALL_SAMPLE_WEEKS`` (8) or fewer than
+``SMALL_SAMPLE_WEEKS - 2`` (6) residual degrees of freedom, the df of a
+two-coefficient trend at 8 weeks.
+
+The regressors were chosen after looking at the data (the article's W18 and
+W19 are the Labour Day weeks): read every interval here as descriptive.
+
+>>> calendar = pd.DataFrame({"iso_year": 2025, "iso_week": range(1, 9), "holiday_days": [0, 2, 0, 0, 3, 0, 1, 0],
+...                          "month_end": [False, False, True, False, False, True, False, False]})
+>>> units = {f"2025-W{w:02d}": math.exp(8 + 0.05 * w - 0.1 * h + 0.2 * m)
+...          for w, h, m in zip(range(1, 9), calendar["holiday_days"], calendar["month_end"])}
+>>> fit = fit_calendar_model(weekly_sales_from(units, "s"), calendar, series="s")
+>>> {k: round(v, 6) for k, v in fit.coefficients.items()}
+{'const': 8.05, 't': 0.05, 'holiday_days': -0.1, 'month_end': 0.2}
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from helpers.data import weeks
+from helpers.formatting import number, plural, signed_percent, week_span
+from helpers.models.trend import MIN_WEEKS, SMALL_SAMPLE_WEEKS
+from helpers.models.trend import weekly_sales_from  # noqa: F401  (the doctests' example frames)
+
+__all__ = [
+    "CALENDAR_TERMS",
+    "TERMS",
+    "ACCIDENT_DATE",
+    "NEAR_ZERO_LOG_CHANGE",
+    "COLLINEAR_R",
+    "CalendarFit",
+    "SlumpShare",
+    "calendar_design",
+    "fit_calendar_model",
+    "fit_market_calendar_model",
+    "calendar_share_of_slump",
+    "forecast_calendar_model",
+    "calendar_forecast_method",
+    "describe_calendar_model",
+]
+
+#: The calendar regressors, in the order they are tried (and the reverse order they are dropped for lack of df).
+CALENDAR_TERMS = ("holiday_days", "month_end")
+#: Every coefficient the model can have.
+TERMS = ("const", "t", *CALENDAR_TERMS)
+#: The fatal SU7 crash on the Anhui expressway (``events.csv``: ``accident_anhui_expressway``).
+ACCIDENT_DATE = datetime.date(2025, 3, 29)
+#: An observed log change smaller than this (about 1%) is "about zero": no share of it is computed.
+NEAR_ZERO_LOG_CHANGE = 0.01
+#: A correlation of holiday days and month end at least this large (in absolute value) is called out.
+COLLINEAR_R = 0.5
+#: Fewest residual degrees of freedom before a fit is flagged small (a 2-coefficient trend at 8 weeks has 6).
+SMALL_SAMPLE_DF = SMALL_SAMPLE_WEEKS - 2
+_CONFIDENCE = 0.95
+_TERM_WORDS = {"t": "the weekly trend", "holiday_days": "holiday days", "month_end": "month end"}
+
+
+def _pair(week: Any) -> tuple[int, int]:
+    if isinstance(week, str):
+        return weeks.parse_week_label(week)
+    return int(week[0]), int(week[1])
+
+
+def _label(pair: tuple[int, int]) -> str:
+    return weeks.week_label(*pair)
+
+
+def _calendar_rows(calendar_weeks: pd.DataFrame, pairs: Sequence[tuple[int, int]]) -> pd.DataFrame:
+    """``holiday_days`` (float) and ``month_end`` (0/1) of ``pairs``, in their order; an error names absent weeks."""
+    calendar = calendar_weeks[["iso_year", "iso_week", "holiday_days", "month_end"]].astype(
+        {"iso_year": "int64", "iso_week": "int64", "holiday_days": "float64", "month_end": "bool"})
+    wanted = pd.DataFrame({"iso_year": [p[0] for p in pairs], "iso_week": [p[1] for p in pairs]}, dtype="int64")
+    joined = wanted.merge(calendar, on=["iso_year", "iso_week"], how="left", validate="many_to_one")
+    absent = [_label(p) for p, h in zip(pairs, joined["holiday_days"]) if pd.isna(h)]
+    if absent:
+        raise ValueError(f"calendar_weeks has no row for {', '.join(absent)}")
+    return joined.assign(month_end=joined["month_end"].astype("int64"))
+
+
+def calendar_design(weekly_rows: pd.DataFrame, calendar_weeks: pd.DataFrame) -> pd.DataFrame:
+    """One series' weeks with ``week, iso_year, iso_week, units, log_units, t, holiday_days, month_end``.
+
+    Sorted by week; ``t`` counts calendar weeks from the first row.
+
+    >>> calendar = pd.DataFrame({"iso_year": 2025, "iso_week": [16, 17, 18], "holiday_days": [0, 0, 4],
+    ...                          "month_end": [False, False, True]})
+    >>> calendar_design(weekly_sales_from({"2025-W16": 10, "2025-W18": 5}), calendar)[["week", "t", "holiday_days", "month_end"]].values.tolist()
+    [['2025-W16', 0, 0.0, 0], ['2025-W18', 2, 4.0, 1]]
+    """
+    rows = weekly_rows[weekly_rows["units"].notna()]
+    pairs = sorted((int(y), int(w)) for y, w in zip(rows["iso_year"], rows["iso_week"]))
+    doubled = sorted({p for p in pairs if pairs.count(p) > 1})
+    if doubled:
+        raise ValueError(f"more than one row for {', '.join(_label(p) for p in doubled)}; expected one per week")
+    units = {(int(y), int(w)): float(u) for y, w, u in zip(rows["iso_year"], rows["iso_week"], rows["units"])}
+    values = np.array([units[p] for p in pairs], dtype="float64")
+    if not (values > 0).all():
+        raise ValueError(f"log(units) needs units > 0 in every week, got {values.tolist()}")
+    calendar = _calendar_rows(calendar_weeks, pairs)
+    first = pairs[0] if pairs else None
+    return pd.DataFrame({
+        "week": pd.array([_label(p) for p in pairs], dtype="string"),
+        "iso_year": np.array([p[0] for p in pairs], dtype="int64"),
+        "iso_week": np.array([p[1] for p in pairs], dtype="int64"),
+        "units": values,
+        "log_units": np.log(values),
+        "t": np.array([weeks.weeks_between(first, p) for p in pairs], dtype="int64"),
+        "holiday_days": calendar["holiday_days"].to_numpy(dtype="float64"),
+        "month_end": calendar["month_end"].to_numpy(dtype="int64"),
+    })
+
+
+def _choose_terms(design: pd.DataFrame) -> tuple[list[str], list[tuple[str, str]]]:
+    """The terms kept (``const`` first) and the dropped ones with their reasons; see the module docstring."""
+    n = len(design)
+    kept = ["const"]
+    dropped: list[tuple[str, str]] = []
+    columns = {"const": np.ones(n), **{c: design[c].to_numpy(dtype="float64") for c in ("t", *CALENDAR_TERMS)}}
+    for term in ("t", *CALENDAR_TERMS):
+        values = columns[term]
+        if np.ptp(values) == 0:
+            dropped.append((term, f"no variation in the window (every week has {number(values[0])})"))
+            continue
+        stacked = np.column_stack([columns[k] for k in (*kept, term)])
+        if np.linalg.matrix_rank(stacked) < len(kept) + 1:
+            dropped.append((term, f"a linear combination of {', '.join(kept)} in these weeks"))
+            continue
+        kept.append(term)
+    while n - len(kept) < 1 and kept[-1] in CALENDAR_TERMS:
+        term = kept.pop()
+        dropped.append((term, f"too few weeks: {n} weeks and {len(kept) + 1} coefficients leave no residual "
+                              "degree of freedom"))
+    return kept, dropped
+
+
+@dataclass(frozen=True)
+class CalendarFit:
+    """One OLS of log(units) on the kept ``terms``; coefficients, standard errors and 95% CIs keyed by term.
+
+    ``dropped`` holds ``(term, reason)`` for every term of :data:`TERMS` not in
+    the fit.  ``covariance`` is the coefficients' covariance matrix, rows and
+    columns in ``terms`` order.  ``residual_sd`` is on the log scale.
+    """
+
+    series: str
+    first_week: str
+    last_week: str
+    n_weeks: int
+    weeks: tuple[str, ...]
+    missing_weeks: tuple[str, ...]
+    terms: tuple[str, ...]
+    coefficients: Mapping[str, float]
+    std_errors: Mapping[str, float]
+    ci95: Mapping[str, tuple[float, float]]
+    dropped: tuple[tuple[str, str], ...]
+    df_resid: int
+    residual_sd: float
+    r_squared: float | None
+    small_sample: bool
+    design: pd.DataFrame = field(repr=False, compare=False)
+    covariance: tuple[tuple[float, ...], ...] = field(repr=False)
+    result: Any = field(default=None, repr=False, compare=False, hash=False)
+
+
+def _in_window(rows: pd.DataFrame, first_week: str | None, last_week: str | None) -> pd.DataFrame:
+    pairs = [(int(y), int(w)) for y, w in zip(rows["iso_year"], rows["iso_week"])]
+    low = _pair(first_week) if first_week is not None else None
+    high = _pair(last_week) if last_week is not None else None
+    keep = [(low is None or p >= low) and (high is None or p <= high) for p in pairs]
+    return rows[keep]
+
+
+def fit_calendar_model(
+    weekly_sales: pd.DataFrame,
+    calendar_weeks: pd.DataFrame,
+    series: str = "xiaomi_su7",
+    first_week: str | None = None,
+    last_week: str | None = None,
+) -> CalendarFit:
+    """OLS of log(units) of ``series`` on ``t``, ``holiday_days`` and ``month_end`` over ``first_week..last_week``.
+
+    Needs at least :data:`helpers.models.trend.MIN_WEEKS` (3) weeks with a
+    figure.  Terms without variation, collinear terms and terms the weeks
+    cannot afford are dropped and recorded in ``dropped``.
+
+    >>> calendar = pd.DataFrame({"iso_year": 2025, "iso_week": [1, 2, 3, 4], "holiday_days": 0, "month_end": False})
+    >>> fit = fit_calendar_model(weekly_sales_from({"2025-W01": 100, "2025-W02": 110, "2025-W03": 121, "2025-W04": 133.1}, "s"),
+    ...                          calendar, series="s")
+    >>> fit.terms, [term for term, _ in fit.dropped], round(math.exp(fit.coefficients["t"]), 6)
+    (('const', 't'), ['holiday_days', 'month_end'], 1.1)
+    """
+    import statsmodels.api as sm
+
+    missing = [c for c in ("series", "iso_year", "iso_week", "units") if c not in weekly_sales.columns]
+    if missing:
+        raise ValueError(f"weekly_sales lacks the column(s) {', '.join(missing)}")
+    known = sorted(set(weekly_sales["series"].astype(str)))
+    if series not in known:
+        raise ValueError(f"unknown series {series!r}: the weekly sales hold {', '.join(map(repr, known))}")
+    rows = _in_window(weekly_sales[weekly_sales["series"].astype(str) == series], first_week, last_week)
+    design = calendar_design(rows, calendar_weeks)
+    if len(design) < MIN_WEEKS:
+        raise ValueError(f"series {series!r}: {plural(len(design), 'week')} with a figure in "
+                         f"{first_week or 'the first week'}..{last_week or 'the last week'}; the model needs at least {MIN_WEEKS}")
+    terms, dropped = _choose_terms(design)
+    X = np.column_stack([np.ones(len(design)) if k == "const" else design[k].to_numpy(dtype="float64") for k in terms])
+    y = design["log_units"].to_numpy(dtype="float64")
+    result = sm.OLS(y, X).fit()
+    params = [float(v) for v in result.params]
+    errors = [float(v) for v in result.bse]
+    intervals = [(float(lo), float(hi)) for lo, hi in result.conf_int(alpha=1 - _CONFIDENCE)]
+    covariance = np.asarray(result.cov_params(), dtype="float64")
+    labels = design["week"].astype(str).tolist()
+    every = [_label(p) for p in weeks.week_range(_pair(labels[0]), _pair(labels[-1]))]
+    tss = float(((y - y.mean()) ** 2).sum())
+    df_resid = int(round(result.df_resid))
+    return CalendarFit(
+        series=series,
+        first_week=labels[0],
+        last_week=labels[-1],
+        n_weeks=len(labels),
+        weeks=tuple(labels),
+        missing_weeks=tuple(w for w in every if w not in set(labels)),
+        terms=tuple(terms),
+        coefficients=dict(zip(terms, params)),
+        std_errors=dict(zip(terms, errors)),
+        ci95=dict(zip(terms, intervals)),
+        dropped=tuple(dropped),
+        df_resid=df_resid,
+        residual_sd=math.sqrt(float(result.ssr) / df_resid),
+        r_squared=None if tss <= 1e-20 else 1 - float(result.ssr) / tss,
+        small_sample=len(labels) < SMALL_SAMPLE_WEEKS or df_resid < SMALL_SAMPLE_DF,
+        design=design,
+        covariance=tuple(tuple(float(v) for v in row) for row in covariance),
+        result=result,
+    )
+
+
+def fit_market_calendar_model(
+    market_registrations: pd.DataFrame,
+    calendar_weeks: pd.DataFrame,
+    brands: Sequence[str],
+    first_week: str | None = None,
+    last_week: str | None = None,
+) -> CalendarFit:
+    """The same model fitted to a fixed set of other brands' summed registrations (Xiaomi not in it).
+
+    Uses every week in ``first_week..last_week`` in which all of ``brands`` are
+    printed (:func:`helpers.models.market_share.market_total_weeks`); the fit's
+    ``series`` is ``"market:"`` and the brands joined by ``+``.
+
+    >>> calendar = pd.DataFrame({"iso_year": 2025, "iso_week": [1, 2, 3], "holiday_days": [0, 1, 0], "month_end": False})
+    >>> market = pd.DataFrame({"iso_year": 2025, "iso_week": [1, 2, 3, 3], "series": ["a", "a", "a", "b"],
+    ...                        "units": [100, 50, 100, 5]})
+    >>> fit_market_calendar_model(market, calendar, ["a"]).series
+    'market:a'
+    """
+    from helpers.models.market_share import market_total_weeks
+
+    total = market_total_weeks(market_registrations, brands, first_week, last_week)
+    if total.empty:
+        raise ValueError(f"no week in which all of {', '.join(sorted(brands))} are printed")
+    return fit_calendar_model(total, calendar_weeks, series=str(total["series"].iloc[0]))
+
+
+@dataclass(frozen=True)
+class SlumpShare:
+    """How much of the observed log change from ``from_week`` to ``to_week`` the calendar terms account for.
+
+    ``calendar_log_change = Σ (term difference × coefficient)`` over the fit's
+    calendar terms, with a 95% interval by the delta method (exact here: the
+    change is linear in the coefficients), t with the fit's ``df_resid``.
+    ``percent_of_observed`` is ``100 × calendar / observed`` (``None`` when the
+    observed change is about zero, ``observed_near_zero``).  In units:
+    ``to_units_calendar_adjusted`` is ``to_week``'s units at ``from_week``'s
+    calendar (``to_units × exp(−calendar_log_change)``) and
+    ``units_accounted = to_units − to_units_calendar_adjusted``; intervals map the
+    log interval's ends.  ``coefficients_from`` names the fit whose coefficients
+    were used; ``observed_series`` the series whose change is decomposed.
+    """
+
+    coefficients_from: str
+    observed_series: str
+    from_week: str
+    to_week: str
+    differences: Mapping[str, float]
+    terms_dropped: tuple[str, ...]
+    calendar_log_change: float
+    calendar_log_change_ci95: tuple[float, float]
+    observed_from_units: float
+    observed_to_units: float
+    observed_log_change: float
+    observed_units_change: float
+    observed_near_zero: bool
+    percent_of_observed: float | None
+    percent_of_observed_ci95: tuple[float, float] | None
+    to_units_calendar_adjusted: float
+    units_accounted: float
+    units_accounted_ci95: tuple[float, float]
+    df_resid: int
+
+
+def _observed_units(frame: pd.DataFrame, week: tuple[int, int], name: str) -> float:
+    hits = frame[(frame["iso_year"].astype("int64") == week[0]) & (frame["iso_week"].astype("int64") == week[1])
+                 & frame["units"].notna()]
+    if len(hits) != 1:
+        raise ValueError(f"{name}: expected one figure for {_label(week)}, found {len(hits)}")
+    return float(hits["units"].iloc[0])
+
+
+def calendar_share_of_slump(
+    fit: CalendarFit,
+    calendar_weeks: pd.DataFrame,
+    from_week: str = "2025-W16",
+    to_week: str = "2025-W19",
+    observed: pd.DataFrame | None = None,
+) -> SlumpShare:
+    """The part of the log change in units ``from_week → to_week`` that the fit's calendar terms account for.
+
+    ``observed`` (one series' weekly rows: ``iso_year, iso_week, units``,
+    optionally ``series``) is the series whose change is decomposed; by default
+    the fit's own weeks.  Pass Xiaomi's rows with a market fit to apply the
+    market's calendar coefficients to Xiaomi.
+
+    >>> calendar = pd.DataFrame({"iso_year": 2025, "iso_week": range(1, 7), "holiday_days": [0, 1, 0, 2, 0, 1],
+    ...                          "month_end": False})
+    >>> units = {f"2025-W{w:02d}": math.exp(5 - 0.5 * h + 0.001 * (-1) ** w) for w, h in zip(range(1, 7), [0, 1, 0, 2, 0, 1])}
+    >>> fit = fit_calendar_model(weekly_sales_from(units, "s"), calendar, series="s")
+    >>> share = calendar_share_of_slump(fit, calendar, "2025-W01", "2025-W02")
+    >>> round(share.calendar_log_change, 2), round(share.percent_of_observed)
+    (-0.5, 100)
+    """
+    start, end = _pair(from_week), _pair(to_week)
+    calendar = _calendar_rows(calendar_weeks, [start, end])
+    used = [k for k in fit.terms if k in CALENDAR_TERMS]
+    differences = {k: float(calendar[k].iloc[1] - calendar[k].iloc[0]) for k in CALENDAR_TERMS}
+    d = np.array([differences[k] if k in used else 0.0 for k in fit.terms], dtype="float64")
+    b = np.array([fit.coefficients[k] for k in fit.terms], dtype="float64")
+    V = np.array(fit.covariance, dtype="float64")
+    change = float(d @ b)
+    se = math.sqrt(max(float(d @ V @ d), 0.0))
+    from scipy import stats
+
+    crit = float(stats.t.ppf(0.5 + _CONFIDENCE / 2, fit.df_resid))
+    ci = (change - crit * se, change + crit * se)
+    if observed is None:
+        frame, name = fit.design, fit.series
+    else:
+        frame = observed
+        names = sorted(set(observed["series"].astype(str))) if "series" in observed.columns else ["observed"]
+        if len(names) != 1:
+            raise ValueError(f"observed must hold one series, got {names}")
+        name = names[0]
+    u_from, u_to = _observed_units(frame, start, name), _observed_units(frame, end, name)
+    observed_log = math.log(u_to / u_from)
+    near_zero = abs(observed_log) < NEAR_ZERO_LOG_CHANGE
+    percent = percent_ci = None
+    if not near_zero:
+        percent = 100 * change / observed_log
+        percent_ci = tuple(sorted((100 * ci[0] / observed_log, 100 * ci[1] / observed_log)))
+    adjusted = u_to * math.exp(-change)
+    accounted_ends = sorted(u_to - u_to * math.exp(-c) for c in ci)
+    return SlumpShare(
+        coefficients_from=fit.series,
+        observed_series=name,
+        from_week=_label(start),
+        to_week=_label(end),
+        differences=differences,
+        terms_dropped=tuple(k for k in CALENDAR_TERMS if k not in used),
+        calendar_log_change=change,
+        calendar_log_change_ci95=ci,
+        observed_from_units=u_from,
+        observed_to_units=u_to,
+        observed_log_change=observed_log,
+        observed_units_change=u_to - u_from,
+        observed_near_zero=near_zero,
+        percent_of_observed=percent,
+        percent_of_observed_ci95=percent_ci,
+        to_units_calendar_adjusted=adjusted,
+        units_accounted=u_to - adjusted,
+        units_accounted_ci95=(accounted_ends[0], accounted_ends[1]),
+        df_resid=fit.df_resid,
+    )
+
+
+def forecast_calendar_model(
+    fit: CalendarFit,
+    calendar_weeks: pd.DataFrame,
+    origin_week: str,
+    horizons: Iterable[int],
+) -> pd.DataFrame:
+    """Forecasts ``horizons`` weeks after ``origin_week``: the median (exp of the log mean) and a 95% prediction interval.
+
+    The target weeks' holiday days and month ends come from ``calendar_weeks``;
+    ``t`` counts from the fit's first week.  ``origin_week`` must not be before
+    the fit's last week (the fit would have seen the future).  Columns:
+    ``origin_week, week, iso_year, iso_week, horizon, t, holiday_days,
+    month_end, log_mean, forecast, pi95_low, pi95_high``.
+
+    >>> calendar = pd.DataFrame({"iso_year": 2025, "iso_week": range(1, 8), "holiday_days": [0, 1, 0, 2, 0, 0, 3],
+    ...                          "month_end": False})
+    >>> units = {f"2025-W{w:02d}": math.exp(5 - 0.5 * h + 0.001 * (-1) ** w) for w, h in zip(range(1, 6), [0, 1, 0, 2, 0])}
+    >>> fit = fit_calendar_model(weekly_sales_from(units, "s"), calendar, series="s")
+    >>> forecast = forecast_calendar_model(fit, calendar, "2025-W05", [2])
+    >>> forecast["week"].tolist(), round(float(forecast["forecast"].iloc[0]) / math.exp(5 - 1.5), 2)
+    (['2025-W07'], 1.0)
+    """
+    horizons = list(horizons)
+    if not horizons or any(not isinstance(h, int) or isinstance(h, bool) or h < 1 for h in horizons):
+        raise ValueError(f"horizons must be whole numbers of weeks >= 1, got {horizons!r}")
+    origin = _pair(origin_week)
+    if origin < _pair(fit.last_week):
+        raise ValueError(f"origin_week {_label(origin)} is before the fit's last week {fit.last_week}: "
+                         "fit on the weeks up to the origin")
+    first = _pair(fit.first_week)
+    targets = [weeks.add_weeks(origin, h) for h in horizons]
+    calendar = _calendar_rows(calendar_weeks, targets)
+    t = np.array([weeks.weeks_between(first, p) for p in targets], dtype="float64")
+    columns = {"const": np.ones(len(targets)), "t": t, "holiday_days": calendar["holiday_days"].to_numpy(dtype="float64"),
+               "month_end": calendar["month_end"].to_numpy(dtype="float64")}
+    X = np.column_stack([columns[k] for k in fit.terms])
+    frame = fit.result.get_prediction(X).summary_frame(alpha=1 - _CONFIDENCE)
+    return pd.DataFrame({
+        "origin_week": pd.array([_label(origin)] * len(targets), dtype="string"),
+        "week": pd.array([_label(p) for p in targets], dtype="string"),
+        "iso_year": np.array([p[0] for p in targets], dtype="int64"),
+        "iso_week": np.array([p[1] for p in targets], dtype="int64"),
+        "horizon": np.array(horizons, dtype="int64"),
+        "t": t.astype("int64"),
+        "holiday_days": columns["holiday_days"],
+        "month_end": calendar["month_end"].to_numpy(dtype="int64"),
+        "log_mean": frame["mean"].to_numpy(dtype="float64"),
+        "forecast": np.exp(frame["mean"].to_numpy(dtype="float64")),
+        "pi95_low": np.exp(frame["obs_ci_lower"].to_numpy(dtype="float64")),
+        "pi95_high": np.exp(frame["obs_ci_upper"].to_numpy(dtype="float64")),
+    })
+
+
+def calendar_forecast_method(
+    window: pd.DataFrame,
+    calendar_weeks: pd.DataFrame,
+    origin_week: str,
+    horizon: int,
+) -> tuple[float, float, float]:
+    """``(forecast, pi95_low, pi95_high)`` for ``origin_week + horizon``, fitted on the window's weeks up to the origin.
+
+    ``window`` is one series' rows as :func:`helpers.models.trend.select_window`
+    returns them; rows after ``origin_week`` are ignored, so a rolling-origin
+    backtest can pass the same window at every origin.
+
+    >>> calendar = pd.DataFrame({"iso_year": 2025, "iso_week": range(1, 8), "holiday_days": 0, "month_end": False})
+    >>> units = {f"2025-W{w:02d}": 100 * 1.1 ** w for w in range(1, 6)}
+    >>> sales = weekly_sales_from({**units, "2025-W06": 1}, "s")  # W06 is after the origin: not seen
+    >>> [round(v, 2) for v in calendar_forecast_method(sales, calendar, "2025-W05", 2)]  # 100 * 1.1 ** 7, exactly
+    [194.87, 194.87, 194.87]
+    """
+    names = sorted(set(window["series"].astype(str)))
+    if len(names) != 1:
+        raise ValueError(f"window must hold exactly one series, got {names}")
+    fit = fit_calendar_model(window, calendar_weeks, series=names[0], last_week=origin_week)
+    row = forecast_calendar_model(fit, calendar_weeks, origin_week, [horizon]).iloc[0]
+    return float(row["forecast"]), float(row["pi95_low"]), float(row["pi95_high"])
+
+
+def _coefficient_words(fit: CalendarFit, term: str) -> str:
+    lo, hi = fit.ci95[term]
+    b = fit.coefficients[term]
+    per = {"t": "a week", "holiday_days": "per holiday day", "month_end": "in a month-end week"}[term]
+    return (f"{_TERM_WORDS[term]}: {number(b, 3)} log units {per} ({signed_percent(math.expm1(b))}; 95% CI "
+            f"{signed_percent(math.expm1(lo))} to {signed_percent(math.expm1(hi))})")
+
+
+def describe_calendar_model(
+    fit: CalendarFit,
+    slump: SlumpShare | None = None,
+    xiaomi_first_week: str | None = None,
+    accident_date: datetime.date = ACCIDENT_DATE,
+) -> list[str]:
+    """Sentences on the fit (and on ``slump``), every number taken from them.
+
+    Says n, the residual degrees of freedom, that the sample is small, which
+    terms were dropped and why, that the regressors were chosen after looking
+    at the data, and why an interrupted-time-series test of the accident cannot
+    be run on weekly Xiaomi figures that all start after it
+    (``xiaomi_first_week``; by default the fit's first week when the fit is of
+    a Xiaomi series).
+
+    >>> calendar = pd.DataFrame({"iso_year": 2025, "iso_week": [14, 15, 16, 17], "holiday_days": 0, "month_end": False})
+    >>> fit = fit_calendar_model(weekly_sales_from({"2025-W14": 5, "2025-W15": 6, "2025-W16": 7, "2025-W17": 7},
+    ...                          "xiaomi_su7"), calendar)
+    >>> describe_calendar_model(fit)[-1]
+    'The accident of 2025-03-29 falls in 2025-W13 and the first weekly Xiaomi figure is for 2025-W14: every weekly figure comes after it, so there is no weekly pre-accident level or trend to interrupt, and an interrupted-time-series test of the accident cannot be run on these data. It would need weekly Xiaomi figures before 2025-W14 (insurance registrations for several weeks of early 2025), or weekly order intake spanning the accident.'
+    """
+    terms = [k for k in fit.terms if k != "const"]
+    sentences = [
+        f"{fit.series}: OLS of log weekly {_measure_words(fit.series)} on {', '.join(_TERM_WORDS[k] for k in terms)}, "
+        f"over {plural(fit.n_weeks, 'week')} with a figure in {week_span(fit.first_week, fit.last_week)} "
+        f"(n = {fit.n_weeks}, {plural(fit.df_resid, 'residual degree')} of freedom).",
+        "Coefficients (change in units as a percentage): " + "; ".join(_coefficient_words(fit, k) for k in terms) + ".",
+    ]
+    if fit.missing_weeks:
+        from helpers.models.market_share import week_runs
+
+        sentences.append(f"No figure for {week_runs(fit.missing_weeks)}: gaps, not filled.")
+    if set(CALENDAR_TERMS) <= set(terms):
+        r = float(np.corrcoef(fit.design["holiday_days"], fit.design["month_end"])[0, 1])
+        both = int(((fit.design["holiday_days"] > 0) & (fit.design["month_end"] == 1)).sum())
+        ends = int((fit.design["month_end"] == 1).sum())
+        if abs(r) >= COLLINEAR_R:
+            sentences.append(
+                f"Holiday days and month end move together in these weeks (correlation {number(r, 2)}; "
+                f"{both} of the {plural(ends, 'month-end week')} also hold holidays): their separate effects are "
+                "poorly identified, and each one's interval is wide.")
+    for term, reason in fit.dropped:
+        sentences.append(f"{_TERM_WORDS[term].capitalize()} left out: {reason}.")
+    if fit.small_sample:
+        sentences.append(
+            f"Small sample: n = {fit.n_weeks} and {plural(fit.df_resid, 'residual degree')} of freedom "
+            f"(fewer than {SMALL_SAMPLE_DF}); read the intervals as a description of these weeks, not as a test.")
+    sentences.append("The regressors (holiday days, month end) were chosen after looking at the data, "
+                     "so the intervals overstate how sure the fit is.")
+    if slump is not None:
+        sentences.extend(_slump_sentences(slump))
+    first = xiaomi_first_week or (fit.first_week if fit.series.startswith("xiaomi") else None)
+    if first is not None:
+        accident_week = _label(weeks.week_of(accident_date))
+        if _pair(first) > weeks.week_of(accident_date):
+            sentences.append(
+                f"The accident of {accident_date.isoformat()} falls in {accident_week} and the first weekly Xiaomi "
+                f"figure is for {first}: every weekly figure comes after it, so there is no weekly pre-accident "
+                "level or trend to interrupt, and an interrupted-time-series test of the accident cannot be run on "
+                f"these data. It would need weekly Xiaomi figures before {first} (insurance registrations for "
+                "several weeks of early 2025), or weekly order intake spanning the accident.")
+    return sentences
+
+
+def _measure_words(series: str) -> str:
+    return "insurance registrations" + ("" if series.startswith("xiaomi") else f" of {series.removeprefix('market:').replace('+', ', ')}")
+
+
+def _slump_sentences(s: SlumpShare) -> list[str]:
+    arrow = week_span(s.from_week, s.to_week, "\N{RIGHTWARDS ARROW}")
+    diffs = ", ".join(f"{_TERM_WORDS[k]} {'+' if v > 0 else ''}{number(v)}" for k, v in s.differences.items())
+    source = ("" if s.coefficients_from == s.observed_series
+              else f" (coefficients from {s.coefficients_from}, applied to {s.observed_series})")
+    lo, hi = s.calendar_log_change_ci95
+    out = [
+        f"{s.observed_series} {arrow}: {number(s.observed_from_units)} to {number(s.observed_to_units)} units, a log "
+        f"change of {number(s.observed_log_change, 3)} ({signed_percent(math.expm1(s.observed_log_change))}); "
+        f"the calendar differs by {diffs}.",
+        f"The calendar terms{source} account for a log change of {number(s.calendar_log_change, 3)} "
+        f"(95% CI {number(lo, 3)} to {number(hi, 3)}).",
+    ]
+    if s.terms_dropped:
+        out.append(f"Not counted (left out of the fit): {', '.join(_TERM_WORDS[k] for k in s.terms_dropped)}.")
+    if s.observed_near_zero:
+        out.append(f"The observed change is about zero (|log change| < {number(NEAR_ZERO_LOG_CHANGE, 2)}): "
+                   "no share of it is given.")
+    else:
+        p_lo, p_hi = s.percent_of_observed_ci95
+        u_lo, u_hi = s.units_accounted_ci95
+        out.append(
+            f"That is {number(s.percent_of_observed)}% of the observed log change (95% CI {number(p_lo)}% to "
+            f"{number(p_hi)}%), or {number(s.units_accounted)} of the {number(s.observed_units_change)} units "
+            f"(95% CI {number(u_lo)} to {number(u_hi)}): at {s.from_week}'s calendar {s.to_week} would have had "
+            f"about {number(s.to_units_calendar_adjusted)}.")
+    return out

@@ -1,0 +1,235 @@
+"""How much the trend's slope depends on the window it is fitted to.
+
+Two variants, one table (:data:`COLUMNS`):
+
+* ``window_length``: the same end week, every window length from the shortest
+  that holds ``MIN_WEEKS`` figures up to the series' whole history
+  (:func:`window_sensitivity`).  Lengths that add only weeks without figures
+  give the same fit as a shorter one; they keep their row (one row per length)
+  and :func:`describe_sensitivity` counts the distinct windows.
+* ``leave_one_out``: the default window (``DEFAULT_WINDOW_WEEKS``) refitted with
+  each of its weeks left out in turn (:func:`leave_one_out`).
+
+Every fit is :func:`helpers.models.trend.fit_weekly_trend` on
+:func:`helpers.models.trend.select_window`: the same line, ``t`` in calendar
+weeks (gaps stay gaps), 95% intervals with ``n - 2`` degrees of freedom.
+
+>>> sales = weekly_sales_from({"2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700, "2025-W19": 5200})
+>>> table = sensitivity_table(sales)
+>>> table[["variant", "window_weeks", "left_out_week", "n_weeks", "slope"]].round(3).values.tolist()
+[['window_length', 3, '', 3, -900.0], ['window_length', 4, '', 4, -730.0], ['leave_one_out', 12, '2025-W16', 3, -900.0], ['leave_one_out', 12, '2025-W17', 3, -678.571], ['leave_one_out', 12, '2025-W18', 3, -700.0], ['leave_one_out', 12, '2025-W19', 3, -750.0]]
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable
+
+import pandas as pd
+
+from helpers.data import weeks
+from helpers.formatting import number, plural, week_span
+from helpers.models.trend import (
+    DEFAULT_WINDOW_WEEKS,
+    MIN_WEEKS,
+    TrendFit,
+    fit_weekly_trend,
+    select_window,
+    weekly_sales_from,  # noqa: F401  (the doctests build their examples with it)
+)
+
+__all__ = [
+    "COLUMNS",
+    "VARIANTS",
+    "window_lengths",
+    "window_sensitivity",
+    "leave_one_out",
+    "sensitivity_table",
+    "describe_sensitivity",
+]
+
+#: The two ways the window is varied, in the order :func:`sensitivity_table` stacks them.
+VARIANTS = ("window_length", "leave_one_out")
+#: Columns of every table here, in order.  ``left_out_week`` is ``""`` for the ``window_length`` rows;
+#: ``window_weeks`` is the window's length in calendar weeks (for ``leave_one_out``, the window the week was left
+#: out of); ``first_week``..``last_week`` and ``n_weeks`` are the weeks with figures the fit saw.
+COLUMNS = ("series", "model", "variant", "window_weeks", "left_out_week", "first_week", "last_week", "n_weeks",
+           "slope", "slope_ci95_low", "slope_ci95_high", "includes_zero", "small_sample")
+
+
+def _row(fit: TrendFit, variant: str, window_weeks: int, left_out_week: str = "") -> dict[str, Any]:
+    low, high = fit.slope_ci95
+    return {
+        "series": fit.series, "model": fit.model, "variant": variant, "window_weeks": window_weeks,
+        "left_out_week": left_out_week, "first_week": fit.first_week, "last_week": fit.last_week,
+        "n_weeks": fit.n_weeks, "slope": fit.slope, "slope_ci95_low": low, "slope_ci95_high": high,
+        "includes_zero": low <= 0 <= high, "small_sample": fit.small_sample,
+    }
+
+
+def _table(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    table = pd.DataFrame(rows, columns=list(COLUMNS))
+    text = ["series", "model", "variant", "left_out_week", "first_week", "last_week"]
+    return table.astype({**{c: "string" for c in text}, "window_weeks": "int64", "n_weeks": "int64",
+                         "slope": "float64", "slope_ci95_low": "float64", "slope_ci95_high": "float64",
+                         "includes_zero": "bool", "small_sample": "bool"})
+
+
+def window_lengths(weekly_sales: pd.DataFrame, series: str, through_week: str | tuple[int, int] | None = None) -> range:
+    """Window lengths (in weeks) from the shortest holding ``MIN_WEEKS`` figures to the whole history, ending where
+    :func:`select_window` ends (the newest week with a figure at or before ``through_week``).
+
+    Empty when the series has fewer than ``MIN_WEEKS`` figures by then.
+
+    >>> sales = weekly_sales_from({"2025-W10": 1, "2025-W12": 2, "2025-W15": 3, "2025-W16": 4, "2025-W20": 5})
+    >>> list(window_lengths(sales, "example")), list(window_lengths(sales, "example", "2025-W19"))
+    ([6, 7, 8, 9, 10, 11], [5, 6, 7])
+    """
+    rows = weekly_sales[(weekly_sales["series"].astype(str) == series) & weekly_sales["units"].notna()]
+    have = sorted({(int(y), int(w)) for y, w in zip(rows["iso_year"], rows["iso_week"])})
+    if through_week is not None:
+        through = weeks.parse_week_label(through_week) if isinstance(through_week, str) else tuple(through_week)
+        have = [w for w in have if w <= through]
+    if len(have) < MIN_WEEKS:
+        return range(0)
+    end = have[-1]
+    shortest = weeks.weeks_between(have[-MIN_WEEKS], end) + 1
+    longest = weeks.weeks_between(have[0], end) + 1
+    return range(shortest, longest + 1)
+
+
+def window_sensitivity(
+    weekly_sales: pd.DataFrame,
+    series: str,
+    through_week: str | tuple[int, int] | None = None,
+    lengths: Iterable[int] | None = None,
+    model: str = "linear",
+) -> pd.DataFrame:
+    """The slope, its 95% interval and n for each window length (variant ``window_length``), one row per length.
+
+    ``lengths`` defaults to :func:`window_lengths`; a length given explicitly
+    whose window holds fewer than ``MIN_WEEKS`` figures raises, as
+    :func:`select_window` does.
+
+    >>> sales = weekly_sales_from({"2025-W10": 10, "2025-W11": 20, "2025-W12": 30, "2025-W14": 30})
+    >>> window_sensitivity(sales, "example")[["window_weeks", "first_week", "n_weeks", "slope"]].round(3).values.tolist()
+    [[4, '2025-W11', 3, 2.857], [5, '2025-W10', 4, 4.857]]
+    """
+    lengths = window_lengths(weekly_sales, series, through_week) if lengths is None else lengths
+    rows = [_row(fit_weekly_trend(select_window(weekly_sales, series, through_week, length), model), "window_length",
+                 length) for length in lengths]
+    return _table(rows)
+
+
+def leave_one_out(
+    weekly_sales: pd.DataFrame,
+    series: str,
+    through_week: str | tuple[int, int] | None = None,
+    window_weeks: int = DEFAULT_WINDOW_WEEKS,
+    model: str = "linear",
+) -> pd.DataFrame:
+    """The ``window_weeks`` window refitted with each of its weeks left out in turn (variant ``leave_one_out``).
+
+    A left-out week is dropped, not replaced: the remaining weeks keep their
+    calendar spacing.  Needs ``MIN_WEEKS + 1`` weeks in the window; with fewer
+    there is nothing to leave out and the table is empty.
+
+    >>> sales = weekly_sales_from({"2025-W10": 10, "2025-W11": 20, "2025-W12": 30, "2025-W13": 100})
+    >>> leave_one_out(sales, "example")[["left_out_week", "first_week", "last_week", "slope"]].round(3).values.tolist()
+    [['2025-W10', '2025-W11', '2025-W13', 40.0], ['2025-W11', '2025-W10', '2025-W13', 27.143], ['2025-W12', '2025-W10', '2025-W13', 31.429], ['2025-W13', '2025-W10', '2025-W12', 10.0]]
+    """
+    window = select_window(weekly_sales, series, through_week, window_weeks)
+    rows = []
+    if len(window) > MIN_WEEKS:
+        for i, left_out in enumerate(window["week"].astype(str)):
+            rest = window.drop(index=window.index[i])
+            rest = rest.assign(t=rest["t"] - rest["t"].min())
+            rows.append(_row(fit_weekly_trend(rest, model), "leave_one_out", window_weeks, left_out))
+    return _table(rows)
+
+
+def sensitivity_table(
+    weekly_sales: pd.DataFrame,
+    series: str | Iterable[str] | None = None,
+    through_week: str | tuple[int, int] | None = None,
+    window_weeks: int = DEFAULT_WINDOW_WEEKS,
+    model: str = "linear",
+) -> pd.DataFrame:
+    """:func:`window_sensitivity` and :func:`leave_one_out` stacked, per series (``None``: every series, sorted)."""
+    if series is None:
+        names = sorted(set(weekly_sales["series"].astype(str)))
+    else:
+        names = [series] if isinstance(series, str) else list(series)
+    parts = []
+    for name in names:
+        parts.append(window_sensitivity(weekly_sales, name, through_week, model=model))
+        parts.append(leave_one_out(weekly_sales, name, through_week, window_weeks, model))
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else _table([])
+
+
+def _slope_text(slope: float, model: str) -> str:
+    if model == "log":
+        return f"{'+' if slope > 0 else ''}{number(100 * math.expm1(slope), 1)}% a week"
+    return f"{'+' if round(slope) > 0 else ''}{number(slope)} units a week"
+
+
+def _where(row: Any) -> str:
+    if row.variant == "leave_one_out":
+        return f"without {row.left_out_week}"
+    lengths = (f"{row.window_weeks}-week window" if row.window_weeks == row.longest
+               else f"{row.window_weeks}–{row.longest}-week windows")
+    return f"the {lengths}, {week_span(row.first_week, row.last_week)}"
+
+
+def _distinct_windows(part: pd.DataFrame) -> pd.DataFrame:
+    """One row per distinct set of weeks (the shortest length giving it), with ``longest``: the longest that does."""
+    key = ["first_week", "last_week", "n_weeks"]
+    longest = part.groupby(key, sort=False)["window_weeks"].max().rename("longest").reset_index()
+    return part.drop_duplicates(key).merge(longest, on=key, how="left")
+
+
+def _sign_text(slopes: pd.Series, what: str) -> str:
+    negative, positive = int((slopes < 0).sum()), int((slopes > 0).sum())
+    if negative and positive:
+        return (f"The sign depends on the {what}: {plural(negative, 'slope')} negative, "
+                f"{plural(positive, 'slope')} positive.")
+    sign = "negative" if negative else "positive" if positive else "zero"
+    return f"Every slope is {sign}: the sign does not depend on the {what}."
+
+
+def describe_sensitivity(table: pd.DataFrame) -> str:
+    """One paragraph per series and variant: the range of slopes (and where), how many intervals include zero,
+    and whether the sign depends on the window.  Every number is read from ``table``.
+
+    Window lengths that add only weeks without figures repeat a shorter fit:
+    the counts of intervals and signs are over distinct windows (distinct sets
+    of weeks), so a repeated fit is not counted twice.
+
+    >>> sales = weekly_sales_from({"2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700, "2025-W19": 5200}, "xiaomi_su7")
+    >>> print(describe_sensitivity(sensitivity_table(sales)))
+    **xiaomi_su7, window length.** Ending at 2025-W19, windows of 3 to 4 weeks (2 lengths, 2 distinct sets of weeks) give slopes from −900 units a week (the 3-week window, 2025-W17–W19) to −730 units a week (the 4-week window, 2025-W16–W19). Of the 2 distinct windows, 1 has a 95% interval that includes zero. Every slope is negative: the sign does not depend on the window.
+    <BLANKLINE>
+    **xiaomi_su7, leave one out.** Leaving each week of the 12-week window out in turn gives slopes from −900 units a week (without 2025-W16) to −679 units a week (without 2025-W17). 4 of 4 intervals include zero. Every slope is negative: the sign does not depend on the week left out.
+    """
+    paragraphs = []
+    for (series, variant), part in table.groupby(["series", "variant"], sort=False):
+        model = str(part["model"].iloc[0])
+        fits = _distinct_windows(part) if variant == "window_length" else part.assign(longest=part["window_weeks"])
+        rows = list(fits.itertuples(index=False))
+        low, high = min(rows, key=lambda r: r.slope), max(rows, key=lambda r: r.slope)
+        span = (f"slopes from {_slope_text(low.slope, model)} ({_where(low)}) "
+                f"to {_slope_text(high.slope, model)} ({_where(high)}).")
+        zero = int(fits["includes_zero"].sum())
+        if variant == "window_length":
+            lengths = (f"windows of {part['window_weeks'].min()} to {part['window_weeks'].max()} weeks "
+                       f"({plural(len(part), 'length')}, {plural(len(fits), 'distinct set')} of weeks)")
+            text = (f"**{series}, window length.** Ending at {part['last_week'].iloc[0]}, {lengths} give {span} "
+                    f"Of the {plural(len(fits), 'distinct window')}, {zero} {'has' if zero == 1 else 'have'} "
+                    f"a 95% interval that includes zero. {_sign_text(fits['slope'], 'window')}")
+        else:
+            text = (f"**{series}, leave one out.** Leaving each week of the {part['window_weeks'].iloc[0]}-week window "
+                    f"out in turn gives {span} {zero} of {len(fits)} intervals include zero. "
+                    f"{_sign_text(fits['slope'], 'week left out')}")
+        paragraphs.append(text)
+    return "\n\n".join(paragraphs)
