@@ -58,6 +58,8 @@ STEP_FOLDERS: dict[str, str] = {
     "04_run_rate": "run_rate",
     "05_claims": "claims",
     "07_what_happened": "later",
+    "08_market_calendar": "market",
+    "09_backtest": "backtest",
 }
 
 TABLES: tuple[Table, ...] = (
@@ -108,6 +110,22 @@ TABLES: tuple[Table, ...] = (
                 "monthly_as_printed", "monthly_source_ids", "rest_bound", "formula")),
     Table("later", "claims_later", "07_what_happened", "the claims audit with later evidence",
           text=(*_CLAIM_TEXT, "later_evidence", "later_verdict")),
+)
+TABLES += (
+    Table("market", "market_share", "08_market_calendar",
+          "Xiaomi's weekly registrations against a fixed set of brands: units, the set's total, the share",
+          text=("week", "series", "brands", "missing_brands", "source_ids")),
+    Table("market", "calendar_coefficients", "08_market_calendar",
+          "log units on trend, holiday days and month end: each fit's coefficients with 95% intervals",
+          text=("fit", "series", "first_week", "last_week", "term", "dropped_reason")),
+    Table("backtest", "backtest", "09_backtest",
+          "rolling-origin forecasts of every method at horizons 1-4, with the actual where one exists",
+          text=("series", "origin_week", "target_week", "method", "fit_first_week", "note")),
+    Table("backtest", "backtest_scores", "09_backtest", "per series and method: n, MAE, MASE, coverage, interval score",
+          text=("series", "method")),
+    Table("backtest", "window_sensitivity", "09_backtest",
+          "the trend's slope for every window length and with each week left out",
+          text=("series", "model", "variant", "left_out_week", "first_week", "last_week")),
 )
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 

@@ -451,3 +451,33 @@ def describe_backtest(scores: pd.DataFrame, series: str) -> str:
                  "so the ranking can turn on a single week.")
     return text
 
+
+
+# --------------------------------------------------------------------------- outputs (notebook 09)
+
+
+def write_backtest_outputs(tables: Mapping[str, Any], folder: Any = None) -> list[str]:
+    """Write notebook 09's outputs atomically; return their paths relative to the project root.
+
+    ``tables``: ``backtest`` (:func:`backtest` rows), ``backtest_scores``
+    (:func:`score_backtest`), ``window_sensitivity``
+    (:func:`helpers.models.window_sensitivity.sensitivity_table`), written as
+    CSV through :func:`helpers.formatting.round_frame`, and ``summary`` (a dict:
+    ``backtest`` is :func:`backtest_summary`).  ``folder`` defaults to
+    ``data/processed/backtest``.
+    """
+    from pathlib import Path
+
+    from helpers import catalog
+    from helpers.atomic import write_csv_atomic, write_json_atomic
+    from helpers.formatting import round_frame
+    from helpers.paths import relative_to_root
+
+    out = Path(folder) if folder is not None else catalog.step_folder("09_backtest")
+    written = []
+    for name in ("backtest", "backtest_scores", "window_sensitivity"):
+        write_csv_atomic(out / f"{name}.csv", round_frame(tables[name]))
+        written.append(out / f"{name}.csv")
+    write_json_atomic(out / "summary.json", tables["summary"])
+    written.append(out / "summary.json")
+    return [relative_to_root(p) for p in written]

@@ -46,7 +46,7 @@ from __future__ import annotations
 import datetime
 import math
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -599,3 +599,60 @@ def _slump_sentences(s: SlumpShare) -> list[str]:
             f"(95% CI {number(u_lo)} to {number(u_hi)}): at {s.from_week}'s calendar {s.to_week} would have had "
             f"about {number(s.to_units_calendar_adjusted)}.")
     return out
+
+
+# --------------------------------------------------------------------------- outputs (notebook 08)
+
+COEFFICIENT_COLUMNS = ("fit", "series", "first_week", "last_week", "n_weeks", "df_resid", "small_sample", "term",
+                       "coefficient", "std_error", "ci95_low", "ci95_high", "dropped_reason")
+
+
+def coefficients_table(fits: Mapping[str, CalendarFit]) -> pd.DataFrame:
+    """One row per fit and term of :data:`TERMS`: the coefficient with its 95% interval, or why the term was dropped.
+
+    ``fits`` maps a name (``"xiaomi_su7"``, ``"market"``) to a :class:`CalendarFit`.
+    """
+    rows = []
+    for name, fit in fits.items():
+        dropped = dict(fit.dropped)
+        for term in TERMS:
+            kept = term in fit.terms
+            rows.append({"fit": name, "series": fit.series, "first_week": fit.first_week, "last_week": fit.last_week,
+                         "n_weeks": fit.n_weeks, "df_resid": fit.df_resid, "small_sample": fit.small_sample,
+                         "term": term, "coefficient": fit.coefficients[term] if kept else float("nan"),
+                         "std_error": fit.std_errors[term] if kept else float("nan"),
+                         "ci95_low": fit.ci95[term][0] if kept else float("nan"),
+                         "ci95_high": fit.ci95[term][1] if kept else float("nan"),
+                         "dropped_reason": "" if kept else dropped.get(term, "not in the fit")})
+    return pd.DataFrame(rows, columns=list(COEFFICIENT_COLUMNS))
+
+
+def slump_summary(slump: SlumpShare) -> dict[str, Any]:
+    """A :class:`SlumpShare` as plain rounded values for ``summary.json``."""
+    from helpers.formatting import rounded
+
+    return rounded({
+        "coefficients_from": slump.coefficients_from, "observed_series": slump.observed_series,
+        "from_week": slump.from_week, "to_week": slump.to_week, "differences": dict(slump.differences),
+        "calendar_log_change": slump.calendar_log_change, "calendar_log_change_ci95": list(slump.calendar_log_change_ci95),
+        "observed_log_change": slump.observed_log_change, "percent_of_observed": slump.percent_of_observed,
+        "percent_of_observed_ci95": list(slump.percent_of_observed_ci95) if slump.percent_of_observed_ci95 else None,
+        "units_accounted": slump.units_accounted, "units_accounted_ci95": list(slump.units_accounted_ci95),
+        "df_resid": slump.df_resid,
+    })
+
+
+def backtest_method(calendar_weeks: pd.DataFrame) -> Callable[[pd.DataFrame, tuple[int, int], int], Any]:
+    """The calendar model as a method of :func:`helpers.models.backtest.backtest` (``(window, origin, horizon) -> Forecast``).
+
+    >>> calendar = pd.DataFrame({"iso_year": 2025, "iso_week": range(1, 8), "holiday_days": 0, "month_end": False})
+    >>> sales = weekly_sales_from({f"2025-W{w:02d}": 100 * 1.1 ** w for w in range(1, 6)}, "s")
+    >>> round(backtest_method(calendar)(sales, (2025, 5), 2).forecast, 2)
+    194.87
+    """
+    from helpers.models.backtest import Forecast
+
+    def calendar(window: pd.DataFrame, origin: tuple[int, int], horizon: int) -> Forecast:
+        return Forecast(*calendar_forecast_method(window, calendar_weeks, weeks.week_label(*origin), horizon))
+
+    return calendar

@@ -51,7 +51,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -654,3 +654,48 @@ def describe_share(comparison: ShareComparison, calendar_weeks: pd.DataFrame | N
     if calendar_weeks is not None:
         sentences.extend(_calendar_notes(calendar_weeks, c.weeks_used))
     return sentences
+
+
+# --------------------------------------------------------------------------- outputs (notebook 08)
+
+
+def comparison_summary(comparison: ShareComparison) -> dict[str, Any]:
+    """A :class:`ShareComparison` as plain rounded values for ``summary.json`` (the trend's interval included)."""
+    from helpers.formatting import rounded
+
+    trend = comparison.trend
+    return rounded({
+        "series": comparison.series, "brands": comparison.brands, "first_week": comparison.first_week,
+        "last_week": comparison.last_week, "weeks_used": list(comparison.weeks_used),
+        "weeks_left_out": list(comparison.weeks_left_out), "units_change": comparison.units_change,
+        "others_change": comparison.others_change, "total_change": comparison.total_change,
+        "share_first": comparison.share_first, "share_last": comparison.share_last,
+        "share_change_pp": comparison.share_change_pp, "xiaomi_fell": comparison.xiaomi_fell,
+        "others_fell": comparison.others_fell, "share_fell": comparison.share_fell,
+        "log_odds_slope": trend.slope, "log_odds_slope_ci95": list(trend.slope_ci95) if trend.slope_ci95 else None,
+        "n_weeks": trend.n_weeks, "df_resid": trend.df_resid, "small_sample": comparison.small_sample,
+    })
+
+
+def write_market_outputs(tables: Mapping[str, Any], folder: Any = None) -> list[str]:
+    """Write notebook 08's outputs atomically; return their paths relative to the project root.
+
+    ``tables``: ``market_share`` and ``calendar_coefficients`` (frames, written
+    as CSV through :func:`helpers.formatting.round_frame`) and ``summary`` (a
+    dict of plain values).  ``folder`` defaults to ``data/processed/market``.
+    """
+    from pathlib import Path
+
+    from helpers import catalog
+    from helpers.atomic import write_csv_atomic, write_json_atomic
+    from helpers.formatting import round_frame
+    from helpers.paths import relative_to_root
+
+    out = Path(folder) if folder is not None else catalog.step_folder("08_market_calendar")
+    written = []
+    for name in ("market_share", "calendar_coefficients"):
+        write_csv_atomic(out / f"{name}.csv", round_frame(tables[name]))
+        written.append(out / f"{name}.csv")
+    write_json_atomic(out / "summary.json", tables["summary"])
+    written.append(out / "summary.json")
+    return [relative_to_root(p) for p in written]

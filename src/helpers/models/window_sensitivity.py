@@ -233,3 +233,23 @@ def describe_sensitivity(table: pd.DataFrame) -> str:
                     f"{_sign_text(fits['slope'], 'week left out')}")
         paragraphs.append(text)
     return "\n\n".join(paragraphs)
+
+
+def sensitivity_summary(table: pd.DataFrame) -> dict[str, Any]:
+    """``summary.json``'s ``window_sensitivity``: per series and variant, the slope range, n fits, intervals with zero.
+
+    >>> sales = weekly_sales_from({"2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700, "2025-W19": 5200}, "xiaomi_su7")
+    >>> sensitivity_summary(sensitivity_table(sales))["xiaomi_su7"]["window_length"]
+    {'n_fits': 2, 'slope_min': -900.0, 'slope_max': -730.0, 'n_include_zero': 1, 'sign_depends_on_window': False}
+    """
+    from helpers.formatting import rounded
+
+    out: dict[str, Any] = {}
+    for (series, variant), part in table.groupby(["series", "variant"], sort=True):
+        fits = _distinct_windows(part) if variant == "window_length" else part
+        out.setdefault(str(series), {})[str(variant)] = rounded({
+            "n_fits": len(fits), "slope_min": float(fits["slope"].min()), "slope_max": float(fits["slope"].max()),
+            "n_include_zero": int(fits["includes_zero"].sum()),
+            "sign_depends_on_window": bool((fits["slope"] < 0).any() and (fits["slope"] > 0).any()),
+        })
+    return out

@@ -75,12 +75,16 @@ STEPS: tuple[Step, ...] = (
         writes=(*_processed("07_what_happened"), "reports/figures/06_*"),
         after=("05_claims",),
     ),
+    Step("08_market_calendar", reads=_processed("01_ingest", "02_clean"), writes=_processed("08_market_calendar"),
+         after=("02_clean",)),
+    Step("09_backtest", reads=_processed("02_clean"), writes=_processed("09_backtest"), after=("02_clean",)),
 )
 #: Not a notebook: the HTML report and ``reports/summary.json``, written after the notebooks
 #: from their executed files, the figures and the model steps' summaries (``helpers.report``).
 REPORT_READS = ("notebooks", "reports/figures",
                 *(f"{PROCESSED}/{STEP_FOLDERS[s]}/summary.json" for s in ("03_trend", "04_run_rate", "05_claims",
-                                                                         "07_what_happened")))
+                                                                         "07_what_happened", "08_market_calendar",
+                                                                         "09_backtest")))
 REPORT_WRITES = ("reports/html", "reports/summary.json")
 STEPS_BY_NAME: dict[str, Step] = {s.name: s for s in STEPS}
 #: Files whose change means "the environment changed": every step reruns.

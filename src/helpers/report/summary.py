@@ -26,6 +26,9 @@ PARTS = (
     ("claims", "05_claims", None),
     ("later", "07_what_happened", None),
     ("reconciliation", "07_what_happened", "reconciliation"),
+    ("market", "08_market_calendar", None),
+    ("backtest", "09_backtest", "backtest"),
+    ("window_sensitivity", "09_backtest", "window_sensitivity"),
 )
 KEYS = tuple(key for key, _, _ in PARTS)
 
@@ -34,7 +37,8 @@ def assemble_summary(root: Path | None = None, keys: Iterable[str] = KEYS) -> di
     """The summary as a dict, in :data:`PARTS` order; a part whose step has not written its file is left out.
 
     ``later`` is notebook 07's summary without its ``reconciliation``, which
-    is a part of its own.  ``keys`` picks parts (notebook 06 shows the first
+    is a part of its own; ``backtest`` and ``window_sensitivity`` are the two
+    halves of notebook 09's.  ``keys`` picks parts (notebook 06 shows the first
     three while 07 may still be running).
     """
     wanted = set(keys)
@@ -50,10 +54,9 @@ def assemble_summary(root: Path | None = None, keys: Iterable[str] = KEYS) -> di
         if inner is not None:
             if inner in part:
                 summary[key] = part[inner]
-        elif step == "07_what_happened":
-            summary[key] = {k: v for k, v in part.items() if k != "reconciliation"}
-        else:
-            summary[key] = part
+        else:  # the whole file, less the keys that are parts of their own
+            own = {i for _, st, i in PARTS if st == step and i is not None}
+            summary[key] = {k: v for k, v in part.items() if k not in own} if isinstance(part, dict) else part
     return summary
 
 
