@@ -64,7 +64,7 @@ STEP_FOLDERS: dict[str, str] = {
 
 TABLES: tuple[Table, ...] = (
     Table("clean", "weekly_sales", "02_clean", "one figure per ISO week and series, with the derived xiaomi_all weeks",
-          text=("series", "week", "week_monday", "week_sunday", "measure", "source_id", "locator", "derivation")),
+          text=("series", "week", "week_monday", "week_sunday", "measure", "source_id", "locator", "derivation", "regime")),
     Table("clean", "weekly_sales_disagreements", "02_clean", "other sources' figures beside the chosen one",
           text=("week", "series", "chosen_source", "other_source")),
     Table("clean", "monthly_deliveries", "02_clean", "every monthly figure of every source, per-week rate",

@@ -260,6 +260,11 @@ def test_a_method_added_later_is_run_from_the_same_window():
 # --- the live data ------------------------------------------------------------------------
 
 
+def regimes(rows: pd.DataFrame) -> list[str]:
+    """What each row's series counted that week (empty where the file has no regime)."""
+    return ["" if pd.isna(r) else str(r) for r in rows["regime"]] if "regime" in rows.columns else [""] * len(rows)
+
+
 @pytest.fixture(scope="module")
 def live():
     sales = pd.read_csv(processed_dir() / "clean" / "weekly_sales.csv")
@@ -270,8 +275,11 @@ def test_live_origins_targets_and_actuals_follow_from_the_file(live):
     sales, rows = live
     for series, raw in sales.groupby("series"):
         figures = {iso_monday(w): float(u) for w, u in zip(raw["week"], raw["units"]) if pd.notna(u)}
+        regime = {iso_monday(w): r for w, r in zip(raw["week"], regimes(raw))}
+        # a window never spans a change of what the series counts: count the origin's own regime only
         expected = sorted(iso_label(m) for m in figures
-                          if sum(m - dt.timedelta(weeks=11) <= other <= m for other in figures) >= 3)
+                          if sum(m - dt.timedelta(weeks=11) <= other <= m and regime[other] == regime[m]
+                                 for other in figures) >= 3)
         mine = rows[rows["series"] == series]
         assert sorted(set(mine["origin_week"])) == expected
         assert len(mine) == len(expected) * 4 * 4  # 4 horizons x 4 methods
@@ -297,8 +305,9 @@ def test_every_live_trend_row_refits_by_hand_from_the_raw_rows(live):
     for row in trend.itertuples():
         raw = sales[(sales["series"] == row.series) & sales["units"].notna()]
         end = iso_monday(row.origin_week)
+        regime = dict(zip(raw["week"], regimes(raw)))
         inside = [(iso_monday(w), float(u)) for w, u in zip(raw["week"], raw["units"])
-                  if end - dt.timedelta(weeks=11) <= iso_monday(w) <= end]
+                  if end - dt.timedelta(weeks=11) <= iso_monday(w) <= end and regime[w] == regime[row.origin_week]]
         inside.sort()
         first = inside[0][0]
         t = [(m - first).days // 7 for m, _ in inside]

@@ -322,3 +322,24 @@ def test_log_percent_change_is_invariant_to_scaling(units, c):
     scaled = fit_of(as_weeks([u * c for u in units]), model="log")
     assert scaled.pct_change_per_week == pytest.approx(base.pct_change_per_week, rel=1e-6, abs=1e-6)
     assert scaled.pct_change_ci95 == pytest.approx(base.pct_change_ci95, rel=1e-6, abs=1e-6)
+
+
+def test_a_window_across_a_change_of_what_the_series_counts_is_split_and_says_so():
+    from helpers.models.trend import describe_fit, fits_table
+
+    brand = weekly_sales_from({"2025-W22": 7800, "2025-W23": 4370, "2025-W27": 4900, "2025-W28": 6680,
+                               "2025-W35": 11900}, "xiaomi_all")
+    brand["regime"] = ["SU7 only", "SU7 only", "SU7 and YU7", "SU7 and YU7", "SU7 and YU7"]
+    window = select_window(brand, "xiaomi_all", window_weeks=14)  # 2025-W22..W35 on the calendar
+    assert window["week"].tolist() == ["2025-W27", "2025-W28", "2025-W35"]  # not W22-W23: another regime
+    assert window["t"].tolist() == [0, 1, 8]  # counted from the regime's first week, gaps kept
+    fit = fit_weekly_trend(window)
+    assert "2025-W22, 2025-W23 (SU7 only) left out" in fit.window_note
+    assert fit.window_note in fits_table({("xiaomi_all", "linear"): fit})["note"].iloc[0]
+    assert "**Regime:** the window split at a change of what xiaomi_all counts" in describe_fit(fit)
+    # without a regime column (or one regime) nothing is split and nothing is said
+    plain = fit_weekly_trend(select_window(brand.drop(columns="regime"), "xiaomi_all", window_weeks=14))
+    assert plain.n_weeks == 5 and plain.window_note == ""
+    # too few weeks left after the split: refused, naming what was left out
+    with pytest.raises(ValueError, match=r"after leaving out 2025-W22, 2025-W23 \(a different regime: SU7 only\)"):
+        select_window(brand, "xiaomi_all", through_week="2025-W28")

@@ -163,7 +163,10 @@ def test_live_window_lengths_and_slopes_follow_from_the_file(live):
     sales, table = live
     assert set(table["series"]) == set(sales["series"])
     for series, raw in sales[sales["units"].notna()].groupby("series"):
-        figures = sorted((iso_monday(w), float(u)) for w, u in zip(raw["week"], raw["units"]))
+        regime = raw["regime"].fillna("").astype(str) if "regime" in raw.columns else pd.Series("", index=raw.index)
+        newest = regime.loc[raw.assign(m=[iso_monday(w) for w in raw["week"]])["m"].idxmax()]
+        # the newest regime only: a window never spans a change of what the series counts
+        figures = sorted((iso_monday(w), float(u)) for w, u, r in zip(raw["week"], raw["units"], regime) if r == newest)
         end = figures[-1][0]
         shortest = (end - figures[-3][0]).days // 7 + 1
         longest = (end - figures[0][0]).days // 7 + 1

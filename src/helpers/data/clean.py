@@ -200,13 +200,33 @@ def second_model_week(events: pd.DataFrame) -> tuple[int, int] | None:
     return weeks.week_of(dt.date.fromisoformat(rows.iloc[0]["date"]))
 
 
+#: What the brand total counts before and from the second model's first deliveries.
+BRAND_REGIMES = ("SU7 only", "SU7 and YU7")
+
+
+def regimes(weekly_sales: pd.DataFrame, first_brand_week: tuple[int, int] | None) -> list[str]:
+    """Per row, what its series counted that week: for ``xiaomi_all``, :data:`BRAND_REGIMES` before and from
+    ``first_brand_week``; empty for series whose meaning never changed (a trend may span them freely).
+
+    >>> rows = pd.DataFrame({"series": ["xiaomi_all", "xiaomi_all", "xiaomi_su7"], "iso_year": 2025, "iso_week": [26, 27, 27]})
+    >>> regimes(rows, (2025, 27))
+    ['SU7 only', 'SU7 and YU7', '']
+    """
+    if first_brand_week is None:
+        return [""] * len(weekly_sales)
+    return [(BRAND_REGIMES[(int(y), int(w)) >= first_brand_week] if s == BRAND_SERIES else "")
+            for s, y, w in zip(weekly_sales["series"].astype(str), weekly_sales["iso_year"], weekly_sales["iso_week"])]
+
+
 def with_brand_series(weekly_sales: pd.DataFrame, first_brand_week: tuple[int, int] | None) -> pd.DataFrame:
     """Weekly sales plus a continuous ``xiaomi_all`` series, derived where it is safe.
 
     Before the second model's deliveries began, Xiaomi's brand total *is* the
     SU7, so each ``xiaomi_su7`` week before ``first_brand_week`` is repeated as
     ``xiaomi_all`` (unless that week has its own ``xiaomi_all`` figure), with
-    ``derivation`` saying so.  Raw rows have an empty ``derivation``.
+    ``derivation`` saying so.  Raw rows have an empty ``derivation``.  ``regime``
+    (:func:`regimes`) says what the brand total counted that week, so that a
+    trend never silently spans the second model's arrival.
 
     >>> raw = pd.DataFrame({"iso_year": [2025, 2025], "iso_week": [16, 30], "series": ["xiaomi_su7", "xiaomi_all"],
     ...                     "units": [7200, 9000], "source_id": ["a", "b"], "locator": ["p", "q"]})
@@ -226,7 +246,8 @@ def with_brand_series(weekly_sales: pd.DataFrame, first_brand_week: tuple[int, i
         derived["series"] = BRAND_SERIES
         derived["derivation"] = f"{SU7_SERIES} before {weeks.week_label(*first_brand_week)}: the brand total was the SU7"
         table = pd.concat([table, derived], ignore_index=True)
-    table = table.astype({"series": "string", "derivation": "string"})
+    table["regime"] = regimes(table, first_brand_week)
+    table = table.astype({"series": "string", "derivation": "string", "regime": "string"})
     return table.sort_values(["series", "iso_year", "iso_week"], kind="mergesort").reset_index(drop=True)
 
 

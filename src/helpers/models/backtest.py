@@ -223,12 +223,24 @@ def _weeks_with_figures(weekly_sales: pd.DataFrame, series: str) -> list[tuple[i
 def origins(weekly_sales: pd.DataFrame, series: str, window_weeks: int = DEFAULT_WINDOW_WEEKS) -> list[tuple[int, int]]:
     """Every week of ``series`` with a figure whose trend window holds at least ``MIN_WEEKS`` figures.
 
+    The window is :func:`select_window`'s, so a week whose window is split at a
+    change of what the series counts (and keeps too few weeks) is no origin.
+
     >>> sales = weekly_sales_from({"2025-W10": 1, "2025-W11": 1, "2025-W13": 1, "2025-W20": 1, "2025-W21": 1})
     >>> [weeks.week_label(*w) for w in origins(sales, "example", window_weeks=4)]
     ['2025-W13']
     """
     have = _weeks_with_figures(weekly_sales, series)
-    return [w for w in have if vintage_problem(have, weeks.week_label(*w), window_weeks) is None]
+    found = []
+    for week in have:
+        if vintage_problem(have, weeks.week_label(*week), window_weeks) is not None:
+            continue
+        try:
+            select_window(weekly_sales, series, week, window_weeks)
+        except ValueError:
+            continue
+        found.append(week)
+    return found
 
 
 def mase_scale(weekly_sales: pd.DataFrame, series: str) -> float:

@@ -137,8 +137,23 @@ def select_window(
     present, so a week without a figure leaves a gap in ``t``.  Rows with an
     empty ``units`` count as gaps too.
 
+    A window never silently spans a change of what the series counts: when
+    the rows carry a ``regime`` (``helpers.data.clean.regimes``: ``xiaomi_all``
+    is the SU7 alone before the YU7's first deliveries) and the window holds
+    more than one, it is split and only the weeks of the newest regime (the
+    window's last week's) are kept; a ``window_note`` column says which weeks
+    were left out, and the fit carries it in its ``note``.
+
     Raises ``ValueError`` for an unknown series, a week that appears twice, or
     fewer than ``MIN_WEEKS`` weeks in the window (naming them).
+
+    >>> brand = weekly_sales_from({"2025-W23": 4370, "2025-W27": 4900, "2025-W28": 6680, "2025-W29": 7000}, "xiaomi_all")
+    >>> brand["regime"] = ["SU7 only", "SU7 and YU7", "SU7 and YU7", "SU7 and YU7"]
+    >>> split = select_window(brand, "xiaomi_all")
+    >>> split["week"].tolist(), split["t"].tolist()
+    (['2025-W27', '2025-W28', '2025-W29'], [0, 1, 2])
+    >>> split["window_note"].iloc[0]
+    "window split at a change of what xiaomi_all counts: 2025-W23 (SU7 only) left out, the fit uses only 'SU7 and YU7' weeks from 2025-W27"
 
     >>> sales = weekly_sales_from({"2025-W16": 7, "2025-W17": 6, "2025-W19": 4, "2025-W20": 9})
     >>> select_window(sales, "example", through_week="2025-W19")[["week", "units", "t"]].values.tolist()
@@ -177,6 +192,20 @@ def select_window(
     if doubled:
         raise ValueError(f"series {series!r}: more than one row for {_labels(doubled)}; expected one row per week")
     span = f"the {window_weeks}-week window {weeks.week_label(*start)}..{weeks.week_label(*end)}"
+    note = ""
+    if "regime" in rows.columns and len(rows):
+        by_week = sorted(zip(pairs_of(rows), rows["regime"].fillna("").astype(str)))
+        newest = by_week[-1][1]
+        left_out = [p for p, r in by_week if r != newest]
+        if left_out:
+            keep = [r == newest for r in rows["regime"].fillna("").astype(str)]
+            rows = rows[keep]
+            pairs = sorted(pairs_of(rows))
+            first_of_regime = weeks.week_label(*pairs[0]) if pairs else weeks.week_label(*end)
+            note = (f"window split at a change of what {series} counts: {_labels(left_out)} "
+                    f"({by_week[0][1] or 'another regime'}) left out, the fit uses only '{newest}' weeks "
+                    f"from {first_of_regime}")
+            span += f", after leaving out {_labels(left_out)} (a different regime: {by_week[0][1]})"
     if len(pairs) < MIN_WEEKS:
         raise ValueError(
             f"series {series!r}: only {len(pairs)} week{'s' if len(pairs) != 1 else ''} with figures in {span} "
@@ -190,7 +219,18 @@ def select_window(
     rows["t"] = np.array(
         [weeks.weeks_between(first, (y, w)) for y, w in zip(rows["iso_year"], rows["iso_week"])], dtype="int64"
     )
+    if note:
+        rows["window_note"] = pd.array([note] * len(rows), dtype="string")
     return rows
+
+
+def pairs_of(rows: pd.DataFrame) -> list[tuple[int, int]]:
+    """The rows' ``(iso_year, iso_week)`` pairs, in row order.
+
+    >>> pairs_of(pd.DataFrame({"iso_year": [2025], "iso_week": [16]}))
+    [(2025, 16)]
+    """
+    return [(int(y), int(w)) for y, w in zip(rows["iso_year"], rows["iso_week"])]
 
 
 def vintage_problem(
@@ -270,6 +310,8 @@ class TrendFit:
     result: Any = field(default=None, repr=False, compare=False, hash=False)
     #: What the weekly figures count (the window's ``measure``, from series.csv), ``None`` when not declared.
     measure: str | None = None
+    #: Why the window is not the plain calendar window (``select_window``'s ``window_note``), else empty.
+    window_note: str = ""
 
 
 def _negligible(sum_of_squares: float, y: np.ndarray) -> bool:
@@ -328,7 +370,9 @@ def fit_weekly_trend(window: pd.DataFrame, model: str = "linear") -> TrendFit:
     present = set(labels)
     every = [weeks.week_label(*p) for p in weeks.week_range(first, weeks.parse_week_label(labels[-1]))]
     measures = sorted(set(window["measure"].dropna().astype(str))) if "measure" in window.columns else []
+    notes = sorted(set(window["window_note"].dropna().astype(str))) if "window_note" in window.columns else []
     return TrendFit(
+        window_note="; ".join(notes),
         measure="; ".join(measures) or None,
         series=names[0],
         model=model,
@@ -435,7 +479,8 @@ FIT_COLUMNS = (
 
 def _fit_row(fit: TrendFit) -> dict[str, Any]:
     pct_lo, pct_hi = fit.pct_change_ci95 if fit.pct_change_ci95 else (None, None)
-    note = f"small sample: {fit.n_weeks} weeks < {SMALL_SAMPLE_WEEKS}" if fit.small_sample else ""
+    note = "; ".join(n for n in (f"small sample: {fit.n_weeks} weeks < {SMALL_SAMPLE_WEEKS}" if fit.small_sample else "",
+                                  fit.window_note) if n)
     return {
         "series": fit.series, "model": fit.model, "first_week": fit.first_week, "last_week": fit.last_week,
         "n_weeks": fit.n_weeks, "weeks": " ".join(fit.weeks), "missing_weeks": " ".join(fit.missing_weeks),
@@ -661,7 +706,7 @@ def describe_fit(fit: TrendFit, window_weeks: int | None = None) -> str:
     else:
         parts.append("The interval includes zero: these weeks cannot rule out a flat trend.")
     if fit.r_squared is None:
-        parts.append("Sales do not vary across these weeks, so R² is undefined.")
+        parts.append("The figures do not vary across these weeks, so R² is undefined.")
     else:
         parts.append(
             f"The line accounts for {number(100 * fit.r_squared)}% of the variation between weeks "
@@ -669,6 +714,8 @@ def describe_fit(fit: TrendFit, window_weeks: int | None = None) -> str:
         )
     if fit.missing_weeks:
         parts.append(f"No figure for {', '.join(fit.missing_weeks)}: left as a gap, not filled.")
+    if fit.window_note:
+        parts.append(f"**Regime:** the {fit.window_note[0].lower()}{fit.window_note[1:]}.")
     if fit.small_sample:
         t_crit = stats.t.ppf(0.5 + _CONFIDENCE / 2, fit.df_resid)
         small = (

@@ -79,17 +79,22 @@ def window_lengths(weekly_sales: pd.DataFrame, series: str, through_week: str | 
     """Window lengths (in weeks) from the shortest holding ``MIN_WEEKS`` figures to the whole history, ending where
     :func:`select_window` ends (the newest week with a figure at or before ``through_week``).
 
-    Empty when the series has fewer than ``MIN_WEEKS`` figures by then.
+    Empty when the series has fewer than ``MIN_WEEKS`` figures by then.  The
+    history is the newest regime's (rows with a ``regime``: a window never
+    spans a change of what the series counts, see :func:`select_window`).
 
     >>> sales = weekly_sales_from({"2025-W10": 1, "2025-W12": 2, "2025-W15": 3, "2025-W16": 4, "2025-W20": 5})
     >>> list(window_lengths(sales, "example")), list(window_lengths(sales, "example", "2025-W19"))
     ([6, 7, 8, 9, 10, 11], [5, 6, 7])
     """
     rows = weekly_sales[(weekly_sales["series"].astype(str) == series) & weekly_sales["units"].notna()]
-    have = sorted({(int(y), int(w)) for y, w in zip(rows["iso_year"], rows["iso_week"])})
+    regime = (rows["regime"].fillna("").astype(str) if "regime" in rows.columns
+              else pd.Series("", index=rows.index, dtype="string"))
+    by_week = sorted({(int(y), int(w)): r for y, w, r in zip(rows["iso_year"], rows["iso_week"], regime)}.items())
     if through_week is not None:
         through = weeks.parse_week_label(through_week) if isinstance(through_week, str) else tuple(through_week)
-        have = [w for w in have if w <= through]
+        by_week = [(w, r) for w, r in by_week if w <= through]
+    have = [w for w, r in by_week if by_week and r == by_week[-1][1]]
     if len(have) < MIN_WEEKS:
         return range(0)
     end = have[-1]
