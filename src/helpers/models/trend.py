@@ -572,17 +572,43 @@ def residual_checks(fits: Mapping[tuple[str, str], TrendFit | str]) -> pd.DataFr
     return pd.DataFrame(rows, columns=columns).astype({"durbin_watson": "float64", "shapiro_p": "float64"})
 
 
+def data_digest(fit: TrendFit) -> str:
+    """A short hash of the rows a fit used (series, weeks and units): equal digests, equal data.
+
+    >>> sales = weekly_sales_from({"2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700}, "xiaomi_su7")
+    >>> a = data_digest(fit_weekly_trend(select_window(sales, "xiaomi_su7")))
+    >>> b = data_digest(fit_weekly_trend(select_window(sales.assign(units=[7200, 7000, 5800]), "xiaomi_su7")))
+    >>> len(a), a == b
+    (16, False)
+    """
+    import hashlib
+    import json
+
+    rows = [fit.series, *[[w, round_float(u, 6)] for w, u in zip(fit.weeks, fit.units)]]
+    return hashlib.sha256(json.dumps(rows).encode("utf-8")).hexdigest()[:16]
+
+
 def forecasts_table(fits: Mapping[tuple[str, str], TrendFit | str], horizon: int = 4) -> pd.DataFrame:
-    """:func:`forecast_weekly_trend` of every fit, stacked, with ``series, model, as_of_week`` in front."""
+    """:func:`forecast_weekly_trend` of every fit, stacked, with ``series, model, as_of_week`` in front and the
+    fit's window (``fit_first_week``, ``fit_last_week``, ``fit_n_weeks``, ``data_digest``) at the end.
+
+    ``mean`` is the linear model's mean and the log model's median (``exp`` of
+    its mean log); the forecast log names it ``point_forecast`` with its
+    ``point_statistic``."""
     parts = []
     for fit in _fitted_only(fits):
         frame = forecast_weekly_trend(fit, horizon)
         frame.insert(0, "as_of_week", fit.last_week)
         frame.insert(0, "model", fit.model)
         frame.insert(0, "series", fit.series)
+        frame["fit_first_week"] = fit.first_week
+        frame["fit_last_week"] = fit.last_week
+        frame["fit_n_weeks"] = fit.n_weeks
+        frame["data_digest"] = data_digest(fit)
         parts.append(frame)
     columns = ["series", "model", "as_of_week", "week", "iso_year", "iso_week", "t", "mean",
-               "ci95_low", "ci95_high", "pi95_low", "pi95_high"]
+               "ci95_low", "ci95_high", "pi95_low", "pi95_high", "fit_first_week", "fit_last_week", "fit_n_weeks",
+               "data_digest"]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
 
 
