@@ -111,6 +111,10 @@ TABLES: tuple[Table, ...] = (
           "each month's figures beside the weekly figures known inside it, and what the rest of the month must hold",
           text=("series", "weekly_measure", "weeks_inside", "weeks_known", "monthly_measure", "monthly_bound",
                 "monthly_as_printed", "monthly_source_ids", "rest_bound", "formula")),
+    Table("later", "period_remainders", "07_what_happened",
+          "totals over longer periods against the official quarters inside them, and what they leave for the later months",
+          text=("first_day", "last_day", "series", "measure", "bound", "as_printed", "source_id", "official_quarters",
+                "rest_first_month", "rest_last_month", "rest_bound", "months_bound", "months_sources", "formula")),
     Table("later", "claims_later", "07_what_happened", "the claims audit with later evidence",
           text=(*_CLAIM_TEXT, "later_evidence", "later_verdict")),
 )

@@ -258,7 +258,7 @@ def test_write_later_outputs(tmp_path):
     tables = later.later_tables(data, monthly([(4, 28000, "lower", "a")]), claims_later)
     paths = later.write_later_outputs(tables, tmp_path)
     assert paths == ["scorecard.csv", "monthly_range.csv", "later_weeks.csv", "claims_later.csv", "quarterly_reconciliation.csv",
-                     "weekly_against_monthly.csv", "summary.json"]
+                     "weekly_against_monthly.csv", "period_remainders.csv", "summary.json"]
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert list(summary) == ["scorecard", "decline_status", "reconciliation"]
     assert summary["reconciliation"]["n_figures"] == 0 and summary["reconciliation"]["quarters"] == []

@@ -706,9 +706,41 @@ ADJUSTED_WORKING_DAYS = TableSpec(
     sort_by=("date",),
 )
 
+def _optional_iso_date(value: str) -> str:
+    return value if value == "" else _iso_date(value)
+
+
+def _check_period(row: Mapping[str, Any], ctx: ValidationContext) -> Iterable[tuple[str, str]]:
+    last = dt.date.fromisoformat(row["last_day"])
+    if row["first_day"] and dt.date.fromisoformat(row["first_day"]) > last:
+        yield "last_day", f"{row['last_day']} is before first_day {row['first_day']} (expected last_day >= first_day)"
+    if last > ctx.today:
+        yield "last_day", f"{row['last_day']} is in the future (expected a period ended by {ctx.today.isoformat()})"
+
+
+PERIOD_TOTALS = TableSpec(
+    file_name="period_totals.csv",
+    doc="Totals over periods other than a month or a quarter (a half year, a year, year to date, since launch).",
+    columns=(
+        Column("first_day", _optional_iso_date, doc="YYYY-MM-DD; empty: since the first delivery (a cumulative total)"),
+        Column("last_day", _iso_date, doc="YYYY-MM-DD, the last day the total covers"),
+        Column("series", _snake, doc="xiaomi_all (every model), xiaomi_su7 or xiaomi_yu7"),
+        Column("measure", _measure, doc="deliveries, retail_sales or wholesale"),
+        Column("units", _monthly_units, "int64"),
+        Column("bound", _bound, doc="exact, lower (more than), upper (nearly) or approximate"),
+        Column("as_printed", _text, doc="the figure as printed, e.g. 'over 410,000'"),
+        Column("source_id", _snake),
+        Column("locator", _text),
+    ),
+    key=("first_day", "last_day", "series", "measure", "source_id"),
+    row_checks=(_check_period, _check_value_printed, _check_source_registered, _check_locator),
+    sort_by=("last_day", "first_day", "series", "measure", "source_id"),
+)
+
 TABLES: tuple[TableSpec, ...] = (
     SOURCES, SERIES, WEEKLY_SALES, WEEKLY_SALES_ALTERNATIVES, *FIGURE_TABLES, MONTHLY_DELIVERIES, EVENTS,
     MARKET_REGISTRATIONS, MARKET_REGISTRATIONS_ALTERNATIVES, QUARTERLY_DELIVERIES, HOLIDAYS, ADJUSTED_WORKING_DAYS,
+    PERIOD_TOTALS,
 )
 TABLES_BY_FILE: dict[str, TableSpec] = {t.file_name: t for t in TABLES}
 TABLES_BY_NAME: dict[str, TableSpec] = {t.name: t for t in TABLES}

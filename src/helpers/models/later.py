@@ -89,6 +89,7 @@ LATER_CSV = {
     "claims_later": "claims_later.csv",
     "quarterly_reconciliation": "quarterly_reconciliation.csv",
     "weekly_against_monthly": "weekly_against_monthly.csv",
+    "period_remainders": "period_remainders.csv",
 }
 
 
@@ -727,6 +728,7 @@ def later_tables(
     claims_later: pd.DataFrame,
     quarterly_deliveries: pd.DataFrame | None = None,
     series: str = "xiaomi_su7",
+    period_totals: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """Every output of notebook 07, by name, ready for :func:`write_later_outputs`.
 
@@ -737,7 +739,9 @@ def later_tables(
     (:func:`helpers.models.totals.quarterly_reconciliation`, empty without
     ``quarterly_deliveries``), ``weekly_against_monthly``
     (:func:`helpers.models.totals.weekly_against_monthly` of the monthly
-    figures the official totals do not rule out) and ``decline_status`` (a dict).
+    figures the official totals do not rule out), ``period_remainders``
+    (:func:`helpers.models.totals.period_remainders` of ``period_totals``, empty
+    without them) and ``decline_status`` (a dict).
     """
     ranges = [monthly_range(monthly_deliveries, s) for s in sorted(set(monthly_deliveries["series"].astype(str)))]
     reconciliation = (totals.quarterly_reconciliation(monthly_deliveries, quarterly_deliveries)
@@ -750,6 +754,10 @@ def later_tables(
         "quarterly_reconciliation": reconciliation,
         "weekly_against_monthly": totals.weekly_against_monthly(
             weekly_sales, totals.without_ruled_out(monthly_deliveries, reconciliation)),
+        "period_remainders": totals.period_remainders(
+            period_totals, quarterly_deliveries, totals.without_ruled_out(monthly_deliveries, reconciliation))
+        if period_totals is not None and quarterly_deliveries is not None
+        else pd.DataFrame(columns=list(totals.PERIOD_REMAINDER_COLUMNS)),
         "decline_status": decline_status(weekly_sales, series),
     }
 

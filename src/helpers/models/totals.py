@@ -24,7 +24,8 @@ import pandas as pd
 from helpers.formatting import number
 
 __all__ = ["TOLERANCE", "RECONCILIATION_COLUMNS", "printed_to_the_unit", "quarterly_reconciliation", "ruled_out",
-           "without_ruled_out", "reconciliation_summary", "WEEKLY_AGAINST_MONTHLY_COLUMNS", "weekly_against_monthly"]
+           "without_ruled_out", "reconciliation_summary", "WEEKLY_AGAINST_MONTHLY_COLUMNS", "weekly_against_monthly",
+           "PERIOD_REMAINDER_COLUMNS", "month_reading", "period_remainders"]
 
 #: A combination of monthly figures fits the official total within this fraction of it.
 TOLERANCE = 0.005
@@ -261,3 +262,95 @@ def weekly_against_monthly(weekly_sales: pd.DataFrame, monthly_deliveries: pd.Da
     text = ["series", "weekly_measure", "weeks_inside", "weeks_known", "monthly_measure", "monthly_bound",
             "monthly_as_printed", "monthly_source_ids", "rest_bound", "formula"]
     return frame.astype({c: "string" for c in text} | {"monthly_printed_to_unit": bool})
+
+
+PERIOD_REMAINDER_COLUMNS = (
+    "first_day", "last_day", "series", "measure", "units", "bound", "as_printed", "source_id", "official_quarters",
+    "official_units", "rest_first_month", "rest_last_month", "rest_units", "rest_bound", "months_units", "months_bound",
+    "months_sources", "formula",
+)
+
+
+def month_reading(monthly_deliveries: pd.DataFrame, year: int, month: int,
+                  series: str = "xiaomi_all") -> tuple[int, str, str] | None:
+    """One month's figure for a sum: the largest printed to the unit, else the highest lower bound; with its bound
+    and sources, or ``None`` when the month has neither.
+
+    >>> m = pd.DataFrame({"year": 2025, "month": [12, 12], "series": "xiaomi_all", "units": [50000, 50000],
+    ...     "bound": "lower", "as_printed": ["oltre 50.000", "首次突破5万辆"], "source_id": ["a", "b"]})
+    >>> month_reading(m, 2025, 12)
+    (50000, 'lower', 'a; b')
+    """
+    rows = monthly_deliveries[(monthly_deliveries["year"].astype(int) == year)
+                              & (monthly_deliveries["month"].astype(int) == month)
+                              & (monthly_deliveries["series"].astype(str) == series)]
+    exact = rows[[printed_to_the_unit(r) for r in rows.to_dict("records")]]
+    pool, bound = (exact, "exact") if len(exact) else (rows[rows["bound"].astype(str) == "lower"], "lower")
+    if pool.empty:
+        return None
+    best = int(pool["units"].astype(int).max())
+    sources = sorted(set(pool.loc[pool["units"].astype(int) == best, "source_id"].astype(str)))
+    return best, bound, "; ".join(sources)
+
+
+def period_remainders(period_totals: pd.DataFrame, quarterly_deliveries: pd.DataFrame,
+                      monthly_deliveries: pd.DataFrame | None = None) -> pd.DataFrame:
+    """What a total over a longer period leaves for the months after the official quarters inside it.
+
+    For each brand total (``xiaomi_all``) that starts on 1 January and ends
+    on a month's last day, the official quarterly totals of that year whose
+    months all lie inside it are summed; ``rest_units = units -
+    official_units`` is what the months after the last such quarter must
+    hold, with the total's ``bound`` ("more than 410,000" leaves more than the
+    rest).  Derived numbers, with their ``formula``; a total no official
+    quarter lies inside is left out.
+
+    >>> totals = pd.DataFrame({"first_day": ["2025-01-01"], "last_day": ["2025-12-31"], "series": ["xiaomi_all"],
+    ...     "measure": ["deliveries"], "units": [410000], "bound": ["lower"], "as_printed": ["over 410,000"],
+    ...     "source_id": ["s"]})
+    >>> quarterly = pd.DataFrame({"year": [2025] * 3, "quarter": [1, 2, 3], "series": ["xiaomi_all"] * 3,
+    ...     "units": [75869, 81302, 108796], "source_id": ["q"] * 3})
+    >>> row = period_remainders(totals, quarterly).iloc[0]
+    >>> row["official_quarters"], int(row["rest_units"]), row["rest_bound"], row["rest_first_month"], row["rest_last_month"]
+    ('2025 Q1-Q3', 144033, 'lower', '2025-10', '2025-12')
+    """
+    import calendar
+    import datetime as dt
+
+    official = _official(quarterly_deliveries)
+    rows = []
+    for r in period_totals.to_dict("records"):
+        if str(r["series"]) != "xiaomi_all" or not str(r["first_day"] or "").endswith("-01-01"):
+            continue
+        first, last = dt.date.fromisoformat(str(r["first_day"])), dt.date.fromisoformat(str(r["last_day"]))
+        if last.day != calendar.monthrange(last.year, last.month)[1] or first.year != last.year:
+            continue
+        inside = [q for q in range(1, 5) if (first.year, q) in official and 3 * q <= last.month]
+        if not inside or inside != list(range(1, len(inside) + 1)):
+            continue
+        total_official = sum(official[(first.year, q)][0] for q in inside)
+        rest_first = 3 * inside[-1] + 1
+        if rest_first > last.month:
+            rest_label_first = rest_label_last = ""
+        else:
+            rest_label_first, rest_label_last = f"{first.year}-{rest_first:02d}", f"{last.year}-{last.month:02d}"
+        quarters = f"{first.year} Q1" + (f"-Q{inside[-1]}" if len(inside) > 1 else "")
+        readings = ([month_reading(monthly_deliveries, first.year, m) for m in range(rest_first, last.month + 1)]
+                    if monthly_deliveries is not None and rest_label_first else [])
+        complete = bool(readings) and all(readings)
+        months_units = sum(x[0] for x in readings) if complete else pd.NA
+        months_bound = ("lower" if any(x[1] == "lower" for x in readings) else "exact") if complete else ""
+        months_sources = "; ".join(x[2] for x in readings) if complete else ""
+        rows.append({
+            "first_day": str(r["first_day"]), "last_day": str(r["last_day"]), "series": "xiaomi_all",
+            "measure": str(r["measure"]), "units": int(r["units"]), "bound": str(r["bound"]),
+            "as_printed": str(r["as_printed"]), "source_id": str(r["source_id"]), "official_quarters": quarters,
+            "official_units": total_official, "rest_first_month": rest_label_first, "rest_last_month": rest_label_last,
+            "rest_units": int(r["units"]) - total_official, "rest_bound": str(r["bound"]),
+            "months_units": months_units, "months_bound": months_bound, "months_sources": months_sources,
+            "formula": f"rest_units = {int(r['units'])} - ({' + '.join(str(official[(first.year, q)][0]) for q in inside)})",
+        })
+    frame = pd.DataFrame(rows, columns=list(PERIOD_REMAINDER_COLUMNS))
+    text = ["first_day", "last_day", "series", "measure", "bound", "as_printed", "source_id", "official_quarters",
+            "rest_first_month", "rest_last_month", "rest_bound", "months_bound", "months_sources", "formula"]
+    return frame.astype({c: "string" for c in text} | {"months_units": "Int64"})

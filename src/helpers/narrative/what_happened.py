@@ -33,6 +33,7 @@ __all__ = [
     "reconciliation_sentences",
     "weekly_against_monthly_sentences",
     "reconciliation_headline",
+    "period_remainder_sentences",
 ]
 
 
@@ -463,3 +464,51 @@ def reconciliation_headline(section: Mapping[str, Any]) -> str:
         parts.append(text)
     return (f"Official quarterly totals: {'; '.join(parts)}. A figure is confirmed when one per month sums to within "
             f"{section['tolerance']:.1%} of the total.")
+
+
+def period_remainder_sentences(table: pd.DataFrame) -> str:
+    """Per longer-period total: whether the official quarters inside it agree, or what it leaves for the later months.
+
+    ``table`` is :func:`helpers.models.totals.period_remainders`; totals of the
+    same period, figure and bound are one line, their sources joined.
+
+    >>> t = pd.DataFrame({"first_day": ["2025-01-01", "2025-01-01"], "last_day": ["2025-06-30", "2025-12-31"],
+    ...     "units": [157000, 410000], "bound": ["lower", "lower"], "as_printed": ["over 157,000", "over 410,000"],
+    ...     "source_id": ["a", "b"], "official_quarters": ["2025 Q1-Q2", "2025 Q1-Q3"], "official_units": [157171, 265967],
+    ...     "rest_first_month": ["", "2025-10"], "rest_last_month": ["", "2025-12"], "rest_units": [-171, 144033],
+    ...     "rest_bound": ["lower", "lower"], "months_units": [pd.NA, 144903], "months_bound": ["", "lower"],
+    ...     "months_sources": ["", "x; y; z"]})
+    >>> print(period_remainder_sentences(t))
+    - **2025-01-01–2025-06-30**, more than 157,000 (`a`): the official 2025 Q1-Q2 sum to 157,171, which agrees.
+    - **2025-01-01–2025-12-31**, more than 410,000 (`b`): after the official 2025 Q1-Q3 (265,967) that leaves more than 144,033 for 2025-10–12; the months' own figures (one a month, none ruled out) sum to at least 144,903 (`x; y; z`).
+    """
+    from helpers.models.totals import TOLERANCE
+
+    if table.empty:
+        return "No total over a longer period starts with a year that has official quarterly totals."
+    words = {"lower": "more than ", "upper": "at most ", "approximate": "about ", "exact": ""}
+    lines = []
+    keys = ["first_day", "last_day", "units", "bound"]
+    for _, rows in table.groupby(keys, sort=False):
+        r = rows.iloc[0]
+        sources = "; ".join(sorted(set(rows["source_id"].astype(str))))
+        head = f"- **{r['first_day']}–{r['last_day']}**, {words.get(str(r['bound']), '')}{number(r['units'])} (`{sources}`): "
+        if not str(r["rest_first_month"] or ""):
+            official, units, bound = int(r["official_units"]), int(r["units"]), str(r["bound"])
+            agrees = (official >= units if bound == "lower" else official <= units if bound == "upper"
+                      else abs(official - units) <= TOLERANCE * official if bound == "exact"
+                      else abs(official - units) <= 0.02 * official)
+            lines.append(head + f"the official {r['official_quarters']} sum to {number(official)}, which "
+                         + ("agrees." if agrees else "does not agree."))
+            continue
+        text = (f"after the official {r['official_quarters']} ({number(r['official_units'])}) that leaves "
+                f"{words.get(str(r['rest_bound']), '')}{number(r['rest_units'])} for "
+                f"{week_span(str(r['rest_first_month']), str(r['rest_last_month']))}")
+        if pd.notna(r["months_units"]):
+            text += (f"; the months' own figures (one a month, none ruled out) sum to "
+                     f"{'at least ' if str(r['months_bound']) == 'lower' else ''}{number(r['months_units'])} "
+                     f"(`{r['months_sources']}`)")
+        else:
+            text += "; a month of them has no figure, so they cannot be summed"
+        lines.append(head + text + ".")
+    return "\n".join(lines)

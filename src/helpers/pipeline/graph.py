@@ -71,7 +71,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         "07_what_happened",
-        reads=_processed("02_clean", "05_claims"),
+        reads=_processed("01_ingest", "02_clean", "05_claims"),
         writes=(*_processed("07_what_happened"), "reports/figures/06_*"),
         after=("05_claims",),
     ),
