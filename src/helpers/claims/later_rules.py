@@ -362,7 +362,9 @@ def later_evidence(
       it, against the article's monthly figure;
     * ``actual_capacity_vs_april_sales``, ``design_capacity_vs_sales_run_rate``,
       ``actual_vs_design_capacity``: monthly readings ("at least": a lower
-      bound counts as evidence) against each capacity, per week.
+      bound counts as evidence) against each capacity, per week.  The design
+      capacity is a nameplate: months above it are reported as a multiple of
+      its rate and are no later evidence, never a contradiction.
 
     Capacities and the April figure come from ``figures`` (the clean figures
     table, by ``figure_id``) when given, else from the audit's own per-week
