@@ -296,8 +296,8 @@ def test_monthly_title_keeps_su7_only_months_apart_from_brand_months():
     su7 = np.array([28000 / (30 / 7), 28000 / (31 / 7)]) / actual_pw  # Apr, May
     brand = np.array([30000 / (31 / 7), 40000 / (31 / 7)]) / actual_pw  # Jul, Aug
     floor = lambda x: f"{math.floor(x * 10) / 10:.1f}"  # noqa: E731
-    assert title(fig).startswith(f"Every SU7-only month from Apr 2025 to May 2025 ran at least {floor(su7.min())}× ")
-    assert title(fig).endswith(f"; brand months with the YU7 (Jul 2025 to Aug 2025): at least {floor(brand.min())}×")
+    assert title(fig).startswith(f"Every SU7-only month, Apr 2025 to May 2025, ran at least {floor(su7.min())}× ")
+    assert title(fig).endswith(f"; brand totals with the YU7, Jul 2025–Aug 2025: ≥ {floor(brand.min())}×")
 
 
 def test_monthly_title_when_a_month_is_below_capacity():
