@@ -88,10 +88,45 @@ def test_too_few_weeks_is_unverifiable():
     assert verdict("weekly_sales_three_declines", weeks=synthetic_weeks((800, 700)))["verdict"] == "unverifiable"
 
 
-def test_declines_reason_counts_the_weeks_in_may():
-    # W16..W19: W18 (28 Apr - 4 May) and W19 touch May
-    reason = verdict("weekly_sales_three_declines", weeks=synthetic_weeks((800, 700, 600, 500)))["reason"]
-    assert "only 2 of its weeks touch May 2025" in reason
+def test_printed_weekly_declines_are_judged_on_the_printed_figures_only():
+    row = verdict("weekly_sales_three_declines", weeks=synthetic_weeks((800, 700, 600, 500)))
+    assert "800 → 700 → 600 → 500" in row["reason"]
+    assert "orders_since_may_three_declines" in row["reason"]  # the claim about orders is a separate row
+
+
+def test_orders_since_may_are_a_separate_claim_next_to_the_printed_weeks():
+    ids = [c.claim_id for c in cl.CLAIMS]
+    assert ids.index("orders_since_may_three_declines") == ids.index("weekly_sales_three_declines") + 1
+
+
+def test_orders_since_may_unverifiable_even_when_the_printed_weeks_fall():
+    # The weekly series counts registrations; the only order counts are one week of March (D)
+    # and two weeks of May as one total (E): no one-week order figure from May on.
+    row = verdict("orders_since_may_three_declines", weeks=synthetic_weeks((800, 700, 600, 500)))
+    assert row["verdict"] == "unverifiable"
+    assert math.isnan(row["computed_value"]) and row["claimed_value"] == 3
+    assert "needs 4 one-week order figures from May 2025 on; the data hold 0" in row["reason"]
+    assert row["figure_ids"].split("; ")[0] == "orders_may_consecutive_declines"
+    assert {"orders_mar_week2", "orders_may_weeks1_2"} <= set(row["figure_ids"].split("; "))
+
+
+def test_orders_since_may_reason_counts_the_days_before_may():
+    # 2025-W16 = 14-20 Apr, W17 = 21-27 Apr, W18 = 28 Apr-4 May (3 April days, 4 May days), W19 = 5-11 May:
+    # 7 + 7 + 3 = 17 of the 28 days are in April; W16 and W17 are mostly April; of the changes
+    # W16→W17, W17→W18, W18→W19 only the last is between two weeks mostly in May.
+    reason = verdict("orders_since_may_three_declines", weeks=synthetic_weeks((800, 700, 600, 500)))["reason"]
+    assert "2025-W18 3 before, 4 in" in reason
+    assert "17 of its 28 days fall before May 2025" in reason
+    assert "2 of its 4 weeks lie mostly before it (2025-W16, 2025-W17)" in reason
+    assert "1 of its 3 week-on-week changes is between two weeks mostly in May 2025" in reason
+
+
+def test_a_one_week_order_figure_from_may_is_counted():
+    figures = synthetic_figures(orders_may_week3={"metric": "new_orders", "value": 600, "unit": "vehicles",
+                                                  "period": "2025-05", "period_weeks": 1})
+    row = verdict("orders_since_may_three_declines", figures)
+    assert "the data hold 1" in row["reason"]
+    assert row["verdict"] == "unverifiable"
 
 
 # --------------------------------------------------------------------------- weeks against April
@@ -148,11 +183,20 @@ def test_slack_decides_at_the_edge():
     assert verdict("actual_capacity_vs_april_sales", beyond)["verdict"] == "inconsistent"
 
 
-def test_design_capacity_below_sales_is_inconsistent_and_raising_it_fixes_that():
+def test_sales_far_above_design_capacity_are_unverifiable_not_inconsistent():
+    # a design capacity of 36,525 a year is 700 a week; weeks at 1,400 run at twice it
     fast_weeks = synthetic_weeks((1400, 1400, 1400, 1400))
-    assert verdict("design_capacity_vs_sales_run_rate", weeks=fast_weeks)["verdict"] == "inconsistent"
+    row = verdict("design_capacity_vs_sales_run_rate", weeks=fast_weeks)
+    assert row["verdict"] == "unverifiable"
+    assert (row["claimed_value"], row["computed_value"]) == pytest.approx((700, 1400))
+    assert "2.00× the design capacity's weekly rate" in row["reason"]
+    assert "nameplate" in row["reason"] and "another plant" not in row["reason"]
+
+
+def test_sales_within_design_capacity_are_consistent():
+    assert verdict("design_capacity_vs_sales_run_rate")["verdict"] == "consistent"  # 700 against 700
     raised = synthetic_figures(capacity_design_annual={"value": 36525 * 2})
-    assert verdict("design_capacity_vs_sales_run_rate", raised, fast_weeks)["verdict"] == "consistent"
+    assert verdict("design_capacity_vs_sales_run_rate", raised, synthetic_weeks((1400,) * 4))["verdict"] == "consistent"
 
 
 def test_actual_above_design_capacity_is_inconsistent():
@@ -236,16 +280,51 @@ def test_restated_lock_in_outside_the_range_is_inconsistent():
     assert "10 points outside" in row["reason"]
 
 
-def test_cancellation_and_lock_in_compatible_but_not_complements():
-    row = verdict("cancellation_vs_lock_in")  # 50% + 20% = 70%
+def rates_printed_on(cancellation_quote: str, lock_in_quote: str, **changes: dict) -> pd.DataFrame:
+    """The synthetic figures with the two rates' quotes replaced (the base is read from the quote)."""
+    figures = synthetic_figures(**changes)
+    for fid, quote in (("rate_cancellation_early_orders", cancellation_quote), ("rate_lock_in", lock_in_quote)):
+        figures.loc[figures["figure_id"] == fid, "locator"] = f'para 1: "{quote}"'
+    return figures
+
+
+def test_printed_base_is_the_words_before_the_rate():
+    # the article's own quotes (para 15 of the seed)
+    assert cl.printed_base({"locator": 'para 13: "早期订单退订率高达40%"', "as_printed": "高达40%"}) == ("早期订单", "退订率")
+    assert cl.printed_base({"locator": 'para 13: "锁单率仅35%-40%"', "as_printed": "35%-40%"}) == ("", "锁单率")
+    assert cl.printed_base({"locator": 'para 1: "quote x"', "as_printed": "x"}) == ("", "")
+
+
+def test_rates_on_different_bases_are_unverifiable_whatever_they_sum_to():
+    # the article's case: cancellations of early orders, lock-in of unstated orders
+    figures = rates_printed_on("早期订单退订率高达20%", "锁单率仅30%-50%")
+    row = verdict("cancellation_vs_lock_in", figures)
+    assert row["verdict"] == "unverifiable"
+    assert "退订率 is printed on 早期订单" in row["reason"]
+    assert "锁单率 is printed with no base" in row["reason"]
+    assert "70%" in row["reason"]  # 50% + 20%, reported, not used as a test
+    # summing above 100% does not make them contradict either: they may count different orders
+    over = rates_printed_on("早期订单退订率高达40%", "锁单率仅70%-90%",
+                            rate_lock_in={"value": (70, 90)}, rate_cancellation_early_orders={"value": 40})
+    assert verdict("cancellation_vs_lock_in", over)["verdict"] == "unverifiable"
+    # two different stated bases do not match
+    other = rates_printed_on("早期订单退订率高达20%", "全部订单锁单率仅30%-50%")
+    assert verdict("cancellation_vs_lock_in", other)["verdict"] == "unverifiable"
+
+
+def test_rates_without_any_printed_base_are_unverifiable():
+    assert verdict("cancellation_vs_lock_in")["verdict"] == "unverifiable"
+
+
+def test_rates_on_the_same_base_must_not_exceed_all_orders():
+    same = rates_printed_on("早期订单退订率高达20%", "早期订单锁单率仅30%-50%")
+    row = verdict("cancellation_vs_lock_in", same)  # 50% + 20% = 70%
     assert row["verdict"] == "consistent"
     assert row["computed_value"] == 70
     assert "50%-70%" in row["reason"]  # what cancellations would be if every unlocked order cancelled
-
-
-def test_cancellation_and_lock_in_above_all_orders_is_inconsistent():
-    figures = synthetic_figures(rate_lock_in={"value": (70, 90)}, rate_cancellation_early_orders={"value": 40})
-    assert verdict("cancellation_vs_lock_in", figures)["verdict"] == "inconsistent"
+    too_many = rates_printed_on("早期订单退订率高达40%", "早期订单锁单率仅70%-90%",
+                                rate_lock_in={"value": (70, 90)}, rate_cancellation_early_orders={"value": 40})
+    assert verdict("cancellation_vs_lock_in", too_many)["verdict"] == "inconsistent"  # 90% + 40% = 130%
 
 
 # --------------------------------------------------------------------------- quality and rank

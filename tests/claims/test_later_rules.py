@@ -21,8 +21,12 @@ def test_capacity_verdict_flips_with_the_monthly_numbers():
     assert far_above.loc["actual_capacity_vs_april_sales", "later_verdict"] == "contradicted"
     sentence = far_above.loc["actual_capacity_vs_april_sales", "later_evidence"]
     assert "at least 28,000" in sentence and "约1万辆" in sentence and "2.8×" in sentence
-    # 28,000 a month is 6,500 a week: 2.3x the design capacity's 2,875 a week.
-    assert far_above.loc["design_capacity_vs_sales_run_rate", "later_verdict"] == "contradicted"
+    # 28,000 in April (30 days) is 6,533 a week and in May (31 days) 6,323: 2.27× and 2.20× the design
+    # capacity's 2,875 a week.  A design capacity is a nameplate: months above it do not contradict it.
+    design = far_above.loc["design_capacity_vs_sales_run_rate"]
+    assert design["later_verdict"] == "no later evidence"
+    assert "2.2× to 2.3× the design capacity's rate" in design["later_evidence"]
+    assert "neither support nor contradict it" in design["later_evidence"]
     assert far_above.loc["actual_vs_design_capacity", "later_verdict"] == "contradicted"
     assert at_capacity.loc["actual_vs_design_capacity", "later_verdict"] == "supported"
 

@@ -169,6 +169,9 @@ def test_orders_compare_totals_and_per_week(tables):
     total_fall = round(100 * (1 - may["value_mid"] / march["value_mid"]))
     assert (week_fall, total_fall) == (71, 41)
     assert f"fell {week_fall}%" in title(fig) and f"{total_fall}%" in title(fig)
+    # the 41% is computed from the two printed totals; the article itself says only 大幅减少
+    assert f"give {total_fall}%, computed here: the article gives no percentage, only “fell sharply”" in title(fig)
+    assert "that the article's totals" not in title(fig)
     changes = [a.get_text() for a in gid_artists(fig, "change") if a.get_gid() == "change"]
     assert changes == [f"−{total_fall}%", f"−{week_fall}%"]
     assert "article_ggyjs_2025 (para 7)" in footer(fig)

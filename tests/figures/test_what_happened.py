@@ -167,8 +167,10 @@ def test_weekly_derived_brand_weeks_are_hollow_and_said_so(toy_week_fig):
 
 def test_weekly_title_states_the_decline_status_and_the_brand_peak(toy_week_fig):
     fig = toy_week_fig[1]
+    # "ended" rests on one week: 2025-W22 runs Mon 26 May to Sun 1 Jun, across the end of May; and W23 fell back below W19
     assert title(fig) == ("The fall in SU7 sales over 2025-W16–W19 had ended by 2025-W22 (7,800, above every week of the "
-                          "fall); with the YU7, Xiaomi reached 11,900 in 2025-W35")
+                          "fall), on n = 1 week (26 May–1 Jun, across the end of May 2025); 2025-W23 was 4,370, below "
+                          "2025-W19's 5,200; with the YU7, Xiaomi reached 11,900 in 2025-W35")
     assert "as of 2025-W37" in footer(fig)
     assert "article_ggyjs_2025 (para 3, 11)" in footer(fig) and "launch_page" in footer(fig)
     assert "rules_page" not in footer(fig)  # not one of the three events drawn
@@ -178,10 +180,18 @@ def test_weekly_title_states_the_decline_status_and_the_brand_peak(toy_week_fig)
 
 
 @pytest.mark.parametrize(("later_weeks", "expected"), [
-    ({"2025-W20": 6000}, "The fall in SU7 sales over 2025-W16–W19 ended at 2025-W19: 2025-W20 was 6,000, above 2025-W19's 5,200"),
-    ({"2025-W20": 4000}, "The fall in SU7 sales continued into 2025-W20 (4,000, below 2025-W19's 5,200)"),
-    ({"2025-W22": 4000}, "SU7 sales were still below 2025-W19's 5,200 in 2025-W22 (4,000)"),
-    ({"2025-W21": 5200}, "The fall in SU7 sales over 2025-W16–W19 had stopped by 2025-W21 (5,200, the same as 2025-W19)"),
+    # W20 = 12-18 May, W21 = 19-25 May (inside May), W22 = 26 May-1 Jun (across the end of May)
+    ({"2025-W20": 6000}, "The fall in SU7 sales over 2025-W16–W19 ended at 2025-W19: 2025-W20 was 6,000, above 2025-W19's "
+                         "5,200, on n = 1 week (12 May–18 May)"),
+    ({"2025-W20": 4000}, "The fall in SU7 sales continued into 2025-W20 (4,000, below 2025-W19's 5,200), on n = 1 week "
+                         "(12 May–18 May)"),
+    ({"2025-W22": 4000}, "SU7 sales were still below 2025-W19's 5,200 in 2025-W22 (4,000), on n = 1 week (26 May–1 Jun, "
+                         "across the end of May 2025)"),
+    ({"2025-W21": 5200}, "The fall in SU7 sales over 2025-W16–W19 had stopped by 2025-W21 (5,200, the same as 2025-W19), "
+                         "on n = 1 week (19 May–25 May)"),
+    ({"2025-W20": 6000, "2025-W21": 4000}, "The fall in SU7 sales over 2025-W16–W19 ended at 2025-W19: 2025-W20 was 6,000, "
+                                           "above 2025-W19's 5,200, on n = 1 week (12 May–18 May); 2025-W21 was 4,000, "
+                                           "below 2025-W19's 5,200"),
     ({}, "No SU7 week after 2025-W19 has a figure: whether the fall of 2025-W16–W19 continued is unknown"),
 ])
 def test_weekly_title_follows_the_data(later_weeks, expected):
@@ -271,9 +281,23 @@ def test_monthly_title_is_the_lowest_multiple_rounded_down():
     ratio = per_week / (10000 / (365.25 / 12 / 7))
     design = per_week / (150000 / (365.25 / 7))
     assert f"{math.floor(ratio.min() * 10) / 10:.1f}" == "2.2"
-    assert title(fig) == (f"Every month from Jan 2025 to May 2025 ran at least 2.2× the article's “actual capacity” of only "
-                          f"about 10,000 a month and {math.floor(design.min() * 10) / 10:.1f}× its design capacity "
-                          f"(lowest: Jan 2025, 22,897)")
+    # without events the figure cannot tell SU7-only months from brand months: it says they are brand totals
+    assert title(fig) == (f"Every month from Jan 2025 to May 2025 (Xiaomi brand totals) ran at least 2.2× the article's "
+                          f"“actual capacity” of only about 10,000 a month and {math.floor(design.min() * 10) / 10:.1f}× "
+                          f"its design capacity's monthly rate (lowest: Jan 2025, 22,897)")
+
+
+def test_monthly_title_keeps_su7_only_months_apart_from_brand_months():
+    # YU7 deliveries begin 6 Jul: Apr and May are the SU7 alone, Jul and Aug count the YU7 too
+    monthly = toy_monthly([(4, 28000, "exact", "deliveries", "a"), (5, 28000, "lower", "deliveries", "b"),
+                           (7, 30000, "exact", "deliveries", "c"), (8, 40000, "lower", "deliveries", "d")])
+    fig = what_happened.monthly_deliveries_figure(monthly, toy_figures(), events=EVENTS)
+    actual_pw = 10000 / (365.25 / 12 / 7)
+    su7 = np.array([28000 / (30 / 7), 28000 / (31 / 7)]) / actual_pw  # Apr, May
+    brand = np.array([30000 / (31 / 7), 40000 / (31 / 7)]) / actual_pw  # Jul, Aug
+    floor = lambda x: f"{math.floor(x * 10) / 10:.1f}"  # noqa: E731
+    assert title(fig).startswith(f"Every SU7-only month, Apr 2025 to May 2025, ran at least {floor(su7.min())}× ")
+    assert title(fig).endswith(f"; brand totals with the YU7, Jul 2025–Aug 2025: ≥ {floor(brand.min())}×")
 
 
 def test_monthly_title_when_a_month_is_below_capacity():
@@ -282,7 +306,7 @@ def test_monthly_title_when_a_month_is_below_capacity():
     ratios = np.array([9000 / (31 / 7), 30000 / (28 / 7)]) / (10000 / (365.25 / 12 / 7))
     lo, hi = (f"{math.floor(r * 10) / 10:.1f}" for r in (ratios.min(), ratios.max()))
     assert (lo, hi) == ("0.8", "3.2")
-    assert title(fig).startswith(f"From Jan 2025 to Feb 2025, monthly figures (each month's lowest reading) ran at {lo}× "
+    assert title(fig).startswith(f"From Jan 2025 to Feb 2025, monthly brand totals (each month's lowest reading) ran at {lo}× "
                                  f"to {hi}× the article's")
 
 
@@ -365,6 +389,18 @@ def test_vintage_with_no_later_week_says_it_cannot_be_scored():
     fig = what_happened.vintage_scorecard_figure(later.article_vintage_scorecard(sales, window_weeks=4), sales)
     assert title(fig) == ("Fitted on the article's 4 weeks (2025-W16–W19), the trend cannot be scored yet: no week after "
                           "2025-W19 has a figure")
+
+
+def test_vintage_counts_each_week_and_model_once(real):
+    scored = real["scored"]  # one fit: W22 outside, W23 inside, W20-W21 without a figure
+    doubled = pd.concat([scored, scored], ignore_index=True)
+    card = later.scorecard_summary(doubled)
+    assert (card["n_forecast"], card["n_scored"], card["n_outside"], card["n_inside"]) == (4, 2, 1, 1)
+    assert title(what_happened.vintage_scorecard_figure(doubled, real["weekly_sales"])) == title(
+        what_happened.vintage_scorecard_figure(scored, real["weekly_sales"]))
+    two_models = pd.concat([scored, scored.assign(model="log")], ignore_index=True)
+    with pytest.raises(ValueError, match="one fit; this one holds 2"):
+        later.scorecard_summary(two_models)  # W22 is one week, not two scores
 
 
 def test_vintage_refuses_a_scorecard_from_other_data(real):

@@ -120,8 +120,23 @@ def _measure_words(ev: Evidence) -> str:
     return " and ".join(m.replace("_", " ") for m in measures) or "vehicles (the measure is not declared)"
 
 
+def _declines_at_end(units: list[int]) -> int:
+    """How many consecutive week-on-week falls end at the last figure."""
+    run = 0
+    for before, after in zip(units[-2::-1], units[:0:-1]):
+        if after < before:
+            run += 1
+        else:
+            break
+    return run
+
+
 def three_weekly_declines(ev: Evidence) -> Finding:
-    """连续三周出现下滑: do the weekly figures end in that many consecutive declines?"""
+    """The weekly figures the article prints: do they end in as many consecutive declines as 连续三周 says?
+
+    This judges the printed weekly series only; what the sentence says of
+    orders since May is :func:`orders_since_may_declines`.
+    """
     claim = ev.fig(FIGURE.may_order_declines)
     claimed = float(claim["value_mid"])
     ids = (claim["figure_id"], ev.weekly_id)
@@ -130,25 +145,57 @@ def three_weekly_declines(ev: Evidence) -> Finding:
     if len(units) < claimed + 1:
         return Finding(claimed, math.nan, "weeks", UNVERIFIABLE,
                        f"Only {len(units)} weekly figure(s) are in the data: {int(claimed)} declines need {int(claimed) + 1} weeks.", ids)
-    run = 0
-    for before, after in zip(units[-2::-1], units[:0:-1]):
-        if after < before:
-            run += 1
-        else:
-            break
-    first, last = _month_bounds(claim["period"]) if claim["period"] else (None, None)
-    in_month = sum(_days_in(m, s, first, last) > 0 for m, s in zip(ev.weekly["week_monday"], ev.weekly["week_sunday"])) if first else 0
+    run = _declines_at_end(units)
     series = " → ".join(f"{number(u)}" for u in units)
-    caveat = (f" The article says this of orders since {_month(claim['period'])}; the only weekly series counts "
-              f"{_measure_words(ev)}, printed by the article as 销量, and only {in_month} of its weeks touch "
-              f"{_month(claim['period'])}, so it shows the pattern in those weeks' registrations, not in orders.")
+    printed = (f"The weekly figures the article prints, {labels[0]}..{labels[-1]} ({_measure_words(ev)}, printed as 销量: "
+               f"{series})")
     if run >= claimed:
         return Finding(claimed, float(run), "weeks", CONSISTENT,
-                       f"Weekly sales {labels[0]}..{labels[-1]} ({series}) fell in each of the last {run} weeks, "
-                       f"matching the {int(claimed)} consecutive declines stated." + caveat, ids)
+                       f"{printed}, fell in each of the last {run} weeks: {run} consecutive declines, as many as the "
+                       f"{int(claimed)} stated. This is about the printed weekly figures only; the sentence's claim about "
+                       f"orders is judged separately (orders_since_may_three_declines).", ids)
     return Finding(claimed, float(run), "weeks", INCONSISTENT,
-                   f"Weekly sales {labels[0]}..{labels[-1]} ({series}) end in only {run} consecutive decline(s), "
-                   f"fewer than the {int(claimed)} stated." + caveat, ids)
+                   f"{printed}, end in only {run} consecutive decline(s), fewer than the {int(claimed)} stated.", ids)
+
+
+def orders_since_may_declines(ev: Evidence) -> Finding:
+    """5月以来订单…连续三周出现下滑: orders since May fell three weeks in a row.
+
+    Counting weekly declines of orders needs weekly order figures from that
+    month on; the article prints none (one week of March, two weeks of May as
+    one total), so the claim is ``unverifiable``.  The reason says what the
+    weekly series printed beside it counts and how many of its days and
+    week-on-week changes lie in the claim's month.
+    """
+    claim = ev.fig(FIGURE.may_order_declines)
+    claimed = float(claim["value_mid"])
+    month = _month(claim["period"])
+    first, last = _month_bounds(claim["period"])
+    orders = sorted(ev.find(metric="new_orders"), key=lambda r: str(r["period"]))
+    weekly_orders = [r for r in orders if not pd.isna(r["period_weeks"]) and float(r["period_weeks"]) == 1
+                     and str(r["period"]) >= str(claim["period"])]
+    ids = (claim["figure_id"], *(r["figure_id"] for r in orders), ev.weekly_id)
+    counts = "; ".join(f"{r['as_printed']} over {int(r['period_weeks'])} week(s) of {_month(r['period'])}"
+                       if not pd.isna(r["period_weeks"]) else f"{r['as_printed']} for {_month(r['period'])}" for r in orders)
+    before_month = (dt.date.min, first - dt.timedelta(days=1))
+    days = [(_days_in(m, s, *before_month), _days_in(m, s, first, last))
+            for m, s in zip(ev.weekly["week_monday"], ev.weekly["week_sunday"])]
+    before_days, in_days = sum(b for b, _ in days), sum(a for _, a in days)
+    labels = list(ev.weekly["week"])
+    mostly_before = [w for w, (b, a) in zip(labels, days) if b > a]
+    parts = "; ".join(f"{w} {b} before, {a} in" for w, (b, a) in zip(labels, days))
+    changes = max(len(labels) - 1, 0)
+    in_month_changes = sum(1 for (b0, a0), (b1, a1) in zip(days, days[1:]) if a0 > b0 and a1 > b1)
+    reason = (
+        f"The article says orders have fallen {int(claimed)} weeks in a row since {month} (5月以来). Counting that needs "
+        f"{int(claimed) + 1} one-week order figures from {month} on; the data hold {len(weekly_orders)}: the order counts "
+        f"are {counts or 'none'}. The weekly series printed beside the claim counts {_measure_words(ev)} "
+        f"(printed as 销量), not orders. Days of its weeks before and in {month}: {parts}; {before_days} of its {before_days + in_days} days "
+        f"fall before {month}, {len(mostly_before)} of its {len(labels)} weeks lie mostly before it"
+        f"{' (' + ', '.join(mostly_before) + ')' if mostly_before else ''}, and {in_month_changes} of its {changes} "
+        f"week-on-week changes {'is' if in_month_changes == 1 else 'are'} between two weeks mostly in {month}."
+    )
+    return Finding(claimed, math.nan, "weeks", UNVERIFIABLE, reason, ids)
 
 
 def weeks_vs_april_sales(ev: Evidence) -> Finding:
@@ -210,7 +257,14 @@ def actual_capacity_vs_april_sales(ev: Evidence) -> Finding:
 
 
 def design_capacity_vs_sales(ev: Evidence) -> Finding:
-    """The design capacity (设计年产能) against the weekly sales run-rate."""
+    """The design capacity (设计年产能) against the weekly sales run-rate.
+
+    A design capacity is a nameplate, often stated for one shift: a plant on
+    more shifts or overtime routinely builds well above it, so sales above it
+    do not contradict it.  Sales within ``CAPACITY_SLACK`` of it are
+    ``consistent``; sales above that are ``unverifiable`` (the data hold no
+    shift pattern or line rate), with the multiple stated.
+    """
     cap = ev.fig(FIGURE.design_capacity)
     ids = (cap["figure_id"], ev.weekly_id)
     claimed, computed = _per_week(cap), ev.weekly_mean
@@ -219,12 +273,15 @@ def design_capacity_vs_sales(ev: Evidence) -> Finding:
     reason = (
         f"A design capacity of {cap['as_printed']} a year is {number(claimed)} a week ({cap['per_week_formula']}); "
         f"weekly sales {ev.weekly['week'].iloc[0]}..{ev.weekly['week'].iloc[-1]} averaged {number(computed)} "
-        f"(n = {len(ev.weekly)}), {ratio:.2f}× design capacity, an annual pace of {number(computed * WEEKS_PER_YEAR)}. "
+        f"(n = {len(ev.weekly)}), {ratio:.2f}× the design capacity's weekly rate, an annual pace of {number(computed * WEEKS_PER_YEAR)}. "
     )
-    reason += (f"Sales within {CAPACITY_SLACK:.0%} of design capacity: no contradiction." if ok else
-               f"Running above design capacity by more than {CAPACITY_SLACK:.0%} for {len(ev.weekly)} weeks needs another "
-               f"plant or a larger capacity than the one printed.")
-    return Finding(claimed, computed, "vehicles per week", CONSISTENT if ok else INCONSISTENT, reason, ids)
+    if ok:
+        reason += f"Sales within {CAPACITY_SLACK:.0%} of the design capacity: no contradiction."
+        return Finding(claimed, computed, "vehicles per week", CONSISTENT, reason, ids)
+    reason += ("A design capacity is a nameplate, often for a single shift, and plants routinely run above it on more "
+               "shifts, so sales at that multiple neither confirm nor contradict it; the data hold no shift pattern or "
+               "line rate to check it against.")
+    return Finding(claimed, computed, "vehicles per week", UNVERIFIABLE, reason, ids)
 
 
 def actual_vs_design_capacity(ev: Evidence) -> Finding:
@@ -339,19 +396,69 @@ def lock_in_restated(ev: Evidence) -> Finding:
     return Finding(claimed, nearest, "percent", CONSISTENT if ok else INCONSISTENT, reason, ids)
 
 
+_RATE_WORD = re.compile(r"(?P<base>[\u4e00-\u9fff]*?)(?P<rate>[\u4e00-\u9fff]{2}率)")
+
+
+def printed_base(row: dict) -> tuple[str, str]:
+    """(base, rate word) of a rate figure, read from its quote: the words printed before its ``…率``.
+
+    ``早期订单退订率高达40%`` gives ``("早期订单", "退订率")``: the rate is printed on
+    early orders; ``锁单率仅35%-40%`` gives ``("", "锁单率")``: no base printed.
+    A quote without a ``…率`` word gives ``("", "")``.
+
+    >>> printed_base({"locator": 'para 15: "但早期订单退订率高达40%"', "as_printed": "高达40%"})
+    ('早期订单', '退订率')
+    >>> printed_base({"locator": 'para 15: "锁单率仅35%-40%"', "as_printed": "35%-40%"})
+    ('', '锁单率')
+    """
+    quote = _where_and_quote(str(row["locator"]))[1]
+    head = quote.split(str(row["as_printed"]))[0] if str(row["as_printed"]) in quote else quote
+    found = [m for m in _RATE_WORD.finditer(head)]
+    if not found:
+        return "", ""
+    last = found[-1]
+    base = last["base"]
+    for word in ("但", "而", "且", "其", "的"):  # a conjunction or particle before the noun is not the base
+        base = base[len(word):] if base.startswith(word) else base
+    return base, last["rate"]
+
+
 def cancellation_vs_lock_in(ev: Evidence) -> Finding:
-    """退订率 (cancellations) against 锁单率 (lock-in): can both hold for the same orders?"""
+    """退订率 (cancellations) against 锁单率 (lock-in): can both hold for the same orders?
+
+    The two rates can only be added if they are printed on the same base (the
+    same orders); the base of each is what its quote prints before its ``…率``
+    (:func:`printed_base`).  With matching bases, locked plus cancelled must
+    stay within 100%; otherwise the claim is ``unverifiable``.
+    """
     cancel, lock = ev.fig(FIGURE.cancellation_rate), ev.fig(FIGURE.lock_in_rate)
     ids = (cancel["figure_id"], lock["figure_id"])
     c, low, high = float(cancel["value_mid"]), float(lock["value_low"]), float(lock["value_high"])
     total = high + c
+    (c_base, c_word), (l_base, l_word) = printed_base(cancel), printed_base(lock)
+
+    def on(base: str, word: str, row: dict) -> str:
+        name = word or "the rate"
+        where = _where_and_quote(str(row["locator"]))[0]
+        return (f"{name} is printed on {base} ({where})" if base
+                else f"{name} is printed with no base: which orders it is a share of is not stated ({where})")
+
+    bases = f"{on(c_base, c_word, cancel)}; {on(l_base, l_word, lock)}"
+    if not (c_base and l_base and c_base == l_base):
+        reason = (
+            f"{bases}. Shares of different or unstated sets of orders cannot be added or set against each other, so "
+            f"the printed {number(c, 0)}% and {number(low, 0)}%-{number(high, 0)}% can be neither checked nor contradicted. "
+            f"Even on one base the test would be weak: at most {number(high, 0)}% locked plus {number(c, 0)}% cancelled is "
+            f"{number(total, 0)}%, which only says that both {'could' if total <= 100 else 'could not'} hold, not that they do."
+        )
+        return Finding(c, total, "percent", UNVERIFIABLE, reason, ids)
     ok = total <= 100
     reason = (
-        f"At most {number(high, 0)}% locked plus up to {number(c, 0)}% cancelled is {number(total, 0)}% of orders: "
+        f"{bases}: the same orders. At most {number(high, 0)}% locked plus up to {number(c, 0)}% cancelled is "
+        f"{number(total, 0)}% of them: "
         + (f"the two can hold together, but they are not complements. If every order that was not locked had been "
-           f"cancelled, cancellations would be {number(100 - high, 0)}%-{number(100 - low, 0)}%, above the {number(c, 0)}% ceiling; so at "
-           f"least {number(100 - total, 0)}%-{number(100 - low - c, 0)}% of orders were neither locked nor cancelled, or the two "
-           f"rates count different orders (退订 is said of 早期订单, early orders)."
+           f"cancelled, cancellations would be {number(100 - high, 0)}%-{number(100 - low, 0)}%, above the {number(c, 0)}% "
+           f"ceiling; so at least {number(100 - total, 0)}%-{number(100 - low - c, 0)}% of orders were neither locked nor cancelled."
            if ok else "more than all orders, so they cannot describe the same orders.")
     )
     return Finding(c, total, "percent", CONSISTENT if ok else INCONSISTENT, reason, ids)
@@ -431,6 +538,7 @@ def aluminium_bonnet_requeue(ev: Evidence) -> Finding:
 #: The registry: every claim, in the order the audit reports them.
 CLAIMS: tuple[Claim, ...] = (
     Claim("weekly_sales_three_declines", three_weekly_declines),
+    Claim("orders_since_may_three_declines", orders_since_may_declines),
     Claim("weekly_sales_vs_april_sales", weeks_vs_april_sales),
     Claim("actual_capacity_vs_april_sales", actual_capacity_vs_april_sales),
     Claim("design_capacity_vs_sales_run_rate", design_capacity_vs_sales),

@@ -114,7 +114,8 @@ def _per_week_claim(row: Mapping[str, Any], column: str) -> float:
     return float(row[column])
 
 
-def _capacity_check(ctx: LaterEvidence, capacity_pw: float, what: str, over_means: str, annualise: bool = False) -> tuple[str, str]:
+def _capacity_check(ctx: LaterEvidence, capacity_pw: float, what: str, over_means: str, annualise: bool = False,
+                    nameplate: bool = False) -> tuple[str, str]:
     """Monthly readings ("at least") against a capacity per week: contradicted, supported or silent.
 
     Contradicted when some month's lowest reading exceeds the capacity by more
@@ -122,6 +123,10 @@ def _capacity_check(ctx: LaterEvidence, capacity_pw: float, what: str, over_mean
     and some month comes within ``CAPACITY_SLACK`` below it (a factory running
     at that capacity); otherwise deliveries well below a capacity say nothing
     about it.  ``over_means`` finishes the sentence when it is exceeded.
+
+    A ``nameplate`` capacity (a design capacity, often for one shift) is not a
+    ceiling: months above it say what the multiple was and count as no later
+    evidence, never as a contradiction.
     """
     months = ctx.single
     if months.empty:
@@ -149,7 +154,12 @@ def _capacity_check(ctx: LaterEvidence, capacity_pw: float, what: str, over_mean
             loose.append(f"{', '.join(labels)} {'is' if len(labels) == 1 else 'are'} {words}")
     if loose:
         text += (f". {'; '.join(loose)}: the lowest reading is used, so the true multiples are at least these")
-    if over:
+    if over and nameplate:
+        text += (f". {over} of the {n} months ran more than {CAPACITY_SLACK:.0%} above it: {over_means}. A design capacity is "
+                 "a nameplate, often for a single shift, and plants routinely run above it on more shifts, so these months "
+                 "neither support nor contradict it.")
+        verdict = NO_LATER
+    elif over:
         text += f". {over} of the {n} months exceed it by more than {CAPACITY_SLACK:.0%}, more than stock can cover: {over_means}."
         verdict = CONTRADICTED
     elif near:
@@ -178,9 +188,16 @@ def _later_actual_capacity(ctx: LaterEvidence, row: Mapping[str, Any]) -> tuple[
 def _later_design_capacity(ctx: LaterEvidence, row: Mapping[str, Any]) -> tuple[str, str]:
     cap = ctx.per_week(FIGURE.design_capacity, _per_week_claim(row, "claimed_value"))
     printed = ctx.printed(FIGURE.design_capacity, number(cap * WEEKS_PER_YEAR))
-    return _capacity_check(ctx, cap, f"the design capacity of {printed} a year ({number(cap)} a week)",
-                           f"output ran above {printed} a year for months, so it was no limit on what was delivered",
-                           annualise=True)
+    return _capacity_check(ctx, cap, f"the design capacity's rate ({printed} a year, {number(cap)} a week)",
+                           f"the design capacity's monthly rate is {number(cap * WEEKS_PER_MONTH)}",
+                           annualise=True, nameplate=True)
+
+
+def ratio_words(ctx: LaterEvidence, capacity_pw: float) -> str:
+    """``1.7× to 2.5×``: the lowest and highest multiple of a capacity the months' lowest readings ran at."""
+    ratios = ctx.single["per_week_low"].to_numpy(dtype="float64") / capacity_pw
+    lo, hi = ratios.min(), ratios.max()
+    return f"{lo:.1f}×" if f"{lo:.1f}" == f"{hi:.1f}" else f"{lo:.1f}× to {hi:.1f}×"
 
 
 def _later_actual_vs_design(ctx: LaterEvidence, row: Mapping[str, Any]) -> tuple[str, str]:
@@ -194,9 +211,10 @@ def _later_actual_vs_design(ctx: LaterEvidence, row: Mapping[str, Any]) -> tuple
     text = (f"Monthly deliveries in the later sources ({ctx.series}) were at least {number(per_week.min())} to {number(per_week.max())} a week "
             f"{ctx.scope}, against the 'actual' {number(actual)} and the design {number(design)} a week")
     if over_design:
-        return (text + f": {over_design} of the {len(months)} months exceed even the design capacity by more than "
-                f"{CAPACITY_SLACK:.0%}, more than stock can cover, so the factory's output was not 'only' (仅) an "
-                "actual capacity below its design.", CONTRADICTED)
+        return (text + f": {over_design} of the {len(months)} months ran more than {CAPACITY_SLACK:.0%} above even the "
+                f"design capacity ({ratio_words(ctx, design)} its rate, {ratio_words(ctx, actual)} the 'actual' one), more "
+                f"than stock can cover, so actual output was above the design capacity, not 'only' (仅) "
+                f"{actual / design:.0%} of it.", CONTRADICTED)
     if (per_week <= actual * (1 + CAPACITY_SLACK)).all() and (per_week >= actual * (1 - CAPACITY_SLACK)).any():
         return (text + f": deliveries ran at about the 'actual' capacity (within {CAPACITY_SLACK:.0%}), below design, "
                 "as the claim says.", SUPPORTED)
@@ -344,7 +362,9 @@ def later_evidence(
       it, against the article's monthly figure;
     * ``actual_capacity_vs_april_sales``, ``design_capacity_vs_sales_run_rate``,
       ``actual_vs_design_capacity``: monthly readings ("at least": a lower
-      bound counts as evidence) against each capacity, per week.
+      bound counts as evidence) against each capacity, per week.  The design
+      capacity is a nameplate: months above it are reported as a multiple of
+      its rate and are no later evidence, never a contradiction.
 
     Capacities and the April figure come from ``figures`` (the clean figures
     table, by ``figure_id``) when given, else from the audit's own per-week

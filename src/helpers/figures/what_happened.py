@@ -196,7 +196,32 @@ def _legend_below(fig: Any, ax: Any, handles: list, ncols: int, drop_in: float =
 
 
 def _weekly_head(status: dict[str, Any], lang: str) -> str:
-    """The first clause of the weekly title, from :func:`helpers.models.later.decline_status` only."""
+    """The first clause of the weekly title, from :func:`helpers.models.later.decline_status` only.
+
+    When a later week has a figure, what the title says of the fall rests on
+    that one week: the title says so (n = 1, its dates, whether it spans a
+    month end, when registrations are pushed) and names a later week below the
+    article's last one if there is one.
+    """
+    head = _weekly_verdict(status, lang)
+    if status["later_week"] is None:
+        return head
+    pair = weeks.parse_week_label(status["later_week"])
+    monday, sunday = weeks.week_monday(*pair), weeks.week_sunday(*pair)
+    month_end = (style.label("later_basis_month_end", lang, month=style.format_month(f"{monday.year:04d}-{monday.month:02d}", lang))
+                 if sunday.month != monday.month or (sunday + dt.timedelta(days=1)).month != sunday.month else "")
+    head = style.label("later_basis", lang, head=head, week=status["later_week"], monday=style.format_day(monday, lang),
+                       sunday=style.format_day(sunday, lang), month_end=month_end)
+    low_week, low_units = status["later_low_week"], status["later_low_units"]
+    if low_week is not None and low_week != status["later_week"] and low_units < status["article_last_units"]:
+        head = style.label("later_join_clauses", lang, head=head, tail=style.label(
+            "later_later_low", lang, week=low_week, units=number(low_units), last=status["article_last_week"],
+            last_units=number(status["article_last_units"])))
+    return head
+
+
+def _weekly_verdict(status: dict[str, Any], lang: str) -> str:
+    """What the first later week says of the article's fall (:func:`helpers.models.later.decline_status`)."""
     who = _series_name(status["series"], lang)
     last, last_units, n = status["article_last_week"], number(status["article_last_units"]), status["n_declines"]
     span = week_span(status["decline_first_week"], last) if n else None
@@ -427,6 +452,14 @@ def _capacity_words(row: pd.Series, lang: str) -> str:
     return value if meaning in ("", "exact") else f"{meaning} {value}"
 
 
+def _multiples(lows: pd.DataFrame, actual: pd.Series, design: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Series]:
+    """Each month's lowest reading, per week, as multiples of the "actual" and the design capacity; and the lowest month."""
+    days = np.array([calendar.monthrange(int(m[:4]), int(m[5:7]))[1] for m in lows["month"]], dtype=float)
+    per_week = lows["reading_low"].to_numpy(dtype=float) / (days / 7)
+    ratios = per_week / float(actual["per_week_mid"])
+    return ratios, per_week / float(design["per_week_mid"]), lows.iloc[int(np.argmin(ratios))]
+
+
 def monthly_deliveries_figure(
     monthly_deliveries: pd.DataFrame,
     figures: pd.DataFrame,
@@ -446,7 +479,10 @@ def monthly_deliveries_figure(
     * with ``events``, a line where the second model's deliveries began.
 
     The title compares each month's lowest reading of ``series``, per week,
-    with the capacities per week (rounded down: "at least").
+    with the capacities per week (rounded down: "at least").  With ``events``,
+    it does so for the months before the second model's deliveries began (the
+    brand total was the SU7 alone), and gives the brand months after them
+    apart; without, it says the months are brand totals.
     """
     from matplotlib.lines import Line2D
     from matplotlib.ticker import FixedLocator, FuncFormatter
@@ -524,12 +560,14 @@ def monthly_deliveries_figure(
                    gid="capacity_design")
 
         yu7_text = None
+        brand_from = None  # the first month whose brand total counts the second model
         if events is not None and "event_id" in events.columns:
             rows = events[(events["event_id"].astype(str) == SECOND_MODEL_EVENT) & (events["date_precision"].astype(str) == "day")]
             if len(rows):
                 ev = rows.iloc[0]
                 day = dt.date.fromisoformat(str(ev["date_start"]))
                 label_month = f"{day.year:04d}-{day.month:02d}"
+                brand_from = label_month
                 if label_month in position:
                     days = calendar.monthrange(day.year, day.month)[1]
                     xe = position[label_month] - 0.5 + (day.day - 1) / days
@@ -563,27 +601,39 @@ def monthly_deliveries_figure(
         ]
         _legend_below(fig, ax, handles, ncols=2, drop_in=0.62)
 
-        # words: each month's lowest reading of `series`, per week, against the capacities per week
+        # words: each month's lowest reading of `series`, per week, against the capacities per week; the months
+        # before the second model's deliveries (the SU7 alone) apart from the brand months after them
         lows = readings[readings["reading_low"].notna()].reset_index(drop=True)
         if lows.empty:
             raise ValueError(f"no monthly reading of {series!r} to compare with the capacities")
-        days = np.array([calendar.monthrange(int(m[:4]), int(m[5:7]))[1] for m in lows["month"]], dtype=float)
-        per_week = lows["reading_low"].to_numpy(dtype=float) / (days / 7)
-        ratios = per_week / float(actual["per_week_mid"])
-        ratios_design = per_week / float(design["per_week_mid"])
-        low_i = int(np.argmin(ratios))
-        first_m, last_m = style.format_month(str(lows["month"].iloc[0]), lang), style.format_month(str(lows["month"].iloc[-1]), lang)
+        if brand_from is not None:
+            single = lows[lows["month"].astype(str) < brand_from].reset_index(drop=True)
+            brand = lows[lows["month"].astype(str) >= brand_from].reset_index(drop=True)
+        else:
+            single, brand = lows, lows.iloc[0:0]
+        scope = "su7" if brand_from is not None else "brand"
+        if single.empty:  # every month with a reading already counts the second model
+            single, brand, scope = brand, brand.iloc[0:0], "yu7"
+        ratios, ratios_design, low = _multiples(single, actual, design)
+        first_m, last_m = (style.format_month(str(single["month"].iloc[i]), lang) for i in (0, -1))
         if ratios.min() > 1:
-            low = lows.iloc[low_i]
             low_units = number(low["reading_low"])
             if str(low["reading_kind"]) in ("lower bound", "contradictory"):
                 low_units = f"≥ {low_units}"
-            title = style.label("later_month_title_all", lang, first=first_m, last=last_m, ratio=_floor1(ratios.min()),
-                                capacity=capacity, ratio_design=_floor1(ratios_design.min()),
+            title = style.label(f"later_month_title_all_{scope}", lang, first=first_m, last=last_m,
+                                ratio=_floor1(ratios.min()), capacity=capacity, ratio_design=_floor1(ratios_design.min()),
                                 low_month=style.format_month(str(low["month"]), lang), low_units=low_units)
         else:
-            title = style.label("later_month_title_range", lang, first=first_m, last=last_m, lo=_floor1(ratios.min()),
-                                hi=_floor1(ratios.max()), capacity=capacity)
+            title = style.label(f"later_month_title_range_{scope}", lang, first=first_m, last=last_m,
+                                lo=_floor1(ratios.min()), hi=_floor1(ratios.max()), capacity=capacity)
+        if len(brand):
+            b_ratios = _multiples(brand, actual, design)[0]
+            b_first, b_last = (style.format_month(str(brand["month"].iloc[i]), lang) for i in (0, -1))
+            tail = (style.label("later_month_tail_brand_all", lang, first=b_first, last=b_last, ratio=_floor1(b_ratios.min()))
+                    if b_ratios.min() > 1 else
+                    style.label("later_month_tail_brand_range", lang, first=b_first, last=b_last,
+                                lo=_floor1(b_ratios.min()), hi=_floor1(b_ratios.max())))
+            title = style.label("later_join_clauses", lang, head=title, tail=tail)
         sources = sorted(set(table["source_id"].astype(str)))
         notes = [style.label("later_month_subtitle", lang, n=len(table), sources=len(sources),
                              months=table["label"].nunique())]
@@ -653,6 +703,7 @@ def vintage_scorecard_figure(scored: pd.DataFrame, weekly_sales: pd.DataFrame, l
 
     with style.theme(lang) as lang:
         summary = later.scorecard_summary(scored)
+        scored = later.one_score_per_week(scored)  # each (week, model) once, as the summary counts them
         series, model = summary["series"], summary["model"]
         first_label, last_label = summary["fit_first_week"], summary["fit_last_week"]
         first, last = weeks.parse_week_label(first_label), weeks.parse_week_label(last_label)

@@ -63,6 +63,7 @@ __all__ = [
     "observed_weeks",
     "article_vintage_scorecard",
     "scorecard_summary",
+    "one_score_per_week",
     "decline_status",
     "later_weeks_summary",
     "monthly_range",
@@ -230,11 +231,42 @@ def article_vintage_scorecard(
     return table[list(SCORECARD_COLUMNS)]
 
 
+def one_score_per_week(scored: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard with each (week, model) once: one fit's scores, a repeated row dropped.
+
+    A summary is of one fit (one series, model and vintage): a table that holds
+    several is refused rather than counting one week twice, once per model.  A
+    week repeated with the same score is kept once; repeated with another score,
+    refused.
+
+    >>> card = pd.DataFrame({"series": ["s"] * 3, "model": ["linear"] * 3, "vintage": ["2025-W19"] * 3,
+    ...                      "week": ["2025-W20", "2025-W20", "2025-W21"], "mean": [1.0, 1.0, 2.0],
+    ...                      "actual": [1.0, 1.0, None], "outcome": ["inside", "inside", "no actual"]})
+    >>> one_score_per_week(card)["week"].tolist()
+    ['2025-W20', '2025-W21']
+    >>> one_score_per_week(card.assign(model=["linear", "log", "linear"]))
+    Traceback (most recent call last):
+    ...
+    ValueError: a scorecard summary is of one fit; this one holds 2 (series, model, vintage): ('s', 'linear', '2025-W19'), ('s', 'log', '2025-W19'): summarise each apart
+    """
+    fits = list(dict.fromkeys(zip(scored["series"].astype(str), scored["model"].astype(str), scored["vintage"].astype(str))))
+    if len(fits) > 1:
+        raise ValueError(f"a scorecard summary is of one fit; this one holds {len(fits)} (series, model, vintage): "
+                         f"{', '.join(map(str, fits))}: summarise each apart")
+    columns = [c for c in ("week", "mean", "actual", "outcome") if c in scored.columns]
+    unique = scored.drop_duplicates(subset=columns)
+    repeated = unique["week"][unique["week"].duplicated()].astype(str).tolist()
+    if repeated:
+        raise ValueError(f"week(s) {', '.join(dict.fromkeys(repeated))} scored more than once with different scores")
+    return unique.reset_index(drop=True)
+
+
 def scorecard_summary(scored: pd.DataFrame) -> dict[str, Any]:
     """The scorecard as plain, rounded values: how many weeks were scored, inside, outside, missing.
 
     ``n_scored`` counts the forecast weeks with an actual figure; ``n_missing``
-    those without.  Floats go through :func:`helpers.models.trend.round_float`.
+    those without; each (week, model) once (:func:`one_score_per_week`: a
+    table of several fits is refused).  Floats go through :func:`helpers.models.trend.round_float`.
 
     >>> sales = weekly_sales_from({"2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700, "2025-W19": 5200,
     ...                            "2025-W21": 3800}, "xiaomi_su7")
@@ -246,6 +278,7 @@ def scorecard_summary(scored: pd.DataFrame) -> dict[str, Any]:
     """
     if scored.empty:
         raise ValueError("the scorecard has no rows")
+    scored = one_score_per_week(scored)
     outcome = scored["outcome"].astype(str)
     first = scored.iloc[0]
 
