@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -137,6 +138,8 @@ def test_no_backlog_is_cleared_at_once():
     lambda: rr.effective_backlog(100, -0.1),
     lambda: rr.weeks_to_clear(float("nan"), 1, 1),
     lambda: rr.backlog_path(10, 1, 1, -1),
+    lambda: rr.firm_inflow("locked_orders", 100, 1.5),
+    lambda: rr.firm_inflow("guess", 100, 0.5),
 ])
 def test_bad_arguments_are_refused(call):
     with pytest.raises(ValueError):
@@ -219,19 +222,147 @@ def test_inputs_table_flags_single_figures():
 
 
 def test_run_rate_table_by_hand():
-    # mid: supply 700 (design), inflow 700 × 40% = 280, backlog 700 × 12 = 8,400,
-    # open 8,400 × (1 − 10%) = 7,560, surplus 420 → 18 weeks after 2025-W19 = 2025-W37
+    # mid: supply 700 (design), inflow 700 × 40% = 280, backlog 700 × 12 = 8,400 (no cancellation cut),
+    # surplus 420 → 20 weeks after 2025-W19 = 2025-W39
     figures, weeks = synthetic_figures(), synthetic_weeks()
     table = rr.run_rate_table(figures, weeks, rr.default_inputs(figures, weeks))
-    assert len(table) == 9
-    assert table[["scenario", "supply_basis"]].drop_duplicates().shape[0] == 9
-    row = table.set_index(["scenario", "supply_basis"]).loc[("mid", "design_capacity")]
+    assert len(table) == 18
+    assert table[["reading", "scenario", "supply_basis"]].drop_duplicates().shape[0] == 18
+    assert table["reading"].drop_duplicates().tolist() == ["unlocked_deposits", "locked_orders"]
+    assert table["default_reading"].tolist() == [True] * 9 + [False] * 9
+    row = table.set_index(["reading", "scenario", "supply_basis"]).loc[("unlocked_deposits", "mid", "design_capacity")]
     assert row["net_inflow_per_week"] == pytest.approx(280)
     assert row["implied_backlog"] == pytest.approx(8400)
-    assert row["effective_backlog"] == pytest.approx(7560)
-    assert row["weeks_to_clear"] == pytest.approx(18)
-    assert row["clears_in"] == "2025-W37 (week 18)"
-    assert row["weeks_to_clear_formula"] == "7,560 / (700 − 280) = 18.0"
+    assert row["effective_backlog"] == pytest.approx(8400)
+    assert row["weeks_to_clear"] == pytest.approx(20)
+    assert row["clears_in"] == "2025-W39 (week 20)"
+    assert row["clearance"] == "within_horizon" and row["backlog_trend"] == "shrinks"
+    assert row["weeks_to_clear_formula"] == "8,400 / (700 − 280) = 20.0"
+
+
+def test_locked_orders_reading_takes_the_printed_orders_as_firm():
+    # 1,400 over 2 weeks = 700 a week, already locked: the lock-in rate is not applied again
+    figures, weeks = synthetic_figures(), synthetic_weeks()
+    table = rr.run_rate_table(figures, weeks, rr.default_inputs(figures, weeks)).set_index(["reading", "scenario", "supply_basis"])
+    for s in rr.SCENARIOS:
+        row = table.loc[("locked_orders", s, "sales_run_rate")]
+        assert row["net_inflow_per_week"] == pytest.approx(1400 / 2)
+        assert row["net_inflow_formula"].startswith("1,400 / 2 weeks = 700 a week, already locked")
+        # 700 in, 700 out: the backlog stays flat and never clears
+        assert row["backlog_trend"] == "flat" and row["clearance"] == "never" and math.isinf(row["weeks_to_clear"])
+    assert rr.firm_inflow("locked_orders", 700, 0.3) == 700
+    assert rr.firm_inflow("unlocked_deposits", 700, 0.3) == pytest.approx(210)
+    with pytest.raises(ValueError, match="unknown reading"):
+        rr.firm_inflow("deposits", 700, 0.3)
+
+
+def test_the_conclusion_flips_with_the_reading():
+    # 1,600 over 2 weeks = 800 a week against sales of 700 a week
+    figures = synthetic_figures(orders_may_weeks1_2={"value": 1600})
+    weeks = synthetic_weeks()
+    table = rr.run_rate_table(figures, weeks, rr.default_inputs(figures, weeks))
+    sales = table[table["supply_basis"] == "sales_run_rate"].set_index(["reading", "scenario"])
+    for s in rr.SCENARIOS:
+        unlocked, locked = sales.loc[("unlocked_deposits", s)], sales.loc[("locked_orders", s)]
+        # unlocked: 800 × 30..50% = 240..400 < 700: shrinks, clears; locked: 800 > 700: grows, never
+        assert unlocked["net_inflow_per_week"] < 700 and unlocked["backlog_trend"] == "shrinks"
+        assert unlocked["clearance"] == "within_horizon"
+        assert locked["net_inflow_per_week"] == pytest.approx(800) and locked["backlog_trend"] == "grows"
+        assert locked["clearance"] == "never" and locked["clears_in"] == "never: supply 700 ≤ firm inflow 800 a week"
+    conclusions = rr.reading_conclusions(table)
+    assert conclusions["unlocked_deposits"]["scenarios_backlog_grows"] == []
+    assert conclusions["locked_orders"]["scenarios_backlog_grows"] == ["low", "mid", "high"]
+    assert conclusions["unlocked_deposits"]["mid_backlog_trend"] == "shrinks"
+    assert conclusions["locked_orders"]["mid_backlog_trend"] == "grows"
+    assert "the backlog grows by 100 a week and never clears" in conclusions["locked_orders"]["conclusion"]
+
+
+def test_cancellations_are_not_taken_off_littles_law_again():
+    figures, weeks = synthetic_figures(), synthetic_weeks()
+    inputs = rr.default_inputs(figures, weeks)
+    table = rr.run_rate_table(figures, weeks, inputs)
+    # 700 a week × 12 weeks = 8,400 in every row, whatever the cancellation rate (20%, 10%, 0%)
+    assert set(table["cancellation_rate"].round(3)) == {0.2, 0.1, 0.0}
+    assert table["implied_backlog"].tolist() == pytest.approx([8400.0] * 18)
+    assert (table["effective_backlog"] == table["implied_backlog"]).all()
+    assert table["effective_backlog_formula"].str.contains("not taken off again").all()
+    # the cancellation rate changes nothing: not the backlog, not the weeks to clear
+    for rate in (0.0, 0.5, 1.0):
+        other = rr.run_rate_table(figures, weeks, rr.with_overrides(inputs, cancellation_rate=rate))
+        pd.testing.assert_series_equal(other["effective_backlog"], table["effective_backlog"])
+        pd.testing.assert_series_equal(other["weeks_to_clear"], table["weeks_to_clear"])
+
+
+def test_clearances_beyond_the_horizon_get_no_iso_week():
+    # wait 200 weeks: backlog 700 × 200 = 140,000; surplus 700 − 280 = 420 → 333.3 weeks, 6.4 years → "about 6 years"
+    figures, weeks = synthetic_figures(), synthetic_weeks()
+    inputs = rr.with_overrides(rr.default_inputs(figures, weeks), wait_weeks=200)
+    table = rr.run_rate_table(figures, weeks, inputs).set_index(["reading", "scenario", "supply_basis"])
+    row = table.loc[("unlocked_deposits", "mid", "design_capacity")]
+    assert row["weeks_to_clear"] == pytest.approx(140000 / 420)
+    assert row["clearance"] == "beyond_horizon" and not row["clears_within_horizon"]
+    assert row["clears_in"] == "not within 2 years (beyond the 104-week horizon; about 6 years at constant flows)"
+    assert row["years_to_clear"] == 6
+    assert not any(re.search(r"\d{4}-W\d{2}", text) for text in table["clears_in"])
+    assert "not within 2 years" in row["weeks_to_clear_formula"]
+
+
+def test_horizon_rule_at_its_edge_and_in_whole_years():
+    assert rr.clearance(104, (2025, 19)) == ("within_horizon", "2027-W18 (week 104)")  # 2026 has 53 ISO weeks
+    kind, text = rr.clearance(104.5, (2025, 19))
+    assert kind == "beyond_horizon" and "W" not in text and "about" not in text  # 2.0 years: no "about 2 years"
+    assert rr.clearance(858.4, (2025, 19))[1].endswith("about 16 years at constant flows)")  # 858.4 / 52.18 = 16.45
+    assert [rr.whole_years(w) for w in (26, 27.1, 78.3, 130.4)] == [0, 1, 2, 2]
+    assert rr.clearance(50, (2025, 19), horizon_weeks=26)[0] == "beyond_horizon"
+    assert rr.clearance(math.inf, (2025, 19)) == ("never", "never")
+
+
+def test_a_capacity_the_audit_rejects_is_not_dated():
+    # sales 900 a week against capacities of 700: 900 > 700 × 1.15 = 805, the audit's rule, so no date at all
+    figures, weeks = synthetic_figures(), synthetic_weeks((900, 900, 900, 900))
+    table = rr.run_rate_table(figures, weeks, rr.default_inputs(figures, weeks))
+    capacity = table[table["supply_basis"] != "sales_run_rate"]
+    assert capacity["supply_contradicted"].all() and not table.loc[table["supply_basis"] == "sales_run_rate", "supply_contradicted"].any()
+    unlocked = capacity[capacity["reading"] == "unlocked_deposits"]
+    # 700 × 12 = 8,400 / (700 − 210..350) = 17..24 weeks: well within the horizon, but still not dated
+    assert unlocked["weeks_to_clear"].lt(104).all()
+    assert (unlocked["clearance"] == "not_dated").all()
+    assert unlocked["clears_in"].str.startswith("not dated: the audit rejects").all()
+    assert not unlocked["clears_in"].str.contains(r"\d{4}-W\d{2}").any()
+    assert not rr.capacity_contradicted(700, 800) and rr.capacity_contradicted(700, 810)  # 700 × 1.15 = 805
+
+
+def test_live_figures_by_hand():
+    """The project's own figures: 13,500 / 2 = 6,750 a week against the weekly sales mean (7,200 + 7,000 + 5,700 + 5,200) / 4."""
+    from helpers.data.clean import read_clean
+
+    try:
+        figures, weekly = read_clean("figures"), read_clean("weekly_sales")
+    except FileNotFoundError:
+        pytest.skip("no processed clean tables")
+    table = rr.run_rate_table(figures, weekly, rr.default_inputs(figures, weekly))
+    sales = table[table["supply_basis"] == "sales_run_rate"].set_index(["reading", "scenario"])
+    mean_sales = (7200 + 7000 + 5700 + 5200) / 4
+    assert mean_sales == 6275 and sales.loc[("unlocked_deposits", "mid"), "supply_per_week"] == pytest.approx(mean_sales)
+    locked = sales.loc[("locked_orders", "mid")]
+    assert locked["net_inflow_per_week"] == pytest.approx(13500 / 2) == 6750
+    assert locked["surplus_per_week"] == pytest.approx(6275 - 6750) and locked["backlog_trend"] == "grows"
+    assert locked["clearance"] == "never"
+    unlocked = sales.loc[("unlocked_deposits", "mid")]
+    assert unlocked["net_inflow_per_week"] == pytest.approx(6750 * (0.35 + 0.40) / 2)  # 2,531.25
+    # Little's law, no cancellation cut: 6,275 × (365.25 / 7) weeks; / (6,275 − 2,531.25) = 87.5 weeks, within 2 years
+    backlog = 6275 * 365.25 / 7
+    assert unlocked["effective_backlog"] == pytest.approx(backlog)
+    assert unlocked["weeks_to_clear"] == pytest.approx(backlog / (6275 - 2531.25))
+    assert unlocked["clearance"] == "within_horizon"
+    # the best week (7,200) against 6,750 locked: shrinks by 450 a week, 7,200 × 52.18 / 450 = 835 weeks, about 16 years
+    best = sales.loc[("locked_orders", "low")]
+    assert best["weeks_to_clear"] == pytest.approx(7200 * 365.25 / 7 / 450)
+    assert best["clearance"] == "beyond_horizon" and "about 16 years" in best["clears_in"]
+    # both capacities are below the weekly sales: never dated (the old table gave 2041-W43)
+    capacity = table[table["supply_basis"] != "sales_run_rate"]
+    assert set(capacity["clearance"]) <= {"not_dated", "never"}
+    assert not table["clears_in"].str.contains("2041").any()
 
 
 def test_run_rate_table_never_clears_when_inflow_beats_supply():
@@ -247,11 +378,15 @@ def test_backlog_paths_stack_every_row():
     figures, weeks = synthetic_figures(), synthetic_weeks()
     table = rr.run_rate_table(figures, weeks, rr.default_inputs(figures, weeks))
     paths = rr.backlog_paths(table, weeks=20, start=(2025, 19))
-    assert len(paths) == 9 * 21
-    mid = paths[(paths["scenario"] == "mid") & (paths["supply_basis"] == "design_capacity")]
-    assert mid["iso_week"].iloc[18] == "2025-W37"
-    assert mid["backlog"].iloc[17] > 0 and mid["backlog"].iloc[18] == pytest.approx(0, abs=1e-6)
-
+    assert len(paths) == 18 * 21
+    assert list(paths.columns) == ["reading", "scenario", "supply_basis", "week", "iso_week", "backlog"]
+    mid = paths[(paths["reading"] == "unlocked_deposits") & (paths["scenario"] == "mid") & (paths["supply_basis"] == "design_capacity")]
+    assert mid["iso_week"].iloc[20] == "2025-W39"
+    assert mid["backlog"].iloc[19] > 0 and mid["backlog"].iloc[20] == pytest.approx(0, abs=1e-6)
+    locked = paths[(paths["reading"] == "locked_orders") & (paths["scenario"] == "mid") & (paths["supply_basis"] == "design_capacity")]
+    assert locked["backlog"].tolist() == [8400.0] * 21  # 700 in, 700 out
+    default = rr.default_reading(paths)
+    assert len(default) == 9 * 21 and set(default["reading"]) == {rr.DEFAULT_READING}
 
 
 def test_outputs_written_atomically_and_stably(tmp_path):
@@ -261,14 +396,25 @@ def test_outputs_written_atomically_and_stably(tmp_path):
     table = rr.run_rate_table(figures, weeks, inputs)
     paths = rr.backlog_paths(table, weeks=10, start=(2025, 19))
     summary = rr.run_rate_summary(inputs, comparison, table, start=(2025, 19))
-    assert list(summary) == ["scale", "note", "start_week", "inputs", "comparison", "scenarios"]
+    assert list(summary) == ["scale", "note", "start_week", "horizon_weeks", "rules", "inputs", "comparison",
+                             "scenarios_reading", "scenarios", "readings"]
     first = rr.write_run_rate_outputs(comparison, table, paths, summary, folder=tmp_path)
     assert [p.name for p in first] == ["comparison.csv", "scenarios.csv", "backlog_paths.csv", "summary.json"]
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in first}
     again = rr.write_run_rate_outputs(comparison, table, paths, summary, folder=tmp_path)
     assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in again} == before  # same bytes: not rewritten
     loaded = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
-    assert loaded["scenarios"]["mid"]["design_capacity"]["weeks_to_clear"] == 18
+    assert loaded["scenarios_reading"] == "unlocked_deposits"
+    assert loaded["scenarios"]["mid"]["design_capacity"]["weeks_to_clear"] == 20
+    assert loaded["readings"]["unlocked_deposits"]["scenarios"]["mid"]["design_capacity"]["weeks_to_clear"] == 20
+    assert loaded["readings"]["locked_orders"]["scenarios"]["mid"]["design_capacity"]["weeks_to_clear"] is None
+    for reading in rr.READINGS:
+        part = loaded["readings"][reading]
+        assert part["meaning"] == rr.READING_MEANINGS[reading]
+        assert part["conclusion"].startswith(f"{reading} (")
+    assert loaded["readings"]["unlocked_deposits"]["mid_backlog_trend"] == "shrinks"
+    assert loaded["readings"]["locked_orders"]["mid_backlog_trend"] == "flat"
+    assert "not taken off" in loaded["rules"]["littles_law"]
     assert "-0.0" not in (tmp_path / "scenarios.csv").read_text(encoding="utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["backlog_paths.csv", "comparison.csv", "scenarios.csv", "summary.json"]
 

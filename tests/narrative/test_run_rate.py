@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from helpers.models import run_rate as rr
 from helpers.narrative import run_rate as narrative
+from tests.models.test_run_rate import synthetic_figures, synthetic_weeks
 
 
 def test_rates_sentence_sets_sales_against_both_capacities():
@@ -36,19 +38,85 @@ def test_single_figure_sentence_lists_them_and_the_parameters_that_replaced_figu
         "No parameter overrides an article figure in this run.")
 
 
-def test_overtake_paragraph_names_week_zero_and_lists_each_scenario():
+def _table(orders_two_weeks: float = 1600, units=(700, 700, 700, 700), **overrides):
+    """A run-rate table of the synthetic figures (every rate 700 a week; May orders ``orders_two_weeks``)."""
+    figures = synthetic_figures(orders_may_weeks1_2={"value": orders_two_weeks})
+    weeks = synthetic_weeks(units)
+    return rr.run_rate_table(figures, weeks, rr.with_overrides(rr.default_inputs(figures, weeks), **overrides))
+
+
+def test_readings_paragraph_says_what_each_reading_means_by_hand():
+    # 1,600 over 2 weeks = 800 a week; unlocked: 800 × 30% / 40% / 50% = 240 / 320 / 400; locked: 800
+    text = narrative.readings_paragraph(_table())
+    assert "both readings are run" in text
+    assert ("* **unlocked deposits** (the default, drawn by the run-rate figure): the printed orders were refundable "
+            "deposits: firm inflow = orders a week × lock-in rate. Mid: 800 gross × 40.0% lock-in = 320 (240 to 400 "
+            "across scenarios), against sales of 700 a week (700): at the sales run-rate the backlog shrinks in 3 of "
+            "3 scenarios (low, mid and high).") in text
+    assert ("* **locked orders**: the printed orders were already locked: firm inflow = orders a week as printed "
+            "(lock-in not applied). Mid: 1,600 / 2 weeks = 800 a week, already locked (lock-in 40.0% not applied) "
+            "(800 across scenarios), against sales of 700 a week (700): at the sales run-rate the backlog shrinks in "
+            "0 of 3 scenarios.") in text
+
+
+def test_flip_sentence_names_the_conclusion_that_flips():
+    # 700 × 12 = 8,400 open; unlocked 700 − 320 = 380 a week spare → 22.1 weeks → 2025-W42; locked 800 > 700
+    assert narrative.flip_sentence(_table()) == (
+        "**The conclusion flips with the reading.** At the sales run-rate (mid scenario, 700 a week), read as unlocked "
+        "deposits the firm inflow is 320 a week and the backlog shrinks by 380 a week: it clears by 2025-W42; read as "
+        "locked orders it is 800 a week and the backlog grows by 100 a week: it never clears. The article does not say "
+        "which reading is right, so neither date nor \"never\" is a finding; the run-rate figure draws unlocked deposits."
+    )
+    # 1,000 over 2 weeks = 500 a week, below 700 either way: no flip
+    assert narrative.flip_sentence(_table(1000)).startswith("**The conclusion does not flip with the reading here.**")
+
+
+def test_littles_law_sentence_takes_no_cancellation_off():
+    text = narrative.littles_law_sentence(_table())
+    assert text == (
+        "**Little's law counts only orders that get served.** A buyer who waits 12.0 weeks at a factory delivering 700 "
+        "a week has 700 × 12.0 = 8,400 orders ahead (mid, sales run-rate); each of those orders is delivered, so the "
+        "cancellation rate (0% to 20% across scenarios) is **not** taken off again: open orders = implied backlog in every row."
+    )
+
+
+def test_horizon_sentence_counts_each_kind_of_clearance():
+    # sales 900 a week reject both capacities of 700 (900 > 700 × 1.15 = 805): 6 capacity rows of unlocked deposits
+    # are not dated; wait 200 weeks: 900 × 200 = 180,000 open at the sales run-rate, unlocked surplus 900 − 240..400
+    # → 273..360 weeks, beyond 104 (3 rows); locked: 800 a week in, 900 out → 180,000 / 100 = 1,800 weeks (3 rows),
+    # about 34 years (1,800 / 52.18 = 34.5, rounded half up after the division: 34.497); capacities < 800: never (6).
+    text = narrative.horizon_sentence(_table(units=(900, 900, 900, 900), wait_weeks=200))
+    assert text == (
+        "**No false precision.** Of the 18 rows, 0 clear within 104 weeks (2 years) of week 0 and are given their ISO "
+        "week; 6 clear later and are given only as \"not within 2 years\", in whole years; 6 rest on a capacity the "
+        "audit rejects (the weekly sales ran above it) and are not dated; 6 never clear. `weeks_to_clear` keeps the raw "
+        "arithmetic (up to 1,800 weeks, about 34 years): a span that long says supply barely exceeds the inflow, not "
+        "when the backlog will be gone."
+    )
+    # all within the horizon: no sentence about long spans
+    assert narrative.horizon_sentence(_table(1000)).endswith("0 never clear.")
+
+
+def test_overtake_paragraph_names_week_zero_and_lists_each_reading_and_scenario():
+    table = _table()
+    text = narrative.overtake_paragraph(table[table["scenario"] == "mid"], (2025, 19))
+    assert text.startswith("If flows stayed as they are from 2025-W19 (week 0, the last weekly figure) on:\n\n")
+    lines = text.split("\n")[2:]
+    assert [line.split(":")[0] for line in lines] == ["* **mid** (unlocked deposits)", "* **mid** (locked orders)"]
+    assert lines[0].endswith("at the observed sales run-rate the backlog clears after 22.1 weeks, by 2025-W42 "
+                             "(8,400 open orders, 380 a week to spare).")
+    assert lines[1].endswith("at the observed sales run-rate the backlog never clears (700 a week against 800 firm orders a week).")
+
+
+def test_overtake_paragraph_reads_a_table_written_before_readings():
     scenarios = pd.DataFrame({
-        "scenario": ["low", "low", "high"],
-        "supply_basis": ["design_capacity", "actual_capacity", "design_capacity"],
-        "supply_per_week": [3000.0, 2000.0, 3000.0], "net_inflow_per_week": [2000.0, 2500.0, 2900.0],
-        "surplus_per_week": [1000.0, -500.0, 100.0], "effective_backlog": [10000.0, 9000.0, 10000.0],
-        "weeks_to_clear": [10.0, float("inf"), 100.0],
-        "clears_in": ["2025-W29 (10 weeks)", "never", "2027-W15 (100 weeks)"],
+        "scenario": ["low", "low"], "supply_basis": ["design_capacity", "actual_capacity"],
+        "supply_per_week": [3000.0, 2000.0], "net_inflow_per_week": [2000.0, 2500.0],
+        "surplus_per_week": [1000.0, -500.0], "effective_backlog": [10000.0, 9000.0],
+        "weeks_to_clear": [10.0, float("inf")], "clears_in": ["2025-W29 (week 10)", "never"],
     })
-    assert narrative.overtake_paragraph(scenarios, (2025, 19)) == (
-        "If flows stayed as they are from 2025-W19 (week 0, the last weekly figure) on:\n\n"
-        "* **low**: supply overtakes demand after 10.0 weeks at design capacity, by 2025-W29 (10,000 open orders, "
-        "1,000 a week to spare); never at the “actual” capacity (2,000 a week against 2,500 firm orders a week).\n"
-        "* **high**: supply overtakes demand after 100.0 weeks at design capacity, by 2027-W15 (10,000 open orders, "
-        "100 a week to spare)."
+    assert narrative.overtake_paragraph(scenarios, (2025, 19)).endswith(
+        "* **low**: at design capacity the backlog clears after 10.0 weeks, by 2025-W29 (10,000 open orders, "
+        "1,000 a week to spare); at the “actual” capacity the backlog never clears (2,000 a week against 2,500 firm "
+        "orders a week)."
     )

@@ -7,14 +7,53 @@ counts over one and two weeks, a lock-in rate, a cancellation rate and a wait of
 and runs small, explicit scenario calculations on them:
 
 * :func:`implied_backlog`: Little's law, open orders = throughput × wait;
-* :func:`net_order_inflow`: firm orders a week = gross orders × lock-in rate;
-* :func:`effective_backlog`: open orders left after cancellations;
+* :func:`firm_inflow` (:func:`net_order_inflow`): firm orders a week under each
+  :data:`READINGS` of the printed order count;
 * :func:`weeks_to_clear` / :func:`backlog_path` / :func:`supply_overtakes_demand`:
-  how a backlog evolves when supply and firm inflow are constant.
+  how a backlog evolves when supply and firm inflow are constant;
+* :func:`clearance`: how (and whether) a clearance is reported, by the rules below.
 
 These are **scenario calculations** on a few article figures, not estimates:
 there is no sampling error to report, only the spread between the low, mid and
 high readings of the article's ranges (see :func:`default_inputs`).
+
+**Two readings of the order count** (column ``reading``; issue 12, item 2).  The
+article prints 1.35万 orders in the first two weeks of May and, elsewhere, a
+lock-in rate of 35%–40%, without saying whether the 1.35万 were deposits or
+locked orders:
+
+* ``unlocked_deposits`` (:data:`DEFAULT_READING`, the reading of the run-rate
+  figure): the 1.35万 were refundable deposits, so firm inflow = orders a week ×
+  lock-in rate (13,500 / 2 weeks × 37.5% = 2,531 a week at mid);
+* ``locked_orders``: the 1.35万 were already locked orders (the usual weekly
+  figure), so firm inflow = orders a week as printed, 13,500 / 2 weeks = 6,750,
+  and the lock-in rate is not applied again.  That is above the mean weekly
+  sales (6,275), so at the sales run-rate the backlog grows: the opposite of
+  the first reading.
+
+**Little's law already counts only served orders.**  A wait *W* of buyers who
+get their car, at a delivery rate *S*, gives *S × W* orders ahead of them: every
+one of them is served, so cancellations are **not** taken off it again
+(``effective_backlog`` = ``implied_backlog`` in :func:`run_rate_table`; the
+cancellation rate is carried as an input but not applied).
+:func:`effective_backlog` stays for a *counted* backlog of all open orders
+(a printed order book), never for a Little's-law one.
+
+**No false precision** (:func:`clearance`).  Week 0 is the last week of the
+article's weekly sales; the horizon is :data:`DEFAULT_HORIZON_WEEKS` (two years),
+the length of the backlog paths.
+
+* a clearance within the horizon is reported as its ISO week (``2026-W37 (week 70)``);
+* a clearance beyond it is reported as ``not within 2 years``, with the span in
+  **whole years** (``about 8 years at constant flows``), never an ISO week;
+* a clearance resting on a capacity the audit rejects (a capacity the mean
+  weekly sales exceed by more than ``CAPACITY_SLACK``, the rule of notebook 05's
+  capacity claims) is **not dated** at all, whatever its length;
+* supply ≤ firm inflow: ``never``.
+
+``weeks_to_clear`` keeps the raw arithmetic for anyone who wants it; only the
+text columns (``clears_in``, the sentences, summary.json's ``clears_in``) obey
+these rules.
 
 >>> implied_backlog(2000, 52)
 104000.0
@@ -22,6 +61,8 @@ high readings of the article's ranges (see :func:`default_inputs`).
 5.0
 >>> weeks_to_clear(10000, supply_per_week=1000, inflow_per_week=1000)
 inf
+>>> firm_inflow("unlocked_deposits", 6750, 0.375), firm_inflow("locked_orders", 6750, 0.375)
+(2531.25, 6750.0)
 """
 
 from __future__ import annotations
@@ -37,12 +78,15 @@ import pandas as pd
 from helpers.data import weeks as isoweeks
 from helpers.data.clean import WEEKS_PER_MONTH, WEEKS_PER_YEAR, figure_row
 from helpers.data.roles import FIGURE
-from helpers.formatting import JSON_DIGITS, number, round_frame, rounded
+from helpers.formatting import JSON_DIGITS, number, plural, round_frame, rounded
 
 __all__ = [
     "SERIES",
     "SCENARIOS",
     "SUPPLY_BASES",
+    "READINGS",
+    "DEFAULT_READING",
+    "READING_MEANINGS",
     "DEFAULT_HORIZON_WEEKS",
     "Sourced",
     "ScenarioInputs",
@@ -51,15 +95,22 @@ __all__ = [
     "inputs_table",
     "implied_backlog",
     "net_order_inflow",
+    "firm_inflow",
     "effective_backlog",
     "weeks_to_clear",
     "backlog_path",
     "supply_overtakes_demand",
+    "whole_years",
+    "clearance",
+    "capacity_contradicted",
     "run_rate_comparison",
     "run_rate_table",
     "start_week",
     "backlog_paths",
+    "clearance_phrase",
     "overtake_sentences",
+    "default_reading",
+    "reading_conclusions",
     "run_rate_summary",
     "write_run_rate_outputs",
 ]
@@ -70,7 +121,17 @@ SERIES = "xiaomi_su7"
 SCENARIOS = ("low", "mid", "high")
 #: Supply bases: which rate is taken as the factory's weekly output.
 SUPPLY_BASES = ("design_capacity", "actual_capacity", "sales_run_rate")
-#: Weeks :func:`backlog_paths` follows each scenario for (two years).
+#: Readings of the printed order count (see the module docstring), the default first.
+READINGS = ("unlocked_deposits", "locked_orders")
+#: The reading the run-rate figure of notebook 06 draws (the model's reading before issue 12).
+DEFAULT_READING = READINGS[0]
+#: What each reading takes the printed orders to be, and the firm inflow it gives.
+READING_MEANINGS = {
+    "unlocked_deposits": "the printed orders were refundable deposits: firm inflow = orders a week × lock-in rate",
+    "locked_orders": "the printed orders were already locked: firm inflow = orders a week as printed (lock-in not applied)",
+}
+#: Weeks :func:`backlog_paths` follows each scenario for (two years), and the horizon beyond which
+#: :func:`clearance` gives no ISO week.
 DEFAULT_HORIZON_WEEKS = 104
 #: Qualifier meanings (see ``helpers.data.numbers``) that make a printed value a ceiling.
 CEILING_MEANINGS = ("as high as",)
@@ -310,8 +371,30 @@ def net_order_inflow(gross_orders_per_week: float, lock_in_rate: float) -> float
     return _check_flow("gross_orders_per_week", gross_orders_per_week) * _check_rate("lock_in_rate", lock_in_rate)
 
 
+def firm_inflow(reading: str, gross_orders_per_week: float, lock_in_rate: float) -> float:
+    """Firm orders a week under one of :data:`READINGS` of the printed order count.
+
+    ``unlocked_deposits``: :func:`net_order_inflow` (orders × lock-in);
+    ``locked_orders``: the orders as printed (they are already locked).
+
+    >>> firm_inflow("unlocked_deposits", 6750, 0.4), firm_inflow("locked_orders", 6750, 0.4)
+    (2700.0, 6750.0)
+    """
+    if reading == "unlocked_deposits":
+        return net_order_inflow(gross_orders_per_week, lock_in_rate)
+    if reading == "locked_orders":
+        _check_rate("lock_in_rate", lock_in_rate)
+        return _check_flow("gross_orders_per_week", gross_orders_per_week)
+    raise ValueError(f"unknown reading {reading!r}: expected one of {', '.join(READINGS)}")
+
+
 def effective_backlog(backlog: float, cancellation_rate: float) -> float:
     """Open orders left after a share ``cancellation_rate`` (a fraction) is cancelled.
+
+    Only for a **counted** backlog of every open order (a printed order book),
+    some of which will be cancelled.  Never apply it to :func:`implied_backlog`:
+    Little's law counts only orders that are served, so the cancellations are
+    already out of it.  :func:`run_rate_table` does not call it.
 
     >>> effective_backlog(100000, 0.25)
     75000.0
@@ -381,9 +464,82 @@ def supply_overtakes_demand(backlog: float, supply_per_week: float, inflow_per_w
     weeks = weeks_to_clear(backlog, supply_per_week, inflow_per_week)
     if math.isinf(weeks):
         return None
+    return _whole_weeks(weeks)
+
+
+def whole_years(weeks: float) -> int:
+    """``weeks`` in whole years (halves up): the only precision a span far beyond the data deserves.
+
+    >>> whole_years(436.7), whole_years(835.0), whole_years(78.3)
+    (8, 16, 2)
+    """
+    return int(math.floor(weeks / WEEKS_PER_YEAR + 0.5))
+
+
+def clearance(
+    weeks: float,
+    start: tuple[int, int],
+    horizon_weeks: int = DEFAULT_HORIZON_WEEKS,
+    rejected: str | None = None,
+) -> tuple[str, str]:
+    """How a clearance after ``weeks`` is reported: ``(kind, text)`` by the module's no-false-precision rules.
+
+    ``kind`` is ``"within_horizon"`` (``text`` names the ISO week), ``"beyond_horizon"``
+    (no ISO week, the span in whole years), ``"not_dated"`` (``rejected`` says which
+    capacity the audit rejects; no week at all) or ``"never"`` (``weeks`` is infinite).
+
+    >>> clearance(18, (2025, 19))
+    ('within_horizon', '2025-W37 (week 18)')
+    >>> clearance(436.7, (2025, 19))
+    ('beyond_horizon', 'not within 2 years (beyond the 104-week horizon; about 8 years at constant flows)')
+    >>> clearance(108.5, (2025, 19))[1]  # 2.1 years: no "about 2 years" next to "not within 2 years"
+    'not within 2 years (beyond the 104-week horizon at constant flows)'
+
+    >>> clearance(18, (2025, 19), rejected="design capacity")
+    ('not_dated', 'not dated: the audit rejects design capacity as supply')
+    >>> clearance(math.inf, (2025, 19))[0]
+    'never'
+    """
+    if math.isinf(weeks):
+        return "never", "never"
+    years = whole_years(horizon_weeks)
+    beyond = weeks > horizon_weeks
+    span = f"not within {years} {'year' if years == 1 else 'years'}"
+    if rejected:
+        tail = f"; {span} at that rate either" if beyond else ""
+        return "not_dated", f"not dated: the audit rejects {rejected} as supply{tail}"
+    if beyond:
+        n = whole_years(weeks)
+        about = f"; about {n} years" if n > years else ""
+        return "beyond_horizon", f"{span} (beyond the {horizon_weeks}-week horizon{about} at constant flows)"
+    week = _whole_weeks(weeks)
+    return "within_horizon", f"{isoweeks.week_label(*isoweeks.add_weeks(start, week))} (week {week})"
+
+
+def _whole_weeks(weeks: float) -> int:
+    """The first whole week by whose end ``weeks`` (finite, from :func:`weeks_to_clear`) have passed.
+
+    >>> _whole_weeks(5.0), _whole_weeks(5.2), _whole_weeks(5.000000000000001)
+    (5, 6, 5)
+    """
     whole = math.ceil(weeks)
     # guard against float noise such as 5.000000000000001 for an exact division
     return whole - 1 if whole - weeks > 1 - 1e-9 else whole
+
+
+def capacity_contradicted(capacity_per_week: float, sales_per_week: float) -> bool:
+    """Whether sales of ``sales_per_week`` exceed a capacity by more than the audit's slack.
+
+    The rule of notebook 05's capacity claims (``CAPACITY_SLACK`` in
+    :mod:`helpers.claims.engine`): a factory cannot deliver more than 15% above
+    what it builds week after week, so such a capacity is rejected as supply.
+
+    >>> capacity_contradicted(2875, 6275), capacity_contradicted(700, 700), capacity_contradicted(700, 805.1)
+    (True, False, True)
+    """
+    from helpers.claims.engine import CAPACITY_SLACK
+
+    return float(sales_per_week) > float(capacity_per_week) * (1 + CAPACITY_SLACK)
 
 
 # --------------------------------------------------------------------------- tables
@@ -456,91 +612,250 @@ def start_week(weekly_sales: pd.DataFrame) -> tuple[int, int]:
     return int(rows["iso_year"].iloc[-1]), int(rows["iso_week"].iloc[-1])
 
 
-def run_rate_table(figures: pd.DataFrame, weekly_sales: pd.DataFrame, inputs: Mapping[str, ScenarioInputs]) -> pd.DataFrame:
-    """One row per scenario × supply basis: supply, firm inflow, implied backlog, weeks to clear.
+#: How the supply bases are named in sentences.
+BASIS_LABELS = {"design_capacity": "design capacity", "actual_capacity": "the “actual” capacity",
+                "sales_run_rate": "the observed sales run-rate"}
 
+
+def _gross_formula(figures: pd.DataFrame, gross: Sourced) -> str:
+    """``13,500 / 2 weeks = 6,750`` when the gross intake is a printed figure over some weeks, else its value."""
+    rows = figures[figures["figure_id"].astype(str) == gross.figure_id]
+    if len(rows) == 1 and pd.notna(rows["period_weeks"].iloc[0]) and float(rows["period_weeks"].iloc[0]) > 0:
+        row = rows.iloc[0]
+        return f"{number(row['value_mid'])} / {plural(int(row['period_weeks']), 'week')} = {number(gross.value)}"
+    return number(gross.value)
+
+
+def run_rate_table(
+    figures: pd.DataFrame,
+    weekly_sales: pd.DataFrame,
+    inputs: Mapping[str, ScenarioInputs],
+    readings: tuple[str, ...] = READINGS,
+    horizon_weeks: int = DEFAULT_HORIZON_WEEKS,
+) -> pd.DataFrame:
+    """One row per reading × scenario × supply basis: supply, firm inflow, implied backlog, weeks to clear.
+
+    ``reading`` is one of :data:`READINGS` (the firm inflow of :func:`firm_inflow`);
+    ``default_reading`` marks :data:`DEFAULT_READING`, whose rows come first.
     The backlog is implied by Little's law from the supply basis and the wait
-    (a buyer waiting ``wait_weeks`` has that many weeks of *this* supply ahead),
-    then reduced by cancellations.  Week 0 is the last week of weekly sales;
-    ``clears_in`` names the ISO week the backlog is gone, or says why never.
-    ``*_formula`` columns show each derived number's arithmetic.
+    (a buyer waiting ``wait_weeks`` has that many weeks of *this* supply ahead)
+    and, since Little's law counts only served orders, **not** reduced by
+    cancellations: ``effective_backlog`` equals ``implied_backlog`` (kept for
+    readers of the old columns; ``cancellation_rate`` is shown, not applied).
+
+    ``backlog_trend`` says whether the backlog ``shrinks``, ``grows`` or stays
+    ``flat`` at constant flows; ``supply_contradicted`` marks a capacity basis
+    the audit rejects (:func:`capacity_contradicted`, against the mean weekly
+    sales); ``clearance`` / ``clears_in`` follow :func:`clearance` (an ISO week
+    only within ``horizon_weeks`` of week 0, the last week of weekly sales);
+    ``years_to_clear`` is the span in whole years when finite.  ``*_formula``
+    columns show each derived number's arithmetic.
     """
+    unknown = [r for r in readings if r not in READINGS]
+    if unknown:
+        raise ValueError(f"unknown reading(s) {', '.join(unknown)}: expected some of {', '.join(READINGS)}")
     start = start_week(weekly_sales)
+    observed_sales = float(_series_weeks(weekly_sales)["units"].astype(float).mean())
     rows = []
-    for scenario, inp in inputs.items():
-        gross, lock = inp.gross_orders_per_week.value, inp.lock_in_rate.value
-        cancel, wait = inp.cancellation_rate.value, inp.wait_weeks.value
-        inflow = net_order_inflow(gross, lock)
-        for basis in SUPPLY_BASES:
-            supply = inp.supply(basis)
-            backlog = implied_backlog(supply.value, wait)
-            open_orders = effective_backlog(backlog, cancel)
-            weeks = weeks_to_clear(open_orders, supply.value, inflow)
-            week = supply_overtakes_demand(open_orders, supply.value, inflow)
-            if week is None:
-                clears_in = f"never: supply {number(supply.value)} ≤ firm inflow {number(inflow)} a week"
-                weeks_formula = f"{number(supply.value)} − {number(inflow)} ≤ 0: the backlog never shrinks"
+    for reading in readings:
+        for scenario, inp in inputs.items():
+            gross, lock = inp.gross_orders_per_week.value, inp.lock_in_rate.value
+            cancel, wait = inp.cancellation_rate.value, inp.wait_weeks.value
+            inflow = firm_inflow(reading, gross, lock)
+            if reading == "unlocked_deposits":
+                inflow_formula = f"{number(gross)} gross × {lock:.1%} lock-in = {number(inflow)}"
             else:
-                clears_in = f"{isoweeks.week_label(*isoweeks.add_weeks(start, week))} (week {week})"
-                weeks_formula = f"{number(open_orders)} / ({number(supply.value)} − {number(inflow)}) = {weeks:,.1f}"
-            rows.append({
-                "scenario": scenario,
-                "supply_basis": basis,
-                "supply_per_week": supply.value,
-                "net_inflow_per_week": inflow,
-                "surplus_per_week": supply.value - inflow,
-                "wait_weeks": wait,
-                "implied_backlog": backlog,
-                "cancellation_rate": cancel,
-                "effective_backlog": open_orders,
-                "weeks_to_clear": weeks,
-                "clears_in": clears_in,
-                "supply_source": supply.figure_id,
-                "net_inflow_formula": f"{number(gross)} gross × {lock:.1%} lock-in = {number(inflow)}",
-                "implied_backlog_formula": f"{number(supply.value)} a week × {wait:,.1f} weeks = {number(backlog)}",
-                "effective_backlog_formula": f"{number(backlog)} × (1 − {cancel:.0%}) = {number(open_orders)}",
-                "weeks_to_clear_formula": weeks_formula,
-            })
+                inflow_formula = (f"{_gross_formula(figures, inp.gross_orders_per_week)} a week, already locked "
+                                  f"(lock-in {lock:.1%} not applied)")
+            for basis in SUPPLY_BASES:
+                supply = inp.supply(basis)
+                backlog = implied_backlog(supply.value, wait)
+                weeks = weeks_to_clear(backlog, supply.value, inflow)
+                contradicted = basis != "sales_run_rate" and capacity_contradicted(supply.value, observed_sales)
+                kind, text = clearance(weeks, start, horizon_weeks, BASIS_LABELS[basis] if contradicted else None)
+                if kind == "never":
+                    clears_in = f"never: supply {number(supply.value)} ≤ firm inflow {number(inflow)} a week"
+                    weeks_formula = f"{number(supply.value)} − {number(inflow)} ≤ 0: the backlog never shrinks"
+                else:
+                    clears_in = text
+                    weeks_formula = f"{number(backlog)} / ({number(supply.value)} − {number(inflow)}) = {weeks:,.1f}"
+                    if kind != "within_horizon":
+                        weeks_formula += f": {text.split(' (')[0].split('; ')[-1]}"
+                change = inflow - supply.value
+                rows.append({
+                    "reading": reading,
+                    "scenario": scenario,
+                    "supply_basis": basis,
+                    "supply_per_week": supply.value,
+                    "net_inflow_per_week": inflow,
+                    "surplus_per_week": supply.value - inflow,
+                    "wait_weeks": wait,
+                    "implied_backlog": backlog,
+                    "cancellation_rate": cancel,
+                    "effective_backlog": backlog,
+                    "weeks_to_clear": weeks,
+                    "clears_in": clears_in,
+                    "supply_source": supply.figure_id,
+                    "net_inflow_formula": inflow_formula,
+                    "implied_backlog_formula": f"{number(supply.value)} a week × {wait:,.1f} weeks = {number(backlog)}",
+                    "effective_backlog_formula": (f"{number(backlog)}: Little's law counts only served orders, "
+                                                  f"so cancellations ({cancel:.0%}) are not taken off again"),
+                    "weeks_to_clear_formula": weeks_formula,
+                    "default_reading": reading == DEFAULT_READING,
+                    "backlog_trend": "grows" if change > 0 else "shrinks" if change < 0 else "flat",
+                    "supply_contradicted": contradicted,
+                    "clearance": kind,
+                    "clears_within_horizon": kind == "within_horizon",
+                    "years_to_clear": float(whole_years(weeks)) if math.isfinite(weeks) else math.inf,
+                    "horizon_weeks": horizon_weeks,
+                })
     return pd.DataFrame(rows)
+
+
+def default_reading(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :data:`DEFAULT_READING` of a :func:`run_rate_table` or :func:`backlog_paths` frame.
+
+    What the run-rate figure of notebook 06 draws; a frame without a ``reading``
+    column (written before there were readings) is returned as it is.
+
+    >>> default_reading(pd.DataFrame({"reading": ["unlocked_deposits", "locked_orders"], "x": [1, 2]}))["x"].tolist()
+    [1]
+    """
+    if "reading" not in frame.columns:
+        return frame
+    return frame[frame["reading"].astype(str) == DEFAULT_READING].reset_index(drop=True)
 
 
 def backlog_paths(scenarios: pd.DataFrame, weeks: int = DEFAULT_HORIZON_WEEKS, start: tuple[int, int] | None = None) -> pd.DataFrame:
     """:func:`backlog_path` for every row of :func:`run_rate_table`, stacked.
 
-    ``iso_week`` labels each week counted from ``start`` (week 0), when given.
+    Columns ``reading`` (when the table has one), ``scenario``, ``supply_basis``,
+    ``week``, ``iso_week`` (each week counted from ``start``, week 0, when given)
+    and ``backlog``.
     """
     parts = []
-    for row in scenarios.itertuples(index=False):
-        path = backlog_path(row.effective_backlog, row.supply_per_week, row.net_inflow_per_week, weeks)
-        path.insert(0, "supply_basis", row.supply_basis)
-        path.insert(0, "scenario", row.scenario)
+    for row in scenarios.to_dict("records"):
+        path = backlog_path(row["effective_backlog"], row["supply_per_week"], row["net_inflow_per_week"], weeks)
+        path.insert(0, "supply_basis", row["supply_basis"])
+        path.insert(0, "scenario", row["scenario"])
+        if "reading" in row:
+            path.insert(0, "reading", row["reading"])
         if start is not None:
-            path.insert(3, "iso_week", [isoweeks.week_label(*isoweeks.add_weeks(start, k)) for k in path["week"]])
+            path.insert(len(path.columns) - 1, "iso_week",
+                        [isoweeks.week_label(*isoweeks.add_weeks(start, k)) for k in path["week"]])
         parts.append(path)
     return pd.concat(parts, ignore_index=True)
 
 
+def _at(basis: str) -> str:
+    return "at design capacity" if basis == "design_capacity" else f"at {BASIS_LABELS[basis]}"
+
+
+def _kind(row: Mapping[str, Any]) -> str:
+    """A row's ``clearance``; tables without the column (older files) are read by ``weeks_to_clear`` alone."""
+    if "clearance" in row:
+        return str(row["clearance"])
+    return "never" if math.isinf(row["weeks_to_clear"]) else "within_horizon"
+
+
+def clearance_phrase(row: Mapping[str, Any], detail: bool = True) -> str:
+    """What happens to the backlog of one :func:`run_rate_table` row, by the no-false-precision rules.
+
+    >>> row = {"clearance": "beyond_horizon", "weeks_to_clear": 834.9, "surplus_per_week": 450.0,
+    ...        "clears_in": "not within 2 years (beyond the 104-week horizon; about 16 years at constant flows)",
+    ...        "effective_backlog": 375685.7, "supply_per_week": 7200.0, "net_inflow_per_week": 6750.0}
+    >>> clearance_phrase(row)
+    'does not clear within 2 years (beyond the 104-week horizon; about 16 years at constant flows; 375,686 open orders, 450 a week to spare)'
+    >>> clearance_phrase({**row, "clearance": "never", "supply_per_week": 6275.0}, detail=False)
+    'never clears'
+    """
+    kind = _kind(row)
+    spare = f"{number(row['effective_backlog'])} open orders, {number(row['surplus_per_week'])} a week to spare"
+    if kind == "never":
+        return "never clears" + (f" ({number(row['supply_per_week'])} a week against "
+                                 f"{number(row['net_inflow_per_week'])} firm orders a week)" if detail else "")
+    text = str(row["clears_in"])
+    if kind == "within_horizon":
+        return (f"clears after {row['weeks_to_clear']:,.1f} weeks, by {text.split(' ')[0]}" if detail
+                else f"clears by {text.split(' ')[0]}") + (f" ({spare})" if detail else "")
+    if kind == "beyond_horizon":
+        head, _, inner = text.partition(" (")
+        inner = inner.rstrip(")")
+        return f"does {head.replace('not within', 'not clear within')}" + (f" ({inner}; {spare})" if detail else "")
+    return f"gets no date: {text.partition(': ')[2]}" + (f" ({spare})" if detail else "")
+
+
 def overtake_sentences(scenarios: pd.DataFrame) -> list[str]:
-    """One English sentence per scenario saying when (if ever) supply overtakes demand, by basis."""
-    labels = {"design_capacity": "at design capacity", "actual_capacity": "at the “actual” capacity",
-              "sales_run_rate": "at the observed sales run-rate"}
+    """One English sentence per reading × scenario saying when (if ever) the backlog clears, by supply basis.
+
+    Clearances follow :func:`clearance_phrase` (no ISO week beyond the horizon
+    or on a rejected capacity); without a ``reading`` column, one sentence per scenario.
+    """
     sentences = []
-    for scenario, group in scenarios.groupby("scenario", sort=False):
-        parts = []
-        for row in group.itertuples(index=False):
-            if math.isinf(row.weeks_to_clear):
-                parts.append(f"never {labels[row.supply_basis]} ({number(row.supply_per_week)} a week against "
-                             f"{number(row.net_inflow_per_week)} firm orders a week)")
-            else:
-                parts.append(f"after {row.weeks_to_clear:,.1f} weeks {labels[row.supply_basis]}, by {row.clears_in.split(' ')[0]} "
-                             f"({number(row.effective_backlog)} open orders, {number(row.surplus_per_week)} a week to spare)")
-        sentences.append(f"**{scenario}**: supply overtakes demand " + "; ".join(parts) + ".")
+    keys = ["reading", "scenario"] if "reading" in scenarios.columns else ["scenario"]
+    for key, group in scenarios.groupby(keys, sort=False):
+        key = key if isinstance(key, tuple) else (key,)
+        name = f"**{key[-1]}**" + (f" ({key[0].replace('_', ' ')})" if len(key) == 2 else "")
+        parts = [f"{_at(row['supply_basis'])} the backlog {clearance_phrase(row)}" for row in group.to_dict("records")]
+        sentences.append(f"{name}: " + "; ".join(parts) + ".")
     return sentences
+
+
+def _conclusion(rows: pd.DataFrame, reading: str, horizon_weeks: int) -> dict[str, Any]:
+    """What one reading concludes at the sales run-rate (the one supply basis the audit does not reject)."""
+    sales = rows[rows["supply_basis"] == "sales_run_rate"]
+    by = {str(r["scenario"]): r for r in sales.to_dict("records")}
+    grows = [s for s, r in by.items() if r["backlog_trend"] != "shrinks"]
+    within = [s for s, r in by.items() if r["clearance"] == "within_horizon"]
+    beyond = [s for s, r in by.items() if r["clearance"] == "beyond_horizon"]
+    years = whole_years(horizon_weeks)
+    parts = []
+    for s, r in by.items():
+        verb = {"shrinks": "shrinks", "grows": "grows"}.get(r["backlog_trend"], "stays flat")
+        parts.append(f"{s}: sales {number(r['supply_per_week'])} against firm inflow {number(r['net_inflow_per_week'])} "
+                     f"a week, the backlog {verb} by {number(abs(r['surplus_per_week']))} a week and "
+                     f"{clearance_phrase(r, detail=False)}")
+    mid = by.get("mid")
+    sentence = f"{reading} ({READING_MEANINGS[reading]}): at the sales run-rate, " + "; ".join(parts) + "."
+    return {
+        "meaning": READING_MEANINGS[reading],
+        "mid_firm_inflow_per_week": None if mid is None else mid["net_inflow_per_week"],
+        "mid_net_inflow_formula": None if mid is None else mid["net_inflow_formula"],
+        "mid_backlog_trend": None if mid is None else mid["backlog_trend"],
+        "mid_clears_in": None if mid is None else mid["clears_in"],
+        "scenarios_backlog_grows": grows,
+        f"scenarios_clear_within_{years}_years": within,
+        "scenarios_clear_beyond_horizon": beyond,
+        "conclusion": sentence,
+    }
+
+
+def reading_conclusions(scenarios: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """Per reading, what it concludes at the sales run-rate: trend and clearance per scenario, and a sentence.
+
+    The capacity bases are left out of the conclusion: both capacities are
+    below the weekly sales the factory delivered, so the audit rejects them as supply.
+    """
+    horizon = int(scenarios["horizon_weeks"].iloc[0]) if "horizon_weeks" in scenarios else DEFAULT_HORIZON_WEEKS
+    return {str(reading): _conclusion(rows, str(reading), horizon)
+            for reading, rows in scenarios.groupby("reading", sort=False)}
 
 
 # --------------------------------------------------------------------------- outputs
 
 
+def _scenario_entry(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "supply_per_week": row["supply_per_week"],
+        "net_inflow_per_week": row["net_inflow_per_week"],
+        "implied_backlog": row["implied_backlog"],
+        "effective_backlog": row["effective_backlog"],
+        "weeks_to_clear": row["weeks_to_clear"],
+        "clears_in": row["clears_in"],
+        "backlog_trend": row["backlog_trend"],
+        "clearance": row["clearance"],
+        "supply_contradicted": row["supply_contradicted"],
+    }
 
 
 def run_rate_summary(
@@ -549,11 +864,27 @@ def run_rate_summary(
     scenarios: pd.DataFrame,
     start: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
-    """A JSON-ready dict with keys in a stable order, floats rounded by :func:`rounded`."""
+    """A JSON-ready dict with keys in a stable order, floats rounded by :func:`rounded`.
+
+    ``scenarios`` holds the :data:`DEFAULT_READING` (named by ``scenarios_reading``),
+    as before there were readings; ``readings`` holds every reading: its meaning,
+    its conclusion at the sales run-rate (:func:`reading_conclusions`) and its
+    scenarios.  ``rules`` names the conventions the numbers follow.
+    """
+    horizon = int(scenarios["horizon_weeks"].iloc[0])
+    conclusions = reading_conclusions(scenarios)
     summary: dict[str, Any] = {
         "scale": "vehicles per week",
         "note": "scenario calculations on a handful of article figures, not estimates with sampling error",
         "start_week": isoweeks.week_label(*start) if start else None,
+        "horizon_weeks": horizon,
+        "rules": {
+            "littles_law": "backlog = supply × wait counts only served orders: cancellations are not taken off it",
+            "horizon": (f"a clearance more than {horizon} weeks after week 0 is reported as not within "
+                        f"{whole_years(horizon)} years, its span in whole years, never as an ISO week"),
+            "rejected_capacity": "a clearance resting on a capacity the audit rejects (mean weekly sales above it by more "
+                                 "than the audit's capacity slack) is not dated",
+        },
         "inputs": {
             s: {name: {"value": getattr(inp, name).value, "figure_id": getattr(inp, name).figure_id} for name in INPUT_NAMES}
             for s, inp in inputs.items()
@@ -562,17 +893,16 @@ def run_rate_summary(
             row.quantity: {"per_week": row.per_week, "figure_id": row.figure_id}
             for row in comparison.itertuples(index=False)
         },
+        "scenarios_reading": DEFAULT_READING,
         "scenarios": {},
+        "readings": {},
     }
-    for row in scenarios.itertuples(index=False):
-        summary["scenarios"].setdefault(row.scenario, {})[row.supply_basis] = {
-            "supply_per_week": row.supply_per_week,
-            "net_inflow_per_week": row.net_inflow_per_week,
-            "implied_backlog": row.implied_backlog,
-            "effective_backlog": row.effective_backlog,
-            "weeks_to_clear": row.weeks_to_clear,
-            "clears_in": row.clears_in,
-        }
+    for row in scenarios.to_dict("records"):
+        entry = _scenario_entry(row)
+        if row["reading"] == DEFAULT_READING:
+            summary["scenarios"].setdefault(row["scenario"], {})[row["supply_basis"]] = entry
+        part = summary["readings"].setdefault(row["reading"], {**conclusions[row["reading"]], "scenarios": {}})
+        part["scenarios"].setdefault(row["scenario"], {})[row["supply_basis"]] = entry
     return rounded(summary)
 
 

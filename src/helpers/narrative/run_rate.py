@@ -1,14 +1,28 @@
-"""The sentences of notebook 04 (run rate): the rates on one scale, the single-figure inputs, when supply overtakes demand."""
+"""The sentences of notebook 04 (run rate): the rates on one scale, the single-figure inputs, the two readings of the
+order count and which conclusion flips, Little's law without a second cancellation cut, the horizon rule, and when
+supply overtakes demand."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from helpers.data.weeks import week_label
 from helpers.formatting import number, plural
 from helpers.models import run_rate
 
-__all__ = ["rates_sentence", "single_figure_sentence", "overtake_paragraph"]
+__all__ = [
+    "rates_sentence",
+    "single_figure_sentence",
+    "readings_paragraph",
+    "flip_sentence",
+    "littles_law_sentence",
+    "horizon_sentence",
+    "overtake_paragraph",
+]
+
+#: How a reading is named in prose.
+READING_NAMES = {"unlocked_deposits": "unlocked deposits", "locked_orders": "locked orders"}
 
 
 def rates_sentence(comparison: pd.DataFrame) -> str:
@@ -68,16 +82,153 @@ def single_figure_sentence(input_table: pd.DataFrame) -> str:
     )
 
 
-def overtake_paragraph(scenarios: pd.DataFrame, start: tuple[int, int]) -> str:
-    """When supply overtakes demand in each scenario (:func:`helpers.models.run_rate.overtake_sentences`), as a list
-    under one line naming week 0 (``start``, an ``(iso_year, iso_week)`` pair).
+def _sales(scenarios: pd.DataFrame, reading: str) -> pd.DataFrame:
+    rows = scenarios[(scenarios["reading"] == reading) & (scenarios["supply_basis"] == "sales_run_rate")]
+    return rows.set_index("scenario")
 
-    >>> scenarios = pd.DataFrame({"scenario": ["mid"], "supply_basis": ["actual_capacity"], "supply_per_week": [2300.0],
-    ...                           "net_inflow_per_week": [2531.25], "weeks_to_clear": [float("inf")]})
+
+def _range(values: pd.Series) -> str:
+    lo, hi = float(values.min()), float(values.max())
+    return number(lo) if number(lo) == number(hi) else f"{number(lo)} to {number(hi)}"
+
+
+def _names(items: list[str]) -> str:
+    return "none" if not items else items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def readings_paragraph(scenarios: pd.DataFrame) -> str:
+    """What each reading of the printed order count takes it to be, the firm inflow it gives, and the sales against it.
+
+    ``scenarios`` is :func:`helpers.models.run_rate.run_rate_table` (both readings).
+
+    >>> sc = pd.DataFrame({"reading": ["unlocked_deposits"] * 2 + ["locked_orders"] * 2, "scenario": ["low", "mid"] * 2,
+    ...                    "supply_basis": ["sales_run_rate"] * 4, "supply_per_week": [7000.0, 6000.0] * 2,
+    ...                    "net_inflow_per_week": [2000.0, 2500.0, 6500.0, 6500.0],
+    ...                    "net_inflow_formula": ["a", "6,500 gross × 38.5% lock-in = 2,500", "b", "13,000 / 2 weeks = 6,500 ..."],
+    ...                    "backlog_trend": ["shrinks", "shrinks", "shrinks", "grows"]})
+    >>> print(readings_paragraph(sc))
+    The article prints the order count without saying whether it counts deposits or locked orders, so both readings are run:
+    <BLANKLINE>
+    * **unlocked deposits** (the default, drawn by the run-rate figure): the printed orders were refundable deposits: firm inflow = orders a week × lock-in rate. Mid: 6,500 gross × 38.5% lock-in = 2,500 (2,000 to 2,500 across scenarios), against sales of 6,000 a week (6,000 to 7,000): at the sales run-rate the backlog shrinks in 2 of 2 scenarios (low and mid).
+    * **locked orders**: the printed orders were already locked: firm inflow = orders a week as printed (lock-in not applied). Mid: 13,000 / 2 weeks = 6,500 ... (6,500 across scenarios), against sales of 6,000 a week (6,000 to 7,000): at the sales run-rate the backlog shrinks in 1 of 2 scenarios (low).
+    """
+    items = []
+    for reading in run_rate.READINGS:
+        sales = _sales(scenarios, reading)
+        if sales.empty:
+            continue
+        shrinks = [str(s) for s in sales.index if sales.loc[s, "backlog_trend"] == "shrinks"]
+        default = " (the default, drawn by the run-rate figure)" if reading == run_rate.DEFAULT_READING else ""
+        items.append(
+            f"* **{READING_NAMES[reading]}**{default}: {run_rate.READING_MEANINGS[reading]}. "
+            f"Mid: {sales.loc['mid', 'net_inflow_formula']} ({_range(sales['net_inflow_per_week'])} across scenarios), "
+            f"against sales of {number(sales.loc['mid', 'supply_per_week'])} a week ({_range(sales['supply_per_week'])}): "
+            f"at the sales run-rate the backlog shrinks in {number(len(shrinks))} of {plural(len(sales), 'scenario')}"
+            + (f" ({_names(shrinks)})" if shrinks else "") + "."
+        )
+    return ("The article prints the order count without saying whether it counts deposits or locked orders, "
+            "so both readings are run:\n\n" + "\n".join(items))
+
+
+def flip_sentence(scenarios: pd.DataFrame) -> str:
+    """Which conclusion flips between the readings: the mid scenario at the sales run-rate, and the scenarios that shrink.
+
+    >>> sc = pd.DataFrame({"reading": ["unlocked_deposits", "locked_orders"], "scenario": ["mid", "mid"],
+    ...                    "supply_basis": ["sales_run_rate"] * 2, "supply_per_week": [6275.0, 6275.0],
+    ...                    "net_inflow_per_week": [2531.25, 6750.0], "surplus_per_week": [3743.75, -475.0],
+    ...                    "backlog_trend": ["shrinks", "grows"], "clearance": ["within_horizon", "never"],
+    ...                    "clears_in": ["2027-W02 (week 88)", "never: ..."], "weeks_to_clear": [87.46, float("inf")],
+    ...                    "effective_backlog": [327420.5, 327420.5]})
+    >>> print(flip_sentence(sc))
+    **The conclusion flips with the reading.** At the sales run-rate (mid scenario, 6,275 a week), read as unlocked deposits the firm inflow is 2,531 a week and the backlog shrinks by 3,744 a week: it clears by 2027-W02; read as locked orders it is 6,750 a week and the backlog grows by 475 a week: it never clears. The article does not say which reading is right, so neither date nor "never" is a finding; the run-rate figure draws unlocked deposits.
+    """
+    mid = {r: _sales(scenarios, r).loc["mid"] for r in run_rate.READINGS}
+    a, b = (mid[r] for r in run_rate.READINGS)
+
+    def verb(row: pd.Series) -> str:
+        return {"shrinks": "shrinks", "grows": "grows"}.get(row["backlog_trend"], "stays flat")
+
+    flips = a["backlog_trend"] != b["backlog_trend"]
+    head = ("**The conclusion flips with the reading.**" if flips else
+            "**The conclusion does not flip with the reading here.**")
+    ra, rb = (READING_NAMES[r] for r in run_rate.READINGS)
+    return (
+        f"{head} At the sales run-rate (mid scenario, {number(a['supply_per_week'])} a week), read as {ra} the firm "
+        f"inflow is {number(a['net_inflow_per_week'])} a week and the backlog {verb(a)} by "
+        f"{number(abs(a['surplus_per_week']))} a week: it {run_rate.clearance_phrase(a, detail=False)}; read as {rb} it is "
+        f"{number(b['net_inflow_per_week'])} a week and the backlog {verb(b)} by {number(abs(b['surplus_per_week']))} "
+        f"a week: it {run_rate.clearance_phrase(b, detail=False)}. The article does not say which reading is right, so "
+        f"neither date nor \"never\" is a finding; the run-rate figure draws {READING_NAMES[run_rate.DEFAULT_READING]}."
+    )
+
+
+def littles_law_sentence(scenarios: pd.DataFrame) -> str:
+    """Little's law counts only served orders: the cancellation rate is shown but not taken off the backlog.
+
+    >>> sc = pd.DataFrame({"reading": ["unlocked_deposits"] * 2, "scenario": ["low", "mid"],
+    ...                    "supply_basis": ["sales_run_rate"] * 2, "supply_per_week": [7000.0, 6000.0],
+    ...                    "wait_weeks": [52.18, 52.18], "implied_backlog": [365260.0, 313080.0],
+    ...                    "effective_backlog": [365260.0, 313080.0], "cancellation_rate": [0.4, 0.2]})
+    >>> print(littles_law_sentence(sc))
+    **Little's law counts only orders that get served.** A buyer who waits 52.2 weeks at a factory delivering 6,000 a week has 6,000 × 52.2 = 313,080 orders ahead (mid, sales run-rate); each of those orders is delivered, so the cancellation rate (20% to 40% across scenarios) is **not** taken off again: open orders = implied backlog in every row.
+    """
+    mid = _sales(scenarios, run_rate.DEFAULT_READING).loc["mid"]
+    same = bool((scenarios["effective_backlog"] == scenarios["implied_backlog"]).all())
+    return (
+        f"**Little's law counts only orders that get served.** A buyer who waits {number(mid['wait_weeks'], 1)} weeks at "
+        f"a factory delivering {number(mid['supply_per_week'])} a week has {number(mid['supply_per_week'])} × "
+        f"{number(mid['wait_weeks'], 1)} = {number(mid['implied_backlog'])} orders ahead (mid, sales run-rate); each of "
+        f"those orders is delivered, so the cancellation rate ({number(100 * scenarios['cancellation_rate'].min())}% to "
+        f"{number(100 * scenarios['cancellation_rate'].max())}% across scenarios) is **not** taken off again: "
+        + ("open orders = implied backlog in every row." if same else "yet some rows take it off: a bug.")
+    )
+
+
+def horizon_sentence(scenarios: pd.DataFrame) -> str:
+    """How many rows get an ISO week, and why the others do not (the horizon rule of :mod:`helpers.models.run_rate`).
+
+    >>> sc = pd.DataFrame({"clearance": ["within_horizon", "beyond_horizon", "not_dated", "never", "never"],
+    ...                    "horizon_weeks": [104] * 5, "weeks_to_clear": [50.0, 834.9, 436.7, np.inf, np.inf]})
+    >>> print(horizon_sentence(sc))
+    **No false precision.** Of the 5 rows, 1 clears within 104 weeks (2 years) of week 0 and is given its ISO week; 1 clears later and is given only as "not within 2 years", in whole years; 1 rests on a capacity the audit rejects (the weekly sales ran above it) and is not dated; 2 never clear. `weeks_to_clear` keeps the raw arithmetic (up to 835 weeks, about 16 years): a span that long says supply barely exceeds the inflow, not when the backlog will be gone.
+    """
+    counts = {kind: int(n) for kind, n in scenarios["clearance"].value_counts().items()}
+    horizon = int(scenarios["horizon_weeks"].iloc[0])
+    years = number(run_rate.whole_years(horizon))
+    finite = scenarios["weeks_to_clear"][np.isfinite(scenarios["weeks_to_clear"].astype(float))] if "weeks_to_clear" in scenarios else []
+    slowest = float(max(finite, default=0.0))
+
+    def part(kind: str, one: str, many: str) -> str:
+        n = counts.get(kind, 0)
+        return f"{number(n)} {one if n == 1 else many}"
+
+    return (
+        f"**No false precision.** Of the {plural(len(scenarios), 'row')}, "
+        + part("within_horizon", "clears", "clear") + f" within {number(horizon)} weeks ({years} years) of week 0 and "
+        + ("is given its" if counts.get("within_horizon", 0) == 1 else "are given their") + " ISO week; "
+        + part("beyond_horizon", "clears later and is", "clear later and are")
+        + f" given only as \"not within {years} years\", in whole years; "
+        + part("not_dated", "rests", "rest") + " on a capacity the audit rejects (the weekly sales ran above it) and "
+        + ("is" if counts.get("not_dated", 0) == 1 else "are") + " not dated; "
+        + part("never", "never clears", "never clear") + "."
+        + (f" `weeks_to_clear` keeps the raw arithmetic (up to {number(slowest)} weeks, about "
+           f"{number(run_rate.whole_years(slowest))} years): a span that long says supply barely exceeds the inflow, "
+           "not when the backlog will be gone." if slowest > horizon else "")
+    )
+
+
+def overtake_paragraph(scenarios: pd.DataFrame, start: tuple[int, int]) -> str:
+    """When supply overtakes demand in each reading and scenario (:func:`helpers.models.run_rate.overtake_sentences`),
+    as a list under one line naming week 0 (``start``, an ``(iso_year, iso_week)`` pair).
+
+    >>> scenarios = pd.DataFrame({"reading": ["locked_orders"], "scenario": ["mid"], "supply_basis": ["sales_run_rate"],
+    ...                           "supply_per_week": [6275.0], "net_inflow_per_week": [6750.0], "surplus_per_week": [-475.0],
+    ...                           "effective_backlog": [327420.5], "weeks_to_clear": [float("inf")],
+    ...                           "clearance": ["never"], "clears_in": ["never: ..."]})
     >>> print(overtake_paragraph(scenarios, (2025, 19)))
     If flows stayed as they are from 2025-W19 (week 0, the last weekly figure) on:
     <BLANKLINE>
-    * **mid**: supply overtakes demand never at the “actual” capacity (2,300 a week against 2,531 firm orders a week).
+    * **mid** (locked orders): at the observed sales run-rate the backlog never clears (6,275 a week against 6,750 firm orders a week).
     """
     return (
         f"If flows stayed as they are from {week_label(*start)} (week 0, the last weekly figure) on:\n\n"
