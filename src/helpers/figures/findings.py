@@ -526,6 +526,11 @@ def run_rate_figure(
     from matplotlib.patches import Patch
     from matplotlib.ticker import FixedLocator, FuncFormatter
 
+    from helpers.models import run_rate
+
+    # one reading of the May orders is drawn (run_rate.DEFAULT_READING); notebook 04 sets the other beside it
+    scenarios = run_rate.default_reading(scenarios) if "reading" in scenarios.columns else scenarios
+    backlog_paths = run_rate.default_reading(backlog_paths) if "reading" in backlog_paths.columns else backlog_paths
     with style.theme(lang) as lang:
         comp = comparison.set_index(comparison["quantity"].astype(str))
         n_weeks = int(comp.loc["weekly_sales_mean", "n_values"])
@@ -580,10 +585,12 @@ def run_rate_figure(
             ax_back.plot(x, wide["mid"], color=color, linewidth=2.4, gid=f"backlog:{basis}")
             row = scenarios[(scenarios["supply_basis"].astype(str) == basis) & (scenarios["scenario"].astype(str) == "mid")].iloc[0]
             weeks_to_clear = float(row["weeks_to_clear"])
-            if math.isinf(weeks_to_clear) or math.isnan(weeks_to_clear):
-                end = style.label("rr_never", lang)
-            else:
+            kind = str(row["clearance"]) if "clearance" in row.index else (
+                "never" if math.isinf(weeks_to_clear) or math.isnan(weeks_to_clear) else "within_horizon")
+            if kind == "within_horizon":
                 end = style.label("rr_clears", lang, week=str(row["clears_in"]).split(" ")[0])
+            else:  # no date beyond the horizon or on a rejected capacity: no false precision
+                end = style.label(f"rr_{kind}", lang)  # rr_never, rr_beyond_horizon, rr_not_dated
             end_labels.append((float(wide["mid"].iloc[-1]), end, color, x[-1]))
         y_top = float(paths["backlog"].max()) * 1.12
         ax_back.set_ylim(0, y_top)
