@@ -132,3 +132,29 @@ def test_index_of_an_empty_project_is_still_a_page(tmp_path):
     (tmp_path / "notebooks").mkdir()
     assert report.export_report(tmp_path) == ["reports/html/index.html"]
     assert "<h2>Figures</h2>" in (tmp_path / "reports/html/index.html").read_text(encoding="utf-8")
+
+
+def test_findings_lead_the_index_and_link_to_the_section_that_computed_them(tmp_path):
+    from helpers.narrative.report import Finding
+    from helpers.report.html import index_html, section_anchor
+
+    page = '<h2 id="2-%C2%B7-The-scores">2 · The scores<a class="anchor-link" href="#2-%C2%B7-The-scores">¶</a></h2>'
+    anchor = section_anchor(page, "2 · The scores")
+    assert anchor == "2-%C2%B7-The-scores"
+    finding = Finding("Does the trend forecast?", "A line says where sales go.", "naive wins <by far>", "09_backtest",
+                      "2 · The scores")
+    index = index_html([("01_ingest.html", "01 · Ingest")], [], [(finding, f"09_backtest.html#{anchor}")])
+    assert index.index("<h2>Findings</h2>") < index.index("<h2>Notebooks</h2>")
+    assert "naive wins &lt;by far&gt;" in index  # escaped
+    assert f'<a href="09_backtest.html#{anchor}">09_backtest · 2 · The scores</a>' in index
+
+
+def test_every_code_cell_of_a_page_is_folded_behind_one_click():
+    import json
+
+    from tests.conftest import ROOT
+
+    nb = json.loads((ROOT / "notebooks" / "09_backtest.ipynb").read_text(encoding="utf-8"))
+    page = (ROOT / "reports" / "html" / "09_backtest.html").read_text(encoding="utf-8")
+    n_code = sum(c["cell_type"] == "code" for c in nb["cells"])
+    assert page.count('<details class="su7-code"><summary>Show code</summary>') == n_code

@@ -35,13 +35,25 @@ from helpers.atomic import write_text_atomic
 __all__ = ["OFFLINE_TEMPLATE", "executed_notebooks", "notebook_title", "export_notebook", "remote_references",
            "index_html", "export_report", "main"]
 
-#: nbconvert template: the lab page without anything fetched from the network; PNG outputs keep the
-#: ``alt`` text of their metadata (``helpers.figures.findings.to_image`` sets the figure's title).
+#: nbconvert template: the lab page without anything fetched from the network; code folded away (a
+#: ``<details>`` per code cell: one click shows it, no script needed); PNG outputs keep the ``alt`` text of
+#: their metadata (``helpers.figures.findings.to_image`` sets the figure's title).
 OFFLINE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{% block extra_css %}
+<style>
+details.su7-code > summary { cursor: pointer; color: #555; font-size: 0.85rem; padding: 0.1rem 0 0.1rem 0.5rem; }
+details.su7-code[open] > summary { color: #222; }
+</style>
+{% endblock extra_css %}
+{% block input_group -%}
+<details class="su7-code"><summary>Show code</summary>
+{{ super() }}
+</details>
+{%- endblock input_group %}
 {% block data_png scoped %}
 {%- set alt = output | get_metadata('alt', 'image/png') -%}
 {%- if alt -%}
@@ -196,35 +208,46 @@ figure { margin: 1.6rem 0 2.4rem; }
 figure img { max-width: 100%; height: auto; border: 1px solid #e5e5e5; }
 figcaption { font-size: 0.95rem; color: #333; margin-top: 0.4rem; }
 code { background: #f4f4f4; padding: 0 0.2rem; }
+table.findings { border-collapse: collapse; margin: 1rem 0 2rem; font-size: 0.95rem; }
+table.findings th, table.findings td { border-top: 1px solid #ddd; padding: 0.5rem 0.6rem; vertical-align: top; text-align: left; }
+table.findings thead th { border-top: none; color: #555; font-weight: 600; }
 footer { margin-top: 3rem; font-size: 0.85rem; color: #666; }
 """
 
 
-def _findings(summary: Mapping[str, Any]) -> list[str]:
-    """The index's findings, plain sentences from ``summary.json``: the headline trend, the reconciliation."""
-    from helpers.formatting import measure_words, number, week_span
-    from helpers.narrative.what_happened import reconciliation_headline
+def section_anchor(page: str, section: str) -> str:
+    """The ``id`` of the heading of ``page`` (exported HTML) whose text starts with ``section``, or ``''``.
 
-    found = []
-    try:
-        trend = summary["trend"]
-        lo, hi = trend["slope_ci95"]
-        span = week_span(trend["first_week"], trend["last_week"])
-        text = (f"Headline: over {span} the {trend['model']} trend of weekly {trend['series']} "
-                f"{measure_words(trend.get('measure'))} is "
-                f"{number(trend['slope_units_per_week'])} a week (95% CI {number(lo)} to "
-                f"{number(hi)}; n = {trend['n_weeks']} weeks")
-        found.append(text + (", a small sample)." if trend.get("small_sample") else ")."))
-    except (KeyError, TypeError, ValueError):
-        pass
-    if "reconciliation" in summary:
-        found.append(reconciliation_headline(summary["reconciliation"]))
-    return found
+    >>> section_anchor('<h2 id="2-%C2%B7-The-scores">2 · The scores<a class="anchor-link" href="#x">¶</a></h2>', "2 · The scores")
+    '2-%C2%B7-The-scores'
+    >>> section_anchor('<h2 id="a">Other</h2>', "2 · The scores")
+    ''
+    """
+    from urllib.parse import unquote
+
+    want = section.replace("-", " ").strip()
+    for anchor in re.findall(r'<h[1-6] id="([^"]+)"', page):
+        if want and html.unescape(unquote(anchor)).replace("-", " ").startswith(want):
+            return anchor
+    return ""
+
+
+def _findings(summary: Mapping[str, Any], out: Path) -> list[tuple[Any, str]]:
+    """The report's findings (:func:`helpers.narrative.report.findings`), each with the link to where it was computed."""
+    from helpers.narrative.report import findings
+
+    linked = []
+    for finding in findings(summary):
+        page = out / f"{finding.notebook}.html"
+        anchor = section_anchor(page.read_text(encoding="utf-8"), finding.section) if page.is_file() and finding.section else ""
+        linked.append((finding, f"{finding.notebook}.html" + (f"#{anchor}" if anchor else "")))
+    return linked
 
 
 def index_html(notebooks: Iterable[tuple[str, str]], figures: Iterable[tuple[str, str, bool]],
-               findings: Iterable[str] = ()) -> str:
-    """The index page: ``notebooks`` as (page file, title), ``figures`` as (png name, title, has svg), ``findings`` as sentences."""
+               findings: Iterable[tuple[Any, str]] = ()) -> str:
+    """The index page: ``notebooks`` as (page file, title), ``figures`` as (png name, title, has svg), ``findings``
+    as (:class:`helpers.narrative.report.Finding`, link) pairs, shown first."""
     esc = html.escape
     lines = [
         "<!DOCTYPE html>",
@@ -244,7 +267,16 @@ def index_html(notebooks: Iterable[tuple[str, str]], figures: Iterable[tuple[str
     ]
     findings = list(findings)
     if findings:
-        lines += ["<h2>Findings</h2>", '<ul class="findings">', *(f"<li>{esc(f)}</li>" for f in findings), "</ul>"]
+        lines += ["<h2>Findings</h2>",
+                  "<p>What the article claimed, what the evidence says and how sure, each computed in the notebook "
+                  "section linked (code folded; one click shows it).</p>",
+                  '<table class="findings">', "<thead><tr><th>Question</th><th>The article</th><th>The evidence</th>"
+                  "<th>Computed in</th></tr></thead>", "<tbody>"]
+        for finding, link in findings:
+            where = finding.notebook + (f" · {finding.section}" if finding.section else "")
+            lines.append(f"<tr><th>{esc(finding.topic)}</th><td>{esc(finding.claim)}</td><td>{esc(finding.evidence)}</td>"
+                         f'<td><a href="{esc(link)}">{esc(where)}</a></td></tr>')
+        lines += ["</tbody>", "</table>"]
     lines += ["<h2>Notebooks</h2>", '<ol class="notebooks">']
     for page, title in notebooks:
         lines.append(f'<li><a href="{esc(page)}">{esc(title)}</a></li>')
@@ -308,7 +340,7 @@ def export_report(root: Path | str | None = None, pages: Iterable[str] | None = 
         listed.append((target.name, notebook_title(json.loads(path.read_text(encoding="utf-8")), path.stem)))
     pngs = sorted(figures_dir.glob("*.png")) if figures_dir.is_dir() else []
     figures = [(p.name, _png_title(p), p.with_suffix(".svg").is_file()) for p in pngs]
-    index = index_html(listed, figures, _findings(summary))
+    index = index_html(listed, figures, _findings(summary, out))
     remote = remote_references(index)
     if remote:
         raise ValueError(f"index.html would load remote resources: {', '.join(remote)}")

@@ -1,0 +1,53 @@
+"""The report's findings: each built from summary.json's numbers, each naming where it was computed."""
+
+from __future__ import annotations
+
+from helpers.narrative.report import findings
+
+SHARE = {"series": "xiaomi_all", "brands": "byd;xiaomi_all", "first_week": "2025-W16", "last_week": "2025-W19",
+         "units_change": -0.278, "others_change": 0.207, "share_first": 0.1134, "share_last": 0.0711,
+         "share_change_pp": -4.23, "xiaomi_fell": True, "others_fell": False, "share_fell": True,
+         "log_odds_slope": -0.17, "log_odds_slope_ci95": [-0.239, -0.101], "n_weeks": 4, "small_sample": True}
+
+
+def slump(pct, lo, hi, log_lo, log_hi, df):
+    return {"from_week": "2025-W16", "to_week": "2025-W19", "percent_of_observed": pct,
+            "percent_of_observed_ci95": [lo, hi], "calendar_log_change_ci95": [log_lo, log_hi], "df_resid": df}
+
+
+def market(share=SHARE, own=slump(70.7, -6.4, 147.9, -0.48, 0.02, 4), other=slump(29.9, -22.1, 81.8, -0.27, 0.07, 10)):
+    return {"market": {"share_vs_market": share, "calendar_slump": own, "market_calendar_slump": other}}
+
+
+def by_topic(summary):
+    return {f.topic: f for f in findings(summary)}
+
+
+def test_the_share_finding_says_whose_fall_it_was_from_what_fell():
+    f = by_topic(market())["Xiaomi or the market?"]
+    assert "xiaomi_all went −27.8% while byd went +20.7%" in f.evidence
+    assert "fell from 11.3% to 7.1% (−4.2 points; log-odds trend −0.170 a week, 95% CI −0.239 to −0.101" in f.evidence
+    assert "n = 4 weeks, a small sample" in f.evidence and f.evidence.endswith("The fall was Xiaomi's: byd did not fall over the same weeks.")
+    assert (f.notebook, f.section) == ("08_market_calendar", "2 · Was W16→W19 Xiaomi's fall or the market's?")
+    both = by_topic(market(share={**SHARE, "others_fell": True, "share_fell": False}))["Xiaomi or the market?"]
+    assert both.evidence.endswith("The market fell as much or more: Xiaomi's share did not fall.")
+
+
+def test_the_calendar_finding_follows_the_intervals():
+    wide = by_topic(market())["Or the calendar?"].evidence
+    assert "71% with Xiaomi’s own coefficients (95% CI −6% to 148%, 4 residual degrees of freedom)" in wide
+    assert "neither interval excludes zero" in wide and "chosen after looking at the data" in wide
+    tight = by_topic(market(own=slump(50, 20, 80, -0.3, -0.1, 4), other=slump(40, 10, 70, -0.2, -0.05, 10)))
+    assert "both intervals exclude zero: the calendar explains part of the dip" in tight["Or the calendar?"].evidence
+
+
+def test_the_backtest_finding_names_the_method_with_the_lowest_mase_and_the_trend_lines():
+    scores = {"trend": {"n": 10, "mase": 1.939}, "naive": {"n": 10, "mase": 1.296}, "window_mean": {"n": 10, "mase": 0.97}}
+    f = by_topic({"backtest": {"xiaomi_su7": scores}})["Does the trend forecast? (xiaomi_su7)"]
+    assert "window_mean has the lowest MASE, 0.97 over 10 forecasts; the trend line's is 1.94" in f.evidence
+    assert "naive 1.30" in f.evidence and f.notebook == "09_backtest"
+
+
+def test_parts_missing_from_the_summary_give_no_finding():
+    assert findings({}) == []
+    assert [f.topic for f in findings(market())] == ["Xiaomi or the market?", "Or the calendar?"]
