@@ -75,9 +75,10 @@ STEPS: tuple[Step, ...] = (
         writes=(*_processed("07_what_happened"), "reports/figures/06_*"),
         after=("05_claims",),
     ),
-    Step("08_market_calendar", reads=_processed("01_ingest", "02_clean"), writes=_processed("08_market_calendar"),
+    Step("08_market_calendar", reads=_processed("01_ingest", "02_clean"),
+         writes=(*_processed("08_market_calendar"), "reports/figures/08_*"), after=("02_clean",)),
+    Step("09_backtest", reads=_processed("02_clean"), writes=(*_processed("09_backtest"), "reports/figures/09_*"),
          after=("02_clean",)),
-    Step("09_backtest", reads=_processed("02_clean"), writes=_processed("09_backtest"), after=("02_clean",)),
 )
 #: Not a notebook: the HTML report and ``reports/summary.json``, written after the notebooks
 #: from their executed files, the figures and the model steps' summaries (``helpers.report``).

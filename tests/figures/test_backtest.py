@@ -1,0 +1,251 @@
+"""Notebook 09's figures: titles computed from the scores and the slopes, benchmarks shown, zero line, languages.
+
+Expected winners, counts and numbers are worked out here from the hand-built tables, never copied
+from a figure, then looked for in it.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import catalog
+from helpers.data.clean import read_clean
+from helpers.figures import backtest as figures, frame, style
+from helpers.figures.frame import figure_texts
+
+MINUS = "\N{MINUS SIGN}"
+NAMES = {"trend": "the trend line", "trend_log": "the log trend", "naive": "the naive forecast",
+         "window_mean": "the window mean", "calendar": "the calendar model"}
+
+
+def gid(fig, prefix: str) -> list:
+    return [a for a in fig.findobj(lambda a: str(a.get_gid() or "").startswith(prefix))]
+
+
+def title(fig) -> str:
+    return fig.get_suptitle().replace("\n", " ")
+
+
+def subtitle(fig) -> str:
+    return next(t.get_text() for t in fig.texts if t.get_gid() == "subtitle").replace("\n", " ")
+
+
+def footer(fig) -> str:
+    return next(t.get_text() for t in fig.texts if t.get_gid() == "source").replace("\n", " ")
+
+
+def scores_table(mase: dict[str, dict[str, float]], n: dict[str, int], scale: dict[str, float]) -> pd.DataFrame:
+    rows = []
+    for series, by_method in mase.items():
+        for method, value in by_method.items():
+            rows.append({"series": series, "method": method, "n": n[series], "mae": value * scale[series],
+                         "mase": value, "coverage95": 0.8, "interval_score95": 100.0, "n_intervals": 5})
+    return pd.DataFrame(rows)
+
+
+def rows_table(series: dict[str, list[str]], through: str = "2025-W23") -> pd.DataFrame:
+    """A few backtest rows: origins per series, horizons 1..2, the last target with an actual at ``through``."""
+    records = []
+    for name, origins in series.items():
+        for origin in origins:
+            for h in (1, 2):
+                records.append({"series": name, "origin_week": origin, "target_week": through, "horizon": h,
+                                "method": "trend", "actual": 1.0})
+    return pd.DataFrame(records)
+
+
+MASE = {"xiaomi_su7": {"trend": 1.94, "trend_log": 2.24, "naive": 1.30, "window_mean": 0.97, "calendar": 2.85},
+        "xiaomi_all": {"trend": 1.84, "trend_log": 2.25, "naive": 1.14, "window_mean": 1.09, "calendar": 3.00}}
+N = {"xiaomi_su7": 10, "xiaomi_all": 15}
+SCALE = {"xiaomi_su7": 1255.0, "xiaomi_all": 1330.0}
+
+
+@pytest.fixture(scope="module")
+def toy_scores():
+    scores = scores_table(MASE, N, SCALE)
+    rows = rows_table({"xiaomi_su7": ["2025-W16", "2025-W17"], "xiaomi_all": ["2025-W16", "2025-W17", "2025-W18"]})
+    return scores, rows, figures.backtest_scores_figure(scores, rows)
+
+
+# --------------------------------------------------------------------------- a. scores
+
+
+def test_scores_title_names_the_winner_against_the_trend(toy_scores):
+    fig = toy_scores[2]
+    su7 = MASE["xiaomi_su7"]
+    best = min(su7, key=su7.get)
+    assert best != "trend"
+    expected = (f"{NAMES[best]} beats the trend line for SU7: MASE {su7[best]:.2f} vs {su7['trend']:.2f} "
+                f"over {N['xiaomi_su7']} forecasts")
+    assert title(fig) == expected[0].upper() + expected[1:]
+    other = MASE["xiaomi_all"]
+    best_all = min(other, key=other.get)
+    assert (f"{NAMES[best_all][0].upper() + NAMES[best_all][1:]} beats the trend line for Xiaomi (all models): "
+            f"MASE {other[best_all]:.2f} vs {other['trend']:.2f} over {N['xiaomi_all']} forecasts.") in subtitle(fig)
+
+
+def test_when_the_trend_wins_the_title_sets_it_against_the_best_benchmark():
+    mase = {"xiaomi_su7": {"trend": 0.61, "naive": 1.25, "window_mean": 0.88}}
+    fig = figures.backtest_scores_figure(scores_table(mase, {"xiaomi_su7": 6}, {"xiaomi_su7": 1000.0}),
+                                         rows_table({"xiaomi_su7": ["2025-W18"]}))
+    bench = min(("naive", "window_mean"), key=mase["xiaomi_su7"].get)
+    assert title(fig) == (f"The trend line beats every benchmark for SU7: MASE 0.61 vs {mase['xiaomi_su7'][bench]:.2f} "
+                          f"for {NAMES[bench]} over 6 forecasts")
+    assert "Small sample: n = 6 for SU7" in subtitle(fig)
+
+
+def test_bars_are_the_scores_and_the_benchmarks_are_grey(toy_scores):
+    scores, _, fig = toy_scores
+    for series, by_method in MASE.items():
+        for method, value in by_method.items():
+            (bar,) = fig.findobj(lambda a, name=f"score:{series}:{method}": a.get_gid() == name)
+            assert bar.get_width() == pytest.approx(value)
+            grey = mpl.colors.to_hex(bar.get_facecolor()) == style.OKABE_ITO["grey"].lower()
+            assert grey == (method in ("naive", "window_mean")), method
+    lines = gid(fig, "mase_one:")
+    assert len(lines) == 2 and all(list(line.get_xdata()) == [1.0, 1.0] for line in lines)
+    texts = " ".join(t.get_text() for t in fig.findobj(lambda a: a.get_gid() == "score_value:xiaomi_su7:window_mean"))
+    mae = MASE["xiaomi_su7"]["window_mean"] * SCALE["xiaomi_su7"]
+    assert f"MAE {round(mae):,}" in texts and f"n = {N['xiaomi_su7']}" in texts and "in 95% PI 4/5" in texts
+
+
+def test_scores_footer_gives_the_week_the_actuals_run_to(toy_scores):
+    assert footer(toy_scores[2]).endswith("as of 2025-W23 · su7-slump")
+
+
+# --------------------------------------------------------------------------- b. window sensitivity
+
+
+def sensitivity_table(series: str, lengths: list[tuple[int, str, int, float, float, float]],
+                      left_out: list[tuple[str, float, float, float]], last: str = "2025-W23") -> pd.DataFrame:
+    """(window_weeks, first_week, n, slope, lo, hi) per length; (week, slope, lo, hi) per left-out week."""
+    rows = [{"series": series, "model": "linear", "variant": "window_length", "window_weeks": w, "left_out_week": "",
+             "first_week": first, "last_week": last, "n_weeks": n, "slope": b, "slope_ci95_low": lo,
+             "slope_ci95_high": hi, "includes_zero": lo <= 0 <= hi, "small_sample": n < 8}
+            for w, first, n, b, lo, hi in lengths]
+    rows += [{"series": series, "model": "linear", "variant": "leave_one_out", "window_weeks": 12, "left_out_week": week,
+              "first_week": "2025-W14", "last_week": last, "n_weeks": 7, "slope": b, "slope_ci95_low": lo,
+              "slope_ci95_high": hi, "includes_zero": lo <= 0 <= hi, "small_sample": True}
+             for week, b, lo, hi in left_out]
+    return pd.DataFrame(rows)
+
+
+LENGTHS = [(5, "2025-W19", 3, 40.0, -9000.0, 9100.0), (6, "2025-W18", 4, 34.0, -1800.0, 1900.0),
+           (7, "2025-W17", 5, -107.0, -1067.0, 853.0), (8, "2025-W17", 5, -107.0, -1067.0, 853.0),
+           (9, "2025-W15", 7, -128.0, -570.0, 313.0), (10, "2025-W14", 8, -33.0, -402.0, 336.0)]
+LEFT_OUT = [("2025-W14", -128.0, -570.0, 313.0), ("2025-W16", 2.0, -405.0, 410.0), ("2025-W23", 170.0, -232.0, 572.0),
+            ("2025-W22", -191.0, -526.0, -10.0)]
+
+
+@pytest.fixture(scope="module")
+def toy_sensitivity():
+    table = sensitivity_table("xiaomi_su7", LENGTHS, LEFT_OUT)
+    return table, figures.window_sensitivity_figure(table)
+
+
+def test_sensitivity_title_counts_signs_over_distinct_windows(toy_sensitivity):
+    fig = toy_sensitivity[1]
+    distinct = {(first, n): b for _, first, n, b, _, _ in LENGTHS}  # lengths 7 and 8 hold the same weeks
+    neg_l, pos_l = sum(b < 0 for b in distinct.values()), sum(b > 0 for b in distinct.values())
+    neg_o, pos_o = sum(b < 0 for _, b, _, _ in LEFT_OUT), sum(b > 0 for _, b, _, _ in LEFT_OUT)
+    zero = sum(lo <= 0 <= hi for (first, n), (_, _, _, _, lo, hi) in
+               {(r[1], r[2]): r for r in LENGTHS}.items()) + sum(lo <= 0 <= hi for _, _, lo, hi in LEFT_OUT)
+    total = len(distinct) + len(LEFT_OUT)
+    assert (neg_l, pos_l, neg_o, pos_o, zero, total) == (3, 2, 2, 2, 8, 9)
+    assert title(fig) == (f"The sign of the SU7 trend depends on the window: {neg_l} of {len(distinct)} window lengths "
+                          f"give a negative slope and {pos_l} a positive one, {neg_o} of {len(LEFT_OUT)} leave-one-out "
+                          f"fits a negative and {pos_o} a positive one; {zero} of {total} 95% intervals include zero")
+
+
+def test_one_sign_everywhere_is_said_so():
+    table = sensitivity_table("xiaomi_su7", [(5, "2025-W19", 3, -40.0, -90.0, -1.0), (6, "2025-W18", 4, -34.0, -80.0, 5.0)],
+                              [("2025-W19", -20.0, -30.0, -10.0)])
+    assert title(figures.window_sensitivity_figure(table)) == (
+        "Every window gives the SU7 a falling trend: 2 of 2 window lengths give a negative slope and 0 a positive one, "
+        "1 of 1 leave-one-out fits a negative and 0 a positive one; 1 of 3 95% intervals include zero")
+
+
+def test_zero_line_slopes_intervals_and_repeats(toy_sensitivity):
+    table, fig = toy_sensitivity
+    zero = gid(fig, "zero:xiaomi_su7")
+    assert len(zero) == 2 and all(list(z.get_ydata()) == [0, 0] for z in zero)
+    slopes = gid(fig, "length:xiaomi_su7_slope")
+    assert [s.get_ydata()[0] for s in slopes] == [b for _, _, _, b, _, _ in LENGTHS]
+    hollow = [s.get_markerfacecolor() == "white" for s in slopes]
+    assert hollow == [False, False, False, True, False, False]  # length 8 repeats length 7's weeks
+    left = gid(fig, "loo:xiaomi_su7_slope")
+    by_week = sorted(LEFT_OUT)  # drawn in calendar order
+    assert [s.get_ydata()[0] for s in left] == [b for _, b, _, _ in by_week]
+    # the 3-week interval (±9,000) runs off the axis: clipped, marked at both ends
+    ylim = fig.axes[0].get_ylim()
+    assert ylim[1] < 9100 and len(gid(fig, "length:xiaomi_su7_clipped")) == 2
+    colors = {mpl.colors.to_hex(s.get_markeredgecolor()) for s in slopes if s.get_ydata()[0] < 0}
+    assert colors == {style.OKABE_ITO["vermillion"].lower()}
+
+
+# --------------------------------------------------------------------------- live data, files, languages
+
+
+@pytest.fixture(scope="module")
+def live():
+    return {"weekly_sales": read_clean("weekly_sales"), "scores": catalog.read("backtest.backtest_scores"),
+            "rows": catalog.read("backtest.backtest"), "sensitivity": catalog.read("backtest.window_sensitivity")}
+
+
+def live_figures(live, lang: str = "en"):
+    return [figures.backtest_scores_figure(live["scores"], live["rows"], live["weekly_sales"], lang=lang),
+            figures.window_sensitivity_figure(live["sensitivity"], live["weekly_sales"], lang=lang)]
+
+
+def test_live_figures_draw_and_their_titles_follow_the_tables(live):
+    scores_fig, sensitivity_fig = live_figures(live)
+    su7 = live["scores"][live["scores"]["series"] == "xiaomi_su7"].set_index("method")
+    best = su7["mase"].idxmin()
+    assert f"MASE {su7.loc[best, 'mase']:.2f}" in title(scores_fig)
+    assert NAMES[best] in title(scores_fig).lower()
+    part = live["sensitivity"][live["sensitivity"]["series"] == "xiaomi_su7"]
+    depends = (part["slope"] < 0).any() and (part["slope"] > 0).any()
+    assert title(sensitivity_fig).startswith("The sign of the SU7 trend depends" if depends else "Every window gives")
+    for fig in (scores_fig, sensitivity_fig):
+        assert "as of 2025-W" in footer(fig)
+        assert not [t for t in figure_texts(fig) if style.has_cjk(t)]
+
+
+def test_saved_files_are_byte_identical(tmp_path, live):
+    first = frame.save_figure(live_figures(live)[1], figures.STEMS["sensitivity"], tmp_path / "a")
+    second = frame.save_figure(live_figures(live)[1], figures.STEMS["sensitivity"], tmp_path / "b")
+    assert [p.name for p in first] == ["09_window_sensitivity.png", "09_window_sensitivity.svg"]
+    for a, b in zip(first, second):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
+@pytest.mark.filterwarnings("ignore:Glyph .* missing from font")
+def test_zh_with_a_cjk_font_draws_chinese_labels(monkeypatch, toy_scores, toy_sensitivity):
+    monkeypatch.setattr(style, "find_cjk_font", lambda: "DejaVu Sans")  # pretend; glyphs are not rendered here
+    before = dict(mpl.rcParams)
+    scores, rows, _ = toy_scores
+    fig = figures.backtest_scores_figure(scores, rows, lang="zh")
+    assert "窗口均值" in title(fig) and "趋势线" in title(fig)
+    fig = figures.window_sensitivity_figure(toy_sensitivity[0], lang="zh")
+    assert "取决于窗口" in title(fig)
+    assert dict(mpl.rcParams) == before
+
+
+@pytest.mark.skipif(style.find_cjk_font() is None, reason="no CJK font installed (apt-get install fonts-noto-cjk)")
+def test_zh_with_a_real_cjk_font_has_every_glyph(live):
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="Glyph .* missing from font")
+        for fig in live_figures(live, "zh"):
+            frame.png_bytes(fig, dpi=50)
+            assert style.has_cjk(title(fig))
+
+
+def test_best_method_falls_back_to_mae_without_mase():
+    scores = pd.DataFrame({"series": "s", "method": ["trend", "naive"], "n": [3, 3], "mae": [5.0, 7.0],
+                           "mase": [np.nan, np.nan]})
+    assert figures.best_method(scores, "s") == ("trend", "mae")

@@ -1,0 +1,308 @@
+"""Notebook 08's figures: titles computed from the tables, gaps kept, calendar weeks marked, determinism, languages.
+
+Expected numbers are worked out here from the hand-built inputs (plain arithmetic and numpy), never
+copied from a figure, then looked for in it.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import catalog
+from helpers.data import weeks
+from helpers.data.clean import read_clean
+from helpers.data.ingest import read_ingested
+from helpers.figures import frame, market, style
+from helpers.figures.frame import figure_texts
+from helpers.models import market_share
+
+MINUS = "\N{MINUS SIGN}"
+
+
+def pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def gid(fig, prefix: str) -> list:
+    return [a for a in fig.findobj(lambda a: str(a.get_gid() or "").startswith(prefix))]
+
+
+def one(fig, name: str):
+    found = [a for a in fig.findobj(lambda a: a.get_gid() == name)]
+    assert len(found) == 1, (name, len(found))
+    return found[0]
+
+
+def title(fig) -> str:
+    return fig.get_suptitle().replace("\n", " ")
+
+
+def subtitle(fig) -> str:
+    return next(t.get_text() for t in fig.texts if t.get_gid() == "subtitle").replace("\n", " ")
+
+
+def footer(fig) -> str:
+    return next(t.get_text() for t in fig.texts if t.get_gid() == "source").replace("\n", " ")
+
+
+def calendar(first: int = 10, last: int = 30, holidays: dict[int, int] | None = None,
+             month_ends: tuple[int, ...] = ()) -> pd.DataFrame:
+    holidays = holidays or {}
+    rows = range(first, last + 1)
+    return pd.DataFrame({"week": [f"2025-W{w:02d}" for w in rows], "iso_year": 2025, "iso_week": list(rows),
+                         "holiday_days": [holidays.get(w, 0) for w in rows],
+                         "month_end": [w in month_ends for w in rows]})
+
+
+def share_table(xiaomi: dict[int, int], others: dict[int, int | None], brands: str, missing: str = "x_brand",
+                sources: str = "list_src") -> pd.DataFrame:
+    """A table shaped like :func:`helpers.models.market_share.market_share`: shares computed here."""
+    rows = []
+    for w, units in xiaomi.items():
+        other = others.get(w)
+        total = None if other is None else units + other
+        rows.append({"week": f"2025-W{w:02d}", "iso_year": 2025, "iso_week": w, "series": "xiaomi_all",
+                     "units": units, "brands": brands, "n_brands": brands.count(";") + 1, "other_units": other,
+                     "total_units": total, "share": math.nan if total is None else units / total,
+                     "missing_brands": "" if other is not None else missing, "source_ids": sources if other else ""})
+    return pd.DataFrame(rows).astype({"other_units": "Int64", "total_units": "Int64"})
+
+
+XIAOMI = {14: 5100, 15: 6300, 16: 7200, 17: 7000, 18: 5700, 19: 5200, 22: 7800, 23: 4400}
+LINE_OTHERS = {14: 48700, 15: 58800, 16: 63100, 17: 72500, 18: None, 19: 71080, 22: None, 23: 63490}
+ARTICLE_OTHERS = {16: 56300, 17: 62200, 18: 59310, 19: 67980}
+HOLIDAYS = {14: 3, 18: 4, 19: 1, 22: 2}
+MONTH_ENDS = (14, 18, 22)
+
+
+@pytest.fixture(scope="module")
+def toy():
+    line = share_table(XIAOMI, LINE_OTHERS, "byd;tesla_china;xiaomi_all", missing="tesla_china")
+    article = share_table({w: XIAOMI[w] for w in ARTICLE_OTHERS}, ARTICLE_OTHERS, "byd;xiaomi_all")
+    cal = calendar(10, 30, HOLIDAYS, MONTH_ENDS)
+    return line, article, cal, market.market_share_figure(line, article, cal)
+
+
+# --------------------------------------------------------------------------- a. share
+
+
+def test_share_title_states_the_article_comparison(toy):
+    fig = toy[3]
+    first = XIAOMI[16] / (XIAOMI[16] + ARTICLE_OTHERS[16])
+    last = XIAOMI[19] / (XIAOMI[19] + ARTICLE_OTHERS[19])
+    rise = round(100 * (ARTICLE_OTHERS[19] / ARTICLE_OTHERS[16] - 1))
+    assert last < first and ARTICLE_OTHERS[19] > ARTICLE_OTHERS[16]
+    assert title(fig) == (f"Xiaomi's share of Xiaomi + BYD registrations fell from {pct(first)} to {pct(last)} "
+                          f"over 2025-W16–W19, while BYD registrations rose {rise}%")
+
+
+def test_share_title_follows_the_data():
+    others = {16: 70000, 17: 65000, 18: 60000, 19: 50000}
+    xiaomi = {16: 5000, 17: 5100, 18: 5200, 19: 5600}
+    table = share_table(xiaomi, others, "byd;li_auto;xiaomi_all")
+    fig = market.market_share_figure(table, table, calendar())
+    first, last = 5000 / 75000, 5600 / 55600
+    fall = round(100 * (1 - 50000 / 70000))
+    assert title(fig) == (f"Xiaomi's share of Xiaomi + BYD + Li Auto registrations rose from {pct(first)} to "
+                          f"{pct(last)} over 2025-W16–W19, while BYD and Li Auto registrations fell {fall}%")
+    assert "against BYD and Li Auto, the brands printed in every one of its 4 weeks" in subtitle(fig)
+
+
+def test_weeks_without_a_share_are_gaps_never_bridged(toy):
+    line, _, _, fig = toy
+    y = np.asarray(one(fig, "share").get_ydata(), dtype=float)
+    every = weeks.week_range((2025, 14), (2025, 23))
+    assert len(y) == len(every)
+    with_share = {w for w, o in LINE_OTHERS.items() if o is not None}
+    for value, (_, w) in zip(y, every):
+        assert np.isnan(value) == (w not in with_share), w
+        if w in with_share:
+            assert value == pytest.approx(100 * XIAOMI[w] / (XIAOMI[w] + LINE_OTHERS[w]))
+    crosses = sorted(a.get_gid() for a in gid(fig, "no_share:"))
+    assert crosses == ["no_share:2025-W18", "no_share:2025-W22"]
+    assert "No share for 2025-W18, 2025-W22 (a brand not printed): gaps, not filled." in subtitle(fig)
+    assert any("Tesla China" in t and "not printed" in t for t in figure_texts(fig))
+
+
+def test_article_weeks_are_highlighted_and_drawn_against_their_own_set(toy):
+    fig = toy[3]
+    span = one(fig, "article_weeks")
+    x0, x1 = span.get_x(), span.get_x() + span.get_width()
+    assert x0 == pytest.approx(frame.monday_x(2025, 16)) and x1 == pytest.approx(frame.monday_x(2025, 20))
+    y = np.asarray(one(fig, "article_share").get_ydata(), dtype=float)
+    assert y.tolist() == pytest.approx([100 * XIAOMI[w] / (XIAOMI[w] + ARTICLE_OTHERS[w]) for w in (16, 17, 18, 19)])
+
+
+def test_holiday_and_month_end_weeks_are_marked(toy):
+    fig = toy[3]
+    assert sorted(a.get_gid() for a in gid(fig, "holiday:")) == [f"holiday:2025-W{w:02d}" for w in sorted(HOLIDAYS)]
+    days = sorted(t.get_text() for t in gid(fig, "holiday_days"))
+    assert days == sorted(f"{d}d" for d in HOLIDAYS.values())
+    ends = one(fig, "month_end").get_xdata()
+    assert list(ends) == pytest.approx([frame.monday_x(2025, w) + 3.5 for w in MONTH_ENDS])
+
+
+def test_share_subtitle_has_n_the_sets_the_measure_and_small_sample(toy):
+    text = subtitle(toy[3])
+    n_line = sum(o is not None for o in LINE_OTHERS.values())
+    assert "insurance registrations" in text
+    assert f"Xiaomi + BYD + Tesla China, printed together in n = {n_line} of the {len(XIAOMI)} weeks" in text
+    assert "against BYD alone, the only brand printed in all 4 weeks" in text
+    assert "Small sample: n = 4 weeks, 2 degrees of freedom" in text
+    # the log-odds slope of the article's four shares, by numpy
+    shares = np.array([XIAOMI[w] / (XIAOMI[w] + ARTICLE_OTHERS[w]) for w in (16, 17, 18, 19)])
+    slope = np.polyfit(np.arange(4.0), np.log(shares / (1 - shares)), 1)[0]
+    assert f"{slope:.3f} a week".replace("-", MINUS) in text
+
+
+def test_share_footer_names_sources_and_the_last_week():
+    sales = pd.DataFrame({"series": "xiaomi_all", "iso_year": 2025, "iso_week": list(XIAOMI), "units": list(XIAOMI.values()),
+                          "source_id": [f"page_w{w}" for w in XIAOMI], "locator": 'page: "x"'})
+    line = share_table(XIAOMI, LINE_OTHERS, "byd;tesla_china;xiaomi_all", sources="list_a;list_b")
+    article = share_table({w: XIAOMI[w] for w in ARTICLE_OTHERS}, ARTICLE_OTHERS, "byd;xiaomi_all", sources="list_c")
+    text = footer(market.market_share_figure(line, article, calendar(), sales))
+    assert text.startswith("Sources: page_w14, page_w15")
+    assert "list_a, list_b" in text and "list_c" in text
+    assert text.endswith("as of 2025-W23 · su7-slump")
+
+
+# --------------------------------------------------------------------------- b. calendar coefficients
+
+
+def coefficient_rows(fits: dict[str, dict[str, tuple[float, float, float]]]) -> pd.DataFrame:
+    rows = []
+    for series, terms in fits.items():
+        for term, (b, lo, hi) in terms.items():
+            rows.append({"fit": "market" if series.startswith("market:") else series, "series": series,
+                         "first_week": "2025-W14", "last_week": "2025-W23", "n_weeks": 8, "df_resid": 4,
+                         "small_sample": True, "term": term, "coefficient": b, "std_error": 0.1, "ci95_low": lo,
+                         "ci95_high": hi, "dropped_reason": ""})
+    return pd.DataFrame(rows)
+
+
+def test_coefficients_title_when_every_interval_includes_zero():
+    table = coefficient_rows({"xiaomi_su7": {"t": (0.0, -0.1, 0.1), "holiday_days": (-0.2, -0.5, 0.05),
+                                             "month_end": (0.6, -0.1, 1.3)},
+                              "market:byd+tesla_china": {"t": (0.01, 0.0, 0.02), "holiday_days": (-0.1, -0.3, 0.1),
+                                                         "month_end": (0.0, -0.4, 0.3)}})
+    fig = market.calendar_coefficients_figure(table)
+    assert title(fig) == ("No calendar effect is distinguishable from zero: every 95% interval for holiday days and "
+                          "month end includes zero, for SU7 (n = 8) and BYD + Tesla China (n = 8)")
+    assert "Small sample: SU7 n = 8, 4 residual df, BYD + Tesla China n = 8, 4 residual df" in subtitle(fig)
+    zero = one(fig, "zero")
+    assert list(zero.get_xdata()) == [0, 0]
+
+
+def test_coefficients_title_names_an_effect_that_excludes_zero_as_a_percentage():
+    b, lo, hi = -0.3, -0.5, -0.1
+    table = coefficient_rows({"xiaomi_su7": {"t": (0.0, -0.1, 0.1), "holiday_days": (b, lo, hi),
+                                             "month_end": (0.2, -0.1, 0.5)}})
+    fig = market.calendar_coefficients_figure(table)
+
+    def effect(v: float) -> str:
+        return f"{round(100 * math.expm1(v)):+d}".replace("-", MINUS)
+
+    assert title(fig) == (f"Of the calendar effects fitted for SU7 (n = 8), the 95% interval excludes zero only for a "
+                          f"holiday day for SU7 ({effect(b)}%, 95% CI {effect(lo)}% to {effect(hi)}%)")
+    drawn = gid(fig, "coef:xiaomi:holiday_days")  # the point, its whisker and its caps
+    point = next(a for a in drawn if isinstance(a, mpl.lines.Line2D) and a.get_marker() == "o")
+    assert point.get_xdata()[0] == pytest.approx(100 * math.expm1(b))
+
+
+def test_a_dropped_term_is_said_not_drawn():
+    table = coefficient_rows({"xiaomi_su7": {"t": (0.0, -0.1, 0.1), "holiday_days": (-0.2, -0.5, 0.05),
+                                             "month_end": (math.nan, math.nan, math.nan)}})
+    table.loc[table["term"] == "month_end", "dropped_reason"] = "no variation in the window (every week has 0)"
+    fig = market.calendar_coefficients_figure(table)
+    assert gid(fig, "coef:xiaomi:month_end") == []
+    assert "A month-end week left out of the SU7 fit: no variation in the window" in subtitle(fig)
+
+
+# --------------------------------------------------------------------------- live data, files, languages
+
+
+@pytest.fixture(scope="module")
+def live():
+    weekly_sales = read_clean("weekly_sales")
+    cal = read_clean("calendar_weeks")
+    registrations = read_ingested("market_registrations")
+    article = market_share.market_share(weekly_sales, registrations, calendar_weeks=cal, first_week="2025-W16",
+                                        last_week="2025-W19", brand_rule="every_week")
+    share = market_share.market_share(weekly_sales, registrations, calendar_weeks=cal)
+    coefficients = catalog.read("market.calendar_coefficients")
+    return {"weekly_sales": weekly_sales, "calendar": cal, "market": registrations, "article": article,
+            "share": share, "coefficients": coefficients}
+
+
+def live_figures(live, lang: str = "en"):
+    return [market.market_share_figure(live["share"], live["article"], live["calendar"], live["weekly_sales"], lang=lang),
+            market.calendar_coefficients_figure(live["coefficients"], live["weekly_sales"], live["market"], lang=lang)]
+
+
+def test_live_figures_draw_and_their_titles_hold_the_tables_numbers(live):
+    share_fig, coef_fig = live_figures(live)
+    article = live["article"].set_index("week")
+    first, last = article.loc["2025-W16"], article.loc["2025-W19"]
+    assert pct(first["units"] / first["total_units"]) in title(share_fig)
+    assert pct(last["units"] / last["total_units"]) in title(share_fig)
+    assert "insurance registrations" in subtitle(share_fig) and "Small sample" in subtitle(share_fig)
+    newest = max(weeks.parse_week_label(w) for w in live["share"]["week"].astype(str))
+    assert footer(share_fig).endswith(f"as of {weeks.week_label(*newest)} · su7-slump")
+    calendar_terms = live["coefficients"][live["coefficients"]["term"].isin(["holiday_days", "month_end"])]
+    any_excludes = ((calendar_terms["ci95_low"] > 0) | (calendar_terms["ci95_high"] < 0)).any()
+    assert title(coef_fig).startswith("Of the calendar effects" if any_excludes else "No calendar effect")
+    for fig in (share_fig, coef_fig):
+        assert not [t for t in figure_texts(fig) if style.has_cjk(t)]
+
+
+def test_saved_files_are_byte_identical(tmp_path, live):
+    first = frame.save_figure(live_figures(live)[0], market.STEMS["share"], tmp_path / "a")
+    second = frame.save_figure(live_figures(live)[0], market.STEMS["share"], tmp_path / "b")
+    assert [p.name for p in first] == ["08_market_share.png", "08_market_share.svg"]
+    for a, b in zip(first, second):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_figures_leave_no_style_and_no_pyplot_figure_behind(toy):
+    import matplotlib.pyplot as plt
+
+    before = dict(mpl.rcParams)
+    line, article, cal, _ = toy
+    market.market_share_figure(line, article, cal)
+    assert {k for k in before if before[k] != mpl.rcParams[k]} == set()
+    assert plt.get_fignums() == []
+
+
+@pytest.mark.filterwarnings("ignore:Glyph .* missing from font")
+def test_zh_with_a_cjk_font_draws_chinese_labels(monkeypatch, toy):
+    monkeypatch.setattr(style, "find_cjk_font", lambda: "DejaVu Sans")  # pretend; glyphs are not rendered here
+    line, article, cal, _ = toy
+    fig = market.market_share_figure(line, article, cal, lang="zh")
+    first = XIAOMI[16] / (XIAOMI[16] + ARTICLE_OTHERS[16])
+    assert "比亚迪" in title(fig) and "份额" in title(fig) and pct(first) in title(fig)
+    coef = market.calendar_coefficients_figure(coefficient_rows({"xiaomi_su7": {"holiday_days": (-0.2, -0.5, 0.05)}}),
+                                               lang="zh")
+    assert style.has_cjk(title(coef))
+
+
+def test_zh_without_a_cjk_font_warns_and_draws_english(monkeypatch, toy):
+    monkeypatch.setattr(style, "find_cjk_font", lambda: None)
+    line, article, cal, _ = toy
+    with pytest.warns(UserWarning, match="lang='zh' needs a CJK font"):
+        fig = market.market_share_figure(line, article, cal, lang="zh")
+    assert not any(style.has_cjk(t) for t in figure_texts(fig))
+
+
+@pytest.mark.skipif(style.find_cjk_font() is None, reason="no CJK font installed (apt-get install fonts-noto-cjk)")
+def test_zh_with_a_real_cjk_font_has_every_glyph(live):
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="Glyph .* missing from font")
+        for fig in live_figures(live, "zh"):
+            frame.png_bytes(fig, dpi=50)
+            assert style.has_cjk(title(fig))
