@@ -28,11 +28,12 @@ ARGS ?=
 PYTEST_ARGS ?=
 LAB_PORT ?= 8888
 # Tests run in parallel with pytest-xdist: WORKERS=0 runs them in one process.
-#   loadgroup: a module's tests stay on one worker, slow tests are handed out one by
-#              one, heaviest first (tests/conftest.py); test_vintages keeps its order.
-#   loadscope: nbval keeps each notebook's cells on one worker, in order, in one kernel.
+# --dist loadscope keeps a module's tests on one worker, in order (module fixtures are
+# built once; the longest modules are handed out first: tests/conftest.py), and for
+# nbval each notebook's cells on one worker, in order, in one kernel.
+# (Not loadgroup: with pytest 9.2 it silently stops grouping, pytest-xdist issue 1386.)
 WORKERS ?= logical
-XDIST := -n $(WORKERS) --dist loadgroup
+XDIST := -n $(WORKERS) --dist loadscope --no-loadscope-reorder
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -n $(WORKERS) --dist loadscope
 
 .PHONY: help venv validate run test test-fast test-unit test-notebooks lab clean lock

@@ -24,31 +24,32 @@ def raw_copy(tmp_path: Path) -> Path:
 
 
 # ---------------------------------------------------------------------------
-# pytest-xdist (``make test`` runs ``-n logical --dist loadgroup``)
+# pytest-xdist (``make test`` runs ``-n logical --dist loadscope --no-loadscope-reorder``)
 # ---------------------------------------------------------------------------
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the xdist_group marks
+#: Handed out to the workers first, in this order: the longest modules, the one that
+#: builds the session's shared pipeline run (test_runner) before those that copy it.
+FIRST = ("tests/pipeline/test_runner.py", "tests/browser/test_jupyterlab.py",
+         "tests/pipeline/test_vintages.py", "tests/browser/test_report.py")
+
+
 def pytest_collection_modifyitems(config, items):
-    """Under ``--dist loadgroup``: what goes to one worker together, and in which order.
+    """On a pytest-xdist worker: the longest modules first, so that none starts last while the other worker idles.
 
-    * A module's tests run on one worker (its module fixtures are built once), except
-      slow tests, which each start from their own copy of the project: those are handed
-      out one by one.  A module that needs more (tests/pipeline/test_vintages.py runs its
-      sweep in order on one copy) names its own ``xdist_group``.
-    * The slow tests and the browser tests are handed out first, in collection order, the
-      quick ones after them, so that no long test starts last while the other worker idles.
-
-    Without xdist (``-n 0``, plain ``pytest``) nothing changes.
+    ``--dist loadscope`` keeps each module on one worker (its module fixtures are built
+    once; test_vintages sweeps in order on one copy) and hands the modules out in
+    collection order: FIRST, then the other modules with slow tests, then the rest.
+    Every worker sorts alike, so they agree on the collection.  Without xdist
+    (``-n 0``, plain ``pytest``) the order is pytest's.
     """
-    if not getattr(config.option, "loadgroup", False):
+    if not hasattr(config, "workerinput"):
         return
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None and item.get_closest_marker("slow") is None:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+    slow = {item.nodeid.split("::", 1)[0] for item in items if item.get_closest_marker("slow")}
 
-    def rank(item) -> int:
-        if item.get_closest_marker("slow") is not None:
-            return 0
-        return 1 if item.nodeid.startswith("tests/browser/") else 2
+    def rank(item) -> tuple[int, int]:
+        module = item.nodeid.split("::", 1)[0]
+        if module in FIRST:
+            return 0, FIRST.index(module)
+        return (1, 0) if module in slow else (2, 0)
 
-    items.sort(key=rank)  # stable: collection order within each rank
+    items.sort(key=rank)  # stable: pytest's order within a rank

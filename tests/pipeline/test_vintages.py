@@ -38,9 +38,6 @@ EVERY, SUMMARY = raw_weeks()
 VINTAGES = [weeks.week_label(*p) for p in EVERY if trend.vintage_problem(SUMMARY, weeks.week_label(*p), WINDOW_WEEKS) is None]
 TOO_EARLY = [weeks.week_label(*p) for p in EVERY if weeks.week_label(*p) not in VINTAGES]
 
-#: The sweep runs in order on one copy: under pytest-xdist the whole module goes to one worker.
-pytestmark = pytest.mark.xdist_group("vintages")
-
 
 def test_the_sweep_covers_the_article_weeks_and_the_newest_week():
     assert {"2025-W16", "2025-W19"} <= set(VINTAGES)
