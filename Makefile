@@ -66,7 +66,7 @@ test: venv ## Every test: unit, doctests, slow pipeline and browser tests, then 
 	$(PY) -m pytest $(NBVAL) notebooks $(PYTEST_ARGS)
 
 test-fast: venv ## The edit-run loop: unit tests and doctests, no slow, browser or nbval tests
-	$(PY) -m pytest -m "not slow" --ignore=tests/browser $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not slow" --ignore=tests/browser $(XDIST) $(PYTEST_ARGS)
 
 test-unit: venv ## make test without nbval: unit, doctests, slow pipeline and browser tests
 	$(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
