@@ -27,13 +27,21 @@ FORCE ?=
 ARGS ?=
 PYTEST_ARGS ?=
 LAB_PORT ?= 8888
+# Tests run in parallel with pytest-xdist: WORKERS=0 runs them in one process.
+# --dist loadscope keeps a module's tests on one worker, in order (module fixtures are
+# built once; the longest modules are handed out first: tests/conftest.py), and for
+# nbval each notebook's cells on one worker, in order, in one kernel.
+# (Not loadgroup: with pytest 9.2 it silently stops grouping, pytest-xdist issue 1386.)
+WORKERS ?= logical
+XDIST := -n $(WORKERS) --dist loadscope --no-loadscope-reorder
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -n $(WORKERS) --dist loadscope
 
-.PHONY: help venv validate run test test-unit test-notebooks lab clean lock
+.PHONY: help venv validate run test test-fast test-unit test-notebooks lab clean lock
 
 help: ## List the targets
 	@echo "su7-slump: make <target>"
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
-	@echo "Options: FORCE=1 (rerun every notebook), ARGS='...' (passed to the pipeline), PYTEST_ARGS='...'"
+	@echo "Options: FORCE=1 (rerun every notebook), ARGS='...' (passed to the pipeline), PYTEST_ARGS='...', WORKERS=N (test processes; 0: one)"
 
 venv: $(STAMP) ## Create or refresh .venv from requirements.lock (only when it changed)
 
@@ -53,12 +61,15 @@ run: venv ## Validate data/raw, then run the notebooks in order (papermill)
 	$(PY) -m helpers.validate
 	$(PY) -m helpers.pipeline run $(if $(FORCE),--force) $(ARGS)
 
-test: venv ## Unit tests, doctests, then nbval over every notebook
-	$(PY) -m pytest $(PYTEST_ARGS)
-	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks $(PYTEST_ARGS)
+test: venv ## Every test: unit, doctests, slow pipeline and browser tests, then nbval over every notebook
+	$(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
+	$(PY) -m pytest $(NBVAL) notebooks $(PYTEST_ARGS)
 
-test-unit: venv ## Unit tests and doctests only (fast)
-	$(PY) -m pytest $(PYTEST_ARGS)
+test-fast: venv ## The edit-run loop: unit tests and doctests, no slow, browser or nbval tests
+	$(PY) -m pytest -m "not slow" --ignore=tests/browser $(XDIST) $(PYTEST_ARGS)
+
+test-unit: venv ## make test without nbval: unit, doctests, slow pipeline and browser tests
+	$(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
 
 # The notebooks declare the `python3` kernel.  ipykernel's wheel puts its spec in
 # .venv/share/jupyter (first on JUPYTER_PATH), with argv[0] "python", which

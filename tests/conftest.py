@@ -21,3 +21,35 @@ def raw_copy(tmp_path: Path) -> Path:
     target = tmp_path / "raw"
     shutil.copytree(ROOT / "data" / "raw", target)
     return target
+
+
+# ---------------------------------------------------------------------------
+# pytest-xdist (``make test`` runs ``-n logical --dist loadscope --no-loadscope-reorder``)
+# ---------------------------------------------------------------------------
+
+#: Handed out to the workers first, in this order: the longest modules, the one that
+#: builds the session's shared pipeline run (test_runner) before those that copy it.
+FIRST = ("tests/pipeline/test_runner.py", "tests/browser/test_jupyterlab.py",
+         "tests/pipeline/test_vintages.py", "tests/browser/test_report.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    """On a pytest-xdist worker: the longest modules first, so that none starts last while the other worker idles.
+
+    ``--dist loadscope`` keeps each module on one worker (its module fixtures are built
+    once; test_vintages sweeps in order on one copy) and hands the modules out in
+    collection order: FIRST, then the other modules with slow tests, then the rest.
+    Every worker sorts alike, so they agree on the collection.  Without xdist
+    (``-n 0``, plain ``pytest``) the order is pytest's.
+    """
+    if not hasattr(config, "workerinput"):
+        return
+    slow = {item.nodeid.split("::", 1)[0] for item in items if item.get_closest_marker("slow")}
+
+    def rank(item) -> tuple[int, int]:
+        module = item.nodeid.split("::", 1)[0]
+        if module in FIRST:
+            return 0, FIRST.index(module)
+        return (1, 0) if module in slow else (2, 0)
+
+    items.sort(key=rank)  # stable: pytest's order within a rank

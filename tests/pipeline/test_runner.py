@@ -9,12 +9,10 @@ from __future__ import annotations
 import ast
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -33,6 +31,7 @@ from helpers.pipeline.graph import (
 from helpers.pipeline.journal import Journal
 from helpers.pipeline.runner import parameters_by_step, parse_assignment
 from tests.conftest import ROOT
+from tests.pipeline.support import run_pipeline, snapshot
 
 HELPERS = ROOT / "src" / "helpers"
 
@@ -135,136 +134,23 @@ def test_journal_restores_files_and_folders(tmp_path):
 
 # ---------------------------------------------------------------------------
 # Slow: the real runner on a copy of the project
+#
+# ``pipeline_template`` (tests/pipeline/conftest.py) is one forced run on a fresh
+# copy, shared by the session; ``ran_copy`` is a test's own copy of it, runner
+# state included; ``project_copy`` a fresh copy of the checkout.  Heaviest first:
+# pytest-xdist hands them out in this order.
 # ---------------------------------------------------------------------------
 
-OUTPUT_PATHS = ("notebooks", "data/processed", "reports")
-
-
-@pytest.fixture
-def project_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "project"
-    ignore = shutil.ignore_patterns(".venv", ".git", ".cache", "__pycache__", ".pytest_cache", ".hypothesis", "failed")
-    shutil.copytree(ROOT, target, ignore=ignore)
-    return target
-
-
-def run_pipeline(root: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SU7_PROJECT_ROOT": str(root), "CI": "true"}
-    return subprocess.run(
-        [sys.executable, "-m", "helpers.pipeline", "run", *args], cwd=root, env=env, capture_output=True, text=True, timeout=timeout
-    )
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    files = {}
-    for rel in OUTPUT_PATHS:
-        for path in sorted((root / rel).rglob("*")):
-            if path.is_file() and "failed" not in path.parts:
-                files[path.relative_to(root).as_posix()] = path.read_bytes()
-    return files
-
-
 @pytest.mark.slow
-def test_forced_rerun_is_byte_identical_and_second_run_skips_everything(project_copy):
-    before = snapshot(project_copy)
-    first = run_pipeline(project_copy, "--force")
+def test_forced_rerun_is_byte_identical_and_second_run_skips_everything(pipeline_template):
+    """Reads the session's shared run: ``run --force`` on a fresh copy, then a plain ``run``."""
+    before, first = pipeline_template.before, pipeline_template.forced
     assert first.returncode == 0, first.stderr
-    assert snapshot(project_copy) == before, "a forced rerun on unchanged data changed committed outputs"
-    second = run_pipeline(project_copy)
+    assert pipeline_template.after_forced == before, "a forced rerun on unchanged data changed committed outputs"
+    second = pipeline_template.second
     assert second.returncode == 0, second.stderr
     assert [ln.split()[0] for ln in second.stdout.splitlines()].count("skipped") == len(STEPS) + 1  # + the html report
     assert "0 ran" in second.stdout
-
-
-@pytest.mark.slow
-def test_a_failing_cell_names_notebook_and_cell_and_keeps_last_good_outputs(project_copy):
-    assert run_pipeline(project_copy).returncode == 0
-    before = snapshot(project_copy)
-    notebook = project_copy / "notebooks" / "02_clean.ipynb"
-    nb = json.loads(notebook.read_text(encoding="utf-8"))
-    code_cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    code_cells[2]["source"] = "tables = build_clean_tables()\nraise ValueError('deliberate failure for the test')\n"
-    notebook.write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-    broken_source = notebook.read_bytes()
-    result = run_pipeline(project_copy)
-    assert result.returncode == 1
-    assert "02_clean" in result.stderr and "cell 3" in result.stderr and "deliberate failure" in result.stderr
-    assert (project_copy / "reports" / "failed" / "02_clean.ipynb").is_file()
-    after = snapshot(project_copy)
-    after["notebooks/02_clean.ipynb"] = before["notebooks/02_clean.ipynb"] if after["notebooks/02_clean.ipynb"] == broken_source else b"changed"
-    assert after == before
-
-
-@pytest.mark.slow
-def test_kill_midway_then_rerun_recovers_the_same_outputs(project_copy):
-    before = snapshot(project_copy)
-    env = {**os.environ, "SU7_PROJECT_ROOT": str(project_copy), "CI": "true"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "helpers.pipeline", "run", "--force"], cwd=project_copy, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    deadline = time.monotonic() + 120
-    seen = ""
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        seen += line
-        if line.startswith("ran     02_clean"):
-            break
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    assert "ran     02_clean" in seen, seen
-    time.sleep(1.5)  # orphaned kernels notice their parent is gone
-    result = run_pipeline(project_copy)
-    assert result.returncode == 0, result.stderr
-    assert "recovered" in result.stdout
-    assert snapshot(project_copy) == before
-
-
-@pytest.mark.slow
-def test_appended_weeks_flow_through_to_summary_figures_report_nbval_and_the_unit_tests(project_copy):
-    """The README's new-weeks workflow on a copy, as an analyst does it: register a source, append four
-    weeks, run; then the committed notebooks pass nbval and the unit tests pass on the new data."""
-    from helpers.data.weeks import add_weeks, week_label
-
-    assert run_pipeline(project_copy).returncode == 0
-    raw = project_copy / "data" / "raw"
-    rows = [line.split(",") for line in (raw / "weekly_sales.csv").read_text(encoding="utf-8").splitlines()[1:]]
-    newest_su7 = max((int(r[0]), int(r[1])) for r in rows if r[2] == "xiaomi_su7")
-    newest_all = max((int(r[0]), int(r[1])) for r in rows if r[2] == "xiaomi_all")
-    new_su7 = [add_weeks(newest_su7, k) for k in (1, 2, 3)]
-    new_all = add_weeks(newest_all, 1)
-    before = json.loads((project_copy / "reports" / "summary.json").read_text(encoding="utf-8"))["trend"]
-    figure_before = (project_copy / "reports" / "figures" / "01_weekly_sales_trend.png").read_bytes()
-    with (raw / "sources.csv").open("a", encoding="utf-8") as handle:
-        handle.write("my_source,A weekly list,Someone,,2025,https://example.org/weekly,entered by the appended-weeks test\n")
-    with (raw / "weekly_sales.csv").open("a", encoding="utf-8") as handle:
-        for k, (year, week) in enumerate(new_su7, start=1):
-            handle.write(f"{year},{week},xiaomi_su7,{4900 - 100 * k},my_source,row {k}\n")
-        handle.write(f"{new_all[0]},{new_all[1]},xiaomi_all,12000,my_source,row 4\n")
-    result = run_pipeline(project_copy)
-    assert result.returncode == 0, result.stderr
-    assert "skipped 01_ingest" not in result.stdout and "ran     03_trend" in result.stdout
-    assert "ran     html report" in result.stdout
-    trend = json.loads((project_copy / "reports" / "summary.json").read_text(encoding="utf-8"))["trend"]
-    assert trend["last_week"] == week_label(*new_su7[-1])
-    assert trend["forecast"][0]["week"] == week_label(*add_weeks(new_su7[-1], 1))
-    assert trend["slope_units_per_week"] != before["slope_units_per_week"]
-    assert (project_copy / "reports" / "figures" / "01_weekly_sales_trend.png").read_bytes() != figure_before
-    assert week_label(*new_su7[-1]) in (project_copy / "notebooks" / "03_trend.ipynb").read_text(encoding="utf-8")
-    assert week_label(*new_su7[-1]) in (project_copy / "reports" / "html" / "03_trend.html").read_text(encoding="utf-8")
-    assert week_label(*new_all) in (project_copy / "notebooks" / "07_what_happened.ipynb").read_text(encoding="utf-8")
-    env = {**os.environ, "SU7_PROJECT_ROOT": str(project_copy), "CI": "true"}
-    nbval = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
-         "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "notebooks"],
-        cwd=project_copy, env=env, capture_output=True, text=True, timeout=600,
-    )
-    assert nbval.returncode == 0, nbval.stdout[-3000:]
-    unit = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not slow", "tests", "--ignore=tests/browser"],
-        cwd=project_copy, env=env, capture_output=True, text=True, timeout=900,
-    )
-    assert unit.returncode == 0, unit.stdout[-5000:]
 
 
 @pytest.mark.slow
@@ -278,6 +164,97 @@ def test_two_runs_started_together_take_turns_and_leave_consistent_outputs(proje
     assert [p.returncode for p in (first, second)] == [0, 0], outputs
     assert sum("waiting: another pipeline run holds the lock" in out for out in outputs) == 1, outputs
     assert snapshot(project_copy) == before
+
+
+@pytest.mark.slow
+def test_appended_weeks_flow_through_to_summary_figures_report_nbval_and_the_unit_tests(ran_copy):
+    """The README's new-weeks workflow on a copy, as an analyst does it: register a source, append four
+    weeks, run; then the committed notebooks pass nbval and the unit tests pass on the new data."""
+    from helpers.data.weeks import add_weeks, week_label
+
+    assert run_pipeline(ran_copy).returncode == 0
+    raw = ran_copy / "data" / "raw"
+    rows = [line.split(",") for line in (raw / "weekly_sales.csv").read_text(encoding="utf-8").splitlines()[1:]]
+    newest_su7 = max((int(r[0]), int(r[1])) for r in rows if r[2] == "xiaomi_su7")
+    newest_all = max((int(r[0]), int(r[1])) for r in rows if r[2] == "xiaomi_all")
+    new_su7 = [add_weeks(newest_su7, k) for k in (1, 2, 3)]
+    new_all = add_weeks(newest_all, 1)
+    before = json.loads((ran_copy / "reports" / "summary.json").read_text(encoding="utf-8"))["trend"]
+    figure_before = (ran_copy / "reports" / "figures" / "01_weekly_sales_trend.png").read_bytes()
+    with (raw / "sources.csv").open("a", encoding="utf-8") as handle:
+        handle.write("my_source,A weekly list,Someone,,2025,https://example.org/weekly,entered by the appended-weeks test\n")
+    with (raw / "weekly_sales.csv").open("a", encoding="utf-8") as handle:
+        for k, (year, week) in enumerate(new_su7, start=1):
+            handle.write(f"{year},{week},xiaomi_su7,{4900 - 100 * k},my_source,row {k}\n")
+        handle.write(f"{new_all[0]},{new_all[1]},xiaomi_all,12000,my_source,row 4\n")
+    result = run_pipeline(ran_copy)
+    assert result.returncode == 0, result.stderr
+    assert "skipped 01_ingest" not in result.stdout and "ran     03_trend" in result.stdout
+    assert "ran     html report" in result.stdout
+    trend = json.loads((ran_copy / "reports" / "summary.json").read_text(encoding="utf-8"))["trend"]
+    assert trend["last_week"] == week_label(*new_su7[-1])
+    assert trend["forecast"][0]["week"] == week_label(*add_weeks(new_su7[-1], 1))
+    assert trend["slope_units_per_week"] != before["slope_units_per_week"]
+    assert (ran_copy / "reports" / "figures" / "01_weekly_sales_trend.png").read_bytes() != figure_before
+    assert week_label(*new_su7[-1]) in (ran_copy / "notebooks" / "03_trend.ipynb").read_text(encoding="utf-8")
+    assert week_label(*new_su7[-1]) in (ran_copy / "reports" / "html" / "03_trend.html").read_text(encoding="utf-8")
+    assert week_label(*new_all) in (ran_copy / "notebooks" / "07_what_happened.ipynb").read_text(encoding="utf-8")
+    env = {**os.environ, "SU7_PROJECT_ROOT": str(ran_copy), "CI": "true"}
+    nbval = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
+         "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "notebooks"],
+        cwd=ran_copy, env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert nbval.returncode == 0, nbval.stdout[-3000:]
+    unit = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not slow", "tests", "--ignore=tests/browser"],
+        cwd=ran_copy, env=env, capture_output=True, text=True, timeout=900,
+    )
+    assert unit.returncode == 0, unit.stdout[-5000:]
+
+
+@pytest.mark.slow
+def test_a_failing_cell_names_notebook_and_cell_and_keeps_last_good_outputs(ran_copy):
+    assert run_pipeline(ran_copy).returncode == 0
+    before = snapshot(ran_copy)
+    notebook = ran_copy / "notebooks" / "02_clean.ipynb"
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    code_cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    code_cells[2]["source"] = "tables = build_clean_tables()\nraise ValueError('deliberate failure for the test')\n"
+    notebook.write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    broken_source = notebook.read_bytes()
+    result = run_pipeline(ran_copy)
+    assert result.returncode == 1
+    assert "02_clean" in result.stderr and "cell 3" in result.stderr and "deliberate failure" in result.stderr
+    assert (ran_copy / "reports" / "failed" / "02_clean.ipynb").is_file()
+    after = snapshot(ran_copy)
+    after["notebooks/02_clean.ipynb"] = before["notebooks/02_clean.ipynb"] if after["notebooks/02_clean.ipynb"] == broken_source else b"changed"
+    assert after == before
+
+
+@pytest.mark.slow
+def test_kill_midway_then_rerun_recovers_the_same_outputs(ran_copy):
+    before = snapshot(ran_copy)
+    env = {**os.environ, "SU7_PROJECT_ROOT": str(ran_copy), "CI": "true"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "helpers.pipeline", "run", "--force"], cwd=ran_copy, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    deadline = time.monotonic() + 120
+    seen = ""
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        seen += line
+        if line.startswith("ran     02_clean"):
+            break
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert "ran     02_clean" in seen, seen
+    time.sleep(1.5)  # orphaned kernels notice their parent is gone
+    result = run_pipeline(ran_copy)
+    assert result.returncode == 0, result.stderr
+    assert "recovered" in result.stdout
+    assert snapshot(ran_copy) == before
 
 
 @pytest.mark.slow

@@ -3,7 +3,8 @@
 The weeks come from the live ``data/raw/weekly_sales.csv`` (appended weeks join
 the sweep by themselves); which of them can be a vintage is decided by
 :func:`helpers.models.trend.vintage_problem`, and the ones that cannot must be
-refused before anything runs.  One copy of the project serves the whole sweep;
+refused before anything runs.  One copy of the project (of the session's shared
+finished run, ``pipeline_template``) serves the whole sweep;
 a plain run at the end must give back the outputs of the first, byte for byte
 (the forecast log excepted: it keeps every vintage as history).
 """
@@ -12,14 +13,13 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 
 import pytest
 
 from helpers.data import weeks
 from helpers.models import trend
 from tests.conftest import ROOT
-from tests.pipeline.test_runner import run_pipeline, snapshot
+from tests.pipeline.support import run_pipeline, snapshot
 
 WINDOW_WEEKS = trend.DEFAULT_WINDOW_WEEKS  # notebook 03's window, the one --through-week sets a vintage for
 FORECAST_LOG = "data/processed/trend/forecast_log.csv"
@@ -45,10 +45,9 @@ def test_the_sweep_covers_the_article_weeks_and_the_newest_week():
 
 
 @pytest.fixture(scope="module")
-def swept_copy(tmp_path_factory):
-    target = tmp_path_factory.mktemp("vintages") / "project"
-    ignore = shutil.ignore_patterns(".venv", ".git", ".cache", "__pycache__", ".pytest_cache", ".hypothesis", "failed")
-    shutil.copytree(ROOT, target, ignore=ignore)
+def swept_copy(pipeline_template, tmp_path_factory):
+    """This module's own copy of the session's finished run (tests/pipeline/conftest.py)."""
+    target = pipeline_template.copy_to(tmp_path_factory.mktemp("vintages") / "project")
     first = run_pipeline(target)
     assert first.returncode == 0, first.stderr
     return target, snapshot(target)

@@ -1,0 +1,110 @@
+"""What the slow pipeline tests share: copies of the project, running the real runner on one, snapshots.
+
+A *fresh copy* is the checkout without the runner's state (``.cache``), as after a
+clone.  The *template* (``pipeline_template`` in ``conftest.py``) is a fresh copy
+after one forced run and one plain run; a *ran copy* is a copy of the template,
+runner state included, so a plain run on it finds nothing to do.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+#: What a run may write, compared byte for byte by the tests.
+OUTPUT_PATHS = ("notebooks", "data/processed", "reports")
+#: Left out of a fresh copy: environments, caches (the runner's state is in .cache/pipeline), failed runs.
+FRESH_IGNORE = shutil.ignore_patterns(".venv", ".git", ".cache", "__pycache__", ".pytest_cache", ".hypothesis", "failed")
+#: Left out of a copy of the template: the runner's state (.cache/pipeline) is kept.
+RAN_IGNORE = shutil.ignore_patterns("__pycache__", ".pytest_cache", ".hypothesis")
+
+
+def fresh_copy(target: Path) -> Path:
+    """The checkout copied to ``target`` as after a clone (no runner state)."""
+    shutil.copytree(ROOT, target, ignore=FRESH_IGNORE)
+    return target
+
+
+def run_pipeline(root: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SU7_PROJECT_ROOT": str(root), "CI": "true"}
+    return subprocess.run(
+        [sys.executable, "-m", "helpers.pipeline", "run", *args], cwd=root, env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    files = {}
+    for rel in OUTPUT_PATHS:
+        for path in sorted((root / rel).rglob("*")):
+            if path.is_file() and "failed" not in path.parts:
+                files[path.relative_to(root).as_posix()] = path.read_bytes()
+    return files
+
+
+@dataclass(frozen=True)
+class Template:
+    """A fresh copy after ``run --force`` then a plain ``run``: read it, never run or write in it.
+
+    ``before`` and ``after_forced`` are the snapshots before the forced run and right after it;
+    ``forced`` and ``second`` the two runs' results.
+    """
+
+    root: Path
+    before: dict[str, bytes]
+    after_forced: dict[str, bytes]
+    forced: subprocess.CompletedProcess
+    second: subprocess.CompletedProcess
+
+    def copy_to(self, target: Path) -> Path:
+        """A writable copy of the finished run, the runner's state included."""
+        shutil.copytree(self.root, target, ignore=RAN_IGNORE, symlinks=True)
+        return target
+
+
+def _result(data: dict) -> subprocess.CompletedProcess:
+    return subprocess.CompletedProcess(data["args"], data["returncode"], data["stdout"], data["stderr"])
+
+
+def _record(result: subprocess.CompletedProcess) -> dict:
+    return {"args": list(result.args), "returncode": result.returncode, "stdout": result.stdout, "stderr": result.stderr}
+
+
+def shared_template(folder: Path) -> Template:
+    """Build the template in ``folder`` once, or wait for whoever builds it (an exclusive file lock).
+
+    pytest-xdist workers pass their common temporary folder, so the whole session
+    runs the pipeline once for all the tests that start from a finished run.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    done = folder / "runs.json"
+    with open(folder / "build.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not done.is_file():
+                root = folder / "project"
+                shutil.rmtree(root, ignore_errors=True)
+                fresh_copy(root)
+                (folder / "before.pickle").write_bytes(pickle.dumps(snapshot(root)))
+                forced = run_pipeline(root, "--force")
+                (folder / "after_forced.pickle").write_bytes(pickle.dumps(snapshot(root)))
+                second = run_pipeline(root) if forced.returncode == 0 else forced
+                done.write_text(json.dumps({"forced": _record(forced), "second": _record(second)}), encoding="utf-8")
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    runs = json.loads(done.read_text(encoding="utf-8"))
+    return Template(
+        root=folder / "project",
+        before=pickle.loads((folder / "before.pickle").read_bytes()),
+        after_forced=pickle.loads((folder / "after_forced.pickle").read_bytes()),
+        forced=_result(runs["forced"]),
+        second=_result(runs["second"]),
+    )
