@@ -36,7 +36,7 @@ WORKERS ?= logical
 XDIST := -n $(WORKERS) --dist loadscope --no-loadscope-reorder
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -n $(WORKERS) --dist loadscope
 
-.PHONY: help venv validate run test test-fast test-unit test-notebooks lab clean lock
+.PHONY: help venv validate run test test-fast test-vintages test-unit test-notebooks lab clean lock
 
 help: ## List the targets
 	@echo "su7-slump: make <target>"
@@ -67,6 +67,9 @@ test: venv ## Every test: unit, doctests, slow pipeline and browser tests, then 
 
 test-fast: venv ## The edit-run loop: unit tests and doctests, no slow, browser or nbval tests
 	$(PY) -m pytest -m "not slow" --ignore=tests/browser $(XDIST) $(PYTEST_ARGS)
+
+test-vintages: venv ## Every past week through the whole pipeline (--through-week), not only the three make test runs
+	SU7_FULL_SWEEP=1 $(PY) -m pytest $(XDIST) tests/pipeline/test_vintages.py $(PYTEST_ARGS)
 
 test-unit: venv ## make test without nbval: unit, doctests, slow pipeline and browser tests
 	$(PY) -m pytest $(XDIST) $(PYTEST_ARGS)

@@ -3,7 +3,9 @@
 The weeks come from the live ``data/raw/weekly_sales.csv`` (appended weeks join
 the sweep by themselves); which of them can be a vintage is decided by
 :func:`helpers.models.trend.vintage_problem`, and the ones that cannot must be
-refused before anything runs.  One copy of the project (of the session's shared
+refused before anything runs.  Every vintage is fitted in-process; the whole
+pipeline runs for the first, the article's and the newest (every one with
+``SU7_FULL_SWEEP=1``, ``make test-vintages``: a full run per week is minutes of CI).  One copy of the project (of the session's shared
 finished run, ``pipeline_template``) serves the whole sweep;
 a plain run at the end must give back the outputs of the first, byte for byte
 (the forecast log excepted: it keeps every vintage as history).
@@ -39,6 +41,24 @@ VINTAGES = [weeks.week_label(*p) for p in EVERY if trend.vintage_problem(SUMMARY
 TOO_EARLY = [weeks.week_label(*p) for p in EVERY if weeks.week_label(*p) not in VINTAGES]
 
 
+def runner_vintages(every: list[str]) -> list[str]:
+    """The vintages run through the whole pipeline: all of them with ``SU7_FULL_SWEEP=1`` (``make test-vintages``),
+    else the first, the article's and the newest (every vintage is also fitted in-process, below).
+
+    >>> runner_vintages(["2025-W16", "2025-W17", "2025-W19", "2025-W22"])
+    ['2025-W16', '2025-W19', '2025-W22']
+    """
+    import os
+
+    if os.environ.get("SU7_FULL_SWEEP") == "1":
+        return list(every)
+    chosen = [every[0], "2025-W19", every[-1]] if every else []
+    return [w for w in dict.fromkeys(chosen) if w in every]
+
+
+PIPELINE_VINTAGES = runner_vintages(VINTAGES)
+
+
 def test_the_sweep_covers_the_article_weeks_and_the_newest_week():
     assert {"2025-W16", "2025-W19"} <= set(VINTAGES)
     assert weeks.week_label(*EVERY[-1]) in VINTAGES
@@ -53,8 +73,21 @@ def swept_copy(pipeline_template, tmp_path_factory):
     return target, snapshot(target)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("week", VINTAGES)
+def test_every_vintage_fits_in_process_and_its_trend_ends_at_or_before_it(week):
+    """Notebook 03's fits and forecasts for every vintage, from the live clean table, without the runner."""
+    from helpers.data.clean import read_clean
+
+    fits = trend.fit_trends(read_clean("weekly_sales"), through_week=week)
+    fit = fits[(trend.SUMMARY_SERIES, "linear")]
+    assert isinstance(fit, trend.TrendFit), fit
+    assert weeks.parse_week_label(fit.last_week) <= weeks.parse_week_label(week)
+    forecast = trend.forecasts_table({(trend.SUMMARY_SERIES, "linear"): fit})
+    assert forecast["week"].iloc[0] == weeks.week_label(*weeks.add_weeks(weeks.parse_week_label(fit.last_week), 1))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("week", PIPELINE_VINTAGES)
 def test_a_vintage_runs_and_its_trend_ends_at_or_before_it(swept_copy, week):
     root, _ = swept_copy
     result = run_pipeline(root, "--through-week", week)
