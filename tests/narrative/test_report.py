@@ -51,3 +51,13 @@ def test_the_backtest_finding_names_the_method_with_the_lowest_mase_and_the_tren
 def test_parts_missing_from_the_summary_give_no_finding():
     assert findings({}) == []
     assert [f.topic for f in findings(market())] == ["Xiaomi or the market?", "Or the calendar?"]
+
+
+def test_the_article_column_quotes_the_audits_printed_claim_when_the_summary_has_it():
+    trend = {"first_week": "2025-W14", "last_week": "2025-W23", "model": "linear", "series": "xiaomi_su7",
+             "measure": "insurance_registrations", "slope_units_per_week": -33.5, "slope_ci95": [-402.5, 335.5],
+             "n_weeks": 8, "small_sample": False}
+    claims = [{"claim_id": "weekly_sales_three_declines", "claim_as_printed": "已经连续三周出现下滑", "verdict": "consistent"}]
+    assert by_topic({"trend": trend, "claims": claims})["The weekly trend"].claim == "“已经连续三周出现下滑”"
+    assert by_topic({"trend": trend})["The weekly trend"].claim == "Weekly sales fell three weeks in a row."
+    assert "includes zero" in by_topic({"trend": trend})["The weekly trend"].evidence

@@ -31,11 +31,19 @@ def _ci(pair: Any, digits: int = 0) -> str:
     return f"95% CI {number(pair[0], digits)} to {number(pair[1], digits)}"
 
 
+def _printed(s: Mapping[str, Any], claim_id: str, fallback: str) -> str:
+    """The article's own words for a claim (``claim_as_printed`` of the audit in summary.json), else ``fallback``."""
+    for claim in s.get("claims", []):
+        if claim.get("claim_id") == claim_id and claim.get("claim_as_printed"):
+            return f"“{claim['claim_as_printed']}”"
+    return fallback
+
+
 def _trend(s: Mapping[str, Any]) -> Finding:
     t = s["trend"]
     includes_zero = t["slope_ci95"][0] <= 0 <= t["slope_ci95"][1]
     return Finding(
-        "The weekly trend", "Weekly sales fell three weeks in a row (W16–W19: 7,200 / 7,000 / 5,700 / 5,200).",
+        "The weekly trend", _printed(s, "weekly_sales_three_declines", "Weekly sales fell three weeks in a row."),
         f"Over {week_span(t['first_week'], t['last_week'])}, the {t['model']} trend of weekly {t['series']} "
         f"{measure_words(t.get('measure'))} is {number(t['slope_units_per_week'])} a week ({_ci(t['slope_ci95'])}; "
         f"n = {plural(t['n_weeks'], 'week')}{', a small sample' if t['small_sample'] else ''})"
@@ -137,7 +145,7 @@ def _run_rate(s: Mapping[str, Any]) -> Finding | None:
         return None
     parts = [f"read as {name.replace('_', ' ')}, the mid-scenario backlog {r['mid_backlog_trend']}"
              for name, r in readings.items()]
-    return Finding("The backlog", "A factory building ~10,000 a month faces a wait of nearly a year.",
+    return Finding("The backlog", _printed(s, "wait_nearly_a_year", "A small factory faces a wait of nearly a year."),
                    "It depends on what the May orders were: " + "; ".join(parts) + ". The article does not say which.",
                    "04_run_rate", "")
 
