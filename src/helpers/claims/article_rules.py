@@ -116,8 +116,10 @@ def _short(date: str) -> str:
 
 def _measure_words(ev: Evidence) -> str:
     """What the article's weekly rows count, in words, from their ``measure`` (series.csv)."""
-    measures = sorted(set(ev.weekly["measure"].astype(str))) if "measure" in ev.weekly.columns else []
-    return " and ".join(m.replace("_", " ") for m in measures) or "vehicles (the measure is not declared)"
+    from helpers.formatting import measure_words
+
+    measures = ev.weekly["measure"].astype(str).tolist() if "measure" in ev.weekly.columns else None
+    return measure_words(measures, missing="vehicles (the measure is not declared)")
 
 
 def _declines_at_end(units: list[int]) -> int:
