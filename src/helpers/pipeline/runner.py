@@ -245,6 +245,17 @@ def save_state(root: Path, state: dict[str, Any]) -> None:
     write_json_atomic(root / STATE_DIR / "state.json", state)
 
 
+def _memo_path(root: Path) -> Path:
+    return root / STATE_DIR / "files.json"
+
+
+def load_file_memo(root: Path) -> None:
+    """Start from what the last run knew of the files' contents (:class:`helpers.pipeline.graph.FileMemo`)."""
+    from helpers.pipeline import graph
+
+    graph.MEMO = graph.FileMemo.load(_memo_path(root))
+
+
 # ---------------------------------------------------------------------------
 # Workers: one process per step, kernel warmed up before the step may start
 # ---------------------------------------------------------------------------
@@ -545,15 +556,6 @@ def run(
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    if str(parameters.get("lang", "en")).lower().startswith("zh"):
-        from helpers.figures.style import find_cjk_font
-
-        if find_cjk_font() is None:
-            print(
-                "warning: lang=zh needs a CJK font (Debian: apt-get install fonts-noto-cjk; "
-                "conda: conda install -c conda-forge font-ttf-noto-cjk); figures fall back to English",
-                file=sys.stderr,
-            )
     lock = RunLock(root / STATE_DIR / "lock")
     try:
         lock.acquire(wait=wait)
@@ -561,6 +563,7 @@ def run(
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BUSY
     journal = Journal(root, root / STATE_DIR / "journal")
+    load_file_memo(root)
     try:
         _stop_orphans(root)
         if journal.active or journal.folder.exists():
@@ -585,6 +588,9 @@ def run(
         print(f"\ninterrupted: restored the last good outputs ({len(restored)} path(s))", file=sys.stderr)
         return EXIT_INTERRUPTED
     finally:
+        from helpers.pipeline import graph
+
+        graph.MEMO.save(_memo_path(root))
         lock.release()
     total = time.monotonic() - started
     _say(
@@ -610,7 +616,7 @@ def _export_report(root: Path, state: dict[str, Any], force: bool, journal: Any,
     # pages of the notebooks that ran were exported by their workers; redo the rest
     # only when the export itself may have changed (its code, the environment, --force)
     previous = state.get("_report", {}).get("inputs", {})
-    export_changed = any(previous.get(k) != inputs[k] for k in ("helpers", "environment"))
+    export_changed = any(previous.get(k) != inputs[k] for k in ("helpers", "environment", "installed", "settings"))
     export_report(root, pages=[s.name for s in STEPS if s.name not in report.ran] if export_changed else [])
     state["_report"] = {"inputs": inputs, "outputs": digest_files(root, files_under(root, REPORT_WRITES))}
     _say(f"ran     {'html report':<18} {time.monotonic() - started:6.1f} s ({reason})")
@@ -713,6 +719,7 @@ def status(parameters: dict[str, Any], force: bool, selection: Selection = Selec
     from helpers.paths import project_root
 
     root = project_root()
+    load_file_memo(root)
     params_by_step = parameters_by_step(root, parameters)
     reasons = plan(root, params_by_step, load_state(root), force, selection)
     for step in topological(STEPS):
