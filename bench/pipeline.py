@@ -82,6 +82,10 @@ def make_synthetic(root: Path, years: int = 10, series: int = 50) -> int:
         csv.writer(handle, lineterminator="\n").writerow(
             ["synthetic_benchmark", "Synthetic benchmark series", "bench/pipeline.py", "", "2024", "", "generated; never commit"]
         )
+    with (root / "data" / "raw" / "series.csv").open("a", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        for s in range(series):
+            writer.writerow([f"synthetic_{s:02d}", "sales_as_printed", "synthetic benchmark series", "generated; never commit"])
     rows = 0
     with (root / "data" / "raw" / "weekly_sales.csv").open("a", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
