@@ -88,7 +88,7 @@ lab: venv $(KERNELSPEC) ## JupyterLab on notebooks/ (.venv kernel), 127.0.0.1 on
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs the network)
 	$(PYTHON) -m venv .cache/lockvenv && .cache/lockvenv/bin/pip install --quiet pip-tools
-	.cache/lockvenv/bin/pip-compile --quiet --extra test --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --output-file $(LOCK) pyproject.toml
+	.cache/lockvenv/bin/pip-compile --quiet --extra test --extra orchestrate --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --output-file $(LOCK) pyproject.toml
 
 clean: ## Remove .venv, caches and failed-run leftovers (keeps committed outputs)
 	rm -rf $(VENV) .cache .pytest_cache .hypothesis reports/failed
