@@ -89,12 +89,23 @@ KERNELSPEC := $(VENV)/share/jupyter/kernels/python3/kernel.json
 $(KERNELSPEC): | $(STAMP)
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)"
 
-lab: venv $(KERNELSPEC) ## JupyterLab on notebooks/ (.venv kernel), 127.0.0.1 only, URL with token printed
-	$(PY) -m jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) --no-browser$(if $(filter 0,$(shell id -u)), --allow-root)
+# Offline analysts: JupyterLab's defaults for news and update checks come from the project
+# (config/jupyterlab/overrides.json, installed as the app-wide overrides.json of .venv's lab,
+# share/jupyter/lab/settings/), so it never asks "get notified about official Jupyter news?";
+# the server fetches no news feed and checks no update whatever a user's settings say.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+LAB_OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
+
+$(LAB_OVERRIDES): config/jupyterlab/overrides.json | $(STAMP)
+	@mkdir -p $(@D)
+	@cp $< $@
+
+lab: venv $(KERNELSPEC) $(LAB_OVERRIDES) ## JupyterLab on notebooks/ (.venv kernel), 127.0.0.1 only, URL with token printed, no news or update checks
+	$(PY) -m jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) --no-browser $(LAB_OFFLINE)$(if $(filter 0,$(shell id -u)), --allow-root)
 
 $(DAGSTER_HOME_DIR)/dagster.yaml: $(DAGSTER_YAML)
 	@mkdir -p $(DAGSTER_HOME_DIR)
-	cp $< $@
+	@cp $< $@
 
 orchestrate: venv $(DAGSTER_HOME_DIR)/dagster.yaml ## Dagster UI (dagster dev) on helpers.orchestration, 127.0.0.1:3000 (DAGSTER_PORT=N), state in .cache/dagster
 	$(DAGSTER) dev -m helpers.orchestration --host 127.0.0.1 --port $(DAGSTER_PORT)
