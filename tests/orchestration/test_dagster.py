@@ -184,3 +184,41 @@ def test_materializing_every_asset_writes_exactly_the_committed_outputs_of_make_
     assert not differ, f"differ from the committed outputs of make run: {differ[:10]}"
     assert not (copy / ".cache" / "orchestration" / "journal").exists() or not any(
         (copy / ".cache" / "orchestration" / "journal").iterdir())
+
+
+def test_a_vintage_copy_leaves_out_environments_caches_and_history(tmp_path):
+    from helpers.orchestration.vintages import copy_project
+
+    root = fresh_copy(tmp_path / "project")
+    for junk in (".venv/bin/python", ".git/HEAD", ".cache/pipeline/state.json", "reports/failed/01_ingest.ipynb"):
+        (root / junk).parent.mkdir(parents=True, exist_ok=True)
+        (root / junk).write_text("x", encoding="utf-8")
+    target = tmp_path / "vintage" / "project"
+    (target / "stale").mkdir(parents=True)
+    copy_project(root, target)
+    assert not any((target / p).exists() for p in (".venv", ".git", ".cache", "reports/failed", "stale"))
+    assert (target / "data/raw/weekly_sales.csv").read_bytes() == (ROOT / "data/raw/weekly_sales.csv").read_bytes()
+    assert (target / "pyproject.toml").is_file() and (target / "notebooks" / "01_ingest.ipynb").is_file()
+
+
+@pytest.mark.slow
+def test_a_failing_asset_puts_back_the_last_good_outputs(tmp_path, monkeypatch):
+    copy = fresh_copy(tmp_path / "project")
+    path = copy / "notebooks" / "01_ingest.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    target = "data/processed/ingest/events.csv"
+    nb["cells"].append({"cell_type": "code", "id": "boom", "metadata": {}, "execution_count": None, "outputs": [],
+                        "source": f"from helpers.paths import project_root\n"
+                                  f"(project_root() / {target!r}).write_text('half written')\n"
+                                  "raise RuntimeError('boom')"})
+    path.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+    before = snapshot(copy)
+    monkeypatch.setenv("SU7_PROJECT_ROOT", str(copy))
+    result = build_defs(copy).resolve_job_def(WEEKLY_JOB).execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, asset_selection=[dg.AssetKey("01_ingest")])
+    failures = [e for e in result.all_events if e.is_step_failure]
+    assert [e.step_key for e in failures] == ["01_ingest"]
+    text = str(failures[0].event_specific_data.error)
+    assert "RuntimeError: boom" in text and "restored" in text, text
+    assert snapshot(copy) == before, "the outputs of the failed asset were not put back"
+    assert (copy / "reports" / "failed" / "01_ingest.ipynb").is_file()
