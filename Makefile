@@ -13,6 +13,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 LOCK := requirements.lock
 ENV_HASH := $(shell cat $(LOCK) pyproject.toml 2>/dev/null | sha256sum | cut -c1-12)
+# Left out of the lock (pip-compile's --unsafe-package): rfc3987-syntax builds three Earley
+# parsers (lark) at import, 2 s in every process that imports nbformat (each notebook run,
+# nbconvert, nbval, JupyterLab); only jsonschema's optional "iri" format check uses it, which
+# nothing here relies on.  Removed from a .venv an older lock installed it into.
+LEFT_OUT := rfc3987-syntax lark
 STAMP := $(VENV)/.installed-$(ENV_HASH)
 
 # Kernels: the project's .venv share/jupyter comes first, so `python3` means
@@ -57,6 +62,7 @@ $(STAMP):
 	@echo "installing the locked environment into $(VENV)/ (requirements.lock)"
 	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
 	$(PY) -m pip install --quiet --no-deps -e .
+	@$(PY) -m pip uninstall --quiet --yes $(LEFT_OUT) 2>/dev/null || true
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
@@ -116,7 +122,7 @@ materialize: venv $(DAGSTER_HOME_DIR)/dagster.yaml ## Every Dagster asset once, 
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs the network)
 	$(PYTHON) -m venv .cache/lockvenv && .cache/lockvenv/bin/pip install --quiet pip-tools
-	.cache/lockvenv/bin/pip-compile --quiet --extra test --extra orchestrate --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --output-file $(LOCK) pyproject.toml
+	.cache/lockvenv/bin/pip-compile --quiet --extra test --extra orchestrate --generate-hashes --strip-extras $(addprefix --unsafe-package ,$(LEFT_OUT)) --no-emit-index-url --output-file $(LOCK) pyproject.toml
 
 clean: ## Remove .venv, caches and failed-run leftovers (keeps committed outputs)
 	rm -rf $(VENV) .cache .pytest_cache .hypothesis reports/failed

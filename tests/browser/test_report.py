@@ -117,3 +117,67 @@ def test_the_report_opens_offline_every_link_loads_every_image_decodes(offline, 
     assert not problems, "\n".join(problems) + f"\nscreenshots: {folder}"
     notebooks = {p.stem + ".html" for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
     assert notebooks <= set(seen_pages), f"the index does not link {sorted(notebooks - set(seen_pages))}"
+
+
+#: In the page: the first visible run of Chinese characters, drawn on a canvas in the font stack the page
+#: gives its element, and beside it as many U+10FFFD (a private-use code point no font draws) in the same
+#: stack: the browser's empty box.  Identical pixels mean the page's Chinese is boxes too.
+CHINESE_GLYPHS_JS = """async () => {
+    await document.fonts.ready;
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    let found = null;
+    for (let node = walker.nextNode(); node && !found; node = walker.nextNode()) {
+        const match = node.textContent.match(/[\\u4e00-\\u9fff]{2,}/);
+        const element = node.parentElement;
+        const box = element ? element.getBoundingClientRect() : null;
+        if (match && box.width > 0 && box.height > 0 && element.checkVisibility({checkVisibilityCSS: true})) {
+            found = {text: match[0].slice(0, 8), element};
+        }
+    }
+    if (!found) return null;
+    found.element.scrollIntoView();
+    found.element.setAttribute('data-su7-checked', '1');
+    const family = getComputedStyle(found.element).fontFamily;
+    await document.fonts.load(`32px ${family}`, found.text);
+    const draw = (text) => {
+        const canvas = document.createElement('canvas');
+        canvas.width = 400; canvas.height = 48;
+        const context = canvas.getContext('2d');
+        context.font = `32px ${family}`;
+        context.textBaseline = 'top';
+        context.fillText(text, 2, 4);
+        return {pixels: canvas.toDataURL(), width: context.measureText(text).width};
+    };
+    const page = draw(found.text), tofu = draw('\\u{10FFFD}'.repeat([...found.text].length));
+    const faces = [...document.fonts].map(f => ({family: f.family.replace(/["']/g, ''), status: f.status}));
+    return {text: found.text, family, same_pixels: page.pixels === tofu.pixels,
+            width: page.width, tofu_width: tofu.width, faces};
+}"""
+
+
+def test_the_report_s_chinese_is_drawn_with_real_glyphs_not_boxes(offline, screenshots):
+    """Offline, on any machine: each page with Chinese draws it with the embedded font (not the fallback boxes)."""
+    context, _ = offline
+    folder = screenshots / "chinese"
+    folder.mkdir(exist_ok=True)
+    pages = [INDEX] + sorted((ROOT / "reports" / "html").glob("0*.html"))
+    checked, problems = [], []
+    for path in pages:
+        page = context.new_page()
+        try:
+            page.goto(path.as_uri(), wait_until="load", timeout=30_000)
+            result = page.evaluate(CHINESE_GLYPHS_JS)
+            if result is None:
+                continue
+            shot = folder / f"{path.stem}.png"
+            page.screenshot(path=str(shot), full_page=False)  # scrolled to the string checked
+            checked.append(path.name)
+            where = f"{path.name}: {result['text']!r} in {result['family']} (screenshot {shot})"
+            if result["same_pixels"]:
+                problems.append(f"{where}: drawn exactly like a character no font has (empty boxes)")
+            if {"family": "su7-cjk", "status": "loaded"} not in result["faces"]:
+                problems.append(f"{where}: the embedded font su7-cjk is not loaded ({result['faces']})")
+        finally:
+            page.close()
+    assert "index.html" in checked and len(checked) >= 2, f"too few pages with Chinese to check: {checked}"
+    assert not problems, "\n".join(problems)

@@ -180,10 +180,23 @@ def test_the_validator_refuses_and_says_nothing_was_written(raw_copy, file_name)
 
 def test_a_page_registered_under_two_ids_is_refused(raw_copy):
     header, rows = committed_rows("sources.csv")
-    twin = list(rows[0])
+    url = header.index("url")
+    index, page = next((i, r) for i, r in enumerate(rows) if r[url])
+    twin = list(page)
     twin[0] = twin[0] + "_again"
     (raw_copy / "sources.csv").write_text(as_csv(header, *rows, twin), encoding="utf-8")
     problems = problems_in(raw_copy, "sources.csv")
     assert len(problems) == 1, problems
     assert problems[0].startswith(f"sources.csv:{len(rows) + 2}: url: ")
-    assert f"already registered as {rows[0][0]!r} at line 2" in problems[0] and "expected one source_id per page" in problems[0]
+    assert f"already registered as {page[0]!r} at line {index + 2}" in problems[0]
+    assert "expected one source_id per page" in problems[0]
+
+
+def test_sources_without_a_published_page_do_not_collide(raw_copy):
+    header, rows = committed_rows("sources.csv")
+    url = header.index("url")
+    assert any(not r[url] for r in rows), "the article has no published page: its url is empty"
+    unpublished = list(next(r for r in rows if r[url]))
+    unpublished[0], unpublished[url] = "a_second_unpublished_source", ""
+    (raw_copy / "sources.csv").write_text(as_csv(header, *rows, unpublished), encoding="utf-8")
+    assert problems_in(raw_copy, "sources.csv") == []

@@ -293,22 +293,27 @@ def test_english_figures_hold_no_chinese_character(tables, article_weekly):
 # --------------------------------------------------------------------------- languages
 
 
-def test_zh_without_a_cjk_font_warns_and_draws_english(monkeypatch, tables):
-    monkeypatch.setattr(style, "find_cjk_font", lambda: None)
-    with pytest.warns(UserWarning, match=r"lang='zh' needs a CJK font \(Debian: apt-get install fonts-noto-cjk"):
+def test_zh_when_the_bundled_font_fails_to_load_warns_and_draws_english(monkeypatch, tables):
+    """A broken install (the font file gone): English with a warning that names the rebuild script."""
+    from matplotlib import font_manager
+
+    from helpers.figures import cjk_font
+
+    monkeypatch.setitem(cjk_font.FILES, "regular", "no-such-font.otf")
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", [e for e in font_manager.fontManager.ttflist
+                                                              if "su7" not in e.fname])
+    with pytest.warns(UserWarning, match=r"lang='zh' needs a CJK font: the bundled one .* scripts/build_cjk_font\.py\)"
+                                         r" could not be loaded \(.*no-such-font\.otf"):
         fig = findings.quality_figure(tables["figures"], lang="zh")
     assert not any(style.has_cjk(t) for t in figure_texts(fig))
     assert title(fig) == title(findings.quality_figure(tables["figures"], lang="en"))
     assert fig._su7_lang == "en"
 
 
-@pytest.mark.filterwarnings("ignore:Glyph .* missing from font")
-def test_zh_with_a_cjk_font_draws_chinese_labels(monkeypatch, tables):
-    monkeypatch.setattr(style, "find_cjk_font", lambda: "DejaVu Sans")  # pretend; glyphs are not rendered here
+def test_zh_draws_chinese_labels(tables):
     before = dict(mpl.rcParams)
     with warnings.catch_warnings():
-        warnings.simplefilter("error", UserWarning)
-        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        warnings.simplefilter("error")
         assert style.resolve_language("zh") == "zh"
     fig = findings.quality_figure(tables["figures"], lang="zh")
     assert "冰火两重天" in title(fig) and "车质网" in title(fig) and "垫底" in title(fig)
@@ -316,10 +321,9 @@ def test_zh_with_a_cjk_font_draws_chinese_labels(monkeypatch, tables):
     assert dict(mpl.rcParams) == before  # the theme did not leak
 
 
-@pytest.mark.skipif(style.find_cjk_font() is None, reason="no CJK font installed (apt-get install fonts-noto-cjk)")
-def test_zh_with_a_real_cjk_font_has_every_glyph(tables):
+def test_zh_with_the_bundled_font_has_every_glyph(tables):
     with warnings.catch_warnings():
-        warnings.filterwarnings("error", message="Glyph .* missing from font")
+        warnings.simplefilter("error")
         fig = findings.quality_figure(tables["figures"], lang="zh")
         frame.png_bytes(fig, dpi=50)
     assert style.has_cjk(title(fig))

@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -29,9 +30,9 @@ from helpers.pipeline.graph import (
     why_rerun,
 )
 from helpers.pipeline.journal import Journal
-from helpers.pipeline.runner import parameters_by_step, parse_assignment
+from helpers.pipeline.runner import Selection, parameters_by_step, parse_assignment, resolve_step_names
 from tests.conftest import ROOT
-from tests.pipeline.support import run_pipeline, snapshot
+from tests.pipeline.support import fresh_copy, run_pipeline, snapshot
 
 HELPERS = ROOT / "src" / "helpers"
 
@@ -113,6 +114,28 @@ def test_parameters_go_only_to_notebooks_that_declare_them():
 def test_bad_assignments_are_refused(text):
     with pytest.raises(ValueError, match="name=value"):
         parse_assignment(text)
+
+
+def test_a_step_is_named_by_its_whole_name_its_number_or_its_words():
+    assert resolve_step_names(["03_trend", "03", "trend"]) == ["03_trend"]
+    assert resolve_step_names(["run_rate", "09"]) == ["04_run_rate", "09_backtest"]
+    with pytest.raises(ValueError, match=r"no step 'tren' \(expected one of: 01_ingest, "):
+        resolve_step_names(["tren"])
+
+
+def test_a_requested_step_brings_the_steps_it_needs_and_those_after_it_only_with_downstream():
+    assert Selection(("03_trend",)).steps == {"01_ingest", "02_clean", "03_trend"}
+    assert Selection(("03_trend",), downstream=True).steps == {"01_ingest", "02_clean", "03_trend", "06_figures"}
+    assert Selection(("05_claims",), downstream=True).steps >= {"06_figures", "07_what_happened"}
+    assert Selection().steps == {s.name for s in STEPS} and Selection().report
+    assert not Selection(("03_trend",)).report and Selection(("03_trend",), downstream=True).report
+    by_name = {s.name: s for s in STEPS}
+    for step in STEPS:
+        chosen = Selection((step.name,)).steps
+        assert all(set(by_name[n].after) <= chosen for n in chosen), f"{step.name}: a chosen step misses what it needs"
+        after = Selection((step.name,), downstream=True).steps - chosen
+        assert all(step.name in Selection((n,)).steps for n in after), f"{step.name}: {after} do not need it"
+        assert all(n in after for n in by_name if step.name in by_name[n].after), f"{step.name}: a step after it is missing"
 
 
 def test_journal_restores_files_and_folders(tmp_path):
@@ -238,6 +261,70 @@ def test_a_failing_cell_names_notebook_and_cell_and_keeps_last_good_outputs(ran_
     assert after == before
 
 
+def _processes_working_in(folder) -> list[int]:
+    """Pids of the processes whose current directory is ``folder`` (kernels run in ``notebooks/``)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and Path(os.readlink(proc / "cwd")) == folder:
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.slow
+def test_a_hung_cell_fails_the_run_within_the_cell_timeout_and_keeps_last_good_outputs(ran_copy):
+    before = snapshot(ran_copy)
+    notebook = ran_copy / "notebooks" / "03_trend.ipynb"
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    code_cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    code_cells[3]["source"] = "import time\ntime.sleep(3600)  # a hung kernel\n" + "".join(code_cells[3]["source"])
+    notebook.write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    hung_source = notebook.read_bytes()
+    started = time.monotonic()
+    result = run_pipeline(ran_copy, "--cell-timeout", "4", timeout=120)
+    elapsed = time.monotonic() - started
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert elapsed < 60, f"the run took {elapsed:.0f} s with a 4 s cell timeout"
+    assert "03_trend.ipynb: cell" in result.stderr and "timed out" in result.stderr, result.stderr
+    assert "time.sleep(3600)" in result.stderr or "import time" in result.stderr, result.stderr
+    assert "restored the last good outputs" in result.stderr
+    after = snapshot(ran_copy)
+    assert after.pop("notebooks/03_trend.ipynb") == hung_source, "the run replaced the notebook it failed on"
+    before.pop("notebooks/03_trend.ipynb")
+    assert after == before
+    time.sleep(0.5)
+    assert _processes_working_in(ran_copy / "notebooks") == [], "the timed-out kernel is still running"
+
+
+@pytest.mark.slow
+def test_one_step_on_request_runs_it_after_its_stale_upstream_and_nothing_downstream(ran_copy):
+    before = snapshot(ran_copy)
+    notebook = ran_copy / "notebooks" / "01_ingest.ipynb"
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    first_markdown = next(c for c in nb["cells"] if c["cell_type"] == "markdown")
+    first_markdown["source"] = "".join(first_markdown["source"]) + "\n\nEdited by a test."
+    notebook.write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    env = {**os.environ, "SU7_PROJECT_ROOT": str(ran_copy), "CI": "true"}
+    plan = subprocess.run([sys.executable, "-m", "helpers.pipeline", "status", "trend", "--downstream"], cwd=ran_copy,
+                          env=env, capture_output=True, text=True)
+    assert plan.returncode == 0, plan.stderr
+    lines = {ln.split()[1]: ln.split()[0] for ln in plan.stdout.splitlines() if ln[:1] != "(" and ln.split()[1] != "html"}
+    assert lines == {"01_ingest": "run", "02_clean": "skip", "03_trend": "run", "06_figures": "skip",
+                     **{s.name: "-" for s in STEPS if s.name not in {"01_ingest", "02_clean", "03_trend", "06_figures"}}}, plan.stdout
+
+    result = run_pipeline(ran_copy, "03_trend")
+    assert result.returncode == 0, result.stderr
+    ran = [ln.split()[1] for ln in result.stdout.splitlines() if ln.startswith("ran ")]
+    assert ran == ["01_ingest", "03_trend"], result.stdout  # 02 judged unchanged once 01 had run; nothing after 03
+    assert "skipped html report" in result.stdout and "not requested" in result.stdout
+    assert f"{len(STEPS) - 3} not requested" in result.stdout
+    after = snapshot(ran_copy)
+    changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+    assert changed <= {"notebooks/01_ingest.ipynb", "reports/html/01_ingest.html"}, changed
+
+
 @pytest.mark.slow
 def test_kill_midway_then_rerun_recovers_the_same_outputs(ran_copy):
     before = snapshot(ran_copy)
@@ -263,18 +350,27 @@ def test_kill_midway_then_rerun_recovers_the_same_outputs(ran_copy):
     assert snapshot(ran_copy) == before
 
 
-@pytest.mark.slow
-def test_no_wait_refuses_while_another_run_holds_the_lock(project_copy):
-    from helpers.pipeline.runner import STATE_DIR, RunLock
+def test_a_second_run_waits_at_most_wait_seconds_for_the_lock_then_exits_75_having_run_nothing(tmp_path):
+    from helpers.pipeline.runner import EXIT_BUSY, STATE_DIR, RunLock
 
-    lock = RunLock(project_copy / STATE_DIR / "lock")
-    lock.acquire(wait=False)
+    copy = fresh_copy(tmp_path / "project")
+    before = snapshot(copy)
+    lock = RunLock(copy / STATE_DIR / "lock")
+    lock.acquire(wait=0)
     try:
-        result = run_pipeline(project_copy, "--no-wait")
+        started = time.monotonic()
+        waited = run_pipeline(copy, "--wait", "1.5")
+        elapsed = time.monotonic() - started
+        refused = run_pipeline(copy, "--no-wait")
     finally:
         lock.release()
-    assert result.returncode == 1
-    assert "another pipeline run holds the lock" in result.stderr
+    assert EXIT_BUSY == 75  # sysexits' EX_TEMPFAIL: a scheduler may retry
+    assert waited.returncode == 75, waited.stderr
+    assert 1.5 <= elapsed < 30, elapsed
+    assert "gave up after waiting 1.5 s" in waited.stderr and "nothing was run" in waited.stderr
+    assert refused.returncode == 75, refused.stderr
+    assert "another pipeline run holds the lock" in refused.stderr
+    assert snapshot(copy) == before
 
 
 def test_journal_restores_glob_patterns_without_touching_other_files(tmp_path):

@@ -158,3 +158,102 @@ def test_every_code_cell_of_a_page_is_folded_behind_one_click():
     page = (ROOT / "reports" / "html" / "09_backtest.html").read_text(encoding="utf-8")
     n_code = sum(c["cell_type"] == "code" for c in nb["cells"])
     assert page.count('<details class="su7-code"><summary>Show code</summary>') == n_code
+
+
+# --------------------------------------------------------------------------- Chinese, offline
+
+CHINESE_MARKDOWN = "锁单率仅35%-40%，交付周期长达一年"
+CHINESE_OUTPUT = "高达"
+
+
+@pytest.fixture
+def chinese_project(tmp_path: Path) -> Path:
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    (nbs / "01_zh.ipynb").write_text(notebook([
+        {"cell_type": "markdown", "id": "z-1", "metadata": {}, "source": f"# 01 · Chinese\n\n{CHINESE_MARKDOWN}"},
+        {"cell_type": "code", "id": "z-2", "metadata": {}, "execution_count": 1, "source": "q",
+         "outputs": [{"output_type": "execute_result", "execution_count": 1, "metadata": {},
+                      "data": {"text/plain": f"'{CHINESE_OUTPUT}'"}}]},
+    ]), encoding="utf-8")
+    return tmp_path
+
+
+def embedded_font(page: str):
+    """The font of the page's ``@font-face`` (fontTools), and the page without its font block."""
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    found = re.findall(r'@font-face \{ font-family: "su7-cjk"; src: url\("data:font/woff;base64,([A-Za-z0-9+/=]+)"\)',
+                       page)
+    assert len(found) == 1, f"{len(found)} embedded fonts"
+    data = base64.b64decode(found[0])
+    assert data[:4] == b"wOFF"
+    start = page.index('<style id="su7-cjk-font">')
+    rest = page[:start] + page[page.index("</style>", start):]
+    return TTFont(io.BytesIO(data)), rest
+
+
+def test_a_page_embeds_a_font_with_exactly_the_characters_it_prints(chinese_project):
+    report.export_report(chinese_project)
+    page = (chinese_project / "reports/html/01_zh.html").read_text(encoding="utf-8")
+    font, rest = embedded_font(page)
+    have = {chr(c) for c in font.getBestCmap()}
+    wanted = {c for c in CHINESE_MARKDOWN + CHINESE_OUTPUT if ord(c) > 0x7E}
+    assert wanted <= have, sorted(wanted - have)
+    assert all(c in rest for c in have), sorted(c for c in have if c not in rest)  # nothing the page does not print
+    assert "A" not in have and "·" not in have  # Latin is left to the page's own fonts
+    assert len(have) < len(wanted) + 5  # a page-sized subset, not the bundled 4,000 characters
+
+
+def test_the_page_fonts_name_the_embedded_family_before_the_generic_one(chinese_project):
+    import re
+
+    report.export_report(chinese_project)
+    page = (chinese_project / "reports/html/01_zh.html").read_text(encoding="utf-8")
+    block = page[page.index('<style id="su7-cjk-font">'):]
+    block = block[: block.index("</style>")]
+    stacks = dict(re.findall(r"(--jp-[a-z-]+font-family[a-z-]*): ([^;]+);", block))
+    assert {"--jp-ui-font-family", "--jp-content-font-family", "--jp-code-font-family-default"} <= set(stacks)
+    for name, stack in stacks.items():
+        generic = re.search(r"\b(sans-serif|monospace)\b", stack)
+        assert generic and 0 <= stack.find('"su7-cjk"') < generic.start(), (name, stack)
+    assert page.index('<style id="su7-cjk-font">') > page.index("--jp-ui-font-family: system-ui")  # after the theme
+
+
+def test_the_index_embeds_its_chinese_too(project):
+    report.export_report(project)
+    index = (project / "reports/html/index.html").read_text(encoding="utf-8")
+    font, rest = embedded_font(index)
+    have = {chr(c) for c in font.getBestCmap()}
+    shown = {c for c in report.printed_text(rest) if "\u4e00" <= c <= "\u9fff"}
+    assert shown and shown <= have, sorted(shown - have)
+    body = index[index.index("body { font-family:"):]
+    assert 0 <= body.index('"su7-cjk"') < body.index("sans-serif")
+
+
+def test_an_ascii_page_embeds_no_font(project):
+    report.export_report(project)
+    page = (project / "reports/html/01_tiny.html").read_text(encoding="utf-8")
+    assert "@font-face" not in page and "su7-cjk" not in page
+
+
+def test_subset_fonts_are_kept_between_runs_and_give_the_same_bytes(chinese_project):
+    from helpers.figures import cjk_font
+
+    report.export_report(chinese_project)
+    cache = chinese_project / report.FONT_CACHE_SUBDIR
+    kept = sorted(cache.glob("*.woff"))
+    assert len(kept) == 2  # the page's and the index's
+    first = (chinese_project / "reports/html/01_zh.html").read_bytes()
+    cjk_font._subset.cache_clear()
+    for path in kept:
+        os.utime(path, ns=(1, 1))
+    report.export_report(chinese_project)
+    assert (chinese_project / "reports/html/01_zh.html").read_bytes() == first
+    assert all(path.stat().st_mtime_ns == 1 for path in kept)  # read, not rewritten
+    (kept[0]).write_bytes(b"not a font")  # a damaged cache file is rebuilt, not embedded
+    cjk_font._subset.cache_clear()
+    report.export_report(chinese_project)
+    assert (chinese_project / "reports/html/01_zh.html").read_bytes() == first

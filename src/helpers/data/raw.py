@@ -927,6 +927,8 @@ def _cross_check_source_urls(tables: Mapping[str, ParsedTable]) -> list[Problem]
     first: dict[str, tuple[str, int]] = {}
     problems = []
     for row, line in zip(table.rows, table.lines):
+        if not row["url"]:
+            continue  # no published page (e.g. the article's seed copy): nothing to register twice
         if row["url"] in first:
             other, other_line = first[row["url"]]
             problems.append(Problem(SOURCES.file_name, line, "url",

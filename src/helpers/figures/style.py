@@ -13,10 +13,11 @@ readable at 100% on a laptop) and restores the previous ones on exit:
 >>> mpl.rcParams["axes.titlesize"] == before
 True
 
-**Language.** ``lang="zh"`` gives Chinese titles and labels, but only when a
-CJK font is installed (:func:`find_cjk_font`); otherwise
-:func:`resolve_language` warns and falls back to English, so a figure never
-shows empty boxes where characters should be.
+**Language.** ``lang="zh"`` gives Chinese titles and labels, drawn with the
+font the project brings (:mod:`helpers.figures.cjk_font`, a subset of Noto Sans
+CJK SC): the same glyphs on every machine, whatever fonts it has installed.
+Should that font fail to load, :func:`resolve_language` warns and falls back
+to English, so a figure never shows empty boxes where characters should be.
 
 **Labels.** :data:`LABELS` holds every title, axis label, legend entry and
 source line in both languages, as ``str.format`` templates read from the data
@@ -48,7 +49,6 @@ __all__ = [
     "DPI",
     "INLINE_DPI",
     "SVG_HASHSALT",
-    "CJK_FONT_CANDIDATES",
     "LABELS",
     "LABELS_FILE",
     "parse_labels",
@@ -134,33 +134,9 @@ INLINE_DPI = 100
 #: Fixed salt for the ids matplotlib writes into SVG files, so reruns give the same bytes.
 SVG_HASHSALT = "su7-slump"
 
-#: Font families that can draw Chinese, most preferred first.
-CJK_FONT_CANDIDATES = (
-    "Noto Sans CJK SC",
-    "Noto Sans SC",
-    "Noto Sans CJK",
-    "Noto Sans CJK JP",
-    "Noto Sans CJK TC",
-    "Source Han Sans SC",
-    "Source Han Sans CN",
-    "Source Han Sans",
-    "WenQuanYi Zen Hei",
-    "WenQuanYi Micro Hei",
-    "SimHei",
-    "Microsoft YaHei",
-    "PingFang SC",
-    "Hiragino Sans GB",
-    "Heiti SC",
-    "Noto Serif CJK SC",
-    "AR PL UKai CN",
-    "AR PL UMing CN",
-)
-#: Font file names (lower case) that hold CJK glyphs, for fonts not yet in matplotlib's cache.
-_CJK_FILE_PATTERN = re.compile(r"(notosans(mono)?cjk|notoserifcjk|notosanssc|sourcehansans|wqy|wenquanyi|simhei|msyh|pingfang|uming|ukai)")
-
 _FALLBACK_MESSAGE = (
-    "lang='zh' needs a CJK font (Debian: apt-get install fonts-noto-cjk; "
-    "conda: conda install -c conda-forge font-ttf-noto-cjk); falling back to English"
+    "lang='zh' needs a CJK font: the bundled one (helpers/figures/fonts, built by scripts/build_cjk_font.py) "
+    "could not be loaded ({error}); falling back to English"
 )
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -176,44 +152,31 @@ def has_cjk(text: str) -> bool:
 
 
 def find_cjk_font() -> str | None:
-    """The name of an installed font that can draw Chinese, or ``None``.
+    """The family name of the bundled CJK font, registered with matplotlib; ``None`` if it cannot be loaded.
 
-    Looks at matplotlib's font list for :data:`CJK_FONT_CANDIDATES` (in that
-    order, then any family whose name starts with ``Noto Sans CJK``).  If none
-    is listed, the system font folders are scanned for CJK font files that
-    matplotlib's cached list predates (fonts installed after the cache was
-    built); one found there is registered with matplotlib's font manager.
+    Always the project's own subset of Noto Sans CJK SC (:mod:`helpers.figures.cjk_font`), never a
+    system font, so Chinese figures are the same bytes on every machine.
+
+    >>> find_cjk_font()
+    'Noto Sans CJK SC su7'
     """
-    from matplotlib import font_manager
+    return _load_cjk_font()[0]
 
-    def listed() -> str | None:
-        names = {entry.name for entry in font_manager.fontManager.ttflist}
-        for candidate in CJK_FONT_CANDIDATES:
-            if candidate in names:
-                return candidate
-        return next((name for name in sorted(names) if name.startswith("Noto Sans CJK")), None)
 
-    found = listed()
-    if found is not None:
-        return found
-    known = {entry.fname for entry in font_manager.fontManager.ttflist}
-    added = False
-    for path in sorted(font_manager.findSystemFonts()):
-        if path in known or not _CJK_FILE_PATTERN.search(path.replace("-", "").replace("_", "").lower()):
-            continue
-        try:
-            font_manager.fontManager.addfont(path)
-            added = True
-        except (OSError, RuntimeError, ValueError):
-            continue
-    return listed() if added else None
+def _load_cjk_font() -> tuple[str | None, str]:
+    from helpers.figures import cjk_font
+
+    try:
+        return cjk_font.register(), ""
+    except (OSError, RuntimeError, ValueError) as exc:
+        return None, f"{type(exc).__name__}: {exc}"
 
 
 def resolve_language(lang: str) -> str:
     """``"en"`` or ``"zh"``: the language figures can actually be drawn in.
 
-    ``"zh"`` (also ``"zh-CN"``, ``"zh_Hans"`` ...) needs a CJK font; without one
-    this warns (``UserWarning``) and returns ``"en"``.
+    ``"zh"`` (also ``"zh-CN"``, ``"zh_Hans"`` ...) needs the bundled CJK font; should it fail
+    to load (a broken install) this warns (``UserWarning``) and returns ``"en"``.
 
     >>> resolve_language("en"), resolve_language("EN")
     ('en', 'en')
@@ -229,7 +192,7 @@ def resolve_language(lang: str) -> str:
         return "en"
     if code == "zh" or code.startswith("zh-"):
         if find_cjk_font() is None:
-            warnings.warn(_FALLBACK_MESSAGE, UserWarning, stacklevel=2)
+            warnings.warn(_FALLBACK_MESSAGE.format(error=_load_cjk_font()[1] or "not found"), UserWarning, stacklevel=2)
             return "en"
         return "zh"
     raise ValueError(f"lang must be 'en' or 'zh', got {lang!r}")

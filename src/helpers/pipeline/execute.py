@@ -26,6 +26,8 @@ from helpers.pipeline.notebook_files import notebook_text, stabilize_notebook, w
 KERNEL_NAME = "python3"
 #: ipykernel warns about unencrypted TCP on loopback at every start; only errors matter here.
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+#: Seconds one cell may run before the step fails as hung (the slowest cell here takes about 3 s).
+DEFAULT_CELL_TIMEOUT = 300
 
 
 @dataclass
@@ -62,6 +64,38 @@ def _first_error(nb: Mapping[str, Any]) -> tuple[int | None, str, str]:
     return None, "", "the kernel stopped (no error output recorded)"
 
 
+def _is_timeout(exc: BaseException) -> bool:
+    """Whether papermill stopped because a cell exceeded its execution timeout (nbclient's ``CellTimeoutError``)."""
+    from nbclient.exceptions import CellTimeoutError
+
+    return isinstance(exc, CellTimeoutError)
+
+
+def _timed_out_cell(nb: Mapping[str, Any], message: str) -> tuple[int | None, str]:
+    """The code cell (counted from 1) whose source nbclient's timeout message previews, and that source.
+
+    nbclient quotes the cell (its first and last five lines when longer than ten); the
+    longest code cell whose first line appears in the preview is taken.
+
+    >>> nb = {"cells": [{"cell_type": "code", "source": "x = 1"},
+    ...                 {"cell_type": "code", "source": "import time\\ntime.sleep(3600)"}]}
+    >>> _timed_out_cell(nb, "A cell timed out ...\\n---\\nimport time\\ntime.sleep(3600)\\n---")
+    (2, 'import time\\ntime.sleep(3600)')
+    """
+    found: tuple[int | None, str] = (None, "")
+    code_index = 0
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        code_index += 1
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        lines = source.strip().splitlines()
+        if lines and lines[0] in message and len(source) > len(found[1]):
+            found = (code_index, source)
+    return found
+
+
 def execute_notebook(
     notebook: Path,
     root: Path,
@@ -69,12 +103,15 @@ def execute_notebook(
     progress_bar: bool = False,
     failed_dir: Path | None = None,
     kernel_manager: Any = None,
+    cell_timeout: float | None = DEFAULT_CELL_TIMEOUT,
 ) -> None:
     """Run ``notebook`` with papermill (cwd = its folder) and replace it with the result.
 
     Raises :class:`NotebookFailure` naming the notebook, the cell (counted
-    among code cells, from 1) and the error.  ``kernel_manager``: an already
-    started (pre-warmed) kernel to run on; the caller shuts it down.
+    among code cells, from 1) and the error; a cell that runs longer than
+    ``cell_timeout`` seconds (``None``: no limit) fails the same way, as
+    "timed out".  ``kernel_manager``: an already started (pre-warmed) kernel
+    to run on; the caller shuts it down (a timed-out kernel is still busy).
     """
     import papermill
 
@@ -94,6 +131,7 @@ def execute_notebook(
                 kernel_name=KERNEL_NAME,
                 cwd=str(notebook.parent),
                 progress_bar=progress_bar,
+                execution_timeout=cell_timeout,
                 log_output=False,
                 request_save_on_cell_execute=False,
                 extra_arguments=KERNEL_ARGUMENTS,
@@ -105,12 +143,16 @@ def execute_notebook(
             if executed.is_file():
                 shutil.copyfile(executed, kept)
                 failed_nb = json.loads(executed.read_text(encoding="utf-8"))
-            else:
+            else:  # papermill writes nothing when execution stops by a timeout: keep what was run
+                shutil.copyfile(prepared, kept)
                 failed_nb = {}
             if isinstance(exc, KeyboardInterrupt):
                 raise
             cell_index, cell_source, error = _first_error(failed_nb)
-            if cell_index is None:
+            if _is_timeout(exc):
+                cell_index, cell_source = _timed_out_cell(source_nb, str(exc))
+                error = f"timed out: the cell ran longer than --cell-timeout {cell_timeout:g} s; its kernel was stopped"
+            elif cell_index is None:
                 error = f"{type(exc).__name__}: {exc}".strip()
             raise NotebookFailure(
                 notebook=notebook.name,

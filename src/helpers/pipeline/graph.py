@@ -11,7 +11,13 @@ read it.  A step's *fingerprint* hashes everything its result depends on:
   their own ``helpers`` imports (so editing ``trend.py`` reruns only the
   notebooks that use it),
 * the files it reads (raw data and the outputs of the steps before it),
-* the locked environment (``requirements.lock``).
+* the locked environment (``requirements.lock``),
+* what is actually installed: the interpreter and every distribution's name and
+  version in its site-packages (a ``pip install`` into ``.venv`` reruns everything),
+* the settings that change what the notebooks compute or draw from outside the
+  project: the environment variables in :data:`OUTPUT_VARIABLES` and a user's
+  ``matplotlibrc`` (the figures' fonts are package data of ``helpers.figures``,
+  so they count with the helpers).
 
 A step reruns when its fingerprint changed or its outputs no longer match
 what the last good run wrote.  Nothing here imports pandas or Jupyter, so a
@@ -23,6 +29,9 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import os
+import platform
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -94,6 +103,60 @@ ENVIRONMENT_FILES = ("requirements.lock",)
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+class FileMemo:
+    """What is known of a file's content (its sha256, the ``helpers`` modules it imports), by its stat.
+
+    Like git's index: a file whose size, modification time (nanoseconds) and inode are
+    unchanged is not read again.  A pure cache: every answer is what reading the file
+    gives.  The runner keeps it in ``.cache/pipeline/files.json`` between runs
+    (:meth:`load`, :meth:`save`), so a run with nothing to do reads almost nothing.
+    """
+
+    def __init__(self, entries: dict[str, dict[str, Any]] | None = None):
+        self.entries: dict[str, dict[str, Any]] = entries or {}
+
+    @staticmethod
+    def _stamp(path: Path) -> list[int]:
+        st = path.stat()
+        return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+    def _entry(self, path: Path) -> dict[str, Any]:
+        key, stamp = str(path), self._stamp(path)
+        entry = self.entries.get(key)
+        if entry is None or entry.get("stamp") != stamp:
+            entry = self.entries[key] = {"stamp": stamp}
+        return entry
+
+    def sha(self, path: Path) -> str:
+        entry = self._entry(path)
+        if "sha" not in entry:
+            entry["sha"] = _sha(path.read_bytes())
+        return entry["sha"]
+
+    def helpers_imports(self, path: Path) -> list[str]:
+        entry = self._entry(path)
+        if "imports" not in entry:
+            entry["imports"] = sorted(_helpers_imported(ast.parse(path.read_text(encoding="utf-8"))))
+        return entry["imports"]
+
+    @classmethod
+    def load(cls, path: Path) -> "FileMemo":
+        try:
+            return cls(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            return cls()
+
+    def save(self, path: Path) -> None:
+        from helpers.atomic import write_json_atomic
+
+        live = {k: v for k, v in self.entries.items() if os.path.exists(k)}
+        write_json_atomic(path, live)
+
+
+#: The memo the fingerprints use (the runner loads and saves it; by itself it lives for one process).
+MEMO = FileMemo()
 
 
 def _code_cells(nb: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -195,7 +258,7 @@ def third_party_imports(files: Iterable[Path]) -> list[str]:
     cost is paid.  Modules in :data:`NEVER_WARM` are left to the notebook.
     """
     found: set[str] = set()
-    for path in files:
+    for path in (p for p in files if p.suffix == ".py"):  # package data (labels, fonts) imports nothing
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 names = [a.name for a in node.names]
@@ -220,8 +283,9 @@ def module_file(name: str, helpers_dir: Path) -> Path | None:
     return None
 
 
-#: Data files a module may read from its own folder (``pyproject.toml``'s package data, e.g. ``figures/labels.toml``).
-PACKAGE_DATA_PATTERNS = ("*.toml",)
+#: Data files a module may read from its own folder (``pyproject.toml``'s package data, e.g. ``figures/labels.toml``
+#: and the bundled CJK font ``figures/fonts/*.otf``).
+PACKAGE_DATA_PATTERNS = ("*.toml", "fonts/*.otf", "fonts/*.json")
 
 
 def package_data_beside(module: Path) -> list[Path]:
@@ -250,7 +314,7 @@ def helper_closure(modules: Iterable[str], helpers_dir: Path) -> list[Path]:
         files.update(package_data_beside(path))
         parts = name.split(".")
         todo.extend(".".join(parts[:i]) for i in range(1, len(parts)))  # parent packages run first
-        todo.extend(_helpers_imported(ast.parse(path.read_text(encoding="utf-8"))))
+        todo.extend(MEMO.helpers_imports(path))
     return sorted(files)
 
 
@@ -288,8 +352,70 @@ def digest_files(root: Path, files: Iterable[Path]) -> str:
     h = hashlib.sha256()
     for path in files:
         h.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
-        h.update(_sha(path.read_bytes()).encode("ascii") + b"\n")
+        h.update(MEMO.sha(path).encode("ascii") + b"\n")
     return h.hexdigest()
+
+
+#: Environment variables that change what a notebook computes or draws (their values are fingerprinted):
+#: matplotlib's configuration and backend, which code ``import helpers`` finds, hash and time seeds, BLAS kernels.
+OUTPUT_VARIABLES = ("MATPLOTLIBRC", "MPLCONFIGDIR", "MPLBACKEND", "PYTHONPATH", "PYTHONHASHSEED",
+                    "SOURCE_DATE_EPOCH", "TZ", "OPENBLAS_CORETYPE")
+
+
+def installed_distributions() -> list[str]:
+    """``name-version`` of every distribution in this interpreter's site-packages, sorted.
+
+    The kernels run on this interpreter, so this is what draws the figures.  One
+    directory listing per folder (no metadata is read), so it costs about a millisecond.
+
+    >>> any(d.startswith("matplotlib-") for d in installed_distributions())
+    True
+    """
+    import sysconfig
+
+    folders = {sysconfig.get_paths()[k] for k in ("purelib", "platlib")}
+    found: set[str] = set()
+    for folder in folders:
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        found.update(n.rsplit(".", 1)[0] for n in names if n.endswith((".dist-info", ".egg-info")))
+    return sorted(found)
+
+
+def matplotlibrc_files(notebooks_dir: Path) -> list[Path]:
+    """The user ``matplotlibrc`` files matplotlib would read before its own defaults (those that exist).
+
+    Matplotlib's search order: ``$MATPLOTLIBRC`` (a file, or a folder holding one), the working
+    directory (``notebooks/`` for a kernel), ``$MPLCONFIGDIR`` or ``~/.config/matplotlib``.
+    """
+    candidates = []
+    if os.environ.get("MATPLOTLIBRC"):
+        rc = Path(os.environ["MATPLOTLIBRC"])
+        candidates.append(rc / "matplotlibrc" if rc.is_dir() else rc)
+    candidates.append(notebooks_dir / "matplotlibrc")
+    config = os.environ.get("MPLCONFIGDIR") or os.path.join(
+        os.environ.get("XDG_CONFIG_HOME") or os.path.expanduser("~/.config"), "matplotlib")
+    candidates.append(Path(config) / "matplotlibrc")
+    return [c for c in candidates if c.is_file()]
+
+
+def environment_inputs(root: Path) -> dict[str, str]:
+    """The environment parts of every fingerprint: the lock, what is installed, the outside settings.
+
+    >>> sorted(environment_inputs(Path(".")))
+    ['environment', 'installed', 'settings']
+    """
+    settings = {name: os.environ.get(name) for name in OUTPUT_VARIABLES}
+    rc_files = matplotlibrc_files(root / "notebooks")
+    settings["matplotlibrc"] = [[str(p), _sha(p.read_bytes())] for p in rc_files]
+    installed = {"python": [sys.version, platform.machine()], "distributions": installed_distributions()}
+    return {
+        "environment": digest_files(root, files_under(root, ENVIRONMENT_FILES)),
+        "installed": _sha(json.dumps(installed).encode("utf-8")),
+        "settings": _sha(json.dumps(settings, sort_keys=True).encode("utf-8")),
+    }
 
 
 def step_inputs(step: Step, root: Path, parameters: Mapping[str, Any]) -> dict[str, str]:
@@ -301,7 +427,7 @@ def step_inputs(step: Step, root: Path, parameters: Mapping[str, Any]) -> dict[s
         "parameters": _sha(json.dumps(dict(parameters), sort_keys=True, default=str).encode("utf-8")),
         "helpers": digest_files(root, helpers),
         "inputs": digest_files(root, files_under(root, step.reads)),
-        "environment": digest_files(root, files_under(root, ENVIRONMENT_FILES)),
+        **environment_inputs(root),
     }
 
 
@@ -310,7 +436,7 @@ def report_inputs(root: Path) -> dict[str, str]:
     return {
         "helpers": digest_files(root, helper_closure({"report.html"}, root / "src" / "helpers")),
         "inputs": digest_files(root, files_under(root, REPORT_READS)),
-        "environment": digest_files(root, files_under(root, ENVIRONMENT_FILES)),
+        **environment_inputs(root),
     }
 
 

@@ -6,6 +6,9 @@ Usage::
     python -m helpers.pipeline run --force              # every notebook
     python -m helpers.pipeline run --through-week 2025-W19 --horizon 8
     python -m helpers.pipeline run -p lock_in_rate=0.35 --params params.yaml
+    python -m helpers.pipeline run 03_trend             # that step (and whatever upstream is stale)
+    python -m helpers.pipeline run 03_trend --downstream  # ... and the steps after it that become stale
+    python -m helpers.pipeline run --cell-timeout 60 --wait 0   # a cron job: fail fast, never queue
     python -m helpers.pipeline status                   # what a run would do, without running
 
 How it works (see :mod:`helpers.pipeline.graph` for the graph and the fingerprints):
@@ -15,7 +18,9 @@ How it works (see :mod:`helpers.pipeline.graph` for the graph and the fingerprin
   warmed up (heavy imports done silently) while the steps before it run.
 * Before a step writes, its outputs are backed up (:mod:`helpers.pipeline.journal`);
   a failure, Ctrl-C or kill restores the last good outputs.
-* One run at a time: a second run waits for the first's lock.
+* One run at a time: a second run waits for the first's lock, at most ``--wait`` seconds.
+* A cell running longer than ``--cell-timeout`` seconds fails its step (kernel stopped,
+  last good outputs restored), so a hung kernel cannot block later runs.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import json
 import os
 import signal
 import sys
+import textwrap
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,8 +54,14 @@ from helpers.pipeline.graph import (
     why_rerun,
 )
 
+from helpers.pipeline.execute import DEFAULT_CELL_TIMEOUT
+
 STATE_DIR = ".cache/pipeline"
 EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
+#: Another run held the lock for longer than ``--wait`` (sysexits' EX_TEMPFAIL: try again later).
+EXIT_BUSY = 75
+#: How long a run waits for another run's lock by default (a whole forced run takes well under a minute).
+DEFAULT_WAIT_SECONDS = 600
 
 
 def _quiet() -> bool:
@@ -151,6 +163,31 @@ def parameters_by_step(root: Path, parameters: dict[str, Any]) -> dict[str, dict
 # ---------------------------------------------------------------------------
 
 
+class LockBusy(RuntimeError):
+    """Another run held the lock for longer than this run would wait."""
+
+
+#: How often a waiting run tries the lock again.
+LOCK_POLL_SECONDS = 0.2
+
+
+def _flock_within(handle, seconds: float | None, shared: bool = False) -> bool:
+    """Take an exclusive (or shared) ``flock`` on ``handle`` within ``seconds`` (``None``: wait forever); whether it was taken."""
+    mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
+    if seconds is None:
+        fcntl.flock(handle, mode)
+        return True
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            fcntl.flock(handle, mode | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(min(LOCK_POLL_SECONDS, max(0.0, deadline - time.monotonic())))
+
+
 class RunLock:
     """An exclusive lock on the project: one run writes at a time."""
 
@@ -158,22 +195,34 @@ class RunLock:
         self.path = path
         self.handle = None
 
-    def acquire(self, wait: bool) -> None:
+    def acquire(self, wait: float | None) -> None:
+        """Take the lock, waiting at most ``wait`` seconds for another run (0: refuse at once; None: forever).
+
+        Raises :class:`LockBusy` when the other run still holds it then.
+        """
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.handle = open(self.path, "a+")
-        try:
-            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not _flock_within(self.handle, 0):
             self.handle.seek(0)
             holder = self.handle.read().strip() or "another process"
-            if not wait:
-                raise RuntimeError(f"another pipeline run holds the lock ({holder}); try again when it ends") from None
+            if wait == 0:
+                self._give_up()
+                raise LockBusy(f"another pipeline run holds the lock ({holder}); try again when it ends (or give --wait SECONDS)")
             _say(f"waiting: another pipeline run holds the lock ({holder}) ...")
-            fcntl.flock(self.handle, fcntl.LOCK_EX)
+            if not _flock_within(self.handle, wait):
+                self._give_up()
+                raise LockBusy(
+                    f"gave up after waiting {wait:g} s: another pipeline run still holds the lock ({holder}); "
+                    "nothing was run (a longer --wait waits longer)"
+                )
         self.handle.seek(0)
         self.handle.truncate()
         self.handle.write(f"pid {os.getpid()}")
         self.handle.flush()
+
+    def _give_up(self) -> None:
+        self.handle.close()
+        self.handle = None
 
     def release(self) -> None:
         if self.handle:
@@ -194,6 +243,17 @@ def save_state(root: Path, state: dict[str, Any]) -> None:
     from helpers.atomic import write_json_atomic
 
     write_json_atomic(root / STATE_DIR / "state.json", state)
+
+
+def _memo_path(root: Path) -> Path:
+    return root / STATE_DIR / "files.json"
+
+
+def load_file_memo(root: Path) -> None:
+    """Start from what the last run knew of the files' contents (:class:`helpers.pipeline.graph.FileMemo`)."""
+    from helpers.pipeline import graph
+
+    graph.MEMO = graph.FileMemo.load(_memo_path(root))
 
 
 # ---------------------------------------------------------------------------
@@ -222,7 +282,11 @@ def _worker(conn, root: str, step_name: str, quiet: bool) -> None:  # runs in a 
     # one was killed waits for orphaned workers before it restores outputs.
     workers_lock = open(root_path / STATE_DIR / "workers.lock", "a+")
     fcntl.flock(workers_lock, fcntl.LOCK_SH)
-    from jupyter_client.manager import KernelManager
+    # nbclient needs an asynchronous kernel manager for its cell timeout: with a blocking one its
+    # wait for output blocks the event loop, and a hung cell is never timed out.  run_sync runs
+    # the manager's coroutines on this thread's one event loop, the one nbclient uses too.
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
 
     from helpers.pipeline.execute import KERNEL_ARGUMENTS, KERNEL_NAME, NotebookFailure, execute_notebook
 
@@ -233,22 +297,22 @@ def _worker(conn, root: str, step_name: str, quiet: bool) -> None:  # runs in a 
         # A kernel that does not answer (e.g. two processes picked the same free port)
         # is replaced once by a fresh one before the step is reported as failed.
         for attempt in (1, 2):
-            km = KernelManager(kernel_name=KERNEL_NAME)
-            km.start_kernel(extra_arguments=KERNEL_ARGUMENTS, cwd=str(root_path / "notebooks"))
+            km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+            run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=str(root_path / "notebooks"))
             kernel_pid = km.provisioner.pid if km.provisioner else None
             if kernel_pid:
                 pid_file = root_path / STATE_DIR / "kernels" / str(kernel_pid)
                 pid_file.parent.mkdir(parents=True, exist_ok=True)
                 pid_file.write_text(step_name)
             conn.send(("kernel", kernel_pid))
-            client = km.client()
+            client = km.blocking_client()
             client.start_channels()
             try:
                 client.wait_for_ready(timeout=KERNEL_READY_SECONDS)
                 break
             except RuntimeError:
                 client.stop_channels()
-                km.shutdown_kernel(now=True)
+                run_sync(km.shutdown_kernel)(now=True)
                 if pid_file is not None:
                     pid_file.unlink(missing_ok=True)
                     pid_file = None
@@ -270,11 +334,13 @@ def _worker(conn, root: str, step_name: str, quiet: bool) -> None:  # runs in a 
 
         exporter = html_exporter()  # nbconvert's start-up, paid while the steps before run
         conn.send(("ready", None))
-        command, parameters = conn.recv()
+        command, message = conn.recv()
         if command != "go":
             return
+        parameters, cell_timeout = message
         started = time.monotonic()
-        execute_notebook(root_path / step.notebook, root_path, parameters, progress_bar=not quiet, kernel_manager=km)
+        execute_notebook(root_path / step.notebook, root_path, parameters, progress_bar=not quiet, kernel_manager=km,
+                         cell_timeout=cell_timeout)
         conn.send(("done", time.monotonic() - started))  # the steps after it may start now
         export_page(root_path, root_path / step.notebook, exporter)  # its HTML page, while they run
         conn.send(("exported", None))
@@ -290,7 +356,7 @@ def _worker(conn, root: str, step_name: str, quiet: bool) -> None:  # runs in a 
     finally:
         try:
             if km is not None:
-                km.shutdown_kernel(now=True)
+                run_sync(km.shutdown_kernel)(now=True)
         except Exception:
             pass
         if pid_file is not None:
@@ -298,16 +364,20 @@ def _worker(conn, root: str, step_name: str, quiet: bool) -> None:  # runs in a 
         workers_lock.close()
 
 
+#: How long a run waits for the workers of an interrupted run to notice and exit.
+ORPHAN_WAIT_SECONDS = 30
+
+
 def _stop_orphans(root: Path) -> None:
-    """Wait for workers of a killed run, then kill kernels they left behind."""
+    """Wait (a little) for workers of a killed run, then kill them and the kernels they left behind."""
     lock_path = root / STATE_DIR / "workers.lock"
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not _flock_within(handle, 0):
             _say("waiting: workers of an interrupted run are still finishing ...")
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            if not _flock_within(handle, ORPHAN_WAIT_SECONDS):
+                _kill_workers_holding(lock_path)
+                _flock_within(handle, ORPHAN_WAIT_SECONDS)
         fcntl.flock(handle, fcntl.LOCK_UN)
     kernels = root / STATE_DIR / "kernels"
     for pid_file in sorted(kernels.glob("*")) if kernels.is_dir() else []:
@@ -322,6 +392,23 @@ def _stop_orphans(root: Path) -> None:
             except ProcessLookupError:
                 pass
         pid_file.unlink(missing_ok=True)
+
+
+def _kill_workers_holding(lock_path: Path) -> None:
+    """SIGKILL the processes that hold ``lock_path`` open (workers of a killed run that did not exit)."""
+    target = os.path.realpath(lock_path)
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            holds = any(os.path.realpath(fd) == target for fd in (proc / "fd").iterdir())
+        except OSError:
+            continue
+        if holds:
+            try:
+                os.kill(int(proc.name), signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
 @dataclass
@@ -355,6 +442,78 @@ class RunReport:
     failed: str | None = None
 
 
+def resolve_step_names(names: list[str]) -> list[str]:
+    """Step names from what a person typed: a whole name (``03_trend``), its number (``03``) or its words (``trend``).
+
+    >>> resolve_step_names(["03", "run_rate", "05_claims"])
+    ['03_trend', '04_run_rate', '05_claims']
+    """
+    resolved = []
+    for name in names:
+        matches = [s.name for s in STEPS if name in (s.name, s.name.split("_", 1)[0], s.name.split("_", 1)[1])]
+        if len(matches) != 1:
+            raise ValueError(f"no step {name!r} (expected one of: {', '.join(s.name for s in STEPS)})")
+        resolved.append(matches[0])
+    return list(dict.fromkeys(resolved))
+
+
+def upstream_of(names: set[str]) -> set[str]:
+    """The steps ``names`` need, directly or through others (``names`` not included unless needed by another).
+
+    >>> sorted(upstream_of({"03_trend"}))
+    ['01_ingest', '02_clean']
+    """
+    found: set[str] = set()
+    todo = [a for n in names for a in STEPS_BY_NAME[n].after]
+    while todo:
+        name = todo.pop()
+        if name not in found:
+            found.add(name)
+            todo.extend(STEPS_BY_NAME[name].after)
+    return found
+
+
+def downstream_of(names: set[str]) -> set[str]:
+    """The steps that need any of ``names``, directly or through others.
+
+    >>> sorted(downstream_of({"03_trend"}))
+    ['06_figures']
+    """
+    found: set[str] = set()
+    grew = True
+    while grew:
+        grew = False
+        for step in STEPS:
+            if step.name not in found and any(a in names or a in found for a in step.after):
+                found.add(step.name)
+                grew = True
+    return found
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which steps a run considers: every one (no targets), or the requested ones, what they need and,
+    with ``downstream``, what needs them.  Requested steps always run; the rest only when stale."""
+
+    targets: tuple[str, ...] = ()
+    downstream: bool = False
+
+    @property
+    def steps(self) -> set[str]:
+        if not self.targets:
+            return set(STEPS_BY_NAME)
+        chosen = set(self.targets)
+        return chosen | upstream_of(chosen) | (downstream_of(chosen) if self.downstream else set())
+
+    @property
+    def report(self) -> bool:
+        """Whether the HTML report and ``summary.json`` are refreshed: they come after every notebook."""
+        return not self.targets or self.downstream
+
+    def requested(self, name: str) -> bool:
+        return name in self.targets
+
+
 def judge(step: Step, root: Path, parameters: dict[str, Any], state: dict[str, Any], force: bool) -> tuple[str | None, dict[str, str]]:
     """Why ``step`` must run (``None``: its last good run stands) and its input hashes, from the files as they are now."""
     inputs = step_inputs(step, root, parameters)
@@ -362,13 +521,29 @@ def judge(step: Step, root: Path, parameters: dict[str, Any], state: dict[str, A
     return reason, inputs
 
 
-def plan(root: Path, params_by_step: dict[str, dict[str, Any]], state: dict[str, Any], force: bool) -> dict[str, str | None]:
-    """For each step, why it must run (or None), judged on the files as they are now."""
-    return {s.name: judge(s, root, params_by_step.get(s.name, {}), state, force)[0] for s in topological(STEPS)}
+def plan(root: Path, params_by_step: dict[str, dict[str, Any]], state: dict[str, Any], force: bool,
+         selection: Selection = Selection()) -> dict[str, str | None]:
+    """For each selected step, why it must run (or None), judged on the files as they are now."""
+    return {
+        s.name: "requested" if selection.requested(s.name) and not force else judge(s, root, params_by_step.get(s.name, {}), state, force)[0]
+        for s in topological(STEPS)
+        if s.name in selection.steps
+    }
 
 
-def run(parameters: dict[str, Any], force: bool = False, jobs: int | None = None, wait_for_lock: bool = True) -> int:
-    """Run what changed; return the exit status (0 good, 1 failed, 130 interrupted)."""
+def run(
+    parameters: dict[str, Any],
+    force: bool = False,
+    jobs: int | None = None,
+    wait: float | None = DEFAULT_WAIT_SECONDS,
+    selection: Selection = Selection(),
+    cell_timeout: float | None = DEFAULT_CELL_TIMEOUT,
+) -> int:
+    """Run what changed (of ``selection``); return the exit status (0 good, 1 failed, 75 busy, 130 interrupted).
+
+    ``wait``: seconds to wait for another run's lock (0 refuses at once, ``None`` waits forever);
+    ``cell_timeout``: seconds a cell may run (``None``: no limit).
+    """
     from helpers.pipeline.journal import Journal
     from helpers.paths import project_root
 
@@ -381,22 +556,14 @@ def run(parameters: dict[str, Any], force: bool = False, jobs: int | None = None
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    if str(parameters.get("lang", "en")).lower().startswith("zh"):
-        from helpers.figures.style import find_cjk_font
-
-        if find_cjk_font() is None:
-            print(
-                "warning: lang=zh needs a CJK font (Debian: apt-get install fonts-noto-cjk; "
-                "conda: conda install -c conda-forge font-ttf-noto-cjk); figures fall back to English",
-                file=sys.stderr,
-            )
     lock = RunLock(root / STATE_DIR / "lock")
     try:
-        lock.acquire(wait=wait_for_lock)
-    except RuntimeError as exc:
+        lock.acquire(wait=wait)
+    except LockBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        return EXIT_BUSY
     journal = Journal(root, root / STATE_DIR / "journal")
+    load_file_memo(root)
     try:
         _stop_orphans(root)
         if journal.active or journal.folder.exists():
@@ -404,13 +571,16 @@ def run(parameters: dict[str, Any], force: bool = False, jobs: int | None = None
             if restored:
                 _say(f"recovered: the previous run was interrupted; restored {len(restored)} output path(s) to the last good run")
         state = load_state(root)
-        report = _schedule(root, params_by_step, state, force, jobs, quiet, journal)
+        report = _schedule(root, params_by_step, state, force, jobs, quiet, journal, selection, cell_timeout)
         if report.failed:
             restored = journal.restore()
             print(f"FAILED {report.failed}", file=sys.stderr)
             print(f"restored the last good outputs ({len(restored)} path(s)); nothing from this run was kept", file=sys.stderr)
             return EXIT_FAILED
-        _export_report(root, state, force, journal, report)
+        if selection.report:
+            _export_report(root, state, force, journal, report)
+        else:
+            _say(f"skipped {'html report':<18} not requested: it comes after every notebook (add --downstream, or run all)")
         save_state(root, state)
         journal.discard()
     except KeyboardInterrupt:
@@ -418,10 +588,14 @@ def run(parameters: dict[str, Any], force: bool = False, jobs: int | None = None
         print(f"\ninterrupted: restored the last good outputs ({len(restored)} path(s))", file=sys.stderr)
         return EXIT_INTERRUPTED
     finally:
+        from helpers.pipeline import graph
+
+        graph.MEMO.save(_memo_path(root))
         lock.release()
     total = time.monotonic() - started
     _say(
-        f"done in {total:.1f} s: {len(report.ran)} ran, {len(report.skipped)} skipped; "
+        f"done in {total:.1f} s: {len(report.ran)} ran, {len(report.skipped)} skipped"
+        f"{f', {len(STEPS) - len(selection.steps)} not requested' if selection.targets else ''}; "
         "report: reports/html/index.html, results: reports/summary.json"
     )
     return 0
@@ -433,7 +607,7 @@ def _export_report(root: Path, state: dict[str, Any], force: bool, journal: Any,
     outputs = digest_files(root, files_under(root, REPORT_WRITES))
     reason = "forced" if force else why_rerun(state.get("_report"), inputs, outputs)
     if reason is None:
-        _say(f"skipped {'html report':<16} unchanged since the last good run")
+        _say(f"skipped {'html report':<18} unchanged since the last good run")
         return
     started = time.monotonic()
     journal.protect(REPORT_WRITES)
@@ -442,19 +616,19 @@ def _export_report(root: Path, state: dict[str, Any], force: bool, journal: Any,
     # pages of the notebooks that ran were exported by their workers; redo the rest
     # only when the export itself may have changed (its code, the environment, --force)
     previous = state.get("_report", {}).get("inputs", {})
-    export_changed = any(previous.get(k) != inputs[k] for k in ("helpers", "environment"))
+    export_changed = any(previous.get(k) != inputs[k] for k in ("helpers", "environment", "installed", "settings"))
     export_report(root, pages=[s.name for s in STEPS if s.name not in report.ran] if export_changed else [])
     state["_report"] = {"inputs": inputs, "outputs": digest_files(root, files_under(root, REPORT_WRITES))}
-    _say(f"ran     {'html report':<16} {time.monotonic() - started:6.1f} s ({reason})")
+    _say(f"ran     {'html report':<18} {time.monotonic() - started:6.1f} s ({reason})")
 
 
-def _schedule(root, params_by_step, state, force, jobs, quiet, journal) -> RunReport:
+def _schedule(root, params_by_step, state, force, jobs, quiet, journal, selection=Selection(), cell_timeout=DEFAULT_CELL_TIMEOUT) -> RunReport:
     import multiprocessing
     from multiprocessing.connection import wait
 
     report = RunReport()
-    order = topological(STEPS)
-    done: set[str] = set()
+    order = [s for s in topological(STEPS) if s.name in selection.steps]
+    done: set[str] = set(STEPS_BY_NAME) - selection.steps  # not requested: their last good outputs stand
     workers: dict[str, Worker] = {}
     finishing: dict[str, Worker] = {}  # done, exporting their HTML page
     pending = [s.name for s in order]
@@ -471,7 +645,7 @@ def _schedule(root, params_by_step, state, force, jobs, quiet, journal) -> RunRe
 
     def check(step: Step) -> str | None:
         reason, pending_inputs[step.name] = judge(step, root, params_by_step.get(step.name, {}), state, force)
-        return reason
+        return "requested" if selection.requested(step.name) and not force else reason
 
     try:
         while pending or any(w.started for w in workers.values()) or finishing:
@@ -488,7 +662,7 @@ def _schedule(root, params_by_step, state, force, jobs, quiet, journal) -> RunRe
                     reason = check(step)
                     needs_run[name] = reason is not None
                     if reason is None:
-                        _say(f"skipped {name:<16} unchanged since the last good run")
+                        _say(f"skipped {name:<18} unchanged since the last good run")
                         report.skipped.append(name)
                         done.add(name)
                         pending.remove(name)
@@ -496,13 +670,13 @@ def _schedule(root, params_by_step, state, force, jobs, quiet, journal) -> RunRe
                             workers.pop(name).conn.send(("stop", None))
                         progressed = True
                         continue
-                    _say(f"run     {name:<16} ({reason})")
+                    _say(f"run     {name:<18} ({reason})")
                 if name not in workers:
                     start_worker(step)
                 worker = workers[name]
                 if worker.ready and not worker.started and len([w for w in workers.values() if w.started]) < jobs:
                     journal.protect((*step.outputs, *REPORT_WRITES))
-                    worker.conn.send(("go", params_by_step.get(name, {})))
+                    worker.conn.send(("go", (params_by_step.get(name, {}), cell_timeout)))
                     worker.started = time.monotonic()
                     pending.remove(name)
                     progressed = True
@@ -524,7 +698,7 @@ def _schedule(root, params_by_step, state, force, jobs, quiet, journal) -> RunRe
                 elif kind == "done":
                     name = worker.step.name
                     elapsed = time.monotonic() - worker.started
-                    _say(f"ran     {name:<16} {elapsed:6.1f} s")
+                    _say(f"ran     {name:<18} {elapsed:6.1f} s")
                     report.ran.append(name)
                     done.add(name)
                     finishing[name] = workers.pop(name)  # still exporting its HTML page
@@ -540,17 +714,46 @@ def _schedule(root, params_by_step, state, force, jobs, quiet, journal) -> RunRe
             worker.kill()
 
 
-def status(parameters: dict[str, Any], force: bool) -> int:
-    """Print what a run would do, without running anything."""
+def status(parameters: dict[str, Any], force: bool, selection: Selection = Selection()) -> int:
+    """Print what a run would do (of ``selection``), without running anything."""
     from helpers.paths import project_root
 
     root = project_root()
+    load_file_memo(root)
     params_by_step = parameters_by_step(root, parameters)
-    reasons = plan(root, params_by_step, load_state(root), force)
-    for name, reason in reasons.items():
-        _say(f"{'run' if reason else 'skip':<7} {name:<16} {reason or 'unchanged since the last good run'}")
+    reasons = plan(root, params_by_step, load_state(root), force, selection)
+    for step in topological(STEPS):
+        if step.name not in reasons:
+            _say(f"{'-':<7} {step.name:<18} not requested (its last good outputs stand)")
+            continue
+        reason = reasons[step.name]
+        _say(f"{'run' if reason else 'skip':<7} {step.name:<18} {reason or 'unchanged since the last good run'}")
+    if not selection.report:
+        _say(f"{'-':<7} {'html report':<18} not requested (it comes after every notebook: add --downstream)")
     _say("(steps after a step that runs are judged again once it has run)")
     return 0
+
+
+def _seconds(text: str) -> float:
+    """A non-negative number of seconds from the command line."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds (expected e.g. 300)") from None
+    if value < 0 or value != value:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected 0 or more seconds")
+    return value
+
+
+EPILOG = """\
+Steps: """ + textwrap.fill(", ".join(s.name for s in STEPS) + " (a number or the words alone also do: 03, trend).",
+                          width=88, subsequent_indent="  ") + """
+A requested step always runs; the steps it needs run first when stale; the steps after
+it run only with --downstream (and then only when stale); the HTML report is refreshed
+by runs of every step or with --downstream.
+
+Exit status: 0 good, 1 a notebook failed or timed out (last good outputs restored),
+2 bad usage, 75 another run held the lock longer than --wait (nothing run), 130 interrupted."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -558,11 +761,14 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m helpers.pipeline",
         description="Run the numbered notebooks in order with papermill, re-executing only what changed.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="Exit status: 0 good, 1 a notebook failed (last good outputs restored), 2 bad usage, 130 interrupted.",
+        epilog=EPILOG,
     )
     sub = parser.add_subparsers(dest="command", required=True)
     for name, help_text in (("run", "run what changed (all with --force)"), ("status", "say what a run would do")):
-        p = sub.add_parser(name, help=help_text, description=help_text)
+        p = sub.add_parser(name, help=help_text, description=help_text, epilog=EPILOG,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.add_argument("steps", nargs="*", metavar="STEP", help="only these steps and what they need (default: every step)")
+        p.add_argument("--downstream", action="store_true", help="with STEP: also the steps after it, and the report")
         p.add_argument("--force", action="store_true", help="treat every notebook as changed")
         p.add_argument("--through-week", metavar="YYYY-Www", help="ignore data after this ISO week (reproduce a past vintage)")
         p.add_argument("--horizon", type=int, metavar="N", help="weeks to forecast (default 4)")
@@ -571,22 +777,29 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--params", type=Path, metavar="FILE", help="JSON or YAML file of parameters (command-line values win)")
         if name == "run":
             p.add_argument("--jobs", type=int, metavar="N", help="notebooks run at once (default: cores)")
-            p.add_argument("--no-wait", action="store_true", help="refuse instead of waiting when another run holds the lock")
+            p.add_argument("--cell-timeout", type=_seconds, default=DEFAULT_CELL_TIMEOUT, metavar="SECONDS",
+                           help=f"fail a step whose cell runs longer than this (default {DEFAULT_CELL_TIMEOUT}; 0: no limit)")
+            p.add_argument("--wait", type=_seconds, default=DEFAULT_WAIT_SECONDS, metavar="SECONDS",
+                           help=f"wait at most this long for another run's lock, then exit 75 (default {DEFAULT_WAIT_SECONDS}; 0: refuse at once)")
+            p.add_argument("--no-wait", action="store_const", const=0.0, dest="wait", help="the same as --wait 0")
     args = parser.parse_args(argv)
     try:
         parameters: dict[str, Any] = load_params_file(args.params) if args.params else {}
         for text in args.param:
             key, value = parse_assignment(text)
             parameters[key] = value
+        selection = Selection(tuple(resolve_step_names(args.steps)), args.downstream)
     except (OSError, ValueError) as exc:
         parser.error(str(exc))
+    if args.downstream and not args.steps:
+        parser.error("--downstream needs a STEP (every step runs without one)")
     for key in ("through_week", "horizon", "lang"):
         if getattr(args, key) is not None:
             parameters[key] = getattr(args, key)
     if args.command == "status":
         try:
-            return status(parameters, args.force)
+            return status(parameters, args.force, selection)
         except ValueError as exc:
             parser.error(str(exc))
-    return run(parameters, force=args.force, jobs=args.jobs, wait_for_lock=not args.no_wait)
-
+    return run(parameters, force=args.force, jobs=args.jobs, wait=args.wait, selection=selection,
+               cell_timeout=args.cell_timeout or None)

@@ -14,6 +14,12 @@
   figure in ``reports/figures`` (linked and shown with relative paths
   ``../figures/NAME.png``), in name order.
 
+**Chinese offline.** Every page embeds the bundled Chinese font
+(:mod:`helpers.figures.cjk_font`) as an ``@font-face`` with a WOFF ``data:`` URL
+holding only the characters that page prints (:func:`embed_cjk_font`), and its
+font stacks name that family (``su7-cjk``) before the generic one, so Chinese
+reads on a machine without a CJK font.
+
 Pages carry no dates, so the same notebooks give the same bytes; files are
 written atomically and only when their bytes change.  Run it as
 ``python -m helpers.report``.
@@ -33,7 +39,7 @@ from typing import Any, Iterable, Mapping
 from helpers.atomic import write_text_atomic
 
 __all__ = ["OFFLINE_TEMPLATE", "executed_notebooks", "notebook_title", "export_notebook", "remote_references",
-           "index_html", "export_report", "main"]
+           "printed_text", "font_stack_with", "embed_cjk_font", "index_html", "export_report", "main"]
 
 #: nbconvert template: the lab page without anything fetched from the network; code folded away (a
 #: ``<details>`` per code cell: one click shows it, no script needed); PNG outputs keep the ``alt`` text of
@@ -67,6 +73,8 @@ _TEMPLATE_NAME = "su7_offline.html.j2"
 #: Notebooks the report covers: ``notebooks/0*.ipynb``.
 NOTEBOOK_GLOB = "0*.ipynb"
 HTML_SUBDIR = Path("reports") / "html"
+#: Subset fonts kept between runs (not committed: ``.cache/`` is ignored, ``make clean`` removes it).
+FONT_CACHE_SUBDIR = Path(".cache") / "report-fonts"
 FIGURES_SUBDIR = Path("reports") / "figures"
 _URL = re.compile(r"(?:https?:)?//[^\s\"'<>)\]]+")
 _STYLE_BLOCK = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S | re.I)
@@ -147,6 +155,86 @@ def remote_references(page: str) -> list[str]:
     return [r for r in parser.refs if re.match(r"\s*(https?:)?//", r, re.I)]
 
 
+class _Printed(HTMLParser):
+    """Collects what a page shows: text outside ``<script>``/``<style>``, and ``alt``/``title`` attributes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._hidden += 1
+        self.parts.extend(v for k, v in attrs if k in ("alt", "title") and v)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.parts.extend(v for k, v in attrs if k in ("alt", "title") and v)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def printed_text(page: str) -> str:
+    """The text a browser can show of ``page``: its text and ``alt``/``title`` values, not scripts or styles.
+
+    >>> printed_text('<style>p{content:"样"}</style><p title="港股">研究社 &amp; x</p><img alt="图">')
+    '港股研究社 & x图'
+    """
+    parser = _Printed()
+    parser.feed(page)
+    parser.close()
+    return "".join(parser.parts)
+
+
+_GENERIC_FAMILIES = ("sans-serif", "serif", "monospace", "system-ui", "cursive", "fantasy")
+
+
+def font_stack_with(stack: str, family: str) -> str:
+    """``stack`` (a CSS font-family list) with ``family`` inserted before its first generic family.
+
+    >>> print(font_stack_with("menlo, 'DejaVu Sans Mono', monospace", "su7-cjk"))
+    menlo, 'DejaVu Sans Mono', "su7-cjk", monospace
+    >>> print(font_stack_with("Roboto", "su7-cjk"))
+    Roboto, "su7-cjk"
+    """
+    items = [item.strip() for item in " ".join(stack.split()).split(",") if item.strip()]
+    where = next((i for i, item in enumerate(items) if item.lower() in _GENERIC_FAMILIES[:3]), len(items))
+    return ", ".join(items[:where] + [f'"{family}"'] + items[where:])
+
+
+#: The page's own font variables (JupyterLab's theme) that get the embedded family.
+_FONT_VARIABLE = re.compile(r"(--jp-(?:ui|content|code)-font-family(?:-default)?)\s*:\s*([^;{}]*?(?:sans-serif|serif|monospace)[^;{}]*);")
+
+
+def embed_cjk_font(page: str, font_cache: Path | None = None) -> str:
+    """``page`` with the bundled Chinese font embedded for the characters it prints (none: unchanged).
+
+    Adds, just before ``</head>``, an ``@font-face`` (:func:`helpers.figures.cjk_font.font_face_css`) and
+    a ``:root`` rule giving JupyterLab's font variables the family before their generic one.  The index
+    names the family in its own CSS.  ``font_cache``: where subset fonts are kept between runs.
+    """
+    from helpers.figures import cjk_font
+
+    face = cjk_font.font_face_css(printed_text(page), cache_dir=font_cache)
+    if not face or "</head>" not in page:
+        return page
+    variables = {}
+    for name, stack in _FONT_VARIABLE.findall(page):
+        variables.setdefault(name, font_stack_with(stack, cjk_font.WEB_FAMILY))
+    rules = [face]
+    if variables:
+        rules.append(":root { " + " ".join(f"{name}: {stack};" for name, stack in variables.items()) + " }")
+    block = '<style id="su7-cjk-font">\n' + "\n".join(rules) + "\n</style>\n"
+    head_end = page.index("</head>")
+    return page[:head_end] + block + page[head_end:]
+
+
 def _own_links(nb: dict[str, Any]) -> set[str]:
     """URLs written in the notebook itself (markdown, code and text outputs)."""
     found: set[str] = set()
@@ -164,8 +252,8 @@ def _own_links(nb: dict[str, Any]) -> set[str]:
     return found
 
 
-def export_notebook(path: Path, exporter: Any = None) -> str:
-    """One notebook as a self-contained HTML page (a string).
+def export_notebook(path: Path, exporter: Any = None, font_cache: Path | None = None) -> str:
+    """One notebook as a self-contained HTML page (a string); ``font_cache`` as for :func:`embed_cjk_font`.
 
     Raises ``ValueError`` if the page would load anything from the network
     that the notebook does not itself link to.
@@ -177,6 +265,7 @@ def export_notebook(path: Path, exporter: Any = None) -> str:
     nb = nbformat.reads(json.dumps(raw), as_version=4)
     page, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
     page = _STYLE_BLOCK.sub(lambda m: m.group(1) + _CSS_COMMENT_WITH_URL.sub("", m.group(2)) + m.group(3), page)
+    page = embed_cjk_font(page, font_cache)
     own = _own_links(raw)
     remote = [r for r in remote_references(page) if html.unescape(r) not in own]
     if remote:
@@ -198,7 +287,7 @@ def _png_title(path: Path) -> str:
 
 
 _INDEX_CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC", sans-serif;
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "su7-cjk", sans-serif;
        max-width: 1080px; margin: 2rem auto; padding: 0 1.2rem; color: #1b1b1b; line-height: 1.5; }
 h1 { font-size: 1.7rem; margin-bottom: 0.3rem; }
 h2 { font-size: 1.25rem; margin-top: 2.2rem; border-bottom: 1px solid #ddd; padding-bottom: 0.2rem; }
@@ -305,7 +394,7 @@ def index_html(notebooks: Iterable[tuple[str, str]], figures: Iterable[tuple[str
 def export_page(root: Path, notebook: Path, exporter: Any = None) -> Path:
     """Export one executed notebook to ``reports/html/<stem>.html`` (atomically, only if changed)."""
     target = root / HTML_SUBDIR / f"{notebook.stem}.html"
-    write_text_atomic(target, export_notebook(notebook, exporter))
+    write_text_atomic(target, export_notebook(notebook, exporter, root / FONT_CACHE_SUBDIR))
     return target
 
 
@@ -340,7 +429,7 @@ def export_report(root: Path | str | None = None, pages: Iterable[str] | None = 
         listed.append((target.name, notebook_title(json.loads(path.read_text(encoding="utf-8")), path.stem)))
     pngs = sorted(figures_dir.glob("*.png")) if figures_dir.is_dir() else []
     figures = [(p.name, _png_title(p), p.with_suffix(".svg").is_file()) for p in pngs]
-    index = index_html(listed, figures, _findings(summary, out))
+    index = embed_cjk_font(index_html(listed, figures, _findings(summary, out)), root / FONT_CACHE_SUBDIR)
     remote = remote_references(index)
     if remote:
         raise ValueError(f"index.html would load remote resources: {', '.join(remote)}")
