@@ -32,6 +32,12 @@ FORCE ?=
 ARGS ?=
 PYTEST_ARGS ?=
 LAB_PORT ?= 8888
+DAGSTER_PORT ?= 3000
+# Dagster's instance (runs, event logs, schedules) lives in the project, git-ignored;
+# its dagster.yaml (telemetry off) is the committed one.
+DAGSTER_HOME_DIR := $(CURDIR)/.cache/dagster
+DAGSTER_YAML := src/helpers/orchestration/dagster.yaml
+DAGSTER := DAGSTER_HOME=$(DAGSTER_HOME_DIR) DAGSTER_DISABLE_TELEMETRY=1 $(VENV)/bin/dagster
 # Tests run in parallel with pytest-xdist: WORKERS=0 runs them in one process.
 # --dist loadscope keeps a module's tests on one worker, in order (module fixtures are
 # built once; the longest modules are handed out first: tests/conftest.py), and for
@@ -41,7 +47,7 @@ WORKERS ?= logical
 XDIST := -n $(WORKERS) --dist loadscope --no-loadscope-reorder
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -n $(WORKERS) --dist loadscope
 
-.PHONY: help venv validate run test test-fast test-vintages test-unit test-notebooks lab clean lock
+.PHONY: help venv validate run test test-fast test-vintages test-unit test-notebooks lab orchestrate materialize clean lock
 
 help: ## List the targets
 	@echo "su7-slump: make <target>"
@@ -89,12 +95,34 @@ KERNELSPEC := $(VENV)/share/jupyter/kernels/python3/kernel.json
 $(KERNELSPEC): | $(STAMP)
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)"
 
-lab: venv $(KERNELSPEC) ## JupyterLab on notebooks/ (.venv kernel), 127.0.0.1 only, URL with token printed
-	$(PY) -m jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) --no-browser$(if $(filter 0,$(shell id -u)), --allow-root)
+# Offline analysts: JupyterLab's defaults for news and update checks come from the project
+# (config/jupyterlab/overrides.json, installed as the app-wide overrides.json of .venv's lab,
+# share/jupyter/lab/settings/), so it never asks "get notified about official Jupyter news?";
+# the server fetches no news feed and checks no update whatever a user's settings say.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+LAB_OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
+
+$(LAB_OVERRIDES): config/jupyterlab/overrides.json | $(STAMP)
+	@mkdir -p $(@D)
+	@cp $< $@
+
+lab: venv $(KERNELSPEC) $(LAB_OVERRIDES) ## JupyterLab on notebooks/ (.venv kernel), 127.0.0.1 only, URL with token printed, no news or update checks
+	$(PY) -m jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) --no-browser $(LAB_OFFLINE)$(if $(filter 0,$(shell id -u)), --allow-root)
+
+$(DAGSTER_HOME_DIR)/dagster.yaml: $(DAGSTER_YAML)
+	@mkdir -p $(DAGSTER_HOME_DIR)
+	@cp $< $@
+
+orchestrate: venv $(DAGSTER_HOME_DIR)/dagster.yaml ## Dagster UI (dagster dev) on helpers.orchestration, 127.0.0.1:3000 (DAGSTER_PORT=N), state in .cache/dagster
+	$(DAGSTER) dev -m helpers.orchestration --host 127.0.0.1 --port $(DAGSTER_PORT)
+
+materialize: venv $(DAGSTER_HOME_DIR)/dagster.yaml ## Every Dagster asset once, from the command line (writes what make run FORCE=1 writes)
+	$(PY) -m helpers.validate
+	$(DAGSTER) asset materialize --select '*' -m helpers.orchestration
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs the network)
 	$(PYTHON) -m venv .cache/lockvenv && .cache/lockvenv/bin/pip install --quiet pip-tools
-	.cache/lockvenv/bin/pip-compile --quiet --extra test --generate-hashes --strip-extras $(addprefix --unsafe-package ,$(LEFT_OUT)) --no-emit-index-url --output-file $(LOCK) pyproject.toml
+	.cache/lockvenv/bin/pip-compile --quiet --extra test --extra orchestrate --generate-hashes --strip-extras $(addprefix --unsafe-package ,$(LEFT_OUT)) --no-emit-index-url --output-file $(LOCK) pyproject.toml
 
 clean: ## Remove .venv, caches and failed-run leftovers (keeps committed outputs)
 	rm -rf $(VENV) .cache .pytest_cache .hypothesis reports/failed

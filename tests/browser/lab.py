@@ -67,10 +67,8 @@ class LabServer:
         )
         if token:
             env["JUPYTER_TOKEN"] = token
-        # answer JupyterLab's "fetch official Jupyter news?" (no toast over the notebook, no request out)
-        news = scratch / "lab-settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
-        news.parent.mkdir(parents=True, exist_ok=True)
-        news.write_text('{"fetchNews": "false", "checkForUpdates": false}\n', encoding="utf-8")
+        # no answer to JupyterLab's "get notified about official Jupyter news?" here: make lab's own
+        # settings must keep it from asking (test_jupyterlab_asks_nothing_about_news_...)
         log = scratch / f"make-lab-{port}.log"
         with log.open("wb") as out:
             process = subprocess.Popen(
@@ -108,6 +106,14 @@ class LabServer:
         with _NO_PROXY.open(request, timeout=10) as response:
             body = response.read()
         return json.loads(body) if body else None
+
+    def lab_api(self, path: str):
+        """A GET of JupyterLab's own REST API (``/lab/api/...``: settings, workspaces), with the token."""
+        request = urllib.request.Request(f"{self.base}/lab/api/{path}")
+        if self.token:
+            request.add_header("Authorization", f"token {self.token}")
+        with _NO_PROXY.open(request, timeout=10) as response:
+            return json.loads(response.read())
 
     def shutdown_kernels(self) -> None:
         for session in self.api("sessions"):

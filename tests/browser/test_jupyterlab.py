@@ -245,6 +245,35 @@ def test_notebook_restarts_and_runs_all_cells_in_jupyterlab_with_the_venv_kernel
     assert not problems, failure(run, problems, f"\n  kernel: {shown}")
 
 
+NEWS_PROMPT = "get notified about official Jupyter news"
+NOTIFICATION_PLUGIN = "@jupyterlab/apputils-extension:notification"
+
+
+def test_jupyterlab_asks_nothing_about_news_and_checks_nothing_online(lab, page, screenshots):
+    """Offline analysts: no "official Jupyter news?" toast, news and update checks off by the project's settings.
+
+    The lab runs with empty user settings (``JUPYTERLAB_SETTINGS_DIR`` is a new folder), so
+    whatever turns the checks off comes from ``make lab`` itself.
+    """
+    setting = lab.lab_api(f"settings/{NOTIFICATION_PLUGIN}")
+    defaults = {k: v.get("default") for k, v in setting["schema"]["properties"].items()}  # overrides applied
+    assert (defaults["fetchNews"], defaults["checkForUpdates"]) == ("false", False), defaults
+    assert setting["settings"] == {}, f"the user settings hold {setting['raw']!r}: the defaults must do it"
+    assert not any((lab.log.parent / "lab-settings").rglob("*.jupyterlab-settings")), "user settings were written"
+
+    page.goto(f"{lab.base}/lab?reset&token={lab.token}", wait_until="domcontentloaded")
+    page.wait_for_selector("#jp-main-statusbar", timeout=60_000)
+    config = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent)")
+    # the prompt is emitted once the app is restored and the settings are loaded; give it time to show
+    page.wait_for_timeout(3000)
+    shot = screenshots / "lab-no-news-prompt.png"
+    page.screenshot(path=str(shot))
+    shown = page.get_by_text(NEWS_PROMPT).count()
+    assert shown == 0, f"JupyterLab asks {NEWS_PROMPT!r} (screenshot: {shot})"
+    assert config.get("news", {}).get("disabled") is True, f"the server would fetch the news feed: {config.get('news')}"
+    assert not page.blocked, f"requests that would have left the machine (blocked): {page.blocked[:5]}"
+
+
 def test_the_default_kernel_is_python3_and_jupyter_client_runs_it_with_the_server_python(lab):
     specs = lab.api("kernelspecs")
     assert specs["default"] == "python3", specs["default"]

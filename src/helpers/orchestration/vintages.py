@@ -1,0 +1,95 @@
+"""Vintages as a partitioned Dagster job: one partition per ISO week that can be a ``through_week``.
+
+The unpartitioned assets are exactly ``make run``'s outputs, so a vintage never
+writes into the checkout: each partition copies the project (as after a clone) to
+``.cache/orchestration/vintages/<week>/project`` and runs the project's runner there,
+``python -m helpers.pipeline run --through-week <week>``, with ``SU7_PROJECT_ROOT``
+pointing at the copy.  Its results stay in that folder (git-ignored).
+
+The weeks are those of ``data/raw/weekly_sales.csv`` that the trend can be fitted
+on (:func:`helpers.models.trend.vintage_problem`, the rule the runner applies),
+read when the code location loads: an appended week becomes a partition on reload.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+
+from helpers.orchestration.assets import raw_problems
+
+VINTAGE_DIR = ".cache/orchestration/vintages"
+#: Left out of a vintage's copy of the project: environments, caches, VCS, failed runs.
+COPY_IGNORE = shutil.ignore_patterns(".venv", ".git", ".cache", "__pycache__", ".pytest_cache", ".hypothesis",
+                                     ".ruff_cache", "failed")
+
+
+def vintage_weeks(root: Path) -> list[str]:
+    """ISO weeks of ``weekly_sales.csv`` (any series) that can be a vintage, sorted; empty if the file is unreadable."""
+    from helpers.data import weeks
+    from helpers.models import trend
+
+    try:
+        with open(root / "data" / "raw" / "weekly_sales.csv", encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        every = sorted({(int(r["iso_year"]), int(r["iso_week"])) for r in rows})
+        summary = [(int(r["iso_year"]), int(r["iso_week"])) for r in rows if r["series"] == trend.SUMMARY_SERIES]
+    except (OSError, KeyError, TypeError, ValueError):
+        return []  # the blocking raw-data check says what is wrong
+    labels = [weeks.week_label(*p) for p in every]
+    return [w for w in labels if trend.vintage_problem(summary, w, trend.DEFAULT_WINDOW_WEEKS) is None]
+
+
+def copy_project(root: Path, target: Path) -> Path:
+    """A fresh copy of the project at ``target`` (replacing any earlier one), without environments or caches."""
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(root, target, ignore=COPY_IGNORE)
+    return target
+
+
+def run_vintage(root: Path, week: str) -> tuple[Path, subprocess.CompletedProcess]:
+    """Run the whole pipeline for ``week`` on a copy of the project; return the copy and the run."""
+    copy = copy_project(root, root / VINTAGE_DIR / week / "project")
+    env = {**os.environ, "SU7_PROJECT_ROOT": str(copy), "CI": "true"}
+    result = subprocess.run([sys.executable, "-m", "helpers.pipeline", "run", "--through-week", week],
+                            cwd=copy, env=env, capture_output=True, text=True)
+    return copy, result
+
+
+def vintages_job(root: Path) -> dg.JobDefinition:
+    """The partitioned job: one op that validates the raw data, then runs the vintage of the partition's week."""
+
+    @dg.op(name="vintage_run", description="the pipeline with --through-week <partition> on a scratch copy")
+    def vintage_run(context) -> None:  # (no annotation: dagster reads it at run time)
+        from helpers.paths import project_root
+
+        here = project_root()
+        problems = raw_problems(here)
+        if problems:
+            raise dg.Failure(description="data/raw is not valid; no vintage was run:\n" + "\n".join(problems[:20]))
+        week = context.partition_key
+        copy, result = run_vintage(here, week)
+        if result.returncode != 0:
+            raise dg.Failure(description=f"vintage {week} failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+        trend = json.loads((copy / "reports" / "summary.json").read_text(encoding="utf-8")).get("trend", {})
+        context.add_output_metadata({
+            "copy": dg.MetadataValue.path(str(copy.relative_to(here))),
+            "trend_last_week": str(trend.get("last_week")),
+            "trend_slope_units_per_week": float(trend.get("slope_units_per_week") or 0.0),
+            "run": result.stdout.strip().splitlines()[-1] if result.stdout.strip() else "",
+        })
+
+    @dg.job(name="vintages", partitions_def=dg.StaticPartitionsDefinition(vintage_weeks(root)),
+            description="every vintage (--through-week), each on its own copy of the project; backfill in the UI")
+    def vintages() -> None:
+        vintage_run()
+
+    return vintages
