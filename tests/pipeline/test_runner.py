@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -173,6 +174,12 @@ def test_forced_rerun_is_byte_identical_and_second_run_skips_everything(pipeline
     before, first = pipeline_template.before, pipeline_template.forced
     assert first.returncode == 0, first.stderr
     assert pipeline_template.after_forced == before, "a forced rerun on unchanged data changed committed outputs"
+    # worker processes are reused, not one per step: per core at most one warming a kernel, one running
+    # a notebook and one exporting a page
+    processes = int(re.search(r"\((\d+) worker processes\)", first.stdout).group(1))
+    assert processes <= min(3 * (os.cpu_count() or 1), len(STEPS)), first.stdout
+    if 3 * (os.cpu_count() or 1) < len(STEPS):
+        assert processes < len(STEPS), first.stdout
     second = pipeline_template.second
     assert second.returncode == 0, second.stderr
     assert [ln.split()[0] for ln in second.stdout.splitlines()].count("skipped") == len(STEPS) + 1  # + the html report

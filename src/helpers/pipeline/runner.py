@@ -275,13 +275,35 @@ def _warm_modules(root: Path, step: Step) -> list[str]:
 KERNEL_READY_SECONDS = 60
 
 
-def _worker(conn, root: str, step_name: str, quiet: bool) -> None:  # runs in a child process
+def _worker(conn, root: str, quiet: bool) -> None:  # runs in a child process
+    """Run steps one after another as the runner hands them out, each on a fresh kernel.
+
+    The process is reused across steps so its own start-up (Python, jupyter_client,
+    papermill, nbconvert's exporter) is paid once per worker, not once per notebook.
+    Every message it sends names the step it concerns, so the runner can ignore
+    what a worker says about a step it has since been told to drop.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt means
     root_path = Path(root)
     # A shared lock held for the worker's whole life: a run started after this
     # one was killed waits for orphaned workers before it restores outputs.
     workers_lock = open(root_path / STATE_DIR / "workers.lock", "a+")
     fcntl.flock(workers_lock, fcntl.LOCK_SH)
+    exporter: list[Any] = []  # nbconvert's exporter, made once, after the first kernel is warm
+    try:
+        while True:
+            command, step_name = conn.recv()
+            if command != "prepare":
+                return
+            _work_on(conn, root_path, STEPS_BY_NAME[step_name], quiet, exporter)
+    except (EOFError, BrokenPipeError, OSError):
+        pass  # the runner is gone
+    finally:
+        workers_lock.close()
+
+
+def _work_on(conn, root_path: Path, step: Step, quiet: bool, exporter: list[Any]) -> None:
+    """One step in a worker: start and warm its kernel, wait for "go" (or "stop"), run, export its page."""
     # nbclient needs an asynchronous kernel manager for its cell timeout: with a blocking one its
     # wait for output blocks the event loop, and a hung cell is never timed out.  run_sync runs
     # the manager's coroutines on this thread's one event loop, the one nbclient uses too.
@@ -290,7 +312,7 @@ def _worker(conn, root: str, step_name: str, quiet: bool) -> None:  # runs in a 
 
     from helpers.pipeline.execute import KERNEL_ARGUMENTS, KERNEL_NAME, NotebookFailure, execute_notebook
 
-    step = STEPS_BY_NAME[step_name]
+    name = step.name
     km = None
     pid_file = None
     try:
@@ -303,8 +325,8 @@ def _worker(conn, root: str, step_name: str, quiet: bool) -> None:  # runs in a 
             if kernel_pid:
                 pid_file = root_path / STATE_DIR / "kernels" / str(kernel_pid)
                 pid_file.parent.mkdir(parents=True, exist_ok=True)
-                pid_file.write_text(step_name)
-            conn.send(("kernel", kernel_pid))
+                pid_file.write_text(name)
+            conn.send(("kernel", name, kernel_pid))
             client = km.blocking_client()
             client.start_channels()
             try:
@@ -330,10 +352,11 @@ def _worker(conn, root: str, step_name: str, quiet: bool) -> None:  # runs in a 
         )
         client.execute_interactive(code, silent=True, store_history=False, timeout=300)
         client.stop_channels()
-        from helpers.report.html import html_exporter, export_page
+        from helpers.report.html import export_page, html_exporter
 
-        exporter = html_exporter()  # nbconvert's start-up, paid while the steps before run
-        conn.send(("ready", None))
+        if not exporter:
+            exporter.append(html_exporter())  # nbconvert's start-up, paid while the steps before run
+        conn.send(("ready", name, None))
         command, message = conn.recv()
         if command != "go":
             return
@@ -341,16 +364,16 @@ def _worker(conn, root: str, step_name: str, quiet: bool) -> None:  # runs in a 
         started = time.monotonic()
         execute_notebook(root_path / step.notebook, root_path, parameters, progress_bar=not quiet, kernel_manager=km,
                          cell_timeout=cell_timeout)
-        conn.send(("done", time.monotonic() - started))  # the steps after it may start now
-        export_page(root_path, root_path / step.notebook, exporter)  # its HTML page, while they run
-        conn.send(("exported", None))
+        conn.send(("done", name, time.monotonic() - started))  # the steps after it may start now
+        export_page(root_path, root_path / step.notebook, exporter[0])  # its HTML page, while they run
+        conn.send(("exported", name, None))
     except NotebookFailure as failure:
-        conn.send(("failed", str(failure)))
+        conn.send(("failed", name, str(failure)))
     except (EOFError, BrokenPipeError):
-        pass  # the runner is gone
+        raise  # the runner is gone
     except Exception as exc:  # kernel would not start, etc.
         try:
-            conn.send(("failed", f"{step_name}: {type(exc).__name__}: {exc}"))
+            conn.send(("failed", name, f"{name}: {type(exc).__name__}: {exc}"))
         except (BrokenPipeError, OSError):
             pass
     finally:
@@ -361,7 +384,6 @@ def _worker(conn, root: str, step_name: str, quiet: bool) -> None:  # runs in a 
             pass
         if pid_file is not None:
             pid_file.unlink(missing_ok=True)
-        workers_lock.close()
 
 
 #: How long a run waits for the workers of an interrupted run to notice and exit.
@@ -413,12 +435,21 @@ def _kill_workers_holding(lock_path: Path) -> None:
 
 @dataclass
 class Worker:
-    step: Step
+    """A worker process and the step it works on now (``None``: idle, its kernel shut down)."""
+
     process: Any
     conn: Any
+    step: Step | None = None
     kernel_pid: int | None = None
     ready: bool = False
     started: float | None = None
+
+    def assign(self, step: Step) -> None:
+        self.step, self.kernel_pid, self.ready, self.started = step, None, False, None
+        self.conn.send(("prepare", step.name))
+
+    def release(self) -> None:
+        self.step, self.kernel_pid, self.ready, self.started = None, None, False, None
 
     def kill(self) -> None:
         for pid in (self.kernel_pid, self.process.pid):
@@ -428,6 +459,16 @@ class Worker:
                 except ProcessLookupError:
                     pass
         self.process.join(timeout=5)
+
+    def close(self) -> None:
+        """Let an idle worker exit by itself (its kernel is already shut down); kill it if it does not."""
+        try:
+            self.conn.send(("exit", None))
+        except (BrokenPipeError, OSError):
+            pass
+        self.process.join(timeout=2)
+        if self.process.is_alive():
+            self.kill()
 
 
 # ---------------------------------------------------------------------------
@@ -440,6 +481,7 @@ class RunReport:
     ran: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: str | None = None
+    processes: int = 0  # worker processes started (each runs several steps in turn)
 
 
 def resolve_step_names(names: list[str]) -> list[str]:
@@ -595,6 +637,7 @@ def run(
     total = time.monotonic() - started
     _say(
         f"done in {total:.1f} s: {len(report.ran)} ran, {len(report.skipped)} skipped"
+        f"{f' ({report.processes} worker processes)' if report.processes else ''}"
         f"{f', {len(STEPS) - len(selection.steps)} not requested' if selection.targets else ''}; "
         "report: reports/html/index.html, results: reports/summary.json"
     )
@@ -629,17 +672,28 @@ def _schedule(root, params_by_step, state, force, jobs, quiet, journal, selectio
     report = RunReport()
     order = [s for s in topological(STEPS) if s.name in selection.steps]
     done: set[str] = set(STEPS_BY_NAME) - selection.steps  # not requested: their last good outputs stand
-    workers: dict[str, Worker] = {}
+    workers: dict[str, Worker] = {}  # by the step each warms or runs
     finishing: dict[str, Worker] = {}  # done, exporting their HTML page
+    idle: list[Worker] = []  # processes waiting for a step (reused: their start-up is paid once)
     pending = [s.name for s in order]
     ctx = multiprocessing.get_context("spawn")  # a clean child: no inherited locks or pipe ends
     needs_run: dict[str, bool] = {}
 
     def start_worker(step: Step) -> None:
-        parent_conn, child_conn = ctx.Pipe()
-        process = ctx.Process(target=_worker, args=(child_conn, str(root), step.name, quiet), daemon=True)
-        process.start()
-        workers[step.name] = Worker(step, process, parent_conn)
+        if idle:
+            worker = idle.pop()
+        else:
+            parent_conn, child_conn = ctx.Pipe()
+            process = ctx.Process(target=_worker, args=(child_conn, str(root), quiet), daemon=True)
+            process.start()
+            report.processes += 1
+            worker = Worker(process, parent_conn)
+        worker.assign(step)
+        workers[step.name] = worker
+
+    def set_idle(worker: Worker) -> None:
+        worker.release()
+        idle.append(worker)
 
     pending_inputs: dict[str, dict[str, str]] = {}  # input hashes of the steps running now
 
@@ -667,11 +721,15 @@ def _schedule(root, params_by_step, state, force, jobs, quiet, journal, selectio
                         done.add(name)
                         pending.remove(name)
                         if name in workers:
-                            workers.pop(name).conn.send(("stop", None))
+                            worker = workers.pop(name)
+                            worker.conn.send(("stop", None))  # it shuts its kernel down and waits for another step
+                            set_idle(worker)
                         progressed = True
                         continue
                     _say(f"run     {name:<18} ({reason})")
                 if name not in workers:
+                    if len([w for w in workers.values() if not w.started]) >= jobs:
+                        continue  # enough kernels warming: more would only compete for the cores
                     start_worker(step)
                 worker = workers[name]
                 if worker.ready and not worker.started and len([w for w in workers.values() if w.started]) < jobs:
@@ -682,15 +740,20 @@ def _schedule(root, params_by_step, state, force, jobs, quiet, journal, selectio
                     progressed = True
             if progressed:
                 continue
-            conns = [w.conn for w in (*workers.values(), *finishing.values())]
-            if not conns:
+            everyone = [*workers.values(), *finishing.values(), *idle]
+            if not everyone:
                 continue
-            for conn in wait(conns, timeout=1.0):
-                worker = next(w for w in (*workers.values(), *finishing.values()) if w.conn is conn)
+            for conn in wait([w.conn for w in everyone], timeout=1.0):
+                worker = next(w for w in everyone if w.conn is conn)
                 try:
-                    kind, value = conn.recv()
+                    kind, about, value = conn.recv()
                 except EOFError:
-                    kind, value = "failed", f"{worker.step.name}: the worker process died"
+                    if worker.step is None:  # an idle worker went away: nothing was lost
+                        idle.remove(worker)
+                        continue
+                    kind, about, value = "failed", worker.step.name, f"{worker.step.name}: the worker process died"
+                if worker.step is None or about != worker.step.name:
+                    continue  # about a step this worker was told to drop
                 if kind == "kernel":
                     worker.kernel_pid = value
                 elif kind == "ready":
@@ -704,7 +767,7 @@ def _schedule(root, params_by_step, state, force, jobs, quiet, journal, selectio
                     finishing[name] = workers.pop(name)  # still exporting its HTML page
                     state[name] = {"inputs": pending_inputs[name], "outputs": outputs_digest(worker.step, root)}
                 elif kind == "exported":
-                    finishing.pop(worker.step.name)
+                    set_idle(finishing.pop(worker.step.name))
                 elif kind == "failed":
                     report.failed = value
                     return report
@@ -712,6 +775,8 @@ def _schedule(root, params_by_step, state, force, jobs, quiet, journal, selectio
     finally:
         for worker in (*workers.values(), *finishing.values()):
             worker.kill()
+        for worker in idle:
+            worker.close()
 
 
 def status(parameters: dict[str, Any], force: bool, selection: Selection = Selection()) -> int:
