@@ -105,11 +105,10 @@ def test_cached_code_versions_are_the_ones_computed_from_the_runners_fingerprint
     copy = fresh_copy(tmp_path / "project")
     versions(copy)  # fills the cache
     assert (copy / CODE_VERSION_CACHE).is_file()
-    expected = {s.name: code_version({k: step_inputs(s, copy, {})[k] for k in ("notebook", "helpers", "environment")})
-                for s in STEPS}
+    code = ("notebook", "helpers", "environment", "installed", "settings")  # everything but parameters and data
+    expected = {s.name: code_version({k: step_inputs(s, copy, {})[k] for k in code}, code) for s in STEPS}
     report = report_inputs(copy)
-    expected["report"] = code_version({"helpers": report["helpers"], "environment": report["environment"]},
-                                      ("helpers", "environment"))
+    expected["report"] = code_version({k: report[k] for k in code[1:]}, code[1:])
     assert versions(copy) == expected
 
 

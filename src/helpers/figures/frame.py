@@ -211,7 +211,8 @@ def svg_bytes(fig: Any) -> bytes:
 def save_figure(fig: Any, stem: str, folder: Path | str | None = None) -> list[Path]:
     """Write ``stem.png`` and ``stem.svg`` into ``folder`` (default ``reports/figures``) atomically.
 
-    Files are replaced only when their bytes change.  Returns the two paths.
+    Files are replaced only when their bytes change.  Returns the two paths.  The PNG's bytes
+    stay on the figure, so :func:`to_image` shows the saved image, reduced, without drawing again.
     """
     from helpers.atomic import write_bytes_atomic
     from helpers.paths import figures_dir
@@ -220,13 +221,18 @@ def save_figure(fig: Any, stem: str, folder: Path | str | None = None) -> list[P
         raise ValueError(f"stem must be a plain file name without extension, got {stem!r}")
     out = Path(folder) if folder is not None else figures_dir()
     paths = [out / f"{stem}.png", out / f"{stem}.svg"]
-    write_bytes_atomic(paths[0], png_bytes(fig))
+    png = png_bytes(fig)
+    write_bytes_atomic(paths[0], png)
     write_bytes_atomic(paths[1], svg_bytes(fig))
+    fig._su7_saved_png = (style.DPI, png)
     return paths
 
 
 def inline_png_bytes(fig: Any, dpi: float = style.INLINE_DPI) -> bytes:
     """A small PNG for notebooks: ``dpi`` (100), reduced to a 256-colour palette (no dithering).
+
+    After :func:`save_figure` it is the saved PNG scaled down (Lanczos), so the notebook shows
+    exactly what was saved; otherwise the figure is drawn at ``dpi``.
 
     About a third of the size of the full-colour PNG, which keeps committed
     notebooks small; deterministic like :func:`png_bytes`.  The files
@@ -234,9 +240,15 @@ def inline_png_bytes(fig: Any, dpi: float = style.INLINE_DPI) -> bytes:
     """
     from PIL import Image as PILImage
 
-    with PILImage.open(io.BytesIO(png_bytes(fig, dpi=dpi))) as image:
-        palette = image.convert("RGB").quantize(colors=256, method=PILImage.Quantize.MEDIANCUT,
-                                                dither=PILImage.Dither.NONE)
+    saved = getattr(fig, "_su7_saved_png", None)
+    if saved is not None and saved[0] > dpi:  # the saved file's image, reduced (one drawing fewer)
+        with PILImage.open(io.BytesIO(saved[1])) as full:
+            size = (round(full.width * dpi / saved[0]), round(full.height * dpi / saved[0]))
+            rgb = full.convert("RGB").resize(size, PILImage.Resampling.LANCZOS)
+    else:
+        with PILImage.open(io.BytesIO(png_bytes(fig, dpi=dpi))) as image:
+            rgb = image.convert("RGB")
+    palette = rgb.quantize(colors=256, method=PILImage.Quantize.MEDIANCUT, dither=PILImage.Dither.NONE)
     buffer = io.BytesIO()
     palette.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()

@@ -40,8 +40,11 @@ RAW_KEY = "raw_data"
 RAW_CHECK = "raw_data_valid"
 REPORT_KEY = "report"
 GROUP = "su7_slump"
-#: The fingerprint parts that are code, not data: what an asset's ``code_version`` hashes.
-CODE_PARTS = ("notebook", "helpers", "environment")
+#: The fingerprint parts that are code, not data: what an asset's ``code_version`` hashes (the notebook,
+#: its helpers, the lock, what is installed, the outside settings that change outputs).
+CODE_PARTS = ("notebook", "helpers", "environment", "installed", "settings")
+#: The same for the report, which has no notebook of its own.
+REPORT_CODE_PARTS = ("helpers", "environment", "installed", "settings")
 #: Where the assets keep their undo journals (one folder per asset; git-ignored ``.cache``).
 JOURNAL_DIR = ".cache/orchestration/journal"
 
@@ -64,7 +67,7 @@ def step_code_version(step: Step, root: Path) -> str:
 
 def report_code_version(root: Path) -> str:
     """The code version of the report: the report's helpers and the lock."""
-    return code_version(report_inputs(root), ("helpers", "environment"))
+    return code_version(report_inputs(root), REPORT_CODE_PARTS)
 
 
 #: Where :func:`code_versions` keeps the last versions computed, keyed by :func:`code_key`.
@@ -74,11 +77,11 @@ CODE_VERSION_CACHE = ".cache/orchestration/code_versions.json"
 def code_key(root: Path) -> str:
     """A hash of everything the code versions are computed from: every notebook's source, every file of
     ``src/helpers`` (``graph.py`` included) and the environment files.  Cheap: nothing is parsed but JSON."""
-    from helpers.pipeline.graph import ENVIRONMENT_FILES, notebook_source_digest, read_notebook
+    from helpers.pipeline.graph import environment_inputs, notebook_source_digest, read_notebook
 
     helpers = [p for p in files_under(root, ("src/helpers",)) if "__pycache__" not in p.parts]
     notebooks = {s.name: notebook_source_digest(read_notebook(root / s.notebook)) for s in STEPS}
-    parts = [digest_files(root, helpers), digest_files(root, files_under(root, ENVIRONMENT_FILES)), notebooks]
+    parts = [digest_files(root, helpers), environment_inputs(root), notebooks]
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()
 
 
