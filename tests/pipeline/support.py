@@ -41,6 +41,11 @@ def run_pipeline(root: Path, *args: str, timeout: int = 600) -> subprocess.Compl
     )
 
 
+def write_notebook(path: Path, nb: dict) -> None:
+    """Save a notebook a test edited, in the layout the committed notebooks use."""
+    path.write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def snapshot(root: Path) -> dict[str, bytes]:
     files = {}
     for rel in OUTPUT_PATHS:

@@ -33,7 +33,7 @@ from helpers.pipeline.graph import (
 from helpers.pipeline.journal import Journal
 from helpers.pipeline.runner import Selection, parameters_by_step, parse_assignment, resolve_step_names
 from tests.conftest import ROOT
-from tests.pipeline.support import fresh_copy, run_pipeline, snapshot
+from tests.pipeline.support import fresh_copy, run_pipeline, snapshot, write_notebook
 
 HELPERS = ROOT / "src" / "helpers"
 
@@ -254,10 +254,10 @@ def test_a_failing_cell_names_notebook_and_cell_and_keeps_last_good_outputs(ran_
     assert run_pipeline(ran_copy).returncode == 0
     before = snapshot(ran_copy)
     notebook = ran_copy / "notebooks" / "02_clean.ipynb"
-    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    nb = read_notebook(notebook)
     code_cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
     code_cells[2]["source"] = "tables = build_clean_tables()\nraise ValueError('deliberate failure for the test')\n"
-    notebook.write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_notebook(notebook, nb)
     broken_source = notebook.read_bytes()
     result = run_pipeline(ran_copy)
     assert result.returncode == 1
@@ -284,10 +284,10 @@ def _processes_working_in(folder) -> list[int]:
 def test_a_hung_cell_fails_the_run_within_the_cell_timeout_and_keeps_last_good_outputs(ran_copy):
     before = snapshot(ran_copy)
     notebook = ran_copy / "notebooks" / "03_trend.ipynb"
-    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    nb = read_notebook(notebook)
     code_cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
     code_cells[3]["source"] = "import time\ntime.sleep(3600)  # a hung kernel\n" + "".join(code_cells[3]["source"])
-    notebook.write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_notebook(notebook, nb)
     hung_source = notebook.read_bytes()
     started = time.monotonic()
     result = run_pipeline(ran_copy, "--cell-timeout", "4", timeout=120)
@@ -309,10 +309,10 @@ def test_a_hung_cell_fails_the_run_within_the_cell_timeout_and_keeps_last_good_o
 def test_one_step_on_request_runs_it_after_its_stale_upstream_and_nothing_downstream(ran_copy):
     before = snapshot(ran_copy)
     notebook = ran_copy / "notebooks" / "01_ingest.ipynb"
-    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    nb = read_notebook(notebook)
     first_markdown = next(c for c in nb["cells"] if c["cell_type"] == "markdown")
     first_markdown["source"] = "".join(first_markdown["source"]) + "\n\nEdited by a test."
-    notebook.write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_notebook(notebook, nb)
     env = {**os.environ, "SU7_PROJECT_ROOT": str(ran_copy), "CI": "true"}
     plan = subprocess.run([sys.executable, "-m", "helpers.pipeline", "status", "trend", "--downstream"], cwd=ran_copy,
                           env=env, capture_output=True, text=True)

@@ -192,7 +192,8 @@ def printed_text(page: str) -> str:
     return "".join(parser.parts)
 
 
-_GENERIC_FAMILIES = ("sans-serif", "serif", "monospace", "system-ui", "cursive", "fantasy")
+#: The generic families the embedded one goes before (the page stacks end in one of these).
+_GENERIC_FAMILIES = ("sans-serif", "serif", "monospace")
 
 
 def font_stack_with(stack: str, family: str) -> str:
@@ -204,7 +205,7 @@ def font_stack_with(stack: str, family: str) -> str:
     Roboto, "su7-cjk"
     """
     items = [item.strip() for item in " ".join(stack.split()).split(",") if item.strip()]
-    where = next((i for i, item in enumerate(items) if item.lower() in _GENERIC_FAMILIES[:3]), len(items))
+    where = next((i for i, item in enumerate(items) if item.lower() in _GENERIC_FAMILIES), len(items))
     return ", ".join(items[:where] + [f'"{family}"'] + items[where:])
 
 
