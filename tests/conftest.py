@@ -27,10 +27,12 @@ def raw_copy(tmp_path: Path) -> Path:
 # pytest-xdist (``make test`` runs ``-n logical --dist loadscope --no-loadscope-reorder``)
 # ---------------------------------------------------------------------------
 
-#: Handed out to the workers first, in this order: the longest modules, the one that
-#: builds the session's shared pipeline run (test_runner) before those that copy it.
-FIRST = ("tests/pipeline/test_runner.py", "tests/browser/test_jupyterlab.py",
-         "tests/pipeline/test_vintages.py", "tests/browser/test_report.py")
+#: Handed out to the workers first, in this order: the one that builds the session's shared
+#: pipeline run (test_runner) before those that copy it, then the longest modules.  The slow
+#: pipeline tests sit in several modules so that two workers can share them.
+FIRST = ("tests/pipeline/test_runner.py", "tests/pipeline/test_new_weeks.py", "tests/browser/test_jupyterlab.py",
+         "tests/pipeline/test_run_lock.py", "tests/pipeline/test_vintages.py", "tests/orchestration/test_dagster.py",
+         "tests/pipeline/test_failures.py", "tests/browser/test_report.py")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -106,7 +106,7 @@ def _sha(data: bytes) -> str:
 
 
 class FileMemo:
-    """What is known of a file's content (its sha256, the ``helpers`` modules it imports), by its stat.
+    """What is known of a file's content (its sha256, the modules it imports), by its stat.
 
     Like git's index: a file whose size, modification time (nanoseconds) and inode are
     unchanged is not read again.  A pure cache: every answer is what reading the file
@@ -138,8 +138,21 @@ class FileMemo:
     def helpers_imports(self, path: Path) -> list[str]:
         entry = self._entry(path)
         if "imports" not in entry:
-            entry["imports"] = sorted(_helpers_imported(ast.parse(path.read_text(encoding="utf-8"))))
+            self._parse(path, entry)
         return entry["imports"]
+
+    def heavy_imports(self, path: Path) -> list[str]:
+        """The heavy third-party modules the file imports (what warms a kernel up)."""
+        entry = self._entry(path)
+        if "heavy_imports" not in entry:
+            self._parse(path, entry)
+        return entry["heavy_imports"]
+
+    @staticmethod
+    def _parse(path: Path, entry: dict[str, Any]) -> None:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        entry["imports"] = sorted(_helpers_imported(tree))
+        entry["heavy_imports"] = sorted(_heavy_imported(tree))
 
     @classmethod
     def load(cls, path: Path) -> "FileMemo":
@@ -249,6 +262,9 @@ def notebook_imports(nb: Mapping[str, Any]) -> set[str]:
 HEAVY_PACKAGES = frozenset({"pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "IPython"})
 #: Imports with side effects on how outputs display: only the notebook itself may trigger them.
 NEVER_WARM = frozenset({"matplotlib.pyplot", "seaborn", "IPython.display"})
+#: What a module in :data:`NEVER_WARM` imports that is safe to import early, and worth it
+#: (seaborn imports scipy.stats, 1.8 s of a kernel's start on this machine, for its KDEs).
+NEVER_WARM_DEPENDENCIES = {"seaborn": ("scipy.stats",)}
 
 
 def third_party_imports(files: Iterable[Path]) -> list[str]:
@@ -259,19 +275,29 @@ def third_party_imports(files: Iterable[Path]) -> list[str]:
     """
     found: set[str] = set()
     for path in (p for p in files if p.suffix == ".py"):  # package data (labels, fonts) imports nothing
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                # "from scipy import stats": stats may be a submodule; the warm-up skips names that are not
-                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
-            else:
-                names = []
-            found.update(
-                n for n in names
-                if n.split(".")[0] in HEAVY_PACKAGES and not any(n == w or n.startswith(w + ".") for w in NEVER_WARM)
-            )
+        found.update(MEMO.heavy_imports(path))
     return sorted(found)
+
+
+def _heavy_imported(tree: ast.AST) -> set[str]:
+    """The heavy third-party modules one parsed file imports (see :func:`third_party_imports`)."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            # "from scipy import stats": stats may be a submodule; the warm-up skips names that are not
+            names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+        else:
+            names = []
+        for n in names:
+            if n.split(".")[0] not in HEAVY_PACKAGES:
+                continue
+            if any(n == w or n.startswith(w + ".") for w in NEVER_WARM):
+                found.update(NEVER_WARM_DEPENDENCIES.get(n.split(".")[0], ()))
+            else:
+                found.add(n)
+    return found
 
 
 def module_file(name: str, helpers_dir: Path) -> Path | None:

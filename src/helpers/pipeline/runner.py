@@ -275,40 +275,50 @@ def _warm_modules(root: Path, step: Step) -> list[str]:
 KERNEL_READY_SECONDS = 60
 
 
-def _worker(conn, root: str, quiet: bool) -> None:  # runs in a child process
+def _worker(conn, root: str, quiet: bool, fork_address: str | None = None) -> None:  # runs in a child process
     """Run steps one after another as the runner hands them out, each on a fresh kernel.
 
     The process is reused across steps so its own start-up (Python, jupyter_client,
     papermill, nbconvert's exporter) is paid once per worker, not once per notebook.
     Every message it sends names the step it concerns, so the runner can ignore
-    what a worker says about a step it has since been told to drop.
+    what a worker says about a step it has since been told to drop.  ``fork_address``:
+    the run's kernel fork server (:mod:`helpers.pipeline.kernel_forks`), if it has one.
     """
+    from helpers.pipeline.kernel_forks import ForkServerClient
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt means
     root_path = Path(root)
     # A shared lock held for the worker's whole life: a run started after this
     # one was killed waits for orphaned workers before it restores outputs.
     workers_lock = open(root_path / STATE_DIR / "workers.lock", "a+")
     fcntl.flock(workers_lock, fcntl.LOCK_SH)
-    exporter: list[Any] = []  # nbconvert's exporter, made once, after the first kernel is warm
+    exporter: list[Any] = []  # nbconvert's exporter, made once per worker, off the critical path
+    forks = ForkServerClient(fork_address)
     try:
         while True:
-            command, step_name = conn.recv()
+            command, message = conn.recv()
             if command != "prepare":
                 return
-            _work_on(conn, root_path, STEPS_BY_NAME[step_name], quiet, exporter)
+            step_name, modules = message
+            _work_on(conn, root_path, STEPS_BY_NAME[step_name], quiet, exporter, forks, modules)
     except (EOFError, BrokenPipeError, OSError):
         pass  # the runner is gone
     finally:
         workers_lock.close()
 
 
-def _work_on(conn, root_path: Path, step: Step, quiet: bool, exporter: list[Any]) -> None:
-    """One step in a worker: start and warm its kernel, wait for "go" (or "stop"), run, export its page."""
+def _work_on(conn, root_path: Path, step: Step, quiet: bool, exporter: list[Any], forks: Any, modules: list[str]) -> None:
+    """One step in a worker: start and warm its kernel, wait for "go" (or "stop"), run, export its page.
+
+    The kernel is forked by the run's fork server when it can be (``forks``), else launched as
+    usual; the warm-up imports ``modules`` (:func:`_warm_modules`, worked out by the runner).
+    """
     # nbclient needs an asynchronous kernel manager for its cell timeout: with a blocking one its
     # wait for output blocks the event loop, and a hung cell is never timed out.  run_sync runs
     # the manager's coroutines on this thread's one event loop, the one nbclient uses too.
-    from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
+
+    from helpers.pipeline.kernel_forks import forking_kernel_manager
 
     from helpers.pipeline.execute import KERNEL_ARGUMENTS, KERNEL_NAME, NotebookFailure, execute_notebook
 
@@ -319,14 +329,15 @@ def _work_on(conn, root_path: Path, step: Step, quiet: bool, exporter: list[Any]
         # A kernel that does not answer (e.g. two processes picked the same free port)
         # is replaced once by a fresh one before the step is reported as failed.
         for attempt in (1, 2):
-            km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+            km = forking_kernel_manager(forks, kernel_name=KERNEL_NAME)
             run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=str(root_path / "notebooks"))
             kernel_pid = km.provisioner.pid if km.provisioner else None
+            forked = getattr(km, "forked", False)
             if kernel_pid:
                 pid_file = root_path / STATE_DIR / "kernels" / str(kernel_pid)
                 pid_file.parent.mkdir(parents=True, exist_ok=True)
                 pid_file.write_text(name)
-            conn.send(("kernel", name, kernel_pid))
+            conn.send(("kernel", name, (kernel_pid, None if forked else forks.unavailable)))
             client = km.blocking_client()
             client.start_channels()
             try:
@@ -342,7 +353,6 @@ def _work_on(conn, root_path: Path, step: Step, quiet: bool, exporter: list[Any]
                     raise
         import papermill  # noqa: F401  (imported now, while the steps before run)
 
-        modules = _warm_modules(root_path, step)
         code = (
             "import importlib as _il\n"
             "for _m in %r:\n"
@@ -352,11 +362,11 @@ def _work_on(conn, root_path: Path, step: Step, quiet: bool, exporter: list[Any]
         )
         client.execute_interactive(code, silent=True, store_history=False, timeout=300)
         client.stop_channels()
+        conn.send(("ready", name, None))
         from helpers.report.html import export_page, html_exporter
 
-        if not exporter:
-            exporter.append(html_exporter())  # nbconvert's start-up, paid while the steps before run
-        conn.send(("ready", name, None))
+        if not exporter and not conn.poll(0.1):  # waiting for its turn: nbconvert's start-up now, not after
+            exporter.append(html_exporter())
         command, message = conn.recv()
         if command != "go":
             return
@@ -365,6 +375,8 @@ def _work_on(conn, root_path: Path, step: Step, quiet: bool, exporter: list[Any]
         execute_notebook(root_path / step.notebook, root_path, parameters, progress_bar=not quiet, kernel_manager=km,
                          cell_timeout=cell_timeout)
         conn.send(("done", name, time.monotonic() - started))  # the steps after it may start now
+        if not exporter:
+            exporter.append(html_exporter())  # it was its turn at once: nbconvert's start-up after the step
         export_page(root_path, root_path / step.notebook, exporter[0])  # its HTML page, while they run
         conn.send(("exported", name, None))
     except NotebookFailure as failure:
@@ -408,12 +420,42 @@ def _stop_orphans(root: Path) -> None:
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes() if pid else b""
         except OSError:
             cmdline = b""
-        if b"ipykernel" in cmdline:
+        if b"ipykernel" in cmdline or b"helpers.pipeline.kernel_forks" in cmdline:  # a forked kernel: the server's
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
         pid_file.unlink(missing_ok=True)
+
+
+def fork_server_modules(root: Path, steps: list[Step]) -> list[str]:
+    """What the fork server imports: the steps' warm-up modules it may import, in the order the steps come, each once."""
+    from helpers.pipeline.kernel_forks import server_imports
+
+    modules: dict[str, None] = {}
+    for step in steps:
+        modules.update(dict.fromkeys(server_imports(_warm_modules(root, step))))
+    return list(modules)
+
+
+def _kernels_said(report: RunReport, fork_kernels: bool = True) -> str:
+    """How the kernels started, for the summary line.
+
+    >>> _kernels_said(RunReport(kernels=9, forked=9))
+    '9 kernels, 9 forked'
+    >>> _kernels_said(RunReport(kernels=2, forked=1, not_forked="the kernel's environment differs in TZ"))
+    "2 kernels, 1 forked (not forked: the kernel's environment differs in TZ)"
+    >>> _kernels_said(RunReport(kernels=9), fork_kernels=False)
+    '9 kernels (fresh: --fresh-kernels)'
+    """
+    said = f"{report.kernels} kernel{'s' if report.kernels != 1 else ''}"
+    if not fork_kernels:
+        return said + " (fresh: --fresh-kernels)"
+    if report.forked:
+        said += f", {report.forked} forked"
+    if report.not_forked and report.forked < report.kernels:
+        said += f" (not forked: {report.not_forked})"
+    return said
 
 
 def _kill_workers_holding(lock_path: Path) -> None:
@@ -444,9 +486,9 @@ class Worker:
     ready: bool = False
     started: float | None = None
 
-    def assign(self, step: Step) -> None:
+    def assign(self, step: Step, modules: list[str]) -> None:
         self.step, self.kernel_pid, self.ready, self.started = step, None, False, None
-        self.conn.send(("prepare", step.name))
+        self.conn.send(("prepare", (step.name, modules)))
 
     def release(self) -> None:
         self.step, self.kernel_pid, self.ready, self.started = None, None, False, None
@@ -482,6 +524,9 @@ class RunReport:
     skipped: list[str] = field(default_factory=list)
     failed: str | None = None
     processes: int = 0  # worker processes started (each runs several steps in turn)
+    kernels: int = 0  # kernels started
+    forked: int = 0  # of them, forked by the fork server
+    not_forked: str | None = None  # why a kernel was launched the usual way, when one was
 
 
 def resolve_step_names(names: list[str]) -> list[str]:
@@ -580,11 +625,13 @@ def run(
     wait: float | None = DEFAULT_WAIT_SECONDS,
     selection: Selection = Selection(),
     cell_timeout: float | None = DEFAULT_CELL_TIMEOUT,
+    fork_kernels: bool = True,
 ) -> int:
     """Run what changed (of ``selection``); return the exit status (0 good, 1 failed, 75 busy, 130 interrupted).
 
     ``wait``: seconds to wait for another run's lock (0 refuses at once, ``None`` waits forever);
-    ``cell_timeout``: seconds a cell may run (``None``: no limit).
+    ``cell_timeout``: seconds a cell may run (``None``: no limit); ``fork_kernels``: start kernels
+    from a fork server that has done their imports (:mod:`helpers.pipeline.kernel_forks`; Linux).
     """
     from helpers.pipeline.journal import Journal
     from helpers.paths import project_root
@@ -613,7 +660,7 @@ def run(
             if restored:
                 _say(f"recovered: the previous run was interrupted; restored {len(restored)} output path(s) to the last good run")
         state = load_state(root)
-        report = _schedule(root, params_by_step, state, force, jobs, quiet, journal, selection, cell_timeout)
+        report = _schedule(root, params_by_step, state, force, jobs, quiet, journal, selection, cell_timeout, fork_kernels)
         if report.failed:
             restored = journal.restore()
             print(f"FAILED {report.failed}", file=sys.stderr)
@@ -637,7 +684,7 @@ def run(
     total = time.monotonic() - started
     _say(
         f"done in {total:.1f} s: {len(report.ran)} ran, {len(report.skipped)} skipped"
-        f"{f' ({report.processes} worker processes)' if report.processes else ''}"
+        f"{f' ({report.processes} worker processes, {_kernels_said(report, fork_kernels)})' if report.processes else ''}"
         f"{f', {len(STEPS) - len(selection.steps)} not requested' if selection.targets else ''}; "
         "report: reports/html/index.html, results: reports/summary.json"
     )
@@ -665,9 +712,32 @@ def _export_report(root: Path, state: dict[str, Any], force: bool, journal: Any,
     _say(f"ran     {'html report':<18} {time.monotonic() - started:6.1f} s ({reason})")
 
 
-def _schedule(root, params_by_step, state, force, jobs, quiet, journal, selection=Selection(), cell_timeout=DEFAULT_CELL_TIMEOUT) -> RunReport:
+#: What a worker imports before its first step (its start-up: about 1.5 s of CPU), done once per run in
+#: multiprocessing's fork server, from which every worker is forked.
+WORKER_PRELOAD = ["helpers.pipeline.runner", "helpers.pipeline.execute", "helpers.pipeline.kernel_forks",
+                  "jupyter_client.manager", "papermill", "nbclient", "helpers.report.html", "nbconvert.exporters.html"]
+
+
+def _worker_context():
+    """The multiprocessing context workers start in: a clean child, no inherited locks or pipe ends.
+
+    "forkserver" where the platform has it (a fresh process that imports :data:`WORKER_PRELOAD`
+    once, then forks each worker), else "spawn" (each worker a fresh interpreter).
+    """
     import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(WORKER_PRELOAD)
+    return ctx
+
+
+def _schedule(root, params_by_step, state, force, jobs, quiet, journal, selection=Selection(), cell_timeout=DEFAULT_CELL_TIMEOUT,
+              fork_kernels=True) -> RunReport:
     from multiprocessing.connection import wait
+
+    from helpers.pipeline.kernel_forks import ForkServer, fork_server_supported
 
     report = RunReport()
     order = [s for s in topological(STEPS) if s.name in selection.steps]
@@ -676,19 +746,26 @@ def _schedule(root, params_by_step, state, force, jobs, quiet, journal, selectio
     finishing: dict[str, Worker] = {}  # done, exporting their HTML page
     idle: list[Worker] = []  # processes waiting for a step (reused: their start-up is paid once)
     pending = [s.name for s in order]
-    ctx = multiprocessing.get_context("spawn")  # a clean child: no inherited locks or pipe ends
+    ctx = _worker_context()
     needs_run: dict[str, bool] = {}
+    forks: list[ForkServer] = []  # started with the first worker: a run with nothing to do starts none
+
+    def fork_address() -> str | None:
+        if not forks and fork_kernels and fork_server_supported():
+            # the first kernels (one per core) are forked before the server's imports: they are asked for at once
+            forks.append(ForkServer.start(fork_server_modules(root, order), root / "notebooks", hold_for=min(jobs, len(order))))
+        return forks[0].address if forks else None
 
     def start_worker(step: Step) -> None:
         if idle:
             worker = idle.pop()
         else:
             parent_conn, child_conn = ctx.Pipe()
-            process = ctx.Process(target=_worker, args=(child_conn, str(root), quiet), daemon=True)
+            process = ctx.Process(target=_worker, args=(child_conn, str(root), quiet, fork_address()), daemon=True)
             process.start()
             report.processes += 1
             worker = Worker(process, parent_conn)
-        worker.assign(step)
+        worker.assign(step, _warm_modules(root, step))
         workers[step.name] = worker
 
     def set_idle(worker: Worker) -> None:
@@ -755,7 +832,10 @@ def _schedule(root, params_by_step, state, force, jobs, quiet, journal, selectio
                 if worker.step is None or about != worker.step.name:
                     continue  # about a step this worker was told to drop
                 if kind == "kernel":
-                    worker.kernel_pid = value
+                    worker.kernel_pid, not_forked = value
+                    report.kernels += 1
+                    report.forked += not_forked is None
+                    report.not_forked = report.not_forked or not_forked
                 elif kind == "ready":
                     worker.ready = True
                 elif kind == "done":
@@ -777,6 +857,8 @@ def _schedule(root, params_by_step, state, force, jobs, quiet, journal, selectio
             worker.kill()
         for worker in idle:
             worker.close()
+        for server in forks:
+            server.stop()
 
 
 def status(parameters: dict[str, Any], force: bool, selection: Selection = Selection()) -> int:
@@ -847,6 +929,9 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument("--wait", type=_seconds, default=DEFAULT_WAIT_SECONDS, metavar="SECONDS",
                            help=f"wait at most this long for another run's lock, then exit 75 (default {DEFAULT_WAIT_SECONDS}; 0: refuse at once)")
             p.add_argument("--no-wait", action="store_const", const=0.0, dest="wait", help="the same as --wait 0")
+            p.add_argument("--fresh-kernels", action="store_false", dest="fork_kernels",
+                           help="start every kernel as a new process (default on Linux: fork them from a process "
+                                "that has done their imports)")
     args = parser.parse_args(argv)
     try:
         parameters: dict[str, Any] = load_params_file(args.params) if args.params else {}
@@ -867,4 +952,4 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as exc:
             parser.error(str(exc))
     return run(parameters, force=args.force, jobs=args.jobs, wait=args.wait, selection=selection,
-               cell_timeout=args.cell_timeout or None)
+               cell_timeout=args.cell_timeout or None, fork_kernels=args.fork_kernels)

@@ -1,0 +1,56 @@
+"""One run at a time: a second run waits for the lock (at most --wait seconds), then both leave the same outputs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from helpers.pipeline.graph import STEPS
+from helpers.pipeline.kernel_forks import fork_server_supported
+from tests.pipeline.support import fresh_copy, run_pipeline, snapshot
+
+
+@pytest.mark.slow
+def test_two_runs_started_together_take_turns_and_leave_consistent_outputs(project_copy):
+    """One run forks its kernels, the other starts them fresh (--fresh-kernels): the outputs of both
+    are the committed ones, byte for byte, so a forked kernel computes and prints what a fresh one does."""
+    before = snapshot(project_copy)
+    env = {**os.environ, "SU7_PROJECT_ROOT": str(project_copy), "CI": "true"}
+    command = [sys.executable, "-m", "helpers.pipeline", "run", "--force"]
+    first = subprocess.Popen(command, cwd=project_copy, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    second = subprocess.Popen([*command, "--fresh-kernels"], cwd=project_copy, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    outputs = [p.communicate(timeout=600)[0] for p in (first, second)]
+    assert [p.returncode for p in (first, second)] == [0, 0], outputs
+    assert sum("waiting: another pipeline run holds the lock" in out for out in outputs) == 1, outputs
+    if fork_server_supported():
+        assert f"{len(STEPS)} kernels, {len(STEPS)} forked)" in outputs[0], outputs[0]
+    assert f"{len(STEPS)} kernels (fresh: --fresh-kernels)" in outputs[1], outputs[1]
+    assert snapshot(project_copy) == before
+
+
+def test_a_second_run_waits_at_most_wait_seconds_for_the_lock_then_exits_75_having_run_nothing(tmp_path):
+    from helpers.pipeline.runner import EXIT_BUSY, STATE_DIR, RunLock
+
+    copy = fresh_copy(tmp_path / "project")
+    before = snapshot(copy)
+    lock = RunLock(copy / STATE_DIR / "lock")
+    lock.acquire(wait=0)
+    try:
+        started = time.monotonic()
+        waited = run_pipeline(copy, "--wait", "1.5")
+        elapsed = time.monotonic() - started
+        refused = run_pipeline(copy, "--no-wait")
+    finally:
+        lock.release()
+    assert EXIT_BUSY == 75  # sysexits' EX_TEMPFAIL: a scheduler may retry
+    assert waited.returncode == 75, waited.stderr
+    assert 1.5 <= elapsed < 30, elapsed
+    assert "gave up after waiting 1.5 s" in waited.stderr and "nothing was run" in waited.stderr
+    assert refused.returncode == 75, refused.stderr
+    assert "another pipeline run holds the lock" in refused.stderr
+    assert snapshot(copy) == before
