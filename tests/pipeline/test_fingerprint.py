@@ -101,3 +101,24 @@ def test_the_file_memo_survives_a_run_and_forgets_deleted_files(tmp_path):
     assert list(loaded.entries) == [str(kept)]
     assert loaded.helpers_imports(kept) == ["models", "models.trend"]
     assert FileMemo.load(tmp_path / "missing.json").entries == {}
+
+
+def test_a_data_file_added_beside_a_helper_or_a_module_removed_changes_its_closure(tmp_path, monkeypatch):
+    """The closure reads folder listings from the memo, by the folder's stat: adding or removing a file is seen."""
+    from helpers.pipeline import graph
+
+    monkeypatch.setattr(graph, "MEMO", FileMemo())
+    helpers = tmp_path / "helpers"
+    (helpers / "figures" / "fonts").mkdir(parents=True)
+    (helpers / "__init__.py").write_text("", encoding="utf-8")
+    (helpers / "figures" / "__init__.py").write_text("", encoding="utf-8")
+    (helpers / "figures" / "style.py").write_text("from helpers.figures import palette\n", encoding="utf-8")
+    (helpers / "figures" / "palette.py").write_text("", encoding="utf-8")
+    names = lambda: sorted(p.relative_to(helpers).as_posix() for p in graph.helper_closure({"figures.style"}, helpers))
+    first = names()
+    assert first == ["__init__.py", "figures/__init__.py", "figures/palette.py", "figures/style.py"]
+    (helpers / "figures" / "labels.toml").write_text("[en]\n", encoding="utf-8")
+    (helpers / "figures" / "fonts" / "cjk.otf").write_bytes(b"OTTO")
+    assert names() == sorted([*first, "figures/labels.toml", "figures/fonts/cjk.otf"])
+    (helpers / "figures" / "palette.py").unlink()
+    assert "figures/palette.py" not in names()

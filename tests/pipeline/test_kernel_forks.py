@@ -5,6 +5,7 @@ Each test starts a real server and real kernels (a second or two each).
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import signal
@@ -17,7 +18,16 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
 from helpers.pipeline.execute import KERNEL_ARGUMENTS, KERNEL_NAME
-from helpers.pipeline.kernel_forks import ForkServer, ForkServerClient, fork_server_supported, forking_kernel_manager
+from helpers.pipeline import kernel_forks
+from helpers.pipeline.kernel_forks import (
+    ForkServer,
+    ForkServerClient,
+    NotInsideAKernel,
+    _import_as_in_a_kernel,
+    _Server,
+    fork_server_supported,
+    forking_kernel_manager,
+)
 
 pytestmark = pytest.mark.skipif(not fork_server_supported(), reason="kernels are forked on Linux only")
 
@@ -133,3 +143,54 @@ def test_stopping_the_server_kills_the_kernels_it_forked(tmp_path):
         time.sleep(0.05)
     assert not Path(f"/proc/{pid}").exists()
     assert not Path(server.folder).exists()  # its socket folder is gone too
+
+
+def test_pandas_imported_by_the_server_has_every_option_and_default_a_kernel_gives_it(server, tmp_path):
+    """pandas decides display defaults at import from whether it runs in a kernel (display.max_columns)."""
+    probe = ("import contextlib as _c, io as _io, pandas as _pd\n_b = _io.StringIO()\n"
+             "with _c.redirect_stdout(_b):\n    _pd.describe_option()\nprint(_b.getvalue())")
+    forks = ForkServerClient(server(["pandas", "statsmodels.api"]).address)
+    forked_km = forking_kernel_manager(forks, kernel_name=KERNEL_NAME)
+    fresh_km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+    texts: dict[str, list[str]] = {"forked": [], "fresh": []}
+    clients = []
+    try:
+        time.sleep(8)  # let the server finish its imports (they come between forks)
+        for label, km in (("forked", forked_km), ("fresh", fresh_km)):
+            client = _start(km, tmp_path)
+            clients.append(client)
+            client.execute_interactive(probe, timeout=60,
+                                       output_hook=lambda m, out=texts[label]: out.append(m["content"].get("text", "")))
+        assert forked_km.forked, forks.unavailable
+    finally:
+        for c in clients:
+            c.stop_channels()
+        for km in (forked_km, fresh_km):
+            run_sync(km.shutdown_kernel)(now=True)
+    forked, fresh = "".join(texts["forked"]), "".join(texts["fresh"])
+    max_columns = fresh.split("display.max_columns :", 1)[1].split("[currently:", 1)[0]
+    assert max_columns.rstrip().endswith("[default: 20]")  # inside a kernel (0 outside one)
+    assert forked == fresh
+
+
+def test_a_module_that_asks_the_shell_for_more_at_import_taints_the_server(tmp_path, monkeypatch):
+    (tmp_path / "asks_for_events.py").write_text("get_ipython().events.register('post_run_cell', print)\n")
+    (tmp_path / "changes_the_display.py").write_text("x = 1\n")  # stands for pyplot, seaborn, IPython.display
+    (tmp_path / "imports_the_display_changer.py").write_text("import changes_the_display\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(NotInsideAKernel):
+        _import_as_in_a_kernel("asks_for_events")
+    assert not hasattr(builtins, "get_ipython") and not hasattr(builtins, "__IPYTHON__")  # nothing left behind
+    _import_as_in_a_kernel("no_such_module_anywhere")  # a name that is not a module: the kernel's warm-up decides
+
+    asking = _Server(listener=None, control=None, start_env={}, to_import=["asks_for_events", "json"])
+    asking.import_next()
+    assert "NotInsideAKernel" in asking.tainted and asking.to_import == []
+    request = {"cmd": [sys.executable, "-m", "ipykernel_launcher"], "env": {}, "cwd": None}
+    assert asking.decline_reason(request) == asking.tainted
+
+    monkeypatch.setattr(kernel_forks, "NEVER_WARM", frozenset({"changes_the_display"}))
+    drawing = _Server(listener=None, control=None, start_env={}, to_import=["imports_the_display_changer"],
+                      kernel_modules=frozenset(sys.modules))
+    drawing.import_next()
+    assert "imported changes_the_display (only a notebook may)" in drawing.tainted

@@ -248,12 +248,14 @@ def test_warm_up_imports_the_heavy_libraries_a_notebook_will_use_but_not_pyplot(
     assert "scipy.stats" in by_step["06_figures"] and not any(m.startswith("seaborn") for m in by_step["06_figures"])
 
 
-def test_the_kernel_fork_server_imports_no_package_that_reads_at_import_whether_it_runs_in_a_kernel():
-    from helpers.pipeline.kernel_forks import KERNEL_AWARE_AT_IMPORT, SERVER_PACKAGES
+def test_the_kernel_fork_server_imports_the_costly_modules_but_none_that_changes_how_outputs_display():
+    from helpers.pipeline.graph import NEVER_WARM
+    from helpers.pipeline.kernel_forks import SERVER_PACKAGES
     from helpers.pipeline.runner import fork_server_modules
 
     modules = fork_server_modules(ROOT, list(STEPS))
-    assert "scipy.stats" in modules and "matplotlib.figure" in modules  # the costly imports of the notebooks
+    for costly in ("pandas", "scipy.stats", "statsmodels.api", "matplotlib.figure", "helpers.models.trend"):
+        assert costly in modules
     assert {m.split(".")[0] for m in modules} <= SERVER_PACKAGES
-    assert not KERNEL_AWARE_AT_IMPORT & {m.split(".")[0] for m in modules}
-    assert not any(m.startswith(("pandas", "statsmodels", "seaborn", "helpers")) for m in modules)
+    assert not any(m == w or m.startswith(w + ".") for m in modules for w in NEVER_WARM)
+    assert modules.index("pandas") < modules.index("scipy.stats")  # the first steps' imports come first

@@ -27,6 +27,7 @@ run with nothing to do answers in a fraction of a second.
 from __future__ import annotations
 
 import ast
+import fnmatch
 import hashlib
 import json
 import os
@@ -147,6 +148,28 @@ class FileMemo:
         if "heavy_imports" not in entry:
             self._parse(path, entry)
         return entry["heavy_imports"]
+
+    def notebook_facts(self, path: Path) -> dict[str, Any]:
+        """A notebook's ``helpers`` imports and its source digest (:func:`notebook_source_digest`)."""
+        entry = self._entry(path)
+        if "notebook" not in entry:
+            nb = read_notebook(path)
+            entry["notebook"] = {"imports": sorted(notebook_imports(nb)), "source_digest": notebook_source_digest(nb)}
+        return entry["notebook"]
+
+    def names_in(self, folder: Path) -> list[str]:
+        """The names in a folder (empty when it is none), by the folder's own stat: adding, removing or
+        renaming a file changes it, editing one does not (and does not change its name)."""
+        try:
+            st = folder.stat()
+        except OSError:
+            return []
+        key, stamp = f"{folder}{os.sep}", [st.st_mtime_ns, st.st_ino]
+        entry = self.entries.get(key)
+        if entry is None or entry.get("stamp") != stamp:
+            names = sorted(os.listdir(folder)) if folder.is_dir() else []
+            entry = self.entries[key] = {"stamp": stamp, "names": names}
+        return entry["names"]
 
     @staticmethod
     def _parse(path: Path, entry: dict[str, Any]) -> None:
@@ -304,7 +327,7 @@ def module_file(name: str, helpers_dir: Path) -> Path | None:
     """The file of ``helpers.<name>`` (a module or a package's ``__init__.py``), or ``None`` for a plain name."""
     base = helpers_dir.joinpath(*name.split("."))
     for path in (base.with_suffix(".py"), base / "__init__.py"):
-        if path.is_file():
+        if path.name in MEMO.names_in(path.parent) and path.is_file():
             return path
     return None
 
@@ -316,7 +339,11 @@ PACKAGE_DATA_PATTERNS = ("*.toml", "fonts/*.otf", "fonts/*.json")
 
 def package_data_beside(module: Path) -> list[Path]:
     """The data files in a module's folder (:data:`PACKAGE_DATA_PATTERNS`), sorted: part of what it depends on."""
-    return sorted(p for pattern in PACKAGE_DATA_PATTERNS for p in module.parent.glob(pattern) if p.is_file())
+    found = []
+    for pattern in PACKAGE_DATA_PATTERNS:
+        folder = module.parent.joinpath(*pattern.split("/")[:-1])
+        found.extend(folder / n for n in fnmatch.filter(MEMO.names_in(folder), pattern.split("/")[-1]))
+    return sorted(p for p in found if p.is_file())
 
 
 def helper_closure(modules: Iterable[str], helpers_dir: Path) -> list[Path]:
@@ -446,10 +473,10 @@ def environment_inputs(root: Path) -> dict[str, str]:
 
 def step_inputs(step: Step, root: Path, parameters: Mapping[str, Any]) -> dict[str, str]:
     """The parts of a step's fingerprint, each a hash, by name (names explain a rerun)."""
-    nb = read_notebook(root / step.notebook)
-    helpers = helper_closure(notebook_imports(nb), root / "src" / "helpers")
+    facts = MEMO.notebook_facts(root / step.notebook)
+    helpers = helper_closure(facts["imports"], root / "src" / "helpers")
     return {
-        "notebook": notebook_source_digest(nb),
+        "notebook": facts["source_digest"],
         "parameters": _sha(json.dumps(dict(parameters), sort_keys=True, default=str).encode("utf-8")),
         "helpers": digest_files(root, helpers),
         "inputs": digest_files(root, files_under(root, step.reads)),

@@ -22,20 +22,32 @@ falls back by itself).  It declines when
   read their settings (``MPLBACKEND``, ``MATPLOTLIBRC``, ...) when imported;
 * the server runs a thread besides its main one (a fork copies only the caller's).
 
-What the server imports is limited to :data:`SERVER_PACKAGES`, because a module
-imported by the server was imported *outside* a kernel, and some libraries decide
-things at import from whether they run inside one: pandas sets its
-``display.max_columns`` default to 0 (fit the terminal) when ``get_ipython()`` has
-no kernel and to 20 inside Jupyter, so a pandas imported by the server prints tables
-cut to 80 characters (this is how it was found: the forked run changed
-``03_trend.ipynb``).  numpy, scipy and matplotlib read no such thing when imported
-(their IPython checks run when a figure is shown), and neither pandas nor the
-packages that import it (statsmodels, seaborn, the helpers) are imported by the
-server: the kernel's warm-up imports them, inside the kernel, as before.  Should an
-allowed import ever pull in a package of :data:`KERNEL_AWARE_AT_IMPORT`, the server
-declines every fork from then on.  It sets ``MPLBACKEND`` before importing
-matplotlib exactly as ipykernel does at start-up (inline, unless set), and imports
-nothing of :data:`helpers.pipeline.graph.NEVER_WARM`.
+A module the server imports is imported *outside* a kernel, and a library may decide
+things at import from whether it runs inside one: pandas sets its
+``display.max_columns`` default to 0 (fit the terminal) when there is no
+``get_ipython()`` with a kernel, and to 20 inside Jupyter.  (That is how this was
+found: a first version made the forked run print 03_trend's tables cut to 80
+characters.)  So the server imports each module as a kernel's warm-up would see it:
+
+* ``get_ipython()`` answers, with :class:`KernelPlaceholder`: it has a ``kernel``
+  (pandas' whole test) and raises for anything else a module might ask of a shell
+  while it is imported; ``__IPYTHON__`` is true; ``sys.stdout`` and ``sys.stderr``
+  say what ipykernel's streams say (:class:`KernelStream`: encoding ``"UTF-8"``, no
+  terminal; pandas takes ``display.encoding`` from it).  All are put back after each
+  import (the kernel's shell installs the real ones).  A module that asks the shell
+  for more makes its import fail, and the server then forks nothing more (*tainted*,
+  with the reason).
+* it imports only modules of :data:`SERVER_PACKAGES`, and never a module of
+  :data:`helpers.pipeline.graph.NEVER_WARM` (pyplot, seaborn, IPython.display: their
+  import changes how outputs display); should an allowed import pull one in, the
+  server is tainted too.
+* it sets ``MPLBACKEND`` before importing matplotlib exactly as ipykernel does at
+  start-up (inline, unless set), and forks only for the working directory it runs in.
+
+Tests check what a forked kernel reports of itself against a fresh one (argv,
+working directory, ``sys.path``, environment, every pandas option and its default),
+and that a forced run with forked kernels and one with ``--fresh-kernels`` both leave
+the committed outputs byte for byte.
 
 Lifetime: the runner creates the listening socket, passes it to the server and keeps
 the server's stdin; when the runner closes it (or dies), the server kills the kernels
@@ -49,6 +61,7 @@ and wait for it, and ask the server for its exit status.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import select
@@ -62,25 +75,110 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from helpers.pipeline.graph import NEVER_WARM
+
 #: Variables jupyter_client sets for each kernel it launches: they may differ from the server's.
 PER_KERNEL_VARIABLES = frozenset({"JPY_PARENT_PID", "JPY_SESSION_NAME", "JPY_INTERRUPT_EVENT", "IPY_INTERRUPT_EVENT"})
 #: What ipykernel sets ``MPLBACKEND`` to when it is unset (``IPKernelApp.init_gui_pylab``).
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 #: The module a kernel command runs.
 LAUNCHER = "ipykernel_launcher"
-#: Packages the server may import (besides ipykernel): none reads at import whether it runs in a kernel.
-SERVER_PACKAGES = frozenset({"numpy", "scipy", "matplotlib"})
-#: Packages that read at import whether they run inside a Jupyter kernel: never imported by the server.
-KERNEL_AWARE_AT_IMPORT = frozenset({"pandas"})
+#: Packages the server may import (besides ipykernel): the costly imports of the notebooks, and the helpers.
+SERVER_PACKAGES = frozenset({"numpy", "scipy", "matplotlib", "pandas", "statsmodels", "patsy", "helpers"})
+
+
+class NotInsideAKernel(RuntimeError):
+    """A module imported by the fork server asked ``get_ipython()`` for more than whether it runs in a kernel."""
+
+
+class KernelPlaceholder:
+    """What ``get_ipython()`` returns while the fork server imports a module.
+
+    Enough to say "inside a Jupyter kernel", which the kernel the module is imported for
+    will be: ``hasattr(get_ipython(), "kernel")`` is true (pandas' test).  Anything else
+    raises :class:`NotInsideAKernel`, so no module builds state from a shell that is not there.
+
+    >>> hasattr(KernelPlaceholder(), "kernel")
+    True
+    >>> KernelPlaceholder().events
+    Traceback (most recent call last):
+    ...
+    helpers.pipeline.kernel_forks.NotInsideAKernel: get_ipython().events asked while the kernel fork server imports a module
+    """
+
+    kernel = None
+
+    def __getattr__(self, name: str) -> Any:
+        raise NotInsideAKernel(f"get_ipython().{name} asked while the kernel fork server imports a module")
 
 
 def server_imports(modules: list[str]) -> list[str]:
     """The modules of ``modules`` the server may import (:data:`SERVER_PACKAGES`), in their order.
 
-    >>> server_imports(["numpy", "pandas", "scipy.stats", "statsmodels.api", "helpers.models", "matplotlib.dates"])
-    ['numpy', 'scipy.stats', 'matplotlib.dates']
+    >>> server_imports(["numpy", "pandas", "tqdm", "statsmodels.api", "helpers.models", "matplotlib.dates"])
+    ['numpy', 'pandas', 'statsmodels.api', 'helpers.models', 'matplotlib.dates']
     """
     return [m for m in modules if m.split(".")[0] in SERVER_PACKAGES]
+
+
+class KernelStream(io.TextIOBase):
+    """``sys.stdout`` / ``sys.stderr`` while the fork server imports a module, as a kernel's look to it.
+
+    ipykernel's ``OutStream`` says its encoding is ``"UTF-8"`` and that it is no terminal;
+    pandas, for one, takes its ``display.encoding`` default from ``sys.stdout.encoding``
+    when imported (``"utf-8"`` on a plain stream).  What is written goes to the real stream.
+
+    >>> stream = KernelStream(sys.__stdout__, "stdout")
+    >>> stream.encoding, stream.isatty(), stream.name
+    ('UTF-8', False, 'stdout')
+    """
+
+    def __init__(self, real: Any, name: str):
+        self._real, self._name = real, name
+
+    @property
+    def encoding(self) -> str:
+        return "UTF-8"
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def isatty(self) -> bool:
+        return False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        return self._real.write(text)
+
+    def flush(self) -> None:
+        self._real.flush()
+
+    def fileno(self) -> int:
+        return self._real.fileno()
+
+
+def _import_as_in_a_kernel(name: str) -> None:
+    """Import ``name`` with ``get_ipython()``, ``__IPYTHON__``, ``sys.stdout`` and ``sys.stderr`` as a
+    kernel's warm-up sees them (:class:`KernelPlaceholder`, :class:`KernelStream`), all put back after;
+    ImportError is ignored (a name imported from a module, not a module: the kernel's warm-up decides)."""
+    import builtins
+    import importlib
+
+    placeholder = KernelPlaceholder()
+    stdout, stderr = sys.stdout, sys.stderr
+    builtins.get_ipython = lambda: placeholder
+    builtins.__IPYTHON__ = True
+    sys.stdout, sys.stderr = KernelStream(stdout, "stdout"), KernelStream(stderr, "stderr")
+    try:
+        importlib.import_module(name)
+    except ImportError:
+        pass
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+        del builtins.get_ipython, builtins.__IPYTHON__
 
 
 def kernel_command_matches(cmd: list[str], interpreter: str) -> bool:
@@ -130,6 +228,8 @@ class _Server:
     hold_imports: int = 0  # forks to serve before the first import (the run's first kernels need none)
     hold_until: float = 0.0  # ... but import from this time (monotonic) on anyway
     path0: str = ""  # sys.path[0] as `python -m` set it for the server
+    cwd: str = ""  # the working directory it runs in (modules may read it when imported)
+    kernel_modules: frozenset[str] = frozenset()  # what ipykernel itself imports (IPython.display among them)
 
     def reap(self) -> None:
         while self.children:
@@ -148,6 +248,8 @@ class _Server:
         differing = environment_difference(request.get("env", {}), self.start_env)
         if differing:
             return f"the kernel's environment differs in {', '.join(differing)}"
+        if os.path.realpath(request.get("cwd") or self.cwd) != os.path.realpath(self.cwd):
+            return f"the kernel's working directory is not the server's ({self.cwd})"
         if threading.active_count() > 1:
             return "the server runs more than one thread"
         return self.tainted
@@ -256,8 +358,6 @@ class _Server:
         return max(0.0, self.hold_until - time.monotonic()) if self.hold_imports > 0 else 0.0
 
     def loop(self) -> None:
-        import importlib
-
         while True:
             readable, _, _ = select.select([self.listener, self.control, self.wake[0], *self.clients], [], [],
                                            self.timeout())
@@ -280,17 +380,21 @@ class _Server:
             for client in [c for c in readable if c in self.clients]:
                 self.handle(client)
             if not readable and self.to_import and self.timeout() == 0:
-                name = self.to_import.pop(0)
-                try:
-                    importlib.import_module(name)
-                except Exception:
-                    pass  # a name imported from a module, not a module; the kernel's warm-up decides
-                self.check_imports(f"importing {name}")
+                self.import_next()
 
-    def check_imports(self, doing: str) -> None:
-        aware = sorted(p for p in KERNEL_AWARE_AT_IMPORT if p in sys.modules)
-        if aware and self.tainted is None:
-            self.tainted = f"{doing} imported {', '.join(aware)} outside a kernel"
+    def import_next(self) -> None:
+        """Import the next module; taint the server if that fails or brings in a module it must not hold."""
+        name = self.to_import.pop(0)
+        try:
+            _import_as_in_a_kernel(name)
+        except Exception as exc:
+            self.tainted = self.tainted or f"importing {name} in the fork server failed: {type(exc).__name__}: {exc}"
+            self.to_import.clear()
+            return
+        display = sorted(m for m in NEVER_WARM if m in sys.modules and m not in self.kernel_modules)
+        if display:
+            self.tainted = self.tainted or f"importing {name} imported {', '.join(display)} (only a notebook may)"
+            self.to_import.clear()
 
 
 def _send(sock: socket.socket, message: dict[str, Any], fds: list[int] | None = None) -> None:
@@ -333,8 +437,8 @@ def serve(listen_fd: int, modules: list[str], hold_for: int = 0) -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the runner decides what an interrupt means
     server = _Server(listener=listener, control=sys.stdin, start_env=start_env, to_import=server_imports(modules),
-                     wake=wake, path0=path0, hold_imports=hold_for, hold_until=time.monotonic() + HOLD_SECONDS)
-    server.check_imports("starting ipykernel")
+                     wake=wake, path0=path0, cwd=os.getcwd(), kernel_modules=frozenset(sys.modules), hold_imports=hold_for,
+                     hold_until=time.monotonic() + HOLD_SECONDS)
     try:
         server.loop()
     finally:

@@ -735,8 +735,6 @@ def _worker_context():
 
 def _schedule(root, params_by_step, state, force, jobs, quiet, journal, selection=Selection(), cell_timeout=DEFAULT_CELL_TIMEOUT,
               fork_kernels=True) -> RunReport:
-    from multiprocessing.connection import wait
-
     from helpers.pipeline.kernel_forks import ForkServer, fork_server_supported
 
     report = RunReport()
@@ -820,6 +818,8 @@ def _schedule(root, params_by_step, state, force, jobs, quiet, journal, selectio
             everyone = [*workers.values(), *finishing.values(), *idle]
             if not everyone:
                 continue
+            from multiprocessing.connection import wait  # here: a run with nothing to do never waits
+
             for conn in wait([w.conn for w in everyone], timeout=1.0):
                 worker = next(w for w in everyone if w.conn is conn)
                 try:
