@@ -250,9 +250,11 @@ class _Server:
             return f"the kernel's environment differs in {', '.join(differing)}"
         if os.path.realpath(request.get("cwd") or self.cwd) != os.path.realpath(self.cwd):
             return f"the kernel's working directory is not the server's ({self.cwd})"
+        if self.tainted:
+            return self.tainted
         if threading.active_count() > 1:
             return "the server runs more than one thread"
-        return self.tainted
+        return None
 
     def fork(self, client: socket.socket, request: dict[str, Any]) -> None:
         reason = self.decline_reason(request)
