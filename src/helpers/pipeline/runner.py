@@ -35,7 +35,7 @@ import textwrap
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from helpers.pipeline.graph import (
     REPORT_WRITES,
@@ -428,6 +428,34 @@ def _stop_orphans(root: Path) -> None:
         pid_file.unlink(missing_ok=True)
 
 
+#: What a step is assumed to take when no run has timed it yet.
+UNTIMED_SECONDS = 1.0
+
+
+def critical_path_seconds(steps: list[Step], seconds: Mapping[str, float | None]) -> dict[str, float]:
+    """Each step's own time plus the longest chain of steps after it (the list-scheduling priority).
+
+    ``seconds``: the last run's time of each step (:data:`UNTIMED_SECONDS` when unknown).
+    A step always comes before the steps after it; among steps ready together, the one
+    with the most work hanging on it goes first.
+
+    >>> from helpers.pipeline.graph import Step
+    >>> a, b, c = Step("a", (), ()), Step("b", (), (), after=("a",)), Step("c", (), (), after=("a",))
+    >>> critical_path_seconds([a, b, c], {"a": 1.0, "b": 2.0, "c": 8.0})
+    {'a': 9.0, 'b': 2.0, 'c': 8.0}
+    """
+    after: dict[str, list[str]] = {s.name: [] for s in steps}
+    for step in steps:
+        for before in step.after:
+            if before in after:
+                after[before].append(step.name)
+    priority: dict[str, float] = {}
+    for step in reversed(topological(steps)):
+        own = seconds.get(step.name) or UNTIMED_SECONDS
+        priority[step.name] = own + max((priority[n] for n in after[step.name]), default=0.0)
+    return {s.name: priority[s.name] for s in steps}
+
+
 def fork_server_modules(root: Path, steps: list[Step]) -> list[str]:
     """What the fork server imports: the steps' warm-up modules it may import, in the order the steps come, each once."""
     from helpers.pipeline.kernel_forks import server_imports
@@ -743,7 +771,11 @@ def _schedule(root, params_by_step, state, force, jobs, quiet, journal, selectio
     workers: dict[str, Worker] = {}  # by the step each warms or runs
     finishing: dict[str, Worker] = {}  # done, exporting their HTML page
     idle: list[Worker] = []  # processes waiting for a step (reused: their start-up is paid once)
-    pending = [s.name for s in order]
+    # ready steps are started longest path first (by the last run's times), so that the long
+    # notebooks at the end of the graph do not run alone on one core while the other idles
+    priority = critical_path_seconds(order, {name: entry.get("seconds") for name, entry in state.items()
+                                             if isinstance(entry, dict)})
+    pending = [s.name for s in sorted(order, key=lambda s: -priority[s.name])]  # stable: ties in graph order
     ctx = _worker_context()
     needs_run: dict[str, bool] = {}
     forks: list[ForkServer] = []  # started with the first worker: a run with nothing to do starts none
@@ -845,7 +877,8 @@ def _schedule(root, params_by_step, state, force, jobs, quiet, journal, selectio
                     report.ran.append(name)
                     done.add(name)
                     finishing[name] = workers.pop(name)  # still exporting its HTML page
-                    state[name] = {"inputs": pending_inputs[name], "outputs": outputs_digest(worker.step, root)}
+                    state[name] = {"inputs": pending_inputs[name], "outputs": outputs_digest(worker.step, root),
+                                   "seconds": round(elapsed, 1)}
                 elif kind == "exported":
                     set_idle(finishing.pop(worker.step.name))
                 elif kind == "failed":
