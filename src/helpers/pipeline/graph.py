@@ -323,13 +323,23 @@ def _heavy_imported(tree: ast.AST) -> set[str]:
     return found
 
 
-def module_file(name: str, helpers_dir: Path) -> Path | None:
-    """The file of ``helpers.<name>`` (a module or a package's ``__init__.py``), or ``None`` for a plain name."""
+def module_file(name: str, helpers_dir: Path, listings: dict[Path, list[str]] | None = None) -> Path | None:
+    """The file of ``helpers.<name>`` (a module or a package's ``__init__.py``), or ``None`` for a plain name.
+
+    ``listings``: folder listings already read by the caller (filled in as it goes).
+    """
+    listings = {} if listings is None else listings
     base = helpers_dir.joinpath(*name.split("."))
     for path in (base.with_suffix(".py"), base / "__init__.py"):
-        if path.name in MEMO.names_in(path.parent) and path.is_file():
+        if path.name in _listing(path.parent, listings):
             return path
     return None
+
+
+def _listing(folder: Path, listings: dict[Path, list[str]]) -> list[str]:
+    if folder not in listings:
+        listings[folder] = MEMO.names_in(folder)
+    return listings[folder]
 
 
 #: Data files a module may read from its own folder (``pyproject.toml``'s package data, e.g. ``figures/labels.toml``
@@ -337,13 +347,14 @@ def module_file(name: str, helpers_dir: Path) -> Path | None:
 PACKAGE_DATA_PATTERNS = ("*.toml", "fonts/*.otf", "fonts/*.json")
 
 
-def package_data_beside(module: Path) -> list[Path]:
+def package_data_beside(module: Path, listings: dict[Path, list[str]] | None = None) -> list[Path]:
     """The data files in a module's folder (:data:`PACKAGE_DATA_PATTERNS`), sorted: part of what it depends on."""
+    listings = {} if listings is None else listings
     found = []
     for pattern in PACKAGE_DATA_PATTERNS:
         folder = module.parent.joinpath(*pattern.split("/")[:-1])
-        found.extend(folder / n for n in fnmatch.filter(MEMO.names_in(folder), pattern.split("/")[-1]))
-    return sorted(p for p in found if p.is_file())
+        found.extend(folder / n for n in fnmatch.filter(_listing(folder, listings), pattern.split("/")[-1]))
+    return sorted(found)
 
 
 def helper_closure(modules: Iterable[str], helpers_dir: Path) -> list[Path]:
@@ -354,17 +365,21 @@ def helper_closure(modules: Iterable[str], helpers_dir: Path) -> list[Path]:
     """
     seen: set[str] = set()
     files: set[Path] = {helpers_dir / "__init__.py"}
+    listings: dict[Path, list[str]] = {}  # each folder listed once per closure
+    folders_done: set[Path] = set()
     todo = list(modules)
     while todo:
         name = todo.pop()
         if name in seen:
             continue
         seen.add(name)
-        path = module_file(name, helpers_dir)
+        path = module_file(name, helpers_dir, listings)
         if path is None:
             continue
         files.add(path)
-        files.update(package_data_beside(path))
+        if path.parent not in folders_done:
+            folders_done.add(path.parent)
+            files.update(package_data_beside(path, listings))
         parts = name.split(".")
         todo.extend(".".join(parts[:i]) for i in range(1, len(parts)))  # parent packages run first
         todo.extend(MEMO.helpers_imports(path))
@@ -471,8 +486,13 @@ def environment_inputs(root: Path) -> dict[str, str]:
     }
 
 
-def step_inputs(step: Step, root: Path, parameters: Mapping[str, Any]) -> dict[str, str]:
-    """The parts of a step's fingerprint, each a hash, by name (names explain a rerun)."""
+def step_inputs(step: Step, root: Path, parameters: Mapping[str, Any],
+                environment: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The parts of a step's fingerprint, each a hash, by name (names explain a rerun).
+
+    ``environment``: :func:`environment_inputs` when the caller has it already (a run works it
+    out once for all its steps).
+    """
     facts = MEMO.notebook_facts(root / step.notebook)
     helpers = helper_closure(facts["imports"], root / "src" / "helpers")
     return {
@@ -480,16 +500,16 @@ def step_inputs(step: Step, root: Path, parameters: Mapping[str, Any]) -> dict[s
         "parameters": _sha(json.dumps(dict(parameters), sort_keys=True, default=str).encode("utf-8")),
         "helpers": digest_files(root, helpers),
         "inputs": digest_files(root, files_under(root, step.reads)),
-        **environment_inputs(root),
+        **(environment if environment is not None else environment_inputs(root)),
     }
 
 
-def report_inputs(root: Path) -> dict[str, str]:
+def report_inputs(root: Path, environment: Mapping[str, str] | None = None) -> dict[str, str]:
     """The parts of the HTML report's fingerprint (see :data:`REPORT_READS`)."""
     return {
         "helpers": digest_files(root, helper_closure({"report.html"}, root / "src" / "helpers")),
         "inputs": digest_files(root, files_under(root, REPORT_READS)),
-        **environment_inputs(root),
+        **(environment if environment is not None else environment_inputs(root)),
     }
 
 

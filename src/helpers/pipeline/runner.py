@@ -46,6 +46,7 @@ from helpers.pipeline.graph import (
     notebook_imports,
     outputs_digest,
     digest_files,
+    environment_inputs,
     files_under,
     read_notebook,
     report_inputs,
@@ -629,9 +630,13 @@ class Selection:
         return name in self.targets
 
 
-def judge(step: Step, root: Path, parameters: dict[str, Any], state: dict[str, Any], force: bool) -> tuple[str | None, dict[str, str]]:
-    """Why ``step`` must run (``None``: its last good run stands) and its input hashes, from the files as they are now."""
-    inputs = step_inputs(step, root, parameters)
+def judge(step: Step, root: Path, parameters: dict[str, Any], state: dict[str, Any], force: bool,
+          environment: Mapping[str, str] | None = None) -> tuple[str | None, dict[str, str]]:
+    """Why ``step`` must run (``None``: its last good run stands) and its input hashes, from the files as they are now.
+
+    ``environment``: the run's :func:`~helpers.pipeline.graph.environment_inputs`, worked out once for all steps.
+    """
+    inputs = step_inputs(step, root, parameters, environment)
     reason = "forced" if force else why_rerun(state.get(step.name), inputs, outputs_digest(step, root))
     return reason, inputs
 
@@ -639,8 +644,10 @@ def judge(step: Step, root: Path, parameters: dict[str, Any], state: dict[str, A
 def plan(root: Path, params_by_step: dict[str, dict[str, Any]], state: dict[str, Any], force: bool,
          selection: Selection = Selection()) -> dict[str, str | None]:
     """For each selected step, why it must run (or None), judged on the files as they are now."""
+    environment = environment_inputs(root)
     return {
-        s.name: "requested" if selection.requested(s.name) and not force else judge(s, root, params_by_step.get(s.name, {}), state, force)[0]
+        s.name: "requested" if selection.requested(s.name) and not force
+        else judge(s, root, params_by_step.get(s.name, {}), state, force, environment)[0]
         for s in topological(STEPS)
         if s.name in selection.steps
     }
@@ -803,9 +810,10 @@ def _schedule(root, params_by_step, state, force, jobs, quiet, journal, selectio
         idle.append(worker)
 
     pending_inputs: dict[str, dict[str, str]] = {}  # input hashes of the steps running now
+    environment = environment_inputs(root)  # the interpreter, packages and settings: the same for every step of a run
 
     def check(step: Step) -> str | None:
-        reason, pending_inputs[step.name] = judge(step, root, params_by_step.get(step.name, {}), state, force)
+        reason, pending_inputs[step.name] = judge(step, root, params_by_step.get(step.name, {}), state, force, environment)
         return "requested" if selection.requested(step.name) and not force else reason
 
     try:
