@@ -8,18 +8,20 @@ a run on two cores.  A run therefore starts one *fork server*: a plain Python pr
 modules the run's notebooks use, one at a time, and between two imports forks a child
 for each kernel a worker asks for.  The child turns itself into exactly the process
 ``python -m ipykernel_launcher -f <connection file> ...`` would have been: same argv,
-environment, working directory, ``sys.path[0]`` and a session of its own, with the
+environment, working directory, ``sys.path`` and a session of its own, with the
 imports done so far already in memory (copy-on-write pages of the server).  What the
 child has not imported yet, the worker's warm-up imports as before.
 
-A fork is used only where it cannot change an output; otherwise the server declines
-and the worker launches the kernel the ordinary way (:class:`ForkingKernelManager`
-falls back by itself).  It declines when
+A fork is used only where nothing known can differ from a fresh kernel; otherwise the
+server declines and the worker launches the kernel the ordinary way (the manager of
+:func:`forking_kernel_manager` falls back by itself).  It declines when
 
 * the command is not this interpreter running ``-m ipykernel_launcher``;
 * the kernel's environment differs from the server's own at start-up (apart from
   :data:`PER_KERNEL_VARIABLES`, which jupyter_client sets for each kernel): modules
   read their settings (``MPLBACKEND``, ``MATPLOTLIBRC``, ...) when imported;
+* the kernel's working directory is not the server's (modules may read it when imported);
+* the server is *tainted* (below);
 * the server runs a thread besides its main one (a fork copies only the caller's).
 
 A module the server imports is imported *outside* a kernel, and a library may decide
@@ -42,7 +44,10 @@ characters.)  So the server imports each module as a kernel's warm-up would see 
   import changes how outputs display); should an allowed import pull one in, the
   server is tainted too.
 * it sets ``MPLBACKEND`` before importing matplotlib exactly as ipykernel does at
-  start-up (inline, unless set), and forks only for the working directory it runs in.
+  start-up (inline, unless set).
+
+What is left is what nobody has checked: a library that reads something else of its
+surroundings when imported.  ``--fresh-kernels`` is the way to rule the forks out.
 
 Tests check what a forked kernel reports of itself against a fresh one (argv,
 working directory, ``sys.path``, environment, every pandas option and its default),

@@ -770,6 +770,7 @@ def _worker_context():
 
 def _schedule(root, params_by_step, state, force, jobs, quiet, journal, selection=Selection(), cell_timeout=DEFAULT_CELL_TIMEOUT,
               fork_kernels=True) -> RunReport:
+    from helpers.pipeline import graph
     from helpers.pipeline.kernel_forks import ForkServer, fork_server_supported
 
     report = RunReport()
@@ -887,6 +888,7 @@ def _schedule(root, params_by_step, state, force, jobs, quiet, journal, selectio
                     finishing[name] = workers.pop(name)  # still exporting its HTML page
                     state[name] = {"inputs": pending_inputs[name], "outputs": outputs_digest(worker.step, root),
                                    "seconds": round(elapsed, 1)}
+                    graph.MEMO.notebook_facts(root / worker.step.notebook)  # the run rewrote it: the next judges it from the memo
                 elif kind == "exported":
                     set_idle(finishing.pop(worker.step.name))
                 elif kind == "failed":
