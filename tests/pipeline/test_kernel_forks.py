@@ -41,7 +41,7 @@ print(_json.dumps({
     "session_leader": _os.getsid(0) == _os.getpid(),
     "sigint": str(_signal.getsignal(_signal.SIGINT)),
     "main": _sys.modules["__main__"].__name__,
-    "loaded": sorted(m for m in ("pandas", "json") if m in _sys.modules),
+    "loaded": sorted(m for m in ("numpy",) if m in _sys.modules),
 }))
 """
 
@@ -61,12 +61,20 @@ def _probe(client) -> dict:
     return json.loads("".join(texts))
 
 
+def _wait_for_imports(forks: ForkServerClient) -> None:
+    """The server imports between forks: let it finish first, so a forked kernel has them all."""
+    deadline = time.monotonic() + 60
+    while forks.pending_imports() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert forks.pending_imports() == []
+
+
 @pytest.fixture
 def server(tmp_path):
     """A server started in the test's own call phase (pytest sets PYTEST_CURRENT_TEST per phase)."""
     started: list[ForkServer] = []
 
-    def start(modules=("json",)) -> ForkServer:
+    def start(modules=("numpy",)) -> ForkServer:
         started.append(ForkServer.start(list(modules), tmp_path))
         return started[-1]
 
@@ -81,6 +89,7 @@ def test_a_forked_kernel_looks_started_like_a_fresh_one_but_has_the_servers_impo
     fresh_km = AsyncKernelManager(kernel_name=KERNEL_NAME)
     clients = []
     try:
+        _wait_for_imports(forks)
         clients.append(_start(forked_km, tmp_path))
         clients.append(_start(fresh_km, tmp_path))
         assert forked_km.forked, forks.unavailable
@@ -90,7 +99,7 @@ def test_a_forked_kernel_looks_started_like_a_fresh_one_but_has_the_servers_impo
             c.stop_channels()
         for km in (forked_km, fresh_km):
             run_sync(km.shutdown_kernel)(now=True)
-    assert forked["loaded"] == ["json"]  # the server's import, already there
+    assert (forked["loaded"], fresh["loaded"]) == (["numpy"], [])  # the server's import, already there
     for key in ("argv", "cwd", "path", "executable", "env", "parent_is_parent", "session_leader", "sigint", "main"):
         if key == "argv":  # its connection file differs, nothing else
             assert forked[key][0] == fresh[key][0] and forked[key][3:] == fresh[key][3:]
@@ -147,7 +156,8 @@ def test_stopping_the_server_kills_the_kernels_it_forked(tmp_path):
 
 def test_pandas_imported_by_the_server_has_every_option_and_default_a_kernel_gives_it(server, tmp_path):
     """pandas decides display defaults at import from whether it runs in a kernel (display.max_columns)."""
-    probe = ("import contextlib as _c, io as _io, pandas as _pd\n_b = _io.StringIO()\n"
+    probe = ("import sys as _s\nprint('pandas already imported:', 'pandas' in _s.modules)\n"
+             "import contextlib as _c, io as _io, pandas as _pd\n_b = _io.StringIO()\n"
              "with _c.redirect_stdout(_b):\n    _pd.describe_option()\nprint(_b.getvalue())")
     forks = ForkServerClient(server(["pandas", "statsmodels.api"]).address)
     forked_km = forking_kernel_manager(forks, kernel_name=KERNEL_NAME)
@@ -155,7 +165,7 @@ def test_pandas_imported_by_the_server_has_every_option_and_default_a_kernel_giv
     texts: dict[str, list[str]] = {"forked": [], "fresh": []}
     clients = []
     try:
-        time.sleep(8)  # let the server finish its imports (they come between forks)
+        _wait_for_imports(forks)
         for label, km in (("forked", forked_km), ("fresh", fresh_km)):
             client = _start(km, tmp_path)
             clients.append(client)
@@ -167,7 +177,8 @@ def test_pandas_imported_by_the_server_has_every_option_and_default_a_kernel_giv
             c.stop_channels()
         for km in (forked_km, fresh_km):
             run_sync(km.shutdown_kernel)(now=True)
-    forked, fresh = "".join(texts["forked"]), "".join(texts["fresh"])
+    (forked_first, forked), (fresh_first, fresh) = ("".join(texts[k]).split("\n", 1) for k in ("forked", "fresh"))
+    assert (forked_first, fresh_first) == ("pandas already imported: True", "pandas already imported: False")
     max_columns = fresh.split("display.max_columns :", 1)[1].split("[currently:", 1)[0]
     assert max_columns.rstrip().endswith("[default: 20]")  # inside a kernel (0 outside one)
     assert forked == fresh

@@ -341,6 +341,8 @@ class _Server:
             request = json.loads(line)
             if request.get("op") == "fork":
                 self.fork(client, request)
+            elif request.get("op") == "pending":
+                _send(client, {"pending": list(self.to_import)})
             elif request.get("op") == "status":
                 self.reap()
                 _send(client, {"status": self.statuses.get(int(request["pid"]))})
@@ -563,6 +565,11 @@ class ForkServerClient:
             self.unavailable = reply.get("declined", "declined")
             return None
         return ForkedKernelProcess(int(reply["pid"]), fds[0], self)
+
+    def pending_imports(self) -> list[str]:
+        """The modules the server has still to import (it imports them between forks)."""
+        reply, _ = self._request({"op": "pending"})
+        return reply["pending"]
 
     def exit_status(self, pid: int) -> int | None:
         try:
