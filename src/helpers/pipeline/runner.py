@@ -344,7 +344,7 @@ def _work_on(conn, root_path: Path, step: Step, quiet: bool, exporter: list[Any]
             try:
                 client.wait_for_ready(timeout=KERNEL_READY_SECONDS)
                 break
-            except RuntimeError:
+            except RuntimeError as exc:
                 client.stop_channels()
                 run_sync(km.shutdown_kernel)(now=True)
                 if pid_file is not None:
@@ -352,6 +352,7 @@ def _work_on(conn, root_path: Path, step: Step, quiet: bool, exporter: list[Any]
                     pid_file = None
                 if attempt == 2:
                     raise
+                conn.send(("kernel replaced", name, f"{'forked ' if forked else ''}kernel did not answer: {exc}"))
         import papermill  # noqa: F401  (imported now, while the steps before run)
 
         code = (
@@ -877,6 +878,8 @@ def _schedule(root, params_by_step, state, force, jobs, quiet, journal, selectio
                     report.kernels += 1
                     report.forked += not_forked is None
                     report.not_forked = report.not_forked or not_forked
+                elif kind == "kernel replaced":
+                    _say(f"note    {worker.step.name:<18} {value}; started another")
                 elif kind == "ready":
                     worker.ready = True
                 elif kind == "done":
