@@ -28,11 +28,12 @@ def raw_copy(tmp_path: Path) -> Path:
 # ---------------------------------------------------------------------------
 
 #: Handed out to the workers first, in this order: the one that builds the session's shared
-#: pipeline run (test_runner) before those that copy it, then the longest modules.  The slow
-#: pipeline tests sit in several modules so that two workers can share them.
-FIRST = ("tests/pipeline/test_runner.py", "tests/pipeline/test_new_weeks.py", "tests/browser/test_jupyterlab.py",
-         "tests/pipeline/test_run_lock.py", "tests/pipeline/test_vintages.py", "tests/orchestration/test_dagster.py",
-         "tests/pipeline/test_failures.py", "tests/browser/test_report.py")
+#: pipeline run (test_runner), then the longest module that does not need that run (the other
+#: worker starts it while the run is built), then the longest modules.  The slow pipeline tests
+#: sit in several modules so that two workers can share them.
+FIRST = ("tests/pipeline/test_runner.py", "tests/browser/test_jupyterlab.py", "tests/pipeline/test_new_weeks.py",
+         "tests/pipeline/test_vintages.py", "tests/orchestration/test_dagster.py", "tests/pipeline/test_failures.py",
+         "tests/browser/test_report.py", "tests/pipeline/test_run_lock.py")
 
 
 def pytest_collection_modifyitems(config, items):

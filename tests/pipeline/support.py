@@ -2,8 +2,10 @@
 
 A *fresh copy* is the checkout without the runner's state (``.cache``), as after a
 clone.  The *template* (``pipeline_template`` in ``conftest.py``) is a fresh copy
-after one forced run and one plain run; a *ran copy* is a copy of the template,
-runner state included, so a plain run on it finds nothing to do.
+after two forced runs started together (one forking its kernels, one with
+``--fresh-kernels``: they take turns at the run lock) and then one plain run; a
+*ran copy* is a copy of the template, runner state included, so a plain run on
+it finds nothing to do.
 """
 
 from __future__ import annotations
@@ -41,6 +43,37 @@ def run_pipeline(root: Path, *args: str, timeout: int = 600) -> subprocess.Compl
     )
 
 
+def run_pipelines_together(root: Path, *runs: tuple[str, ...], timeout: int = 600) -> list[subprocess.CompletedProcess]:
+    """Start one ``run`` per argument tuple at the same moment on ``root`` and wait for all.
+
+    Their output goes to files, not pipes: a run that waits for the lock must never be
+    held up by the other one's full pipe.
+    """
+    import tempfile
+
+    env = {**os.environ, "SU7_PROJECT_ROOT": str(root), "CI": "true"}
+    commands = [[sys.executable, "-m", "helpers.pipeline", "run", *args] for args in runs]
+    files = [(tempfile.TemporaryFile("w+", encoding="utf-8"), tempfile.TemporaryFile("w+", encoding="utf-8")) for _ in commands]
+    processes = [subprocess.Popen(c, cwd=root, env=env, stdout=out, stderr=err, text=True)
+                 for c, (out, err) in zip(commands, files)]
+    try:
+        for p in processes:
+            p.wait(timeout=timeout)
+    finally:
+        for p in processes:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    results = []
+    for command, p, (out, err) in zip(commands, processes, files):
+        out.seek(0)
+        err.seek(0)
+        results.append(subprocess.CompletedProcess(command, p.returncode, out.read(), err.read()))
+        out.close()
+        err.close()
+    return results
+
+
 def write_notebook(path: Path, nb: dict) -> None:
     """Save a notebook a test edited, in the layout the committed notebooks use."""
     path.write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -57,16 +90,19 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 @dataclass(frozen=True)
 class Template:
-    """A fresh copy after ``run --force`` then a plain ``run``: read it, never run or write in it.
+    """A fresh copy after two forced runs started together, then a plain ``run``: read it, never run or write in it.
 
-    ``before`` and ``after_forced`` are the snapshots before the forced run and right after it;
-    ``forced`` and ``second`` the two runs' results.
+    ``before`` and ``after_forced`` are the snapshots before the forced runs and right after both;
+    ``forced`` is the result of ``run --force`` (kernels forked where the platform allows),
+    ``fresh`` of ``run --force --fresh-kernels`` started at the same moment (its stderr is in its
+    stdout), ``second`` of the plain run after both.
     """
 
     root: Path
     before: dict[str, bytes]
     after_forced: dict[str, bytes]
     forced: subprocess.CompletedProcess
+    fresh: subprocess.CompletedProcess
     second: subprocess.CompletedProcess
 
     def copy_to(self, target: Path) -> Path:
@@ -87,7 +123,10 @@ def shared_template(folder: Path) -> Template:
     """Build the template in ``folder`` once, or wait for whoever builds it (an exclusive file lock).
 
     pytest-xdist workers pass their common temporary folder, so the whole session
-    runs the pipeline once for all the tests that start from a finished run.
+    runs the pipeline once for all the tests that start from a finished run.  The
+    two forced runs started together serve the run-lock test too (it reads them:
+    one waited for the other, both left the committed outputs), so the session
+    pays for two full runs where it paid for three.
     """
     folder.mkdir(parents=True, exist_ok=True)
     done = folder / "runs.json"
@@ -99,10 +138,11 @@ def shared_template(folder: Path) -> Template:
                 shutil.rmtree(root, ignore_errors=True)
                 fresh_copy(root)
                 (folder / "before.pickle").write_bytes(pickle.dumps(snapshot(root)))
-                forced = run_pipeline(root, "--force")
+                forced, fresh = run_pipelines_together(root, ("--force",), ("--force", "--fresh-kernels"))
                 (folder / "after_forced.pickle").write_bytes(pickle.dumps(snapshot(root)))
-                second = run_pipeline(root) if forced.returncode == 0 else forced
-                done.write_text(json.dumps({"forced": _record(forced), "second": _record(second)}), encoding="utf-8")
+                second = run_pipeline(root) if forced.returncode == fresh.returncode == 0 else forced
+                done.write_text(json.dumps({"forced": _record(forced), "fresh": _record(fresh), "second": _record(second)}),
+                                encoding="utf-8")
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     runs = json.loads(done.read_text(encoding="utf-8"))
@@ -111,5 +151,6 @@ def shared_template(folder: Path) -> Template:
         before=pickle.loads((folder / "before.pickle").read_bytes()),
         after_forced=pickle.loads((folder / "after_forced.pickle").read_bytes()),
         forced=_result(runs["forced"]),
+        fresh=_result(runs["fresh"]),
         second=_result(runs["second"]),
     )

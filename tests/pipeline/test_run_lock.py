@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import time
 
 import pytest
@@ -16,17 +13,14 @@ from tests.pipeline.support import fresh_copy, run_pipeline, snapshot
 
 
 @pytest.mark.slow
-def test_two_runs_started_together_take_turns_and_leave_consistent_outputs(project_copy):
-    """One run forks its kernels, the other starts them fresh (--fresh-kernels): the outputs of both
-    are the committed ones, byte for byte, so a forked kernel computes and prints what a fresh one does."""
-    before = snapshot(project_copy)
-    env = {**os.environ, "SU7_PROJECT_ROOT": str(project_copy), "CI": "true"}
-    command = [sys.executable, "-m", "helpers.pipeline", "run", "--force"]
-    first = subprocess.Popen(command, cwd=project_copy, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    second = subprocess.Popen([*command, "--fresh-kernels"], cwd=project_copy, env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)
-    outputs = [p.communicate(timeout=600)[0] for p in (first, second)]
-    assert [p.returncode for p in (first, second)] == [0, 0], outputs
+def test_two_runs_started_together_take_turns_and_leave_consistent_outputs(pipeline_template):
+    """Reads the session's shared run (tests/pipeline/support.py): ``run --force`` and ``run --force
+    --fresh-kernels`` started at the same moment on a fresh copy.  One forks its kernels, the other starts
+    them fresh: the outputs after both are the committed ones, byte for byte, so a forked kernel computes
+    and prints what a fresh one does."""
+    runs = (pipeline_template.forced, pipeline_template.fresh)
+    outputs = [run.stdout + run.stderr for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
     assert sum("waiting: another pipeline run holds the lock" in out for out in outputs) == 1, outputs
     # one kernel per step, or one more where a kernel that did not answer was replaced (the worker's one retry)
     if fork_server_supported():
@@ -34,7 +28,7 @@ def test_two_runs_started_together_take_turns_and_leave_consistent_outputs(proje
         assert kernels == forked >= len(STEPS), outputs[0]
     fresh = int(re.search(r"(\d+) kernels \(fresh: --fresh-kernels\)", outputs[1]).group(1))
     assert fresh >= len(STEPS), outputs[1]
-    assert snapshot(project_copy) == before
+    assert pipeline_template.after_forced == pipeline_template.before
 
 
 def test_a_second_run_waits_at_most_wait_seconds_for_the_lock_then_exits_75_having_run_nothing(tmp_path):

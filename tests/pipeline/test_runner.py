@@ -158,15 +158,16 @@ def test_journal_restores_files_and_folders(tmp_path):
 # ---------------------------------------------------------------------------
 # Slow: the real runner on a copy of the project
 #
-# ``pipeline_template`` (tests/pipeline/conftest.py) is one forced run on a fresh
-# copy, shared by the session; ``ran_copy`` is a test's own copy of it, runner
+# ``pipeline_template`` (tests/pipeline/conftest.py) is two forced runs started
+# together on a fresh copy (forked and fresh kernels), then a plain run, shared by the session; ``ran_copy`` is a test's own copy of it, runner
 # state included; ``project_copy`` a fresh copy of the checkout.  Heaviest first:
 # pytest-xdist hands them out in this order.
 # ---------------------------------------------------------------------------
 
 @pytest.mark.slow
 def test_forced_rerun_is_byte_identical_and_second_run_skips_everything(pipeline_template):
-    """Reads the session's shared run: ``run --force`` on a fresh copy, then a plain ``run``."""
+    """Reads the session's shared run: ``run --force`` on a fresh copy (with ``--force --fresh-kernels``
+    beside it, test_run_lock.py), then a plain ``run``."""
     before, first = pipeline_template.before, pipeline_template.forced
     assert first.returncode == 0, first.stderr
     assert pipeline_template.after_forced == before, "a forced rerun on unchanged data changed committed outputs"
