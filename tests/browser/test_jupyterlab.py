@@ -2,11 +2,12 @@
 
 The server is the project's ``make lab`` on a temporary copy of the project (see
 ``lab.py``), so running the notebooks writes only into the copy.  For each
-numbered notebook the test opens lab/tree/NAME.ipynb, restarts the kernel and
-runs every cell through the menu, then checks what the page shows: every cell
-ran, no output shows an exception, every figure of the committed notebook is an
-image in the page, the headline numbers agree with reports/summary.json, and the
-kernel is the project's ``.venv``.  A screenshot of each notebook is saved; its
+numbered notebook the test opens it (the first at lab/tree/NAME.ipynb, the next
+ones from the file browser of the same JupyterLab, as an analyst keeps one open),
+restarts the kernel and runs every cell through the menu, then checks what the
+page shows: every cell ran, no output shows an exception, every figure of the
+committed notebook is an image in the page, the headline numbers agree with
+reports/summary.json, and the kernel is the project's ``.venv``.  A screenshot of each notebook is saved; its
 path is in every failure message.
 """
 
@@ -102,6 +103,35 @@ def page(browser, lab):
     page.blocked = blocked
     yield page
     context.close()
+
+
+@pytest.fixture(scope="module")
+def lab_tab(browser, lab):
+    """One tab for the module's notebooks, as an analyst keeps one JupyterLab open: the first notebook
+    loads lab/tree/NAME.ipynb, the next ones are opened from its file browser (``lab.open_notebook``).
+    Requests may go to the lab server only; the others are aborted and listed in ``page.blocked``."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    blocked: list[str] = []
+
+    def route(route):
+        if route.request.url.startswith(lab.base):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.blocked = blocked
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def notebook_page(lab_tab):
+    """The module's tab, its list of blocked requests emptied for this test."""
+    del lab_tab.blocked[:]
+    return lab_tab
 
 
 # ---------------------------------------------------------------------------
@@ -217,7 +247,9 @@ def session_for(lab: LabServer, name: str) -> dict | None:
 # ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_notebook_restarts_and_runs_all_cells_in_jupyterlab_with_the_venv_kernel(name, lab, page, committed, screenshots, project):
+def test_notebook_restarts_and_runs_all_cells_in_jupyterlab_with_the_venv_kernel(name, lab, notebook_page, committed, screenshots,
+                                                                                 project):
+    page = notebook_page
     notebook = committed["notebooks"][name]
     run = run_notebook(page, lab, name, screenshots, timeout=TIMEOUT)
     problems = notebook_problems(run, notebook, committed["summary"])
@@ -286,7 +318,8 @@ def test_the_default_kernel_is_python3_and_jupyter_client_runs_it_with_the_serve
     assert first_line.startswith(".venv/bin/python -m jupyter lab "), first_line
 
 
-def test_reading_data_relative_to_the_working_directory_shows_an_error_in_jupyterlab(lab, page, committed, screenshots, project):
+def test_reading_data_relative_to_the_working_directory_shows_an_error_in_jupyterlab(lab, notebook_page, committed, screenshots,
+                                                                                    project):
     """The check can fail: 01_ingest with its read replaced by a path relative to the current directory.
 
     Under papermill (run from the project root) such a path would work; in JupyterLab the
@@ -297,7 +330,7 @@ def test_reading_data_relative_to_the_working_directory_shows_an_error_in_jupyte
     cell["source"] = "import pandas as pd\n\ninventory = pd.read_csv('data/raw/weekly_sales.csv')\ninventory"
     name = "01_ingest_cwd_relative"
     (project / "notebooks" / f"{name}.ipynb").write_text(json.dumps(notebook, indent=1), encoding="utf-8")
-    run = run_notebook(page, lab, name, screenshots, timeout=TIMEOUT)
+    run = run_notebook(notebook_page, lab, name, screenshots, timeout=TIMEOUT)
     problems = notebook_problems(run, notebook, committed["summary"])
     assert any("FileNotFoundError" in p and "data/raw/weekly_sales.csv" in p for p in problems), failure(
         run, problems or ["no error shown for a path relative to the working directory"])
