@@ -13,6 +13,7 @@ path is in every failure message.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -85,9 +86,10 @@ def lab(project, committed, tmp_path_factory):
         assert not port_open(server.port), f"something still listens on {server.base} after make lab was stopped"
 
 
-@pytest.fixture
-def page(browser, lab):
-    """A page whose requests may go to the lab server only (the others are aborted and listed)."""
+@contextlib.contextmanager
+def lab_only_page(browser, lab):
+    """A page in a browser context of its own whose requests may go to the lab server only: the others
+    are aborted and listed in ``page.blocked``."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     blocked: list[str] = []
 
@@ -101,30 +103,25 @@ def page(browser, lab):
     context.route("**/*", route)
     page = context.new_page()
     page.blocked = blocked
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser, lab):
+    """A new browser, for a test of how JupyterLab starts (:func:`lab_only_page`)."""
+    with lab_only_page(browser, lab) as page:
+        yield page
 
 
 @pytest.fixture(scope="module")
 def lab_tab(browser, lab):
     """One tab for the module's notebooks, as an analyst keeps one JupyterLab open: the first notebook
-    loads lab/tree/NAME.ipynb, the next ones are opened from its file browser (``lab.open_notebook``).
-    Requests may go to the lab server only; the others are aborted and listed in ``page.blocked``."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    blocked: list[str] = []
-
-    def route(route):
-        if route.request.url.startswith(lab.base):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", route)
-    page = context.new_page()
-    page.blocked = blocked
-    yield page
-    context.close()
+    loads lab/tree/NAME.ipynb, the next ones are opened from its file browser (``lab.open_notebook``)."""
+    with lab_only_page(browser, lab) as page:
+        yield page
 
 
 @pytest.fixture
