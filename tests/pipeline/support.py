@@ -17,6 +17,7 @@ import pickle
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,8 +50,6 @@ def run_pipelines_together(root: Path, *runs: tuple[str, ...], timeout: int = 60
     Their output goes to files, not pipes: a run that waits for the lock must never be
     held up by the other one's full pipe.
     """
-    import tempfile
-
     env = {**os.environ, "SU7_PROJECT_ROOT": str(root), "CI": "true"}
     commands = [[sys.executable, "-m", "helpers.pipeline", "run", *args] for args in runs]
     files = [(tempfile.TemporaryFile("w+", encoding="utf-8"), tempfile.TemporaryFile("w+", encoding="utf-8")) for _ in commands]
@@ -94,8 +93,8 @@ class Template:
 
     ``before`` and ``after_forced`` are the snapshots before the forced runs and right after both;
     ``forced`` is the result of ``run --force`` (kernels forked where the platform allows),
-    ``fresh`` of ``run --force --fresh-kernels`` started at the same moment (its stderr is in its
-    stdout), ``second`` of the plain run after both.
+    ``fresh`` of ``run --force --fresh-kernels`` started at the same moment, ``second`` of the
+    plain run after both.
     """
 
     root: Path
