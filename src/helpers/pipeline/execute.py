@@ -96,6 +96,21 @@ def _timed_out_cell(nb: Mapping[str, Any], message: str) -> tuple[int | None, st
     return found
 
 
+def kernel_never_answered(exc: BaseException) -> bool:
+    """Whether ``exc`` says the kernel died before it answered at all (no cell ran).
+
+    jupyter_client chooses the kernel's free ports before the kernel binds them, so another
+    process can take one in between: the kernel exits with "Address already in use" and
+    jupyter_client raises this.  Such a start can be tried again with new ports.
+
+    >>> kernel_never_answered(RuntimeError("Kernel died before replying to kernel_info"))
+    True
+    >>> kernel_never_answered(RuntimeError("deliberate failure"))
+    False
+    """
+    return isinstance(exc, RuntimeError) and "before replying to kernel_info" in str(exc)
+
+
 def execute_notebook(
     notebook: Path,
     root: Path,
@@ -112,6 +127,8 @@ def execute_notebook(
     ``cell_timeout`` seconds (``None``: no limit) fails the same way, as
     "timed out".  ``kernel_manager``: an already started (pre-warmed) kernel
     to run on; the caller shuts it down (a timed-out kernel is still busy).
+    Without one, a kernel that dies before it answers (:func:`kernel_never_answered`:
+    no cell ran) is started once more before the notebook is called failed.
     """
     import papermill
 
@@ -123,20 +140,27 @@ def execute_notebook(
         prepared = scratch_path / notebook.name
         executed = scratch_path / f"executed-{notebook.name}"
         prepared.write_text(notebook_text(source_nb), encoding="utf-8")
+        attempts = 1 if kernel_manager is not None else 2
         try:
-            papermill.execute_notebook(
-                str(prepared),
-                str(executed),
-                parameters=dict(parameters or {}),
-                kernel_name=KERNEL_NAME,
-                cwd=str(notebook.parent),
-                progress_bar=progress_bar,
-                execution_timeout=cell_timeout,
-                log_output=False,
-                request_save_on_cell_execute=False,
-                extra_arguments=KERNEL_ARGUMENTS,
-                **({"km": kernel_manager} if kernel_manager is not None else {}),
-            )
+            for attempt in range(1, attempts + 1):
+                try:
+                    papermill.execute_notebook(
+                        str(prepared),
+                        str(executed),
+                        parameters=dict(parameters or {}),
+                        kernel_name=KERNEL_NAME,
+                        cwd=str(notebook.parent),
+                        progress_bar=progress_bar,
+                        execution_timeout=cell_timeout,
+                        log_output=False,
+                        request_save_on_cell_execute=False,
+                        extra_arguments=KERNEL_ARGUMENTS,
+                        **({"km": kernel_manager} if kernel_manager is not None else {}),
+                    )
+                    break
+                except RuntimeError as exc:
+                    if attempt == attempts or not kernel_never_answered(exc):
+                        raise
         except BaseException as exc:
             failed_dir.mkdir(parents=True, exist_ok=True)
             kept = failed_dir / notebook.name
