@@ -37,11 +37,14 @@ def fresh_copy(target: Path) -> Path:
     return target
 
 
+def pipeline_run(root: Path, *args: str) -> tuple[list[str], dict[str, str]]:
+    """The command and environment of ``python -m helpers.pipeline run ARGS`` on the project at ``root``."""
+    return [sys.executable, "-m", "helpers.pipeline", "run", *args], {**os.environ, "SU7_PROJECT_ROOT": str(root), "CI": "true"}
+
+
 def run_pipeline(root: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SU7_PROJECT_ROOT": str(root), "CI": "true"}
-    return subprocess.run(
-        [sys.executable, "-m", "helpers.pipeline", "run", *args], cwd=root, env=env, capture_output=True, text=True, timeout=timeout
-    )
+    command, env = pipeline_run(root, *args)
+    return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=timeout)
 
 
 def run_pipelines_together(root: Path, *runs: tuple[str, ...], timeout: int = 600) -> list[subprocess.CompletedProcess]:
@@ -50,11 +53,10 @@ def run_pipelines_together(root: Path, *runs: tuple[str, ...], timeout: int = 60
     Their output goes to files, not pipes: a run that waits for the lock must never be
     held up by the other one's full pipe.
     """
-    env = {**os.environ, "SU7_PROJECT_ROOT": str(root), "CI": "true"}
-    commands = [[sys.executable, "-m", "helpers.pipeline", "run", *args] for args in runs]
+    commands, envs = zip(*(pipeline_run(root, *args) for args in runs))
     files = [(tempfile.TemporaryFile("w+", encoding="utf-8"), tempfile.TemporaryFile("w+", encoding="utf-8")) for _ in commands]
-    processes = [subprocess.Popen(c, cwd=root, env=env, stdout=out, stderr=err, text=True)
-                 for c, (out, err) in zip(commands, files)]
+    processes = [subprocess.Popen(c, cwd=root, env=e, stdout=out, stderr=err, text=True)
+                 for c, e, (out, err) in zip(commands, envs, files)]
     try:
         for p in processes:
             p.wait(timeout=timeout)

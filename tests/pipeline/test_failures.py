@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 
 from helpers.pipeline.graph import read_notebook
 
-from tests.pipeline.support import run_pipeline, snapshot, write_notebook
+from tests.pipeline.support import pipeline_run, run_pipeline, snapshot, write_notebook
 
 
 @pytest.mark.slow
@@ -75,11 +74,8 @@ def test_a_hung_cell_fails_the_run_within_the_cell_timeout_and_keeps_last_good_o
 @pytest.mark.slow
 def test_kill_midway_then_rerun_recovers_the_same_outputs(ran_copy):
     before = snapshot(ran_copy)
-    env = {**os.environ, "SU7_PROJECT_ROOT": str(ran_copy), "CI": "true"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "helpers.pipeline", "run", "--force"], cwd=ran_copy, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    command, env = pipeline_run(ran_copy, "--force")
+    process = subprocess.Popen(command, cwd=ran_copy, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 120
     seen = ""
     while time.monotonic() < deadline:

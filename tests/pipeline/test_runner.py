@@ -159,9 +159,10 @@ def test_journal_restores_files_and_folders(tmp_path):
 # Slow: the real runner on a copy of the project
 #
 # ``pipeline_template`` (tests/pipeline/conftest.py) is two forced runs started
-# together on a fresh copy (forked and fresh kernels), then a plain run, shared by the session; ``ran_copy`` is a test's own copy of it, runner
-# state included; ``project_copy`` a fresh copy of the checkout.  Heaviest first:
-# pytest-xdist hands them out in this order.
+# together on a fresh copy (forked and fresh kernels), then a plain run, shared by
+# the session; ``ran_copy`` is a test's own copy of it, runner state included;
+# ``project_copy`` a fresh copy of the checkout.  Heaviest first: pytest-xdist
+# hands them out in this order.
 # ---------------------------------------------------------------------------
 
 @pytest.mark.slow
