@@ -96,3 +96,27 @@ def relative_to_root(path: Path | str) -> str:
         return p.relative_to(project_root()).as_posix()
     except ValueError:
         return p.name
+
+
+def inside(folder: Path, *parts: str) -> Path:
+    """``folder / parts``, resolved, and refused unless it lies strictly inside ``folder`` (resolved too).
+
+    Every path built from a name that arrives from outside (a partition key, a step
+    name, a parameter) goes through here before anything is made or removed there.
+
+    >>> inside(Path("/srv/p/.cache"), "2025-W19", "project").as_posix()
+    '/srv/p/.cache/2025-W19/project'
+    >>> inside(Path("/srv/p/.cache"), "/etc", "project")
+    Traceback (most recent call last):
+    ValueError: '/etc/project' is not inside /srv/p/.cache (expected a name, not a path)
+    >>> inside(Path("/srv/p/.cache"), "..")
+    Traceback (most recent call last):
+    ValueError: '..' is not inside /srv/p/.cache (expected a name, not a path)
+    """
+    base = Path(folder).resolve()
+    target = base.joinpath(*parts).resolve()
+    if target == base or base not in target.parents:
+        shown = "/".join(parts)
+        raise ValueError(f"{shown!r} is not inside {base} (expected a name, not a path)")
+    return target
+

@@ -190,15 +190,16 @@ def test_materializing_every_asset_writes_exactly_the_committed_outputs_of_make_
 
 
 def test_a_vintage_copy_leaves_out_environments_caches_and_history(tmp_path):
-    from helpers.orchestration.vintages import copy_project
+    from helpers.orchestration.vintages import VINTAGE_DIR, copy_project, vintage_weeks
 
     root = fresh_copy(tmp_path / "project")
     for junk in (".venv/bin/python", ".git/HEAD", ".cache/pipeline/state.json", "reports/failed/01_ingest.ipynb"):
         (root / junk).parent.mkdir(parents=True, exist_ok=True)
         (root / junk).write_text("x", encoding="utf-8")
-    target = tmp_path / "vintage" / "project"
+    week = vintage_weeks(root)[-1]
+    target = root / VINTAGE_DIR / week / "project"
     (target / "stale").mkdir(parents=True)
-    copy_project(root, target)
+    assert copy_project(root, week) == target.resolve()
     assert not any((target / p).exists() for p in (".venv", ".git", ".cache", "reports/failed", "stale"))
     assert (target / "data/raw/weekly_sales.csv").read_bytes() == (ROOT / "data/raw/weekly_sales.csv").read_bytes()
     assert (target / "pyproject.toml").is_file() and (target / "notebooks" / "01_ingest.ipynb").is_file()

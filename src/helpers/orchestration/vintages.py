@@ -47,8 +47,31 @@ def vintage_weeks(root: Path) -> list[str]:
     return [w for w in labels if trend.vintage_problem(summary, w, trend.DEFAULT_WINDOW_WEEKS) is None]
 
 
-def copy_project(root: Path, target: Path) -> Path:
-    """A fresh copy of the project at ``target`` (replacing any earlier one), without environments or caches."""
+def vintage_folder(root: Path, week: str) -> Path:
+    """Where the vintage of ``week`` is copied: ``<root>/.cache/orchestration/vintages/<week>/project``.
+
+    Dagster does not check a partition key when a run is launched through its
+    GraphQL API (the Launchpad with an edited ``dagster/partition`` tag), so the key
+    is checked here, before any path is built from it: it must be one of
+    :func:`vintage_weeks`, and the folder must resolve inside the vintages folder.
+    Raises ``ValueError`` naming the key and what was expected.
+    """
+    from helpers.paths import inside
+
+    known = vintage_weeks(root)
+    if not isinstance(week, str) or week not in known:
+        expected = f"one of the {len(known)} weeks {known[0]} ... {known[-1]}" if known else "a week of weekly_sales.csv"
+        raise ValueError(f"vintage partition key {str(week)[:80]!r} is not a vintage week (expected {expected})")
+    return inside(root / VINTAGE_DIR, week, "project")
+
+
+def copy_project(root: Path, week: str) -> Path:
+    """A fresh copy of the project for the vintage of ``week`` (replacing any earlier one), without environments or caches.
+
+    The target comes from :func:`vintage_folder`, so nothing is removed or made
+    before the week is known to be a vintage week.
+    """
+    target = vintage_folder(root, week)
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(root, target, ignore=COPY_IGNORE)
@@ -57,7 +80,7 @@ def copy_project(root: Path, target: Path) -> Path:
 
 def run_vintage(root: Path, week: str) -> tuple[Path, subprocess.CompletedProcess]:
     """Run the whole pipeline for ``week`` on a copy of the project; return the copy and the run."""
-    copy = copy_project(root, root / VINTAGE_DIR / week / "project")
+    copy = copy_project(root, week)
     env = {**os.environ, "SU7_PROJECT_ROOT": str(copy), "CI": "true"}
     result = subprocess.run([sys.executable, "-m", "helpers.pipeline", "run", "--through-week", week],
                             cwd=copy, env=env, capture_output=True, text=True)
@@ -76,6 +99,10 @@ def vintages_job(root: Path) -> dg.JobDefinition:
         if problems:
             raise dg.Failure(description="data/raw is not valid; no vintage was run:\n" + "\n".join(problems[:20]))
         week = context.partition_key
+        try:
+            vintage_folder(here, week)
+        except ValueError as error:
+            raise dg.Failure(description=f"no vintage was run: {error}") from None
         copy, result = run_vintage(here, week)
         if result.returncode != 0:
             raise dg.Failure(description=f"vintage {week} failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
