@@ -14,11 +14,20 @@ Two jobs, kept apart on purpose:
 
 Every module and notebook prints and rounds through here; nothing else
 formats a number.
+
+A third, small job: **text from data files inside Markdown**.  A string that
+comes from ``data/raw`` (a figure as printed, a period, a note, a source's
+title) is interpolated into prose only through :func:`md_literal`, which makes
+every HTML and Markdown character in it inert, so it shows exactly as typed;
+:func:`inert_html` is the last guard on a whole Markdown text before it is
+displayed (no raw HTML at all).
 """
 
 from __future__ import annotations
 
+import html
 import math
+import re
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -209,3 +218,46 @@ def round_frame(frame: pd.DataFrame, digits: int = TABLE_DIGITS) -> pd.DataFrame
             values = [v if isinstance(v, float) and math.isinf(v) else round_float(v, digits) for v in out[column]]
             out[column] = pd.array(values, dtype="Float64")
     return out
+
+
+# --------------------------------------------------------------------------- text from data files in Markdown
+
+#: Characters that are Markdown (or, in JupyterLab, math) syntax when they stand inline: escaped with a backslash.
+_MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]{}#|~$!])")
+_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+
+
+def md_literal(text: Any) -> str:
+    r"""A string from a data file as inline Markdown that shows exactly that string, inert.
+
+    HTML's ``& < >`` become entities (no tag, comment or entity from the data is
+    ever markup); Markdown's emphasis, code, link, heading, table and math
+    characters get a backslash; line breaks become spaces (the text stands
+    inside a sentence).  Every raw string that reaches prose goes through here.
+
+    >>> md_literal('1.35万辆 <img src=x onerror="alert()">')
+    '1.35万辆 &lt;img src=x onerror="alert()"&gt;'
+    >>> md_literal("*bold* [link](javascript:x) $2,000 off; $35k")
+    '\\*bold\\* \\[link\\](javascript:x) \\$2,000 off; \\$35k'
+    >>> md_literal("two\nlines"), md_literal(None), md_literal("首两周")
+    ('two lines', '', '首两周')
+    """
+    if text is None or text is pd.NA or (isinstance(text, float) and math.isnan(text)):
+        return ""
+    escaped = html.escape(_LINE_BREAKS.sub(" ", str(text)), quote=False)
+    return _MARKDOWN_SYNTAX.sub(r"\\\1", escaped)
+
+
+def inert_html(markdown: str) -> str:
+    """A whole Markdown text with every ``<`` written ``&lt;``: no raw HTML survives, whatever built the text.
+
+    Prose never needs raw HTML (``n = 4 < 8`` reads the same either way), so this
+    is applied to every Markdown text a notebook displays, after :func:`md_literal`
+    has made each data string inert: a string that reached prose without it still
+    cannot become a tag.
+
+    >>> inert_html('n = 4 < 8; <script src="https://x/y.js"></script> **kept**')
+    'n = 4 &lt; 8; &lt;script src="https://x/y.js">&lt;/script> **kept**'
+    """
+    return markdown.replace("<", "&lt;")
+

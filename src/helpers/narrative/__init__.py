@@ -12,3 +12,21 @@ Dependencies run one way: this package may import :mod:`helpers.formatting`,
 :mod:`helpers.data`, :mod:`helpers.models` and :mod:`helpers.claims`; nothing in
 those (nor in :mod:`helpers.figures`) imports it.
 """
+
+from __future__ import annotations
+
+from typing import Any
+
+from helpers.formatting import inert_html
+
+
+def prose(markdown: str) -> Any:
+    """What a notebook displays for a Markdown text: IPython's ``Markdown``, with raw HTML made inert.
+
+    Every Markdown output of a notebook goes through here (a test reads the
+    notebooks' sources), so no tag reaches JupyterLab or the HTML report even if
+    a data string reached the prose without :func:`helpers.formatting.md_literal`.
+    """
+    from IPython.display import Markdown
+
+    return Markdown(inert_html(markdown))

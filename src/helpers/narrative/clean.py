@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.formatting import number, plural, signed_percent
+from helpers.formatting import md_literal, number, plural, signed_percent
 from helpers.data.roles import FIGURE
 
 __all__ = ["disagreements_sentence", "orders_fall_sentence"]
@@ -55,8 +55,8 @@ def orders_fall_sentence(figures: pd.DataFrame) -> str:
     fall_in_totals = 1 - may["value_mid"] / march["value_mid"]
     fall_per_week = 1 - may["per_week_mid"] / march["per_week_mid"]
     return (
-        f"The article sets **{may['as_printed']}** ({may['period_as_printed']}) against **{march['as_printed']}** "
-        f"({march['period_as_printed']}). Side by side, the totals fall by {number(100 * fall_in_totals)}%; per week "
+        f"The article sets **{md_literal(may['as_printed'])}** ({md_literal(may['period_as_printed'])}) against "
+        f"**{md_literal(march['as_printed'])}** ({md_literal(march['period_as_printed'])}). Side by side, the totals fall by {number(100 * fall_in_totals)}%; per week "
         f"({number(may['per_week_mid'])} against {number(march['per_week_mid'])} orders) the fall is "
         f"**{number(100 * fall_per_week)}%**."
     )

@@ -7,7 +7,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from helpers.claims.article_rules import INCONSISTENT, VERDICTS
-from helpers.formatting import measure_words, number, plural, week_span
+from helpers.formatting import md_literal, measure_words, number, plural, week_span
 from helpers.data.roles import FIGURE
 
 __all__ = [
@@ -99,7 +99,7 @@ def orders_caveats(figures: pd.DataFrame) -> str:
     orders = figures.set_index("figure_id").loc[list(ORDER_FIGURES)]
     return (
         f"**Caveats.** These are **n = {plural(len(orders), 'printed figure')}**, "
-        + " and ".join(f"{row.as_printed} over {plural(int(row.period_weeks), 'week')} ({row.period_as_printed})"
+        + " and ".join(f"{md_literal(row.as_printed)} over {plural(int(row.period_weeks), 'week')} ({md_literal(row.period_as_printed)})"
                        for row in orders.itertuples())
         + ". Dividing May's total by its weeks assumes both weeks were alike; the article gives no "
         "breakdown. One week of March need not be March's average."

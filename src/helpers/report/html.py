@@ -6,8 +6,10 @@
   ``lab`` template with inputs shown and images embedded, but **no remote
   script or style**: the template used here drops require.js, MathJax,
   Mermaid and widget loaders (which would come from a CDN), and CSS comments
-  that carry URLs are removed.  Any ``src``/``href`` to ``http(s)://`` left
-  in a page must be a link the notebook itself contains, or the export fails.
+  that carry URLs are removed.  A page that would still run code or load
+  anything from the network (a script, an event handler, a remote image or
+  style, whatever a notebook's outputs hold) fails the export
+  (:func:`unsafe_markup`); plain links to sources are allowed.
   (Without MathJax, LaTeX in markdown shows as typed.)
 * ``index.html``: a title, a short introduction (with the headline from
   ``reports/summary.json`` when it exists), the notebooks (linked) and every
@@ -38,7 +40,7 @@ from typing import Any, Iterable, Mapping
 
 from helpers.atomic import write_text_atomic
 
-__all__ = ["OFFLINE_TEMPLATE", "executed_notebooks", "notebook_title", "export_notebook", "remote_references",
+__all__ = ["OFFLINE_TEMPLATE", "executed_notebooks", "notebook_title", "export_notebook", "remote_references", "unsafe_markup", "refuse_unsafe",
            "printed_text", "font_stack_with", "embed_cjk_font", "index_html", "export_report", "main"]
 
 #: nbconvert template: the lab page without anything fetched from the network; code folded away (a
@@ -131,17 +133,53 @@ def html_exporter() -> Any:
     )
 
 
-class _Refs(HTMLParser):
-    """Collects every ``src``/``href`` attribute value of a page."""
+#: Attributes whose URL the browser loads by itself (a resource), on any element; ``href`` is one only on ``<link>``.
+_RESOURCE_ATTRIBUTES = ("src", "srcset", "poster", "data", "background", "action", "formaction", "xlink:href")
+#: Elements a report page never needs: each could run code, load a page or send one.
+_REFUSED_ELEMENTS = ("script", "iframe", "frame", "object", "embed", "applet", "base", "form", "portal")
+_REMOTE = re.compile(r"\s*(https?:)?//", re.I)
+_SCRIPT_URL = re.compile(r"\s*(javascript|vbscript|data\s*:\s*text/html)", re.I)
+_CSS_REMOTE = re.compile(r"@import|url\(\s*['\"]?\s*(https?:)?//", re.I)
+
+
+class _Audit(HTMLParser):
+    """Walks a page and notes every reference (``src``/``href``) and every piece of active or remote markup."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.refs: list[str] = []
+        self.problems: list[str] = []
+        self._in_style = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.refs.extend(v for k, v in attrs if k in ("src", "href") and v)
+        if tag in _REFUSED_ELEMENTS:
+            self.problems.append(f"a <{tag}> element")
+        if tag == "meta" and any(k == "http-equiv" and (v or "").lower() == "refresh" for k, v in attrs):
+            self.problems.append("a <meta http-equiv=refresh>")
+        self._in_style = tag == "style"
+        for key, value in attrs:
+            value = value or ""
+            if key in ("src", "href") and value:
+                self.refs.append(value)
+            if key.startswith("on"):
+                self.problems.append(f"an event handler attribute {key}= on <{tag}>")
+            elif key in (*_RESOURCE_ATTRIBUTES, "href") and _SCRIPT_URL.match(value):
+                self.problems.append(f"a script URL in {key}= on <{tag}>: {value[:60]!r}")
+            elif (key in _RESOURCE_ATTRIBUTES or (tag == "link" and key == "href")) and (
+                    _REMOTE.match(value) or any(_REMOTE.match(part) for part in value.split(",")[1:])):
+                self.problems.append(f"a remote resource in {key}= on <{tag}>: {value[:80]!r}")
+            elif key == "style" and _CSS_REMOTE.search(value):
+                self.problems.append(f"a remote resource in the style of <{tag}>")
 
     handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style and _CSS_REMOTE.search(_CSS_COMMENT_WITH_URL.sub("", data)):
+            self.problems.append("a remote resource in a <style> block (@import or url(//...))")
 
 
 def remote_references(page: str) -> list[str]:
@@ -150,9 +188,38 @@ def remote_references(page: str) -> list[str]:
     >>> remote_references('<img src="../figures/a.png"><a href="https://x.org/y">y</a><script src="//cdn/z.js"></script>')
     ['https://x.org/y', '//cdn/z.js']
     """
-    parser = _Refs()
+    parser = _Audit()
     parser.feed(page)
-    return [r for r in parser.refs if re.match(r"\s*(https?:)?//", r, re.I)]
+    return [r for r in parser.refs if _REMOTE.match(r)]
+
+
+def unsafe_markup(page: str) -> list[str]:
+    """What in ``page`` could run code or load anything from the network, in page order; empty if nothing.
+
+    A report page is static: no script of any kind, no event handler, no script
+    URL, no frame, object or form, and no resource (image, style, font, media)
+    from off the machine, whatever a notebook's outputs hold.  A plain link
+    (``<a href="https://...">``) loads nothing and is allowed.
+
+    >>> unsafe_markup('<a href="https://x.org/y">y</a><img src="data:image/png;base64,AA" alt="">')
+    []
+    >>> unsafe_markup('<img src=x onerror="alert()"><script src="https://cdn/z.js"></script><a href="javascript:x()">a</a>')
+    ['an event handler attribute onerror= on <img>', 'a <script> element', "a remote resource in src= on <script>: 'https://cdn/z.js'", "a script URL in href= on <a>: 'javascript:x()'"]
+    """
+    parser = _Audit()
+    parser.feed(page)
+    parser.close()
+    return parser.problems
+
+
+def refuse_unsafe(page: str, name: str) -> str:
+    """``page`` unchanged, or ``ValueError`` naming ``name`` and everything :func:`unsafe_markup` found in it."""
+    problems = unsafe_markup(page)
+    if problems:
+        shown = "; ".join(dict.fromkeys(problems[:10])) + (f"; and {len(problems) - 10} more" if len(problems) > 10 else "")
+        raise ValueError(f"{name}: the HTML page would run code or load remote resources: {shown} "
+                         "(expected a static page: every string from data/raw escaped, nothing fetched)")
+    return page
 
 
 class _Printed(HTMLParser):
@@ -236,28 +303,11 @@ def embed_cjk_font(page: str, font_cache: Path | None = None) -> str:
     return page[:head_end] + block + page[head_end:]
 
 
-def _own_links(nb: dict[str, Any]) -> set[str]:
-    """URLs written in the notebook itself (markdown, code and text outputs)."""
-    found: set[str] = set()
-    for cell in _cells(nb):
-        texts = [_source(cell)]
-        for output in cell.get("outputs", []):
-            for key in ("text/markdown", "text/html", "text/plain"):
-                value = output.get("data", {}).get(key)
-                if value:
-                    texts.append("".join(value) if isinstance(value, list) else value)
-            if output.get("text"):
-                texts.append("".join(output["text"]) if isinstance(output["text"], list) else output["text"])
-        for text in texts:
-            found.update(html.unescape(u).rstrip(".,;:") for u in _URL.findall(text))
-    return found
-
-
 def export_notebook(path: Path, exporter: Any = None, font_cache: Path | None = None) -> str:
     """One notebook as a self-contained HTML page (a string); ``font_cache`` as for :func:`embed_cjk_font`.
 
-    Raises ``ValueError`` if the page would load anything from the network
-    that the notebook does not itself link to.
+    Raises ``ValueError`` if the page would run code or load anything from the
+    network (:func:`unsafe_markup`), whatever the notebook's outputs hold.
     """
     import nbformat
 
@@ -267,10 +317,7 @@ def export_notebook(path: Path, exporter: Any = None, font_cache: Path | None = 
     page, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
     page = _STYLE_BLOCK.sub(lambda m: m.group(1) + _CSS_COMMENT_WITH_URL.sub("", m.group(2)) + m.group(3), page)
     page = embed_cjk_font(page, font_cache)
-    own = _own_links(raw)
-    remote = [r for r in remote_references(page) if html.unescape(r) not in own]
-    if remote:
-        raise ValueError(f"{path.name}: the HTML page would load remote resources: {', '.join(sorted(set(remote)))}")
+    refuse_unsafe(page, path.name)
     if not page.endswith("\n"):
         page += "\n"
     return page
@@ -430,10 +477,8 @@ def export_report(root: Path | str | None = None, pages: Iterable[str] | None = 
         listed.append((target.name, notebook_title(json.loads(path.read_text(encoding="utf-8")), path.stem)))
     pngs = sorted(figures_dir.glob("*.png")) if figures_dir.is_dir() else []
     figures = [(p.name, _png_title(p), p.with_suffix(".svg").is_file()) for p in pngs]
-    index = embed_cjk_font(index_html(listed, figures, _findings(summary, out)), root / FONT_CACHE_SUBDIR)
-    remote = remote_references(index)
-    if remote:
-        raise ValueError(f"index.html would load remote resources: {', '.join(remote)}")
+    index = refuse_unsafe(embed_cjk_font(index_html(listed, figures, _findings(summary, out)), root / FONT_CACHE_SUBDIR),
+                          "index.html")
     write_text_atomic(out / "index.html", index)
     written.append(out / "index.html")
     keep = {p.name for p in written}
