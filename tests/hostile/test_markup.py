@@ -258,3 +258,16 @@ def test_every_notebook_displays_markdown_through_prose():
             if re.search(r"\bMarkdown\b|\bHTML\(|display_markdown|display_html", source):
                 direct.append(f"{path.name}: {cell.get('id')}")
     assert direct == []
+
+
+def test_every_committed_report_page_forbids_scripts_and_remote_loads_to_the_browser():
+    from tests.conftest import ROOT
+
+    pages = sorted((ROOT / "reports" / "html").glob("*.html"))
+    assert pages
+    policy = f'<meta http-equiv="Content-Security-Policy" content="{report.CONTENT_SECURITY_POLICY}">'
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert policy in text[: text.index("</head>")], page.name
+        assert report.unsafe_markup(text) == [], page.name
+    assert "script-src 'none'" in report.CONTENT_SECURITY_POLICY and "default-src 'none'" in report.CONTENT_SECURITY_POLICY

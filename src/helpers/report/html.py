@@ -212,6 +212,24 @@ def unsafe_markup(page: str) -> list[str]:
     return parser.problems
 
 
+#: Every page also tells the browser to run no script, embed no plugin and send no form, and to load
+#: images, styles and fonts only from the page itself or the report's folder: a second wall behind
+#: :func:`unsafe_markup`.
+CONTENT_SECURITY_POLICY = ("default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; font-src data:; "
+                           "script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'")
+
+
+def with_security_policy(page: str) -> str:
+    """``page`` with :data:`CONTENT_SECURITY_POLICY` as the first element of its ``<head>``.
+
+    >>> page = with_security_policy("<html><head><title>t</title></head></html>")
+    >>> page.startswith('<html><head><meta http-equiv="Content-Security-Policy"'), page.endswith("<title>t</title></head></html>")
+    (True, True)
+    """
+    at = page.index("<head>") + len("<head>")
+    return f'{page[:at]}<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">{page[at:]}'
+
+
 def refuse_unsafe(page: str, name: str) -> str:
     """``page`` unchanged, or ``ValueError`` naming ``name`` and everything :func:`unsafe_markup` found in it."""
     problems = unsafe_markup(page)
@@ -317,7 +335,7 @@ def export_notebook(path: Path, exporter: Any = None, font_cache: Path | None = 
     page, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
     page = _STYLE_BLOCK.sub(lambda m: m.group(1) + _CSS_COMMENT_WITH_URL.sub("", m.group(2)) + m.group(3), page)
     page = embed_cjk_font(page, font_cache)
-    refuse_unsafe(page, path.name)
+    page = with_security_policy(refuse_unsafe(page, path.name))
     if not page.endswith("\n"):
         page += "\n"
     return page
@@ -477,8 +495,8 @@ def export_report(root: Path | str | None = None, pages: Iterable[str] | None = 
         listed.append((target.name, notebook_title(json.loads(path.read_text(encoding="utf-8")), path.stem)))
     pngs = sorted(figures_dir.glob("*.png")) if figures_dir.is_dir() else []
     figures = [(p.name, _png_title(p), p.with_suffix(".svg").is_file()) for p in pngs]
-    index = refuse_unsafe(embed_cjk_font(index_html(listed, figures, _findings(summary, out)), root / FONT_CACHE_SUBDIR),
-                          "index.html")
+    index = with_security_policy(refuse_unsafe(
+        embed_cjk_font(index_html(listed, figures, _findings(summary, out)), root / FONT_CACHE_SUBDIR), "index.html"))
     write_text_atomic(out / "index.html", index)
     written.append(out / "index.html")
     keep = {p.name for p in written}
