@@ -7,8 +7,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from helpers.paths import project_root
+
+#: No test may depend on how fast the machine is: hypothesis' per-example deadline (200 ms) and its
+#: "too slow" health check are off for every property test (a loaded CI machine failed one once).
+settings.register_profile("su7", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("su7")
 
 ROOT = project_root()
 #: A fixed "today" so tests do not depend on the calendar.

@@ -64,3 +64,11 @@ def test_environment_yml_python_is_allowed_by_pyproject():
     from packaging.specifiers import SpecifierSet
 
     assert SpecifierSet(project["requires-python"]).contains(conda["python"] + ".0")
+
+
+def test_no_property_test_has_a_deadline_or_a_speed_health_check():
+    """A test must not fail because the machine is loaded: the profile loaded by tests/conftest.py says so."""
+    from hypothesis import HealthCheck, settings
+
+    assert settings.default.deadline is None
+    assert HealthCheck.too_slow in settings.default.suppress_health_check

@@ -197,13 +197,22 @@ def test_validate_cli_exit_codes_and_messages(raw_copy):
 
 
 def test_alternative_weeks_need_a_chosen_figure_from_another_source(raw_copy):
+    """Built from whatever the copy holds: a chosen SU7 week and its source, and the week after the newest one."""
+    import csv
+
+    from helpers.data.weeks import add_weeks
+
     path = raw_copy / "weekly_sales_alternatives.csv"
-    write_weekly(raw_copy, *(raw_copy / "weekly_sales.csv").read_text(encoding="utf-8").splitlines()[1:])
+    with open(raw_copy / "weekly_sales.csv", encoding="utf-8", newline="") as handle:
+        chosen = [r for r in csv.DictReader(handle) if r["series"] == "xiaomi_su7"]
+    first = chosen[0]
+    other = "carnewschina_2025_05_19" if first["source_id"] != "carnewschina_2025_05_19" else SOURCE
+    unchosen = add_weeks(max((int(r["iso_year"]), int(r["iso_week"])) for r in chosen), 1)
     path.write_text(
         HEADER + "\n"
-        "2025,16,xiaomi_su7,7160,carnewschina_2025_05_19,para 1\n"
-        f"2025,17,xiaomi_su7,7000,{SOURCE},para 3\n"
-        "2025,30,xiaomi_su7,7000,carnewschina_2025_05_19,para 1\n",
+        f"{first['iso_year']},{first['iso_week']},xiaomi_su7,7160,{other},para 1\n"
+        f"{first['iso_year']},{first['iso_week']},xiaomi_su7,7000,{first['source_id']},para 3\n"
+        f"{unchosen[0]},{unchosen[1]},xiaomi_su7,7000,{other},para 1\n",
         encoding="utf-8",
     )
     problems = problems_of(raw_copy)

@@ -205,7 +205,7 @@ def test_monthly_range_picks_series_and_measure_and_refuses_unknown_bounds():
         later.monthly_range(monthly([(6, 1, "roughly", "a")]))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.lists(st.tuples(st.sampled_from(["exact", "lower"]), st.integers(10_000, 50_000)), min_size=1, max_size=6))
 def test_a_reading_is_always_one_of_the_printed_figures(figures):
     rows = [(3, units, bound, f"s{i}") for i, (bound, units) in enumerate(figures)]

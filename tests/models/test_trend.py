@@ -299,7 +299,7 @@ def as_weeks(units, start=(2024, 50)):
     return {week_label(*add_weeks(start, i)): u for i, u in enumerate(units)}
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(units=unit_lists, c=st.floats(min_value=0.01, max_value=1000))
 def test_scaling_units_scales_the_slope(units, c):
     base = fit_of(as_weeks(units))
@@ -307,7 +307,7 @@ def test_scaling_units_scales_the_slope(units, c):
     assert scaled.slope == pytest.approx(base.slope * c, rel=1e-6, abs=1e-6 * c * max(units))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(units=unit_lists, k=st.integers(min_value=-1_000_000, max_value=1_000_000))
 def test_adding_a_constant_leaves_the_slope_unchanged(units, k):
     base = fit_of(as_weeks(units))
@@ -315,7 +315,7 @@ def test_adding_a_constant_leaves_the_slope_unchanged(units, k):
     assert shifted.slope == pytest.approx(base.slope, abs=1e-6 * (max(units) + abs(k)))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(units=unit_lists, c=st.floats(min_value=0.01, max_value=1000))
 def test_log_percent_change_is_invariant_to_scaling(units, c):
     base = fit_of(as_weeks(units), model="log")

@@ -47,7 +47,7 @@ def test_a_second_run_waits_at_most_wait_seconds_for_the_lock_then_exits_75_havi
         lock.release()
     assert EXIT_BUSY == 75  # sysexits' EX_TEMPFAIL: a scheduler may retry
     assert waited.returncode == 75, waited.stderr
-    assert 1.5 <= elapsed < 30, elapsed
+    assert 1.5 <= elapsed < 300, elapsed  # a hang guard only: far below "for ever", whatever the load
     assert "gave up after waiting 1.5 s" in waited.stderr and "nothing was run" in waited.stderr
     assert refused.returncode == 75, refused.stderr
     assert "another pipeline run holds the lock" in refused.stderr
