@@ -1146,13 +1146,18 @@ def read_raw_file(folder: Path, file_name: str) -> tuple[bytes, Problem | None]:
             return b"", Problem(file_name, 0, "", "is a folder (expected a regular file in data/raw)", "not a file")
         return b"", Problem(file_name, 0, "", f"cannot be read ({exc.strerror}; expected a readable regular file in data/raw)",
                             "not a file")
-    with os.fdopen(descriptor, "rb") as handle:
-        mode = os.fstat(handle.fileno()).st_mode
+    try:
+        mode = os.fstat(descriptor).st_mode
         if not stat.S_ISREG(mode):
             what = "a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "a device, socket or other special file"
             return b"", Problem(file_name, 0, "", f"is {what}, not a regular file; it was not read (expected a regular file "
                                                   "in data/raw)", "not a file")
-        return handle.read(), None
+        chunks = []
+        while chunk := os.read(descriptor, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks), None
+    finally:
+        os.close(descriptor)
 
 
 def validate_raw_dir(folder: Path | str, today: dt.date | None = None) -> tuple[dict[str, ParsedTable], list[Problem]]:
