@@ -400,6 +400,9 @@ FORMULA_STARTS = "=+-@"
 SIGNED_NUMBER = re.compile(r"[+-](\d[\d,]*(\.\d+)?|\.\d+)([eE][+-]?\d+)?%?")
 
 
+_FIRST_TO_CHECK = frozenset(FORMULA_STARTS + "\t\n\r")
+
+
 def _character_name(char: str) -> str:
     import unicodedata
 
@@ -436,8 +439,10 @@ def check_plain_text(cell: str) -> None:
         raise CellError(f"holds {_character_name(char)} at character {at}, an invisible or control character that hides "
                         "or changes text without showing (expected plain text; delete the character)",
                         kind="invisible character")
-    value = cell.strip(" ")
+    value = cell.lstrip(" ") if cell[:1] == " " else cell
     first = value[:1]
+    if not first or first not in _FIRST_TO_CHECK:  # the common case: a letter, a digit, a Chinese character
+        return
     if first in ("\t", "\n", "\r"):
         what = "a tab" if first == "\t" else "a line break (a carriage return in the file)"
     elif first and first in FORMULA_STARTS and not SIGNED_NUMBER.fullmatch(value.strip()):
