@@ -7,6 +7,13 @@ lines (the header is line 1)::
 
     weekly_sales.csv:7: units: '72OO' is not a whole number (expected digits, e.g. 7200)
 
+:func:`summarize` prints them: a problem repeated on many rows is shown for its
+first rows, then counted in one line, and values are quoted escaped and cut, so
+the output stays short whatever a file holds.  Every cell must be plain text
+(:func:`check_plain_text`: no bidi or other invisible character, nothing that
+starts like a spreadsheet formula), and a raw file must be a regular file, not a
+link (:func:`read_raw_file`).
+
 It uses the standard library only, so ``python -m helpers.validate`` answers
 in well under a second, before any kernel starts.  :func:`read_table` returns
 validated rows as a typed pandas DataFrame (pandas is imported lazily).
