@@ -5,10 +5,13 @@ Usage::
     python -m helpers.validate            # the project's data/raw
     python -m helpers.validate PATH       # another folder of raw files
 
-Prints every problem, one a line (``file:line: column: what is wrong
+Prints the problems, one a line (``file:line: column: what is wrong
 (expected ...)``), and exits 1; prints a one-line summary and exits 0 when all
-files are good.  Uses the standard library only, so it answers in well under
-a second.
+files are good.  A problem repeated on many rows (the same check on the same
+column of the same file) is printed for its first few rows, then counted in one
+line (``... and 199,995 more of the same problem (...), lines 12 to 200,006``),
+so the output stays short whatever the input.  Uses the standard library only,
+so it answers in well under a second.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from helpers.data.raw import TABLES, validate_raw_dir
+from helpers.data.raw import TABLES, summarize, validate_raw_dir
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,9 +39,9 @@ def main(argv: list[str] | None = None) -> int:
         folder = raw_dir()
     tables, problems = validate_raw_dir(folder)
     if problems:
-        print(f"data/raw is not valid: {len(problems)} problem(s); nothing was run or written.", file=sys.stderr)
-        for problem in problems:
-            print(f"  {problem}", file=sys.stderr)
+        print(f"data/raw is not valid: {len(problems):,} problem(s); nothing was run or written.", file=sys.stderr)
+        for line in summarize(problems):
+            print(f"  {line}", file=sys.stderr)
         return 1
     if not args.quiet:
         rows = sum(len(t.rows) for t in tables.values())

@@ -7,6 +7,13 @@ lines (the header is line 1)::
 
     weekly_sales.csv:7: units: '72OO' is not a whole number (expected digits, e.g. 7200)
 
+:func:`summarize` prints them: a problem repeated on many rows is shown for its
+first rows, then counted in one line, and values are quoted escaped and cut, so
+the output stays short whatever a file holds.  Every cell must be plain text
+(:func:`check_plain_text`: no bidi or other invisible character, nothing that
+starts like a spreadsheet formula), and a raw file must be a regular file, not a
+link (:func:`read_raw_file`).
+
 It uses the standard library only, so ``python -m helpers.validate`` answers
 in well under a second, before any kernel starts.  :func:`read_table` returns
 validated rows as a typed pandas DataFrame (pandas is imported lazily).
@@ -19,8 +26,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import io
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -32,21 +42,131 @@ from helpers.data import weeks
 # ---------------------------------------------------------------------------
 
 
+#: At most this many characters of a value are quoted in a message (a longer one is cut and its length given).
+SHOWN_CHARS = 100
+#: At most this many characters of one problem's message (a safety net: the values in it are already cut).
+MESSAGE_CHARS = 600
+
+
+def clip(text: str, limit: int = SHOWN_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, saying how long it was.
+
+    >>> clip("para 3"), clip("x" * 500, 4)
+    ('para 3', 'xxxx... (500 characters)')
+    """
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
+def shown(value: str, limit: int = SHOWN_CHARS) -> str:
+    """A raw value as a message quotes it: ``repr`` (so control and invisible characters are escaped), cut.
+
+    >>> shown("72OO"), shown("y" * 500, 4)
+    ("'72OO'", "'yyyy'... (500 characters)")
+    >>> print(shown("\\u202eabc"))  # the right-to-left override is shown as its escape, not obeyed
+    '\\u202eabc'
+    """
+    return repr(value) if len(value) <= limit else f"{value[:limit]!r}... ({len(value):,} characters)"
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong with a raw file; ``line`` is 0 for the file as a whole."""
+    """One thing wrong with a raw file; ``line`` is 0 for the file as a whole.
+
+    ``kind`` names the check that found it (the same check on the same column of
+    the same file is "the same problem" when :func:`summarize` folds repeats);
+    it takes no part in comparisons.
+    """
 
     file_name: str
     line: int
     column: str
     message: str
+    kind: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         if self.line == 0:
             where = f"{self.file_name}"
         else:
             where = f"{self.file_name}:{self.line}"
-        return f"{where}: {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+        message = self.message
+        if len(message) > MESSAGE_CHARS:  # keep the start and the "(expected ...)" end
+            half = MESSAGE_CHARS // 2
+            message = f"{message[:half]} [... {len(message) - 2 * half:,} characters cut ...] {message[-half:]}"
+        return f"{where}: {self.column}: {message}" if self.column else f"{where}: {message}"
+
+
+#: :func:`summarize` prints this many problems of one kind (same file, column and check), then a count of the rest.
+SHOWN_PER_KIND = 5
+#: :func:`summarize` prints at most this many lines in all, whatever the input.
+SHOWN_LINES = 200
+
+#: What each kind of problem is, in the words of the summary line ("... and 199,995 more ...: <words>").
+KIND_WORDS = {
+    "_check_source_registered": "a source_id not registered in sources.csv",
+    "_check_locator": "a locator too short to find the figure",
+    "_check_week_exists": "an ISO week that does not exist or has not begun",
+    "_check_figure_values": "values that disagree with as_printed",
+    "_check_value_printed": "units that do not appear in as_printed",
+    "_check_units_quoted": "units that do not appear in the locator's quote",
+    "_snake": "not a snake_case name",
+    "_units": "not a count of vehicles",
+    "_year": "not a year",
+    "_week_number": "not an ISO week number",
+    "_text": "an empty required text",
+    "fields": "the wrong number of fields",
+    "repeated key": "a repeated key",
+    "unregistered series": "a series not registered in series.csv",
+    "unknown file": "not a known raw table",
+    "formula": "starts like a spreadsheet formula",
+    "bidi control": "an invisible bidi control character",
+    "invisible character": "an invisible or control character",
+}
+
+
+def summarize(problems: Sequence[Problem], per_kind: int = SHOWN_PER_KIND, max_lines: int = SHOWN_LINES) -> list[str]:
+    """The problems as lines to print: the first ``per_kind`` of each kind, then one line counting the rest.
+
+    A kind is the same check on the same column of the same file.  The count line
+    reads ``file: column: ... and N more of the same problem (what), lines A to B``.
+    Output is bounded whatever the input: kinds are bounded by the schemas (every
+    unknown file is one kind), and ``max_lines`` caps the total.
+
+    >>> bad = [Problem("holidays.csv", n, "source_id", f"'x' is not registered ({n})", "_check_source_registered")
+    ...        for n in range(2, 9)]
+    >>> for line in summarize(bad, per_kind=2): print(line)
+    holidays.csv:2: source_id: 'x' is not registered (2)
+    holidays.csv:3: source_id: 'x' is not registered (3)
+    holidays.csv: source_id: ... and 5 more of the same problem (a source_id not registered in sources.csv), lines 4 to 8
+    """
+    def group(p: Problem) -> tuple[str, str, str]:
+        return (p.file_name if p.file_name in TABLES_BY_FILE else "", p.column, p.kind or p.message)
+
+    members: dict[tuple[str, str, str], list[Problem]] = {}
+    for p in problems:
+        members.setdefault(group(p), []).append(p)
+    printed: dict[tuple[str, str, str], int] = {}
+    lines: list[str] = []
+    accounted = 0
+    for p in problems:
+        key = group(p)
+        count = printed.get(key, 0)
+        if count >= per_kind:
+            continue
+        if len(lines) >= max_lines:
+            lines.append(f"... and {len(problems) - accounted:,} more problem(s) not listed (at most {max_lines} lines are printed)")
+            break
+        printed[key] = count + 1
+        lines.append(str(p))
+        accounted += 1
+        same = members[key]
+        if count + 1 == per_kind and len(same) > per_kind:
+            rest = same[per_kind:]
+            where = f"{key[0]}: {key[1]}: " if key[1] else (f"{key[0]}: " if key[0] else "")
+            what = KIND_WORDS.get(p.kind, f"the same check as line {p.line} above" if p.line else "the same check")
+            span = f", lines {rest[0].line:,} to {rest[-1].line:,}" if rest[0].line else ""
+            lines.append(f"{where}... and {len(rest):,} more of the same problem ({what}){span}")
+            accounted += len(rest)
+    return lines
 
 
 class RawDataError(ValueError):
@@ -54,13 +174,19 @@ class RawDataError(ValueError):
 
     def __init__(self, problems: Sequence[Problem]):
         self.problems = list(problems)
-        shown = "\n".join(str(p) for p in self.problems[:50])
-        more = f"\n... and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""
-        super().__init__(f"{len(self.problems)} problem(s) in data/raw:\n{shown}{more}")
+        lines = "\n".join(summarize(self.problems))
+        super().__init__(f"{len(self.problems)} problem(s) in data/raw:\n{lines}")
 
 
 class CellError(ValueError):
-    """A cell that does not fit its column; the message says what was expected."""
+    """A cell that does not fit its column; the message says what was expected.
+
+    ``kind`` (optional) names the kind of problem; by default it is the column's check.
+    """
+
+    def __init__(self, message: str, kind: str = ""):
+        super().__init__(message)
+        self.kind = kind
 
 
 # ---------------------------------------------------------------------------
@@ -107,7 +233,7 @@ def _snake(value: str) -> str:
     if value == "":
         raise CellError("is empty (expected a snake_case name: lower-case letters, digits and _, e.g. xiaomi_su7)")
     if not SNAKE.match(value):
-        raise CellError(f"{value!r} is not a snake_case name (expected lower-case letters, digits and _, e.g. xiaomi_su7)")
+        raise CellError(f"{shown(value)} is not a snake_case name (expected lower-case letters, digits and _, e.g. xiaomi_su7)")
     return value
 
 
@@ -116,7 +242,9 @@ def _whole(value: str, low: int, high: int, example: str) -> int:
         raise CellError(f"is empty (expected a whole number, e.g. {example})")
     if not re.fullmatch(r"[+-]?\d+", value):
         hint = " without thousands separators" if re.fullmatch(r"\d{1,3}(,\d{3})+", value) else ""
-        raise CellError(f"{value!r} is not a whole number (expected digits{hint}, e.g. {example})")
+        raise CellError(f"{shown(value)} is not a whole number (expected digits{hint}, e.g. {example})")
+    if len(value.lstrip("+-0")) > 18:  # int() refuses over 4,300 digits (CPython's limit), and no count has 19
+        raise CellError(f"{clip(value, 20)} is out of range (expected {low} to {high:,})")
     number = int(value)
     if not low <= number <= high:
         raise CellError(f"{number} is out of range (expected {low} to {high:,})")
@@ -133,7 +261,7 @@ def _week_number(value: str) -> int:
 
 def _units(value: str) -> int:
     if value.startswith("-") and re.fullmatch(r"-\d+", value):
-        raise CellError(f"{value} is negative (expected a count of vehicles, 0 or more)")
+        raise CellError(f"{clip(value)} is negative (expected a count of vehicles, 0 or more)")
     return _whole(value, 0, WEEKLY_UNITS_CEILING, "7200")
 
 
@@ -141,7 +269,7 @@ def _decimal(value: str) -> float | None:
     if value == "":
         return None
     if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", value):
-        raise CellError(f"{value!r} is not a plain decimal number (expected e.g. 13500 or 1.7; write 万 and % out)")
+        raise CellError(f"{shown(value)} is not a plain decimal number (expected e.g. 13500 or 1.7; write 万 and % out)")
     return float(value)
 
 
@@ -153,7 +281,7 @@ def _positive_whole_or_empty(value: str) -> int | None:
 
 def _unit(value: str) -> str:
     if value not in UNITS:
-        raise CellError(f"{value!r} is not a known unit (expected one of {', '.join(UNITS)})")
+        raise CellError(f"{shown(value)} is not a known unit (expected one of {', '.join(UNITS)})")
     return value
 
 
@@ -161,7 +289,7 @@ def _qualifier(value: str) -> str:
     from helpers.data.numbers import QUALIFIER_MEANINGS
 
     if value and value not in QUALIFIER_MEANINGS:
-        raise CellError(f"{value!r} is not a known qualifier (expected empty or one of {' '.join(QUALIFIER_MEANINGS)})")
+        raise CellError(f"{shown(value)} is not a known qualifier (expected empty or one of {' '.join(QUALIFIER_MEANINGS)})")
     return value
 
 
@@ -173,13 +301,13 @@ def _period(value: str) -> str:
         return value
     m = _PERIOD.match(value)
     if not m or not FIRST_YEAR <= int(m.group(1)) <= LAST_YEAR:
-        raise CellError(f"{value!r} is not a period (expected empty, YYYY, YYYY-MM or YYYY-Qn, e.g. 2025-04)")
+        raise CellError(f"{shown(value)} is not a period (expected empty, YYYY, YYYY-MM or YYYY-Qn, e.g. 2025-04)")
     return value
 
 
 def _published(value: str) -> str:
     if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
-        raise CellError(f"{value!r} is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
+        raise CellError(f"{shown(value)} is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
     _check_calendar(value)
     return value
 
@@ -189,18 +317,18 @@ def _check_calendar(value: str) -> None:
     try:
         dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
     except ValueError as exc:
-        raise CellError(f"{value!r} is not a real date ({exc})") from None
+        raise CellError(f"{shown(value)} is not a real date ({exc})") from None
 
 
 def _url(value: str) -> str:
     if value and not re.match(r"^https?://\S+$", value):
-        raise CellError(f"{value!r} is not a web address (expected empty or http(s)://...)")
+        raise CellError(f"{shown(value)} is not a web address (expected empty or http(s)://...)")
     return value
 
 
 def _date_precision(value: str) -> str:
     if value not in DATE_PRECISIONS:
-        raise CellError(f"{value!r} is not a date precision (expected one of {', '.join(DATE_PRECISIONS)})")
+        raise CellError(f"{shown(value)} is not a date precision (expected one of {', '.join(DATE_PRECISIONS)})")
     return value
 
 
@@ -223,7 +351,7 @@ def _caption_en(value: str) -> str:
     """
     found = CJK.search(value)
     if found:
-        raise CellError(f"{value!r} holds Chinese ({found.group()!r}) (expected English, drawn on English figures, "
+        raise CellError(f"{shown(value)} holds Chinese ({found.group()!r}) (expected English, drawn on English figures, "
                         "or empty; Chinese goes in caption_zh)")
     return value
 
@@ -239,7 +367,7 @@ def _caption_zh(value: str) -> str:
     helpers.data.raw.CellError: 'Xiaomi YU7 launch' holds no Chinese character (expected the caption in Chinese, e.g. 小米YU7上市, or empty)
     """
     if value and not HAN.search(value):
-        raise CellError(f"{value!r} holds no Chinese character (expected the caption in Chinese, e.g. 小米YU7上市, or empty)")
+        raise CellError(f"{shown(value)} holds no Chinese character (expected the caption in Chinese, e.g. 小米YU7上市, or empty)")
     return value
 
 
@@ -250,7 +378,87 @@ def _event_date(value: str) -> str:
         if "Q" not in value:
             _check_calendar(value)
         return value
-    raise CellError(f"{value!r} is not a date (expected YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY or empty)")
+    raise CellError(f"{shown(value)} is not a date (expected YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY or empty)")
+
+
+# ---------------------------------------------------------------------------
+# Plain text: what no cell of any raw file may hold, whatever its column
+# ---------------------------------------------------------------------------
+
+#: Unicode bidi controls: invisible, they make text display in another order than it is stored
+#: (the "Trojan Source" characters).  Written as escapes: this file holds none of them.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+#: Every character a cell may not hold: the bidi controls, every other format character (Unicode
+#: category Cf: zero-width spaces and joiners, word joiner, soft hyphen, BOM, invisible operators,
+#: interlinear annotation, tag characters ...), line and paragraph separators, control characters
+#: (C0 but tab and newline, C1), variation selectors and the blank fillers that display as nothing.
+#: ``tests/hostile/test_raw_inputs.py`` checks it against :mod:`unicodedata`.
+INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"
+    "\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164"
+    "\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001345f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
+)
+#: What a spreadsheet (Excel, LibreOffice, Google Sheets) reads as the start of a formula when it
+#: opens a CSV (OWASP, "CSV Injection"); a tab or a carriage return (a line break once the file is
+#: read) before one of them is skipped by some.
+FORMULA_STARTS = "=+-@"
+#: A signed plain number (-5, +12%, -0.5): a spreadsheet reads it as a number, not a formula.
+SIGNED_NUMBER = re.compile(r"[+-](\d[\d,]*(\.\d+)?|\.\d+)([eE][+-]?\d+)?%?")
+
+
+_FIRST_TO_CHECK = frozenset(FORMULA_STARTS + "\t\n\r")
+
+
+def _character_name(char: str) -> str:
+    import unicodedata
+
+    return f"U+{ord(char):04X} ({unicodedata.name(char, 'a control character')})"
+
+
+def check_plain_text(cell: str) -> None:
+    """Refuse a cell (as read, before trimming) that holds an invisible character or starts like a formula.
+
+    Applied to every cell of every raw file, whatever its column: a value with
+    a bidi control reads differently from what is stored, and one starting with
+    ``=`` ``+`` ``-`` ``@`` (or a tab or line break) runs as a formula when a
+    processed CSV is opened in a spreadsheet.  A signed number (``-5``,
+    ``+12%``) is a number to a spreadsheet and is allowed.
+
+    >>> check_plain_text("约55%"), check_plain_text("-5")
+    (None, None)
+    >>> check_plain_text('=HYPERLINK("http://x.example","4月份")')
+    Traceback (most recent call last):
+    ...
+    helpers.data.raw.CellError: starts with '=', which a spreadsheet runs as a formula (expected plain text: no value may start with =, +, -, @, a tab or a line break unless it is a signed number such as -5 or +12%; put words first, e.g. 'about -5%')
+    >>> check_plain_text("7200\\u202e")
+    Traceback (most recent call last):
+    ...
+    helpers.data.raw.CellError: holds U+202E (RIGHT-TO-LEFT OVERRIDE) at character 5, an invisible bidi control that makes text display in another order than it is stored (expected plain text without bidi controls; delete the character)
+    """
+    found = INVISIBLE.search(cell)
+    if found:
+        char, at = found.group(), found.start() + 1
+        if char in BIDI_CONTROLS:
+            raise CellError(f"holds {_character_name(char)} at character {at}, an invisible bidi control that makes text "
+                            "display in another order than it is stored (expected plain text without bidi controls; "
+                            "delete the character)", kind="bidi control")
+        raise CellError(f"holds {_character_name(char)} at character {at}, an invisible or control character that hides "
+                        "or changes text without showing (expected plain text; delete the character)",
+                        kind="invisible character")
+    value = cell.lstrip(" ") if cell[:1] == " " else cell
+    first = value[:1]
+    if not first or first not in _FIRST_TO_CHECK:  # the common case: a letter, a digit, a Chinese character
+        return
+    if first in ("\t", "\n", "\r"):
+        what = "a tab" if first == "\t" else "a line break (a carriage return in the file)"
+    elif first and first in FORMULA_STARTS and not SIGNED_NUMBER.fullmatch(value.strip()):
+        what = repr(first)
+    else:
+        return
+    raise CellError(f"starts with {what}, which a spreadsheet runs as a formula (expected plain text: no value may start "
+                    "with =, +, -, @, a tab or a line break unless it is a signed number such as -5 or +12%; "
+                    "put words first, e.g. 'about -5%')", kind="formula")
 
 
 # ---------------------------------------------------------------------------
@@ -297,16 +505,34 @@ class ValidationContext:
     today: dt.date
     source_ids: frozenset[str] = frozenset()
     figure_ids: dict[str, str] = field(default_factory=dict)  # figure_id -> "file:line"
+    #: The hint given for each unregistered source_id (see :func:`_check_source_registered`).
+    source_hints: dict[str, str] = field(default_factory=dict)
 
 
 def _check_source_registered(row: Mapping[str, Any], ctx: ValidationContext) -> Iterable[tuple[str, str]]:
     sid = row["source_id"]
     if sid and sid not in ctx.source_ids:
-        import difflib
+        hint = ctx.source_hints.get(sid)
+        if hint is None:
+            hint = ctx.source_hints[sid] = _source_hint(sid, ctx)
+        yield "source_id", f"{shown(sid)} is not registered in sources.csv (expected a source_id of sources.csv; {hint})"
 
-        close = difflib.get_close_matches(sid, sorted(ctx.source_ids), n=3, cutoff=0.6)
-        hint = f"did you mean {', '.join(close)}?" if close else f"{len(ctx.source_ids)} sources are registered"
-        yield "source_id", f"{sid!r} is not registered in sources.csv (expected a source_id of sources.csv; {hint})"
+
+#: Close registered ids are looked up (difflib) for this many distinct unregistered ids at most; the
+#: others get the count of registered sources.  Each lookup compares the id with every registered
+#: source; done for every row it made a misspelt id on 200,000 rows take minutes (issue 21).
+SOURCE_HINT_LOOKUPS = 20
+
+
+def _source_hint(sid: str, ctx: ValidationContext) -> str:
+    """'did you mean ...?' for one unregistered ``sid`` (computed once per distinct id, and for a few ids only)."""
+    registered = f"{len(ctx.source_ids)} sources are registered"
+    if len(ctx.source_hints) >= SOURCE_HINT_LOOKUPS or len(sid) > 100:
+        return registered
+    import difflib
+
+    close = difflib.get_close_matches(sid, sorted(ctx.source_ids), n=3, cutoff=0.6)
+    return f"did you mean {', '.join(close)}?" if close else registered
 
 
 def _check_week_exists(row: Mapping[str, Any], ctx: ValidationContext) -> Iterable[tuple[str, str]]:
@@ -324,7 +550,7 @@ def _check_week_exists(row: Mapping[str, Any], ctx: ValidationContext) -> Iterab
 
 def _check_locator(row: Mapping[str, Any], ctx: ValidationContext) -> Iterable[tuple[str, str]]:
     if len(row["locator"]) < 4:
-        yield "locator", f"{row['locator']!r} is too short to find the figure (expected e.g. 'para 3: \"...\"' or a URL)"
+        yield "locator", f"{shown(row['locator'])} is too short to find the figure (expected e.g. 'para 3: \"...\"' or a URL)"
 
 
 def _check_figure_values(row: Mapping[str, Any], ctx: ValidationContext) -> Iterable[tuple[str, str]]:
@@ -340,21 +566,21 @@ def _check_figure_values(row: Mapping[str, Any], ctx: ValidationContext) -> Iter
         parsed = None
     if low is None:
         if parsed is not None:
-            yield "value_low", f"is empty but as_printed {row['as_printed']!r} states {parsed.low:g}-{parsed.high:g}"
+            yield "value_low", f"is empty but as_printed {shown(row['as_printed'])} states {parsed.low:g}-{parsed.high:g}"
         return
     if low > high:
         yield "value_low", f"{low:g} is above value_high {high:g} (expected low <= high)"
         return
     if parsed is None:
-        yield "as_printed", f"{row['as_printed']!r} does not parse as a figure (expected the number as printed, e.g. 1.35万辆 or 35%-40%)"
+        yield "as_printed", f"{shown(row['as_printed'])} does not parse as a figure (expected the number as printed, e.g. 1.35万辆 or 35%-40%)"
         return
     if not (_close(parsed.low, low) and _close(parsed.high, high)):
         yield "value_low", (
-            f"{low:g}-{high:g} disagrees with as_printed {row['as_printed']!r}, which parses to "
+            f"{low:g}-{high:g} disagrees with as_printed {shown(row['as_printed'])}, which parses to "
             f"{parsed.low:g}-{parsed.high:g} (expected the same numbers)"
         )
     if parsed.qualifier and parsed.qualifier not in row["qualifier"]:
-        yield "qualifier", f"{row['qualifier']!r} leaves out {parsed.qualifier!r}, printed in as_printed {row['as_printed']!r}"
+        yield "qualifier", f"{shown(row['qualifier'])} leaves out {parsed.qualifier!r}, printed in as_printed {shown(row['as_printed'])}"
 
 
 def _close(a: float, b: float) -> bool:
@@ -478,13 +704,13 @@ def _month(value: str) -> int:
 
 def _bound(value: str) -> str:
     if value not in BOUNDS:
-        raise CellError(f"{value!r} is not a bound (expected one of {', '.join(BOUNDS)})")
+        raise CellError(f"{shown(value)} is not a bound (expected one of {', '.join(BOUNDS)})")
     return value
 
 
 def _measure(value: str) -> str:
     if value not in MEASURES:
-        raise CellError(f"{value!r} is not a measure (expected one of {', '.join(MEASURES)})")
+        raise CellError(f"{shown(value)} is not a measure (expected one of {', '.join(MEASURES)})")
     return value
 
 
@@ -530,7 +756,7 @@ def _check_month_exists(row: Mapping[str, Any], ctx: ValidationContext) -> Itera
 
 def _check_value_printed(row: Mapping[str, Any], ctx: ValidationContext) -> Iterable[tuple[str, str]]:
     if not any(_close(n, row["units"]) for n in numbers_in(row["as_printed"])):
-        yield "units", f"{row['units']} does not appear in as_printed {row['as_printed']!r} (expected the figure as the source prints it)"
+        yield "units", f"{row['units']} does not appear in as_printed {shown(row['as_printed'])} (expected the figure as the source prints it)"
 
 
 MONTHLY_DELIVERIES = TableSpec(
@@ -582,7 +808,7 @@ WEEKLY_MEASURES = {
 
 def _weekly_measure(value: str) -> str:
     if value not in WEEKLY_MEASURES:
-        raise CellError(f"{value!r} is not a weekly measure (expected one of {', '.join(WEEKLY_MEASURES)})")
+        raise CellError(f"{shown(value)} is not a weekly measure (expected one of {', '.join(WEEKLY_MEASURES)})")
     return value
 
 
@@ -654,11 +880,11 @@ QUARTERLY_DELIVERIES = TableSpec(
 
 def _iso_date(value: str) -> str:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise CellError(f"{value!r} is not a date (expected YYYY-MM-DD, e.g. 2025-05-01)")
+        raise CellError(f"{shown(value)} is not a date (expected YYYY-MM-DD, e.g. 2025-05-01)")
     try:
         dt.date.fromisoformat(value)
     except ValueError:
-        raise CellError(f"{value!r} is not a calendar date (expected YYYY-MM-DD)") from None
+        raise CellError(f"{shown(value)} is not a calendar date (expected YYYY-MM-DD)") from None
     return value
 
 
@@ -807,6 +1033,23 @@ class ParsedTable:
     lines: list[int]
 
 
+#: At most this many unexpected header names are quoted (the first line of a file that is not a raw table can be anything).
+SHOWN_HEADER_NAMES = 5
+
+
+def _header_names(names: Sequence[str]) -> str:
+    """Header names as the header problem lists them: a plain name as is, anything else quoted and cut.
+
+    >>> _header_names(["comment"]), _header_names(["root:x:0:0:root:/root:/bin/bash"])
+    ('comment', "'root:x:0:0:root:/root:/bin/bash'")
+    >>> _header_names([f"c{n}" for n in range(8)])
+    'c0, c1, c2, c3, c4 and 3 more'
+    """
+    listed = [n if SNAKE.match(n) and len(n) <= 40 else shown(n, 40) for n in names[:SHOWN_HEADER_NAMES]]
+    more = f" and {len(names) - SHOWN_HEADER_NAMES:,} more" if len(names) > SHOWN_HEADER_NAMES else ""
+    return ", ".join(listed) + more
+
+
 def parse_table(spec: TableSpec, text: str, ctx: ValidationContext) -> tuple[ParsedTable, list[Problem]]:
     """Check ``text`` against ``spec``; return the good rows and every problem found."""
     problems: list[Problem] = []
@@ -831,11 +1074,11 @@ def parse_table(spec: TableSpec, text: str, ctx: ValidationContext) -> tuple[Par
         if missing:
             detail.append(f"missing {', '.join(missing)}")
         if extra:
-            detail.append(f"unexpected {', '.join(extra)}")
+            detail.append(f"unexpected {_header_names(extra)}")
         if not detail:
             detail.append("columns out of order")
         return ParsedTable(spec, [], []), [
-            Problem(name, header_line, "header", f"{'; '.join(detail)} (expected exactly: {','.join(spec.column_names)})")
+            Problem(name, header_line, "header", f"{'; '.join(detail)} (expected exactly: {','.join(spec.column_names)})", "header")
         ]
     rows: list[dict[str, Any]] = []
     lines: list[int] = []
@@ -843,25 +1086,28 @@ def parse_table(spec: TableSpec, text: str, ctx: ValidationContext) -> tuple[Par
     for line, record in records[1:]:
         if len(record) != len(spec.columns):
             problems.append(
-                Problem(name, line, "", f"has {len(record)} fields (expected {len(spec.columns)}: {','.join(spec.column_names)})")
+                Problem(name, line, "", f"has {len(record)} fields (expected {len(spec.columns)}: {','.join(spec.column_names)})",
+                        "fields")
             )
             continue
         row: dict[str, Any] = {}
         row_ok = True
         for column, cell in zip(spec.columns, record):
             try:
+                check_plain_text(cell)
                 row[column.name] = column.check(cell.strip())
             except CellError as exc:
-                problems.append(Problem(name, line, column.name, str(exc)))
+                problems.append(Problem(name, line, column.name, str(exc), exc.kind or column.check.__name__))
                 row_ok = False
         if not row_ok:
             continue
-        row_problems = [Problem(name, line, col, msg) for check in spec.row_checks for col, msg in check(row, ctx)]
+        row_problems = [Problem(name, line, col, msg, check.__name__) for check in spec.row_checks for col, msg in check(row, ctx)]
         problems.extend(row_problems)
         key = tuple(row[k] for k in spec.key)
         if key in seen:
-            shown = ", ".join(f"{k}={row[k]}" for k in spec.key)
-            problems.append(Problem(name, line, spec.key[-1], f"repeats {shown} from line {seen[key]} (expected one row per {', '.join(spec.key)})"))
+            repeated = ", ".join(f"{k}={row[k]}" for k in spec.key)
+            problems.append(Problem(name, line, spec.key[-1], f"repeats {clip(repeated)} from line {seen[key]} (expected one row per {', '.join(spec.key)})",
+                                    "repeated key"))
             continue
         seen[key] = line
         if not row_problems:
@@ -873,6 +1119,57 @@ def parse_table(spec: TableSpec, text: str, ctx: ValidationContext) -> tuple[Par
 # ---------------------------------------------------------------------------
 # Whole folder
 # ---------------------------------------------------------------------------
+
+
+def _file_label(name: str) -> str:
+    """A file name as a problem names it: as is when plain, else quoted (escaped) and cut.
+
+    >>> _file_label("weekly_sale.csv"), _file_label("x\\u202egnp.csv")
+    ('weekly_sale.csv', "'x\\\\u202egnp.csv'")
+    """
+    return name if name.isprintable() and not INVISIBLE.search(name) and len(name) <= SHOWN_CHARS else shown(name)
+
+
+def read_raw_file(folder: Path, file_name: str) -> tuple[bytes, Problem | None]:
+    """The bytes of ``folder/file_name`` if it is a regular file there, else the problem that refuses it.
+
+    A symbolic link is refused without being followed (its target could be any
+    file on the machine, and an error quoting its first line would print that
+    file), and so is anything that is not a regular file (a FIFO would hang the
+    reader, a device would never end).  The file is opened with ``O_NOFOLLOW``
+    and checked with ``fstat`` on the open descriptor, so it cannot be swapped
+    for a link between the check and the read.  The problem names the raw file
+    only, never the link's target.
+    """
+    path = folder / file_name
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    link = Problem(file_name, 0, "", "is a symbolic link; it was not followed or read (expected a regular file "
+                                     "in data/raw: copy the file in instead of linking it)", "symlink")
+    try:
+        if path.is_symlink():  # where O_NOFOLLOW is missing; and a dangling link is a link, not a missing file
+            return b"", link
+        descriptor = os.open(path, flags)
+    except FileNotFoundError:
+        return b"", Problem(file_name, 0, "", "file not found in data/raw (expected it, even with a header only)", "missing file")
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a link (swapped in after the check above)
+            return b"", link
+        if exc.errno == errno.EISDIR:
+            return b"", Problem(file_name, 0, "", "is a folder (expected a regular file in data/raw)", "not a file")
+        return b"", Problem(file_name, 0, "", f"cannot be read ({exc.strerror}; expected a readable regular file in data/raw)",
+                            "not a file")
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            what = "a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "a device, socket or other special file"
+            return b"", Problem(file_name, 0, "", f"is {what}, not a regular file; it was not read (expected a regular file "
+                                                  "in data/raw)", "not a file")
+        chunks = []
+        while chunk := os.read(descriptor, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks), None
+    finally:
+        os.close(descriptor)
 
 
 def validate_raw_dir(folder: Path | str, today: dt.date | None = None) -> tuple[dict[str, ParsedTable], list[Problem]]:
@@ -889,13 +1186,14 @@ def validate_raw_dir(folder: Path | str, today: dt.date | None = None) -> tuple[
         return tables, [Problem(str(folder), 0, "", "folder not found (expected data/raw with the raw CSV files)")]
     present = {p.name for p in folder.glob("*.csv")}
     for unknown in sorted(present - set(TABLES_BY_FILE)):
-        problems.append(Problem(unknown, 0, "", f"is not a known raw table (expected one of: {', '.join(TABLES_BY_FILE)})"))
+        problems.append(Problem(_file_label(unknown), 0, "", f"is not a known raw table (expected one of: {', '.join(TABLES_BY_FILE)})",
+                                "unknown file"))
     for spec in TABLES:
-        path = folder / spec.file_name
-        if not path.is_file():
-            problems.append(Problem(spec.file_name, 0, "", "file not found in data/raw (expected it, even with a header only)"))
+        data, refused = read_raw_file(folder, spec.file_name)
+        if refused is not None:
+            problems.append(refused)
             continue
-        text, decode_problems = decode_raw_bytes(spec.file_name, path.read_bytes())
+        text, decode_problems = decode_raw_bytes(spec.file_name, data)
         problems.extend(decode_problems)
         if text is None:
             continue
@@ -909,7 +1207,8 @@ def validate_raw_dir(folder: Path | str, today: dt.date | None = None) -> tuple[
                 where = ctx.figure_ids.get(row["figure_id"])
                 if where:
                     problems.append(
-                        Problem(spec.file_name, line, "figure_id", f"{row['figure_id']!r} is already used at {where} (expected ids unique across figure files)")
+                        Problem(spec.file_name, line, "figure_id", f"{shown(row['figure_id'])} is already used at {where} (expected ids unique across figure files)",
+                                "repeated figure_id")
                     )
                 else:
                     ctx.figure_ids[row["figure_id"]] = f"{spec.file_name}:{line}"
@@ -932,8 +1231,8 @@ def _cross_check_source_urls(tables: Mapping[str, ParsedTable]) -> list[Problem]
         if row["url"] in first:
             other, other_line = first[row["url"]]
             problems.append(Problem(SOURCES.file_name, line, "url",
-                                    f"{row['url']} is already registered as {other!r} at line {other_line} "
-                                    f"(expected one source_id per page: use {other!r})"))
+                                    f"{clip(row['url'])} is already registered as {shown(other)} at line {other_line} "
+                                    f"(expected one source_id per page: use {shown(other)})", "repeated url"))
         else:
             first[row["url"]] = (row["source_id"], line)
     return problems
@@ -957,10 +1256,12 @@ def _cross_check_alternatives(tables: Mapping[str, ParsedTable]) -> list[Problem
             label = f"{weeks.week_label(key[0], key[1])} {key[2]}"
             if key not in chosen:
                 problems.append(Problem(file_name, line, "series",
-                                        f"{label} has no chosen figure in {chosen_file} (expected the alternative to stand beside one)"))
+                                        f"{label} has no chosen figure in {chosen_file} (expected the alternative to stand beside one)",
+                                        "alternative without a chosen figure"))
             elif chosen[key] == row["source_id"]:
                 problems.append(Problem(file_name, line, "source_id",
-                                        f"{row['source_id']!r} is already the chosen source for {label} (expected a different source)"))
+                                        f"{shown(row['source_id'])} is already the chosen source for {label} (expected a different source)",
+                                        "alternative from the chosen source"))
     return problems
 
 
@@ -982,14 +1283,16 @@ def _cross_check_series(tables: Mapping[str, ParsedTable]) -> list[Problem]:
         for row, line in zip(table.rows, table.lines):
             if row["series"] not in known:
                 problems.append(Problem(TABLES_BY_NAME[name].file_name, line, "series",
-                                        f"{row['series']!r} is not registered in series.csv (expected a series of series.csv, "
-                                        "where its measure is declared)"))
+                                        f"{shown(row['series'])} is not registered in series.csv (expected a series of series.csv, "
+                                        "where its measure is declared)", "unregistered series"))
     return problems
 
 
+_FILE_ORDER = {name: n for n, name in enumerate(TABLES_BY_FILE)}
+
+
 def _file_order(file_name: str) -> int:
-    names = list(TABLES_BY_FILE)
-    return names.index(file_name) if file_name in names else len(names)
+    return _FILE_ORDER.get(file_name, len(_FILE_ORDER))
 
 
 def load_raw(folder: Path | str | None = None, today: dt.date | None = None) -> dict[str, ParsedTable]:
