@@ -302,12 +302,14 @@ def test_events_without_the_caption_columns_are_refused(raw_copy):
     assert problem.startswith("events.csv:1: header: missing caption_en, caption_zh (expected exactly: " + EVENTS_HEADER)
 
 
-def test_what_counts_as_chinese_is_what_the_figures_check():
-    from helpers.data.raw import CJK
-    from helpers.figures.style import has_cjk
+def test_what_counts_as_chinese_is_the_one_definition_the_figures_and_fonts_use():
+    from helpers import chinese
+    from helpers.data import raw
+    from helpers.figures import cjk_font
 
+    assert raw.CJK is chinese.CJK and raw.HAN is chinese.HAN and cjk_font.has_cjk is chinese.has_cjk
     every = [chr(c) for c in range(0x20, 0x10000) if not 0xD800 <= c <= 0xDFFF]
-    assert [c for c in every if bool(CJK.search(c)) != has_cjk(c)] == []
+    assert [c for c in every if chinese.HAN.search(c) and not chinese.has_cjk(c)] == []  # every ideograph is CJK
 
 
 # --------------------------------------------------------------------------- series: the register of weekly series

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers.chinese import has_cjk
 from helpers import catalog
 from helpers.data.clean import read_clean
 from helpers.figures import backtest as figures, frame, style
@@ -213,7 +214,7 @@ def test_live_figures_draw_and_their_titles_follow_the_tables(live):
     assert title(sensitivity_fig).startswith("The sign of the SU7 trend depends" if depends else "Every window gives")
     for fig in (scores_fig, sensitivity_fig):
         assert "as of 2025-W" in footer(fig)
-        assert not [t for t in figure_texts(fig) if style.has_cjk(t)]
+        assert not [t for t in figure_texts(fig) if has_cjk(t)]
 
 
 def test_saved_files_are_byte_identical(tmp_path, live):
@@ -239,7 +240,7 @@ def test_zh_with_the_bundled_font_has_every_glyph(live):
         warnings.simplefilter("error")
         for fig in live_figures(live, "zh"):
             frame.png_bytes(fig, dpi=50)
-            assert style.has_cjk(title(fig))
+            assert has_cjk(title(fig))
 
 
 def test_best_method_falls_back_to_mae_without_mase():

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
+from helpers.chinese import has_cjk
 from helpers.figures import cjk_font, findings, frame, style
 from tests.conftest import ROOT
 
@@ -138,7 +139,7 @@ def test_a_zh_figure_is_drawn_with_the_bundled_font_and_no_warning(monkeypatch):
         warnings.simplefilter("error")  # "Glyph ... missing from font", the fallback warning: any warning fails
         fig = findings.quality_figure(tables["figures"], lang="zh")
         used = fonts_drawn_with(fig, monkeypatch)
-    assert style.has_cjk(fig.get_suptitle())
+    assert has_cjk(fig.get_suptitle())
     assert set(cjk_font.FILES.values()) <= used, used  # Regular for the text, Bold for the titles
 
 

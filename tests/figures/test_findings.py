@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from helpers.chinese import has_cjk
 from helpers.figures import findings, frame, style
 from helpers.models import trend
 from helpers.figures.frame import figure_texts
@@ -286,7 +287,7 @@ def test_english_figures_hold_no_chinese_character(tables, article_weekly):
         findings.quality_figure(tables["figures"]),
     ]
     for fig in built:
-        chinese = [t for t in figure_texts(fig) if style.has_cjk(t)]
+        chinese = [t for t in figure_texts(fig) if has_cjk(t)]
         assert chinese == [], chinese
 
 
@@ -305,7 +306,7 @@ def test_zh_when_the_bundled_font_fails_to_load_warns_and_draws_english(monkeypa
     with pytest.warns(UserWarning, match=r"lang='zh' needs a CJK font: the bundled one .* scripts/build_cjk_font\.py\)"
                                          r" could not be loaded \(.*no-such-font\.otf"):
         fig = findings.quality_figure(tables["figures"], lang="zh")
-    assert not any(style.has_cjk(t) for t in figure_texts(fig))
+    assert not any(has_cjk(t) for t in figure_texts(fig))
     assert title(fig) == title(findings.quality_figure(tables["figures"], lang="en"))
     assert fig._su7_lang == "en"
 
@@ -326,7 +327,7 @@ def test_zh_with_the_bundled_font_has_every_glyph(tables):
         warnings.simplefilter("error")
         fig = findings.quality_figure(tables["figures"], lang="zh")
         frame.png_bytes(fig, dpi=50)
-    assert style.has_cjk(title(fig))
+    assert has_cjk(title(fig))
 
 
 def test_resolve_language_rejects_unknown_codes():

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers.chinese import has_cjk
 from helpers import catalog
 from helpers.data import weeks
 from helpers.data.clean import read_clean
@@ -258,7 +259,7 @@ def test_live_figures_draw_and_their_titles_hold_the_tables_numbers(live):
     any_excludes = ((calendar_terms["ci95_low"] > 0) | (calendar_terms["ci95_high"] < 0)).any()
     assert title(coef_fig).startswith("Of the calendar effects" if any_excludes else "No calendar effect")
     for fig in (share_fig, coef_fig):
-        assert not [t for t in figure_texts(fig) if style.has_cjk(t)]
+        assert not [t for t in figure_texts(fig) if has_cjk(t)]
 
 
 def test_saved_files_are_byte_identical(tmp_path, live):
@@ -286,7 +287,7 @@ def test_zh_draws_chinese_labels(toy):
     assert "比亚迪" in title(fig) and "份额" in title(fig) and pct(first) in title(fig)
     coef = market.calendar_coefficients_figure(coefficient_rows({"xiaomi_su7": {"holiday_days": (-0.2, -0.5, 0.05)}}),
                                                lang="zh")
-    assert style.has_cjk(title(coef))
+    assert has_cjk(title(coef))
 
 
 def test_zh_when_the_bundled_font_fails_to_load_warns_and_draws_english(monkeypatch, toy):
@@ -294,7 +295,7 @@ def test_zh_when_the_bundled_font_fails_to_load_warns_and_draws_english(monkeypa
     line, article, cal, _ = toy
     with pytest.warns(UserWarning, match="lang='zh' needs a CJK font"):
         fig = market.market_share_figure(line, article, cal, lang="zh")
-    assert not any(style.has_cjk(t) for t in figure_texts(fig))
+    assert not any(has_cjk(t) for t in figure_texts(fig))
 
 
 def test_zh_with_the_bundled_font_has_every_glyph(live):
@@ -302,4 +303,4 @@ def test_zh_with_the_bundled_font_has_every_glyph(live):
         warnings.simplefilter("error")
         for fig in live_figures(live, "zh"):
             frame.png_bytes(fig, dpi=50)
-            assert style.has_cjk(title(fig))
+            assert has_cjk(title(fig))

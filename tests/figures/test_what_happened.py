@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from helpers.chinese import has_cjk
 from helpers.data import weeks
 from helpers.figures import frame, style, what_happened
 from helpers.models import later
@@ -436,7 +437,7 @@ def test_english_figures_hold_no_chinese_and_leave_no_state(live):
     assert {k for k in before if before[k] != mpl.rcParams[k]} == set()
     assert plt.get_fignums() == []
     for fig in built:
-        assert [t for t in figure_texts(fig) if style.has_cjk(t)] == []
+        assert [t for t in figure_texts(fig) if has_cjk(t)] == []
         assert fig.axes[0].get_ylabel() and fig.axes[0].get_ylim()[0] == 0  # a unit on the axis, counts from zero
 
 
@@ -444,7 +445,7 @@ def test_zh_when_the_bundled_font_fails_to_load_warns_and_draws_english(monkeypa
     monkeypatch.setattr(style, "find_cjk_font", lambda: None)
     with pytest.warns(UserWarning, match="lang='zh' needs a CJK font"):
         fig = what_happened.vintage_scorecard_figure(real["scored"], real["weekly_sales"], "zh")
-    assert not any(style.has_cjk(t) for t in figure_texts(fig))
+    assert not any(has_cjk(t) for t in figure_texts(fig))
 
 
 def test_zh_draws_chinese_titles_with_every_glyph(real):

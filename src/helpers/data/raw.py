@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from helpers.chinese import CJK, HAN
 from helpers.data import weeks
 
 # ---------------------------------------------------------------------------
@@ -331,12 +332,6 @@ def _date_precision(value: str) -> str:
         raise CellError(f"{shown(value)} is not a date precision (expected one of {', '.join(DATE_PRECISIONS)})")
     return value
 
-
-#: Chinese characters and full-width punctuation: what an English figure must never show
-#: (the same set as :func:`helpers.figures.style.has_cjk`).
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
-#: Chinese characters proper (Han ideographs), punctuation left out.
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def _caption_en(value: str) -> str:

@@ -28,6 +28,8 @@ import io
 from importlib import resources
 from pathlib import Path
 
+from helpers.chinese import has_cjk
+
 __all__ = ["FAMILY", "WEB_FAMILY", "FONT_SUBDIR", "FILES", "font_path", "register", "characters",
            "web_subset", "font_face_css"]
 
@@ -79,13 +81,11 @@ def characters(weight: str = "regular") -> frozenset[int]:
 def web_subset(text: str, weight: str = "regular", cache_dir: Path | str | None = None) -> bytes:
     """A WOFF font (zlib, no brotli needed) with the glyphs of the Chinese characters of ``text``.
 
-    Chinese: CJK ideographs, CJK and full-width punctuation (:func:`helpers.figures.style.has_cjk`);
+    Chinese: CJK ideographs, CJK and full-width punctuation (:func:`helpers.chinese.has_cjk`);
     Latin text, ``·`` or ``“”`` are left to the page's own fonts.  ``b""`` when there are none.  Deterministic: no timestamp is rewritten.
     Subsetting takes about 0.3 s; with ``cache_dir`` the result is kept there, named by the
     font's and the characters' hash, and read back when the same characters are asked again.
     """
-    from helpers.figures.style import has_cjk
-
     wanted = tuple(sorted({ord(c) for c in set(text) if has_cjk(c)} & characters(weight)))
     if not wanted:
         return b""

@@ -17,6 +17,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from helpers.chinese import CJK_RANGES
 from helpers.data import weeks
 from helpers.figures import style
 from helpers.formatting import number
@@ -112,7 +113,7 @@ def text_width_pt(text: str, size: float, weight: str = "normal") -> float:
     return float(width)
 
 
-_TOKEN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]|[^\s\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+\s*|\s+")
+_TOKEN = re.compile(f"[{CJK_RANGES}]|[^\\s{CJK_RANGES}]+\\s*|\\s+")
 
 
 def wrap(text: str, width_pt: float, size: float, weight: str = "normal") -> list[str]:

@@ -58,7 +58,6 @@ __all__ = [
     "rc_params",
     "theme",
     "label",
-    "has_cjk",
     "ordinal",
     "format_month",
     "format_quarter",
@@ -139,16 +138,6 @@ _FALLBACK_MESSAGE = (
     "could not be loaded ({error}); falling back to English"
 )
 
-_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
-
-
-def has_cjk(text: str) -> bool:
-    """Whether ``text`` holds a Chinese character or full-width punctuation.
-
-    >>> has_cjk("SU7 weekly sales"), has_cjk("周销量"), has_cjk("来源:x")
-    (False, True, True)
-    """
-    return bool(_CJK.search(text))
 
 
 def find_cjk_font() -> str | None:

@@ -79,6 +79,7 @@ from helpers.data import weeks as isoweeks
 from helpers.data.clean import WEEKS_PER_MONTH, WEEKS_PER_YEAR, figure_row
 from helpers.data.roles import FIGURE
 from helpers.formatting import JSON_DIGITS, number, plural, round_frame, rounded
+from helpers.tolerances import CAPACITY_SLACK
 
 __all__ = [
     "SERIES",
@@ -531,14 +532,12 @@ def capacity_contradicted(capacity_per_week: float, sales_per_week: float) -> bo
     """Whether sales of ``sales_per_week`` exceed a capacity by more than the audit's slack.
 
     The rule of notebook 05's capacity claims (``CAPACITY_SLACK`` in
-    :mod:`helpers.claims.engine`): a factory cannot deliver more than 15% above
+    :mod:`helpers.tolerances`): a factory cannot deliver more than 15% above
     what it builds week after week, so such a capacity is rejected as supply.
 
     >>> capacity_contradicted(2875, 6275), capacity_contradicted(700, 700), capacity_contradicted(700, 805.1)
     (True, False, True)
     """
-    from helpers.claims.engine import CAPACITY_SLACK
-
     return float(sales_per_week) > float(capacity_per_week) * (1 + CAPACITY_SLACK)
 
 

@@ -1,0 +1,38 @@
+"""The tolerances the project judges with, declared once.
+
+The claims engine (:mod:`helpers.claims.engine`, both rule sets) and the
+run-rate model (:mod:`helpers.models.run_rate`, which dates no clearance on a
+capacity the claims reject) read them from here: this module sits below both,
+so neither imports the other for a number.
+"""
+
+from __future__ import annotations
+
+__all__ = ["FLOW_TOLERANCE", "CAPACITY_SLACK", "SHARP_FALL", "RATE_TOLERANCE_PP", "CHANGE_TOLERANCE_PP", "TOP_RANK"]
+
+FLOW_TOLERANCE = 0.15
+"""Two figures for the same flow (vehicles a week) agree if within 15% of the reference.
+
+Weekly and monthly sales come from different counts (insurance registrations,
+deliveries, wholesale) and cut the calendar differently (ISO weeks against a
+calendar month), so honest figures for the same flow routinely differ by
+5-10%; 15% leaves room for that and still catches a factor of 2."""
+
+CAPACITY_SLACK = 0.15
+"""Sales may exceed a stated capacity by up to 15% before the two contradict.
+
+A month's deliveries can draw on cars built earlier (stock, cars in transit),
+and a capacity printed with 约 ("about") is itself rounded; a gap larger than that cannot be
+bridged by stock for a month, let alone for several weeks in a row."""
+
+SHARP_FALL = 0.30
+"""A fall counts as 大幅 ("sharp") if the per-week rate drops by at least 30%."""
+
+RATE_TOLERANCE_PP = 0.5
+"""Percentages printed as whole numbers agree if within half a percentage point (rounding)."""
+
+CHANGE_TOLERANCE_PP = 5.0
+"""A printed 约 ("about") change agrees with a computed one within 5 percentage points."""
+
+TOP_RANK = 3
+"""A rank of 3 or better counts as "near the top" of a ranking."""
