@@ -128,13 +128,20 @@ def execute_notebook(
     "timed out".  ``kernel_manager``: an already started (pre-warmed) kernel
     to run on; the caller shuts it down (a timed-out kernel is still busy).
     Without one, a kernel that dies before it answers (:func:`kernel_never_answered`:
-    no cell ran) is started once more before the notebook is called failed.
+    no cell ran) is started once more before the notebook is called failed.  Parameters the
+    notebook does not declare, or values it does not take, raise
+    :class:`~helpers.pipeline.parameters.ParameterError` before anything runs or is written.
     """
-    import papermill
+    from helpers.pipeline.graph import declared_defaults
+    from helpers.pipeline.parameters import check_parameters
 
     notebook = Path(notebook)
     failed_dir = failed_dir or root / "reports" / "failed"
     source_nb = without_injected_parameters(json.loads(notebook.read_text(encoding="utf-8")))
+    # papermill writes parameters into the notebook's source: only values its parameters cell takes get there
+    check_parameters(dict(parameters or {}), declared_defaults(source_nb), source=notebook.name)
+    import papermill
+
     with tempfile.TemporaryDirectory(prefix="su7-run-") as scratch:
         scratch_path = Path(scratch)
         prepared = scratch_path / notebook.name

@@ -244,6 +244,32 @@ def declared_parameters(nb: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
+#: The default of a parameter whose value in the ``parameters`` cell is not a literal (an expression).
+NOT_A_LITERAL = object()
+
+
+def declared_defaults(nb: Mapping[str, Any]) -> dict[str, Any]:
+    """Each parameter of the cell tagged ``parameters`` with its default (:data:`NOT_A_LITERAL` when not a literal).
+
+    >>> declared_defaults({"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]},
+    ...                               "source": "horizon = 4  # weeks\\nthrough_week = None\\nlang: str = 'en'"}]})
+    {'horizon': 4, 'through_week': None, 'lang': 'en'}
+    """
+    defaults: dict[str, Any] = {}
+    for cell in _code_cells(nb):
+        if PARAMETERS_TAG in _tags(cell):
+            for node in ast.parse(_source(cell)).body:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+                if not targets:
+                    continue
+                try:
+                    value = ast.literal_eval(node.value) if node.value is not None else NOT_A_LITERAL
+                except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                    value = NOT_A_LITERAL
+                defaults.update({t.id: value for t in targets if isinstance(t, ast.Name)})
+    return defaults
+
+
 def _helpers_imported(tree: ast.AST) -> set[str]:
     """Dotted names below ``helpers`` that ``tree`` imports, anywhere in it.
 
