@@ -14,6 +14,7 @@ command line.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -316,3 +317,60 @@ def test_the_bounds_of_the_options_are_in_the_help():
         main(["run", "--help"])
     assert f"1 to {MAX_JOBS}" in shown.getvalue() and "1 to 104" in shown.getvalue()
     assert f"0 to {MAX_SECONDS}" in shown.getvalue()
+
+
+# ---------------------------------------------------------------------------
+# Item 9: an edit that keeps the size, the modification time and the inode
+# ---------------------------------------------------------------------------
+
+
+def _record_a_good_run(project: Path) -> None:
+    """The runner's state and file memo as a good run on the committed outputs leaves them (no notebook runs)."""
+    from helpers.pipeline import graph
+    from helpers.pipeline.runner import _memo_path, judge, save_state
+
+    environment = graph.environment_inputs(project)
+    by_step = parameters_by_step(project, {})
+    save_state(project, {s.name: {"inputs": judge(s, project, by_step[s.name], {}, False, environment)[1],
+                                  "outputs": graph.outputs_digest(s, project)} for s in STEPS})
+    graph.MEMO.save(_memo_path(project))
+
+
+def _until_the_clock_passes(folder: Path, ctime_ns: int) -> None:
+    """Wait until a file changed now gets a change time after ``ctime_ns`` (file systems keep coarse clocks)."""
+    import time
+
+    probe = folder / "clock-probe"
+    deadline = time.monotonic() + 60  # a hang guard only: the clock ticks every few milliseconds
+    while True:
+        probe.write_bytes(b"x")
+        if probe.stat().st_ctime_ns > ctime_ns:
+            return
+        assert time.monotonic() < deadline, "the file system's change time did not move in 60 s"
+        time.sleep(0.001)
+
+
+def test_an_edit_that_keeps_size_mtime_and_inode_is_still_noticed(project, cli, monkeypatch):
+    from helpers.pipeline import graph
+
+    monkeypatch.setattr(graph, "MEMO", graph.FileMemo())  # the runner loads its own; put the test's back after
+    _record_a_good_run(project)
+    code, output = cli("status")
+    assert code == 0 and all(line.startswith("skip") for line in output.splitlines()[:len(STEPS)]), output
+
+    raw = project / "data" / "raw" / "weekly_sales.csv"
+    before = raw.stat()
+    _until_the_clock_passes(project / STATE_DIR, before.st_ctime_ns)
+    data = raw.read_bytes()
+    at = data.rindex(b"2025,") + 3  # a digit of the last row: 2025 becomes 2026, the size stays
+    with open(raw, "r+b") as handle:  # in place: the same inode
+        handle.seek(at)
+        handle.write(b"6")
+    os.utime(raw, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = raw.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
+    assert raw.read_bytes() != data
+
+    code, output = cli("status")
+    assert code == 0, output
+    assert "run     01_ingest          inputs changed" in output, output

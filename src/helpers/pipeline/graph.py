@@ -109,9 +109,11 @@ def _sha(data: bytes) -> str:
 class FileMemo:
     """What is known of a file's content (its sha256, the modules it imports), by its stat.
 
-    Like git's index: a file whose size, modification time (nanoseconds) and inode are
-    unchanged is not read again.  A pure cache: every answer is what reading the file
-    gives.  The runner keeps it in ``.cache/pipeline/files.json`` between runs
+    Like git's index: a file whose size, modification time, change time (nanoseconds) and
+    inode are unchanged is not read again.  The change time counts because an edit that keeps
+    the size can put the old modification time back (``os.utime``, ``touch -r``, some tools
+    do); the change time cannot be set back (issue 21).  A pure cache: every answer is what
+    reading the file gives.  The runner keeps it in ``.cache/pipeline/files.json`` between runs
     (:meth:`load`, :meth:`save`), so a run with nothing to do reads almost nothing.
     """
 
@@ -121,7 +123,7 @@ class FileMemo:
     @staticmethod
     def _stamp(path: Path) -> list[int]:
         st = path.stat()
-        return [st.st_size, st.st_mtime_ns, st.st_ino]
+        return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
 
     def _entry(self, path: Path) -> dict[str, Any]:
         key, stamp = str(path), self._stamp(path)
@@ -164,7 +166,7 @@ class FileMemo:
             st = folder.stat()
         except OSError:
             return []
-        key, stamp = f"{folder}{os.sep}", [st.st_mtime_ns, st.st_ino]
+        key, stamp = f"{folder}{os.sep}", [st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
         entry = self.entries.get(key)
         if entry is None or entry.get("stamp") != stamp:
             names = sorted(os.listdir(folder)) if folder.is_dir() else []
