@@ -320,6 +320,139 @@ def test_the_bounds_of_the_options_are_in_the_help():
 
 
 # ---------------------------------------------------------------------------
+# Item 6: outputs the run cannot write
+# ---------------------------------------------------------------------------
+
+TREND = "data/processed/trend"  # notebook 03's folder (helpers.catalog.STEP_FOLDERS)
+
+
+def assert_nothing_ran(project: Path, before: dict[str, bytes], code: int, output: str, *expected: str) -> None:
+    assert code == 1, output
+    for text in expected:
+        assert text in output, f"{text!r} not in:\n{output}"
+    assert "Traceback" not in output, output
+    assert "ran     " not in output, output
+    assert snapshot(project) == before, "the last good outputs changed"
+
+
+def test_a_file_where_an_output_folder_is_expected_is_named_and_nothing_runs(project):
+    """Works as root too: no permission bit makes a file a folder."""
+    import shutil
+
+    shutil.rmtree(project / TREND)
+    (project / TREND).write_text("not a folder\n", encoding="utf-8")
+    before = snapshot(project)
+    result = run_pipeline(project, timeout=HANG_GUARD_SECONDS)
+    assert_nothing_ran(project, before, result.returncode, result.stdout + result.stderr,
+                       f"{TREND}: is a file, not a folder (expected a folder the run can write in)", "nothing was run")
+
+
+def test_an_output_folder_that_refuses_writes_is_named_before_anything_runs(project, cli, monkeypatch):
+    """The kernel's atomic writers make their scratch file with ``tempfile.mkstemp`` in the output folder:
+    here it raises what a read-only folder raises, for root too."""
+    import errno
+    import tempfile
+
+    real = tempfile.mkstemp
+    refused = project / TREND
+
+    def mkstemp(*args, dir=None, **kwargs):
+        if dir is not None and Path(dir) == refused:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(Path(dir) / ".~x.tmp"))
+        return real(*args, dir=dir, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    before = snapshot(project)
+    code, output = cli("run")
+    assert_nothing_ran(project, before, code, output,
+                       f"{TREND}: cannot write in this folder: Permission denied (expected a folder the run can write in)")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes in a read-only folder: see the monkeypatched test above")
+def test_a_read_only_output_folder_is_named_before_anything_runs(project):
+    os.chmod(project / TREND, 0o555)
+    try:
+        before = snapshot(project)
+        result = run_pipeline(project, timeout=HANG_GUARD_SECONDS)
+    finally:
+        os.chmod(project / TREND, 0o755)
+    assert_nothing_ran(project, before, result.returncode, result.stderr,
+                       f"{TREND}: cannot write in this folder: Permission denied")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes in a read-only file")
+def test_a_read_only_output_file_is_named_before_anything_runs(project):
+    figure = next((project / "reports" / "figures").glob("01_*.png"))
+    figure.chmod(0o444)
+    before = snapshot(project)
+    result = run_pipeline(project, timeout=HANG_GUARD_SECONDS)
+    assert_nothing_ran(project, before, result.returncode, result.stderr,
+                       f"reports/figures/{figure.name}: cannot write this file: it is read-only")
+
+
+def test_a_restore_that_fails_does_not_hide_the_failure_and_keeps_the_last_good_outputs(project, cli, monkeypatch):
+    """A step fails after writing; putting its folder back fails too (it became unwritable meanwhile).  The step's
+    error comes first, then what could not be put back and why; the backups stay, and the next restore puts
+    the last good outputs back."""
+    import shutil
+    import types
+
+    from helpers.pipeline import journal as journal_module
+    from helpers.pipeline import runner
+    from helpers.pipeline.graph import STEPS_BY_NAME
+    from helpers.pipeline.journal import Journal
+
+    before = snapshot(project)
+
+    def failing_step(root, params_by_step, state, force, jobs, quiet, journal, *rest):
+        journal.protect(STEPS_BY_NAME["03_trend"].outputs)
+        (root / TREND / "fits.csv").write_text("half written\n", encoding="utf-8")
+        return runner.RunReport(failed="03_trend.ipynb: cell 4 failed: ValueError: deliberate")
+
+    def rmtree(path, *args, **kwargs):
+        if Path(path) == project / TREND:
+            raise PermissionError(13, "Permission denied", str(Path(path) / "fits.csv"))
+        return shutil.rmtree(path, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "_schedule", failing_step)
+    monkeypatch.setattr(journal_module, "shutil", types.SimpleNamespace(**{**vars(shutil), "rmtree": rmtree}))
+    code, output = cli("run")
+    assert code == 1, output
+    assert "Traceback" not in output, output
+    failed = output.index("FAILED 03_trend.ipynb: cell 4 failed: ValueError: deliberate")
+    assert output.index(f"could not put back 1 output path(s)") > failed, output
+    assert f"{TREND}: {TREND}/fits.csv: Permission denied" in output, output
+    assert (project / STATE_DIR / "journal" / "manifest.json").is_file(), "the backups were thrown away"
+
+    monkeypatch.undo()  # the folder can be written again: the next run's recovery puts everything back
+    Journal(project, project / STATE_DIR / "journal").restore()
+    assert snapshot(project) == before
+
+
+def test_a_dagster_asset_whose_restore_fails_still_raises_its_own_error(project, monkeypatch):
+    pytest.importorskip("dagster")
+    import shutil
+    import types
+
+    from helpers.orchestration.assets import guarded
+    from helpers.pipeline import journal as journal_module
+
+    def rmtree(path, *args, **kwargs):
+        if Path(path) == project / TREND:
+            raise PermissionError(13, "Permission denied", str(path))
+        return shutil.rmtree(path, *args, **kwargs)
+
+    def work():
+        (project / TREND / "fits.csv").write_text("half written\n", encoding="utf-8")
+        raise ValueError("deliberate")
+
+    monkeypatch.setattr(journal_module, "shutil", types.SimpleNamespace(**{**vars(shutil), "rmtree": rmtree}))
+    with pytest.raises(ValueError, match="deliberate") as raised:
+        guarded(project, "03_trend", (TREND,), work)
+    assert any(f"{TREND}: Permission denied" in note for note in raised.value.__notes__)
+
+
+# ---------------------------------------------------------------------------
 # Item 9: an edit that keeps the size, the modification time and the inode
 # ---------------------------------------------------------------------------
 

@@ -129,8 +129,11 @@ def guarded(root: Path, name: str, outputs: tuple[str, ...], work: Callable[[], 
     journal.protect(outputs)
     try:
         work()
-    except BaseException:
-        journal.restore()
+    except BaseException as first:
+        try:
+            journal.restore()
+        except OSError as not_restored:  # said with the failure, never instead of it
+            first.add_note(str(not_restored))
         raise
     journal.discard()
 

@@ -706,6 +706,82 @@ def plan(root: Path, params_by_step: dict[str, dict[str, Any]], state: dict[str,
     }
 
 
+#: Written by a run besides the steps' outputs: its own state and the executions of failed notebooks.
+RUN_WRITES = (STATE_DIR, "reports/failed")
+
+
+def unwritable_outputs(root: Path, selection: Selection = Selection()) -> list[str]:
+    """Why the run could not write each output folder of ``selection`` (empty: it can write them all).
+
+    Each folder a selected step, the report or the run writes in (and every folder below it)
+    gets a scratch file created and removed: the one test that answers for root, read-only
+    mounts and files standing where a folder is expected.  Existing output files must be
+    writable too (matplotlib writes figures in place).  Checked before anything runs, so a run
+    that could not keep its results runs nothing and changes nothing.
+    """
+    import tempfile
+
+    from helpers.pipeline.graph import is_pattern
+
+    rels = set(RUN_WRITES) | ({*REPORT_WRITES} if selection.report else set())
+    for step in STEPS:
+        if step.name in selection.steps:
+            rels.update(step.outputs)
+    folders: set[Path] = set()
+    files: set[Path] = set()
+    for rel in rels:
+        path = root / rel
+        if is_pattern(rel):
+            files.update(p for p in root.glob(rel) if p.is_file())
+            path = path.parent
+        elif Path(rel).suffix:  # a file: notebooks/03_trend.ipynb, reports/summary.json
+            files.add(path)
+            path = path.parent
+        folders.add(path)
+        if path.is_dir():
+            folders.update(p for p in path.rglob("*") if p.is_dir())
+            files.update(p for p in path.rglob("*") if p.is_file())
+    problems = []
+
+    def shown(path: Path) -> str:
+        return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+    for folder in sorted(folders):
+        existing = folder
+        while not existing.exists() and existing != root and existing.parent != existing:
+            existing = existing.parent  # a folder the run will make: its nearest existing parent must take it
+        if not existing.is_dir():
+            problems.append(f"{shown(existing)}: is a file, not a folder (expected a folder the run can write in)")
+            continue
+        try:
+            handle, scratch = tempfile.mkstemp(prefix=".~write-check.", dir=existing)
+            os.close(handle)
+            os.unlink(scratch)
+        except OSError as exc:
+            problems.append(f"{shown(existing)}: cannot write in this folder: {exc.strerror or exc} "
+                            "(expected a folder the run can write in)")
+    for path in sorted(files):
+        if path.is_file() and not os.access(path, os.W_OK):
+            problems.append(f"{shown(path)}: cannot write this file: it is read-only (expected a file the run can replace)")
+    return list(dict.fromkeys(problems))
+
+
+def _restore_after(journal: Any, root: Path) -> str:
+    """Put the last good outputs back after a failure; what to say about it (a failure to restore is said, not raised,
+    so it never hides the failure that came first)."""
+    from helpers.pipeline.journal import RestoreIncomplete
+
+    try:
+        restored = journal.restore()
+    except RestoreIncomplete as exc:
+        return str(exc)
+    except OSError as exc:
+        from helpers.pipeline.journal import describe_os_error
+
+        return f"could not put the last good outputs back ({describe_os_error(exc, root)}); the next run tries again"
+    return f"restored the last good outputs ({len(restored)} path(s)); nothing from this run was kept"
+
+
 def run(
     parameters: dict[str, Any],
     force: bool = False,
@@ -748,20 +824,35 @@ def run(
     except LockBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BUSY
+    except OSError as exc:
+        from helpers.pipeline.journal import describe_os_error
+
+        print(f"error: cannot take the run lock: {describe_os_error(exc, root)}; nothing was run", file=sys.stderr)
+        return EXIT_FAILED
     journal = Journal(root, root / STATE_DIR / "journal")
     load_file_memo(root)
     try:
         _stop_orphans(root)
         if journal.active or journal.folder.exists():
-            restored = journal.restore()
+            from helpers.pipeline.journal import RestoreIncomplete
+
+            try:
+                restored = journal.restore()
+            except RestoreIncomplete as exc:
+                print(f"error: the previous run was interrupted, and {exc}\nnothing was run", file=sys.stderr)
+                return EXIT_FAILED
             if restored:
                 _say(f"recovered: the previous run was interrupted; restored {len(restored)} output path(s) to the last good run")
         state = load_state(root)
+        unwritable = unwritable_outputs(root, selection)
+        if unwritable:
+            print("error: the run could not write its outputs; nothing was run, every output is as it was:\n  "
+                  + "\n  ".join(unwritable), file=sys.stderr)
+            return EXIT_FAILED
         report = _schedule(root, params_by_step, state, force, jobs, quiet, journal, selection, cell_timeout, fork_kernels)
         if report.failed:
-            restored = journal.restore()
-            print(f"FAILED {report.failed}", file=sys.stderr)
-            print(f"restored the last good outputs ({len(restored)} path(s)); nothing from this run was kept", file=sys.stderr)
+            print(f"FAILED {report.failed}", file=sys.stderr)  # first: nothing after it may hide it
+            print(_restore_after(journal, root), file=sys.stderr)
             return EXIT_FAILED
         if selection.report:
             _export_report(root, state, force, journal, report)
@@ -770,13 +861,21 @@ def run(
         save_state(root, state)
         journal.discard()
     except KeyboardInterrupt:
-        restored = journal.restore()
-        print(f"\ninterrupted: restored the last good outputs ({len(restored)} path(s))", file=sys.stderr)
+        print("\ninterrupted: " + _restore_after(journal, root), file=sys.stderr)
         return EXIT_INTERRUPTED
+    except OSError as exc:  # the runner's own writes (the report, its state): the cause first, then the restore
+        from helpers.pipeline.journal import describe_os_error
+
+        print(f"FAILED cannot write {describe_os_error(exc, root)}", file=sys.stderr)
+        print(_restore_after(journal, root), file=sys.stderr)
+        return EXIT_FAILED
     finally:
         from helpers.pipeline import graph
 
-        graph.MEMO.save(_memo_path(root))
+        try:
+            graph.MEMO.save(_memo_path(root))
+        except OSError:
+            pass  # a pure cache: the next run reads the files again
         lock.release()
     total = time.monotonic() - started
     _say(
