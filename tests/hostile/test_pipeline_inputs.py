@@ -140,6 +140,32 @@ def test_a_parameters_file_that_is_not_a_plain_mapping_of_names_is_refused(proje
     assert_refused(project, before, code, output, f"{params}", expected)
 
 
+def test_a_yaml_alias_bomb_is_refused_at_once(project, cli):
+    """Nine aliases of nine aliases ... (a billion strings if expanded) must neither hang nor fill memory."""
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    params = write_params(project, "\n".join(levels) + "\nlang: *a9\n")
+    before = snapshot(project)
+    code, output = cli("run", "--params", str(params))
+    assert_refused(project, before, code, output, f"{params}:11: lang: a list [[[[...]", f"{params}:1: a0: unknown parameter")
+
+
+@pytest.mark.parametrize("name, text", [("params.json", '{"lang": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+                                        ("params.yaml", "lang: " + "[" * 100_000 + "]" * 100_000 + "\n")])
+def test_a_value_nested_too_deep_to_read_is_refused(project, cli, name, text):
+    params = write_params(project, text, name)
+    before = snapshot(project)
+    code, output = cli("run", "--params", str(params))
+    assert_refused(project, before, code, output, f"{params}: nested too deep to read")
+
+
+def test_code_in_a_week_option_is_refused(project, cli):
+    before = snapshot(project)
+    code, output = cli("run", "--through-week", '2025-W19"; import os; os.system("id") #')
+    assert_refused(project, before, code, output, "--through-week: through_week: '2025-W19\"; import os;",
+                   'is not allowed (expected an ISO week such as "2025-W19")')
+
+
 @pytest.mark.parametrize("text, expected", [
     ('{\n  "horizon": [4]\n}\n', ":2: horizon: a list [4] is not allowed (expected a whole number from 1 to 104)"),
     ('{"lang": "en", "lang": "zh"}', "lang: given twice (expected each parameter once)"),

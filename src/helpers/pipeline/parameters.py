@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import reprlib
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -123,6 +124,11 @@ _TYPE_WORDS = ((bool, "true/false"), (int, "a whole number"), (float, "a number"
                (bytes, "bytes"), (bytearray, "bytes"), (_dt.datetime, "a date and time"), (_dt.date, "a date"))
 
 
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother = 3, 200, 200
+_SHORT.maxlist = _SHORT.maxtuple = _SHORT.maxdict = _SHORT.maxset = _SHORT.maxfrozenset = 4
+
+
 def given(value: Any) -> str:
     """What was given, for a message: plain numbers and strings as they are, anything else with its kind
     (its text cut to 60 characters).
@@ -134,7 +140,7 @@ def given(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = repr(value)
+    text = _SHORT.repr(value)  # bounded: a YAML file's aliases can nest one list a billion times
     text = text if len(text) <= 60 else text[:57] + "..."
     if isinstance(value, (int, float, str)):
         return text

@@ -94,7 +94,7 @@ def parse_assignment(text: str) -> tuple[str, Any]:
         raise ValueError(f"-p: {name.strip()!r} is not a parameter name (expected name=value, e.g. horizon=8)")
     try:
         return name.strip(), json.loads(value)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):  # not JSON (or nested too deep to read): the text itself
         return name.strip(), value
 
 
@@ -113,6 +113,8 @@ def load_params_file(path: Path, lines: dict[Any, int] | None = None) -> dict[An
         try:
             node = yaml.compose(text, Loader=yaml.SafeLoader)
             data = yaml.safe_load(text)
+        except RecursionError:
+            raise ValueError(f"{path}: nested too deep to read (expected name: value lines)") from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
@@ -135,6 +137,8 @@ def load_params_file(path: Path, lines: dict[Any, int] | None = None) -> dict[An
 
         try:
             data = json.loads(text, object_pairs_hook=no_repeats)
+        except RecursionError:
+            raise ValueError(f"{path}: nested too deep to read (expected a mapping of parameter names to values)") from None
         except json.JSONDecodeError as exc:
             raise ValueError(f"{path}:{exc.lineno}: not JSON: {exc.msg} (expected a mapping of parameter names to values)") from None
         seen = {}
@@ -1097,8 +1101,9 @@ A requested step always runs; the steps it needs run first when stale; the steps
 it run only with --downstream (and then only when stale); the HTML report is refreshed
 by runs of every step or with --downstream.
 
-Exit status: 0 good, 1 a notebook failed or timed out (last good outputs restored),
-2 bad usage, 75 another run held the lock longer than --wait (nothing run), 130 interrupted."""
+Exit status: 0 good, 1 a notebook failed or timed out (last good outputs restored) or an
+output folder cannot be written (nothing run), 2 bad usage (a parameter or option refused,
+nothing run), 75 another run held the lock longer than --wait (nothing run), 130 interrupted."""
 
 
 def main(argv: list[str] | None = None) -> int:
