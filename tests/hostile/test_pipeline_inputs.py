@@ -94,6 +94,7 @@ YAML_VALUES = {  # name: value as YAML -> what the message says was given
     "a date and time": ("through_week", "2025-05-05 10:00:00", "a date and time datetime.datetime(2025, 5, 5, 10, 0)"),
     "bytes": ("lang", "!!binary ZW4=", "bytes b'en'"),
     "a huge int": ("horizon", "1" + "0" * 40, "1" + "0" * 40),
+    "a whole number of 100 digits": ("horizon", "9" * 100, "a whole number of 100 digits"),
     "nan": ("lock_in_rate", ".nan", "nan"),
     "inf": ("wait_weeks", ".inf", "inf"),
     "-inf": ("sales_per_week", "-.inf", "-inf"),
@@ -127,6 +128,7 @@ def test_a_name_no_notebook_declares_is_refused_whatever_it_looks_like(project, 
 
 
 @pytest.mark.parametrize("text, expected", [
+    ("horizon: " + "9" * 5000 + "\n", ": not YAML the runner reads: Exceeds the limit"),
     ("lang: !!python/object/apply:os.system ['id']\n", ":1: not YAML the runner reads: could not determine a constructor"),
     ("? [a, b]\n: 1\n", ":1: not YAML the runner reads:"),
     ("horizon: 4\nhorizon: 100\n", ":2: horizon: given twice, first on line 1 (expected each parameter once)"),

@@ -140,10 +140,15 @@ def given(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int) and value.bit_length() > 190:  # about 57 digits; str() refuses over 4300
+        digits = int(value.bit_length() * math.log10(2)) + 1  # at most one too many
+        digits -= abs(value) < 10 ** (digits - 1)
+        return f"a whole number of {digits} digits"
+    if isinstance(value, (int, float, str)):
+        text = repr(value)
+        return text if len(text) <= 60 else text[:57] + "..."
     text = _SHORT.repr(value)  # bounded: a YAML file's aliases can nest one list a billion times
     text = text if len(text) <= 60 else text[:57] + "..."
-    if isinstance(value, (int, float, str)):
-        return text
     kind = next((word for cls, word in _TYPE_WORDS if isinstance(value, cls)), f"a {type(value).__name__}")
     return f"{kind} {text}"
 

@@ -115,6 +115,8 @@ def load_params_file(path: Path, lines: dict[Any, int] | None = None) -> dict[An
             data = yaml.safe_load(text)
         except RecursionError:
             raise ValueError(f"{path}: nested too deep to read (expected name: value lines)") from None
+        except ValueError as exc:  # e.g. a whole number of more digits than Python reads
+            raise ValueError(f"{path}: not YAML the runner reads: {exc} (expected name: value lines)") from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
