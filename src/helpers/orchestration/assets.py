@@ -129,8 +129,11 @@ def guarded(root: Path, name: str, outputs: tuple[str, ...], work: Callable[[], 
     journal.protect(outputs)
     try:
         work()
-    except BaseException:
-        journal.restore()
+    except BaseException as first:
+        try:
+            journal.restore()
+        except OSError as not_restored:  # said with the failure, never instead of it
+            first.add_note(str(not_restored))
         raise
     journal.discard()
 
@@ -138,11 +141,14 @@ def guarded(root: Path, name: str, outputs: tuple[str, ...], work: Callable[[], 
 def run_step(step: Step, root: Path, parameters: Mapping[str, Any] | None = None) -> str:
     """Execute one step's notebook in place (journal-protected); return its outputs digest."""
     from helpers.pipeline.execute import NotebookFailure, execute_notebook
+    from helpers.pipeline.parameters import ParameterError
 
     try:
         guarded(root, step.name, step.outputs, lambda: execute_notebook(root / step.notebook, root, parameters or {}))
     except NotebookFailure as failure:
         raise dg.Failure(description=f"{failure}\nthe last good outputs of {step.name} were restored") from None
+    except ParameterError as refused:  # checked before papermill: nothing ran, nothing was written
+        raise dg.Failure(description=f"{step.name}: parameters refused, nothing run:\n{refused}") from None
     return outputs_digest(step, root)
 
 

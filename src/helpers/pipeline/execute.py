@@ -128,13 +128,20 @@ def execute_notebook(
     "timed out".  ``kernel_manager``: an already started (pre-warmed) kernel
     to run on; the caller shuts it down (a timed-out kernel is still busy).
     Without one, a kernel that dies before it answers (:func:`kernel_never_answered`:
-    no cell ran) is started once more before the notebook is called failed.
+    no cell ran) is started once more before the notebook is called failed.  Parameters the
+    notebook does not declare, or values it does not take, raise
+    :class:`~helpers.pipeline.parameters.ParameterError` before anything runs or is written.
     """
-    import papermill
+    from helpers.pipeline.graph import declared_defaults
+    from helpers.pipeline.parameters import check_parameters
 
     notebook = Path(notebook)
     failed_dir = failed_dir or root / "reports" / "failed"
     source_nb = without_injected_parameters(json.loads(notebook.read_text(encoding="utf-8")))
+    # papermill writes parameters into the notebook's source: only values its parameters cell takes get there
+    check_parameters(dict(parameters or {}), declared_defaults(source_nb), source=notebook.name)
+    import papermill
+
     with tempfile.TemporaryDirectory(prefix="su7-run-") as scratch:
         scratch_path = Path(scratch)
         prepared = scratch_path / notebook.name
@@ -162,14 +169,14 @@ def execute_notebook(
                     if attempt == attempts or not kernel_never_answered(exc):
                         raise
         except BaseException as exc:
-            failed_dir.mkdir(parents=True, exist_ok=True)
             kept = failed_dir / notebook.name
-            if executed.is_file():
-                shutil.copyfile(executed, kept)
-                failed_nb = json.loads(executed.read_text(encoding="utf-8"))
-            else:  # papermill writes nothing when execution stops by a timeout: keep what was run
-                shutil.copyfile(prepared, kept)
-                failed_nb = {}
+            saved_to = kept.relative_to(root).as_posix() if kept.is_relative_to(root) else str(kept)
+            failed_nb = json.loads(executed.read_text(encoding="utf-8")) if executed.is_file() else {}
+            try:  # papermill writes nothing when execution stops by a timeout: then keep what was run
+                failed_dir.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(executed if executed.is_file() else prepared, kept)
+            except OSError as not_kept:  # said, never raised: it must not hide the failure itself
+                saved_to = f"no file: {saved_to} could not be written ({not_kept.strerror or not_kept})"
             if isinstance(exc, KeyboardInterrupt):
                 raise
             cell_index, cell_source, error = _first_error(failed_nb)
@@ -183,7 +190,7 @@ def execute_notebook(
                 cell_index=cell_index,
                 cell_source=cell_source,
                 error=error.splitlines()[0] if error else type(exc).__name__,
-                saved_to=kept.relative_to(root).as_posix() if kept.is_relative_to(root) else str(kept),
+                saved_to=saved_to,
             ) from None
         result = stabilize_notebook(json.loads(executed.read_text(encoding="utf-8")))
     write_text_atomic(notebook, notebook_text(result))

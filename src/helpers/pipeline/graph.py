@@ -109,9 +109,11 @@ def _sha(data: bytes) -> str:
 class FileMemo:
     """What is known of a file's content (its sha256, the modules it imports), by its stat.
 
-    Like git's index: a file whose size, modification time (nanoseconds) and inode are
-    unchanged is not read again.  A pure cache: every answer is what reading the file
-    gives.  The runner keeps it in ``.cache/pipeline/files.json`` between runs
+    Like git's index: a file whose size, modification time, change time (nanoseconds) and
+    inode are unchanged is not read again.  The change time counts because an edit that keeps
+    the size can put the old modification time back (``os.utime``, ``touch -r``, some tools
+    do); the change time cannot be set back (issue 21).  A pure cache: every answer is what
+    reading the file gives.  The runner keeps it in ``.cache/pipeline/files.json`` between runs
     (:meth:`load`, :meth:`save`), so a run with nothing to do reads almost nothing.
     """
 
@@ -121,7 +123,7 @@ class FileMemo:
     @staticmethod
     def _stamp(path: Path) -> list[int]:
         st = path.stat()
-        return [st.st_size, st.st_mtime_ns, st.st_ino]
+        return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
 
     def _entry(self, path: Path) -> dict[str, Any]:
         key, stamp = str(path), self._stamp(path)
@@ -164,7 +166,7 @@ class FileMemo:
             st = folder.stat()
         except OSError:
             return []
-        key, stamp = f"{folder}{os.sep}", [st.st_mtime_ns, st.st_ino]
+        key, stamp = f"{folder}{os.sep}", [st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
         entry = self.entries.get(key)
         if entry is None or entry.get("stamp") != stamp:
             names = sorted(os.listdir(folder)) if folder.is_dir() else []
@@ -242,6 +244,32 @@ def declared_parameters(nb: Mapping[str, Any]) -> tuple[str, ...]:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
                 names.extend(t.id for t in targets if isinstance(t, ast.Name))
     return tuple(dict.fromkeys(names))
+
+
+#: The default of a parameter whose value in the ``parameters`` cell is not a literal (an expression).
+NOT_A_LITERAL = object()
+
+
+def declared_defaults(nb: Mapping[str, Any]) -> dict[str, Any]:
+    """Each parameter of the cell tagged ``parameters`` with its default (:data:`NOT_A_LITERAL` when not a literal).
+
+    >>> declared_defaults({"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]},
+    ...                               "source": "horizon = 4  # weeks\\nthrough_week = None\\nlang: str = 'en'"}]})
+    {'horizon': 4, 'through_week': None, 'lang': 'en'}
+    """
+    defaults: dict[str, Any] = {}
+    for cell in _code_cells(nb):
+        if PARAMETERS_TAG in _tags(cell):
+            for node in ast.parse(_source(cell)).body:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+                if not targets:
+                    continue
+                try:
+                    value = ast.literal_eval(node.value) if node.value is not None else NOT_A_LITERAL
+                except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                    value = NOT_A_LITERAL
+                defaults.update({t.id: value for t in targets if isinstance(t, ast.Name)})
+    return defaults
 
 
 def _helpers_imported(tree: ast.AST) -> set[str]:

@@ -62,36 +62,76 @@ class Journal:
         write_json_atomic(self.folder / MANIFEST, {"paths": self._entries})
 
     def restore(self) -> list[str]:
-        """Put every backed-up path back as it was; return the paths restored."""
+        """Put every backed-up path back as it was; return the paths restored.
+
+        A path that cannot be put back (a folder made read-only, a file where a folder was) does
+        not stop the others: every path is tried, then :class:`RestoreIncomplete` names those that
+        failed and why, and the backups are kept (the next run tries again).
+        """
         manifest = self.folder / MANIFEST
         if not manifest.is_file():
             self.discard()
             return []
         entries: dict[str, bool | list[str]] = json.loads(manifest.read_text(encoding="utf-8"))["paths"]
+        failed: dict[str, OSError] = {}
         for rel, existed in entries.items():
-            if isinstance(existed, list):  # a glob pattern: remove what matches now, put back what matched before
-                for path in self.root.glob(rel):
-                    if path.is_file():
-                        path.unlink()
-                for match in existed:
-                    (self.root / match).parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(self.folder / "files" / match, self.root / match)
-                continue
-            target = self.root / rel
-            backup = self.folder / "files" / rel
-            if target.is_dir():
-                shutil.rmtree(target)
-            elif target.exists():
-                target.unlink()
-            if existed and backup.is_dir():
-                shutil.copytree(backup, target)
-            elif existed and backup.is_file():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(backup, target)
+            try:
+                self._restore_one(rel, existed)
+            except OSError as exc:
+                failed[rel] = exc
+        if failed:
+            raise RestoreIncomplete(self.root, self.folder, failed)
         self.discard()
         return sorted(entries)
+
+    def _restore_one(self, rel: str, existed: bool | list[str]) -> None:
+        if isinstance(existed, list):  # a glob pattern: remove what matches now, put back what matched before
+            for path in self.root.glob(rel):
+                if path.is_file():
+                    path.unlink()
+            for match in existed:
+                (self.root / match).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(self.folder / "files" / match, self.root / match)
+            return
+        target = self.root / rel
+        backup = self.folder / "files" / rel
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+        if existed and backup.is_dir():
+            shutil.copytree(backup, target)
+        elif existed and backup.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(backup, target)
 
     def discard(self) -> None:
         """Forget the backups (after a good run)."""
         shutil.rmtree(self.folder, ignore_errors=True)
         self._entries = {}
+
+
+class RestoreIncomplete(OSError):
+    """Some backed-up paths could not be put back: which, and why; the backups are kept for the next run."""
+
+    def __init__(self, root: Path, folder: Path, failed: dict[str, OSError]):
+        self.failed = failed
+        lines = [f"{rel}: {describe_os_error(exc, root)}" for rel, exc in failed.items()]
+        kept = folder.relative_to(root).as_posix() if folder.is_relative_to(root) else str(folder)
+        super().__init__(f"could not put back {len(failed)} output path(s); their last good copies are kept in {kept} "
+                         "and the next run puts them back once they can be written:\n  " + "\n  ".join(lines))
+
+
+def describe_os_error(exc: OSError, root: Path | None = None) -> str:
+    """What an ``OSError`` says, with its file relative to ``root``: ``data/processed/trend: Permission denied``.
+
+    >>> describe_os_error(PermissionError(13, "Permission denied", "/p/data/processed/trend/x.csv"), Path("/p"))
+    'data/processed/trend/x.csv: Permission denied'
+    >>> describe_os_error(OSError("disk on fire"))
+    'disk on fire'
+    """
+    name = exc.filename
+    if name is not None and root is not None and Path(name).is_relative_to(root):
+        name = Path(name).relative_to(root).as_posix()
+    what = exc.strerror or str(exc)
+    return f"{name}: {what}" if name is not None else what

@@ -29,6 +29,7 @@ import argparse
 import fcntl
 import json
 import os
+import re
 import signal
 import sys
 import textwrap
@@ -42,7 +43,7 @@ from helpers.pipeline.graph import (
     STEPS,
     STEPS_BY_NAME,
     Step,
-    declared_parameters,
+    declared_defaults,
     notebook_imports,
     outputs_digest,
     digest_files,
@@ -56,6 +57,7 @@ from helpers.pipeline.graph import (
 )
 
 from helpers.pipeline.execute import DEFAULT_CELL_TIMEOUT
+from helpers.pipeline.parameters import MAX_JOBS, MAX_SECONDS, OPTION_BOUNDS, ParameterError, check_parameters, given, option_type
 
 STATE_DIR = ".cache/pipeline"
 EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
@@ -86,25 +88,70 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     (('horizon', 8), ('through_week', '2025-W19'), ('x', None))
     """
     name, sep, value = text.partition("=")
-    if not sep or not name.strip().isidentifier():
-        raise ValueError(f"{text!r} is not name=value (expected e.g. horizon=8)")
+    if not sep:
+        raise ValueError(f"-p: {text!r} is not name=value (expected e.g. horizon=8)")
+    if not name.strip().isidentifier():
+        raise ValueError(f"-p: {name.strip()!r} is not a parameter name (expected name=value, e.g. horizon=8)")
     try:
         return name.strip(), json.loads(value)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):  # not JSON (or nested too deep to read): the text itself
         return name.strip(), value
 
 
-def load_params_file(path: Path) -> dict[str, Any]:
-    """Parameters from a JSON or YAML file holding one mapping."""
+def load_params_file(path: Path, lines: dict[Any, int] | None = None) -> dict[Any, Any]:
+    """Parameters from a JSON or YAML file holding one mapping; ``lines`` gets the line each name is on.
+
+    A file that does not parse, holds something else than a mapping or names a parameter twice
+    is refused (``ValueError``, ``file:line: what is wrong``); the values are checked later
+    (:func:`helpers.pipeline.parameters.check_parameters`).
+    """
     text = path.read_text(encoding="utf-8")
+    lines = {} if lines is None else lines
     if path.suffix.lower() in {".yml", ".yaml"}:
         import yaml
 
-        data = yaml.safe_load(text)
+        try:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            data = yaml.safe_load(text)
+        except RecursionError:
+            raise ValueError(f"{path}: nested too deep to read (expected name: value lines)") from None
+        except ValueError as exc:  # e.g. a whole number of more digits than Python reads
+            raise ValueError(f"{path}: not YAML the runner reads: {exc} (expected name: value lines)") from None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+            problem = " ".join(str(p) for p in (getattr(exc, "context", None), getattr(exc, "problem", None)) if p) or str(exc)
+            raise ValueError(f"{where}: not YAML the runner reads: {problem} (expected name: value lines)") from None
+        pairs = [(k, k.start_mark.line + 1) for k, _ in node.value] if isinstance(node, yaml.MappingNode) else []
+        seen: dict[str, int] = {}
+        for key, line in pairs:
+            if key.value in seen and isinstance(key, yaml.ScalarNode):
+                raise ValueError(f"{path}:{line}: {key.value}: given twice, first on line {seen[key.value]} "
+                                 "(expected each parameter once)")
+            seen[key.value] = line
     else:
-        data = json.loads(text)
+        def no_repeats(items: list[tuple[str, Any]]) -> dict[str, Any]:
+            names = [k for k, _ in items]
+            twice = sorted({k for k in names if names.count(k) > 1})
+            if twice:
+                raise ValueError(f"{path}: {twice[0]}: given twice (expected each parameter once)")
+            return dict(items)
+
+        try:
+            data = json.loads(text, object_pairs_hook=no_repeats)
+        except RecursionError:
+            raise ValueError(f"{path}: nested too deep to read (expected a mapping of parameter names to values)") from None
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}:{exc.lineno}: not JSON: {exc.msg} (expected a mapping of parameter names to values)") from None
+        seen = {}
+        for number, line in enumerate(text.splitlines(), 1):
+            for name in re.findall(r'"((?:[^"\\]|\\.)*)"\s*:', line):
+                seen.setdefault(name, number)
     if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected a mapping of parameter names to values")
+        raise ValueError(f"{path}: expected a mapping of parameter names to values, not {given(data)}")
+    for name in data:  # a key YAML reads as a number or a date is found by its text
+        if str(name) in seen:
+            lines[name] = seen[str(name)]
     return data
 
 
@@ -141,22 +188,33 @@ def vintage_problem(root: Path, parameters: dict[str, Any]) -> str | None:
     return None
 
 
-def parameters_by_step(root: Path, parameters: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def parameters_by_step(root: Path, parameters: dict[str, Any],
+                       origins: Mapping[str, str] | None = None) -> dict[str, dict[str, Any]]:
     """Split run parameters among the steps whose notebooks declare them.
 
-    Raises ``ValueError`` for a parameter no notebook declares (a typo would
-    otherwise be silently ignored).
+    Raises ``ValueError`` (:class:`~helpers.pipeline.parameters.ParameterError`) for a parameter
+    no notebook declares (a typo would otherwise be silently ignored), a value of a type or out of
+    the bounds its notebook does not take (:func:`~helpers.pipeline.parameters.check_parameters`,
+    against every notebook declaring it) and a vintage that cannot be one.  ``origins``: where each
+    parameter came from, as the messages name it (``params.yaml:3``, ``-p``, ``--horizon``).
     """
-    declared = {s.name: declared_parameters(read_notebook(root / s.notebook)) for s in STEPS}
-    known = sorted({p for names in declared.values() for p in names})
-    unknown = sorted(set(parameters) - set(known))
-    if unknown:
-        raise ValueError(f"unknown parameter(s) {', '.join(unknown)} (the notebooks declare: {', '.join(known) or 'none'})")
+    declared = {s.name: declared_defaults(read_notebook(root / s.notebook)) for s in STEPS}
+    every = {name: default for defaults in declared.values() for name, default in defaults.items()}
+    problems: list[str] = []  # each once, in the order found
+    # unknown names against every notebook; each value against every notebook declaring it
+    for these, defaults in [(parameters, every), *(({k: v for k, v in parameters.items() if k in d}, d)
+                                                   for d in declared.values())]:
+        try:
+            check_parameters(these, defaults, origins)
+        except ParameterError as exc:
+            problems.extend(p for p in str(exc).splitlines() if p not in problems)
+    if problems:
+        raise ParameterError("\n".join(problems))
     if any(parameters.get(name) is not None for name in VINTAGE_PARAMETERS):
         problem = vintage_problem(root, parameters)
         if problem:
             raise ValueError(problem)
-    return {name: {k: v for k, v in parameters.items() if k in names} for name, names in declared.items()}
+    return {name: {k: v for k, v in parameters.items() if k in defaults} for name, defaults in declared.items()}
 
 
 # ---------------------------------------------------------------------------
@@ -654,6 +712,82 @@ def plan(root: Path, params_by_step: dict[str, dict[str, Any]], state: dict[str,
     }
 
 
+#: Written by a run besides the steps' outputs: its own state and the executions of failed notebooks.
+RUN_WRITES = (STATE_DIR, "reports/failed")
+
+
+def unwritable_outputs(root: Path, selection: Selection = Selection()) -> list[str]:
+    """Why the run could not write each output folder of ``selection`` (empty: it can write them all).
+
+    Each folder a selected step, the report or the run writes in (and every folder below it)
+    gets a scratch file created and removed: the one test that answers for root, read-only
+    mounts and files standing where a folder is expected.  Existing output files must be
+    writable too (matplotlib writes figures in place).  Checked before anything runs, so a run
+    that could not keep its results runs nothing and changes nothing.
+    """
+    import tempfile
+
+    from helpers.pipeline.graph import is_pattern
+
+    rels = set(RUN_WRITES) | ({*REPORT_WRITES} if selection.report else set())
+    for step in STEPS:
+        if step.name in selection.steps:
+            rels.update(step.outputs)
+    folders: set[Path] = set()
+    files: set[Path] = set()
+    for rel in rels:
+        path = root / rel
+        if is_pattern(rel):
+            files.update(p for p in root.glob(rel) if p.is_file())
+            path = path.parent
+        elif Path(rel).suffix:  # a file: notebooks/03_trend.ipynb, reports/summary.json
+            files.add(path)
+            path = path.parent
+        folders.add(path)
+        if path.is_dir():
+            folders.update(p for p in path.rglob("*") if p.is_dir())
+            files.update(p for p in path.rglob("*") if p.is_file())
+    problems = []
+
+    def shown(path: Path) -> str:
+        return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+    for folder in sorted(folders):
+        existing = folder
+        while not existing.exists() and existing != root and existing.parent != existing:
+            existing = existing.parent  # a folder the run will make: its nearest existing parent must take it
+        if not existing.is_dir():
+            problems.append(f"{shown(existing)}: is a file, not a folder (expected a folder the run can write in)")
+            continue
+        try:
+            handle, scratch = tempfile.mkstemp(prefix=".~write-check.", dir=existing)
+            os.close(handle)
+            os.unlink(scratch)
+        except OSError as exc:
+            problems.append(f"{shown(existing)}: cannot write in this folder: {exc.strerror or exc} "
+                            "(expected a folder the run can write in)")
+    for path in sorted(files):
+        if path.is_file() and not os.access(path, os.W_OK):
+            problems.append(f"{shown(path)}: cannot write this file: it is read-only (expected a file the run can replace)")
+    return list(dict.fromkeys(problems))
+
+
+def _restore_after(journal: Any, root: Path) -> str:
+    """Put the last good outputs back after a failure; what to say about it (a failure to restore is said, not raised,
+    so it never hides the failure that came first)."""
+    from helpers.pipeline.journal import RestoreIncomplete
+
+    try:
+        restored = journal.restore()
+    except RestoreIncomplete as exc:
+        return str(exc)
+    except OSError as exc:
+        from helpers.pipeline.journal import describe_os_error
+
+        return f"could not put the last good outputs back ({describe_os_error(exc, root)}); the next run tries again"
+    return f"restored the last good outputs ({len(restored)} path(s)); nothing from this run was kept"
+
+
 def run(
     parameters: dict[str, Any],
     force: bool = False,
@@ -662,12 +796,15 @@ def run(
     selection: Selection = Selection(),
     cell_timeout: float | None = DEFAULT_CELL_TIMEOUT,
     fork_kernels: bool = True,
+    origins: Mapping[Any, str] | None = None,
 ) -> int:
     """Run what changed (of ``selection``); return the exit status (0 good, 1 failed, 75 busy, 130 interrupted).
 
     ``wait``: seconds to wait for another run's lock (0 refuses at once, ``None`` waits forever);
     ``cell_timeout``: seconds a cell may run (``None``: no limit); ``fork_kernels``: start kernels
     from a fork server that has done their imports (:mod:`helpers.pipeline.kernel_forks`; Linux).
+    Parameters and options a run does not take (:mod:`helpers.pipeline.parameters`; ``origins`` says where
+    each parameter came from) are refused with exit status 2 before the lock is taken, nothing run.
     """
     from helpers.pipeline.journal import Journal
     from helpers.paths import project_root
@@ -675,9 +812,15 @@ def run(
     started = time.monotonic()
     root = project_root()
     quiet = _quiet()
-    jobs = jobs or os.cpu_count() or 1
+    options = {"--jobs": jobs, "--cell-timeout": cell_timeout, "--wait": wait}
+    refused = [f"{name}: {given(value)} is not allowed (expected {OPTION_BOUNDS[name].expected()})"
+               for name, value in options.items() if value is not None and OPTION_BOUNDS[name].problem(value)]
+    if refused:
+        print("error: " + "\n".join(refused), file=sys.stderr)
+        return EXIT_USAGE
+    jobs = jobs or min(os.cpu_count() or 1, MAX_JOBS)
     try:
-        params_by_step = parameters_by_step(root, parameters)
+        params_by_step = parameters_by_step(root, parameters, origins)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -687,20 +830,35 @@ def run(
     except LockBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BUSY
+    except OSError as exc:
+        from helpers.pipeline.journal import describe_os_error
+
+        print(f"error: cannot take the run lock: {describe_os_error(exc, root)}; nothing was run", file=sys.stderr)
+        return EXIT_FAILED
     journal = Journal(root, root / STATE_DIR / "journal")
     load_file_memo(root)
     try:
         _stop_orphans(root)
         if journal.active or journal.folder.exists():
-            restored = journal.restore()
+            from helpers.pipeline.journal import RestoreIncomplete
+
+            try:
+                restored = journal.restore()
+            except RestoreIncomplete as exc:
+                print(f"error: the previous run was interrupted, and {exc}\nnothing was run", file=sys.stderr)
+                return EXIT_FAILED
             if restored:
                 _say(f"recovered: the previous run was interrupted; restored {len(restored)} output path(s) to the last good run")
         state = load_state(root)
+        unwritable = unwritable_outputs(root, selection)
+        if unwritable:
+            print("error: the run could not write its outputs; nothing was run, every output is as it was:\n  "
+                  + "\n  ".join(unwritable), file=sys.stderr)
+            return EXIT_FAILED
         report = _schedule(root, params_by_step, state, force, jobs, quiet, journal, selection, cell_timeout, fork_kernels)
         if report.failed:
-            restored = journal.restore()
-            print(f"FAILED {report.failed}", file=sys.stderr)
-            print(f"restored the last good outputs ({len(restored)} path(s)); nothing from this run was kept", file=sys.stderr)
+            print(f"FAILED {report.failed}", file=sys.stderr)  # first: nothing after it may hide it
+            print(_restore_after(journal, root), file=sys.stderr)
             return EXIT_FAILED
         if selection.report:
             _export_report(root, state, force, journal, report)
@@ -709,13 +867,21 @@ def run(
         save_state(root, state)
         journal.discard()
     except KeyboardInterrupt:
-        restored = journal.restore()
-        print(f"\ninterrupted: restored the last good outputs ({len(restored)} path(s))", file=sys.stderr)
+        print("\ninterrupted: " + _restore_after(journal, root), file=sys.stderr)
         return EXIT_INTERRUPTED
+    except OSError as exc:  # the runner's own writes (the report, its state): the cause first, then the restore
+        from helpers.pipeline.journal import describe_os_error
+
+        print(f"FAILED cannot write {describe_os_error(exc, root)}", file=sys.stderr)
+        print(_restore_after(journal, root), file=sys.stderr)
+        return EXIT_FAILED
     finally:
         from helpers.pipeline import graph
 
-        graph.MEMO.save(_memo_path(root))
+        try:
+            graph.MEMO.save(_memo_path(root))
+        except OSError:
+            pass  # a pure cache: the next run reads the files again
         lock.release()
     total = time.monotonic() - started
     _say(
@@ -907,13 +1073,16 @@ def _schedule(root, params_by_step, state, force, jobs, quiet, journal, selectio
             server.stop()
 
 
-def status(parameters: dict[str, Any], force: bool, selection: Selection = Selection()) -> int:
-    """Print what a run would do (of ``selection``), without running anything."""
+def status(parameters: dict[str, Any], force: bool, selection: Selection = Selection(),
+           origins: Mapping[Any, str] | None = None) -> int:
+    """Print what a run would do (of ``selection``), without running anything.
+
+    Raises ``ValueError`` for parameters a run would refuse (:func:`parameters_by_step`; ``origins`` as there)."""
     from helpers.paths import project_root
 
     root = project_root()
     load_file_memo(root)
-    params_by_step = parameters_by_step(root, parameters)
+    params_by_step = parameters_by_step(root, parameters, origins)
     reasons = plan(root, params_by_step, load_state(root), force, selection)
     for step in topological(STEPS):
         if step.name not in reasons:
@@ -927,17 +1096,6 @@ def status(parameters: dict[str, Any], force: bool, selection: Selection = Selec
     return 0
 
 
-def _seconds(text: str) -> float:
-    """A non-negative number of seconds from the command line."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds (expected e.g. 300)") from None
-    if value < 0 or value != value:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected 0 or more seconds")
-    return value
-
-
 EPILOG = """\
 Steps: """ + textwrap.fill(", ".join(s.name for s in STEPS) + " (a number or the words alone also do: 03, trend).",
                           width=88, subsequent_indent="  ") + """
@@ -945,8 +1103,9 @@ A requested step always runs; the steps it needs run first when stale; the steps
 it run only with --downstream (and then only when stale); the HTML report is refreshed
 by runs of every step or with --downstream.
 
-Exit status: 0 good, 1 a notebook failed or timed out (last good outputs restored),
-2 bad usage, 75 another run held the lock longer than --wait (nothing run), 130 interrupted."""
+Exit status: 0 good, 1 a notebook failed or timed out (last good outputs restored) or an
+output folder cannot be written (nothing run), 2 bad usage (a parameter or option refused,
+nothing run), 75 another run held the lock longer than --wait (nothing run), 130 interrupted."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -964,26 +1123,33 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--downstream", action="store_true", help="with STEP: also the steps after it, and the report")
         p.add_argument("--force", action="store_true", help="treat every notebook as changed")
         p.add_argument("--through-week", metavar="YYYY-Www", help="ignore data after this ISO week (reproduce a past vintage)")
-        p.add_argument("--horizon", type=int, metavar="N", help="weeks to forecast (default 4)")
+        p.add_argument("--horizon", type=option_type("--horizon"), metavar="N", help="weeks to forecast, 1 to 104 (default 4)")
         p.add_argument("--lang", choices=("en", "zh"), help="language of figure titles and labels (default en)")
         p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE", help="any notebook parameter; repeatable")
         p.add_argument("--params", type=Path, metavar="FILE", help="JSON or YAML file of parameters (command-line values win)")
         if name == "run":
-            p.add_argument("--jobs", type=int, metavar="N", help="notebooks run at once (default: cores)")
-            p.add_argument("--cell-timeout", type=_seconds, default=DEFAULT_CELL_TIMEOUT, metavar="SECONDS",
-                           help=f"fail a step whose cell runs longer than this (default {DEFAULT_CELL_TIMEOUT}; 0: no limit)")
-            p.add_argument("--wait", type=_seconds, default=DEFAULT_WAIT_SECONDS, metavar="SECONDS",
-                           help=f"wait at most this long for another run's lock, then exit 75 (default {DEFAULT_WAIT_SECONDS}; 0: refuse at once)")
+            p.add_argument("--jobs", type=option_type("--jobs"), metavar="N",
+                           help=f"notebooks run at once, 1 to {MAX_JOBS} (default: cores, at most {MAX_JOBS})")
+            p.add_argument("--cell-timeout", type=option_type("--cell-timeout"), default=DEFAULT_CELL_TIMEOUT, metavar="SECONDS",
+                           help=f"fail a step whose cell runs longer than this, 0 to {MAX_SECONDS} "
+                                f"(default {DEFAULT_CELL_TIMEOUT}; 0: no limit)")
+            p.add_argument("--wait", type=option_type("--wait"), default=DEFAULT_WAIT_SECONDS, metavar="SECONDS",
+                           help=f"wait at most this long for another run's lock, then exit 75, 0 to {MAX_SECONDS} "
+                                f"(default {DEFAULT_WAIT_SECONDS}; 0: refuse at once)")
             p.add_argument("--no-wait", action="store_const", const=0.0, dest="wait", help="the same as --wait 0")
             p.add_argument("--fresh-kernels", action="store_false", dest="fork_kernels",
                            help="start every kernel as a new process (default on Linux: fork them from a process "
                                 "that has done their imports)")
     args = parser.parse_args(argv)
+    origins: dict[Any, str] = {}  # where each parameter came from, for the messages
     try:
-        parameters: dict[str, Any] = load_params_file(args.params) if args.params else {}
+        lines: dict[Any, int] = {}
+        parameters: dict[str, Any] = load_params_file(args.params, lines) if args.params else {}
+        origins.update({k: f"{args.params}:{lines[k]}" if k in lines else str(args.params) for k in parameters})
         for text in args.param:
             key, value = parse_assignment(text)
             parameters[key] = value
+            origins[key] = "-p"
         selection = Selection(tuple(resolve_step_names(args.steps)), args.downstream)
     except (OSError, ValueError) as exc:
         parser.error(str(exc))
@@ -992,10 +1158,11 @@ def main(argv: list[str] | None = None) -> int:
     for key in ("through_week", "horizon", "lang"):
         if getattr(args, key) is not None:
             parameters[key] = getattr(args, key)
+            origins[key] = "--" + key.replace("_", "-")
     if args.command == "status":
         try:
-            return status(parameters, args.force, selection)
+            return status(parameters, args.force, selection, origins)
         except ValueError as exc:
             parser.error(str(exc))
     return run(parameters, force=args.force, jobs=args.jobs, wait=args.wait, selection=selection,
-               cell_timeout=args.cell_timeout or None, fork_kernels=args.fork_kernels)
+               cell_timeout=args.cell_timeout or None, fork_kernels=args.fork_kernels, origins=origins)
