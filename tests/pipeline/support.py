@@ -155,3 +155,61 @@ def shared_template(folder: Path) -> Template:
         fresh=_result(runs["fresh"]),
         second=_result(runs["second"]),
     )
+
+
+#: The made-up source every appended row cites (registered by :func:`append_new_data`).
+APPENDED_SOURCE = "appended_by_the_weekly_loop_test"
+
+
+def _newest(rows: list[list[str]], series: str) -> tuple[int, int]:
+    return max((int(r[0]), int(r[1])) for r in rows if r[2] == series)
+
+
+def append_new_data(raw: Path, weeks: int = 4, only: set[str] | None = None) -> dict[str, list[str]]:
+    """What arrives in a week of the weekly loop, appended to the raw files at ``raw`` as an analyst would.
+
+    ``weeks`` new weeks after the newest one of *every* weekly series (``weekly_sales.csv`` and
+    ``market_registrations.csv``), each a little below that series' newest value; one month
+    after the newest month of ``monthly_deliveries.csv`` and one quarter after the newest quarter
+    of ``quarterly_deliveries.csv``, for ``xiaomi_all``; all citing one newly registered source.
+    Whatever the files hold today, the rows go after it.  ``only``: the weekly series to extend
+    (default: every one).  Returns the appended labels by file.
+    """
+    import csv
+
+    from helpers.data.weeks import add_weeks, week_label
+
+    def read(name: str) -> list[list[str]]:
+        with open(raw / name, encoding="utf-8-sig", newline="") as handle:
+            return list(csv.reader(handle))[1:]
+
+    def append(name: str, new_rows: list[list[object]]) -> None:
+        with open(raw / name, "a", encoding="utf-8", newline="") as handle:
+            csv.writer(handle, lineterminator="\n").writerows(new_rows)
+
+    added: dict[str, list[str]] = {}
+    append("sources.csv", [[APPENDED_SOURCE, "A list that arrived this week", "Someone", "", "2026",
+                            "https://example.org/appended", "entered by the weekly-loop test"]])
+    for name in ("weekly_sales.csv", "market_registrations.csv"):
+        rows = read(name)
+        new = []
+        for series in sorted({r[2] for r in rows} & (only or {r[2] for r in rows})):
+            newest = _newest(rows, series)
+            last = next(int(r[3]) for r in rows if r[2] == series and (int(r[0]), int(r[1])) == newest)
+            for k in range(1, weeks + 1):
+                year, week = add_weeks(newest, k)
+                new.append([year, week, series, max(1, round(last * (1 - 0.02 * k))), APPENDED_SOURCE, f"row {k}"])
+                added.setdefault(name, []).append(f"{series} {week_label(year, week)}")
+        append(name, new)
+    months = read("monthly_deliveries.csv")
+    year, month = max((int(r[0]), int(r[1])) for r in months if r[2] == "xiaomi_all")
+    year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    append("monthly_deliveries.csv", [[year, month, "xiaomi_all", "deliveries", 41000, "exact", "41,000",
+                                       APPENDED_SOURCE, 'page: "41,000"']])
+    added["monthly_deliveries.csv"] = [f"{year}-{month:02d}"]
+    quarters = read("quarterly_deliveries.csv")
+    year, quarter = max((int(r[0]), int(r[1])) for r in quarters if r[2] == "xiaomi_all")
+    year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    append("quarterly_deliveries.csv", [[year, quarter, "xiaomi_all", 123000, APPENDED_SOURCE, 'page: "123,000"']])
+    added["quarterly_deliveries.csv"] = [f"{year} Q{quarter}"]
+    return added
