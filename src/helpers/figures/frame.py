@@ -20,7 +20,7 @@ import pandas as pd
 from helpers.chinese import CJK_RANGES
 from helpers.data import weeks
 from helpers.figures import style
-from helpers.formatting import number
+from helpers.formatting import number, week_span
 
 def measure_axis_label(weekly_sales: pd.DataFrame, series: str, lang: str) -> str:
     """The weekly axis label for what ``series`` counts (its ``measure`` from series.csv), e.g.
@@ -260,3 +260,50 @@ def to_image(fig: Any, dpi: float = style.INLINE_DPI) -> Any:
     from IPython.display import Image
 
     return Image(data=inline_png_bytes(fig, dpi=dpi), format="png", alt=figure_title(fig))
+
+
+# --------------------------------------------------------------------------- layout shared by the figure modules
+
+
+def week_runs(labels: Iterable[str]) -> str:
+    """Week labels as runs of consecutive weeks: ``2025-W20–W21, 2025-W29–W34, 2025-W36``.
+
+    >>> week_runs(["2025-W20", "2025-W21", "2025-W24", "2025-W29", "2025-W30", "2025-W31"])
+    '2025-W20–W21, 2025-W24, 2025-W29–W31'
+    """
+    pairs = sorted({weeks.parse_week_label(str(w)) for w in labels})
+    runs: list[list[tuple[int, int]]] = []
+    for pair in pairs:
+        if runs and weeks.weeks_between(runs[-1][-1], pair) == 1:
+            runs[-1].append(pair)
+        else:
+            runs.append([pair])
+    return ", ".join(weeks.week_label(*r[0]) if len(r) == 1
+                     else week_span(weeks.week_label(*r[0]), weeks.week_label(*r[-1])) for r in runs)
+
+
+def pack_rows(spans: list[tuple[float, float]]) -> list[int]:
+    """The row of each label (x from, x to) so that no two in a row overlap; first fit, in the given order.
+
+    >>> pack_rows([(0, 5), (3, 8), (6, 9), (9.5, 12)])
+    [0, 1, 0, 0]
+    """
+    ends: list[float] = []
+    rows = []
+    for start, end in spans:
+        row = next((r for r, e in enumerate(ends) if e <= start), len(ends))
+        if row == len(ends):
+            ends.append(end)
+        else:
+            ends[row] = end
+        rows.append(row)
+    return rows
+
+
+def legend_below(fig: Any, ax: Any, handles: list, ncols: int, drop_in: float = 0.78) -> None:
+    """A legend centred under the axes, ``drop_in`` inches below their bottom edge (under the tick labels)."""
+    from matplotlib.transforms import ScaledTranslation
+
+    below = ax.transAxes + ScaledTranslation(0, -drop_in, fig.dpi_scale_trans)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below,
+              ncols=ncols, frameon=False)

@@ -25,7 +25,7 @@ import pandas as pd
 
 from helpers.data import weeks
 from helpers.figures import style
-from helpers.figures.frame import finish, monday_x, new_figure, sources_text
+from helpers.figures.frame import finish, monday_x, new_figure, sources_text, week_runs
 from helpers.formatting import number, week_span
 from helpers.models import market_share as share_model
 
@@ -77,23 +77,6 @@ def _pairs(frame: pd.DataFrame) -> list[tuple[int, int]]:
 def _pct(share: float) -> str:
     """A share (0..1) as a percentage with one decimal: 0.113386 → ``"11.3%"``."""
     return f"{number(100 * share, 1)}%"
-
-
-def _week_runs(labels: Iterable[str]) -> str:
-    """Week labels as runs of consecutive weeks: ``2025-W18, 2025-W22–W23``.
-
-    >>> _week_runs(["2025-W22", "2025-W18", "2025-W23"])
-    '2025-W18, 2025-W22–W23'
-    """
-    pairs = sorted({weeks.parse_week_label(str(w)) for w in labels})
-    runs: list[list[tuple[int, int]]] = []
-    for pair in pairs:
-        if runs and weeks.weeks_between(runs[-1][-1], pair) == 1:
-            runs[-1].append(pair)
-        else:
-            runs.append([pair])
-    return ", ".join(weeks.week_label(*r[0]) if len(r) == 1
-                     else week_span(weeks.week_label(*r[0]), weeks.week_label(*r[-1])) for r in runs)
 
 
 def brand_name(series: str, lang: str) -> str:
@@ -325,7 +308,7 @@ def market_share_figure(
         if comparison.small_sample:
             notes.append(style.label("mkt_small_sample", lang, n=trend.n_weeks, df=trend.df_resid))
         if no_share:
-            notes.append(style.label("mkt_no_share", lang, weeks=_week_runs(weeks.week_label(*p) for p in no_share)))
+            notes.append(style.label("mkt_no_share", lang, weeks=week_runs(weeks.week_label(*p) for p in no_share)))
 
         pairs = _source_pairs(table, weekly_sales, series) + _source_pairs(article_share, None, series)
         as_of = weeks.week_label(*have[-1])

@@ -42,11 +42,14 @@ from helpers.figures.frame import (
     day_x,
     event_label,
     finish,
+    legend_below,
     monday_x,
     new_figure,
+    pack_rows,
     sources_text,
     text_width_pt,
     thousands,
+    week_runs,
 )
 from helpers.formatting import number, week_span
 from helpers.models import later, scorecard
@@ -95,23 +98,6 @@ def _floor1(x: float) -> str:
     ('2.2', '1.7', '3.0')
     """
     return f"{math.floor(x * 10 + 1e-9) / 10:.1f}"
-
-
-def _week_runs(labels: Iterable[str]) -> str:
-    """Week labels as runs of consecutive weeks: ``2025-W20–W21, 2025-W29–W34, 2025-W36``.
-
-    >>> _week_runs(["2025-W20", "2025-W21", "2025-W24", "2025-W29", "2025-W30", "2025-W31"])
-    '2025-W20–W21, 2025-W24, 2025-W29–W31'
-    """
-    pairs = sorted(weeks.parse_week_label(w) for w in labels)
-    runs: list[list[tuple[int, int]]] = []
-    for pair in pairs:
-        if runs and weeks.weeks_between(runs[-1][-1], pair) == 1:
-            runs[-1].append(pair)
-        else:
-            runs.append([pair])
-    return ", ".join(weeks.week_label(*r[0]) if len(r) == 1
-                     else week_span(weeks.week_label(*r[0]), weeks.week_label(*r[-1])) for r in runs)
 
 
 def _mid_week(pair: tuple[int, int]) -> float:
@@ -164,32 +150,6 @@ def _placement(units: dict[tuple[int, int], float], week: tuple[int, int]) -> st
     if all(v >= value for v in neighbours):
         return "below"
     return "upper_left" if before is not None and before < value else "upper_right"
-
-
-def _pack_rows(spans: list[tuple[float, float]]) -> list[int]:
-    """The row of each label (x from, x to) so that no two in a row overlap; first fit, in the given order.
-
-    >>> _pack_rows([(0, 5), (3, 8), (6, 9), (9.5, 12)])
-    [0, 1, 0, 0]
-    """
-    ends: list[float] = []
-    rows = []
-    for start, end in spans:
-        row = next((r for r, e in enumerate(ends) if e <= start), len(ends))
-        if row == len(ends):
-            ends.append(end)
-        else:
-            ends[row] = end
-        rows.append(row)
-    return rows
-
-
-def _legend_below(fig: Any, ax: Any, handles: list, ncols: int, drop_in: float = 0.78) -> None:
-    from matplotlib.transforms import ScaledTranslation
-
-    below = ax.transAxes + ScaledTranslation(0, -drop_in, fig.dpi_scale_trans)
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below,
-              ncols=ncols, frameon=False)
 
 
 # --------------------------------------------------------------------------- a. weekly registrations, 2025
@@ -323,7 +283,7 @@ def later_weekly_figure(
             texts.append(text)
             lefts.append(left)
             spans.append((day_x(day), day_x(day) + width) if left else (day_x(day) - width, day_x(day)))
-        rows = _pack_rows(spans)
+        rows = pack_rows(spans)
         n_rows = max(rows) + 1 if rows else 0
         ax.set_xlim(day_x(x_start), day_x(x_end))
         ax.set_ylim(0, top * (1.16 + 0.085 * n_rows))
@@ -369,7 +329,7 @@ def later_weekly_figure(
         if dated:
             handles.append(Line2D([], [], color=style.COLORS["event"], linestyle=(0, (2, 2)), linewidth=1.2,
                                   label=style.label("legend_event", lang)))
-        _legend_below(fig, ax, handles, ncols=2)
+        legend_below(fig, ax, handles, ncols=2)
 
         # words
         head = _weekly_head(status, lang)
@@ -395,7 +355,7 @@ def later_weekly_figure(
         notes = [style.label("later_weekly_method", lang, span=article_span)]
         if missing:
             notes.append(style.label("later_weekly_coverage", lang, n=len(with_figure), total=len(every),
-                                     span=week_span(every[0], every[-1]), missing=len(missing), gaps=_week_runs(missing)))
+                                     span=week_span(every[0], every[-1]), missing=len(missing), gaps=week_runs(missing)))
         counts = []
         after = weeks.parse_week_label(status["article_last_week"])
         for s, o in observed.items():
@@ -599,7 +559,7 @@ def monthly_deliveries_figure(
                    label=style.label("later_article_month", lang, month=style.format_month(article_month, lang),
                                      units=number(article["value_mid"]), series=_series_name(str(article["subject"]), lang))),
         ]
-        _legend_below(fig, ax, handles, ncols=2, drop_in=0.62)
+        legend_below(fig, ax, handles, ncols=2, drop_in=0.62)
 
         # words: each month's lowest reading of `series`, per week, against the capacities per week; the months
         # before the second model's deliveries (the SU7 alone) apart from the brand months after them
@@ -809,7 +769,7 @@ def vintage_scorecard_figure(scored: pd.DataFrame, weekly_sales: pd.DataFrame, l
             if (outcome == kind).any():
                 handles.append(Line2D([], [], linestyle="none", marker=markers[kind], markersize=10, color=colors[kind],
                                       markeredgecolor="white", label=style.label(f"later_legend_{kind}", lang)))
-        _legend_below(fig, ax, handles, ncols=3)
+        legend_below(fig, ax, handles, ncols=3)
 
         fit_rows = _rows_of(weekly_sales, series, fit_units)
         from_article = bool(len(fit_rows)) and (fit_rows["source_id"].astype(str) == ARTICLE_SOURCE_ID).all()
@@ -822,7 +782,7 @@ def vintage_scorecard_figure(scored: pd.DataFrame, weekly_sales: pd.DataFrame, l
         if fit.small_sample:
             notes.append(style.label("later_vintage_small", lang, df=fit.df_resid))
         if missing:
-            notes.append(style.label("later_vintage_missing", lang, weeks=_week_runs(missing)))
+            notes.append(style.label("later_vintage_missing", lang, weeks=week_runs(missing)))
         below = scored[scored["pi95_low"] < 0]
         if len(below):
             notes.append(style.label("sales_below_zero", lang, week=str(below["week"].iloc[0])))
