@@ -25,6 +25,7 @@ displayed (no raw HTML at all).
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import math
 import re
@@ -131,6 +132,36 @@ def week_list(labels: list[str]) -> str:
     if len(labels) <= 3:
         return f"{', '.join(labels[:-1])} and {labels[-1]}"
     return f"the {len(labels)} weeks {week_span(labels[0], labels[-1])}"
+
+
+def week_runs(labels: Any, last: str = ", ") -> str:
+    """Week labels as runs of consecutive weeks: ``2025-W18, 2025-W20–W22, 2025-W25``.
+
+    :func:`week_list` prints four or more weeks as one span, which would hide the
+    weeks in between that are *not* listed; this shows every gap.  ``last`` joins
+    the last run (``" and "`` in an English sentence; the default suits any language).
+
+    >>> week_runs(["2025-W22", "2025-W18", "2025-W23", "2025-W18"])
+    '2025-W18, 2025-W22–W23'
+    >>> week_runs(["2025-W18", "2025-W20", "2025-W21", "2025-W22", "2025-W25"], last=" and ")
+    '2025-W18, 2025-W20–W22 and 2025-W25'
+    >>> week_runs(["2025-W52", "2026-W01"]), week_runs([])
+    ('2025-W52–2026-W01', '')
+    """
+    mondays = sorted({dt.date.fromisocalendar(int(str(w)[:4]), int(str(w)[6:]), 1) for w in labels})
+    runs: list[list[dt.date]] = []
+    for monday in mondays:
+        if runs and (monday - runs[-1][-1]).days == 7:
+            runs[-1].append(monday)
+        else:
+            runs.append([monday])
+
+    def week_of(day: dt.date) -> str:
+        year, week, _ = day.isocalendar()
+        return f"{year}-W{week:02d}"
+
+    parts = [week_span(week_of(r[0]), week_of(r[-1])) for r in runs]
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])}{last}{parts[-1]}" if parts else ""
 
 
 # --------------------------------------------------------------------------- rounding for files

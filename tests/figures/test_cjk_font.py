@@ -134,7 +134,7 @@ def fonts_drawn_with(fig, monkeypatch) -> set[str]:
 
 
 def test_a_zh_figure_is_drawn_with_the_bundled_font_and_no_warning(monkeypatch):
-    tables = findings.read_tables()
+    tables = findings.read_figure_tables()
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # "Glyph ... missing from font", the fallback warning: any warning fails
         fig = findings.quality_figure(tables["figures"], lang="zh")
@@ -144,7 +144,7 @@ def test_a_zh_figure_is_drawn_with_the_bundled_font_and_no_warning(monkeypatch):
 
 
 def test_zh_figures_are_the_same_bytes_twice():
-    tables = findings.read_tables()
+    tables = findings.read_figure_tables()
     first = frame.png_bytes(findings.quality_figure(tables["figures"], lang="zh"), dpi=50)
     second = frame.png_bytes(findings.quality_figure(tables["figures"], lang="zh"), dpi=50)
     assert first == second

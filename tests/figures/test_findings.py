@@ -72,7 +72,7 @@ def title(fig) -> str:
 
 @pytest.fixture(scope="module")
 def tables():
-    return findings.read_tables()
+    return findings.read_figure_tables()
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ def summary(n_weeks: int, ci: tuple[float, float], small: bool, verdicts: list[s
 
 
 def test_headline_with_an_interval_that_includes_zero():
-    text = narrative.headline_sentence(summary(8, (-402.492, 335.52), False,
+    text = narrative.findings_headline(summary(8, (-402.492, 335.52), False,
                                                ["consistent"] * 2 + ["inconsistent", "unverifiable"]))
     assert text == (
         "**Headline.** Over 2025-W14–W23 the linear trend of weekly `xiaomi_su7` insurance registrations is **−33 units a week** "
@@ -26,11 +26,11 @@ def test_headline_with_an_interval_that_includes_zero():
 def test_headline_of_an_undeclared_measure_says_so_instead_of_calling_it_sales():
     data = summary(8, (-402.492, 335.52), False, ["consistent"])
     del data["trend"]["measure"]
-    assert "weekly `xiaomi_su7` figures (the measure is not declared) is **−33 units a week**" in narrative.headline_sentence(data)
+    assert "weekly `xiaomi_su7` figures (the measure is not declared) is **−33 units a week**" in narrative.findings_headline(data)
 
 
 def test_headline_of_a_small_sample_whose_interval_excludes_zero():
-    text = narrative.headline_sentence(summary(4, (-1343.0, -117.0), True, ["unverifiable"]))
+    text = narrative.findings_headline(summary(4, (-1343.0, -117.0), True, ["unverifiable"]))
     assert "(95% CI −1,343 to −117; n = 4 weeks, a small sample). The audit checked **1 claim**: " in text
     assert text.endswith("0 consistent, 0 inconsistent, 1 unverifiable.")
     assert "includes zero" not in text

@@ -128,7 +128,7 @@ def test_scorecard_sentence_from_a_toy_weekly_table():
     assert "1 of those weeks has a figure (n = 1): 2025-W22 (90,000) fell **outside**," in text
     assert "above its upper bound of" in text
     assert text.endswith("2 weeks are missing (2025-W20, 2025-W21): not scored, not counted as zero.")
-    assert narrative.headline_sentence(later.scorecard_summary(scored)) == f"**Headline.** {text}"
+    assert narrative.scorecard_headline(later.scorecard_summary(scored)) == f"**Headline.** {text}"
 
 
 # --------------------------------------------------------------------------- sensitivity

@@ -22,7 +22,7 @@ from tests.conftest import ROOT
 from tests.pipeline.support import append_new_data, run_pipeline
 
 #: How a test module reaches the project's own data, reports or notebooks (not a fixture or a hand-built table).
-LIVE_DATA = re.compile(r'ROOT ?/ ?"(data|reports|notebooks)|catalog\.read|read_clean\(|read_ingested\(|read_tables\('
+LIVE_DATA = re.compile(r'ROOT ?/ ?"(data|reports|notebooks)|catalog\.read|read_clean\(|read_ingested\(|read_tables\(|read_figure_tables\('
                        r"|project_root\(\)")
 
 

@@ -135,13 +135,13 @@ def test_index_of_an_empty_project_is_still_a_page(tmp_path):
 
 
 def test_findings_lead_the_index_and_link_to_the_section_that_computed_them(tmp_path):
-    from helpers.narrative.report import Finding
+    from helpers.narrative.report import FindingRow
     from helpers.report.html import index_html, section_anchor
 
     page = '<h2 id="2-%C2%B7-The-scores">2 · The scores<a class="anchor-link" href="#2-%C2%B7-The-scores">¶</a></h2>'
     anchor = section_anchor(page, "2 · The scores")
     assert anchor == "2-%C2%B7-The-scores"
-    finding = Finding("Does the trend forecast?", "A line says where sales go.", "naive wins <by far>", "09_backtest",
+    finding = FindingRow("Does the trend forecast?", "A line says where sales go.", "naive wins <by far>", "09_backtest",
                       "2 · The scores")
     index = index_html([("01_ingest.html", "01 · Ingest")], [], [(finding, f"09_backtest.html#{anchor}")])
     assert index.index("<h2>Findings</h2>") < index.index("<h2>Notebooks</h2>")

@@ -56,7 +56,7 @@ from helpers.formatting import number, week_span
 __all__ = [
     "SERIES",
     "STEMS",
-    "read_tables",
+    "read_figure_tables",
     "weekly_sales_figure",
     "orders_figure",
     "run_rate_figure",
@@ -101,7 +101,7 @@ _BASIS_COLORS = {
 # --------------------------------------------------------------------------- reading
 
 
-def read_tables(root: Path | str | None = None) -> dict[str, pd.DataFrame]:
+def read_figure_tables(root: Path | str | None = None) -> dict[str, pd.DataFrame]:
     """Every table the figures use, by short name, read through :mod:`helpers.catalog`.
 
     ``weekly_sales``, ``figures``, ``events``, ``sources`` (clean), ``trend_fits``,

@@ -20,7 +20,7 @@ import pandas as pd
 from helpers.chinese import CJK_RANGES
 from helpers.data import weeks
 from helpers.figures import style
-from helpers.formatting import number, week_span
+from helpers.formatting import number
 
 def measure_axis_label(weekly_sales: pd.DataFrame, series: str, lang: str) -> str:
     """The weekly axis label for what ``series`` counts (its ``measure`` from series.csv), e.g.
@@ -263,23 +263,6 @@ def to_image(fig: Any, dpi: float = style.INLINE_DPI) -> Any:
 
 
 # --------------------------------------------------------------------------- layout shared by the figure modules
-
-
-def week_runs(labels: Iterable[str]) -> str:
-    """Week labels as runs of consecutive weeks: ``2025-W20–W21, 2025-W29–W34, 2025-W36``.
-
-    >>> week_runs(["2025-W20", "2025-W21", "2025-W24", "2025-W29", "2025-W30", "2025-W31"])
-    '2025-W20–W21, 2025-W24, 2025-W29–W31'
-    """
-    pairs = sorted({weeks.parse_week_label(str(w)) for w in labels})
-    runs: list[list[tuple[int, int]]] = []
-    for pair in pairs:
-        if runs and weeks.weeks_between(runs[-1][-1], pair) == 1:
-            runs[-1].append(pair)
-        else:
-            runs.append([pair])
-    return ", ".join(weeks.week_label(*r[0]) if len(r) == 1
-                     else week_span(weeks.week_label(*r[0]), weeks.week_label(*r[-1])) for r in runs)
 
 
 def pack_rows(spans: list[tuple[float, float]]) -> list[int]:

@@ -25,8 +25,8 @@ import pandas as pd
 
 from helpers.data import weeks
 from helpers.figures import style
-from helpers.figures.frame import finish, monday_x, new_figure, sources_text, week_runs
-from helpers.formatting import number, week_span
+from helpers.figures.frame import finish, monday_x, new_figure, sources_text
+from helpers.formatting import number, week_runs, week_span
 from helpers.models import market_share as share_model
 
 __all__ = [

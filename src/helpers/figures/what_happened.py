@@ -49,9 +49,8 @@ from helpers.figures.frame import (
     sources_text,
     text_width_pt,
     thousands,
-    week_runs,
 )
-from helpers.formatting import number, week_span
+from helpers.formatting import number, week_runs, week_span
 from helpers.models import later, scorecard
 
 __all__ = [

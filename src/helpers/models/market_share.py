@@ -57,7 +57,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.data import weeks
-from helpers.formatting import number, plural, signed_percent, week_span
+from helpers.formatting import number, plural, signed_percent, week_runs, week_span
 from helpers.models.trend import SMALL_SAMPLE_WEEKS
 
 __all__ = [
@@ -72,7 +72,6 @@ __all__ = [
     "fixed_brand_set",
     "market_share",
     "market_total_weeks",
-    "week_runs",
     "fit_share_trend",
     "share_vs_market",
     "describe_share",
@@ -342,30 +341,6 @@ def market_total_weeks(
                          "units": "int64", "n_brands": "int64"})
 
 
-def week_runs(labels: Sequence[str]) -> str:
-    """Week labels as runs of consecutive weeks, for sentences: ``2025-W18, 2025-W20–W22 and 2025-W25``.
-
-    :func:`helpers.formatting.week_list` prints four or more weeks as one span,
-    which would hide the weeks in between that are *not* listed.
-
-    >>> week_runs(["2025-W18", "2025-W20", "2025-W21", "2025-W22", "2025-W25"])
-    '2025-W18, 2025-W20–W22 and 2025-W25'
-    >>> week_runs(["2025-W52", "2026-W01"])
-    '2025-W52–2026-W01'
-    """
-    pairs = sorted({_pair(w) for w in labels})
-    runs: list[list[tuple[int, int]]] = []
-    for p in pairs:
-        if runs and weeks.weeks_between(runs[-1][-1], p) == 1:
-            runs[-1].append(p)
-        else:
-            runs.append([p])
-    parts = [week_span(weeks.week_label(*r[0]), weeks.week_label(*r[-1])) for r in runs]
-    if len(parts) <= 1:
-        return "".join(parts)
-    return f"{', '.join(parts[:-1])} and {parts[-1]}"
-
-
 def _with_calendar(table: pd.DataFrame, calendar_weeks: pd.DataFrame) -> pd.DataFrame:
     calendar = calendar_weeks[["iso_year", "iso_week", "holiday_days", "month_end"]].astype(
         {"iso_year": "int64", "iso_week": "int64", "holiday_days": "int64", "month_end": "bool"})
@@ -629,7 +604,7 @@ def describe_share(comparison: ShareComparison, calendar_weeks: pd.DataFrame | N
         f"({'+' if c.share_change_pp > 0 else ''}{number(c.share_change_pp, 1)} percentage points).",
     ]
     if c.weeks_left_out:
-        sentences.append(f"Left out (a brand of the set not printed, never filled): {week_runs(c.weeks_left_out)}.")
+        sentences.append(f"Left out (a brand of the set not printed, never filled): {week_runs(c.weeks_left_out, last=' and ')}.")
     trend = c.trend
     if trend.slope_ci95 is not None:
         lo, hi = trend.slope_ci95

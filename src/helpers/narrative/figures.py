@@ -12,7 +12,7 @@ from helpers.data.roles import FIGURE
 
 __all__ = [
     "labels_sentence",
-    "headline_sentence",
+    "findings_headline",
     "trend_caveats",
     "orders_caveats",
     "run_rate_caveats",
@@ -35,7 +35,7 @@ def labels_sentence(lang: str, series: str, as_of: str) -> str:
     return f"Labels in **{lang}**; weekly sales of `{series}` run to **{as_of}**."
 
 
-def headline_sentence(summary: Mapping[str, Any]) -> str:
+def findings_headline(summary: Mapping[str, Any]) -> str:
     """The headline trend (from 03) and the audit's verdict counts (from 05), from ``reports/summary.json``.
 
     ``summary`` is :func:`helpers.report.summary.write_summary`'s dict: its
@@ -45,7 +45,7 @@ def headline_sentence(summary: Mapping[str, Any]) -> str:
     >>> trend = {"series": "xiaomi_su7", "measure": "insurance_registrations", "model": "linear", "first_week": "2025-W16", "last_week": "2025-W19",
     ...          "n_weeks": 4, "slope_units_per_week": -730.0, "slope_ci95": [-1343.0, -117.0], "small_sample": True}
     >>> claims = [{"verdict": "consistent"}, {"verdict": "inconsistent"}, {"verdict": "consistent"}]
-    >>> print(headline_sentence({"trend": trend, "claims": claims}))
+    >>> print(findings_headline({"trend": trend, "claims": claims}))
     **Headline.** Over 2025-W16–W19 the linear trend of weekly `xiaomi_su7` insurance registrations is **−730 units a week** (95% CI −1,343 to −117; n = 4 weeks, a small sample). The audit checked **3 claims**: 2 consistent, 1 inconsistent, 0 unverifiable.
     """
     trend = summary["trend"]

@@ -1,6 +1,6 @@
 """The findings the HTML report leads with: what the article claimed, what the evidence says, how sure.
 
-Each :class:`Finding` is built from ``reports/summary.json`` only (the numbers
+Each :class:`FindingRow` is built from ``reports/summary.json`` only (the numbers
 the notebooks computed), and names the notebook and section that computed it,
 so the report can link a reader to the working.  A part missing from the
 summary (a step that has not run) gives no finding rather than a guess.
@@ -13,11 +13,11 @@ from typing import Any, Callable, Mapping
 
 from helpers.formatting import measure_words, number, plural, signed_percent, week_span
 
-__all__ = ["Finding", "findings"]
+__all__ = ["FindingRow", "findings"]
 
 
 @dataclass(frozen=True)
-class Finding:
+class FindingRow:
     """One finding: the article's claim, the evidence in one sentence, where it was computed."""
 
     topic: str
@@ -39,10 +39,10 @@ def _printed(s: Mapping[str, Any], claim_id: str, fallback: str) -> str:
     return fallback
 
 
-def _trend(s: Mapping[str, Any]) -> Finding:
+def _trend(s: Mapping[str, Any]) -> FindingRow:
     t = s["trend"]
     includes_zero = t["slope_ci95"][0] <= 0 <= t["slope_ci95"][1]
-    return Finding(
+    return FindingRow(
         "The weekly trend", _printed(s, "weekly_sales_three_declines", "Weekly sales fell three weeks in a row."),
         f"Over {week_span(t['first_week'], t['last_week'])}, the {t['model']} trend of weekly {t['series']} "
         f"{measure_words(t.get('measure'))} is {number(t['slope_units_per_week'])} a week ({_ci(t['slope_ci95'])}; "
@@ -62,10 +62,10 @@ def _whose_fall(m: Mapping[str, Any], others: str) -> str:
     return "Xiaomi did not fall over these weeks."
 
 
-def _market(s: Mapping[str, Any]) -> Finding:
+def _market(s: Mapping[str, Any]) -> FindingRow:
     m = s["market"]["share_vs_market"]
     others = " + ".join(b for b in m["brands"].split(";") if b != m["series"])
-    return Finding(
+    return FindingRow(
         "Xiaomi or the market?", "Demand for the SU7 collapsed after the 29 March accident.",
         f"From {m['first_week']} to {m['last_week']} {m['series']} went {signed_percent(m['units_change'])} while "
         f"{others} went {signed_percent(m['others_change'])}: Xiaomi's share of the two fell from "
@@ -76,7 +76,7 @@ def _market(s: Mapping[str, Any]) -> Finding:
         "08_market_calendar", "2 · Was W16→W19 Xiaomi's fall or the market's?")
 
 
-def _calendar(s: Mapping[str, Any]) -> Finding:
+def _calendar(s: Mapping[str, Any]) -> FindingRow:
     own, market = s["market"]["calendar_slump"], s["market"]["market_calendar_slump"]
 
     def part(x: Mapping[str, Any], whose: str) -> str:
@@ -97,7 +97,7 @@ def _calendar(s: Mapping[str, Any]) -> Finding:
         verdict = "one interval excludes zero and the other does not: the calendar's part is not pinned down"
     else:
         verdict = "both intervals exclude zero: the calendar explains part of the dip"
-    return Finding(
+    return FindingRow(
         "Or the calendar?", "(The article does not mention the Labour Day holiday of 1–5 May.)",
         f"The calendar terms (holiday days, month end) account for {part(own, 'Xiaomi’s own')} and "
         f"{part(market, 'the other brands’')} of the {week_span(own['from_week'], own['to_week'], '→')} log fall; "
@@ -105,7 +105,7 @@ def _calendar(s: Mapping[str, Any]) -> Finding:
         "08_market_calendar", "4 · How much of the slump is the calendar?")
 
 
-def _backtest(s: Mapping[str, Any]) -> list[Finding]:
+def _backtest(s: Mapping[str, Any]) -> list[FindingRow]:
     out = []
     for series, methods in s["backtest"].items():
         scored = {k: v for k, v in methods.items() if v.get("mase") is not None}
@@ -114,7 +114,7 @@ def _backtest(s: Mapping[str, Any]) -> list[Finding]:
         best = min(scored, key=lambda k: (scored[k]["mase"], k))
         trend = scored.get("trend")
         versus = (f"; the trend line's is {number(trend['mase'], 2)}" if trend and best != "trend" else "")
-        out.append(Finding(
+        out.append(FindingRow(
             f"Does the trend forecast? ({series})", "A straight line through the recent weeks says where sales go.",
             f"Scored from every rolling origin 1–4 weeks ahead, {best} has the lowest MASE, "
             f"{number(scored[best]['mase'], 2)} over {plural(scored[best]['n'], 'forecast')}{versus} "
@@ -123,29 +123,29 @@ def _backtest(s: Mapping[str, Any]) -> list[Finding]:
     return out
 
 
-def _reconciliation(s: Mapping[str, Any]) -> Finding:
+def _reconciliation(s: Mapping[str, Any]) -> FindingRow:
     from helpers.narrative.what_happened import reconciliation_headline
 
-    return Finding("Do the monthly figures add up?", "(The article quotes monthly figures without Xiaomi's totals.)",
+    return FindingRow("Do the monthly figures add up?", "(The article quotes monthly figures without Xiaomi's totals.)",
                    reconciliation_headline(s["reconciliation"]), "07_what_happened",
                    "4 · Do the monthly figures add up to Xiaomi's official totals?")
 
 
-def _claims(s: Mapping[str, Any]) -> Finding:
+def _claims(s: Mapping[str, Any]) -> FindingRow:
     verdicts = [c["verdict"] for c in s["claims"]]
     counts = ", ".join(f"{number(verdicts.count(v))} {v}" for v in ("consistent", "inconsistent", "unverifiable"))
-    return Finding("The article's numbers against each other", "The article's figures support its conclusions.",
+    return FindingRow("The article's numbers against each other", "The article's figures support its conclusions.",
                    f"Of {plural(len(verdicts), 'numeric claim')} checked against the article's other figures: {counts}.",
                    "05_claims", "")
 
 
-def _run_rate(s: Mapping[str, Any]) -> Finding | None:
+def _run_rate(s: Mapping[str, Any]) -> FindingRow | None:
     readings = s["run_rate"].get("readings")
     if not readings:
         return None
     parts = [f"read as {name.replace('_', ' ')}, the mid-scenario backlog {r['mid_backlog_trend']}"
              for name, r in readings.items()]
-    return Finding("The backlog", _printed(s, "wait_nearly_a_year", "A small factory faces a wait of nearly a year."),
+    return FindingRow("The backlog", _printed(s, "wait_nearly_a_year", "A small factory faces a wait of nearly a year."),
                    "It depends on what the May orders were: " + "; ".join(parts) + ". The article does not say which.",
                    "04_run_rate", "")
 
@@ -156,14 +156,14 @@ _PARTS: tuple[tuple[tuple[str, ...], Callable[[Mapping[str, Any]], Any]], ...] =
 )
 
 
-def findings(summary: Mapping[str, Any]) -> list[Finding]:
+def findings(summary: Mapping[str, Any]) -> list[FindingRow]:
     """The report's findings, in reading order, from the parts ``summary`` holds.
 
     >>> s = {"claims": [{"verdict": "consistent"}, {"verdict": "unverifiable"}]}
     >>> [f.evidence for f in findings(s)]
     ["Of 2 numeric claims checked against the article's other figures: 1 consistent, 0 inconsistent, 1 unverifiable."]
     """
-    out: list[Finding] = []
+    out: list[FindingRow] = []
     for keys, make in _PARTS:
         if all(k in summary for k in keys):
             made = make(summary)

@@ -23,7 +23,7 @@ __all__ = [
     "data_sentence",
     "scorecard_table",
     "scorecard_sentence",
-    "headline_sentence",
+    "scorecard_headline",
     "sensitivity_sentence",
     "decline_sentence",
     "coverage_sentences",
@@ -135,13 +135,13 @@ def scorecard_sentence(card: Mapping[str, Any]) -> str:
     return text
 
 
-def headline_sentence(card: Mapping[str, Any]) -> str:
+def scorecard_headline(card: Mapping[str, Any]) -> str:
     """:func:`scorecard_sentence` as the notebook's headline.
 
     >>> card = {"vintage": "2025-W19", "fit_first_week": "2025-W16", "fit_last_week": "2025-W19", "fit_n_weeks": 4,
     ...         "n_forecast": 1, "n_scored": 0, "n_missing": 1, "weeks_missing": ["2025-W20"],
     ...         "weeks": [{"week": "2025-W20", "actual": None, "pi95": [2283.0, 6617.0], "outcome": "no actual"}]}
-    >>> print(headline_sentence(card))
+    >>> print(scorecard_headline(card))
     **Headline.** Fitted on **n = 4 weeks** (2025-W16–W19, a small sample), the trend was carried 1 week past 2025-W19. No forecast week has a figure yet, so none can be scored.
     """
     return f"**Headline.** {scorecard_sentence(card)}"

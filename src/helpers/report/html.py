@@ -402,7 +402,7 @@ def _findings(summary: Mapping[str, Any], out: Path) -> list[tuple[Any, str]]:
 def index_html(notebooks: Iterable[tuple[str, str]], figures: Iterable[tuple[str, str, bool]],
                findings: Iterable[tuple[Any, str]] = ()) -> str:
     """The index page: ``notebooks`` as (page file, title), ``figures`` as (png name, title, has svg), ``findings``
-    as (:class:`helpers.narrative.report.Finding`, link) pairs, shown first."""
+    as (:class:`helpers.narrative.report.FindingRow`, link) pairs, shown first."""
     esc = html.escape
     lines = [
         "<!DOCTYPE html>",
