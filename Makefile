@@ -3,6 +3,9 @@
 # Every target that runs code first makes sure .venv/ matches requirements.lock
 # (created with the machine's `python3 -m venv` and pip; reinstalled only when
 # the lock or pyproject.toml changes: the stamp file name carries their hash).
+# Everything installed is in the lock, hashed, build backend included: the project
+# itself (-e .) is built with the lock's setuptools (--no-build-isolation) and
+# downloads nothing (--no-index).  docs/security.md says why and how to check.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -61,7 +64,7 @@ $(STAMP):
 	@test -x $(PY) || { echo "creating $(VENV)/ with $$($(PYTHON) --version)"; $(PYTHON) -m venv $(VENV); }
 	@echo "installing the locked environment into $(VENV)/ (requirements.lock)"
 	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
-	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m pip install --quiet --no-deps --no-index --no-build-isolation --check-build-dependencies -e .
 	@$(PY) -m pip uninstall --quiet --yes $(LEFT_OUT) 2>/dev/null || true
 	@rm -f $(VENV)/.installed-*
 	@touch $@
@@ -120,9 +123,12 @@ materialize: venv $(DAGSTER_HOME_DIR)/dagster.yaml ## Every Dagster asset once, 
 	$(PY) -m helpers.validate
 	$(DAGSTER) asset materialize --select '*' -m helpers.orchestration
 
+# The lock holds the build backend too (--build-deps-for editable: setuptools, hashed) and no pip
+# option at all (--no-emit-options: no --find-links, index URL or trusted host of the machine that
+# locked it).
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs the network)
 	$(PYTHON) -m venv .cache/lockvenv && .cache/lockvenv/bin/pip install --quiet pip-tools
-	.cache/lockvenv/bin/pip-compile --quiet --extra test --extra orchestrate --generate-hashes --strip-extras $(addprefix --unsafe-package ,$(LEFT_OUT)) --no-emit-index-url --output-file $(LOCK) pyproject.toml
+	.cache/lockvenv/bin/pip-compile --quiet --extra test --extra orchestrate --build-deps-for editable --generate-hashes --strip-extras $(addprefix --unsafe-package ,$(LEFT_OUT)) --no-emit-options --output-file $(LOCK) pyproject.toml
 
 clean: ## Remove .venv, caches and failed-run leftovers (keeps committed outputs)
 	rm -rf $(VENV) .cache .pytest_cache .hypothesis reports/failed

@@ -1,13 +1,117 @@
-"""An atomic write flushes the folder after its rename, so the rename survives a power loss (issue 21, item 10d)."""
+"""What gets installed is what the lock says, hashed; the lock says nothing about one machine (issue 21, item 10).
+
+* the build backend (setuptools) is a hashed pin of ``requirements.lock`` and ``make venv`` builds
+  the project with it, without build isolation and without an index: nothing is downloaded that
+  the lock does not name and hash;
+* the lock holds hashed pins and comments only: no ``--find-links /opt/wheels`` or other pip option
+  of the machine that locked it, and ``make lock`` cannot write one (``--no-emit-options``);
+* an atomic write flushes the folder after its rename (the rename survives a power loss).
+"""
 
 from __future__ import annotations
 
 import errno
 import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from helpers.atomic import fsync_dir, write_bytes_atomic
+from tests.conftest import ROOT
+
+LOCK = ROOT / "requirements.lock"
+PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+) \\$")
+HASH = re.compile(r"^    --hash=sha256:[0-9a-f]{64}( \\)?$")
+
+
+def locked() -> dict[str, tuple[str, int]]:
+    """The lock's pins: canonical name -> (version, number of sha256 hashes)."""
+    pins: dict[str, tuple[str, int]] = {}
+    current = None
+    for line in LOCK.read_text(encoding="utf-8").splitlines():
+        if match := PIN.match(line):
+            current = canonicalize_name(match.group(1))
+            pins[current] = (match.group(2), 0)
+        elif HASH.match(line) and current:
+            pins[current] = (pins[current][0], pins[current][1] + 1)
+    return pins
+
+
+def make_dry_run(*args: str) -> list[list[str]]:
+    """The commands ``make -n ARGS`` would run (nothing is run), split into words."""
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    result = subprocess.run(["make", "-n", *args], cwd=ROOT, capture_output=True, text=True, check=True)
+    return [shlex.split(line) for line in result.stdout.splitlines() if line.strip()]
+
+
+def pip_installs(commands: list[list[str]]) -> list[list[str]]:
+    return [c for c in commands if len(c) > 3 and c[1:4] == ["-m", "pip", "install"]]
+
+
+# --------------------------------------------------------------------------- the lock
+
+
+def test_the_lock_holds_only_hashed_pins_and_comments():
+    lines = LOCK.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        assert PIN.match(line) or HASH.match(line), (
+            f"requirements.lock:{number}: {line!r} is neither a pin (name==version \\) nor a --hash=sha256: line")
+    unhashed = sorted(name for name, (_, hashes) in locked().items() if hashes == 0)
+    assert not unhashed, f"requirements.lock pins without a hash: {unhashed}"
+
+
+def test_the_lock_names_no_path_or_index_of_the_machine_that_wrote_it():
+    text = LOCK.read_text(encoding="utf-8")
+    for option in ("--find-links", "-f ", "--index-url", "--extra-index-url", "-i ", "--trusted-host", "--no-index"):
+        assert not re.search(rf"^\s*{re.escape(option)}", text, re.M), f"requirements.lock carries {option.strip()}"
+    paths = re.findall(r"(?:^|[\s=])((?:/|file:|[A-Za-z]:\\)[^\s]*)", text, re.M)
+    assert not paths, f"requirements.lock names paths of a machine: {paths}"
+
+
+def test_make_lock_emits_no_pip_option():
+    commands = make_dry_run("lock")
+    [compile_] = [c for c in commands if c and c[0].endswith("pip-compile")]
+    assert "--no-emit-options" in compile_, "pip-compile would copy --find-links / index URLs into the lock"
+    assert not {"--emit-options", "--emit-find-links", "--emit-index-url", "--emit-trusted-host"} & set(compile_)
+    assert "--generate-hashes" in compile_
+
+
+# --------------------------------------------------------------------------- the build backend
+
+
+def test_the_build_backend_is_a_hashed_pin_of_the_lock():
+    build = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["build-system"]
+    pins = locked()
+    for requirement in map(Requirement, build["requires"]):
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"the build requirement {requirement} is not in requirements.lock (make lock: --build-deps-for)"
+        version, hashes = pins[name]
+        assert requirement.specifier.contains(version), f"requirements.lock pins {name}=={version}, outside {requirement}"
+        assert hashes >= 1
+
+
+def test_make_venv_installs_only_hashed_pins_and_builds_the_project_offline():
+    """Every ``pip install`` of ``make venv`` requires hashes, or may download nothing (no index, no build isolation)."""
+    installs = pip_installs(make_dry_run("-B", "venv"))
+    assert installs, "make -n -B venv shows no pip install"
+    assert "--require-hashes" in installs[0] and "requirements.lock" in installs[0]
+    for command in installs:
+        if "--require-hashes" in command:
+            assert "--no-deps" in command
+            continue
+        offline = {"--no-index", "--no-build-isolation", "--no-deps", "--check-build-dependencies"}
+        assert offline <= set(command), f"{shlex.join(command)} may download what the lock does not hash"
 
 
 # --------------------------------------------------------------------------- atomic writes (item 10d)
