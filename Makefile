@@ -50,7 +50,7 @@ WORKERS ?= logical
 XDIST := -n $(WORKERS) --dist loadscope --no-loadscope-reorder
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -n $(WORKERS) --dist loadscope
 
-.PHONY: help venv validate run test test-fast test-vintages test-unit test-notebooks lab orchestrate materialize clean lock
+.PHONY: help venv validate run test test-fast test-vintages test-unit test-notebooks lab orchestrate materialize clean lock environment-yml
 
 help: ## List the targets
 	@echo "su7-slump: make <target>"
@@ -125,10 +125,15 @@ materialize: venv $(DAGSTER_HOME_DIR)/dagster.yaml ## Every Dagster asset once, 
 
 # The lock holds the build backend too (--build-deps-for editable: setuptools, hashed) and no pip
 # option at all (--no-emit-options: no --find-links, index URL or trusted host of the machine that
-# locked it).
-lock: ## Re-resolve requirements.lock from pyproject.toml (needs the network)
+# locked it); scripts/environment_yml.py refuses a lock with any other line and writes environment.yml
+# from it.
+lock: ## Re-resolve requirements.lock from pyproject.toml (needs the network), then environment.yml from the lock
 	$(PYTHON) -m venv .cache/lockvenv && .cache/lockvenv/bin/pip install --quiet pip-tools
 	.cache/lockvenv/bin/pip-compile --quiet --extra test --extra orchestrate --build-deps-for editable --generate-hashes --strip-extras $(addprefix --unsafe-package ,$(LEFT_OUT)) --no-emit-options --output-file $(LOCK) pyproject.toml
+	$(PYTHON) scripts/environment_yml.py
+
+environment-yml: ## Rewrite environment.yml from requirements.lock (make lock does it too; no network)
+	$(PYTHON) scripts/environment_yml.py
 
 clean: ## Remove .venv, caches and failed-run leftovers (keeps committed outputs)
 	rm -rf $(VENV) .cache .pytest_cache .hypothesis reports/failed

@@ -4,8 +4,11 @@
   the project with it, without build isolation and without an index: nothing is downloaded that
   the lock does not name and hash;
 * the lock holds hashed pins and comments only: no ``--find-links /opt/wheels`` or other pip option
-  of the machine that locked it, and ``make lock`` cannot write one (``--no-emit-options``);
+  of the machine that locked it, and ``make lock`` cannot write one (``--no-emit-options``, and
+  ``scripts/environment_yml.py``, which ``make lock`` runs next, refuses such a lock);
 * an atomic write flushes the folder after its rename (the rename survives a power loss).
+
+environment.yml against the lock: ``tests/test_environment.py``.
 """
 
 from __future__ import annotations
@@ -79,12 +82,34 @@ def test_the_lock_names_no_path_or_index_of_the_machine_that_wrote_it():
     assert not paths, f"requirements.lock names paths of a machine: {paths}"
 
 
-def test_make_lock_emits_no_pip_option():
+def test_make_lock_emits_no_pip_option_and_checks_the_lock_it_wrote():
     commands = make_dry_run("lock")
     [compile_] = [c for c in commands if c and c[0].endswith("pip-compile")]
     assert "--no-emit-options" in compile_, "pip-compile would copy --find-links / index URLs into the lock"
     assert not {"--emit-options", "--emit-find-links", "--emit-index-url", "--emit-trusted-host"} & set(compile_)
     assert "--generate-hashes" in compile_
+    after = commands[commands.index(compile_) + 1:]
+    assert any(any(word.endswith("scripts/environment_yml.py") for word in c) for c in after), \
+        "make lock must run scripts/environment_yml.py (it refuses a lock with a pip option) after pip-compile"
+
+
+@pytest.mark.parametrize("bad_line, expected", [
+    ("--find-links /opt/wheels", "requirements.lock:{line}: '--find-links /opt/wheels' is not a hashed pin"),
+    ("--index-url https://example.org/simple", "requirements.lock:{line}: '--index-url https://example.org/simple'"),
+    ("six==1.17.0", "requirements.lock:{line}: 'six==1.17.0' is not a hashed pin"),
+])
+def test_scripts_environment_yml_refuses_a_lock_with_anything_but_hashed_pins(tmp_path, bad_line, expected):
+    lines = LOCK.read_text(encoding="utf-8").splitlines()
+    first_pin = next(i for i, line in enumerate(lines) if PIN.match(line))  # after the header, where pip-compile put -f
+    bad = tmp_path / "requirements.lock"
+    bad.write_text("\n".join(lines[:first_pin] + [bad_line] + lines[first_pin:]) + "\n", encoding="utf-8")
+    expected = expected.replace("{line}", str(first_pin + 1))
+    out = tmp_path / "environment.yml"
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "environment_yml.py"), "--lock", str(bad),
+                             "--output", str(out)], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert not out.exists()
 
 
 # --------------------------------------------------------------------------- the build backend
