@@ -31,15 +31,18 @@ from helpers.atomic import fsync_dir, write_bytes_atomic
 from tests.conftest import ROOT
 
 LOCK = ROOT / "requirements.lock"
+#: pip-audit's own lock (``make audit``), kept to the same rules.
+AUDIT_LOCK = ROOT / "requirements-audit.lock"
+LOCKS = [pytest.param(LOCK, id="requirements.lock"), pytest.param(AUDIT_LOCK, id="requirements-audit.lock")]
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+) \\$")
 HASH = re.compile(r"^    --hash=sha256:[0-9a-f]{64}( \\)?$")
 
 
-def locked() -> dict[str, tuple[str, int]]:
+def locked(lock: Path = LOCK) -> dict[str, tuple[str, int]]:
     """The lock's pins: canonical name -> (version, number of sha256 hashes)."""
     pins: dict[str, tuple[str, int]] = {}
     current = None
-    for line in LOCK.read_text(encoding="utf-8").splitlines():
+    for line in lock.read_text(encoding="utf-8").splitlines():
         if match := PIN.match(line):
             current = canonicalize_name(match.group(1))
             pins[current] = (match.group(2), 0)
@@ -63,31 +66,36 @@ def pip_installs(commands: list[list[str]]) -> list[list[str]]:
 # --------------------------------------------------------------------------- the lock
 
 
-def test_the_lock_holds_only_hashed_pins_and_comments():
-    lines = LOCK.read_text(encoding="utf-8").splitlines()
+@pytest.mark.parametrize("lock", LOCKS)
+def test_the_lock_holds_only_hashed_pins_and_comments(lock):
+    lines = lock.read_text(encoding="utf-8").splitlines()
     for number, line in enumerate(lines, start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         assert PIN.match(line) or HASH.match(line), (
-            f"requirements.lock:{number}: {line!r} is neither a pin (name==version \\) nor a --hash=sha256: line")
-    unhashed = sorted(name for name, (_, hashes) in locked().items() if hashes == 0)
-    assert not unhashed, f"requirements.lock pins without a hash: {unhashed}"
+            f"{lock.name}:{number}: {line!r} is neither a pin (name==version \\) nor a --hash=sha256: line")
+    unhashed = sorted(name for name, (_, hashes) in locked(lock).items() if hashes == 0)
+    assert not unhashed, f"{lock.name} pins without a hash: {unhashed}"
 
 
-def test_the_lock_names_no_path_or_index_of_the_machine_that_wrote_it():
-    text = LOCK.read_text(encoding="utf-8")
+@pytest.mark.parametrize("lock", LOCKS)
+def test_the_lock_names_no_path_or_index_of_the_machine_that_wrote_it(lock):
+    text = lock.read_text(encoding="utf-8")
     for option in ("--find-links", "-f ", "--index-url", "--extra-index-url", "-i ", "--trusted-host", "--no-index"):
-        assert not re.search(rf"^\s*{re.escape(option)}", text, re.M), f"requirements.lock carries {option.strip()}"
-    paths = re.findall(r"(?:^|[\s=])((?:/|file:|[A-Za-z]:\\)[^\s]*)", text, re.M)
-    assert not paths, f"requirements.lock names paths of a machine: {paths}"
+        assert not re.search(rf"^\s*{re.escape(option)}", text, re.M), f"{lock.name} carries {option.strip()}"
+    paths = re.findall(r"(?:^|[\s=])((?:/|file://|[A-Za-z]:\\)[^\s]*)", text, re.M)
+    assert not paths, f"{lock.name} names paths of a machine: {paths}"
 
 
 def test_make_lock_emits_no_pip_option_and_checks_the_lock_it_wrote():
     commands = make_dry_run("lock")
-    [compile_] = [c for c in commands if c and c[0].endswith("pip-compile")]
-    assert "--no-emit-options" in compile_, "pip-compile would copy --find-links / index URLs into the lock"
-    assert not {"--emit-options", "--emit-find-links", "--emit-index-url", "--emit-trusted-host"} & set(compile_)
-    assert "--generate-hashes" in compile_
+    compiles = [c for c in commands if c and c[0].endswith("pip-compile")]
+    assert {c[c.index("--output-file") + 1] for c in compiles} == {LOCK.name, AUDIT_LOCK.name}
+    for compile_ in compiles:
+        assert "--no-emit-options" in compile_, "pip-compile would copy --find-links / index URLs into the lock"
+        assert not {"--emit-options", "--emit-find-links", "--emit-index-url", "--emit-trusted-host"} & set(compile_)
+        assert "--generate-hashes" in compile_
+    [compile_] = [c for c in compiles if c[c.index("--output-file") + 1] == LOCK.name]
     after = commands[commands.index(compile_) + 1:]
     assert any(any(word.endswith("scripts/environment_yml.py") for word in c) for c in after), \
         "make lock must run scripts/environment_yml.py (it refuses a lock with a pip option) after pip-compile"
@@ -208,3 +216,20 @@ def _is_dir_fd(fd: int) -> bool:
     import stat
 
     return stat.S_ISDIR(os.fstat(fd).st_mode)
+
+
+# --------------------------------------------------------------------------- make audit (deliverable 3)
+
+
+def test_make_audit_installs_its_tool_from_hashes_and_fails_on_a_package_it_could_not_look_up():
+    """pip-audit comes from its own hashed lock; ``--strict``: a package it could not look up (PyPI's JSON API
+    unreachable or answering 404, as on a machine that reaches PyPI only through pip's index) fails the audit
+    instead of "No known vulnerabilities found"."""
+    commands = make_dry_run("-B", "audit")
+    [install] = pip_installs(commands)
+    assert {"--require-hashes", "--no-deps"} <= set(install) and AUDIT_LOCK.name in install
+    [audit] = [c for c in commands if c and c[0].endswith("pip-audit")]
+    assert {"--strict", "--require-hashes"} <= set(audit)
+    assert audit[audit.index("-r") + 1] == LOCK.name
+    pins = locked(AUDIT_LOCK)
+    assert "pip-audit" in pins
