@@ -55,7 +55,9 @@ def make_dry_run(*args: str) -> list[list[str]]:
     """The commands ``make -n ARGS`` would run (nothing is run), split into words."""
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
-    result = subprocess.run(["make", "-n", *args], cwd=ROOT, capture_output=True, text=True, check=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}  # not a sub-make of make test
+    result = subprocess.run(["make", "--no-print-directory", "-n", *args], cwd=ROOT, env=env, capture_output=True,
+                            text=True, check=True)
     return [shlex.split(line) for line in result.stdout.splitlines() if line.strip()]
 
 
