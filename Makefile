@@ -3,6 +3,9 @@
 # Every target that runs code first makes sure .venv/ matches requirements.lock
 # (created with the machine's `python3 -m venv` and pip; reinstalled only when
 # the lock or pyproject.toml changes: the stamp file name carries their hash).
+# Everything installed is in the lock, hashed, build backend included: the project
+# itself (-e .) is built with the lock's setuptools (--no-build-isolation) and
+# downloads nothing (--no-index).  docs/security.md says why and how to check.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -47,7 +50,7 @@ WORKERS ?= logical
 XDIST := -n $(WORKERS) --dist loadscope --no-loadscope-reorder
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -n $(WORKERS) --dist loadscope
 
-.PHONY: help venv validate run test test-fast test-vintages test-unit test-notebooks lab orchestrate materialize clean lock
+.PHONY: help venv validate run test test-fast test-vintages test-unit test-notebooks lab orchestrate materialize clean lock environment-yml audit
 
 help: ## List the targets
 	@echo "su7-slump: make <target>"
@@ -61,7 +64,7 @@ $(STAMP):
 	@test -x $(PY) || { echo "creating $(VENV)/ with $$($(PYTHON) --version)"; $(PYTHON) -m venv $(VENV); }
 	@echo "installing the locked environment into $(VENV)/ (requirements.lock)"
 	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
-	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m pip install --quiet --no-deps --no-index --no-build-isolation --check-build-dependencies -e .
 	@$(PY) -m pip uninstall --quiet --yes $(LEFT_OUT) 2>/dev/null || true
 	@rm -f $(VENV)/.installed-*
 	@touch $@
@@ -120,9 +123,35 @@ materialize: venv $(DAGSTER_HOME_DIR)/dagster.yaml ## Every Dagster asset once, 
 	$(PY) -m helpers.validate
 	$(DAGSTER) asset materialize --select '*' -m helpers.orchestration
 
-lock: ## Re-resolve requirements.lock from pyproject.toml (needs the network)
+# The lock holds the build backend too (--build-deps-for editable: setuptools, hashed) and no pip
+# option at all (--no-emit-options: no --find-links, index URL or trusted host of the machine that
+# locked it); scripts/environment_yml.py refuses a lock with any other line and writes environment.yml
+# from it.
+lock: ## Re-resolve requirements.lock from pyproject.toml (needs the network), then environment.yml from the lock; and requirements-audit.lock
 	$(PYTHON) -m venv .cache/lockvenv && .cache/lockvenv/bin/pip install --quiet pip-tools
-	.cache/lockvenv/bin/pip-compile --quiet --extra test --extra orchestrate --generate-hashes --strip-extras $(addprefix --unsafe-package ,$(LEFT_OUT)) --no-emit-index-url --output-file $(LOCK) pyproject.toml
+	.cache/lockvenv/bin/pip-compile --quiet --extra test --extra orchestrate --build-deps-for editable --generate-hashes --strip-extras $(addprefix --unsafe-package ,$(LEFT_OUT)) --no-emit-options --output-file $(LOCK) pyproject.toml
+	$(PYTHON) scripts/environment_yml.py
+	.cache/lockvenv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-options --output-file $(AUDIT_LOCK) requirements-audit.in
+
+environment-yml: ## Rewrite environment.yml from requirements.lock (make lock does it too; no network)
+	$(PYTHON) scripts/environment_yml.py
+
+# Known vulnerabilities of the lock's pins: pip-audit, in its own venv from its own hashed lock.  Needs
+# PyPI's per-release JSON API (pip's index is not enough), so it is not part of make test; --strict
+# fails on a package it could not look up instead of reporting "No known vulnerabilities found".
+# docs/security.md says why and when to run it.
+AUDIT_LOCK := requirements-audit.lock
+AUDIT_VENV := .cache/auditvenv
+AUDIT_STAMP := $(AUDIT_VENV)/.installed-$(shell cat $(AUDIT_LOCK) 2>/dev/null | sha256sum | cut -c1-12)
+
+$(AUDIT_STAMP):
+	@test -x $(AUDIT_VENV)/bin/python || $(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/python -m pip install --quiet --require-hashes --no-deps -r $(AUDIT_LOCK)
+	@rm -f $(AUDIT_VENV)/.installed-*
+	@touch $@
+
+audit: $(AUDIT_STAMP) ## Check requirements.lock for known vulnerabilities (pip-audit; needs the network; not in make test: docs/security.md)
+	$(AUDIT_VENV)/bin/pip-audit --strict --require-hashes --disable-pip --progress-spinner off -r $(LOCK)
 
 clean: ## Remove .venv, caches and failed-run leftovers (keeps committed outputs)
 	rm -rf $(VENV) .cache .pytest_cache .hypothesis reports/failed

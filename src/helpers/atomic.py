@@ -1,8 +1,10 @@
 """Atomic file writes: write to a temporary file beside the target, then rename.
 
 A reader (or the next run after a crash) sees either the old file or the new
-one, never half of one.  Files are only replaced when their bytes change, so
-unchanged outputs keep their modification times.
+one, never half of one.  The new file's bytes are flushed to disk (``fsync``)
+before the rename, and the folder after it (:func:`fsync_dir`), so that after a
+power loss the rename itself is not lost either.  Files are only replaced when
+their bytes change, so unchanged outputs keep their modification times.
 
 >>> import tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -17,6 +19,7 @@ False
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import json
 import os
@@ -24,6 +27,40 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
+#: Errors that mean "a directory cannot be flushed here": a folder that may be written but not read
+#: (EACCES, EPERM on opening it), file systems that refuse ``fsync`` on a directory (EINVAL, ENOTSUP,
+#: EBADF: some network and FUSE ones).  The rename stands; it just cannot be made durable.
+_FSYNC_DIR_UNSUPPORTED = frozenset({errno.EACCES, errno.EPERM, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP,
+                                    errno.EBADF})
+
+
+def fsync_dir(directory: Path | str) -> bool:
+    """Flush ``directory``'s entries to disk (a rename into it); return whether it was flushed.
+
+    POSIX only: elsewhere (Windows cannot open a directory) and on file systems that refuse
+    ``fsync`` on a directory this does nothing and returns ``False``; other errors are raised.
+
+    >>> import tempfile, os
+    >>> fsync_dir(tempfile.mkdtemp()) == (os.name == "posix")
+    True
+    """
+    if os.name != "posix":
+        return False
+    try:
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError as exc:
+        if exc.errno in _FSYNC_DIR_UNSUPPORTED:
+            return False
+        raise
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno in _FSYNC_DIR_UNSUPPORTED:
+            return False
+        raise
+    finally:
+        os.close(fd)
+    return True
 
 
 def write_bytes_atomic(path: Path | str, data: bytes) -> bool:
@@ -44,6 +81,7 @@ def write_bytes_atomic(path: Path | str, data: bytes) -> bool:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    fsync_dir(path.parent)  # the rename is an entry of the folder: flush it too
     return True
 
 

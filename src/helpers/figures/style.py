@@ -13,6 +13,14 @@ readable at 100% on a laptop) and restores the previous ones on exit:
 >>> mpl.rcParams["axes.titlesize"] == before
 True
 
+**Plain text.** Every text a figure draws (titles, labels, annotations, legend
+entries, event captions from ``data/raw/events.csv``) is drawn as written:
+``text.parse_math`` is off, so ``$`` is a dollar sign, never matplotlib mathtext:
+
+>>> with theme("en"):
+...     mpl.rcParams["text.parse_math"]
+False
+
 **Language.** ``lang="zh"`` gives Chinese titles and labels, drawn with the
 font the project brings (:mod:`helpers.figures.cjk_font`, a subset of Noto Sans
 CJK SC): the same glyphs on every machine, whatever fonts it has installed.
@@ -248,6 +256,10 @@ def rc_params(lang: str = "en") -> dict[str, Any]:
         "svg.fonttype": "path",
         "pdf.fonttype": 42,
         "path.simplify": True,
+        # Every text is drawn as written: a "$" in a caption, title, label or legend entry is a dollar sign,
+        # never matplotlib mathtext (which failed on "$\\frac$" and dropped the dollars of "$2,000 ... $35k").
+        # No figure text uses mathtext; write symbols as Unicode (e.g. "−", "≈", "²").
+        "text.parse_math": False,
     })
     return rc
 
