@@ -52,7 +52,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.data import weeks
-from helpers.formatting import number, plural, signed_percent, week_span
+from helpers.formatting import number, plural, signed_percent, week_runs, week_span
 from helpers.models.trend import MIN_WEEKS, SMALL_SAMPLE_WEEKS
 from helpers.models.trend import weekly_sales_from  # noqa: F401  (the doctests' example frames)
 
@@ -533,9 +533,7 @@ def describe_calendar_model(
         "Coefficients (change in units as a percentage): " + "; ".join(_coefficient_words(fit, k) for k in terms) + ".",
     ]
     if fit.missing_weeks:
-        from helpers.models.market_share import week_runs
-
-        sentences.append(f"No figure for {week_runs(fit.missing_weeks)}: gaps, not filled.")
+        sentences.append(f"No figure for {week_runs(fit.missing_weeks, last=' and ')}: gaps, not filled.")
     if set(CALENDAR_TERMS) <= set(terms):
         r = float(np.corrcoef(fit.design["holiday_days"], fit.design["month_end"])[0, 1])
         both = int(((fit.design["holiday_days"] > 0) & (fit.design["month_end"] == 1)).sum())
