@@ -207,6 +207,14 @@ def test_actual_above_design_capacity_is_inconsistent():
     assert "200% of the designed" in row["reason"]
 
 
+def test_an_actual_capacity_below_design_that_sales_exceed_is_not_counted_as_agreement():
+    """The review: "actual vs design capacity: consistent" counted a figure the audit already rejects."""
+    fast = synthetic_weeks((1400,) * 4)  # twice the actual capacity of 700 a week
+    row = verdict("actual_vs_design_capacity", weeks=fast)
+    assert row["verdict"] == "inconsistent"
+    assert "agree with each other" in row["reason"] and "itself contradicted" in row["reason"]
+
+
 # --------------------------------------------------------------------------- orders
 
 
@@ -330,10 +338,12 @@ def test_rates_on_the_same_base_must_not_exceed_all_orders():
 # --------------------------------------------------------------------------- quality and rank
 
 
-def test_last_against_second_is_inconsistent():
+def test_last_against_second_on_lists_with_different_methods_is_unverifiable_not_inconsistent():
+    """The review: two lists that score by different methods can both be right."""
     row = verdict("quality_rankings")
-    assert row["verdict"] == "inconsistent"
+    assert row["verdict"] == "unverifiable"
     assert (row["claimed_value"], row["computed_value"]) == (100, 2)
+    assert "both places can be right" in row["reason"]
 
 
 def test_last_against_a_middle_rank_is_unverifiable():
@@ -364,3 +374,20 @@ def test_bonnet_queue_is_compared_with_the_delivery_wait():
 def test_missing_figure_names_the_id():
     with pytest.raises(KeyError, match="rate_lock_in_restated"):
         cl.audit_claims(synthetic_figures(rate_lock_in_restated=None), synthetic_weeks())
+
+
+def test_design_capacity_has_one_verdict_everywhere():
+    """The review: notebook 04 called design capacity "rejected" where notebook 05 called it unverifiable."""
+    import csv
+    import re
+
+    from tests.conftest import ROOT
+
+    with open(ROOT / "data/processed/claims/claims_audit.csv", encoding="utf-8", newline="") as handle:
+        verdicts = {r["claim_id"]: r["verdict"] for r in csv.DictReader(handle)}
+    if verdicts["design_capacity_vs_sales_run_rate"] == "inconsistent":
+        return  # then "rejected" is the verdict, and saying it is right
+    rejected = re.compile(r"reject\w*[^.\n]{0,60}design capacit|design capacit[^.\n]{0,60}reject", re.I)
+    texts = [*(ROOT / "notebooks").glob("0*.ipynb"), ROOT / "reports/summary.json", *(ROOT / "reports/html").glob("*.html")]
+    found = [p.name for p in texts if rejected.search(p.read_text(encoding="utf-8"))]
+    assert found == []

@@ -327,7 +327,7 @@ def test_a_capacity_the_audit_rejects_is_not_dated():
     # 700 × 12 = 8,400 / (700 − 210..350) = 17..24 weeks: well within the horizon, but still not dated
     assert unlocked["weeks_to_clear"].lt(104).all()
     assert (unlocked["clearance"] == "not_dated").all()
-    assert unlocked["clears_in"].str.startswith("not dated: the audit rejects").all()
+    assert unlocked["clears_in"].str.startswith("not dated: weekly sales ran above").all()
     assert not unlocked["clears_in"].str.contains(r"\d{4}-W\d{2}").any()
     assert not rr.capacity_contradicted(700, 800) and rr.capacity_contradicted(700, 810)  # 700 × 1.15 = 805
 

@@ -89,7 +89,7 @@ def test_horizon_sentence_counts_each_kind_of_clearance():
     assert text == (
         "**No false precision.** Of the 18 rows, 0 clear within 104 weeks (2 years) of week 0 and are given their ISO "
         "week; 6 clear later and are given only as \"not within 2 years\", in whole years; 6 rest on a capacity the "
-        "audit rejects (the weekly sales ran above it) and are not dated; 6 never clear. `weeks_to_clear` keeps the raw "
+        "weekly sales ran above (so it cannot be the supply rate) and are not dated; 6 never clear. `weeks_to_clear` keeps the raw "
         "arithmetic (up to 1,800 weeks, about 34 years): a span that long says supply barely exceeds the inflow, not "
         "when the backlog will be gone."
     )

@@ -287,19 +287,35 @@ def design_capacity_vs_sales(ev: Evidence) -> Finding:
 
 
 def actual_vs_design_capacity(ev: Evidence) -> Finding:
-    """实际月产能 against 设计年产能: is the "actual" capacity below the design?"""
-    actual, design = ev.fig(FIGURE.actual_capacity), ev.fig(FIGURE.design_capacity)
-    ids = (actual["figure_id"], design["figure_id"])
+    """实际月产能 against 设计年产能: is the "actual" capacity below the design?
+
+    The two figures can agree with each other and still not hold: if the article's
+    own sales run above the "actual" capacity by more than ``CAPACITY_SLACK`` (the
+    rule of :func:`actual_capacity_vs_april_sales`), an actual output below design
+    is contradicted too, and the verdict says so rather than count a rejected
+    figure as agreement.
+    """
+    actual, design, april = ev.fig(FIGURE.actual_capacity), ev.fig(FIGURE.design_capacity), ev.fig(FIGURE.april_sales)
+    ids = (actual["figure_id"], design["figure_id"], april["figure_id"], ev.weekly_id)
     claimed, computed = _per_week(actual), _per_week(design)
     share = claimed / computed
-    ok = claimed <= computed
+    sales = max(_per_week(april), ev.weekly_mean)
     reason = (
         f"{actual['as_printed']} a month is {number(claimed)} a week, {number(claimed * WEEKS_PER_YEAR)} a year: "
         f"{share:.0%} of the designed {design['as_printed']} a year ({number(computed)} a week). "
-        + ("An actual output below design is what 仅 ('only') says." if ok
-           else "An 'actual' output above the design capacity contradicts 仅 ('only').")
     )
-    return Finding(claimed, computed, "vehicles per week", CONSISTENT if ok else INCONSISTENT, reason, ids)
+    if claimed > computed:
+        verdict = INCONSISTENT
+        reason += "An 'actual' output above the design capacity contradicts 仅 ('only')."
+    elif sales > claimed * (1 + CAPACITY_SLACK):
+        verdict = INCONSISTENT
+        reason += (f"The two agree with each other, but the article's own sales ran at {number(sales)} a week "
+                   f"({sales / claimed:.1f}× that actual capacity; see the actual capacity against April's sales), so an "
+                   f"actual output of {actual['as_printed']} a month is itself contradicted and cannot bear out the comparison.")
+    else:
+        verdict = CONSISTENT
+        reason += "An actual output below design is what 仅 ('only') says, and sales stay within it."
+    return Finding(claimed, computed, "vehicles per week", verdict, reason, ids)
 
 
 def may_vs_march_orders(ev: Evidence) -> Finding:
@@ -467,7 +483,14 @@ def cancellation_vs_lock_in(ev: Evidence) -> Finding:
 
 
 def quality_rankings(ev: Evidence) -> Finding:
-    """中国汽车质量网 (垫底, last) against 车质网 (高居第二) for the same quarter."""
+    """中国汽车质量网 (垫底, last) against 车质网 (高居第二) for the same quarter.
+
+    The two lists score by different methods on different scales (239 points
+    against 1.7), so opposite places can both be right: each list measures
+    something else.  Only agreement can be established (both last, or ranks
+    within ``TOP_RANK`` of each other: ``consistent``); any disagreement is
+    ``unverifiable``, never ``inconsistent``.
+    """
     cqn_s, cqn_r = ev.fig(FIGURE.cqn_score), ev.fig(FIGURE.cqn_rank)
     czw_s, czw_r = ev.fig(FIGURE.czw_score), ev.fig(FIGURE.czw_rank)
     ids = (cqn_s["figure_id"], cqn_r["figure_id"], czw_s["figure_id"], czw_r["figure_id"])
@@ -481,16 +504,18 @@ def quality_rankings(ev: Evidence) -> Finding:
         verdict, why = CONSISTENT, "both lists put the SU7 last"
     elif "last" in (a, b):
         rank = b if a == "last" else a
-        verdict = INCONSISTENT if rank <= TOP_RANK else UNVERIFIABLE
-        why = (f"one list puts the SU7 last and the other at rank {rank:g}, in the top {TOP_RANK}: opposite ends for the same period"
-               if verdict == INCONSISTENT else f"the lists' lengths are not given, so last against rank {rank:g} cannot be compared")
+        verdict = UNVERIFIABLE
+        why = (f"one list puts the SU7 last and the other at rank {rank:g}; the lists score by different methods, so "
+               "both places can be right, and neither contradicts the other")
+    elif abs(a - b) <= TOP_RANK:
+        verdict, why = CONSISTENT, f"ranks {a:g} and {b:g}"
     else:
-        verdict = CONSISTENT if abs(a - b) <= TOP_RANK else UNVERIFIABLE
-        why = f"ranks {a:g} and {b:g}"
+        verdict = UNVERIFIABLE
+        why = f"ranks {a:g} and {b:g}, on lists that score by different methods: both can be right"
     reason = (
         f"中国汽车质量网 ({cqn_s['period']}): {cqn_s['as_printed']}, {words[a]}; 车质网 (same period): {czw_s['as_printed']}, "
         f"{words[b]}. The points are on different scales ({number(float(cqn_s['value_mid']), 0)} against "
-        f"{float(czw_s['value_mid']):g}) and cannot be compared; as places, {why}. The data do not say which list is right."
+        f"{float(czw_s['value_mid']):g}) and cannot be compared; as places, {why}."
     )
     return Finding(float(cqn_s["value_mid"]), float(czw_s["value_mid"]), "points (two different scales)", verdict, reason, ids)
 

@@ -46,9 +46,11 @@ the length of the backlog paths.
 * a clearance within the horizon is reported as its ISO week (``2026-W37 (week 70)``);
 * a clearance beyond it is reported as ``not within 2 years``, with the span in
   **whole years** (``about 8 years at constant flows``), never an ISO week;
-* a clearance resting on a capacity the audit rejects (a capacity the mean
-  weekly sales exceed by more than ``CAPACITY_SLACK``, the rule of notebook 05's
-  capacity claims) is **not dated** at all, whatever its length;
+* a clearance resting on a capacity the weekly sales ran above (the mean weekly
+  sales exceed it by more than ``CAPACITY_SLACK``, the slack of notebook 05's
+  capacity claims), which therefore cannot be the rate cars are supplied at, is
+  **not dated** at all, whatever its length (this judges the capacity as a supply
+  rate, not the printed figure: notebook 05 keeps one verdict per claim);
 * supply ≤ firm inflow: ``never``.
 
 ``weeks_to_clear`` keeps the raw arithmetic for anyone who wants it; only the
@@ -486,8 +488,8 @@ def clearance(
     """How a clearance after ``weeks`` is reported: ``(kind, text)`` by the module's no-false-precision rules.
 
     ``kind`` is ``"within_horizon"`` (``text`` names the ISO week), ``"beyond_horizon"``
-    (no ISO week, the span in whole years), ``"not_dated"`` (``rejected`` says which
-    capacity the audit rejects; no week at all) or ``"never"`` (``weeks`` is infinite).
+    (no ISO week, the span in whole years), ``"not_dated"`` (``rejected`` names the
+    capacity the weekly sales ran above; no week at all) or ``"never"`` (``weeks`` is infinite).
 
     >>> clearance(18, (2025, 19))
     ('within_horizon', '2025-W37 (week 18)')
@@ -497,7 +499,7 @@ def clearance(
     'not within 2 years (beyond the 104-week horizon at constant flows)'
 
     >>> clearance(18, (2025, 19), rejected="design capacity")
-    ('not_dated', 'not dated: the audit rejects design capacity as supply')
+    ('not_dated', 'not dated: weekly sales ran above design capacity, so it is not the supply rate')
     >>> clearance(math.inf, (2025, 19))[0]
     'never'
     """
@@ -508,7 +510,7 @@ def clearance(
     span = f"not within {years} {'year' if years == 1 else 'years'}"
     if rejected:
         tail = f"; {span} at that rate either" if beyond else ""
-        return "not_dated", f"not dated: the audit rejects {rejected} as supply{tail}"
+        return "not_dated", f"not dated: weekly sales ran above {rejected}, so it is not the supply rate{tail}"
     if beyond:
         n = whole_years(weeks)
         about = f"; about {n} years" if n > years else ""
@@ -644,7 +646,7 @@ def run_rate_table(
 
     ``backlog_trend`` says whether the backlog ``shrinks``, ``grows`` or stays
     ``flat`` at constant flows; ``supply_contradicted`` marks a capacity basis
-    the audit rejects (:func:`capacity_contradicted`, against the mean weekly
+    the weekly sales ran above (:func:`capacity_contradicted`, against the mean weekly
     sales); ``clearance`` / ``clears_in`` follow :func:`clearance` (an ISO week
     only within ``horizon_weeks`` of week 0, the last week of weekly sales);
     ``years_to_clear`` is the span in whole years when finite.  ``*_formula``
@@ -801,7 +803,7 @@ def overtake_sentences(scenarios: pd.DataFrame) -> list[str]:
 
 
 def _conclusion(rows: pd.DataFrame, reading: str, horizon_weeks: int) -> dict[str, Any]:
-    """What one reading concludes at the sales run-rate (the one supply basis the audit does not reject)."""
+    """What one reading concludes at the sales run-rate (the one supply basis the sales do not exceed)."""
     sales = rows[rows["supply_basis"] == "sales_run_rate"]
     by = {str(r["scenario"]): r for r in sales.to_dict("records")}
     grows = [s for s, r in by.items() if r["backlog_trend"] != "shrinks"]
@@ -833,7 +835,7 @@ def reading_conclusions(scenarios: pd.DataFrame) -> dict[str, dict[str, Any]]:
     """Per reading, what it concludes at the sales run-rate: trend and clearance per scenario, and a sentence.
 
     The capacity bases are left out of the conclusion: both capacities are
-    below the weekly sales the factory delivered, so the audit rejects them as supply.
+    below the weekly sales the factory delivered, so neither can be the supply rate.
     """
     horizon = int(scenarios["horizon_weeks"].iloc[0]) if "horizon_weeks" in scenarios else DEFAULT_HORIZON_WEEKS
     return {str(reading): _conclusion(rows, str(reading), horizon)
@@ -881,8 +883,8 @@ def run_rate_summary(
             "littles_law": "backlog = supply × wait counts only served orders: cancellations are not taken off it",
             "horizon": (f"a clearance more than {horizon} weeks after week 0 is reported as not within "
                         f"{whole_years(horizon)} years, its span in whole years, never as an ISO week"),
-            "rejected_capacity": "a clearance resting on a capacity the audit rejects (mean weekly sales above it by more "
-                                 "than the audit's capacity slack) is not dated",
+            "capacity_below_sales": "a clearance resting on a capacity the weekly sales ran above (by more than the "
+                                    "audit's capacity slack) is not dated: that capacity cannot be the supply rate",
         },
         "inputs": {
             s: {name: {"value": getattr(inp, name).value, "figure_id": getattr(inp, name).figure_id} for name in INPUT_NAMES}

@@ -190,7 +190,7 @@ def horizon_sentence(scenarios: pd.DataFrame) -> str:
     >>> sc = pd.DataFrame({"clearance": ["within_horizon", "beyond_horizon", "not_dated", "never", "never"],
     ...                    "horizon_weeks": [104] * 5, "weeks_to_clear": [50.0, 834.9, 436.7, np.inf, np.inf]})
     >>> print(horizon_sentence(sc))
-    **No false precision.** Of the 5 rows, 1 clears within 104 weeks (2 years) of week 0 and is given its ISO week; 1 clears later and is given only as "not within 2 years", in whole years; 1 rests on a capacity the audit rejects (the weekly sales ran above it) and is not dated; 2 never clear. `weeks_to_clear` keeps the raw arithmetic (up to 835 weeks, about 16 years): a span that long says supply barely exceeds the inflow, not when the backlog will be gone.
+    **No false precision.** Of the 5 rows, 1 clears within 104 weeks (2 years) of week 0 and is given its ISO week; 1 clears later and is given only as "not within 2 years", in whole years; 1 rests on a capacity the weekly sales ran above (so it cannot be the supply rate) and is not dated; 2 never clear. `weeks_to_clear` keeps the raw arithmetic (up to 835 weeks, about 16 years): a span that long says supply barely exceeds the inflow, not when the backlog will be gone.
     """
     counts = {kind: int(n) for kind, n in scenarios["clearance"].value_counts().items()}
     horizon = int(scenarios["horizon_weeks"].iloc[0])
@@ -208,7 +208,7 @@ def horizon_sentence(scenarios: pd.DataFrame) -> str:
         + ("is given its" if counts.get("within_horizon", 0) == 1 else "are given their") + " ISO week; "
         + part("beyond_horizon", "clears later and is", "clear later and are")
         + f" given only as \"not within {years} years\", in whole years; "
-        + part("not_dated", "rests", "rest") + " on a capacity the audit rejects (the weekly sales ran above it) and "
+        + part("not_dated", "rests", "rest") + " on a capacity the weekly sales ran above (so it cannot be the supply rate) and "
         + ("is" if counts.get("not_dated", 0) == 1 else "are") + " not dated; "
         + part("never", "never clears", "never clear") + "."
         + (f" `weeks_to_clear` keeps the raw arithmetic (up to {number(slowest)} weeks, about "
