@@ -299,13 +299,13 @@ def test_live_market_fit_uses_every_week_the_set_is_printed_in(live):
     xiaomi_weeks = [r["week"] for r in read_csv_rows(ROOT / "data/processed/clean/weekly_sales.csv")
                     if r["series"] == "xiaomi_all"]
     brands = fixed_brand_set(live["market"], xiaomi_weeks, "max_cells")
-    printed: dict[int, dict[str, int]] = {}
+    printed: dict[tuple[int, int], dict[str, int]] = {}
     for r in rows:
         if r["series"] in brands:
-            printed.setdefault(int(r["iso_week"]), {})[r["series"]] = int(r["units"])
+            printed.setdefault((int(r["iso_year"]), int(r["iso_week"])), {})[r["series"]] = int(r["units"])
     complete = sorted(w for w, got in printed.items() if set(got) == set(brands))
     total = market_total_weeks(live["market"], brands)
-    assert total["iso_week"].tolist() == complete
+    assert list(zip(total["iso_year"].tolist(), total["iso_week"].tolist())) == complete
     assert total["units"].tolist() == [sum(printed[w].values()) for w in complete]
     fit = fit_market_calendar_model(live["market"], live["calendar"], brands)
     assert fit.n_weeks == len(complete)

@@ -268,8 +268,8 @@ def test_live_default_table_leaves_out_weeks_missing_a_brand_and_never_fills_the
     rows = read_raw("market_registrations.csv")
     table = market_share(live["weekly_sales"], live["market"], calendar_weeks=live["calendar"])
     brands = [b for b in table["brands"].iloc[0].split(";") if b != "xiaomi_all"]
-    printed = {(int(r["iso_week"]), r["series"]) for r in rows}
-    for w, share, note in zip(table["iso_week"], table["share"], table["missing_brands"]):
-        absent = [b for b in brands if (w, b) not in printed]
+    printed = {(int(r["iso_year"]), int(r["iso_week"]), r["series"]) for r in rows}
+    for y, w, share, note in zip(table["iso_year"], table["iso_week"], table["share"], table["missing_brands"]):
+        absent = [b for b in brands if (int(y), int(w), b) not in printed]
         assert note == ";".join(absent)
         assert pd.isna(share) == bool(absent)

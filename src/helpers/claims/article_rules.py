@@ -173,7 +173,9 @@ def orders_since_may_declines(ev: Evidence) -> Finding:
     claimed = float(claim["value_mid"])
     month = _month(claim["period"])
     first, last = _month_bounds(claim["period"])
-    orders = sorted(ev.find(metric="new_orders"), key=lambda r: str(r["period"]))
+    # the article's own order counts (a copy of an analyst's note printing the same counts is later evidence)
+    orders = sorted((r for r in ev.find(metric="new_orders") if str(r["source_id"]) == str(claim["source_id"])),
+                    key=lambda r: str(r["period"]))
     weekly_orders = [r for r in orders if not pd.isna(r["period_weeks"]) and float(r["period_weeks"]) == 1
                      and str(r["period"]) >= str(claim["period"])]
     ids = (claim["figure_id"], *(r["figure_id"] for r in orders), ev.weekly_id)

@@ -51,7 +51,7 @@ from helpers.figures.frame import (
     text_width_pt,
     thousands,
 )
-from helpers.formatting import number, week_span
+from helpers.formatting import number, week_runs, week_span
 
 __all__ = [
     "SERIES",
@@ -66,6 +66,8 @@ __all__ = [
 
 #: The series the figures are about (SU7 and SU7 Ultra together).
 SERIES = "xiaomi_su7"
+#: Weeks drawn before the trend's window on the weekly figure; figures earlier than that are named, not drawn.
+CONTEXT_WEEKS = 2
 #: File stems of the figures, in report order.
 STEMS = {
     "weekly_sales": "01_weekly_sales_trend",
@@ -239,9 +241,15 @@ def weekly_sales_figure(
 
         rows = weekly_sales[(weekly_sales["series"].astype(str) == series) & weekly_sales["units"].notna()]
         rows = rows.sort_values(["iso_year", "iso_week"], kind="mergesort")
-        units = {(int(y), int(w)): float(u) for y, w, u in zip(rows["iso_year"], rows["iso_week"], rows["units"])}
-        if not units:
+        every = {(int(y), int(w)): float(u) for y, w, u in zip(rows["iso_year"], rows["iso_week"], rows["units"])}
+        if not every:
             raise ValueError(f"weekly_sales holds no figures for series {series!r}")
+        # the axis starts a few weeks before the fit's window: a figure long before it (a lone January week)
+        # would stretch the axis over months of gaps; it is named in the subtitle instead
+        axis_from = weeks.add_weeks(min(window), -CONTEXT_WEEKS)
+        units = {w: u for w, u in every.items() if w >= axis_from}
+        earlier = {w: u for w, u in every.items() if w < axis_from}
+        rows = rows[[(int(y), int(w)) >= axis_from for y, w in zip(rows["iso_year"], rows["iso_week"])]]
         fc = forecasts[(forecasts["series"].astype(str) == series) & (forecasts["model"].astype(str) == model)
                        & (forecasts["as_of_week"].astype(str) == last_week)]
         fc = fc.sort_values(["iso_year", "iso_week"], kind="mergesort")
@@ -252,6 +260,7 @@ def weekly_sales_figure(
         obs_x = np.array([monday_x(*w) for w in all_weeks])
         obs_y = np.array([units.get(w, np.nan) for w in all_weeks])
         missing = [weeks.week_label(*w) for w in all_weeks if w not in units]
+        earlier_text = style.label("list_sep", lang).join(f"{weeks.week_label(*w)} ({number(u)})" for w, u in sorted(earlier.items()))
 
         # the trend, its confidence band and the prediction interval: the fit's own (trend.bands_table)
         band = bands[(bands["series"].astype(str) == series) & (bands["model"].astype(str) == model)
@@ -412,7 +421,9 @@ def weekly_sales_figure(
         if bool(fit["small_sample"]):
             notes.append(style.label("sales_small_sample", lang, n=n, df=df_resid))
         if missing:
-            notes.append(style.label("sales_gap", lang, weeks=style.label("list_sep", lang).join(missing)))
+            notes.append(style.label("sales_gap", lang, weeks=week_runs(missing)))
+        if earlier:
+            notes.append(style.label("sales_earlier", lang, weeks=earlier_text))
         if below_zero_week:
             notes.append(style.label("sales_below_zero", lang, week=below_zero_week))
         if off_axis:
