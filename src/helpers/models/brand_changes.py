@@ -31,6 +31,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from helpers.data import weeks
+from helpers.models.market_share import one_of_each_overlap
 
 __all__ = ["XIAOMI", "Comparison", "COMPARISONS", "BRAND_CHANGE_COLUMNS", "SPREAD_COLUMNS", "brand_changes",
            "place_in_spread", "spread_summary"]
@@ -39,8 +40,6 @@ __all__ = ["XIAOMI", "Comparison", "COMPARISONS", "BRAND_CHANGE_COLUMNS", "SPREA
 XIAOMI = "xiaomi"
 #: Rows that are not a brand: the whole market.
 _NOT_BRANDS = ("nev_market_total",)
-#: Series that count some of the same cars, in order of preference (the first printed at both ends is kept).
-_OVERLAPS = (("nio_brand", "nio_group", "nio"),)
 _CONFIDENCE = 0.95
 
 
@@ -56,9 +55,11 @@ class Comparison:
 
 #: The comparisons notebook 08 draws: the article's weeks, the accident week, and the accident week's placebo.
 COMPARISONS = (
-    Comparison("article_weeks", "2025-W16", "2025-W19", "the article's four weeks"),
-    Comparison("accident_week", "2025-W13", "2025-W14", "the week of the accident (29 March) to the week after, with Qingming"),
-    Comparison("placebo_2024_qingming", "2024-W13", "2024-W14", "the same weeks of 2024: Qingming, no accident"),
+    Comparison("article_weeks", "2025-W16", "2025-W19", "the article's weeks"),
+    Comparison("accident_week", "2025-W13", "2025-W14",
+               "the accident week (29 March, in 2025-W13) to the week after, which holds Qingming"),
+    Comparison("placebo_2024_qingming", "2024-W13", "2024-W14",
+               "the same two weeks of 2024, with Qingming and no accident (the placebo)"),
 )
 
 BRAND_CHANGE_COLUMNS = ("comparison", "brand", "is_xiaomi", "first_week", "last_week", "units_first", "units_last",
@@ -73,14 +74,6 @@ def _units(market: pd.DataFrame, week: str) -> dict[str, tuple[int, str]]:
     rows = market[(market["iso_year"].astype(int) == year) & (market["iso_week"].astype(int) == number)]
     return {str(r["series"]): (int(r["units"]), str(r["source_id"])) for r in rows.to_dict("records")
             if str(r["series"]) not in _NOT_BRANDS and int(r["units"]) > 0}
-
-
-def _one_per_overlap(brands: Iterable[str]) -> list[str]:
-    kept = set(brands)
-    for group in _OVERLAPS:
-        present = [s for s in group if s in kept]
-        kept -= set(present[1:])
-    return sorted(kept)
 
 
 def brand_changes(market_registrations: pd.DataFrame, comparisons: Iterable[Comparison] = COMPARISONS) -> pd.DataFrame:
@@ -98,7 +91,7 @@ def brand_changes(market_registrations: pd.DataFrame, comparisons: Iterable[Comp
     rows = []
     for comparison in comparisons:
         first, last = _units(market_registrations, comparison.first_week), _units(market_registrations, comparison.last_week)
-        both = _one_per_overlap(set(first) & set(last))
+        both = sorted(one_of_each_overlap(set(first) & set(last)))
         for brand in sorted(both, key=lambda b: (b != XIAOMI, b)):
             (u0, s0), (u1, s1) = first[brand], last[brand]
             rows.append({"comparison": comparison.name, "brand": brand, "is_xiaomi": brand == XIAOMI,

@@ -70,6 +70,7 @@ __all__ = [
     "ShareComparison",
     "brands_by_week",
     "fixed_brand_set",
+    "one_of_each_overlap",
     "market_share",
     "market_total_weeks",
     "fit_share_trend",
@@ -139,7 +140,8 @@ def _overlap_rank(brands: Iterable[str]) -> int:
     return sum(group.index(b) for group in OVERLAPPING_SERIES for b in brands if b in group)
 
 
-def _one_of_each_overlap(brands: Iterable[str]) -> set[str]:
+def one_of_each_overlap(brands: Iterable[str]) -> set[str]:
+    """``brands`` with, of series that count some of the same cars (:data:`OVERLAPPING_SERIES`), the first kept."""
     kept = set(brands)
     for group in OVERLAPPING_SERIES:
         present = [s for s in group if s in kept]
@@ -177,7 +179,7 @@ def fixed_brand_set(
     printed = brands_by_week(market_registrations)
     per_week = [printed.get(w, frozenset()) for w in compared]
     if rule == "every_week":
-        return tuple(sorted(_one_of_each_overlap(frozenset.intersection(*per_week))))
+        return tuple(sorted(one_of_each_overlap(frozenset.intersection(*per_week))))
     counts = {b: sum(b in p for p in per_week) for b in set().union(*per_week)}
     candidates = sorted(b for b, n in counts.items() if n >= min_weeks)
     if len(candidates) > _MAX_CANDIDATES:

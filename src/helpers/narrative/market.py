@@ -11,14 +11,12 @@ from typing import Iterable
 import pandas as pd
 
 from helpers.formatting import number, plural, signed_percent, week_span
+from helpers.models.brand_changes import COMPARISONS
 
 __all__ = ["brand_change_sentences"]
 
-_MEANINGS = {
-    "article_weeks": "the article's weeks",
-    "accident_week": "the accident week (29 March, in 2025-W13) to the week after, which holds Qingming",
-    "placebo_2024_qingming": "the same two weeks of 2024, with Qingming and no accident (the placebo)",
-}
+#: What each comparison is, in words: the models' own description (one home for it).
+_MEANINGS = {c.name: c.meaning for c in COMPARISONS}
 
 
 def _change_list(changes: pd.DataFrame) -> str:
