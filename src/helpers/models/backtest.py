@@ -687,7 +687,7 @@ def origin_windows(rows: pd.DataFrame, series: str, window_weeks: int = DEFAULT_
 
     >>> w = origin_windows(weekly_sales_from({"2025-W10": 1, "2025-W11": 2, "2025-W13": 4, "2025-W14": 8}), "example", 4)
     >>> w.labels(w.first), w.n.tolist(), w.t[1][w.present[1]].tolist()
-    (['2025-W11', '2025-W11'], [3, 3], [0.0, 2.0, 3.0])
+    (['2025-W10', '2025-W11'], [3, 3], [0.0, 2.0, 3.0])
     """
     if not _valid_window(window_weeks):
         return None
