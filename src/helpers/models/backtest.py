@@ -263,8 +263,9 @@ def mase_scale(weekly_sales: pd.DataFrame, series: str) -> float:
     >>> mase_scale(weekly_sales_from({"2025-W16": 10, "2025-W17": 14, "2025-W18": 12, "2025-W20": 100}), "example")
     3.0
     """
-    units = _units_by_week(_series_rows(weekly_sales, series))
-    steps = [abs(y - units[before]) for week, y in units.items() if (before := weeks.add_weeks(week, -1)) in units]
+    rows = _series_rows(weekly_sales, series)
+    units = {_week_number(int(y), int(w)): float(u) for y, w, u in zip(rows["iso_year"], rows["iso_week"], rows["units"])}
+    steps = [abs(y - units[week - 1]) for week, y in units.items() if week - 1 in units]
     return float(np.mean(steps)) if steps else math.nan
 
 
@@ -428,9 +429,9 @@ def _series_frame(w: "Windows", scale: float, horizons: tuple[int, ...], methods
         note[:, :, k] = np.where(failed, np.char.add(f"{method}: ", made.error.astype(str)).astype(object), made.note)
         forecast[:, :, k][failed] = math.nan
     width = w.units.shape[1]
-    origin_labels = np.array(w.labels(np.full(n_o, width - 1)), dtype=object)
-    target_labels = np.array([[_label_of(week + h) for h in horizons] for week in w.week], dtype=object)
-    first_labels = np.array(w.labels(w.first), dtype=object)
+    origin_labels = w.labels(np.full(n_o, width - 1))
+    target_labels = _labels_of(w.week[:, None] + np.array(horizons, dtype="int64")[None, :])
+    first_labels = w.labels(w.first)
     per_row = n_h * n_m
     return pd.DataFrame({
         "series": np.full(n_o * per_row, w.series, dtype=object),
@@ -597,9 +598,15 @@ def _valid_window(window_weeks: Any) -> bool:
     return isinstance(window_weeks, int) and not isinstance(window_weeks, bool) and window_weeks >= MIN_WEEKS
 
 
+_NUMBERS: dict[tuple[int, int], int] = {}
+
+
 def _week_number(iso_year: int, iso_week: int) -> int:
     """Weeks since 0001-W01 (the Monday of 0001-01-01): consecutive ISO weeks differ by 1."""
-    return (weeks.week_monday(iso_year, iso_week).toordinal() - 1) // 7
+    number = _NUMBERS.get((iso_year, iso_week))
+    if number is None:
+        number = _NUMBERS[(iso_year, iso_week)] = (weeks.week_monday(iso_year, iso_week).toordinal() - 1) // 7
+    return number
 
 
 _LABELS: dict[int, str] = {}
@@ -613,6 +620,12 @@ def _label_of(number: int) -> str:
         iso = datetime.date.fromordinal(7 * int(number) + 1).isocalendar()
         label = _LABELS[number] = weeks.week_label(iso[0], iso[1])
     return label
+
+
+def _labels_of(numbers: np.ndarray) -> np.ndarray:
+    """:func:`_label_of` of every week number in ``numbers`` (any shape), an object array."""
+    unique, inverse = np.unique(numbers, return_inverse=True)
+    return np.array([_label_of(int(k)) for k in unique], dtype=object)[inverse].reshape(np.shape(numbers))
 
 
 class Windows(NamedTuple):
@@ -639,10 +652,9 @@ class Windows(NamedTuple):
         """``t`` of the origin week (the last column)."""
         return (self.units.shape[1] - 1 - self.first).astype("float64")
 
-    def labels(self, column: np.ndarray) -> list[str]:
-        """The week labels of ``column`` (one per origin)."""
-        width = self.units.shape[1]
-        return [_label_of(w - (width - 1) + int(c)) for w, c in zip(self.week, column)]
+    def labels(self, column: np.ndarray) -> np.ndarray:
+        """The week labels of ``column`` (one per origin), an object array."""
+        return _labels_of(self.week - (self.units.shape[1] - 1) + np.asarray(column, dtype="int64"))
 
     def window_units(self, i: int) -> list[float]:
         """Origin ``i``'s window figures, oldest first (as ``window["units"].tolist()`` gives them)."""
@@ -686,7 +698,7 @@ def origin_windows(rows: pd.DataFrame, series: str, window_weeks: int = DEFAULT_
     (:func:`backtest` then takes the per-origin path, which treats them as :func:`select_window` does).
 
     >>> w = origin_windows(weekly_sales_from({"2025-W10": 1, "2025-W11": 2, "2025-W13": 4, "2025-W14": 8}), "example", 4)
-    >>> w.labels(w.first), w.n.tolist(), w.t[1][w.present[1]].tolist()
+    >>> w.labels(w.first).tolist(), w.n.tolist(), w.t[1][w.present[1]].tolist()
     (['2025-W10', '2025-W11'], [3, 3], [0.0, 2.0, 3.0])
     """
     if not _valid_window(window_weeks):
