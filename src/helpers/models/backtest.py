@@ -694,8 +694,9 @@ def _series_table(rows: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray] | None:
 def origin_windows(rows: pd.DataFrame, series: str, window_weeks: int = DEFAULT_WINDOW_WEEKS) -> Windows | None:
     """The windows of every origin of ``series`` (:func:`origins`, in week order), from that series' rows.
 
-    ``None`` when a week has more than one row or ``window_weeks`` is no whole number >= ``MIN_WEEKS``
-    (:func:`backtest` then takes the per-origin path, which treats them as :func:`select_window` does).
+    ``None`` when a week has more than one row, a ``week`` column is not the ISO labels, or ``window_weeks``
+    is no whole number >= ``MIN_WEEKS`` (:func:`backtest` then takes the per-origin path, which treats them
+    as :func:`select_window` does).
 
     >>> w = origin_windows(weekly_sales_from({"2025-W10": 1, "2025-W11": 2, "2025-W13": 4, "2025-W14": 8}), "example", 4)
     >>> w.labels(w.first).tolist(), w.n.tolist(), w.t[1][w.present[1]].tolist()
@@ -707,6 +708,8 @@ def origin_windows(rows: pd.DataFrame, series: str, window_weeks: int = DEFAULT_
     if split is None:
         return None
     table, numbers = split
+    if "week" in table.columns and not (table["week"].astype(str).to_numpy() == _labels_of(numbers)).all():
+        return None  # a "week" column other than the ISO labels: select_window passes it through as it is
     width = window_weeks
     if not len(numbers):
         return Windows(series, numbers, np.zeros((0, width)), np.zeros((0, width), bool), np.zeros((0, width)),
