@@ -247,3 +247,32 @@ def test_best_method_falls_back_to_mae_without_mase():
     scores = pd.DataFrame({"series": "s", "method": ["trend", "naive"], "n": [3, 3], "mae": [5.0, 7.0],
                            "mase": [np.nan, np.nan]})
     assert figures.best_method(scores, "s") == ("trend", "mae")
+
+
+def test_many_series_draw_at_most_max_panels_and_the_subtitle_counts_the_rest():
+    """With more series than MAX_PANELS (the scale benchmark's 50): the headline first, the rest counted, not drawn."""
+    from helpers.figures import backtest as figures_module
+    from helpers.models import backtest as bt_model
+    from helpers.models import window_sensitivity as ws_model
+    from helpers.models.trend import weekly_sales_from as sales_from
+
+    names = ["xiaomi_su7"] + [f"s{i}" for i in range(7)]
+    labels = [f"2025-W{w:02d}" for w in range(10, 26)]
+    sales = pd.concat([sales_from({w: 1000 + 50 * ((i * 7 + k * 3) % 11) for k, w in enumerate(labels)}, name)
+                       for i, name in enumerate(names)], ignore_index=True)
+    rows = bt_model.backtest(sales)
+    scores = bt_model.score_backtest(rows)
+    sales["source_id"] = "synthetic"
+    fig = figures_module.backtest_scores_figure(scores, rows, sales, lang="en")
+    def titles(fig):
+        return [" ".join(ax.get_title(loc=loc) for loc in ("left", "center", "right")).strip() for ax in fig.axes]
+
+    panels = [t for t in titles(fig) if t]
+    assert len(panels) == figures_module.MAX_PANELS and "SU7" in panels[0]
+    assert f"{len(names) - figures_module.MAX_PANELS} more series are not drawn" in " ".join(
+        t.get_text() for t in fig.texts)
+    sensitivity = ws_model.sensitivity_table(sales)
+    fig = figures_module.window_sensitivity_figure(sensitivity, sales, lang="en")
+    assert len([t for t in titles(fig) if t]) == 2 * figures_module.MAX_PANELS
+    assert f"{len(names) - figures_module.MAX_PANELS} more series are not drawn" in " ".join(
+        t.get_text() for t in fig.texts)

@@ -30,6 +30,7 @@ from helpers.formatting import number
 __all__ = [
     "STEMS",
     "HEADLINE_SERIES",
+    "MAX_PANELS",
     "TREND_METHOD",
     "BENCHMARKS",
     "best_method",
@@ -45,6 +46,9 @@ STEMS = {
 }
 #: The series the titles are about (the article's); the others are drawn and summed up in the subtitle.
 HEADLINE_SERIES = "xiaomi_su7"
+#: At most this many series get a panel (the headline series first, then by name); the subtitle counts the rest,
+#: whose numbers stay in the tables.  Keeps a figure readable, and its drawing time bounded, with many series.
+MAX_PANELS = 4
 #: The method notebook 03 uses: the one the title sets against the best.
 TREND_METHOD = "trend"
 #: The naive benchmarks a forecasting method has to beat (drawn grey).
@@ -193,6 +197,7 @@ def backtest_scores_figure(
         series_list = _ordered_series(scores["series"], headline_series)
         if not series_list:
             raise ValueError("scores hold no series")
+        series_list, undrawn = series_list[:MAX_PANELS], len(series_list) - MAX_PANELS
         fig = new_figure("list" if len(series_list) > 1 else "pair")
         axes = fig.subplots(len(series_list), 1, squeeze=False, sharex=True)[:, 0]
         any_one = False
@@ -256,7 +261,9 @@ def backtest_scores_figure(
         notes = [style.label("bt_method_text", lang, h=h_text, w=window_weeks)]
         for other in series_list[1:]:
             notes.append(style.label("bt_other", lang, text=_scores_head(scores, other, lang)))
-        scored = scores[scores["n"] > 0]
+        if undrawn > 0:
+            notes.append(style.label("bt_more", lang, n=undrawn))
+        scored = scores[(scores["n"] > 0) & scores["series"].astype(str).isin(series_list)]
         fewest = int(scored["n"].min()) if len(scored) else 0
         if fewest < 8:
             counts = style.label("list_sep", lang).join(
@@ -266,7 +273,8 @@ def backtest_scores_figure(
         else:
             notes.append(style.label("bt_overlap", lang))
         with_actual = rows[rows["actual"].notna()]
-        through = max(weeks.parse_week_label(str(w)) for w in with_actual["target_week"]) if len(with_actual) else None
+        through = (max(weeks.parse_week_label(str(w)) for w in with_actual["target_week"].unique())
+                   if len(with_actual) else None)
         pairs = _weekly_sources(weekly_sales, series_list, through)
         footer = _footer(pairs, weeks.week_label(*through) if through else None, lang)
         return finish(fig, lang, title, sep.join(notes), footer)
@@ -392,6 +400,7 @@ def window_sensitivity_figure(
         series_list = _ordered_series(sensitivity["series"], headline_series)
         if not series_list:
             raise ValueError("sensitivity holds no series")
+        series_list, undrawn = series_list[:MAX_PANELS], len(series_list) - MAX_PANELS
         fig = new_figure("tall" if len(series_list) > 1 else "pair")
         grid = fig.subplots(len(series_list), 2, squeeze=False, gridspec_kw={"width_ratios": [1.15, 1.0]})
         clipped = False
@@ -456,12 +465,15 @@ def window_sensitivity_figure(
         notes = [style.label("ws_method", lang, w=w)]
         for other in series_list[1:]:
             notes.append(style.label("ws_other", lang, text=_sensitivity_head(sensitivity, other, lang)))
+        if undrawn > 0:
+            notes.append(style.label("ws_more", lang, n=undrawn))
         notes.append(style.label("ws_repeat_note", lang))
         if n_weeks and min(n_weeks) < 8:
             notes.append(style.label("ws_small", lang, lo=min(n_weeks), hi=max(n_weeks)))
 
-        ends = [weeks.parse_week_label(str(x)) for x in sensitivity["last_week"]]
-        starts = [weeks.parse_week_label(str(x)) for x in sensitivity["first_week"]]
+        drawn = sensitivity[sensitivity["series"].astype(str).isin(series_list)]
+        ends = [weeks.parse_week_label(str(x)) for x in drawn["last_week"].unique()]
+        starts = [weeks.parse_week_label(str(x)) for x in drawn["first_week"].unique()]
         through = max(ends) if ends else None
         pairs = _weekly_sources(weekly_sales, series_list, through, min(starts) if starts else None)
         footer = _footer(pairs, weeks.week_label(*through) if through else None, lang)

@@ -43,6 +43,7 @@ from helpers.formatting import number, plural, rounded
 from helpers.models.scorecard import score_forecasts
 from helpers.models.trend import (
     DEFAULT_WINDOW_WEEKS,
+    MIN_WEEKS,
     SMALL_SAMPLE_WEEKS,
     fit_weekly_trend,
     forecast_weekly_trend,
@@ -68,6 +69,11 @@ __all__ = [
     "mase_scale",
     "interval_score",
     "backtest",
+    "backtest_per_origin",
+    "origin_windows",
+    "ols_line_batch",
+    "Windows",
+    "BatchForecast",
     "score_backtest",
     "backtest_summary",
     "describe_backtest",
@@ -257,8 +263,9 @@ def mase_scale(weekly_sales: pd.DataFrame, series: str) -> float:
     >>> mase_scale(weekly_sales_from({"2025-W16": 10, "2025-W17": 14, "2025-W18": 12, "2025-W20": 100}), "example")
     3.0
     """
-    units = _units_by_week(_series_rows(weekly_sales, series))
-    steps = [abs(y - units[before]) for week, y in units.items() if (before := weeks.add_weeks(week, -1)) in units]
+    rows = _series_rows(weekly_sales, series)
+    units = {_week_number(int(y), int(w)): float(u) for y, w, u in zip(rows["iso_year"], rows["iso_week"], rows["units"])}
+    steps = [abs(y - units[week - 1]) for week, y in units.items() if week - 1 in units]
     return float(np.mean(steps)) if steps else math.nan
 
 
@@ -309,6 +316,10 @@ def backtest(
     a window (the log model with a week of zero units) gives a NaN forecast
     and says why in ``note``.  ``methods`` defaults to :data:`METHODS`.
 
+    The cost grows as series × weeks (× ``window_weeks``): see "every origin
+    at once" below; :func:`backtest_per_origin` is the plain loop, kept as the
+    reference the tests compare with.
+
     >>> sales = weekly_sales_from({"2020-W51": 30, "2020-W52": 20, "2020-W53": 10, "2021-W01": 0})
     >>> rows = backtest(sales, horizons=(1, 2), methods={"trend": trend_forecast})
     >>> rows[["origin_week", "target_week", "horizon", "forecast", "actual", "fit_first_week", "fit_n_weeks"]].round(6).values.tolist()
@@ -316,39 +327,145 @@ def backtest(
     """
     methods = dict(METHODS if methods is None else methods)
     horizons = _horizons(horizons)
-    if series is None:
-        names = sorted(set(weekly_sales["series"].astype(str)))
-    else:
-        names = [series] if isinstance(series, str) else list(series)
-    records = []
+    names = _names(weekly_sales, series)
+    if not _valid_window(window_weeks):
+        return backtest_per_origin(weekly_sales, names, window_weeks, horizons, methods)
+    by_series = {str(k): g for k, g in weekly_sales.groupby(weekly_sales["series"].astype(str), sort=False)}
+    parts = []
     for name in names:
-        scale = mase_scale(weekly_sales, name)
-        for origin in origins(weekly_sales, name, window_weeks):
-            window = select_window(weekly_sales, name, origin, window_weeks)
-            for horizon in horizons:
-                target = weeks.week_label(*weeks.add_weeks(origin, horizon))
-                for method, forecast in methods.items():
-                    try:
-                        made = forecast(window, origin, horizon)
-                    except ValueError as exc:
-                        made = Forecast(math.nan, note=f"{method}: {exc}")
-                    records.append({
-                        "series": name, "origin_week": weeks.week_label(*origin), "target_week": target,
-                        "horizon": horizon, "method": method, "forecast": made.forecast,
-                        "pi95_low": made.pi95_low, "pi95_high": made.pi95_high,
-                        "fit_first_week": str(window["week"].iloc[0]), "fit_n_weeks": len(window),
-                        "mase_scale": scale, "note": made.note,
-                    })
-    if not records:
+        rows = by_series.get(name)
+        if rows is None:
+            continue
+        windows = origin_windows(rows, name, window_weeks)
+        if windows is None:
+            parts.append(_records_frame(_per_origin_records(rows, name, window_weeks, horizons, methods)))
+        elif len(windows.n):
+            parts.append(_series_frame(windows, mase_scale(rows, name), horizons, methods))
+    return _finish([p for p in parts if len(p)], weekly_sales)
+
+
+def backtest_per_origin(
+    weekly_sales: pd.DataFrame,
+    series: str | Iterable[str] | None = None,
+    window_weeks: int = DEFAULT_WINDOW_WEEKS,
+    horizons: Iterable[int] = DEFAULT_HORIZONS,
+    methods: Mapping[str, Method] | None = None,
+) -> pd.DataFrame:
+    """:func:`backtest` the plain way: :func:`select_window` and every method called at each origin, each horizon.
+
+    Its cost grows as series × weeks² (each window is cut from the whole table); kept as the reference the
+    tests hold the vectorized :func:`backtest` to.
+    """
+    methods = dict(METHODS if methods is None else methods)
+    horizons = _horizons(horizons)
+    records = []
+    for name in _names(weekly_sales, series):
+        records += _per_origin_records(weekly_sales, name, window_weeks, horizons, methods)
+    return _finish([_records_frame(records)] if records else [], weekly_sales)
+
+
+def _names(weekly_sales: pd.DataFrame, series: str | Iterable[str] | None) -> list[str]:
+    if series is None:
+        return sorted(set(weekly_sales["series"].astype(str)))
+    return [series] if isinstance(series, str) else list(series)
+
+
+def _per_origin_records(weekly_sales: pd.DataFrame, name: str, window_weeks: int, horizons: tuple[int, ...],
+                        methods: Mapping[str, Method]) -> list[dict[str, Any]]:
+    records = []
+    scale = mase_scale(weekly_sales, name)
+    for origin in origins(weekly_sales, name, window_weeks):
+        window = select_window(weekly_sales, name, origin, window_weeks)
+        for horizon in horizons:
+            target = weeks.week_label(*weeks.add_weeks(origin, horizon))
+            for method, forecast in methods.items():
+                try:
+                    made = forecast(window, origin, horizon)
+                except ValueError as exc:
+                    made = Forecast(math.nan, note=f"{method}: {exc}")
+                records.append({
+                    "series": name, "origin_week": weeks.week_label(*origin), "target_week": target,
+                    "horizon": horizon, "method": method, "forecast": made.forecast,
+                    "pi95_low": made.pi95_low, "pi95_high": made.pi95_high,
+                    "fit_first_week": str(window["week"].iloc[0]), "fit_n_weeks": len(window),
+                    "mase_scale": scale, "note": made.note,
+                })
+    return records
+
+
+_FRAME_COLUMNS = ("series", "origin_week", "target_week", "horizon", "method", "forecast", "pi95_low", "pi95_high",
+                  "fit_first_week", "fit_n_weeks", "mase_scale", "note")
+
+
+def _records_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame(records, columns=list(_FRAME_COLUMNS))
+
+
+def _finish(parts: list[pd.DataFrame], weekly_sales: pd.DataFrame) -> pd.DataFrame:
+    if not parts:
         return _empty()
-    rows = pd.DataFrame(records)
+    rows = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
     rows["actual"] = _actuals(rows, weekly_sales)
-    has_interval = rows["pi95_low"].notna() & rows["pi95_high"].notna()
-    inside = (rows["actual"] >= rows["pi95_low"]) & (rows["actual"] <= rows["pi95_high"])
+    has_interval = (rows["pi95_low"].notna() & rows["pi95_high"].notna()).to_numpy()
+    inside = ((rows["actual"] >= rows["pi95_low"]) & (rows["actual"] <= rows["pi95_high"])).to_numpy()
     rows["abs_error"] = (rows["actual"] - rows["forecast"]).abs()
-    rows["inside95"] = pd.array([ok if has and not math.isnan(y) else pd.NA
-                                 for ok, has, y in zip(inside, has_interval, rows["actual"])], dtype="boolean")
+    rows["inside95"] = pd.array(inside, dtype="boolean")
+    rows.loc[~(has_interval & rows["actual"].notna().to_numpy()), "inside95"] = pd.NA
     return _typed(rows[list(COLUMNS + EXTRA_COLUMNS)])
+
+
+def _series_frame(w: "Windows", scale: float, horizons: tuple[int, ...], methods: Mapping[str, Method]) -> pd.DataFrame:
+    """The backtest rows of one series (origin, then horizon, then method), from its windows."""
+    n_o, n_h, n_m = len(w.n), len(horizons), len(methods)
+    forecast, low, high = (np.full((n_o, n_h, n_m), math.nan) for _ in range(3))
+    note = _blank((n_o, n_h, n_m))
+    for k, (method, function) in enumerate(methods.items()):
+        batch = getattr(function, "batch", None)
+        made = batch(w, horizons) if batch is not None else None
+        if made is None:
+            made = _per_origin_batch(function, w, horizons)
+        forecast[:, :, k], low[:, :, k], high[:, :, k] = made.forecast, made.pi95_low, made.pi95_high
+        failed = made.error != ""
+        note[:, :, k] = np.where(failed, np.char.add(f"{method}: ", made.error.astype(str)).astype(object), made.note)
+        forecast[:, :, k][failed] = math.nan
+    width = w.units.shape[1]
+    origin_labels = w.labels(np.full(n_o, width - 1))
+    target_labels = _labels_of(w.week[:, None] + np.array(horizons, dtype="int64")[None, :])
+    first_labels = w.labels(w.first)
+    per_row = n_h * n_m
+    return pd.DataFrame({
+        "series": np.full(n_o * per_row, w.series, dtype=object),
+        "origin_week": np.repeat(origin_labels, per_row),
+        "target_week": np.repeat(target_labels.reshape(-1), n_m),
+        "horizon": np.tile(np.repeat(np.array(horizons, dtype="int64"), n_m), n_o),
+        "method": np.tile(np.array(list(methods), dtype=object), n_o * n_h),
+        "forecast": forecast.reshape(-1), "pi95_low": low.reshape(-1), "pi95_high": high.reshape(-1),
+        "fit_first_week": np.repeat(first_labels, per_row),
+        "fit_n_weeks": np.repeat(w.n.astype("int64"), per_row),
+        "mase_scale": np.full(n_o * per_row, scale),
+        "note": note.reshape(-1),
+    })
+
+
+def _per_origin_batch(function: Method, w: "Windows", horizons: tuple[int, ...]) -> "BatchForecast":
+    """A method without a ``batch`` twin, called at every origin on a window cut from the series' own rows."""
+    shape = (len(w.n), len(horizons))
+    forecast, low, high = (np.full(shape, math.nan) for _ in range(3))
+    note, error = _blank(shape), _blank(shape)
+    width = w.units.shape[1]
+    for i, week in enumerate(w.week):
+        lo = int(np.searchsorted(w.numbers, week - (width - 1)))
+        hi = int(np.searchsorted(w.numbers, week, side="right"))
+        origin = weeks.parse_week_label(_label_of(week))
+        window = select_window(w.rows.iloc[lo:hi], w.series, origin, width)
+        for j, horizon in enumerate(horizons):
+            try:
+                made = function(window, origin, horizon)
+            except ValueError as exc:
+                error[i, j] = str(exc)
+                continue
+            forecast[i, j], low[i, j], high[i, j], note[i, j] = made.forecast, made.pi95_low, made.pi95_high, made.note
+    return BatchForecast(forecast, low, high, note, error)
 
 
 def _actuals(rows: pd.DataFrame, weekly_sales: pd.DataFrame) -> np.ndarray:
@@ -463,6 +580,260 @@ def describe_backtest(scores: pd.DataFrame, series: str) -> str:
                  "so the ranking can turn on a single week.")
     return text
 
+
+
+# --------------------------------------------------------------------------- every origin at once
+#
+# The loop above, method by method and origin by origin, costs a pandas window and a statsmodels fit per
+# origin × horizon × method, and select_window() scanned the whole table at every origin: series × weeks²
+# (series² × weeks² counting the scan).  :func:`backtest` instead builds every origin's window of a series
+# in one pass (:func:`origin_windows`, fixed-width arrays over the calendar weeks) and a method that
+# carries a vectorized twin in its ``batch`` attribute (:func:`trend_forecast` and the other built-in
+# methods, :func:`helpers.models.calendar_effects.backtest_method`) forecasts them all in a few numpy
+# operations: the cost grows as series × weeks × window_weeks.  A method without one is called per origin
+# on a window cut from the series' own rows (still linear: each window costs window_weeks rows).
+
+
+def _valid_window(window_weeks: Any) -> bool:
+    return isinstance(window_weeks, int) and not isinstance(window_weeks, bool) and window_weeks >= MIN_WEEKS
+
+
+_NUMBERS: dict[tuple[int, int], int] = {}
+
+
+def _week_number(iso_year: int, iso_week: int) -> int:
+    """Weeks since 0001-W01 (the Monday of 0001-01-01): consecutive ISO weeks differ by 1."""
+    number = _NUMBERS.get((iso_year, iso_week))
+    if number is None:
+        number = _NUMBERS[(iso_year, iso_week)] = (weeks.week_monday(iso_year, iso_week).toordinal() - 1) // 7
+    return number
+
+
+_LABELS: dict[int, str] = {}
+
+
+def _label_of(number: int) -> str:
+    label = _LABELS.get(number)
+    if label is None:
+        import datetime
+
+        iso = datetime.date.fromordinal(7 * int(number) + 1).isocalendar()
+        label = _LABELS[number] = weeks.week_label(iso[0], iso[1])
+    return label
+
+
+def _labels_of(numbers: np.ndarray) -> np.ndarray:
+    """:func:`_label_of` of every week number in ``numbers`` (any shape), an object array."""
+    unique, inverse = np.unique(numbers, return_inverse=True)
+    return np.array([_label_of(int(k)) for k in unique], dtype=object)[inverse].reshape(np.shape(numbers))
+
+
+class Windows(NamedTuple):
+    """Every origin's window of one series, one row per origin, one column per calendar week of the window.
+
+    Column ``window_weeks - 1`` is the origin week.  ``present`` marks the weeks
+    :func:`select_window` keeps for that origin (a figure, of the origin's
+    regime); elsewhere ``units`` is 0 and ``t`` meaningless.  ``t`` counts weeks
+    from the window's first week with a figure, as :func:`select_window` does.
+    """
+
+    series: str
+    week: np.ndarray      # (origins,) the origin's week number (:func:`_week_number`)
+    units: np.ndarray     # (origins, window_weeks) float64
+    present: np.ndarray   # (origins, window_weeks) bool
+    t: np.ndarray         # (origins, window_weeks) float64
+    n: np.ndarray         # (origins,) weeks with a figure in the window
+    first: np.ndarray     # (origins,) column of the window's first week with a figure
+    rows: pd.DataFrame    # the series' rows with a figure, in week order
+    numbers: np.ndarray   # their week numbers
+
+    @property
+    def t_origin(self) -> np.ndarray:
+        """``t`` of the origin week (the last column)."""
+        return (self.units.shape[1] - 1 - self.first).astype("float64")
+
+    def labels(self, column: np.ndarray) -> np.ndarray:
+        """The week labels of ``column`` (one per origin), an object array."""
+        return _labels_of(self.week - (self.units.shape[1] - 1) + np.asarray(column, dtype="int64"))
+
+    def window_units(self, i: int) -> list[float]:
+        """Origin ``i``'s window figures, oldest first (as ``window["units"].tolist()`` gives them)."""
+        return self.units[i][self.present[i]].tolist()
+
+
+class BatchForecast(NamedTuple):
+    """A batch method's forecasts, arrays of shape (origins, horizons).
+
+    ``note`` is the row's note; ``error`` a failure's message (the forecast is NaN), which :func:`backtest`
+    prefixes with the method's name as it does a ``ValueError`` of a per-origin method.  Empty strings for none.
+    """
+
+    forecast: np.ndarray
+    pi95_low: np.ndarray
+    pi95_high: np.ndarray
+    note: np.ndarray
+    error: np.ndarray
+
+
+def _blank(shape: tuple[int, ...]) -> np.ndarray:
+    return np.full(shape, "", dtype=object)
+
+
+def _series_table(rows: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """One series' rows with a figure, sorted by week, and their week numbers; ``None`` when a week is doubled."""
+    rows = rows[rows["units"].notna()]
+    numbers = np.array([_week_number(int(y), int(w)) for y, w in zip(rows["iso_year"], rows["iso_week"])],
+                       dtype="int64")
+    order = np.argsort(numbers, kind="stable")
+    numbers = numbers[order]
+    if len(numbers) > 1 and (np.diff(numbers) == 0).any():
+        return None
+    return rows.iloc[order], numbers
+
+
+def origin_windows(rows: pd.DataFrame, series: str, window_weeks: int = DEFAULT_WINDOW_WEEKS) -> Windows | None:
+    """The windows of every origin of ``series`` (:func:`origins`, in week order), from that series' rows.
+
+    ``None`` when a week has more than one row, a ``week`` column is not the ISO labels, or ``window_weeks``
+    is no whole number >= ``MIN_WEEKS`` (:func:`backtest` then takes the per-origin path, which treats them
+    as :func:`select_window` does).
+
+    >>> w = origin_windows(weekly_sales_from({"2025-W10": 1, "2025-W11": 2, "2025-W13": 4, "2025-W14": 8}), "example", 4)
+    >>> w.labels(w.first).tolist(), w.n.tolist(), w.t[1][w.present[1]].tolist()
+    (['2025-W10', '2025-W11'], [3, 3], [0.0, 2.0, 3.0])
+    """
+    if not _valid_window(window_weeks):
+        return None
+    split = _series_table(rows)
+    if split is None:
+        return None
+    table, numbers = split
+    if "week" in table.columns and not (table["week"].astype(str).to_numpy() == _labels_of(numbers)).all():
+        return None  # a "week" column other than the ISO labels: select_window passes it through as it is
+    width = window_weeks
+    if not len(numbers):
+        return Windows(series, numbers, np.zeros((0, width)), np.zeros((0, width), bool), np.zeros((0, width)),
+                       numbers, numbers, table, numbers)
+    regime = (pd.factorize(table["regime"].fillna("").astype(str))[0] if "regime" in table.columns
+              else np.zeros(len(numbers), dtype="int64"))
+    span = int(numbers[-1] - numbers[0]) + 1
+    dense_units = np.zeros(span + width - 1)
+    dense_regime = np.full(span + width - 1, -1, dtype="int64")
+    position = numbers - numbers[0] + width - 1
+    dense_units[position] = table["units"].to_numpy(dtype="float64")
+    dense_regime[position] = regime
+    start = position - (width - 1)
+    units = np.lib.stride_tricks.sliding_window_view(dense_units, width)[start]
+    present = np.lib.stride_tricks.sliding_window_view(dense_regime, width)[start] == regime[:, None]
+    n = present.sum(axis=1)
+    keep = n >= MIN_WEEKS
+    units, present, n = np.where(present, units, 0.0)[keep], present[keep], n[keep]
+    first = present.argmax(axis=1)
+    t = np.arange(width, dtype="float64")[None, :] - first[:, None]
+    return Windows(series, numbers[keep], units, present, t, n, first, table, numbers)
+
+
+def _t_quantiles(df: np.ndarray) -> np.ndarray:
+    from scipy import stats
+
+    out = np.full(np.shape(df), math.nan)
+    ok = np.asarray(df) > 0
+    out[ok] = stats.t.ppf(1 - ALPHA / 2, np.asarray(df)[ok])
+    return out
+
+
+def _row_sum(values: np.ndarray, present: np.ndarray) -> np.ndarray:
+    return np.where(present, values, 0.0).sum(axis=1)
+
+
+def ols_line_batch(t: np.ndarray, y: np.ndarray, present: np.ndarray, t_new: np.ndarray) -> dict[str, np.ndarray]:
+    """Simple OLS of ``y`` on ``t`` over the ``present`` cells of each row, and its prediction at ``t_new``.
+
+    ``t_new`` has shape (rows, k).  Returns ``slope``, ``intercept``, ``df``, ``s2`` (residual variance),
+    ``stt`` (centred sum of squares of ``t``), ``mean`` and ``half`` (the 95% prediction interval's half
+    width at ``t_new``, t with ``n - 2`` degrees of freedom), by the centred (two-pass) formulas.
+    """
+    n = present.sum(axis=1).astype("float64")
+    t_bar = _row_sum(t, present) / n
+    y_bar = _row_sum(y, present) / n
+    dt = np.where(present, t - t_bar[:, None], 0.0)
+    dy = np.where(present, y - y_bar[:, None], 0.0)
+    stt = (dt * dt).sum(axis=1)
+    slope = (dt * dy).sum(axis=1) / stt
+    intercept = y_bar - slope * t_bar
+    resid = np.where(present, y - (intercept[:, None] + slope[:, None] * t), 0.0)
+    df = n - 2
+    s2 = (resid * resid).sum(axis=1) / df
+    mean = intercept[:, None] + slope[:, None] * t_new
+    se = np.sqrt(s2[:, None] * (1 + 1 / n[:, None] + (t_new - t_bar[:, None]) ** 2 / stt[:, None]))
+    half = _t_quantiles(df)[:, None] * se
+    return {"slope": slope, "intercept": intercept, "df": df, "s2": s2, "stt": stt, "mean": mean, "half": half}
+
+
+def _trend_batch(model: str) -> Callable[[Windows, tuple[int, ...]], BatchForecast]:
+    def batch(w: Windows, horizons: tuple[int, ...]) -> BatchForecast:
+        shape = (len(w.n), len(horizons))
+        error = _blank(shape)
+        present = w.present
+        y = w.units
+        if model == "log":
+            bad = (present & ~(w.units > 0)).any(axis=1)
+            for i in np.flatnonzero(bad):
+                error[i, :] = (f"series {w.series!r}: the log model needs units > 0 in every week, "
+                               f"got {w.window_units(i)}")
+            y = np.log(np.where(present & (w.units > 0), w.units, 1.0))
+            present = present & ~bad[:, None]
+        t_new = w.t_origin[:, None] + np.asarray(horizons, dtype="float64")[None, :]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            fit = ols_line_batch(w.t, y, present, t_new)
+        mean, low, high = fit["mean"], fit["mean"] - fit["half"], fit["mean"] + fit["half"]
+        if model == "log":
+            mean, low, high = np.exp(mean), np.exp(low), np.exp(high)
+        failed = error != ""
+        for a in (mean, low, high):
+            a[failed] = math.nan
+        return BatchForecast(mean, low, high, _blank(shape), error)
+
+    return batch
+
+
+def _naive_batch(w: Windows, horizons: tuple[int, ...]) -> BatchForecast:
+    shape = (len(w.n), len(horizons))
+    width = w.units.shape[1]
+    point = w.units[:, width - 1]
+    low, high, note = np.full(shape, math.nan), np.full(shape, math.nan), _blank(shape)
+    for j, h in enumerate(horizons):
+        if h < width:
+            pairs = w.present[:, h:] & w.present[:, :-h]
+            change = np.where(pairs, w.units[:, h:] - w.units[:, :-h], 0.0)
+            m = pairs.sum(axis=1)
+        else:
+            change, m = np.zeros((len(point), 1)), np.zeros(len(point), dtype="int64")
+        enough = m >= NAIVE_MIN_PAIRS
+        with np.errstate(invalid="ignore", divide="ignore"):
+            half = _t_quantiles(np.where(enough, m, 0)) * np.sqrt((change * change).sum(axis=1) / m)
+        low[enough, j], high[enough, j] = (point - half)[enough], (point + half)[enough]
+        for i in np.flatnonzero(~enough):
+            note[i, j] = (f"naive: {plural(int(m[i]), f'past {h}-week change')} in the window, "
+                          f"an interval needs {NAIVE_MIN_PAIRS}")
+    return BatchForecast(np.repeat(point[:, None], len(horizons), axis=1), low, high, note, _blank(shape))
+
+
+def _window_mean_batch(w: Windows, horizons: tuple[int, ...]) -> BatchForecast:
+    shape = (len(w.n), len(horizons))
+    n = w.n.astype("float64")
+    mean = _row_sum(w.units, w.present) / n
+    deviation = np.where(w.present, w.units - mean[:, None], 0.0)
+    sd = np.sqrt((deviation * deviation).sum(axis=1) / (n - 1))
+    half = _t_quantiles(n - 1) * sd * np.sqrt(1 + 1 / n)
+    spread = lambda v: np.repeat(v[:, None], len(horizons), axis=1)  # noqa: E731
+    return BatchForecast(spread(mean), spread(mean - half), spread(mean + half), _blank(shape), _blank(shape))
+
+
+trend_forecast.batch = _trend_batch("linear")  # type: ignore[attr-defined]
+trend_log_forecast.batch = _trend_batch("log")  # type: ignore[attr-defined]
+naive_forecast.batch = _naive_batch  # type: ignore[attr-defined]
+window_mean_forecast.batch = _window_mean_batch  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------- outputs (notebook 09)

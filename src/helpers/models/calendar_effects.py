@@ -44,6 +44,7 @@ W19 are the Labour Day weeks): read every interval here as descriptive.
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -146,10 +147,14 @@ def calendar_design(weekly_rows: pd.DataFrame, calendar_weeks: pd.DataFrame) -> 
 
 def _choose_terms(design: pd.DataFrame) -> tuple[list[str], list[tuple[str, str]]]:
     """The terms kept (``const`` first) and the dropped ones with their reasons; see the module docstring."""
-    n = len(design)
+    return _choose_terms_of(len(design), {c: design[c].to_numpy(dtype="float64") for c in ("t", *CALENDAR_TERMS)})
+
+
+def _choose_terms_of(n: int, values_of: Mapping[str, np.ndarray]) -> tuple[list[str], list[tuple[str, str]]]:
+    """:func:`_choose_terms` on ``n`` weeks' arrays ``t``, ``holiday_days``, ``month_end`` (float64)."""
     kept = ["const"]
     dropped: list[tuple[str, str]] = []
-    columns = {"const": np.ones(n), **{c: design[c].to_numpy(dtype="float64") for c in ("t", *CALENDAR_TERMS)}}
+    columns = {"const": np.ones(n), **values_of}
     for term in ("t", *CALENDAR_TERMS):
         values = columns[term]
         if np.ptp(values) == 0:
@@ -653,4 +658,87 @@ def backtest_method(calendar_weeks: pd.DataFrame) -> Callable[[pd.DataFrame, tup
     def calendar(window: pd.DataFrame, origin: tuple[int, int], horizon: int) -> Forecast:
         return Forecast(*calendar_forecast_method(window, calendar_weeks, weeks.week_label(*origin), horizon))
 
+    # every origin of a series at once (the backtest's fast path; its cost grows as origins x window weeks)
+    calendar.batch = functools.partial(_calendar_batch, calendar_weeks)  # type: ignore[attr-defined]
     return calendar
+
+
+def _calendar_batch(calendar_weeks: pd.DataFrame, w: Any, horizons: tuple[int, ...]) -> Any:
+    """:func:`backtest_method`'s model at every origin of ``w`` (:class:`helpers.models.backtest.Windows`) at once.
+
+    The same fit as :func:`calendar_forecast_method` (terms chosen by :func:`_choose_terms`' rules, OLS by the
+    pseudo-inverse, the prediction interval of statsmodels' ``get_prediction``), origins grouped by their
+    number of weeks and kept terms so that each group is one stacked numpy computation: the cost grows as
+    origins × window weeks.  ``None`` (the per-origin path) when ``calendar_weeks`` holds a week twice.
+    """
+    from helpers.models.backtest import BatchForecast, _blank, _label_of, _t_quantiles, _week_number
+
+    calendar = calendar_weeks[["iso_year", "iso_week", "holiday_days", "month_end"]].astype(
+        {"iso_year": "int64", "iso_week": "int64", "holiday_days": "float64", "month_end": "bool"})
+    calendar = calendar.assign(month_end=calendar["month_end"].astype("int64"))
+    numbers = [_week_number(int(y), int(k)) for y, k in zip(calendar["iso_year"], calendar["iso_week"])]
+    if len(set(numbers)) != len(numbers):
+        return None
+    n_o, width = w.units.shape
+    shape = (n_o, len(horizons))
+    forecast, low, high = (np.full(shape, math.nan) for _ in range(3))
+    error = _blank(shape)
+    columns = w.week[:, None] - (width - 1) + np.arange(width)[None, :]
+    order = np.argsort(numbers)
+    sorted_numbers = np.asarray(numbers, dtype="int64")[order]
+    h_sorted = calendar["holiday_days"].to_numpy(dtype="float64")[order]
+    m_sorted = calendar["month_end"].to_numpy(dtype="float64")[order]
+
+    def lookup(k: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        at = np.clip(np.searchsorted(sorted_numbers, k), 0, max(len(sorted_numbers) - 1, 0))
+        if not len(sorted_numbers):
+            return np.zeros(k.shape, bool), np.zeros(k.shape), np.zeros(k.shape)
+        found = sorted_numbers[at] == k
+        return found, np.where(found, h_sorted[at], 0.0), np.where(found, m_sorted[at], 0.0)
+
+    known, h_cells, m_cells = lookup(columns)
+    ok = np.ones(n_o, dtype=bool)
+    for i in np.flatnonzero((w.present & ~(w.units > 0)).any(axis=1)):
+        error[i, :] = f"log(units) needs units > 0 in every week, got {w.window_units(i)}"
+        ok[i] = False
+    for i in np.flatnonzero(ok & (w.present & ~known).any(axis=1)):
+        absent = [_label_of(k) for k in columns[i][w.present[i] & ~known[i]]]
+        error[i, :] = f"calendar_weeks has no row for {', '.join(absent)}"
+        ok[i] = False
+    groups: dict[tuple[int, tuple[str, ...]], list[int]] = {}
+    for i in np.flatnonzero(ok):
+        cells = w.present[i]
+        terms, _ = _choose_terms_of(int(cells.sum()), {"t": w.t[i][cells], "holiday_days": h_cells[i][cells],
+                                                       "month_end": m_cells[i][cells]})
+        groups.setdefault((int(cells.sum()), tuple(terms)), []).append(int(i))
+    for (n, terms), members in groups.items():
+        idx = np.array(members)
+        cells = w.present[idx]
+        values = {"const": np.ones((len(idx), n)), "t": w.t[idx][cells].reshape(len(idx), n),
+                  "holiday_days": h_cells[idx][cells].reshape(len(idx), n),
+                  "month_end": m_cells[idx][cells].reshape(len(idx), n)}
+        X = np.stack([values[k] for k in terms], axis=2)
+        y = np.log(w.units[idx][cells].reshape(len(idx), n))
+        pinv = np.linalg.pinv(X)
+        beta = np.einsum("gkn,gn->gk", pinv, y)
+        resid = y - np.einsum("gnk,gk->gn", X, beta)
+        df = n - len(terms)
+        s2 = (resid * resid).sum(axis=1) / df
+        normalized = pinv @ np.transpose(pinv, (0, 2, 1))
+        q = float(_t_quantiles(np.array([df]))[0])
+        for j, h in enumerate(horizons):
+            targets = w.week[idx] + h
+            found, h_target, m_target = lookup(targets)
+            absent = ~found
+            x0 = np.stack([{"const": np.ones(len(idx)), "t": w.t_origin[idx] + h, "holiday_days": h_target,
+                            "month_end": m_target}[k] for k in terms], axis=1)
+            mean = np.einsum("gk,gk->g", x0, beta)
+            var = s2 * (1 + np.einsum("gk,gkl,gl->g", x0, normalized, x0))
+            half = q * np.sqrt(var)
+            forecast[idx, j], low[idx, j], high[idx, j] = np.exp(mean), np.exp(mean - half), np.exp(mean + half)
+            for g in np.flatnonzero(absent):
+                error[idx[g], j] = f"calendar_weeks has no row for {_label_of(targets[g])}"
+    failed = error != ""
+    for a in (forecast, low, high):
+        a[failed] = math.nan
+    return BatchForecast(forecast, low, high, _blank(shape), error)

@@ -25,13 +25,17 @@ from __future__ import annotations
 import math
 from typing import Any, Iterable
 
+import numpy as np
 import pandas as pd
 
 from helpers.data import weeks
 from helpers.formatting import number, plural, week_span
+from helpers.models.backtest import _t_quantiles, ols_line_batch
 from helpers.models.trend import (
     DEFAULT_WINDOW_WEEKS,
     MIN_WEEKS,
+    MODELS,
+    SMALL_SAMPLE_WEEKS,
     TrendFit,
     fit_weekly_trend,
     select_window,
@@ -68,7 +72,10 @@ def _row(fit: TrendFit, variant: str, window_weeks: int, left_out_week: str = ""
 
 
 def _table(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    table = pd.DataFrame(rows, columns=list(COLUMNS))
+    return _table_frame(pd.DataFrame(rows, columns=list(COLUMNS)))
+
+
+def _table_frame(table: pd.DataFrame) -> pd.DataFrame:
     text = ["series", "model", "variant", "left_out_week", "first_week", "last_week"]
     return table.astype({**{c: "string" for c in text}, "window_weeks": "int64", "n_weeks": "int64",
                          "slope": "float64", "slope_ci95_low": "float64", "slope_ci95_high": "float64",
@@ -120,10 +127,94 @@ def window_sensitivity(
     >>> window_sensitivity(sales, "example")[["window_weeks", "first_week", "n_weeks", "slope"]].round(3).values.tolist()
     [[4, '2025-W11', 3, 2.857], [5, '2025-W10', 4, 4.857]]
     """
+    if lengths is None and model in MODELS:
+        fast = _window_length_fits(weekly_sales, series, through_week, model)
+        if fast is not None:
+            return fast
     lengths = window_lengths(weekly_sales, series, through_week) if lengths is None else lengths
     rows = [_row(fit_weekly_trend(select_window(weekly_sales, series, through_week, length), model), "window_length",
                  length) for length in lengths]
     return _table(rows)
+
+
+def _newest_regime_rows(weekly_sales: pd.DataFrame, series: str,
+                        through_week: str | tuple[int, int] | None) -> tuple[list[str], np.ndarray, np.ndarray] | None:
+    """The labels, week numbers and units of the newest regime's weeks of ``series`` up to ``through_week``,
+    oldest first, as :func:`window_lengths` takes them; ``None`` when a week has two rows."""
+    from helpers.models.backtest import _week_number
+
+    rows = weekly_sales[(weekly_sales["series"].astype(str) == series) & weekly_sales["units"].notna()]
+    regime = (rows["regime"].fillna("").astype(str).tolist() if "regime" in rows.columns else [""] * len(rows))
+    pairs = [(int(y), int(w)) for y, w in zip(rows["iso_year"], rows["iso_week"])]
+    if len(set(pairs)) != len(pairs):
+        return None
+    order = sorted(range(len(pairs)), key=pairs.__getitem__)
+    if through_week is not None:
+        through = weeks.parse_week_label(through_week) if isinstance(through_week, str) else tuple(through_week)
+        order = [i for i in order if pairs[i] <= through]
+    if order:
+        order = [i for i in order if regime[i] == regime[order[-1]]]
+    units = rows["units"].to_numpy(dtype="float64")[order]
+    return ([weeks.week_label(*pairs[i]) for i in order], np.array([_week_number(*pairs[i]) for i in order], dtype="int64"),
+            units)
+
+
+def _window_length_fits(weekly_sales: pd.DataFrame, series: str, through_week: str | tuple[int, int] | None,
+                        model: str) -> pd.DataFrame | None:
+    """:func:`window_sensitivity` for every length at once, its cost linear in the series' weeks.
+
+    The windows ending at the newest week are nested: each longer one adds older weeks.  Adding the weeks
+    newest first, the centred sums (means and co-moments of ``t`` and ``y``, Welford's updates) give each
+    window's slope and interval in O(1); a window whose line fits almost exactly (residual sum of squares
+    below 1e-6 of ``S_yy``, where that difference loses digits) is refitted directly.  ``None`` (the
+    per-length path, which raises what it raises) for a doubled week or a log model with a week <= 0.
+    """
+    found = _newest_regime_rows(weekly_sales, series, through_week)
+    if found is None:
+        return None
+    labels, numbers, units = found
+    if len(labels) < MIN_WEEKS:
+        return _table([])
+    if model == "log" and not (units > 0).all():
+        return None
+    y_all = np.log(units) if model == "log" else units
+    end = int(numbers[-1])
+    t_back = (numbers - end).astype("float64")  # t up to a shift (slopes and intervals do not depend on it)
+    count = len(labels)
+    mean_t = mean_y = c_tt = c_ty = c_yy = 0.0
+    stats_by_size = np.zeros((count + 1, 3))
+    for k in range(1, count + 1):  # add the k-th newest week
+        t, y = t_back[count - k], y_all[count - k]
+        d_t, d_y = t - mean_t, y - mean_y
+        mean_t += d_t / k
+        mean_y += d_y / k
+        c_tt += d_t * (t - mean_t)
+        c_ty += d_t * (y - mean_y)
+        c_yy += d_y * (y - mean_y)
+        stats_by_size[k] = (c_tt, c_ty, c_yy)
+    lengths = np.arange(end - int(numbers[-MIN_WEEKS]) + 1, end - int(numbers[0]) + 2)
+    # weeks with a figure in the window of each length: those with number >= end - length + 1
+    sizes = count - np.searchsorted(numbers, end - lengths + 1)
+    c_tt, c_ty, c_yy = stats_by_size[sizes].T
+    slope = c_ty / c_tt
+    ssr = np.maximum(c_yy - c_ty * slope, 0.0)
+    for i in np.flatnonzero(ssr <= 1e-6 * c_yy):
+        t, y = t_back[count - sizes[i]:], y_all[count - sizes[i]:]
+        resid = y - y.mean() - slope[i] * (t - t.mean())
+        ssr[i] = float(resid @ resid)
+    half = _t_quantiles(sizes - 2.0) * np.sqrt(ssr / (sizes - 2) / c_tt)
+    low, high = slope - half, slope + half
+    first = [labels[count - k] for k in sizes]
+    return _table_of({
+        "series": series, "model": model, "variant": "window_length", "window_weeks": lengths, "left_out_week": "",
+        "first_week": first, "last_week": labels[-1], "n_weeks": sizes, "slope": slope, "slope_ci95_low": low,
+        "slope_ci95_high": high, "includes_zero": (low <= 0) & (0 <= high), "small_sample": sizes < SMALL_SAMPLE_WEEKS,
+    }, len(lengths))
+
+
+def _table_of(columns: dict[str, Any], n: int) -> pd.DataFrame:
+    return _table_frame(pd.DataFrame({c: (v if np.ndim(v) else [v] * n) for c, v in columns.items()},
+                                     columns=list(COLUMNS)))
 
 
 def leave_one_out(
@@ -144,13 +235,33 @@ def leave_one_out(
     [['2025-W10', '2025-W11', '2025-W13', 40.0], ['2025-W11', '2025-W10', '2025-W13', 27.143], ['2025-W12', '2025-W10', '2025-W13', 31.429], ['2025-W13', '2025-W10', '2025-W12', 10.0]]
     """
     window = select_window(weekly_sales, series, through_week, window_weeks)
-    rows = []
-    if len(window) > MIN_WEEKS:
+    n = len(window)
+    if n <= MIN_WEEKS:
+        return _table([])
+    if model == "log" and not (window["units"].to_numpy(dtype="float64") > 0).all():
+        rows = []  # fit_weekly_trend raises what it raises
         for i, left_out in enumerate(window["week"].astype(str)):
             rest = window.drop(index=window.index[i])
             rest = rest.assign(t=rest["t"] - rest["t"].min())
             rows.append(_row(fit_weekly_trend(rest, model), "leave_one_out", window_weeks, left_out))
-    return _table(rows)
+        return _table(rows)
+    # every left-out week at once: row i of the (n, n) arrays is the window without its week i
+    units = window["units"].to_numpy(dtype="float64")
+    y = np.broadcast_to(np.log(units) if model == "log" else units, (n, n))
+    t = np.broadcast_to(window["t"].to_numpy(dtype="float64"), (n, n))
+    present = ~np.eye(n, dtype=bool)
+    fit = ols_line_batch(t, y, present, np.zeros((n, 1)))
+    half = _t_quantiles(fit["df"]) * np.sqrt(fit["s2"] / fit["stt"])
+    slope = fit["slope"]
+    low, high = slope - half, slope + half
+    labels = window["week"].astype(str).tolist()
+    return _table_of({
+        "series": series, "model": model, "variant": "leave_one_out", "window_weeks": window_weeks,
+        "left_out_week": labels, "first_week": [labels[1]] + [labels[0]] * (n - 1),
+        "last_week": [labels[-1]] * (n - 1) + [labels[-2]], "n_weeks": n - 1, "slope": slope,
+        "slope_ci95_low": low, "slope_ci95_high": high, "includes_zero": (low <= 0) & (0 <= high),
+        "small_sample": n - 1 < SMALL_SAMPLE_WEEKS,
+    }, n)
 
 
 def sensitivity_table(
@@ -165,10 +276,12 @@ def sensitivity_table(
         names = sorted(set(weekly_sales["series"].astype(str)))
     else:
         names = [series] if isinstance(series, str) else list(series)
+    by_series = {str(k): g for k, g in weekly_sales.groupby(weekly_sales["series"].astype(str), sort=False)}
     parts = []
     for name in names:
-        parts.append(window_sensitivity(weekly_sales, name, through_week, model=model))
-        parts.append(leave_one_out(weekly_sales, name, through_week, window_weeks, model))
+        rows = by_series.get(name, weekly_sales)  # an unknown name: the full table, for select_window's error
+        parts.append(window_sensitivity(rows, name, through_week, model=model))
+        parts.append(leave_one_out(rows, name, through_week, window_weeks, model))
     parts = [p for p in parts if len(p)]
     return pd.concat(parts, ignore_index=True) if parts else _table([])
 
