@@ -1,27 +1,12 @@
 """The pipeline's graph and content fingerprints (standard library only).
 
-This is the one place that declares what each notebook reads, writes and
-accepts as parameters; the runner (:mod:`helpers.pipeline`) and the tests
-read it.  A step's *fingerprint* hashes everything its result depends on:
-
-* the notebook's source (cell types and sources; outputs and injected
-  parameter cells are ignored),
-* the parameters passed to it,
-* the ``src/helpers`` modules it imports, followed transitively through
-  their own ``helpers`` imports (so editing ``trend.py`` reruns only the
-  notebooks that use it),
-* the files it reads (raw data and the outputs of the steps before it),
-* the locked environment (``requirements.lock``),
-* what is actually installed: the interpreter and every distribution's name and
-  version in its site-packages (a ``pip install`` into ``.venv`` reruns everything),
-* the settings that change what the notebooks compute or draw from outside the
-  project: the environment variables in :data:`OUTPUT_VARIABLES` and a user's
-  ``matplotlibrc`` (the figures' fonts are package data of ``helpers.figures``,
-  so they count with the helpers).
-
-A step reruns when its fingerprint changed or its outputs no longer match
-what the last good run wrote.  Nothing here imports pandas or Jupyter, so a
-run with nothing to do answers in a fraction of a second.
+This is the one place that declares what each notebook reads and writes; the runner,
+Dagster's assets and the tests read it.  A step's *fingerprint* (:func:`step_inputs`) hashes
+everything its result depends on, by part: its source, its parameters, the helpers it imports
+(transitively), the files it reads, the lock, what is installed and the outside settings
+(``docs/pipeline.md`` lists them).  A step reruns when its fingerprint changed or its outputs no
+longer match what the last good run wrote.  Nothing here imports pandas or Jupyter, so a run
+with nothing to do answers in a fraction of a second.
 """
 
 from __future__ import annotations
@@ -141,7 +126,7 @@ class FileMemo:
     def helpers_imports(self, path: Path) -> list[str]:
         entry = self._entry(path)
         if "imports" not in entry:
-            self._parse(path, entry)
+            entry["imports"] = sorted(_helpers_imported(ast.parse(path.read_text(encoding="utf-8"))))
         return entry["imports"]
 
     def notebook_facts(self, path: Path) -> dict[str, Any]:
@@ -165,11 +150,6 @@ class FileMemo:
             names = sorted(os.listdir(folder)) if folder.is_dir() else []
             entry = self.entries[key] = {"stamp": stamp, "names": names}
         return entry["names"]
-
-    @staticmethod
-    def _parse(path: Path, entry: dict[str, Any]) -> None:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        entry["imports"] = sorted(_helpers_imported(tree))
 
     @classmethod
     def load(cls, path: Path) -> "FileMemo":

@@ -11,15 +11,9 @@ Usage::
     python -m helpers.pipeline run --cell-timeout 60 --wait 0   # a cron job: fail fast, never queue
     python -m helpers.pipeline status                   # what a run would do, without running
 
-How it works (see :mod:`helpers.pipeline.graph` for the graph and the fingerprints):
-
-* Steps run as soon as the steps they need are done, up to one per core (``--jobs``),
-  each in a process (and process group) of its own: ``python -m helpers.pipeline.execute``.
-* Before a step writes, its outputs are backed up (:mod:`helpers.pipeline.journal`);
-  a failure, Ctrl-C or kill restores the last good outputs.
-* One run at a time: a second run waits for the first's lock, at most ``--wait`` seconds.
-* A cell running longer than ``--cell-timeout`` seconds fails its step (kernel stopped,
-  last good outputs restored), so a hung kernel cannot block later runs.
+A step runs when the steps it needs are done and its fingerprint (:mod:`helpers.pipeline.graph`)
+changed, in a process of its own (:mod:`helpers.pipeline.execute`), its outputs backed up first
+(:mod:`helpers.pipeline.journal`).  ``docs/pipeline.md`` walks through a run.
 """
 
 from __future__ import annotations
@@ -38,23 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from helpers.pipeline.graph import (
-    REPORT_WRITES,
-    STEPS,
-    STEPS_BY_NAME,
-    Step,
-    declared_defaults,
-    outputs_digest,
-    digest_files,
-    environment_inputs,
-    files_under,
-    read_notebook,
-    report_inputs,
-    step_inputs,
-    topological,
-    why_rerun,
-)
-
+from helpers.pipeline.graph import (REPORT_WRITES, STEPS, STEPS_BY_NAME, Step, declared_defaults, digest_files,
+                                    environment_inputs, files_under, outputs_digest, read_notebook, report_inputs,
+                                    step_inputs, topological, why_rerun)
 from helpers.pipeline.execute import DEFAULT_CELL_TIMEOUT
 from helpers.pipeline.parameters import MAX_JOBS, MAX_SECONDS, OPTION_BOUNDS, ParameterError, check_parameters, given, option_type
 
@@ -68,11 +48,6 @@ DEFAULT_WAIT_SECONDS = 600
 
 def _say(message: str) -> None:
     print(message, flush=True)
-
-
-# ---------------------------------------------------------------------------
-# Parameters
-# ---------------------------------------------------------------------------
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
@@ -211,11 +186,6 @@ def parameters_by_step(root: Path, parameters: dict[str, Any],
     return {name: {k: v for k, v in parameters.items() if k in defaults} for name, defaults in declared.items()}
 
 
-# ---------------------------------------------------------------------------
-# State and lock
-# ---------------------------------------------------------------------------
-
-
 class LockBusy(RuntimeError):
     """Another run held the lock for longer than this run would wait."""
 
@@ -224,16 +194,12 @@ class LockBusy(RuntimeError):
 LOCK_POLL_SECONDS = 0.2
 
 
-def _flock_within(handle, seconds: float | None, shared: bool = False) -> bool:
-    """Take an exclusive (or shared) ``flock`` on ``handle`` within ``seconds`` (``None``: wait forever); whether it was taken."""
-    mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
-    if seconds is None:
-        fcntl.flock(handle, mode)
-        return True
-    deadline = time.monotonic() + seconds
+def _flock_within(handle, seconds: float | None) -> bool:
+    """Take an exclusive ``flock`` on ``handle`` within ``seconds`` (``None``: wait forever); whether it was taken."""
+    deadline = time.monotonic() + (seconds if seconds is not None else float("inf"))
     while True:
         try:
-            fcntl.flock(handle, mode | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return True
         except BlockingIOError:
             if time.monotonic() >= deadline:
@@ -307,11 +273,6 @@ def load_file_memo(root: Path) -> None:
     from helpers.pipeline import graph
 
     graph.MEMO = graph.FileMemo.load(_memo_path(root))
-
-
-# ---------------------------------------------------------------------------
-# The run
-# ---------------------------------------------------------------------------
 
 
 @dataclass
@@ -394,26 +355,16 @@ class Selection:
 
 
 def judge(step: Step, root: Path, parameters: dict[str, Any], state: dict[str, Any], force: bool,
-          environment: Mapping[str, str] | None = None) -> tuple[str | None, dict[str, str]]:
+          environment: Mapping[str, str] | None = None, selection: Selection = Selection()) -> tuple[str | None, dict[str, str]]:
     """Why ``step`` must run (``None``: its last good run stands) and its input hashes, from the files as they are now.
 
-    ``environment``: the run's :func:`~helpers.pipeline.graph.environment_inputs`, worked out once for all steps.
+    ``environment``: the run's :func:`~helpers.pipeline.graph.environment_inputs`, worked out once for all steps;
+    a step of ``selection`` requested by name always runs.
     """
     inputs = step_inputs(step, root, parameters, environment)
-    reason = "forced" if force else why_rerun(state.get(step.name), inputs, outputs_digest(step, root))
-    return reason, inputs
-
-
-def plan(root: Path, params_by_step: dict[str, dict[str, Any]], state: dict[str, Any], force: bool,
-         selection: Selection = Selection()) -> dict[str, str | None]:
-    """For each selected step, why it must run (or None), judged on the files as they are now."""
-    environment = environment_inputs(root)
-    return {
-        s.name: "requested" if selection.requested(s.name) and not force
-        else judge(s, root, params_by_step.get(s.name, {}), state, force, environment)[0]
-        for s in topological(STEPS)
-        if s.name in selection.steps
-    }
+    if force or selection.requested(step.name):
+        return "forced" if force else "requested", inputs
+    return why_rerun(state.get(step.name), inputs, outputs_digest(step, root)), inputs
 
 
 #: Written by a run besides the steps' outputs: its own state and the executions of failed notebooks.
@@ -622,8 +573,6 @@ def _schedule(root, params_by_step, state, force, jobs, lock, journal, selection
     (:func:`_run_step`).  On the first failure, or on Ctrl-C, every running step is stopped
     (:func:`_stop`) before this returns (or raises).
     """
-    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-
     from helpers.pipeline import graph
 
     report = RunReport()
@@ -632,14 +581,12 @@ def _schedule(root, params_by_step, state, force, jobs, lock, journal, selection
     environment = environment_inputs(root)  # the interpreter, packages and settings: the same for every step of a run
     running: dict[Any, tuple[Step, dict[str, str]]] = {}  # future -> its step and input hashes
     children: dict[str, subprocess.Popen] = {}
-    pool = ThreadPoolExecutor(max_workers=jobs)
+    pool = None  # made for the first step that runs: a run with nothing to do needs none
     try:
         while pending or running:
             for step in [s for s in pending if all(a in done for a in s.after)]:  # in graph order
                 pending.remove(step)
-                reason, inputs = judge(step, root, params_by_step.get(step.name, {}), state, force, environment)
-                if selection.requested(step.name) and not force:
-                    reason = "requested"
+                reason, inputs = judge(step, root, params_by_step.get(step.name, {}), state, force, environment, selection)
                 if reason is None:
                     _say(f"skipped {step.name:<18} unchanged since the last good run")
                     report.skipped.append(step.name)
@@ -647,10 +594,16 @@ def _schedule(root, params_by_step, state, force, jobs, lock, journal, selection
                     continue
                 _say(f"run     {step.name:<18} ({reason})")
                 journal.protect((*step.outputs, *REPORT_WRITES))
+                if pool is None:
+                    from concurrent.futures import ThreadPoolExecutor
+
+                    pool = ThreadPoolExecutor(max_workers=jobs)
                 future = pool.submit(_run_step, root, step, params_by_step.get(step.name, {}), cell_timeout, lock, children)
                 running[future] = (step, inputs)
             if not running:
                 continue  # steps were skipped: those after them may be ready now
+            from concurrent.futures import FIRST_COMPLETED, wait
+
             for future in wait(running, timeout=1.0, return_when=FIRST_COMPLETED)[0]:
                 step, inputs = running.pop(future)
                 seconds, failure = future.result()
@@ -664,8 +617,9 @@ def _schedule(root, params_by_step, state, force, jobs, lock, journal, selection
                 graph.MEMO.notebook_facts(root / step.notebook)  # the run rewrote it: the next judges it from the memo
         return report
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-        _stop(list(children.values()))
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+            _stop(list(children.values()))
 
 
 def _run_step(root: Path, step: Step, parameters: dict[str, Any], cell_timeout: float | None, lock: Any,
@@ -695,23 +649,18 @@ STOP_SECONDS = 5
 def _stop(children: list[subprocess.Popen]) -> None:
     """Stop the steps still running: SIGTERM to each one's process group (the child kills its kernel), then SIGKILL."""
     running = [c for c in children if c.poll() is None]
-    for child in running:
-        _signal_group(child.pid, signal.SIGTERM)
     deadline = time.monotonic() + STOP_SECONDS
-    for child in running:
-        try:
-            child.wait(timeout=max(0.0, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            pass
-        _signal_group(child.pid, signal.SIGKILL)  # whatever is left in its group
-        child.wait()
-
-
-def _signal_group(pgid: int, signum: int) -> None:
-    try:
-        os.killpg(pgid, signum)
-    except (ProcessLookupError, PermissionError):
-        pass
+    for signum in (signal.SIGTERM, signal.SIGKILL):  # the second for whatever is left in the group
+        for child in running:
+            try:
+                os.killpg(child.pid, signum)  # its process group: start_new_session made it the leader
+            except (ProcessLookupError, PermissionError):
+                pass
+        for child in running:
+            try:
+                child.wait(timeout=max(0.0, deadline - time.monotonic()) if signum == signal.SIGTERM else None)
+            except subprocess.TimeoutExpired:
+                pass
 
 
 def status(parameters: dict[str, Any], force: bool, selection: Selection = Selection(),
@@ -724,12 +673,12 @@ def status(parameters: dict[str, Any], force: bool, selection: Selection = Selec
     root = project_root()
     load_file_memo(root)
     params_by_step = parameters_by_step(root, parameters, origins)
-    reasons = plan(root, params_by_step, load_state(root), force, selection)
+    state, environment = load_state(root), environment_inputs(root)
     for step in topological(STEPS):
-        if step.name not in reasons:
+        if step.name not in selection.steps:
             _say(f"{'-':<7} {step.name:<18} not requested (its last good outputs stand)")
             continue
-        reason = reasons[step.name]
+        reason = judge(step, root, params_by_step.get(step.name, {}), state, force, environment, selection)[0]
         _say(f"{'run' if reason else 'skip':<7} {step.name:<18} {reason or 'unchanged since the last good run'}")
     if not selection.report:
         _say(f"{'-':<7} {'html report':<18} not requested (it comes after every notebook: add --downstream)")
