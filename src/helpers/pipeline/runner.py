@@ -628,18 +628,21 @@ def _run_step(root: Path, step: Step, parameters: dict[str, Any], cell_timeout: 
 
     The child holds the run lock's open file (``lock``), so a run started after this one was killed
     waits until the child has gone too; and it stops when its stdin ends, which is when this process is gone.
+    What it says (its failure) goes to a file, not a pipe: a process a cell left behind could hold a pipe open.
     """
+    import tempfile
+
     command = [sys.executable, "-m", "helpers.pipeline.execute", step.notebook, "--parent-pipe",
                "--parameters", json.dumps(parameters), "--cell-timeout", str(cell_timeout or 0)]
     started = time.monotonic()
-    with subprocess.Popen(command, cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                          start_new_session=True, pass_fds=(lock.handle.fileno(),) if lock else ()) as child:
-        children[step.name] = child
-        said = child.stdout.read()  # not communicate(): it would close the child's stdin, which tells it to stop
-        child.wait()
-    if child.returncode == 0:
-        return time.monotonic() - started, None
-    return time.monotonic() - started, said.strip() or f"{step.name}: its process ended with status {child.returncode}"
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as said:
+        with subprocess.Popen(command, cwd=root, stdin=subprocess.PIPE, stdout=said, start_new_session=True,
+                              pass_fds=(lock.handle.fileno(),) if lock else ()) as child:
+            children[step.name] = child
+            child.wait()  # the stdin pipe stays open until then: its end tells the child to stop
+        said.seek(0)
+        failure = said.read().strip() or f"{step.name}: its process ended with status {child.returncode}"
+    return time.monotonic() - started, None if child.returncode == 0 else failure
 
 
 #: How long a stopped step's process may take to kill its kernel and exit before it is killed.
