@@ -571,7 +571,7 @@ def _schedule(root, params_by_step, state, force, jobs, lock, journal, selection
     Each step is judged when the steps it needs are done (one that ran may have changed its inputs), its
     outputs backed up in ``journal`` before it starts, and it runs in a process of its own
     (:func:`_run_step`).  On the first failure, or on Ctrl-C, every running step is stopped
-    (:func:`_stop`) before this returns (or raises).
+    (:meth:`Children.stop`) before this returns (or raises).
     """
     from helpers.pipeline import graph
 
@@ -580,7 +580,7 @@ def _schedule(root, params_by_step, state, force, jobs, lock, journal, selection
     done: set[str] = set(STEPS_BY_NAME) - selection.steps  # not requested: their last good outputs stand
     environment = environment_inputs(root)  # the interpreter, packages and settings: the same for every step of a run
     running: dict[Any, tuple[Step, dict[str, str]]] = {}  # future -> its step and input hashes
-    children: dict[str, subprocess.Popen] = {}
+    children = Children()
     pool = None  # made for the first step that runs: a run with nothing to do needs none
     try:
         while pending or running:
@@ -619,11 +619,11 @@ def _schedule(root, params_by_step, state, force, jobs, lock, journal, selection
     finally:
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
-            _stop(list(children.values()))
+            children.stop()
 
 
 def _run_step(root: Path, step: Step, parameters: dict[str, Any], cell_timeout: float | None, lock: Any,
-              children: dict[str, subprocess.Popen]) -> tuple[float, str | None]:
+              children: Children) -> tuple[float, str | None]:
     """Run one step in a new process group (``python -m helpers.pipeline.execute``); its time, and its failure or ``None``.
 
     The child holds the run lock's open file (``lock``), so a run started after this one was killed
@@ -636,9 +636,11 @@ def _run_step(root: Path, step: Step, parameters: dict[str, Any], cell_timeout: 
                "--parameters", json.dumps(parameters), "--cell-timeout", str(cell_timeout or 0)]
     started = time.monotonic()
     with tempfile.TemporaryFile("w+", encoding="utf-8") as said:
-        with subprocess.Popen(command, cwd=root, stdin=subprocess.PIPE, stdout=said, start_new_session=True,
-                              pass_fds=(lock.handle.fileno(),) if lock else ()) as child:
-            children[step.name] = child
+        child = children.start(command, cwd=root, stdin=subprocess.PIPE, stdout=said, start_new_session=True,
+                               pass_fds=(lock.handle.fileno(),) if lock else ())
+        if child is None:
+            return 0.0, f"{step.name}: not started, the run is stopping"
+        with child:
             child.wait()  # the stdin pipe stays open until then: its end tells the child to stop
         said.seek(0)
         failure = said.read().strip() or f"{step.name}: its process ended with status {child.returncode}"
@@ -649,21 +651,38 @@ def _run_step(root: Path, step: Step, parameters: dict[str, Any], cell_timeout: 
 STOP_SECONDS = 5
 
 
-def _stop(children: list[subprocess.Popen]) -> None:
-    """Stop the steps still running: SIGTERM to each one's process group (the child kills its kernel), then SIGKILL."""
-    running = [c for c in children if c.poll() is None]
-    deadline = time.monotonic() + STOP_SECONDS
-    for signum in (signal.SIGTERM, signal.SIGKILL):  # the second for whatever is left in the group
-        for child in running:
-            try:
-                os.killpg(child.pid, signum)  # its process group: start_new_session made it the leader
-            except (ProcessLookupError, PermissionError):
-                pass
-        for child in running:
-            try:
-                child.wait(timeout=max(0.0, deadline - time.monotonic()) if signum == signal.SIGTERM else None)
-            except subprocess.TimeoutExpired:
-                pass
+class Children:
+    """The steps' processes: started until :meth:`stop`, which stops those running and lets no other start."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.lock, self.stopping, self.processes = threading.Lock(), False, []
+
+    def start(self, command: list[str], **options: Any) -> subprocess.Popen | None:
+        with self.lock:
+            if self.stopping:
+                return None
+            self.processes.append(subprocess.Popen(command, **options))
+            return self.processes[-1]
+
+    def stop(self) -> None:
+        """SIGTERM to each running step's process group (the step kills its kernel), then SIGKILL to what is left."""
+        with self.lock:
+            self.stopping = True
+        running = [c for c in self.processes if c.poll() is None]
+        deadline = time.monotonic() + STOP_SECONDS
+        for signum in (signal.SIGTERM, signal.SIGKILL):
+            for child in running:
+                try:
+                    os.killpg(child.pid, signum)  # its process group: start_new_session made it the leader
+                except (ProcessLookupError, PermissionError):
+                    pass
+            for child in running:
+                try:
+                    child.wait(timeout=max(0.0, deadline - time.monotonic()) if signum == signal.SIGTERM else None)
+                except subprocess.TimeoutExpired:
+                    pass
 
 
 def status(parameters: dict[str, Any], force: bool, selection: Selection = Selection(),
