@@ -213,7 +213,7 @@ def test_the_python_api_of_the_runner_refuses_a_set_too(project, monkeypatch, ca
 
 
 def test_execute_notebook_refuses_a_set_before_papermill_writes_it_into_the_notebook(project, tmp_path):
-    """The route Dagster's assets take (``run_step``), and the runner's workers."""
+    """The route Dagster's assets take (``run_step``), and the runner's step processes."""
     from helpers.pipeline.execute import execute_notebook
 
     marker = tmp_path / "code-ran"

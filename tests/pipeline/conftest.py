@@ -19,8 +19,7 @@ from tests.pipeline.support import Template, fresh_copy, shared_template
 
 @pytest.fixture(scope="session")
 def pipeline_template(tmp_path_factory) -> Template:
-    """The project after ``run --force`` and ``run --force --fresh-kernels`` started together, then a plain
-    ``run``, on a fresh copy (read only)."""
+    """The project after ``run --force``, then a plain ``run``, on a fresh copy (read only)."""
     base = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         base = base.parent  # the session's folder, common to every worker

@@ -2,10 +2,8 @@
 
 A *fresh copy* is the checkout without the runner's state (``.cache``), as after a
 clone.  The *template* (``pipeline_template`` in ``conftest.py``) is a fresh copy
-after two forced runs started together (one forking its kernels, one with
-``--fresh-kernels``: they take turns at the run lock) and then one plain run; a
-*ran copy* is a copy of the template, runner state included, so a plain run on
-it finds nothing to do.
+after one forced run and then one plain run; a *ran copy* is a copy of the template,
+runner state included, so a plain run on it finds nothing to do.
 """
 
 from __future__ import annotations
@@ -91,19 +89,16 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 @dataclass(frozen=True)
 class Template:
-    """A fresh copy after two forced runs started together, then a plain ``run``: read it, never run or write in it.
+    """A fresh copy after a forced run, then a plain ``run``: read it, never run or write in it.
 
-    ``before`` and ``after_forced`` are the snapshots before the forced runs and right after both;
-    ``forced`` is the result of ``run --force`` (kernels forked where the platform allows),
-    ``fresh`` of ``run --force --fresh-kernels`` started at the same moment, ``second`` of the
-    plain run after both.
+    ``before`` and ``after_forced`` are the snapshots before and right after the forced run;
+    ``forced`` is the result of ``run --force``, ``second`` of the plain run after it.
     """
 
     root: Path
     before: dict[str, bytes]
     after_forced: dict[str, bytes]
     forced: subprocess.CompletedProcess
-    fresh: subprocess.CompletedProcess
     second: subprocess.CompletedProcess
 
     def copy_to(self, target: Path) -> Path:
@@ -124,10 +119,7 @@ def shared_template(folder: Path) -> Template:
     """Build the template in ``folder`` once, or wait for whoever builds it (an exclusive file lock).
 
     pytest-xdist workers pass their common temporary folder, so the whole session
-    runs the pipeline once for all the tests that start from a finished run.  The
-    two forced runs started together serve the run-lock test too (it reads them:
-    one waited for the other, both left the committed outputs), so the session
-    pays for two full runs where it paid for three.
+    runs the pipeline once for all the tests that start from a finished run.
     """
     folder.mkdir(parents=True, exist_ok=True)
     done = folder / "runs.json"
@@ -139,11 +131,10 @@ def shared_template(folder: Path) -> Template:
                 shutil.rmtree(root, ignore_errors=True)
                 fresh_copy(root)
                 (folder / "before.pickle").write_bytes(pickle.dumps(snapshot(root)))
-                forced, fresh = run_pipelines_together(root, ("--force",), ("--force", "--fresh-kernels"))
+                forced = run_pipeline(root, "--force")
                 (folder / "after_forced.pickle").write_bytes(pickle.dumps(snapshot(root)))
-                second = run_pipeline(root) if forced.returncode == fresh.returncode == 0 else forced
-                done.write_text(json.dumps({"forced": _record(forced), "fresh": _record(fresh), "second": _record(second)}),
-                                encoding="utf-8")
+                second = run_pipeline(root) if forced.returncode == 0 else forced
+                done.write_text(json.dumps({"forced": _record(forced), "second": _record(second)}), encoding="utf-8")
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     runs = json.loads(done.read_text(encoding="utf-8"))
@@ -152,7 +143,6 @@ def shared_template(folder: Path) -> Template:
         before=pickle.loads((folder / "before.pickle").read_bytes()),
         after_forced=pickle.loads((folder / "after_forced.pickle").read_bytes()),
         forced=_result(runs["forced"]),
-        fresh=_result(runs["fresh"]),
         second=_result(runs["second"]),
     )
 

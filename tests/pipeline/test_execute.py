@@ -65,13 +65,3 @@ def test_other_failures_are_not_retried(tmp_path, monkeypatch, error):
     with pytest.raises(NotebookFailure):
         execute_notebook(notebook, tmp_path)
     assert len(calls) == 1
-
-
-def test_a_kernel_the_caller_started_is_not_replaced(tmp_path, monkeypatch):
-    """The runner's workers start (and replace) their own kernels: with ``kernel_manager`` given, one attempt."""
-    notebook = tiny_notebook(tmp_path)
-    calls: list[dict] = []
-    monkeypatch.setattr(papermill, "execute_notebook", papermill_failing(1, PORT_TAKEN, calls))
-    with pytest.raises(NotebookFailure):
-        execute_notebook(notebook, tmp_path, kernel_manager=object())
-    assert len(calls) == 1 and "km" in calls[0]

@@ -34,13 +34,15 @@ def test_a_failing_cell_names_notebook_and_cell_and_keeps_last_good_outputs(ran_
     assert after == before
 
 
-def _processes_working_in(folder) -> list[int]:
-    """Pids of the processes whose current directory is ``folder`` (kernels run in ``notebooks/``)."""
+def _processes_working_in(folder: Path) -> list[str]:
+    """The processes whose current directory is ``folder`` or below it, each as its pid and command line:
+    the runner and each step's process work in the project, its kernel and whatever a cell started in ``notebooks/``."""
     found = []
     for proc in Path("/proc").iterdir():
         try:
-            if proc.name.isdigit() and Path(os.readlink(proc / "cwd")) == folder:
-                found.append(int(proc.name))
+            if proc.name.isdigit() and Path(os.readlink(proc / "cwd")).is_relative_to(folder):
+                cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                found.append(f"{proc.name}: {cmdline}")
         except OSError:
             continue
     return found
@@ -52,7 +54,9 @@ def test_a_hung_cell_fails_the_run_within_the_cell_timeout_and_keeps_last_good_o
     notebook = ran_copy / "notebooks" / "03_trend.ipynb"
     nb = read_notebook(notebook)
     code_cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    code_cells[3]["source"] = "import time\ntime.sleep(3600)  # a hung kernel\n" + "".join(code_cells[3]["source"])
+    # a hung kernel, which has started a process of its own (in the kernel's process group)
+    code_cells[3]["source"] = ("import time\nimport subprocess\nsubprocess.Popen(['sleep', '3600'])\ntime.sleep(3600)\n"
+                               + "".join(code_cells[3]["source"]))
     write_notebook(notebook, nb)
     hung_source = notebook.read_bytes()
     started = time.monotonic()
@@ -68,7 +72,28 @@ def test_a_hung_cell_fails_the_run_within_the_cell_timeout_and_keeps_last_good_o
     before.pop("notebooks/03_trend.ipynb")
     assert after == before
     time.sleep(0.5)
-    assert _processes_working_in(ran_copy / "notebooks") == [], "the timed-out kernel is still running"
+    assert _processes_working_in(ran_copy) == [], "the timed-out kernel, or a process it started, is still running"
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_every_step_with_its_kernel_and_keeps_last_good_outputs(ran_copy):
+    """SIGINT to the runner (Ctrl-C) while steps run: exit 130, the last good outputs restored, and no process
+    of any step (its own process group and its kernel's) left running."""
+    before = snapshot(ran_copy)
+    command, env = pipeline_run(ran_copy, "--force")
+    process = subprocess.Popen(command, cwd=ran_copy, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 300
+    seen = ""
+    while time.monotonic() < deadline and "ran     02_clean" not in seen:
+        seen += process.stdout.readline()
+    time.sleep(1.0)  # the steps after 02 have started their kernels
+    process.send_signal(signal.SIGINT)
+    seen += process.stdout.read()
+    assert process.wait(timeout=120) == 130, seen
+    assert "ran     02_clean" in seen and "interrupted: restored the last good outputs" in seen, seen
+    assert snapshot(ran_copy) == before
+    time.sleep(0.5)
+    assert _processes_working_in(ran_copy) == [], "a step's process or kernel outlived the interrupted run"
 
 
 @pytest.mark.slow

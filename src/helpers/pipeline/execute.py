@@ -12,8 +12,12 @@ the committed notebook.  On failure the partial execution is kept under
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import sys
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -115,9 +119,7 @@ def execute_notebook(
     notebook: Path,
     root: Path,
     parameters: Mapping[str, Any] | None = None,
-    progress_bar: bool = False,
     failed_dir: Path | None = None,
-    kernel_manager: Any = None,
     cell_timeout: float | None = DEFAULT_CELL_TIMEOUT,
 ) -> None:
     """Run ``notebook`` with papermill (cwd = its folder) and replace it with the result.
@@ -125,12 +127,12 @@ def execute_notebook(
     Raises :class:`NotebookFailure` naming the notebook, the cell (counted
     among code cells, from 1) and the error; a cell that runs longer than
     ``cell_timeout`` seconds (``None``: no limit) fails the same way, as
-    "timed out".  ``kernel_manager``: an already started (pre-warmed) kernel
-    to run on; the caller shuts it down (a timed-out kernel is still busy).
-    Without one, a kernel that dies before it answers (:func:`kernel_never_answered`:
-    no cell ran) is started once more before the notebook is called failed.  Parameters the
-    notebook does not declare, or values it does not take, raise
-    :class:`~helpers.pipeline.parameters.ParameterError` before anything runs or is written.
+    "timed out".  Each attempt gets its own kernel, killed (with its process group)
+    when the attempt ends; a kernel that dies before it answers
+    (:func:`kernel_never_answered`: no cell ran) is started once more before the
+    notebook is called failed.  Parameters the notebook does not declare, or values it
+    does not take, raise :class:`~helpers.pipeline.parameters.ParameterError` before
+    anything runs or is written.
     """
     from helpers.pipeline.graph import declared_defaults
     from helpers.pipeline.parameters import check_parameters
@@ -141,15 +143,17 @@ def execute_notebook(
     # papermill writes parameters into the notebook's source: only values its parameters cell takes get there
     check_parameters(dict(parameters or {}), declared_defaults(source_nb), source=notebook.name)
     import papermill
+    from jupyter_client.manager import AsyncKernelManager
 
     with tempfile.TemporaryDirectory(prefix="su7-run-") as scratch:
         scratch_path = Path(scratch)
         prepared = scratch_path / notebook.name
         executed = scratch_path / f"executed-{notebook.name}"
         prepared.write_text(notebook_text(source_nb), encoding="utf-8")
-        attempts = 1 if kernel_manager is not None else 2
         try:
-            for attempt in range(1, attempts + 1):
+            for attempt in (1, 2):
+                # an asynchronous manager: with a blocking one nbclient's cell timeout never fires
+                KERNELS.append(AsyncKernelManager(kernel_name=KERNEL_NAME))
                 try:
                     papermill.execute_notebook(
                         str(prepared),
@@ -157,17 +161,19 @@ def execute_notebook(
                         parameters=dict(parameters or {}),
                         kernel_name=KERNEL_NAME,
                         cwd=str(notebook.parent),
-                        progress_bar=progress_bar,
+                        progress_bar=False,
                         execution_timeout=cell_timeout,
                         log_output=False,
                         request_save_on_cell_execute=False,
                         extra_arguments=KERNEL_ARGUMENTS,
-                        **({"km": kernel_manager} if kernel_manager is not None else {}),
+                        km=KERNELS[-1],
                     )
                     break
                 except RuntimeError as exc:
-                    if attempt == attempts or not kernel_never_answered(exc):
+                    if attempt == 2 or not kernel_never_answered(exc):
                         raise
+                finally:
+                    kill_kernels(clean_up=True)
         except BaseException as exc:
             kept = failed_dir / notebook.name
             saved_to = kept.relative_to(root).as_posix() if kept.is_relative_to(root) else str(kept)
@@ -198,3 +204,82 @@ def execute_notebook(
     if stale.exists():
         stale.unlink()
 
+
+#: The kernel managers of this process's attempts whose kernels may still run (:func:`kill_kernels` empties it).
+KERNELS: list[Any] = []
+
+
+def kill_kernels(clean_up: bool = False) -> None:
+    """Kill every kernel this process started, each with its process group (jupyter_client gives each
+    kernel a session of its own: a signal to the caller's group does not reach it).
+
+    ``clean_up``: through jupyter_client, which also removes the connection file; without it, only
+    signals (what a signal handler may do).
+    """
+    while KERNELS:
+        km = KERNELS.pop()
+        if clean_up and km.has_kernel:
+            from jupyter_core.utils import run_sync
+
+            try:
+                run_sync(km.shutdown_kernel)(now=True)
+                continue
+            except Exception:
+                pass
+        pgid = getattr(km.provisioner, "pgid", None)
+        if pgid:
+            try:
+                os.killpg(pgid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m helpers.pipeline.execute NOTEBOOK``: one step as the runner starts it, in a process group of its own.
+
+    Runs the notebook (:func:`execute_notebook`), then exports its HTML page.  Exit status 0, or 1 with
+    the failure on stdout.  SIGTERM, SIGINT or SIGHUP, or (``--parent-pipe``) the end of stdin, which
+    comes when the runner is gone, kill its kernel and end it at once.
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m helpers.pipeline.execute")
+    parser.add_argument("notebook", type=Path)
+    parser.add_argument("--parameters", default="{}", help="a JSON mapping (the runner has checked it)")
+    parser.add_argument("--cell-timeout", type=float, default=DEFAULT_CELL_TIMEOUT, help="seconds; 0: no limit")
+    parser.add_argument("--parent-pipe", action="store_true", help="stop when stdin ends (the runner is gone)")
+    args = parser.parse_args(argv)
+
+    def stop(signum: int = signal.SIGTERM, frame: Any = None) -> None:
+        kill_kernels()
+        os._exit(128 + signum)
+
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, stop)
+    if args.parent_pipe:
+        def watch() -> None:
+            while os.read(0, 4096):  # the raw descriptor: a buffered stdin would block the interpreter's exit
+                pass
+            stop()
+
+        threading.Thread(target=watch, daemon=True).start()
+    from helpers.paths import project_root
+
+    root = project_root()
+    notebook = args.notebook if args.notebook.is_absolute() else root / args.notebook
+    try:
+        execute_notebook(notebook, root, json.loads(args.parameters), cell_timeout=args.cell_timeout or None)
+        from helpers.report.html import export_page
+
+        export_page(root, notebook)
+    except NotebookFailure as failure:
+        print(failure, flush=True)
+        return 1
+    except Exception as exc:  # a kernel that would not start, a page that cannot be written, ...
+        print(f"{notebook.name}: {type(exc).__name__}: {exc}", flush=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

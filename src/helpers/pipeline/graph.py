@@ -1,27 +1,12 @@
 """The pipeline's graph and content fingerprints (standard library only).
 
-This is the one place that declares what each notebook reads, writes and
-accepts as parameters; the runner (:mod:`helpers.pipeline`) and the tests
-read it.  A step's *fingerprint* hashes everything its result depends on:
-
-* the notebook's source (cell types and sources; outputs and injected
-  parameter cells are ignored),
-* the parameters passed to it,
-* the ``src/helpers`` modules it imports, followed transitively through
-  their own ``helpers`` imports (so editing ``trend.py`` reruns only the
-  notebooks that use it),
-* the files it reads (raw data and the outputs of the steps before it),
-* the locked environment (``requirements.lock``),
-* what is actually installed: the interpreter and every distribution's name and
-  version in its site-packages (a ``pip install`` into ``.venv`` reruns everything),
-* the settings that change what the notebooks compute or draw from outside the
-  project: the environment variables in :data:`OUTPUT_VARIABLES` and a user's
-  ``matplotlibrc`` (the figures' fonts are package data of ``helpers.figures``,
-  so they count with the helpers).
-
-A step reruns when its fingerprint changed or its outputs no longer match
-what the last good run wrote.  Nothing here imports pandas or Jupyter, so a
-run with nothing to do answers in a fraction of a second.
+This is the one place that declares what each notebook reads and writes; the runner,
+Dagster's assets and the tests read it.  A step's *fingerprint* (:func:`step_inputs`) hashes
+everything its result depends on, by part: its source, its parameters, the helpers it imports
+(transitively), the files it reads, the lock, what is installed and the outside settings
+(``docs/pipeline.md`` lists them).  A step reruns when its fingerprint changed or its outputs no
+longer match what the last good run wrote.  Nothing here imports pandas or Jupyter, so a run
+with nothing to do answers in a fraction of a second.
 """
 
 from __future__ import annotations
@@ -141,15 +126,8 @@ class FileMemo:
     def helpers_imports(self, path: Path) -> list[str]:
         entry = self._entry(path)
         if "imports" not in entry:
-            self._parse(path, entry)
+            entry["imports"] = sorted(_helpers_imported(ast.parse(path.read_text(encoding="utf-8"))))
         return entry["imports"]
-
-    def heavy_imports(self, path: Path) -> list[str]:
-        """The heavy third-party modules the file imports (what warms a kernel up)."""
-        entry = self._entry(path)
-        if "heavy_imports" not in entry:
-            self._parse(path, entry)
-        return entry["heavy_imports"]
 
     def notebook_facts(self, path: Path) -> dict[str, Any]:
         """A notebook's ``helpers`` imports and its source digest (:func:`notebook_source_digest`)."""
@@ -172,12 +150,6 @@ class FileMemo:
             names = sorted(os.listdir(folder)) if folder.is_dir() else []
             entry = self.entries[key] = {"stamp": stamp, "names": names}
         return entry["names"]
-
-    @staticmethod
-    def _parse(path: Path, entry: dict[str, Any]) -> None:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        entry["imports"] = sorted(_helpers_imported(tree))
-        entry["heavy_imports"] = sorted(_heavy_imported(tree))
 
     @classmethod
     def load(cls, path: Path) -> "FileMemo":
@@ -309,48 +281,6 @@ def notebook_imports(nb: Mapping[str, Any]) -> set[str]:
     return found
 
 
-#: Third-party packages worth importing in a kernel before its notebook starts.
-HEAVY_PACKAGES = frozenset({"pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "IPython"})
-#: Imports with side effects on how outputs display: only the notebook itself may trigger them.
-NEVER_WARM = frozenset({"matplotlib.pyplot", "seaborn", "IPython.display"})
-#: What a module in :data:`NEVER_WARM` imports that is safe to import early, and worth it
-#: (seaborn imports scipy.stats, 1.8 s of a kernel's start on this machine, for its KDEs).
-NEVER_WARM_DEPENDENCIES = {"seaborn": ("scipy.stats",)}
-
-
-def third_party_imports(files: Iterable[Path]) -> list[str]:
-    """Heavy third-party modules the given files import anywhere (lazy imports included), sorted.
-
-    Used to warm a kernel up: importing them early changes no output, only when the
-    cost is paid.  Modules in :data:`NEVER_WARM` are left to the notebook.
-    """
-    found: set[str] = set()
-    for path in (p for p in files if p.suffix == ".py"):  # package data (labels, fonts) imports nothing
-        found.update(MEMO.heavy_imports(path))
-    return sorted(found)
-
-
-def _heavy_imported(tree: ast.AST) -> set[str]:
-    """The heavy third-party modules one parsed file imports (see :func:`third_party_imports`)."""
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            # "from scipy import stats": stats may be a submodule; the warm-up skips names that are not
-            names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
-        else:
-            names = []
-        for n in names:
-            if n.split(".")[0] not in HEAVY_PACKAGES:
-                continue
-            if any(n == w or n.startswith(w + ".") for w in NEVER_WARM):
-                found.update(NEVER_WARM_DEPENDENCIES.get(n.split(".")[0], ()))
-            else:
-                found.add(n)
-    return found
-
-
 def module_file(name: str, helpers_dir: Path, listings: dict[Path, list[str]] | None = None) -> Path | None:
     """The file of ``helpers.<name>`` (a module or a package's ``__init__.py``), or ``None`` for a plain name.
 
@@ -412,11 +342,6 @@ def helper_closure(modules: Iterable[str], helpers_dir: Path) -> list[Path]:
         todo.extend(".".join(parts[:i]) for i in range(1, len(parts)))  # parent packages run first
         todo.extend(MEMO.helpers_imports(path))
     return sorted(files)
-
-
-def importable_modules(names: Iterable[str], helpers_dir: Path) -> list[str]:
-    """``helpers.<name>`` for each name that is a module or package (names that are attributes left out), sorted."""
-    return sorted(f"helpers.{n}" for n in set(names) if module_file(n, helpers_dir) is not None)
 
 
 GLOB_CHARS = frozenset("*?[")

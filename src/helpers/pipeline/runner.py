@@ -11,16 +11,9 @@ Usage::
     python -m helpers.pipeline run --cell-timeout 60 --wait 0   # a cron job: fail fast, never queue
     python -m helpers.pipeline status                   # what a run would do, without running
 
-How it works (see :mod:`helpers.pipeline.graph` for the graph and the fingerprints):
-
-* Steps run as soon as the steps they need are done, up to one per core.
-* Each step runs in its own worker process whose kernel is started and
-  warmed up (heavy imports done silently) while the steps before it run.
-* Before a step writes, its outputs are backed up (:mod:`helpers.pipeline.journal`);
-  a failure, Ctrl-C or kill restores the last good outputs.
-* One run at a time: a second run waits for the first's lock, at most ``--wait`` seconds.
-* A cell running longer than ``--cell-timeout`` seconds fails its step (kernel stopped,
-  last good outputs restored), so a hung kernel cannot block later runs.
+A step runs when the steps it needs are done and its fingerprint (:mod:`helpers.pipeline.graph`)
+changed, in a process of its own (:mod:`helpers.pipeline.execute`), its outputs backed up first
+(:mod:`helpers.pipeline.journal`).  ``docs/pipeline.md`` walks through a run.
 """
 
 from __future__ import annotations
@@ -31,6 +24,7 @@ import json
 import os
 import re
 import signal
+import subprocess
 import sys
 import textwrap
 import time
@@ -38,24 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from helpers.pipeline.graph import (
-    REPORT_WRITES,
-    STEPS,
-    STEPS_BY_NAME,
-    Step,
-    declared_defaults,
-    notebook_imports,
-    outputs_digest,
-    digest_files,
-    environment_inputs,
-    files_under,
-    read_notebook,
-    report_inputs,
-    step_inputs,
-    topological,
-    why_rerun,
-)
-
+from helpers.pipeline.graph import (REPORT_WRITES, STEPS, STEPS_BY_NAME, Step, declared_defaults, digest_files,
+                                    environment_inputs, files_under, outputs_digest, read_notebook, report_inputs,
+                                    step_inputs, topological, why_rerun)
 from helpers.pipeline.execute import DEFAULT_CELL_TIMEOUT
 from helpers.pipeline.parameters import MAX_JOBS, MAX_SECONDS, OPTION_BOUNDS, ParameterError, check_parameters, given, option_type
 
@@ -67,18 +46,8 @@ EXIT_BUSY = 75
 DEFAULT_WAIT_SECONDS = 600
 
 
-def _quiet() -> bool:
-    """No progress bars in CI or when output is not a terminal."""
-    return os.environ.get("CI", "").lower() in {"1", "true", "yes"} or not sys.stderr.isatty()
-
-
 def _say(message: str) -> None:
     print(message, flush=True)
-
-
-# ---------------------------------------------------------------------------
-# Parameters
-# ---------------------------------------------------------------------------
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
@@ -217,11 +186,6 @@ def parameters_by_step(root: Path, parameters: dict[str, Any],
     return {name: {k: v for k, v in parameters.items() if k in defaults} for name, defaults in declared.items()}
 
 
-# ---------------------------------------------------------------------------
-# State and lock
-# ---------------------------------------------------------------------------
-
-
 class LockBusy(RuntimeError):
     """Another run held the lock for longer than this run would wait."""
 
@@ -230,16 +194,12 @@ class LockBusy(RuntimeError):
 LOCK_POLL_SECONDS = 0.2
 
 
-def _flock_within(handle, seconds: float | None, shared: bool = False) -> bool:
-    """Take an exclusive (or shared) ``flock`` on ``handle`` within ``seconds`` (``None``: wait forever); whether it was taken."""
-    mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
-    if seconds is None:
-        fcntl.flock(handle, mode)
-        return True
-    deadline = time.monotonic() + seconds
+def _flock_within(handle, seconds: float | None) -> bool:
+    """Take an exclusive ``flock`` on ``handle`` within ``seconds`` (``None``: wait forever); whether it was taken."""
+    deadline = time.monotonic() + (seconds if seconds is not None else float("inf"))
     while True:
         try:
-            fcntl.flock(handle, mode | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return True
         except BlockingIOError:
             if time.monotonic() >= deadline:
@@ -315,306 +275,11 @@ def load_file_memo(root: Path) -> None:
     graph.MEMO = graph.FileMemo.load(_memo_path(root))
 
 
-# ---------------------------------------------------------------------------
-# Workers: one process per step, kernel warmed up before the step may start
-# ---------------------------------------------------------------------------
-
-#: Imports done silently in a fresh kernel while it waits for its turn.
-def _warm_modules(root: Path, step: Step) -> list[str]:
-    """What to import in the step's kernel before it starts: the helpers its notebook
-    imports and the heavy libraries those use, lazy imports included."""
-    from helpers.pipeline.graph import helper_closure, importable_modules, third_party_imports
-
-    helpers = notebook_imports(read_notebook(root / step.notebook))
-    helpers_dir = root / "src" / "helpers"
-    return [*third_party_imports(helper_closure(helpers, helpers_dir)), *importable_modules(helpers, helpers_dir)]
-
-
-#: How long a fresh kernel may take to answer before it is replaced (once).
-KERNEL_READY_SECONDS = 60
-
-
-def _worker(conn, root: str, quiet: bool, fork_address: str | None = None) -> None:  # runs in a child process
-    """Run steps one after another as the runner hands them out, each on a fresh kernel.
-
-    The process is reused across steps so its own start-up (Python, jupyter_client,
-    papermill, nbconvert's exporter) is paid once per worker, not once per notebook.
-    Every message it sends names the step it concerns, so the runner can ignore
-    what a worker says about a step it has since been told to drop.  ``fork_address``:
-    the run's kernel fork server (:mod:`helpers.pipeline.kernel_forks`), if it has one.
-    """
-    from helpers.pipeline.kernel_forks import ForkServerClient
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt means
-    root_path = Path(root)
-    # A shared lock held for the worker's whole life: a run started after this
-    # one was killed waits for orphaned workers before it restores outputs.
-    workers_lock = open(root_path / STATE_DIR / "workers.lock", "a+")
-    fcntl.flock(workers_lock, fcntl.LOCK_SH)
-    exporter: list[Any] = []  # nbconvert's exporter, made once per worker, off the critical path
-    forks = ForkServerClient(fork_address)
-    try:
-        while True:
-            command, message = conn.recv()
-            if command != "prepare":
-                return
-            step_name, modules = message
-            _work_on(conn, root_path, STEPS_BY_NAME[step_name], quiet, exporter, forks, modules)
-    except (EOFError, BrokenPipeError, OSError):
-        pass  # the runner is gone
-    finally:
-        workers_lock.close()
-
-
-def _work_on(conn, root_path: Path, step: Step, quiet: bool, exporter: list[Any], forks: Any, modules: list[str]) -> None:
-    """One step in a worker: start and warm its kernel, wait for "go" (or "stop"), run, export its page.
-
-    The kernel is forked by the run's fork server when it can be (``forks``), else launched as
-    usual; the warm-up imports ``modules`` (:func:`_warm_modules`, worked out by the runner).
-    """
-    # nbclient needs an asynchronous kernel manager for its cell timeout: with a blocking one its
-    # wait for output blocks the event loop, and a hung cell is never timed out.  run_sync runs
-    # the manager's coroutines on this thread's one event loop, the one nbclient uses too.
-    from jupyter_core.utils import run_sync
-
-    from helpers.pipeline.kernel_forks import forking_kernel_manager
-
-    from helpers.pipeline.execute import KERNEL_ARGUMENTS, KERNEL_NAME, NotebookFailure, execute_notebook
-
-    name = step.name
-    km = None
-    pid_file = None
-    try:
-        # A kernel that does not answer (e.g. two processes picked the same free port)
-        # is replaced once by a fresh one before the step is reported as failed.
-        for attempt in (1, 2):
-            km = forking_kernel_manager(forks, kernel_name=KERNEL_NAME)
-            run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=str(root_path / "notebooks"))
-            kernel_pid = km.provisioner.pid if km.provisioner else None
-            forked = getattr(km, "forked", False)
-            if kernel_pid:
-                pid_file = root_path / STATE_DIR / "kernels" / str(kernel_pid)
-                pid_file.parent.mkdir(parents=True, exist_ok=True)
-                pid_file.write_text(name)
-            conn.send(("kernel", name, (kernel_pid, None if forked else forks.unavailable)))
-            client = km.blocking_client()
-            client.start_channels()
-            try:
-                client.wait_for_ready(timeout=KERNEL_READY_SECONDS)
-                break
-            except RuntimeError as exc:
-                client.stop_channels()
-                run_sync(km.shutdown_kernel)(now=True)
-                if pid_file is not None:
-                    pid_file.unlink(missing_ok=True)
-                    pid_file = None
-                if attempt == 2:
-                    raise
-                conn.send(("kernel replaced", name, f"{'forked ' if forked else ''}kernel did not answer: {exc}"))
-        import papermill  # noqa: F401  (imported now, while the steps before run)
-
-        code = (
-            "import importlib as _il\n"
-            "for _m in %r:\n"
-            "    try:\n        _il.import_module(_m)\n"
-            "    except ImportError:\n        pass  # a name imported from a module, not a module\n"
-            "del _il, _m" % (modules,)
-        )
-        client.execute_interactive(code, silent=True, store_history=False, timeout=300)
-        client.stop_channels()
-        conn.send(("ready", name, None))
-        from helpers.report.html import export_page, html_exporter
-
-        if not exporter and not conn.poll(0.1):  # waiting for its turn: nbconvert's start-up now, not after
-            exporter.append(html_exporter())
-        command, message = conn.recv()
-        if command != "go":
-            return
-        parameters, cell_timeout = message
-        started = time.monotonic()
-        execute_notebook(root_path / step.notebook, root_path, parameters, progress_bar=not quiet, kernel_manager=km,
-                         cell_timeout=cell_timeout)
-        conn.send(("done", name, time.monotonic() - started))  # the steps after it may start now
-        if not exporter:
-            exporter.append(html_exporter())  # it was its turn at once: nbconvert's start-up after the step
-        export_page(root_path, root_path / step.notebook, exporter[0])  # its HTML page, while they run
-        conn.send(("exported", name, None))
-    except NotebookFailure as failure:
-        conn.send(("failed", name, str(failure)))
-    except (EOFError, BrokenPipeError):
-        raise  # the runner is gone
-    except Exception as exc:  # kernel would not start, etc.
-        try:
-            conn.send(("failed", name, f"{name}: {type(exc).__name__}: {exc}"))
-        except (BrokenPipeError, OSError):
-            pass
-    finally:
-        try:
-            if km is not None:
-                run_sync(km.shutdown_kernel)(now=True)
-        except Exception:
-            pass
-        if pid_file is not None:
-            pid_file.unlink(missing_ok=True)
-
-
-#: How long a run waits for the workers of an interrupted run to notice and exit.
-ORPHAN_WAIT_SECONDS = 30
-
-
-def _stop_orphans(root: Path) -> None:
-    """Wait (a little) for workers of a killed run, then kill them and the kernels they left behind."""
-    lock_path = root / STATE_DIR / "workers.lock"
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "a+") as handle:
-        if not _flock_within(handle, 0):
-            _say("waiting: workers of an interrupted run are still finishing ...")
-            if not _flock_within(handle, ORPHAN_WAIT_SECONDS):
-                _kill_workers_holding(lock_path)
-                _flock_within(handle, ORPHAN_WAIT_SECONDS)
-        fcntl.flock(handle, fcntl.LOCK_UN)
-    kernels = root / STATE_DIR / "kernels"
-    for pid_file in sorted(kernels.glob("*")) if kernels.is_dir() else []:
-        pid = int(pid_file.name) if pid_file.name.isdigit() else 0
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes() if pid else b""
-        except OSError:
-            cmdline = b""
-        if b"ipykernel" in cmdline or b"helpers.pipeline.kernel_forks" in cmdline:  # a forked kernel: the server's
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        pid_file.unlink(missing_ok=True)
-
-
-#: What a step is assumed to take when no run has timed it yet.
-UNTIMED_SECONDS = 1.0
-
-
-def critical_path_seconds(steps: list[Step], seconds: Mapping[str, float | None]) -> dict[str, float]:
-    """Each step's own time plus the longest chain of steps after it (the list-scheduling priority).
-
-    ``seconds``: the last run's time of each step (:data:`UNTIMED_SECONDS` when unknown).
-    A step always comes before the steps after it; among steps ready together, the one
-    with the most work hanging on it goes first.
-
-    >>> from helpers.pipeline.graph import Step
-    >>> a, b, c = Step("a", (), ()), Step("b", (), (), after=("a",)), Step("c", (), (), after=("a",))
-    >>> critical_path_seconds([a, b, c], {"a": 1.0, "b": 2.0, "c": 8.0})
-    {'a': 9.0, 'b': 2.0, 'c': 8.0}
-    """
-    after: dict[str, list[str]] = {s.name: [] for s in steps}
-    for step in steps:
-        for before in step.after:
-            if before in after:
-                after[before].append(step.name)
-    priority: dict[str, float] = {}
-    for step in reversed(topological(steps)):
-        own = seconds.get(step.name) or UNTIMED_SECONDS
-        priority[step.name] = own + max((priority[n] for n in after[step.name]), default=0.0)
-    return {s.name: priority[s.name] for s in steps}
-
-
-def fork_server_modules(root: Path, steps: list[Step]) -> list[str]:
-    """What the fork server imports: the steps' warm-up modules it may import, in the order the steps come, each once."""
-    from helpers.pipeline.kernel_forks import server_imports
-
-    modules: dict[str, None] = {}
-    for step in steps:
-        modules.update(dict.fromkeys(server_imports(_warm_modules(root, step))))
-    return list(modules)
-
-
-def _kernels_said(report: RunReport, fork_kernels: bool = True) -> str:
-    """How the kernels started, for the summary line.
-
-    >>> _kernels_said(RunReport(kernels=9, forked=9))
-    '9 kernels, 9 forked'
-    >>> _kernels_said(RunReport(kernels=2, forked=1, not_forked="the kernel's environment differs in TZ"))
-    "2 kernels, 1 forked (not forked: the kernel's environment differs in TZ)"
-    >>> _kernels_said(RunReport(kernels=9), fork_kernels=False)
-    '9 kernels (fresh: --fresh-kernels)'
-    """
-    said = f"{report.kernels} kernel{'s' if report.kernels != 1 else ''}"
-    if not fork_kernels:
-        return said + " (fresh: --fresh-kernels)"
-    if report.forked:
-        said += f", {report.forked} forked"
-    if report.not_forked and report.forked < report.kernels:
-        said += f" (not forked: {report.not_forked})"
-    return said
-
-
-def _kill_workers_holding(lock_path: Path) -> None:
-    """SIGKILL the processes that hold ``lock_path`` open (workers of a killed run that did not exit)."""
-    target = os.path.realpath(lock_path)
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit() or int(proc.name) == os.getpid():
-            continue
-        try:
-            holds = any(os.path.realpath(fd) == target for fd in (proc / "fd").iterdir())
-        except OSError:
-            continue
-        if holds:
-            try:
-                os.kill(int(proc.name), signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-
-
-@dataclass
-class Worker:
-    """A worker process and the step it works on now (``None``: idle, its kernel shut down)."""
-
-    process: Any
-    conn: Any
-    step: Step | None = None
-    kernel_pid: int | None = None
-    ready: bool = False
-    started: float | None = None
-
-    def assign(self, step: Step, modules: list[str]) -> None:
-        self.step, self.kernel_pid, self.ready, self.started = step, None, False, None
-        self.conn.send(("prepare", (step.name, modules)))
-
-    def release(self) -> None:
-        self.step, self.kernel_pid, self.ready, self.started = None, None, False, None
-
-    def kill(self) -> None:
-        for pid in (self.kernel_pid, self.process.pid):
-            if pid:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-        self.process.join(timeout=5)
-
-    def close(self) -> None:
-        """Let an idle worker exit by itself (its kernel is already shut down); kill it if it does not."""
-        try:
-            self.conn.send(("exit", None))
-        except (BrokenPipeError, OSError):
-            pass
-        self.process.join(timeout=2)
-        if self.process.is_alive():
-            self.kill()
-
-
-# ---------------------------------------------------------------------------
-# The run
-# ---------------------------------------------------------------------------
-
-
 @dataclass
 class RunReport:
     ran: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: str | None = None
-    processes: int = 0  # worker processes started (each runs several steps in turn)
-    kernels: int = 0  # kernels started
-    forked: int = 0  # of them, forked by the fork server
-    not_forked: str | None = None  # why a kernel was launched the usual way, when one was
 
 
 def resolve_step_names(names: list[str]) -> list[str]:
@@ -690,26 +355,16 @@ class Selection:
 
 
 def judge(step: Step, root: Path, parameters: dict[str, Any], state: dict[str, Any], force: bool,
-          environment: Mapping[str, str] | None = None) -> tuple[str | None, dict[str, str]]:
+          environment: Mapping[str, str] | None = None, selection: Selection = Selection()) -> tuple[str | None, dict[str, str]]:
     """Why ``step`` must run (``None``: its last good run stands) and its input hashes, from the files as they are now.
 
-    ``environment``: the run's :func:`~helpers.pipeline.graph.environment_inputs`, worked out once for all steps.
+    ``environment``: the run's :func:`~helpers.pipeline.graph.environment_inputs`, worked out once for all steps;
+    a step of ``selection`` requested by name always runs.
     """
     inputs = step_inputs(step, root, parameters, environment)
-    reason = "forced" if force else why_rerun(state.get(step.name), inputs, outputs_digest(step, root))
-    return reason, inputs
-
-
-def plan(root: Path, params_by_step: dict[str, dict[str, Any]], state: dict[str, Any], force: bool,
-         selection: Selection = Selection()) -> dict[str, str | None]:
-    """For each selected step, why it must run (or None), judged on the files as they are now."""
-    environment = environment_inputs(root)
-    return {
-        s.name: "requested" if selection.requested(s.name) and not force
-        else judge(s, root, params_by_step.get(s.name, {}), state, force, environment)[0]
-        for s in topological(STEPS)
-        if s.name in selection.steps
-    }
+    if force or selection.requested(step.name):
+        return "forced" if force else "requested", inputs
+    return why_rerun(state.get(step.name), inputs, outputs_digest(step, root)), inputs
 
 
 #: Written by a run besides the steps' outputs: its own state and the executions of failed notebooks.
@@ -795,14 +450,12 @@ def run(
     wait: float | None = DEFAULT_WAIT_SECONDS,
     selection: Selection = Selection(),
     cell_timeout: float | None = DEFAULT_CELL_TIMEOUT,
-    fork_kernels: bool = True,
     origins: Mapping[Any, str] | None = None,
 ) -> int:
     """Run what changed (of ``selection``); return the exit status (0 good, 1 failed, 75 busy, 130 interrupted).
 
     ``wait``: seconds to wait for another run's lock (0 refuses at once, ``None`` waits forever);
-    ``cell_timeout``: seconds a cell may run (``None``: no limit); ``fork_kernels``: start kernels
-    from a fork server that has done their imports (:mod:`helpers.pipeline.kernel_forks`; Linux).
+    ``cell_timeout``: seconds a cell may run (``None``: no limit).
     Parameters and options a run does not take (:mod:`helpers.pipeline.parameters`; ``origins`` says where
     each parameter came from) are refused with exit status 2 before the lock is taken, nothing run.
     """
@@ -811,7 +464,6 @@ def run(
 
     started = time.monotonic()
     root = project_root()
-    quiet = _quiet()
     options = {"--jobs": jobs, "--cell-timeout": cell_timeout, "--wait": wait}
     refused = [f"{name}: {given(value)} is not allowed (expected {OPTION_BOUNDS[name].expected()})"
                for name, value in options.items() if value is not None and OPTION_BOUNDS[name].problem(value)]
@@ -838,7 +490,6 @@ def run(
     journal = Journal(root, root / STATE_DIR / "journal")
     load_file_memo(root)
     try:
-        _stop_orphans(root)
         if journal.active or journal.folder.exists():
             from helpers.pipeline.journal import RestoreIncomplete
 
@@ -855,7 +506,7 @@ def run(
             print("error: the run could not write its outputs; nothing was run, every output is as it was:\n  "
                   + "\n  ".join(unwritable), file=sys.stderr)
             return EXIT_FAILED
-        report = _schedule(root, params_by_step, state, force, jobs, quiet, journal, selection, cell_timeout, fork_kernels)
+        report = _schedule(root, params_by_step, state, force, jobs, lock, journal, selection, cell_timeout)
         if report.failed:
             print(f"FAILED {report.failed}", file=sys.stderr)  # first: nothing after it may hide it
             print(_restore_after(journal, root), file=sys.stderr)
@@ -886,7 +537,6 @@ def run(
     total = time.monotonic() - started
     _say(
         f"done in {total:.1f} s: {len(report.ran)} ran, {len(report.skipped)} skipped"
-        f"{f' ({report.processes} worker processes, {_kernels_said(report, fork_kernels)})' if report.processes else ''}"
         f"{f', {len(STEPS) - len(selection.steps)} not requested' if selection.targets else ''}; "
         "report: reports/html/index.html, results: reports/summary.json"
     )
@@ -905,7 +555,7 @@ def _export_report(root: Path, state: dict[str, Any], force: bool, journal: Any,
     journal.protect(REPORT_WRITES)
     from helpers.report.html import export_report
 
-    # pages of the notebooks that ran were exported by their workers; redo the rest
+    # pages of the notebooks that ran were exported by their processes; redo the rest
     # only when the export itself may have changed (its code, the environment, --force)
     previous = state.get("_report", {}).get("inputs", {})
     export_changed = any(previous.get(k) != inputs[k] for k in ("helpers", "environment", "installed", "settings"))
@@ -914,163 +564,125 @@ def _export_report(root: Path, state: dict[str, Any], force: bool, journal: Any,
     _say(f"ran     {'html report':<18} {time.monotonic() - started:6.1f} s ({reason})")
 
 
-#: What a worker imports before its first step (its start-up: about 1.5 s of CPU), done once per run in
-#: multiprocessing's fork server, from which every worker is forked.
-WORKER_PRELOAD = ["helpers.pipeline.runner", "helpers.pipeline.execute", "helpers.pipeline.kernel_forks",
-                  "jupyter_client.manager", "papermill", "nbclient", "helpers.report.html", "nbconvert.exporters.html"]
+def _schedule(root, params_by_step, state, force, jobs, lock, journal, selection=Selection(),
+              cell_timeout=DEFAULT_CELL_TIMEOUT) -> RunReport:
+    """Run the selected steps that are stale, each as soon as the steps it needs are done, at most ``jobs`` at once.
 
-
-def _worker_context():
-    """The multiprocessing context workers start in: a clean child, no inherited locks or pipe ends.
-
-    "forkserver" where the platform has it (a fresh process that imports :data:`WORKER_PRELOAD`
-    once, then forks each worker), else "spawn" (each worker a fresh interpreter).
+    Each step is judged when the steps it needs are done (one that ran may have changed its inputs), its
+    outputs backed up in ``journal`` before it starts, and it runs in a process of its own
+    (:func:`_run_step`).  On the first failure, or on Ctrl-C, every running step is stopped
+    (:meth:`Children.stop`) before this returns (or raises).
     """
-    import multiprocessing
-
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(WORKER_PRELOAD)
-    return ctx
-
-
-def _schedule(root, params_by_step, state, force, jobs, quiet, journal, selection=Selection(), cell_timeout=DEFAULT_CELL_TIMEOUT,
-              fork_kernels=True) -> RunReport:
     from helpers.pipeline import graph
-    from helpers.pipeline.kernel_forks import ForkServer, fork_server_supported
 
     report = RunReport()
-    order = [s for s in topological(STEPS) if s.name in selection.steps]
+    pending = [s for s in topological(STEPS) if s.name in selection.steps]
     done: set[str] = set(STEPS_BY_NAME) - selection.steps  # not requested: their last good outputs stand
-    workers: dict[str, Worker] = {}  # by the step each warms or runs
-    finishing: dict[str, Worker] = {}  # done, exporting their HTML page
-    idle: list[Worker] = []  # processes waiting for a step (reused: their start-up is paid once)
-    # ready steps are started longest path first (by the last run's times), so that the long
-    # notebooks at the end of the graph do not run alone on one core while the other idles
-    priority = critical_path_seconds(order, {name: entry.get("seconds") for name, entry in state.items()
-                                             if isinstance(entry, dict)})
-    pending = [s.name for s in sorted(order, key=lambda s: -priority[s.name])]  # stable: ties in graph order
-    ctx = _worker_context()
-    needs_run: dict[str, bool] = {}
-    forks: list[ForkServer] = []  # started with the first worker: a run with nothing to do starts none
-
-    def fork_address() -> str | None:
-        if not forks and fork_kernels and fork_server_supported():
-            # the first kernels (one per core) are forked before the server's imports: they are asked for at once
-            forks.append(ForkServer.start(fork_server_modules(root, order), root / "notebooks", hold_for=min(jobs, len(order))))
-        return forks[0].address if forks else None
-
-    def start_worker(step: Step) -> None:
-        if idle:
-            worker = idle.pop()
-        else:
-            parent_conn, child_conn = ctx.Pipe()
-            process = ctx.Process(target=_worker, args=(child_conn, str(root), quiet, fork_address()), daemon=True)
-            process.start()
-            report.processes += 1
-            worker = Worker(process, parent_conn)
-        worker.assign(step, _warm_modules(root, step))
-        workers[step.name] = worker
-
-    def set_idle(worker: Worker) -> None:
-        worker.release()
-        idle.append(worker)
-
-    pending_inputs: dict[str, dict[str, str]] = {}  # input hashes of the steps running now
     environment = environment_inputs(root)  # the interpreter, packages and settings: the same for every step of a run
-
-    def check(step: Step) -> str | None:
-        reason, pending_inputs[step.name] = judge(step, root, params_by_step.get(step.name, {}), state, force, environment)
-        return "requested" if selection.requested(step.name) and not force else reason
-
+    running: dict[Any, tuple[Step, dict[str, str]]] = {}  # future -> its step and input hashes
+    children = Children()
+    pool = None  # made for the first step that runs: a run with nothing to do needs none
     try:
-        while pending or any(w.started for w in workers.values()) or finishing:
-            progressed = False
-            for name in list(pending):
-                step = STEPS_BY_NAME[name]
-                if not all(a in done for a in step.after):
-                    # warm a kernel for a step whose inputs are being rebuilt (or about to be)
-                    if name not in workers and all(a in done or a in workers for a in step.after):
-                        if len([w for w in workers.values() if not w.started]) < jobs:
-                            start_worker(step)
+        while pending or running:
+            for step in [s for s in pending if all(a in done for a in s.after)]:  # in graph order
+                pending.remove(step)
+                reason, inputs = judge(step, root, params_by_step.get(step.name, {}), state, force, environment, selection)
+                if reason is None:
+                    _say(f"skipped {step.name:<18} unchanged since the last good run")
+                    report.skipped.append(step.name)
+                    done.add(step.name)
                     continue
-                if name not in needs_run:
-                    reason = check(step)
-                    needs_run[name] = reason is not None
-                    if reason is None:
-                        _say(f"skipped {name:<18} unchanged since the last good run")
-                        report.skipped.append(name)
-                        done.add(name)
-                        pending.remove(name)
-                        if name in workers:
-                            worker = workers.pop(name)
-                            worker.conn.send(("stop", None))  # it shuts its kernel down and waits for another step
-                            set_idle(worker)
-                        progressed = True
-                        continue
-                    _say(f"run     {name:<18} ({reason})")
-                if name not in workers:
-                    if len([w for w in workers.values() if not w.started]) >= jobs:
-                        continue  # enough kernels warming: more would only compete for the cores
-                    start_worker(step)
-                worker = workers[name]
-                if worker.ready and not worker.started and len([w for w in workers.values() if w.started]) < jobs:
-                    journal.protect((*step.outputs, *REPORT_WRITES))
-                    worker.conn.send(("go", (params_by_step.get(name, {}), cell_timeout)))
-                    worker.started = time.monotonic()
-                    pending.remove(name)
-                    progressed = True
-            if progressed:
-                continue
-            everyone = [*workers.values(), *finishing.values(), *idle]
-            if not everyone:
-                continue
-            from multiprocessing.connection import wait  # here: a run with nothing to do never waits
+                _say(f"run     {step.name:<18} ({reason})")
+                journal.protect((*step.outputs, *REPORT_WRITES))
+                if pool is None:
+                    from concurrent.futures import ThreadPoolExecutor
 
-            for conn in wait([w.conn for w in everyone], timeout=1.0):
-                worker = next(w for w in everyone if w.conn is conn)
-                try:
-                    kind, about, value = conn.recv()
-                except EOFError:
-                    if worker.step is None:  # an idle worker went away: nothing was lost
-                        idle.remove(worker)
-                        continue
-                    kind, about, value = "failed", worker.step.name, f"{worker.step.name}: the worker process died"
-                if worker.step is None or about != worker.step.name:
-                    continue  # about a step this worker was told to drop
-                if kind == "kernel":
-                    worker.kernel_pid, not_forked = value
-                    report.kernels += 1
-                    report.forked += not_forked is None
-                    report.not_forked = report.not_forked or not_forked
-                elif kind == "kernel replaced":
-                    _say(f"note    {worker.step.name:<18} {value}; started another")
-                elif kind == "ready":
-                    worker.ready = True
-                elif kind == "done":
-                    name = worker.step.name
-                    elapsed = time.monotonic() - worker.started
-                    _say(f"ran     {name:<18} {elapsed:6.1f} s")
-                    report.ran.append(name)
-                    done.add(name)
-                    finishing[name] = workers.pop(name)  # still exporting its HTML page
-                    state[name] = {"inputs": pending_inputs[name], "outputs": outputs_digest(worker.step, root),
-                                   "seconds": round(elapsed, 1)}
-                    graph.MEMO.notebook_facts(root / worker.step.notebook)  # the run rewrote it: the next judges it from the memo
-                elif kind == "exported":
-                    set_idle(finishing.pop(worker.step.name))
-                elif kind == "failed":
-                    report.failed = value
+                    pool = ThreadPoolExecutor(max_workers=jobs)
+                future = pool.submit(_run_step, root, step, params_by_step.get(step.name, {}), cell_timeout, lock, children)
+                running[future] = (step, inputs)
+            if not running:
+                continue  # steps were skipped: those after them may be ready now
+            from concurrent.futures import FIRST_COMPLETED, wait
+
+            for future in wait(running, timeout=1.0, return_when=FIRST_COMPLETED)[0]:
+                step, inputs = running.pop(future)
+                seconds, failure = future.result()
+                if failure:
+                    report.failed = failure
                     return report
+                _say(f"ran     {step.name:<18} {seconds:6.1f} s")
+                report.ran.append(step.name)
+                done.add(step.name)
+                state[step.name] = {"inputs": inputs, "outputs": outputs_digest(step, root)}
+                graph.MEMO.notebook_facts(root / step.notebook)  # the run rewrote it: the next judges it from the memo
         return report
     finally:
-        for worker in (*workers.values(), *finishing.values()):
-            worker.kill()
-        for worker in idle:
-            worker.close()
-        for server in forks:
-            server.stop()
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+            children.stop()
+
+
+def _run_step(root: Path, step: Step, parameters: dict[str, Any], cell_timeout: float | None, lock: Any,
+              children: Children) -> tuple[float, str | None]:
+    """Run one step in a new process group (``python -m helpers.pipeline.execute``); its time, and its failure or ``None``.
+
+    The child holds the run lock's open file (``lock``), so a run started after this one was killed
+    waits until the child has gone too; and it stops when its stdin ends, which is when this process is gone.
+    What it says (its failure) goes to a file, not a pipe: a process a cell left behind could hold a pipe open.
+    """
+    import tempfile
+
+    command = [sys.executable, "-m", "helpers.pipeline.execute", step.notebook, "--parent-pipe",
+               "--parameters", json.dumps(parameters), "--cell-timeout", str(cell_timeout or 0)]
+    started = time.monotonic()
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as said:
+        child = children.start(command, cwd=root, stdin=subprocess.PIPE, stdout=said, start_new_session=True,
+                               pass_fds=(lock.handle.fileno(),) if lock else ())
+        if child is None:
+            return 0.0, f"{step.name}: not started, the run is stopping"
+        with child:
+            child.wait()  # the stdin pipe stays open until then: its end tells the child to stop
+        said.seek(0)
+        failure = said.read().strip() or f"{step.name}: its process ended with status {child.returncode}"
+    return time.monotonic() - started, None if child.returncode == 0 else failure
+
+
+#: How long a stopped step's process may take to kill its kernel and exit before it is killed.
+STOP_SECONDS = 5
+
+
+class Children:
+    """The steps' processes: started until :meth:`stop`, which stops those running and lets no other start."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.lock, self.stopping, self.processes = threading.Lock(), False, []
+
+    def start(self, command: list[str], **options: Any) -> subprocess.Popen | None:
+        with self.lock:
+            if self.stopping:
+                return None
+            self.processes.append(subprocess.Popen(command, **options))
+            return self.processes[-1]
+
+    def stop(self) -> None:
+        """SIGTERM to each running step's process group (the step kills its kernel), then SIGKILL to what is left."""
+        with self.lock:
+            self.stopping = True
+        running = [c for c in self.processes if c.poll() is None]
+        deadline = time.monotonic() + STOP_SECONDS
+        for signum in (signal.SIGTERM, signal.SIGKILL):
+            for child in running:
+                try:
+                    os.killpg(child.pid, signum)  # its process group: start_new_session made it the leader
+                except (ProcessLookupError, PermissionError):
+                    pass
+            for child in running:
+                try:
+                    child.wait(timeout=max(0.0, deadline - time.monotonic()) if signum == signal.SIGTERM else None)
+                except subprocess.TimeoutExpired:
+                    pass
 
 
 def status(parameters: dict[str, Any], force: bool, selection: Selection = Selection(),
@@ -1083,12 +695,12 @@ def status(parameters: dict[str, Any], force: bool, selection: Selection = Selec
     root = project_root()
     load_file_memo(root)
     params_by_step = parameters_by_step(root, parameters, origins)
-    reasons = plan(root, params_by_step, load_state(root), force, selection)
+    state, environment = load_state(root), environment_inputs(root)
     for step in topological(STEPS):
-        if step.name not in reasons:
+        if step.name not in selection.steps:
             _say(f"{'-':<7} {step.name:<18} not requested (its last good outputs stand)")
             continue
-        reason = reasons[step.name]
+        reason = judge(step, root, params_by_step.get(step.name, {}), state, force, environment, selection)[0]
         _say(f"{'run' if reason else 'skip':<7} {step.name:<18} {reason or 'unchanged since the last good run'}")
     if not selection.report:
         _say(f"{'-':<7} {'html report':<18} not requested (it comes after every notebook: add --downstream)")
@@ -1137,9 +749,6 @@ def main(argv: list[str] | None = None) -> int:
                            help=f"wait at most this long for another run's lock, then exit 75, 0 to {MAX_SECONDS} "
                                 f"(default {DEFAULT_WAIT_SECONDS}; 0: refuse at once)")
             p.add_argument("--no-wait", action="store_const", const=0.0, dest="wait", help="the same as --wait 0")
-            p.add_argument("--fresh-kernels", action="store_false", dest="fork_kernels",
-                           help="start every kernel as a new process (default on Linux: fork them from a process "
-                                "that has done their imports)")
     args = parser.parse_args(argv)
     origins: dict[Any, str] = {}  # where each parameter came from, for the messages
     try:
@@ -1165,4 +774,4 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as exc:
             parser.error(str(exc))
     return run(parameters, force=args.force, jobs=args.jobs, wait=args.wait, selection=selection,
-               cell_timeout=args.cell_timeout or None, fork_kernels=args.fork_kernels, origins=origins)
+               cell_timeout=args.cell_timeout or None, origins=origins)
