@@ -254,7 +254,7 @@ def test_many_series_draw_at_most_max_panels_and_the_subtitle_counts_the_rest():
     from helpers.figures import backtest as figures_module
     from helpers.models import backtest as bt_model
     from helpers.models import window_sensitivity as ws_model
-    from helpers.models.trend import weekly_sales_from as sales_from
+    from tests.builders import weekly_sales_from as sales_from
 
     names = ["xiaomi_su7"] + [f"s{i}" for i in range(7)]
     labels = [f"2025-W{w:02d}" for w in range(10, 26)]

@@ -18,6 +18,7 @@ from helpers.chinese import has_cjk
 from helpers.figures import findings, frame, style
 from helpers.models import trend
 from helpers.figures.frame import figure_texts
+from tests.builders import weekly_sales_from
 
 
 def minus(text: str) -> str:
@@ -31,7 +32,7 @@ def fmt(x: float) -> str:
 
 def weekly_tables(units_by_week: dict[str, float], horizon: int = 4):
     """Weekly sales, trend_fits, forecasts and bands tables as notebook 03 writes them, for a toy series."""
-    sales = trend.weekly_sales_from(units_by_week, series="xiaomi_su7")
+    sales = weekly_sales_from(units_by_week, series="xiaomi_su7")
     sales["source_id"] = "toy_source"
     sales["locator"] = 'para 3: "x"'
     fits = trend.fit_trends(sales, models=("linear",))

@@ -25,6 +25,7 @@ import pytest
 from helpers.data.clean import read_clean
 from helpers.figures import findings, frame, style, what_happened
 from helpers.models import trend
+from tests.builders import weekly_sales_from
 
 FROZEN = Path(__file__).resolve().parents[1] / "fixtures" / "clean_2025_w39"
 
@@ -64,7 +65,7 @@ def events_with_caption(caption: str, lang: str, undated: str = "") -> pd.DataFr
 
 def weekly_sales_figure(events: pd.DataFrame, lang: str, series: str = "xiaomi_su7"):
     """Notebook 06's weekly figure (``findings.weekly_sales_figure``) of the article's four weeks."""
-    sales = trend.weekly_sales_from(ARTICLE_WEEKS, series=series)
+    sales = weekly_sales_from(ARTICLE_WEEKS, series=series)
     sales["source_id"] = "toy_source"
     sales["locator"] = 'para 3: "x"'
     fits = trend.fit_trends(sales, models=("linear",))

@@ -20,7 +20,7 @@ from helpers.models.backtest import (
     mase_scale,
     score_backtest,
 )
-from helpers.models.trend import weekly_sales_from
+from tests.builders import weekly_sales_from
 from helpers.paths import processed_dir
 
 FIRST_COLUMNS = ["series", "origin_week", "target_week", "horizon", "method", "forecast", "pi95_low", "pi95_high",

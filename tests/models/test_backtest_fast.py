@@ -10,7 +10,7 @@ import pytest
 from helpers.data import weeks
 from helpers.models import backtest as bt
 from helpers.models import calendar_effects, window_sensitivity
-from helpers.models.trend import weekly_sales_from
+from tests.builders import weekly_sales_from
 
 
 def random_sales(seed: int, n_series: int = 3) -> pd.DataFrame:

@@ -21,7 +21,8 @@ from helpers.models.calendar_effects import (
     forecast_calendar_model,
 )
 from helpers.models.market_share import fixed_brand_set, market_total_weeks
-from helpers.models.trend import select_window, weekly_sales_from
+from helpers.models.trend import select_window
+from tests.builders import weekly_sales_from
 from helpers.paths import project_root
 
 ROOT = project_root()

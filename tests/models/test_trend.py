@@ -20,8 +20,8 @@ from helpers.models.trend import (
     select_window,
     trend_summary,
     trend_table,
-    weekly_sales_from,
 )
+from tests.builders import weekly_sales_from
 
 ARTICLE = {"2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700, "2025-W19": 5200}
 

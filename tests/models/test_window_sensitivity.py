@@ -11,7 +11,7 @@ import pytest
 from scipy import stats
 
 from helpers.formatting import number
-from helpers.models.trend import weekly_sales_from
+from tests.builders import weekly_sales_from
 from helpers.models.window_sensitivity import (
     COLUMNS,
     describe_sensitivity,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.models import trend
-from helpers.models.trend import weekly_sales_from
+from tests.builders import weekly_sales_from
 from helpers.narrative import trend as narrative
 
 ARTICLE = {"2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700, "2025-W19": 5200}

@@ -43,7 +43,6 @@ from helpers.models.later import (
     monthly_range,
     observed_weeks,
 )
-from helpers.models.trend import weekly_sales_from  # noqa: F401  (the doctests build their examples with it)
 
 __all__ = ["NO_LATER_SENTENCE", "LaterEvidence", "LATER_CLAIMS", "later_evidence"]
 

@@ -49,7 +49,6 @@ from helpers.models.trend import (
     forecast_weekly_trend,
     select_window,
     vintage_problem,
-    weekly_sales_from,  # noqa: F401  (the doctests build their examples with it)
 )
 
 __all__ = [

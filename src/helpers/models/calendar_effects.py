@@ -55,7 +55,6 @@ import pandas as pd
 from helpers.data import weeks
 from helpers.formatting import number, plural, signed_percent, week_runs, week_span
 from helpers.models.trend import MIN_WEEKS, SMALL_SAMPLE_WEEKS
-from helpers.models.trend import weekly_sales_from  # noqa: F401  (the doctests' example frames)
 
 __all__ = [
     "CALENDAR_TERMS",

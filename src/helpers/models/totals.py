@@ -216,7 +216,6 @@ def weekly_against_monthly(weekly_sales: pd.DataFrame, monthly_deliveries: pd.Da
     count of cars.  Pass the monthly figures the official totals do not rule
     out (:func:`without_ruled_out`).
 
-    >>> from helpers.models.trend import weekly_sales_from
     >>> weekly = weekly_sales_from({"2025-W19": 5200}, series="xiaomi_su7").assign(measure="insurance_registrations")
     >>> monthly = pd.DataFrame({"year": [2025], "month": [5], "series": ["xiaomi_su7"], "measure": ["deliveries"],
     ...     "units": [28000], "bound": ["lower"], "as_printed": ["over 28,000"], "source_id": ["s"]})

@@ -45,7 +45,6 @@ __all__ = [
     "MODELS",
     "SUMMARY_SERIES",
     "TrendFit",
-    "weekly_sales_from",
     "select_window",
     "vintage_problem",
     "fit_weekly_trend",
@@ -83,27 +82,6 @@ CSV_DIGITS = 6
 _CONFIDENCE = 0.95
 
 
-
-
-def weekly_sales_from(units_by_week: Mapping[str, float], series: str = "example") -> pd.DataFrame:
-    """A small weekly-sales table (``series, week, iso_year, iso_week, units``) from ``{label: units}``.
-
-    For examples and tests; the project's own table comes from
-    ``helpers.data.clean.read_clean("weekly_sales")``.
-
-    >>> weekly_sales_from({"2020-W53": 10, "2021-W01": 12}).values.tolist()
-    [['example', '2020-W53', 2020, 53, 10], ['example', '2021-W01', 2021, 1, 12]]
-    """
-    pairs = [weeks.parse_week_label(label) for label in units_by_week]
-    return pd.DataFrame(
-        {
-            "series": [series] * len(pairs),
-            "week": [weeks.week_label(y, w) for y, w in pairs],
-            "iso_year": [y for y, _ in pairs],
-            "iso_week": [w for _, w in pairs],
-            "units": list(units_by_week.values()),
-        }
-    )
 
 
 def _as_week(week: Any, name: str) -> tuple[int, int]:

@@ -39,7 +39,6 @@ from helpers.models.trend import (
     TrendFit,
     fit_weekly_trend,
     select_window,
-    weekly_sales_from,  # noqa: F401  (the doctests build their examples with it)
 )
 
 __all__ = [

@@ -15,7 +15,7 @@ import pandas as pd
 from helpers.formatting import number, plural
 from helpers.models import trend
 from helpers.models.scorecard import INSIDE, NO_ACTUAL, OUTSIDE
-from helpers.models.trend import TrendFit, weekly_sales_from  # noqa: F401  (the doctests build their examples with it)
+from helpers.models.trend import TrendFit
 
 __all__ = ["fit_paragraphs", "residual_check_sentences", "forecast_paragraphs", "forecast_log_sentence"]
 
