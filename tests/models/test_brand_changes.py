@@ -81,3 +81,33 @@ def test_live_brand_changes_are_the_raw_rows_printed_at_both_ends():
             first, last = raw[(y0, w0, r["brand"])], raw[(y1, w1, r["brand"])]
             assert (int(r["units_first"]), int(r["units_last"])) == (first, last)
             assert float(r["change"]) == pytest.approx(last / first - 1, abs=1e-6)
+
+
+def test_the_brands_parameter_keeps_xiaomi_and_the_named_peers_and_names_the_rest_with_why():
+    kept = bc.brand_changes(REVIEW, ARTICLE, brands=bc.parse_brands("byd, li_auto", REVIEW))
+    assert kept["brand"].tolist() == ["xiaomi", "byd", "li_auto"]
+    left = dict(zip(bc.left_out(REVIEW, ARTICLE, brands=("byd", "li_auto"))["brand"],
+                    bc.left_out(REVIEW, ARTICLE, brands=("byd", "li_auto"))["reason"]))
+    assert left == {"leapmotor": "left out by the brands parameter", "tesla_china": "left out by the brands parameter",
+                    "nio": "not printed in 2025-W19", "nio_group": "not printed in 2025-W16",
+                    "zeekr": "not printed in 2025-W16"}
+
+
+def test_a_brand_the_lists_never_print_is_refused_naming_the_ones_they_do():
+    with pytest.raises(ValueError, match=r"'tesla' is not a brand of market_registrations.csv \(expected some of: byd, "):
+        bc.parse_brands("byd,tesla", REVIEW)
+    assert bc.parse_brands(" , ", REVIEW) is None  # nothing named: every brand
+
+
+def test_live_every_brand_printed_at_either_end_is_compared_or_left_out_with_a_reason():
+    with open(ROOT / "data/raw/market_registrations.csv", encoding="utf-8", newline="") as handle:
+        raw = {(int(r["iso_year"]), int(r["iso_week"]), r["series"]) for r in csv.DictReader(handle)}
+    market = pd.DataFrame([{"iso_year": y, "iso_week": w, "series": s, "units": 1, "source_id": "s"} for y, w, s in raw])
+    compared, left = bc.brand_changes(market), bc.left_out(market)
+    for comparison in bc.COMPARISONS:
+        ends = [tuple(int(p) for p in week.split("-W")) for week in (comparison.first_week, comparison.last_week)]
+        printed = {s for (y, w, s) in raw if (y, w) in ends} - {"nev_market_total", "xiaomi"}
+        peers = set(compared.loc[compared["comparison"] == comparison.name, "brand"]) - {"xiaomi"}
+        named = left[left["comparison"] == comparison.name]
+        assert peers | set(named["brand"]) == printed and not peers & set(named["brand"]), comparison.name
+        assert named["reason"].str.len().gt(0).all()

@@ -31,10 +31,10 @@ from typing import Any, Iterable
 import pandas as pd
 
 from helpers.data import weeks
-from helpers.models.market_share import one_of_each_overlap
+from helpers.models.market_share import OVERLAPPING_SERIES, one_of_each_overlap
 
-__all__ = ["XIAOMI", "Comparison", "COMPARISONS", "BRAND_CHANGE_COLUMNS", "SPREAD_COLUMNS", "brand_changes",
-           "place_in_spread", "spread_summary"]
+__all__ = ["XIAOMI", "Comparison", "COMPARISONS", "BRAND_CHANGE_COLUMNS", "SPREAD_COLUMNS", "LEFT_OUT_COLUMNS",
+           "parse_brands", "brand_changes", "left_out", "place_in_spread", "spread_summary"]
 
 #: Xiaomi as printed in the weekly lists, beside the other brands.
 XIAOMI = "xiaomi"
@@ -64,6 +64,7 @@ COMPARISONS = (
 
 BRAND_CHANGE_COLUMNS = ("comparison", "brand", "is_xiaomi", "first_week", "last_week", "units_first", "units_last",
                         "change", "log_change", "source_first", "source_last")
+LEFT_OUT_COLUMNS = ("comparison", "brand", "reason")
 SPREAD_COLUMNS = ("comparison", "first_week", "last_week", "n_peers", "peers", "xiaomi_change", "peers_min_change",
                   "peers_max_change", "peers_pooled_change", "peers_mean_log_change", "xiaomi_excess_log",
                   "excess_low", "excess_high", "peers_below_xiaomi", "within_spread")
@@ -76,10 +77,40 @@ def _units(market: pd.DataFrame, week: str) -> dict[str, tuple[int, str]]:
             if str(r["series"]) not in _NOT_BRANDS and int(r["units"]) > 0}
 
 
-def brand_changes(market_registrations: pd.DataFrame, comparisons: Iterable[Comparison] = COMPARISONS) -> pd.DataFrame:
+def _brand_names(market: pd.DataFrame) -> list[str]:
+    return sorted(set(market["series"].astype(str)) - set(_NOT_BRANDS) - {XIAOMI})
+
+
+def parse_brands(text: str, market_registrations: pd.DataFrame) -> tuple[str, ...] | None:
+    """Notebook 08's ``brands`` parameter: ``""`` for every brand, else brand ids separated by commas.
+
+    Xiaomi is always compared, so it is not named.  A name the lists never print is refused, naming the ones they do.
+
+    >>> market = pd.DataFrame({"series": ["xiaomi", "byd", "li_auto", "nev_market_total"]})
+    >>> parse_brands("", market) is None, parse_brands(" li_auto, byd ", market)
+    (True, ('byd', 'li_auto'))
+    >>> parse_brands("byd,tesla", market)
+    Traceback (most recent call last):
+    ...
+    ValueError: brands: 'tesla' is not a brand of market_registrations.csv (expected some of: byd, li_auto)
+    """
+    names = [part.strip() for part in str(text).split(",") if part.strip()]
+    if not names:
+        return None
+    known = _brand_names(market_registrations)
+    for name in names:
+        if name not in known:
+            raise ValueError(f"brands: {name!r} is not a brand of market_registrations.csv "
+                             f"(expected some of: {', '.join(known)})")
+    return tuple(sorted(set(names)))
+
+
+def brand_changes(market_registrations: pd.DataFrame, comparisons: Iterable[Comparison] = COMPARISONS,
+                  brands: Iterable[str] | None = None) -> pd.DataFrame:
     """One row per brand printed at both ends of each comparison (Xiaomi's row flagged); comparisons with none are absent.
 
     ``change`` is ``units_last / units_first − 1``; ``log_change`` its log, the scale the test uses.
+    ``brands`` (Xiaomi aside) keeps only those peers; :func:`left_out` names the rest, with why.
 
     >>> market = pd.DataFrame({"iso_year": 2025, "iso_week": [16, 16, 16, 19, 19, 19, 19],
     ...     "series": ["xiaomi", "byd", "nio_group", "xiaomi", "byd", "nio_group", "tesla_china"],
@@ -87,12 +118,17 @@ def brand_changes(market_registrations: pd.DataFrame, comparisons: Iterable[Comp
     >>> frame = brand_changes(market, [Comparison("a", "2025-W16", "2025-W19", "")])
     >>> frame[["brand", "units_first", "units_last", "change"]].round(3).values.tolist()
     [['xiaomi', 7200, 5200, -0.278], ['byd', 56300, 67980, 0.207], ['nio_group', 6000, 6060, 0.01]]
+    >>> brand_changes(market, [Comparison("a", "2025-W16", "2025-W19", "")], brands=["byd"])["brand"].tolist()
+    ['xiaomi', 'byd']
     """
+    chosen = None if brands is None else set(brands) | {XIAOMI}
     rows = []
     for comparison in comparisons:
         first, last = _units(market_registrations, comparison.first_week), _units(market_registrations, comparison.last_week)
         both = sorted(one_of_each_overlap(set(first) & set(last)))
         for brand in sorted(both, key=lambda b: (b != XIAOMI, b)):
+            if chosen is not None and brand not in chosen:
+                continue
             (u0, s0), (u1, s1) = first[brand], last[brand]
             rows.append({"comparison": comparison.name, "brand": brand, "is_xiaomi": brand == XIAOMI,
                          "first_week": comparison.first_week, "last_week": comparison.last_week,
@@ -100,6 +136,40 @@ def brand_changes(market_registrations: pd.DataFrame, comparisons: Iterable[Comp
                          "source_first": s0, "source_last": s1})
     frame = pd.DataFrame(rows, columns=list(BRAND_CHANGE_COLUMNS))
     return frame.astype({"is_xiaomi": "bool", "units_first": "int64", "units_last": "int64"})
+
+
+def left_out(market_registrations: pd.DataFrame, comparisons: Iterable[Comparison] = COMPARISONS,
+             brands: Iterable[str] | None = None) -> pd.DataFrame:
+    """Per comparison, every brand printed at either end that :func:`brand_changes` leaves out, and why.
+
+    ``reason`` is ``"not printed in <week>"``, ``"counts some of the same cars as <brand>"`` (NIO's series)
+    or ``"left out by the brands parameter"``.
+
+    >>> market = pd.DataFrame({"iso_year": 2025, "iso_week": [16, 16, 16, 19, 19, 19],
+    ...     "series": ["xiaomi", "byd", "li_auto", "xiaomi", "byd", "tesla_china"], "units": 1, "source_id": "s"})
+    >>> left_out(market, [Comparison("a", "2025-W16", "2025-W19", "")], brands=[]).values.tolist()
+    [['a', 'byd', 'left out by the brands parameter'], ['a', 'li_auto', 'not printed in 2025-W19'], ['a', 'tesla_china', 'not printed in 2025-W16']]
+    """
+    chosen = None if brands is None else set(brands) | {XIAOMI}
+    rows = []
+    for comparison in comparisons:
+        first, last = _units(market_registrations, comparison.first_week), _units(market_registrations, comparison.last_week)
+        both = set(first) & set(last)
+        kept = one_of_each_overlap(both)
+        for brand in sorted((set(first) | set(last)) - {XIAOMI}):
+            if brand not in first:
+                reason = f"not printed in {comparison.first_week}"
+            elif brand not in last:
+                reason = f"not printed in {comparison.last_week}"
+            elif brand not in kept:
+                group = next(g for g in OVERLAPPING_SERIES if brand in g)
+                reason = "counts some of the same cars as " + ", ".join(sorted(kept & set(group)))
+            elif chosen is not None and brand not in chosen:
+                reason = "left out by the brands parameter"
+            else:
+                continue
+            rows.append({"comparison": comparison.name, "brand": brand, "reason": reason})
+    return pd.DataFrame(rows, columns=list(LEFT_OUT_COLUMNS)).astype("string")
 
 
 def place_in_spread(changes: pd.DataFrame, confidence: float = _CONFIDENCE) -> pd.DataFrame:

@@ -13,7 +13,7 @@ import pandas as pd
 from helpers.formatting import number, plural, signed_percent, week_span
 from helpers.models.brand_changes import COMPARISONS
 
-__all__ = ["brand_change_sentences"]
+__all__ = ["brand_change_sentences", "left_out_sentence"]
 
 #: What each comparison is, in words: the models' own description (one home for it).
 _MEANINGS = {c.name: c.meaning for c in COMPARISONS}
@@ -76,3 +76,18 @@ def brand_change_sentences(changes: pd.DataFrame, spread: pd.DataFrame, expected
     return "\n\n".join(paragraphs)
 
 
+
+
+def left_out_sentence(left: pd.DataFrame) -> str:
+    """The brands a comparison leaves out, each with why, one line per comparison (empty when none is).
+
+    >>> left = pd.DataFrame({"comparison": ["article_weeks", "article_weeks"], "brand": ["zeekr", "nio"],
+    ...                      "reason": ["not printed in 2025-W16", "left out by the brands parameter"]})
+    >>> print(left_out_sentence(left))
+    Left out of the article's weeks: zeekr (not printed in 2025-W16), nio (left out by the brands parameter).
+    """
+    lines = []
+    for name, group in left.groupby("comparison", sort=False):
+        listed = ", ".join(f"{r.brand} ({r.reason})" for r in group.itertuples())
+        lines.append(f"Left out of {_MEANINGS.get(str(name), str(name)).split(' (')[0]}: {listed}.")
+    return "\n\n".join(lines)

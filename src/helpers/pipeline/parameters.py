@@ -22,11 +22,16 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 import reprlib
 from dataclasses import dataclass
 from typing import Any, Mapping
 
 from helpers.pipeline.graph import NOT_A_LITERAL
+
+#: One id of an ``"ids"`` parameter: what the raw files' series ids look like.
+_ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
+
 
 class ParameterError(ValueError):
     """A parameter (or an option) that may not be passed: the message names where it came from, what was given
@@ -37,7 +42,8 @@ class ParameterError(ValueError):
 class Bound:
     """What one parameter or option may be: ``kind`` is ``"int"`` (a whole number), ``"number"`` (whole or
     not, finite), ``"week"`` (an ISO week that exists,
-    read by :func:`helpers.data.weeks.parse_week_label`) or ``"choice"`` (one of ``choices``); numbers lie in
+    read by :func:`helpers.data.weeks.parse_week_label`), ``"ids"`` (snake_case ids separated by commas, or
+    nothing) or ``"choice"`` (one of ``choices``); numbers lie in
     ``[low, high]``."""
 
     kind: str
@@ -57,6 +63,8 @@ class Bound:
             return f"a number from {self.low:g} to {self.high:g}"
         if self.kind == "week":
             return 'an ISO week such as "2025-W19"'
+        if self.kind == "ids":
+            return 'ids separated by commas such as "byd,li_auto", or "" for all'
         return "one of " + ", ".join(f'"{c}"' for c in self.choices)
 
     def problem(self, value: Any) -> bool:
@@ -77,6 +85,8 @@ class Bound:
             except ValueError:
                 return True
             return False
+        if self.kind == "ids":
+            return not all(_ID.fullmatch(part.strip()) for part in value.split(",")) if value.strip() else False
         return value not in self.choices
 
 
@@ -102,6 +112,7 @@ PARAMETER_BOUNDS: dict[str, Bound] = {
     # 08_market_calendar
     "first_week": Bound("week"),
     "last_week": Bound("week"),
+    "brands": Bound("ids"),
     # 06-09: figure language
     "lang": Bound("choice", choices=("en", "zh")),
 }
