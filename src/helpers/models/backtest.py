@@ -591,12 +591,17 @@ def forecasts_needed(d: Any, h: int, cap: int = 100_000) -> float:
         return math.nan
     from scipy import stats
 
-    m = np.arange(max(n, DM_MIN_FORECASTS), cap + 1, dtype="float64")
-    factor = (m + 1 - 2 * h + h * (h - 1) / m) / m
-    with np.errstate(invalid="ignore"):
-        reach = abs(mean) / np.sqrt(long_run / m) * np.sqrt(np.where(factor > 0, factor, np.nan))
-    enough = np.flatnonzero(reach >= stats.t.ppf(1 - DM_ALPHA / 2, m - 1))
-    return float(m[enough[0]]) if len(enough) else math.nan
+    def tells(m: int) -> bool:  # the statistic at m forecasts grows with m, the critical value falls
+        factor = (m + 1 - 2 * h + h * (h - 1) / m) / m
+        return factor > 0 and abs(mean) / math.sqrt(long_run / m) * math.sqrt(factor) >= stats.t.ppf(1 - DM_ALPHA / 2, m - 1)
+
+    low, high = max(n, DM_MIN_FORECASTS), cap
+    if not tells(high):
+        return math.nan
+    while low < high:  # the fewest m in [low, high] that tells
+        middle = (low + high) // 2
+        low, high = (low, middle) if tells(middle) else (middle + 1, high)
+    return float(low)
 
 
 def score_backtest(rows: pd.DataFrame, by: Iterable[str] = ("series", "method")) -> pd.DataFrame:
@@ -619,7 +624,8 @@ def score_backtest(rows: pd.DataFrame, by: Iterable[str] = ("series", "method"))
       (``dm_horizon``): forecasts from neighbouring origins share target weeks and window weeks, and
       this treats them as ``h``-step forecasts do.  ``vs_naive``: ``better`` or ``worse`` when the
       two-sided p-value is below :data:`DM_ALPHA`, else ``cannot tell`` (also when the test cannot be run:
-      fewer than :data:`DM_MIN_FORECASTS` forecasts or no variance); ``benchmark`` for the naive row.
+      fewer than :data:`DM_MIN_FORECASTS` forecasts or no variance); ``benchmark`` for the naive row (whose
+      ``dm_horizon`` is 0 and p-value empty: it is not tested against itself).
       ``forecasts_needed`` (:func:`forecasts_needed`) and ``target_weeks_needed`` (that many at the
       current forecasts per target week) say roughly how much more evidence would tell, where it cannot.
 
