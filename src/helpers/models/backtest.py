@@ -540,14 +540,14 @@ def diebold_mariano(d: Any, h: int) -> tuple[float, float]:
     ``d`` is the loss differential, in time order; ``h`` the forecast horizon.
     As ``dm.test`` of R's forecast package computes it (Hyndman's
     implementation of Diebold & Mariano 1995 and Harvey, Leybourne & Newbold
-    1997): ``γ_k = (1/n) Σ_t (d_t - d̄)(d_{t-k} - d̄)`` for ``k = 0 .. h-1``,
-    ``V = (γ_0 + 2 Σ_{k≥1} γ_k) / n``, ``DM = d̄ / √V``, times
-    ``√((n + 1 - 2h + h(h-1)/n) / n)``, referred to Student's t with ``n - 1``
+    1997): ``gamma_k = (1/n) Σ_t (d_t - mean)(d_{t-k} - mean)`` for ``k = 0 .. h-1``,
+    ``V = (gamma_0 + 2 Σ_{k>=1} gamma_k) / n``, ``DM = mean / sqrt(V)``, times
+    ``sqrt((n + 1 - 2h + h(h-1)/n) / n)``, referred to Student's t with ``n - 1``
     degrees of freedom (two-sided).  Returns ``(statistic, p_value)``; both NaN
     when ``n <`` :data:`DM_MIN_FORECASTS` or ``V <= 0`` (where ``dm.test`` would
     stop, or retry with ``h = 1``, this says it cannot tell).
 
-    >>> d = [-2.0, 1.0, -3.0, 0.0, -1.0]  # mean -1, γ_0 = 10/5 = 2; h = 1: DM = -1 / √(2/5), correction √(4/5)
+    >>> d = [-2.0, 1.0, -3.0, 0.0, -1.0]  # mean -1, gamma_0 = 10/5 = 2; h = 1: DM = -1 / sqrt(2/5), correction sqrt(4/5)
     >>> [round(v, 6) for v in diebold_mariano(d, 1)]
     [-1.414214, 0.2302]
     """
@@ -563,7 +563,7 @@ def diebold_mariano(d: Any, h: int) -> tuple[float, float]:
 
 
 def _dm_moments(d: Any, h: int) -> tuple[float, float]:
-    """``(mean, γ_0 + 2 Σ_{k=1}^{h-1} γ_k)`` of ``d``: the mean and long-run variance :func:`diebold_mariano` uses."""
+    """``(mean, gamma_0 + 2 Σ_{k=1}^{h-1} gamma_k)`` of ``d``: the mean and long-run variance :func:`diebold_mariano` uses."""
     d = np.asarray(d, dtype="float64")
     n = len(d)
     if not n:
@@ -575,7 +575,7 @@ def _dm_moments(d: Any, h: int) -> tuple[float, float]:
 
 def forecasts_needed(d: Any, h: int, cap: int = 100_000) -> float:
     """The fewest forecasts at which :func:`diebold_mariano` would reject at 5% if more forecasts kept ``d``'s
-    mean and long-run variance (per forecast, ``γ_0 + 2 Σ γ_k``): a rough "what would tell", not a power analysis.
+    mean and long-run variance (per forecast, ``gamma_0 + 2 Σ gamma_k``): a rough "what would tell", not a power analysis.
 
     NaN when the test cannot be run on ``d`` (too few forecasts, no variance), the mean difference is zero,
     or more than ``cap`` forecasts would be needed.
