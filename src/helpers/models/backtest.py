@@ -664,10 +664,10 @@ def score_backtest(rows: pd.DataFrame, by: Iterable[str] = ("series", "method"))
             **_against_naive(key, by, groups),
         })
     table = pd.DataFrame(records, columns=by + list(SCORE_COLUMNS))
-    floats = ["mae", "mase", "coverage95", "interval_score95", "dm_statistic", "dm_p_value", "forecasts_needed",
-              "target_weeks_needed"]
+    floats = ["mae", "mase", "coverage95", "interval_score95", "dm_statistic", "dm_p_value"]
     ints = ["n", "n_intervals", "n_forecasts", "n_target_weeks", "dm_horizon"]
-    return table.astype({**{c: "float64" for c in floats}, **{c: "int64" for c in ints}, "vs_naive": "string"})
+    return table.astype({**{c: "float64" for c in floats}, **{c: "int64" for c in ints}, "vs_naive": "string",
+                         "forecasts_needed": "Int64", "target_weeks_needed": "Int64"})
 
 
 def _against_naive(key: tuple, by: list[str], groups: Mapping[tuple, pd.DataFrame]) -> dict[str, Any]:
