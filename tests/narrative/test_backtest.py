@@ -52,3 +52,11 @@ def test_shared_forecasts_are_one_result_not_two():
 
 def test_p_values_for_people():
     assert [p_text(p) for p in (0.0754, 0.459, 0.0002, None)] == ["p = 0.075", "p = 0.46", "p < 0.001", "no p-value"]
+
+
+def test_the_plain_names_are_the_figures_names():
+    from helpers.figures import style
+    from helpers.narrative.backtest import METHOD_NAMES, SERIES_NAMES
+
+    assert METHOD_NAMES == {m: style.label(f"bt_method_{m}", "en") for m in METHOD_NAMES}
+    assert SERIES_NAMES == {s: style.label(f"later_series_{s}", "en") for s in SERIES_NAMES}
