@@ -134,8 +134,9 @@ TABLES += (
     Table("backtest", "backtest", "09_backtest",
           "rolling-origin forecasts of every method at horizons 1-4, with the actual where one exists",
           text=("series", "origin_week", "target_week", "method", "fit_first_week", "note")),
-    Table("backtest", "backtest_scores", "09_backtest", "per series and method: n, MAE, MASE, coverage, interval score",
-          text=("series", "method")),
+    Table("backtest", "backtest_scores", "09_backtest",
+          "per series and method: n, MAE, MASE (per-origin scale), coverage, interval score, Diebold-Mariano test "
+          "against the naive forecast", text=("series", "method", "vs_naive")),
     Table("backtest", "window_sensitivity", "09_backtest",
           "the trend's slope for every window length and with each week left out",
           text=("series", "model", "variant", "left_out_week", "first_week", "last_week")),

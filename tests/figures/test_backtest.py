@@ -40,23 +40,32 @@ def footer(fig) -> str:
     return next(t.get_text() for t in fig.texts if t.get_gid() == "source").replace("\n", " ")
 
 
-def scores_table(mase: dict[str, dict[str, float]], n: dict[str, int], scale: dict[str, float]) -> pd.DataFrame:
+def scores_table(mase: dict[str, dict[str, float]], n: dict[str, int], scale: dict[str, float],
+                 verdicts: dict[tuple[str, str], tuple[str, float]] | None = None) -> pd.DataFrame:
+    """Scores as score_backtest gives them; every method "cannot tell" against naive (p = 0.30) unless
+    ``verdicts`` says otherwise for (series, method); each series' forecasts cover n // 2 target weeks."""
     rows = []
     for series, by_method in mase.items():
         for method, value in by_method.items():
+            verdict, p = (("benchmark", np.nan) if method == "naive"
+                          else (verdicts or {}).get((series, method), ("cannot tell", 0.30)))
             rows.append({"series": series, "method": method, "n": n[series], "mae": value * scale[series],
-                         "mase": value, "coverage95": 0.8, "interval_score95": 100.0, "n_intervals": 5})
+                         "mase": value, "coverage95": 0.8, "interval_score95": 100.0, "n_intervals": 5,
+                         "n_forecasts": n[series], "n_target_weeks": n[series] // 2, "dm_horizon": 2,
+                         "dm_statistic": np.nan, "dm_p_value": p, "vs_naive": verdict,
+                         "forecasts_needed": np.nan, "target_weeks_needed": np.nan})
     return pd.DataFrame(rows)
 
 
 def rows_table(series: dict[str, list[str]], through: str = "2025-W23") -> pd.DataFrame:
     """A few backtest rows: origins per series, horizons 1..2, the last target with an actual at ``through``."""
     records = []
-    for name, origins in series.items():
+    for k, (name, origins) in enumerate(series.items()):
         for origin in origins:
             for h in (1, 2):
                 records.append({"series": name, "origin_week": origin, "target_week": through, "horizon": h,
-                                "method": "trend", "actual": 1.0})
+                                "method": "trend", "actual": 1.0, "forecast": float(k),
+                                "fit_first_week": "2025-W10", "fit_n_weeks": 4})
     return pd.DataFrame(records)
 
 
@@ -76,28 +85,51 @@ def toy_scores():
 # --------------------------------------------------------------------------- a. scores
 
 
-def test_scores_title_names_the_winner_against_the_trend(toy_scores):
+def test_no_method_is_said_to_beat_naive_unless_the_test_says_so(toy_scores):
     fig = toy_scores[2]
     su7 = MASE["xiaomi_su7"]
-    best = min(su7, key=su7.get)
-    assert best != "trend"
-    expected = (f"{NAMES[best]} beats the trend line for SU7: MASE {su7[best]:.2f} vs {su7['trend']:.2f} "
-                f"over {N['xiaomi_su7']} forecasts")
-    assert title(fig) == expected[0].upper() + expected[1:]
-    other = MASE["xiaomi_all"]
-    best_all = min(other, key=other.get)
-    assert (f"{NAMES[best_all][0].upper() + NAMES[best_all][1:]} beats the trend line for Xiaomi (all models): "
-            f"MASE {other[best_all]:.2f} vs {other['trend']:.2f} over {N['xiaomi_all']} forecasts.") in subtitle(fig)
+    assert min(su7, key=su7.get) == "window_mean" and su7["window_mean"] < 1 < su7["naive"]  # lowest, below 1: no test
+    assert title(fig) == (f"No method beats the naive forecast for SU7 (DM test, 5%): {N['xiaomi_su7']} forecasts "
+                          f"of {N['xiaomi_su7'] // 2} target weeks")
+    assert "beats the naive forecast" not in title(fig).replace("No method beats the naive forecast", "")
+    assert ("No method beats the naive forecast for Xiaomi (all models) (DM test, 5%): "
+            f"{N['xiaomi_all']} forecasts of {N['xiaomi_all'] // 2} target weeks.") in subtitle(fig)
+    assert "SU7 against the naive forecast: the trend line: cannot tell (p = 0.30)" in subtitle(fig)
+    assert "the window mean: cannot tell (p = 0.30)" in subtitle(fig)
 
 
-def test_when_the_trend_wins_the_title_sets_it_against_the_best_benchmark():
+def test_a_method_the_test_calls_better_is_named_in_the_title():
     mase = {"xiaomi_su7": {"trend": 0.61, "naive": 1.25, "window_mean": 0.88}}
-    fig = figures.backtest_scores_figure(scores_table(mase, {"xiaomi_su7": 6}, {"xiaomi_su7": 1000.0}),
+    verdicts = {("xiaomi_su7", "trend"): ("better", 0.0104), ("xiaomi_su7", "window_mean"): ("cannot tell", 0.2)}
+    fig = figures.backtest_scores_figure(scores_table(mase, {"xiaomi_su7": 6}, {"xiaomi_su7": 1000.0}, verdicts),
                                          rows_table({"xiaomi_su7": ["2025-W18"]}))
-    bench = min(("naive", "window_mean"), key=mase["xiaomi_su7"].get)
-    assert title(fig) == (f"The trend line beats every benchmark for SU7: MASE 0.61 vs {mase['xiaomi_su7'][bench]:.2f} "
-                          f"for {NAMES[bench]} over 6 forecasts")
+    assert title(fig) == "The trend line beats the naive forecast for SU7: MASE 0.61 vs 1.25 (p = 0.010, 6 forecasts)"
+    assert "the window mean: cannot tell (p = 0.20)" in subtitle(fig)
     assert "Small sample: n = 6 for SU7" in subtitle(fig)
+
+
+def test_a_worse_method_does_not_make_another_one_better():
+    mase = {"xiaomi_su7": {"trend": 2.5, "naive": 1.25, "window_mean": 0.88}}
+    verdicts = {("xiaomi_su7", "trend"): ("worse", 0.004)}
+    fig = figures.backtest_scores_figure(scores_table(mase, {"xiaomi_su7": 12}, {"xiaomi_su7": 1000.0}, verdicts),
+                                         rows_table({"xiaomi_su7": ["2025-W18"]}))
+    assert title(fig).startswith("No method beats the naive forecast for SU7")
+    assert "the trend line: worse (p = 0.004)" in subtitle(fig)
+
+
+def test_backtests_sharing_forecasts_are_said_not_to_be_two_results():
+    from helpers.models import backtest as bt_model
+    from helpers.models.trend import weekly_sales_from as sales_from
+
+    common = {"2025-W10": 10, "2025-W11": 14, "2025-W12": 12, "2025-W13": 18, "2025-W14": 15}
+    sales = pd.concat([sales_from(common, "xiaomi_su7"), sales_from({**common, "2025-W15": 30}, "xiaomi_all")],
+                      ignore_index=True)
+    rows = bt_model.backtest(sales, horizons=(1,))
+    fig = figures.backtest_scores_figure(bt_model.score_backtest(rows), rows)
+    shared = int(bt_model.shared_forecasts(rows)["n_shared"].iloc[0])
+    assert shared == 2  # W12 -> W13 and W13 -> W14
+    assert (f"Xiaomi (all models) and SU7 share {shared} forecasts (the same weeks and figures): "
+            "not two independent results.") in subtitle(fig)
 
 
 def test_bars_are_the_scores_and_the_benchmarks_are_grey(toy_scores):
@@ -206,9 +238,13 @@ def live_figures(live, lang: str = "en"):
 def test_live_figures_draw_and_their_titles_follow_the_tables(live):
     scores_fig, sensitivity_fig = live_figures(live)
     su7 = live["scores"][live["scores"]["series"] == "xiaomi_su7"].set_index("method")
-    best = su7["mase"].idxmin()
-    assert f"MASE {su7.loc[best, 'mase']:.2f}" in title(scores_fig)
-    assert NAMES[best] in title(scores_fig).lower()
+    better = su7[su7["vs_naive"] == "better"].sort_values("mase")
+    if len(better):
+        assert title(scores_fig).startswith(f"{NAMES[better.index[0]][0].upper()}{NAMES[better.index[0]][1:]} beats "
+                                            "the naive forecast for SU7")
+    else:
+        assert title(scores_fig).startswith("No method beats the naive forecast for SU7")
+    assert len(title(scores_fig)) <= 110 and "_" not in title(scores_fig)
     part = live["sensitivity"][live["sensitivity"]["series"] == "xiaomi_su7"]
     depends = (part["slope"] < 0).any() and (part["slope"] > 0).any()
     assert title(sensitivity_fig).startswith("The sign of the SU7 trend depends" if depends else "Every window gives")
@@ -229,7 +265,7 @@ def test_zh_draws_chinese_labels(toy_scores, toy_sensitivity):
     before = dict(mpl.rcParams)
     scores, rows, _ = toy_scores
     fig = figures.backtest_scores_figure(scores, rows, lang="zh")
-    assert "窗口均值" in title(fig) and "趋势线" in title(fig)
+    assert "朴素预测" in title(fig) and "窗口均值" in subtitle(fig) and "无法区分" in subtitle(fig)
     fig = figures.window_sensitivity_figure(toy_sensitivity[0], lang="zh")
     assert "取决于窗口" in title(fig)
     assert dict(mpl.rcParams) == before
@@ -270,9 +306,9 @@ def test_many_series_draw_at_most_max_panels_and_the_subtitle_counts_the_rest():
     panels = [t for t in titles(fig) if t]
     assert len(panels) == figures_module.MAX_PANELS and "SU7" in panels[0]
     assert f"{len(names) - figures_module.MAX_PANELS} more series are not drawn" in " ".join(
-        t.get_text() for t in fig.texts)
+        t.get_text() for t in fig.texts).replace("\n", " ")
     sensitivity = ws_model.sensitivity_table(sales)
     fig = figures_module.window_sensitivity_figure(sensitivity, sales, lang="en")
     assert len([t for t in titles(fig) if t]) == 2 * figures_module.MAX_PANELS
     assert f"{len(names) - figures_module.MAX_PANELS} more series are not drawn" in " ".join(
-        t.get_text() for t in fig.texts)
+        t.get_text() for t in fig.texts).replace("\n", " ")

@@ -15,7 +15,6 @@ from helpers.models import backtest as bt
 from helpers.models.backtest import (
     backtest,
     backtest_summary,
-    describe_backtest,
     interval_score,
     mase_scale,
     score_backtest,
@@ -190,19 +189,28 @@ def test_interval_score_by_hand_below_inside_and_above():
     assert got.tolist() == pytest.approx([100 + 400, 100, 100, 100 + 120])
 
 
-def test_mase_scale_uses_only_consecutive_weeks_with_figures():
+def test_mase_scale_uses_only_consecutive_weeks_with_figures_up_to_the_origin():
     sales = weekly_sales_from({"2025-W10": 10, "2025-W11": 16, "2025-W12": 13, "2025-W14": 100, "2025-W15": 104}, "s")
     # |16 - 10|, |13 - 16|, |104 - 100|; W12 -> W14 is not a one-week step
     assert mase_scale(sales, "s") == pytest.approx((6 + 3 + 4) / 3)
+    assert mase_scale(sales, "s", "2025-W12") == pytest.approx((6 + 3) / 2)
+    assert mase_scale(sales, "s", (2025, 14)) == pytest.approx((6 + 3) / 2)  # the gap adds no step
+    assert math.isnan(mase_scale(sales, "s", "2025-W10"))
     assert math.isnan(mase_scale(weekly_sales_from({"2025-W10": 1, "2025-W12": 2}, "s"), "s"))
+
+
+def test_mase_scale_skips_a_step_across_a_change_of_what_the_series_counts():
+    sales = weekly_sales_from({"2025-W10": 10, "2025-W11": 16, "2025-W12": 40, "2025-W13": 44}, "s")
+    sales["regime"] = ["one model", "one model", "two models", "two models"]
+    assert mase_scale(sales, "s") == pytest.approx((6 + 4) / 2)  # not |40 - 16|
 
 
 def test_scores_by_hand():
     rows = rows_of(SMALL, horizons=(1,))
     scores = score_backtest(rows).set_index("method")
     # naive: origins W12 (12 -> 18) and W13 (18 -> no W14): one error of 6
-    # scale: |14 - 10|, |12 - 14|, |18 - 12| -> 4
-    assert scores.loc["naive", ["n", "mae", "mase"]].tolist() == pytest.approx([1, 6, 6 / 4])
+    # scale at the origin W12: |14 - 10|, |12 - 14| -> 3 (W13's step came after the origin)
+    assert scores.loc["naive", ["n", "mae", "mase"]].tolist() == pytest.approx([1, 6, 6 / 3])
     # window_mean from W12 is mean(10, 14, 12) = 12, error 6; sd 2, t(2) * 2 * sqrt(4/3)
     half = stats.t.ppf(0.975, 2) * 2 * math.sqrt(4 / 3)
     wm = one(rows, "2025-W12", 1, "window_mean")
@@ -229,23 +237,12 @@ def test_summary_is_json_safe_and_rounded():
     summary = backtest_summary(scores)
     assert list(summary) == ["s"]
     assert list(summary["s"]) == ["trend", "trend_log", "naive", "window_mean"]
-    assert set(summary["s"]["naive"]) == {"n", "mae", "mase", "coverage95", "interval_score95"}
+    assert set(summary["s"]["naive"]) == set(bt.SUMMARY_FIELDS)
+    assert summary["s"]["naive"]["vs_naive"] == "benchmark" and summary["s"]["trend"]["dm_p_value"] is None  # n < 5
     text = json.dumps(summary, allow_nan=False)
     assert json.loads(text) == summary
     mae = scores.set_index("method").loc["trend", "mae"]
     assert summary["s"]["trend"]["mae"] == round(mae, 3)
-
-
-def test_description_names_the_best_method_and_flags_a_small_sample():
-    scores = pd.DataFrame({"series": "s", "method": ["trend", "naive"], "n": [3, 3], "mae": [50.0, 20.0],
-                           "mase": [2.5, 1.0], "coverage95": [1.0, 1.0], "interval_score95": [1.0, 1.0],
-                           "n_intervals": [3, 3]})
-    text = describe_backtest(scores, "s")
-    assert "naive has the lowest mean absolute error (20 units" in text
-    assert "lowest MASE (1.00" in text
-    assert "3 scored forecasts" in text and "small sample" in text.lower()
-    large = describe_backtest(scores.assign(n=[9, 9]), "s")
-    assert "9 scored forecasts" in large and "small sample" not in large.lower()
 
 
 def test_a_method_added_later_is_run_from_the_same_window():
@@ -290,9 +287,12 @@ def test_live_origins_targets_and_actuals_follow_from_the_file(live):
                 assert row.actual == figures[target]
             else:
                 assert math.isnan(row.actual)
-        steps = [abs(u - figures[m - dt.timedelta(weeks=1)]) for m, u in figures.items()
-                 if m - dt.timedelta(weeks=1) in figures]
-        assert mine["mase_scale"].unique().tolist() == pytest.approx([np.mean(steps)])
+        for origin, scale in mine.groupby("origin_week")["mase_scale"]:
+            end = iso_monday(origin)
+            steps = [abs(u - figures[m - dt.timedelta(weeks=1)]) for m, u in figures.items()
+                     if m <= end and m - dt.timedelta(weeks=1) in figures
+                     and regime[m] == regime[m - dt.timedelta(weeks=1)]]
+            assert scale.unique().tolist() == pytest.approx([np.mean(steps)] if steps else [math.nan], nan_ok=True)
         scored = mine[mine["actual"].notna()]
         scores = score_backtest(mine).set_index("method")
         assert scores["n"].to_dict() == scored.groupby("method").size().to_dict()

@@ -41,11 +41,35 @@ def test_the_calendar_finding_follows_the_intervals():
     assert "both intervals exclude zero: the calendar explains part of the dip" in tight["Or the calendar?"].evidence
 
 
-def test_the_backtest_finding_names_the_method_with_the_lowest_mase_and_the_trend_lines():
-    scores = {"trend": {"n": 10, "mase": 1.939}, "naive": {"n": 10, "mase": 1.296}, "window_mean": {"n": 10, "mase": 0.97}}
+def method(mase, p, verdict, n=10, weeks=5, needed=None, weeks_needed=None):
+    return {"n": n, "mase": mase, "n_forecasts": n, "n_target_weeks": weeks, "dm_p_value": p, "vs_naive": verdict,
+            "forecasts_needed": needed, "target_weeks_needed": weeks_needed}
+
+
+def test_the_backtest_finding_says_no_method_beats_naive_when_the_test_cannot_tell():
+    scores = {"trend": method(2.73, 0.459, "cannot tell", needed=36, weeks_needed=18),
+              "naive": method(1.88, None, "benchmark"),
+              "window_mean": method(0.97, 0.075, "cannot tell", needed=12, weeks_needed=6)}
     f = by_topic({"backtest": {"xiaomi_su7": scores}})["Does the trend forecast? (xiaomi_su7)"]
-    assert "window_mean has the lowest MASE, 0.97 over 10 forecasts; the trend line's is 1.94" in f.evidence
-    assert "naive 1.30" in f.evidence and f.notebook == "09_backtest"
+    assert "(10 forecasts of 5 target weeks), no method beats the naive forecast on this evidence" in f.evidence
+    assert "the window mean has the lowest MASE, 0.97 against the naive forecast's 1.88 (Diebold-Mariano p = 0.075)" in f.evidence
+    assert "the trend line's is 2.73 (p = 0.46)" in f.evidence and "about 12 forecasts (2 more) of 6 target weeks (1 more)" in f.evidence
+    assert "below 1 beats" not in f.evidence and f.notebook == "09_backtest"
+
+
+def test_the_backtest_finding_names_a_method_only_when_the_test_says_it_is_better():
+    scores = {"trend": method(0.61, 0.012, "better"), "naive": method(1.25, None, "benchmark")}
+    f = by_topic({"backtest": {"s": scores}})["Does the trend forecast? (s)"]
+    assert "the trend line beats the naive forecast: MASE 0.61 against 1.25 (Diebold-Mariano p = 0.012)" in f.evidence
+
+
+def test_the_backtest_finding_says_which_forecasts_another_backtest_shares():
+    scores = {"trend": method(2.5, 0.24, "cannot tell", n=17, weeks=10), "naive": method(1.8, None, "benchmark", 17, 10)}
+    overlap = [{"series": "xiaomi_all", "other_series": "xiaomi_su7", "n_shared": 10, "n_forecasts": 17,
+                "n_other_forecasts": 10}]
+    f = by_topic({"backtest": {"xiaomi_all": scores}, "backtest_overlap": overlap})["Does the trend forecast? (xiaomi_all)"]
+    assert f.evidence.endswith("10 of these 17 forecasts are also SU7's (of its 10): the same weeks and figures, "
+                               "so they are not separate evidence.")
 
 
 def test_parts_missing_from_the_summary_give_no_finding():

@@ -26,6 +26,7 @@ from helpers.data import weeks
 from helpers.figures import style
 from helpers.figures.frame import finish, new_figure, sources_text
 from helpers.formatting import number
+from helpers.models.backtest import NAIVE, shared_forecasts
 
 __all__ = [
     "STEMS",
@@ -51,7 +52,7 @@ HEADLINE_SERIES = "xiaomi_su7"
 MAX_PANELS = 4
 #: The method notebook 03 uses: the one the title sets against the best.
 TREND_METHOD = "trend"
-#: The naive benchmarks a forecasting method has to beat (drawn grey).
+#: The naive benchmarks (drawn grey); a method beats the naive forecast only by the test (``vs_naive``).
 BENCHMARKS = ("naive", "window_mean")
 
 _METHOD_COLORS = {
@@ -138,9 +139,16 @@ def _metric_text(value: float, metric: str) -> str:
     return number(value, 2) if metric == "mase" else number(value)
 
 
+def _p_text(p: Any, lang: str) -> str:
+    if p is None or pd.isna(p):
+        return style.label("bt_p_none", lang)
+    return "p < 0.001" if p < 0.001 else f"p = {number(p, 3 if p < 0.1 else 2)}"
+
+
 def _scores_head(scores: pd.DataFrame, series: str, lang: str) -> str:
-    """The title clause for ``series``: the best method against the trend line (or, if the trend is best,
-    against the best benchmark), with the metric and n."""
+    """The title clause for ``series``: a method beats the naive forecast only when the Diebold-Mariano test
+    says so at 5% (``vs_naive == "better"``; the lowest MASE of those); otherwise none does, over n forecasts
+    of so many target weeks.  Without a naive forecast to test against, the lowest error, said to be untested."""
     found = best_method(scores, series)
     who = _series_name(series, lang)
     if found is None:
@@ -148,25 +156,35 @@ def _scores_head(scores: pd.DataFrame, series: str, lang: str) -> str:
     best, metric = found
     table = scores[(scores["series"].astype(str) == series) & (scores["n"] > 0)].set_index("method")
     metric_name = style.label(f"bt_metric_{metric}", lang)
-    a = float(table.loc[best, metric])
-    if best != TREND_METHOD and TREND_METHOD in table.index:
-        b = float(table.loc[TREND_METHOD, metric])
-        n = int(table.loc[best, "n"])
-        return _capitalised(style.label("bt_title_beats", lang, best=_method_name(best, lang),
-                                        trend=_method_name(TREND_METHOD, lang), metric=metric_name,
-                                        a=_metric_text(a, metric), b=_metric_text(b, metric), n=n, series=who))
-    rivals = table.drop(index=best)
-    if rivals.empty:
-        return _capitalised(style.label("bt_title_alone", lang, best=_method_name(best, lang), metric=metric_name,
-                                        a=_metric_text(a, metric), n=int(table.loc[best, "n"]), series=who))
-    bench = [m for m in BENCHMARKS if m in rivals.index]
-    pool = rivals.loc[bench] if bench else rivals
-    runner = str(pool.sort_values(metric, kind="mergesort").index[0])
-    key = "bt_title_best_bench" if bench else "bt_title_best"
-    return _capitalised(style.label(key, lang, best=_method_name(best, lang), rival=_method_name(runner, lang),
-                                    metric=metric_name, a=_metric_text(a, metric),
-                                    b=_metric_text(float(rivals.loc[runner, metric]), metric),
-                                    n=int(table.loc[best, "n"]), series=who))
+    if NAIVE not in table.index or "vs_naive" not in table.columns:
+        return _capitalised(style.label("bt_title_untested", lang, best=_method_name(best, lang), metric=metric_name,
+                                        a=_metric_text(float(table.loc[best, metric]), metric),
+                                        n=int(table.loc[best, "n"]), series=who))
+    naive = table.loc[NAIVE]
+    better = table[table["vs_naive"].astype(str) == "better"].sort_values("mase", kind="mergesort")
+    if len(better):
+        winner = better.iloc[0]
+        return _capitalised(style.label("bt_title_better", lang, best=_method_name(str(better.index[0]), lang),
+                                        a=number(winner["mase"], 2), b=number(naive["mase"], 2),
+                                        p=_p_text(winner["dm_p_value"], lang), n=int(winner["n_forecasts"]),
+                                        series=who))
+    return _capitalised(style.label("bt_title_cannot", lang, series=who, n=int(naive["n_forecasts"]),
+                                    weeks=int(naive["n_target_weeks"])))
+
+
+def _verdicts_text(scores: pd.DataFrame, series: str, lang: str) -> str | None:
+    """Each method against the naive forecast: its verdict and p-value (None without a naive row)."""
+    table = scores[(scores["series"].astype(str) == series) & (scores["n"] > 0)]
+    if "vs_naive" not in table.columns or not (table["method"].astype(str) == NAIVE).any():
+        return None
+    items = [style.label("bt_dm_item", lang, method=_method_name(str(r.method), lang),
+                         verdict=style.label(f"bt_vs_{str(r.vs_naive).replace(' ', '_')}", lang),
+                         p=_p_text(r.dm_p_value, lang))
+             for r in table.itertuples(index=False) if str(r.method) != NAIVE and not pd.isna(r.vs_naive)]
+    if not items:
+        return None
+    return style.label("bt_dm_text", lang, series=_series_name(series, lang),
+                       items=style.label("list_sep", lang).join(items))
 
 
 def backtest_scores_figure(
@@ -259,8 +277,17 @@ def backtest_scores_figure(
         horizons = sorted(set(int(h) for h in rows["horizon"])) if len(rows) else []
         h_text = (str(horizons[0]) if len(horizons) == 1 else f"{horizons[0]}–{horizons[-1]}") if horizons else "n/a"
         notes = [style.label("bt_method_text", lang, h=h_text, w=window_weeks)]
-        for other in series_list[1:]:
-            notes.append(style.label("bt_other", lang, text=_scores_head(scores, other, lang)))
+        for position, one in enumerate(series_list):
+            if position:
+                notes.append(style.label("bt_other", lang, text=_scores_head(scores, one, lang)))
+            verdicts = _verdicts_text(scores, one, lang)
+            if verdicts:
+                notes.append(verdicts)
+        drawn = set(series_list)
+        for pair in shared_forecasts(rows[rows["series"].astype(str).isin(drawn)]).itertuples(index=False):
+            if str(pair.series) < str(pair.other_series):
+                notes.append(style.label("bt_shared", lang, a=_series_name(str(pair.series), lang),
+                                         b=_series_name(str(pair.other_series), lang), k=int(pair.n_shared)))
         if undrawn > 0:
             notes.append(style.label("bt_more", lang, n=undrawn))
         scored = scores[(scores["n"] > 0) & scores["series"].astype(str).isin(series_list)]

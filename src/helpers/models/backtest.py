@@ -39,12 +39,11 @@ import numpy as np
 import pandas as pd
 
 from helpers.data import weeks
-from helpers.formatting import number, plural, rounded
+from helpers.formatting import plural, rounded
 from helpers.models.scorecard import score_forecasts
 from helpers.models.trend import (
     DEFAULT_WINDOW_WEEKS,
     MIN_WEEKS,
-    SMALL_SAMPLE_WEEKS,
     fit_weekly_trend,
     forecast_weekly_trend,
     select_window,
@@ -73,9 +72,16 @@ __all__ = [
     "ols_line_batch",
     "Windows",
     "BatchForecast",
+    "diebold_mariano",
+    "forecasts_needed",
     "score_backtest",
+    "shared_forecasts",
     "backtest_summary",
-    "describe_backtest",
+    "overlap_summary",
+    "SUMMARY_FIELDS",
+    "NAIVE",
+    "DM_ALPHA",
+    "DM_MIN_FORECASTS",
 ]
 
 #: The backtest table's first columns, in this order.
@@ -86,7 +92,17 @@ COLUMNS = ("series", "origin_week", "target_week", "horizon", "method", "forecas
 #: interval), ``mase_scale`` (see :func:`mase_scale`) and ``note`` (why a forecast or interval is missing).
 EXTRA_COLUMNS = ("abs_error", "inside95", "mase_scale", "note")
 #: The columns of :func:`score_backtest` after the grouping columns.
-SCORE_COLUMNS = ("n", "mae", "mase", "coverage95", "interval_score95", "n_intervals")
+SCORE_COLUMNS = ("n", "mae", "mase", "coverage95", "interval_score95", "n_intervals", "n_forecasts", "n_target_weeks",
+                 "dm_horizon", "dm_statistic", "dm_p_value", "vs_naive", "forecasts_needed", "target_weeks_needed")
+#: The fields of :func:`backtest_summary` per series and method.
+SUMMARY_FIELDS = ("n", "mae", "mase", "coverage95", "interval_score95", "n_forecasts", "n_target_weeks",
+                  "dm_statistic", "dm_p_value", "vs_naive", "forecasts_needed", "target_weeks_needed")
+#: The benchmark every method is tested against (:func:`diebold_mariano`).
+NAIVE = "naive"
+#: The level of the Diebold-Mariano test: a method is better or worse than naive only below it.
+DM_ALPHA = 0.05
+#: Fewest paired forecasts the test is run on; below it the verdict is "cannot tell".
+DM_MIN_FORECASTS = 5
 DEFAULT_HORIZONS = (1, 2, 3, 4)
 #: Fewest past h-step changes the naive method needs in its window for an interval.
 NAIVE_MIN_PAIRS = 2
@@ -248,24 +264,60 @@ def origins(weekly_sales: pd.DataFrame, series: str, window_weeks: int = DEFAULT
     return found
 
 
-def mase_scale(weekly_sales: pd.DataFrame, series: str) -> float:
-    """The MASE denominator of ``series``: mean ``|y(w) - y(w - 1)|`` over consecutive ISO weeks that both have a figure.
+def mase_scale(weekly_sales: pd.DataFrame, series: str, through: Any = None) -> float:
+    """The MASE denominator of ``series`` at an origin: mean ``|y(w) - y(w - 1)|`` over the weeks up to ``through``.
 
-    The in-sample MAE of the naive one-step forecast (Hyndman & Athanasopoulos,
-    *FPP3*, section 5.8) on gappy weekly data: a pair whose weeks are not
-    consecutive on the calendar is skipped, never bridged.  It is taken over the
-    **whole series** (every figure in ``weekly_sales``), not over the weeks known
-    at each origin: one fixed unit per series, so MASE ranks methods exactly as
-    MAE does within a series, and early origins (two or three pairs) do not
-    make the scale noisy.  NaN when no two consecutive weeks have figures.
+    The in-sample MAE of the one-step naive forecast (Hyndman & Athanasopoulos,
+    *FPP3*, 5.8: the scale of a forecast is taken from its training data only),
+    over every week of the series up to and including ``through`` (a week label
+    or ``(iso_year, iso_week)``; ``None``: every week).  Weeks after the origin
+    never enter it, so a row's scale is what was known at its origin.  On gappy
+    weekly data a pair counts only when its two weeks are consecutive ISO weeks
+    that both have a figure and count the same thing (the same ``regime``, when
+    the table has that column): a gap is skipped, never bridged or interpolated.
+    NaN when no such pair exists up to ``through``.
 
-    >>> mase_scale(weekly_sales_from({"2025-W16": 10, "2025-W17": 14, "2025-W18": 12, "2025-W20": 100}), "example")
-    3.0
+    >>> sales = weekly_sales_from({"2025-W16": 10, "2025-W17": 14, "2025-W18": 12, "2025-W20": 100, "2025-W21": 91})
+    >>> mase_scale(sales, "example", "2025-W18"), mase_scale(sales, "example", "2025-W20")  # (4 + 2) / 2; W18-W20 a gap
+    (3.0, 3.0)
+    >>> mase_scale(sales, "example")  # (4 + 2 + 9) / 3
+    5.0
     """
     rows = _series_rows(weekly_sales, series)
-    units = {_week_number(int(y), int(w)): float(u) for y, w, u in zip(rows["iso_year"], rows["iso_week"], rows["units"])}
-    steps = [abs(y - units[week - 1]) for week, y in units.items() if week - 1 in units]
+    if through is not None:
+        year, week = weeks.parse_week_label(through) if isinstance(through, str) else through
+        last = _week_number(int(year), int(week))
+    units, regime = {}, {}
+    codes = rows["regime"].fillna("").astype(str) if "regime" in rows.columns else [""] * len(rows)
+    for y, w, u, r in zip(rows["iso_year"], rows["iso_week"], rows["units"], codes):
+        number_ = _week_number(int(y), int(w))
+        if through is None or number_ <= last:
+            units[number_], regime[number_] = float(u), r
+    steps = [abs(y - units[week - 1]) for week, y in units.items()
+             if week - 1 in units and regime[week - 1] == regime[week]]
     return float(np.mean(steps)) if steps else math.nan
+
+
+def _origin_scales(table: pd.DataFrame, numbers: np.ndarray, origin_numbers: np.ndarray) -> np.ndarray:
+    """:func:`mase_scale` at every origin of one series at once: running sums of the one-week steps.
+
+    ``table`` is the series' rows with a figure sorted by week and ``numbers`` their week numbers
+    (:func:`_series_table`); every origin is one of them.  Linear in the series' weeks.
+    """
+    if not len(origin_numbers):
+        return np.zeros(0)
+    units = table["units"].to_numpy(dtype="float64")
+    regime = (pd.factorize(table["regime"].fillna("").astype(str))[0] if "regime" in table.columns
+              else np.zeros(len(numbers), dtype="int64"))
+    pair = np.zeros(len(numbers), dtype=bool)
+    pair[1:] = (np.diff(numbers) == 1) & (regime[1:] == regime[:-1])
+    step = np.zeros(len(numbers))
+    step[1:] = np.abs(np.diff(units))
+    total = np.cumsum(np.where(pair, step, 0.0))
+    count = np.cumsum(pair)
+    at = np.searchsorted(numbers, origin_numbers)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count[at] > 0, total[at] / np.maximum(count[at], 1), math.nan)
 
 
 def interval_score(low: Any, high: Any, actual: Any, alpha: float = ALPHA) -> np.ndarray:
@@ -339,7 +391,8 @@ def backtest(
         if windows is None:
             parts.append(_records_frame(_per_origin_records(rows, name, window_weeks, horizons, methods)))
         elif len(windows.n):
-            parts.append(_series_frame(windows, mase_scale(rows, name), horizons, methods))
+            parts.append(_series_frame(windows, _origin_scales(windows.rows, windows.numbers, windows.week),
+                                       horizons, methods))
     return _finish([p for p in parts if len(p)], weekly_sales)
 
 
@@ -372,9 +425,9 @@ def _names(weekly_sales: pd.DataFrame, series: str | Iterable[str] | None) -> li
 def _per_origin_records(weekly_sales: pd.DataFrame, name: str, window_weeks: int, horizons: tuple[int, ...],
                         methods: Mapping[str, Method]) -> list[dict[str, Any]]:
     records = []
-    scale = mase_scale(weekly_sales, name)
     for origin in origins(weekly_sales, name, window_weeks):
         window = select_window(weekly_sales, name, origin, window_weeks)
+        scale = mase_scale(weekly_sales, name, origin)
         for horizon in horizons:
             target = weeks.week_label(*weeks.add_weeks(origin, horizon))
             for method, forecast in methods.items():
@@ -413,7 +466,7 @@ def _finish(parts: list[pd.DataFrame], weekly_sales: pd.DataFrame) -> pd.DataFra
     return _typed(rows[list(COLUMNS + EXTRA_COLUMNS)])
 
 
-def _series_frame(w: "Windows", scale: float, horizons: tuple[int, ...], methods: Mapping[str, Method]) -> pd.DataFrame:
+def _series_frame(w: "Windows", scale: np.ndarray, horizons: tuple[int, ...], methods: Mapping[str, Method]) -> pd.DataFrame:
     """The backtest rows of one series (origin, then horizon, then method), from its windows."""
     n_o, n_h, n_m = len(w.n), len(horizons), len(methods)
     forecast, low, high = (np.full((n_o, n_h, n_m), math.nan) for _ in range(3))
@@ -441,7 +494,7 @@ def _series_frame(w: "Windows", scale: float, horizons: tuple[int, ...], methods
         "forecast": forecast.reshape(-1), "pi95_low": low.reshape(-1), "pi95_high": high.reshape(-1),
         "fit_first_week": np.repeat(first_labels, per_row),
         "fit_n_weeks": np.repeat(w.n.astype("int64"), per_row),
-        "mase_scale": np.full(n_o * per_row, scale),
+        "mase_scale": np.repeat(np.asarray(scale, dtype="float64"), per_row),
         "note": note.reshape(-1),
     })
 
@@ -480,105 +533,255 @@ def _actuals(rows: pd.DataFrame, weekly_sales: pd.DataFrame) -> np.ndarray:
     return scored["actual"].to_numpy(dtype="float64")
 
 
+def diebold_mariano(d: Any, h: int) -> tuple[float, float]:
+    """The Diebold-Mariano test of ``mean(d) = 0`` with Harvey, Leybourne & Newbold's small-sample correction.
+
+    ``d`` is the loss differential, in time order; ``h`` the forecast horizon.
+    As ``dm.test`` of R's forecast package computes it (Hyndman's
+    implementation of Diebold & Mariano 1995 and Harvey, Leybourne & Newbold
+    1997): ``gamma_k = (1/n) Σ_t (d_t - mean)(d_{t-k} - mean)`` for ``k = 0 .. h-1``,
+    ``V = (gamma_0 + 2 Σ_{k>=1} gamma_k) / n``, ``DM = mean / sqrt(V)``, times
+    ``sqrt((n + 1 - 2h + h(h-1)/n) / n)``, referred to Student's t with ``n - 1``
+    degrees of freedom (two-sided).  Returns ``(statistic, p_value)``; both NaN
+    when ``n <`` :data:`DM_MIN_FORECASTS` or ``V <= 0`` (where ``dm.test`` would
+    stop, or retry with ``h = 1``, this says it cannot tell).
+
+    >>> d = [-2.0, 1.0, -3.0, 0.0, -1.0]  # mean -1, gamma_0 = 10/5 = 2; h = 1: DM = -1 / sqrt(2/5), correction sqrt(4/5)
+    >>> [round(v, 6) for v in diebold_mariano(d, 1)]
+    [-1.414214, 0.2302]
+    """
+    n = len(np.asarray(d))
+    mean, long_run = _dm_moments(d, h)
+    factor = (n + 1 - 2 * h + h * (h - 1) / n) / n if n else math.nan
+    if n < DM_MIN_FORECASTS or h < 1 or not long_run > 0 or not factor > 0:
+        return math.nan, math.nan
+    from scipy import stats
+
+    statistic = float(mean / math.sqrt(long_run / n) * math.sqrt(factor))
+    return statistic, float(2 * stats.t.cdf(-abs(statistic), n - 1))
+
+
+def _dm_moments(d: Any, h: int) -> tuple[float, float]:
+    """``(mean, gamma_0 + 2 Σ_{k=1}^{h-1} gamma_k)`` of ``d``: the mean and long-run variance :func:`diebold_mariano` uses."""
+    d = np.asarray(d, dtype="float64")
+    n = len(d)
+    if not n:
+        return math.nan, math.nan
+    centred = d - d.mean()
+    gamma = [float(centred[k:] @ centred[:n - k]) / n for k in range(min(max(h, 1), n))]
+    return float(d.mean()), gamma[0] + 2 * sum(gamma[1:])
+
+
+def forecasts_needed(d: Any, h: int, cap: int = 100_000) -> float:
+    """The fewest forecasts at which :func:`diebold_mariano` would reject at 5% if more forecasts kept ``d``'s
+    mean and long-run variance (per forecast, ``gamma_0 + 2 Σ gamma_k``): a rough "what would tell", not a power analysis.
+
+    NaN when the test cannot be run on ``d`` (too few forecasts, no variance), the mean difference is zero,
+    or more than ``cap`` forecasts would be needed.
+
+    >>> d = [-2.0, 1.0, -3.0, 0.0, -1.0]  # mean -1, long-run variance 2 per forecast
+    >>> forecasts_needed(d, 1)
+    11.0
+    """
+    n = len(np.asarray(d))
+    statistic, _ = diebold_mariano(d, h)
+    mean, long_run = _dm_moments(d, h)
+    if math.isnan(statistic) or mean == 0:
+        return math.nan
+    from scipy import stats
+
+    def tells(m: int) -> bool:  # the statistic at m forecasts grows with m, the critical value falls
+        factor = (m + 1 - 2 * h + h * (h - 1) / m) / m
+        return factor > 0 and abs(mean) / math.sqrt(long_run / m) * math.sqrt(factor) >= stats.t.ppf(1 - DM_ALPHA / 2, m - 1)
+
+    low, high = max(n, DM_MIN_FORECASTS), cap
+    if not tells(high):
+        return math.nan
+    while low < high:  # the fewest m in [low, high] that tells
+        middle = (low + high) // 2
+        low, high = (low, middle) if tells(middle) else (middle + 1, high)
+    return float(low)
+
+
 def score_backtest(rows: pd.DataFrame, by: Iterable[str] = ("series", "method")) -> pd.DataFrame:
-    """One row per ``by`` group (default series × method): ``n, mae, mase, coverage95, interval_score95, n_intervals``.
+    """One row per ``by`` group (default series × method): :data:`SCORE_COLUMNS`.
 
     * ``n``: rows with both a forecast and an actual; ``mae`` is their mean ``abs_error``.
-    * ``mase``: ``mae / mase_scale`` (:func:`mase_scale`: one scale per series, so pass ``by`` with ``series``).
+    * ``mase``: the mean *scaled* absolute error ``abs_error / mase_scale`` over the scored rows with a scale,
+      each row scaled by the in-sample naive error up to its own origin (:func:`mase_scale`; Hyndman &
+      Athanasopoulos, *FPP3* 5.8 and 5.10).  MASE 1 is that in-sample one-week naive error; it is no test.
     * ``n_intervals``: scored rows that also have a 95% interval; ``coverage95`` is the share of
       them whose actual lies inside it (bounds included) and ``interval_score95`` their mean
       :func:`interval_score` at ``alpha = 0.05``.
+    * Against the naive forecast (:data:`NAIVE`; needs ``method`` in ``by``): the forecasts both the method
+      and the naive one made for the same origin and target week, scored and scaled (``n_forecasts``; for
+      the naive row its own), the distinct target weeks they cover (``n_target_weeks``), and
+      :func:`diebold_mariano` on the loss differential ``|q_method| - |q_naive|`` of the **absolute scaled
+      errors** (the terms of MASE, so the test asks whether the two MASEs differ; absolute rather than
+      squared errors, so one bad week weighs less).  The forecasts of all horizons are pooled, ordered
+      by origin then horizon, with autocovariances to lag ``h - 1`` for the longest horizon ``h``
+      (``dm_horizon``): forecasts from neighbouring origins share target weeks and window weeks, and
+      this treats them as ``h``-step forecasts do.  ``vs_naive``: ``better`` or ``worse`` when the
+      two-sided p-value is below :data:`DM_ALPHA`, else ``cannot tell`` (also when the test cannot be run:
+      fewer than :data:`DM_MIN_FORECASTS` forecasts or no variance); ``benchmark`` for the naive row (whose
+      ``dm_horizon`` is 0 and p-value empty: it is not tested against itself).
+      ``forecasts_needed`` (:func:`forecasts_needed`) and ``target_weeks_needed`` (that many at the
+      current forecasts per target week) say roughly how much more evidence would tell, where it cannot.
 
     NaN where a group has nothing to score.  Groups keep the order they first appear in ``rows``.
 
     >>> rows = pd.DataFrame({"series": "s", "method": "m", "forecast": [10.0, 10.0, 10.0, 10.0],
     ...     "pi95_low": [8.0, 8.0, math.nan, 8.0], "pi95_high": [12.0, 12.0, math.nan, 12.0],
-    ...     "actual": [7.0, 11.0, 12.0, math.nan], "mase_scale": 2.0})
-    >>> score_backtest(rows).iloc[0].to_dict()
-    {'series': 's', 'method': 'm', 'n': 3, 'mae': 2.0, 'mase': 1.0, 'coverage95': 0.5, 'interval_score95': 24.0, 'n_intervals': 2}
+    ...     "actual": [7.0, 11.0, 12.0, math.nan], "mase_scale": [1.0, 1.0, 4.0, 4.0]})
+    >>> score_backtest(rows).iloc[0][["n", "mae", "mase", "coverage95", "interval_score95", "n_intervals"]].to_dict()
+    {'n': 3, 'mae': 2.0, 'mase': 1.5, 'coverage95': 0.5, 'interval_score95': 24.0, 'n_intervals': 2}
     """
     by = list(by)
     rows = rows.assign(abs_error=(rows["actual"] - rows["forecast"]).abs())
     if "mase_scale" not in rows.columns:
         rows = rows.assign(mase_scale=math.nan)
+    scale = rows["mase_scale"].to_numpy(dtype="float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scaled = np.where(scale > 0, rows["abs_error"].to_numpy(dtype="float64") / scale, math.nan)
+    rows = rows.assign(scaled_error=scaled)
+    groups = {key if isinstance(key, tuple) else (key,): group
+              for key, group in rows.groupby(by, sort=False, dropna=False)}
     records = []
-    for key, group in rows.groupby(by, sort=False, dropna=False):
+    for key, group in groups.items():
         errors = group[group["actual"].notna() & group["forecast"].notna()]
         boxed = errors[errors["pi95_low"].notna() & errors["pi95_high"].notna()]
         mae = float(errors["abs_error"].mean()) if len(errors) else math.nan
-        scales = group["mase_scale"].dropna().unique()
-        mase = mae / float(scales[0]) if len(scales) == 1 and scales[0] > 0 else math.nan
+        with_scale = errors["scaled_error"].dropna()
         inside = (boxed["actual"] >= boxed["pi95_low"]) & (boxed["actual"] <= boxed["pi95_high"])
         records.append({
             **dict(zip(by, key)),
-            "n": len(errors), "mae": mae, "mase": mase,
+            "n": len(errors), "mae": mae, "mase": float(with_scale.mean()) if len(with_scale) else math.nan,
             "coverage95": float(inside.mean()) if len(boxed) else math.nan,
             "interval_score95": float(interval_score(boxed["pi95_low"], boxed["pi95_high"], boxed["actual"]).mean())
             if len(boxed) else math.nan,
             "n_intervals": len(boxed),
+            **_against_naive(key, by, groups),
         })
     table = pd.DataFrame(records, columns=by + list(SCORE_COLUMNS))
-    floats = ["mae", "mase", "coverage95", "interval_score95"]
-    return table.astype({**{c: "float64" for c in floats}, "n": "int64", "n_intervals": "int64"})
+    floats = ["mae", "mase", "coverage95", "interval_score95", "dm_statistic", "dm_p_value"]
+    ints = ["n", "n_intervals", "n_forecasts", "n_target_weeks", "dm_horizon"]
+    return table.astype({**{c: "float64" for c in floats}, **{c: "int64" for c in ints}, "vs_naive": "string",
+                         "forecasts_needed": "Int64", "target_weeks_needed": "Int64"})
+
+
+def _against_naive(key: tuple, by: list[str], groups: Mapping[tuple, pd.DataFrame]) -> dict[str, Any]:
+    """The Diebold-Mariano columns of one group of :func:`score_backtest` (see there)."""
+    out = {"n_forecasts": 0, "n_target_weeks": 0, "dm_horizon": 0, "dm_statistic": math.nan, "dm_p_value": math.nan,
+           "vs_naive": pd.NA, "forecasts_needed": math.nan, "target_weeks_needed": math.nan}
+    scored = lambda g: g[g["scaled_error"].notna()]  # noqa: E731
+    if "method" not in by:
+        return out
+    where = by.index("method")
+    own = scored(groups[key])
+    if key[where] == NAIVE:
+        return {**out, "n_forecasts": len(own), "n_target_weeks": own["target_week"].nunique(), "vs_naive": "benchmark"}
+    naive = groups.get(key[:where] + (NAIVE,) + key[where + 1:])
+    if naive is None:
+        return out
+    on = ["origin_week", "target_week", "horizon"]
+    pairs = own[on + ["scaled_error"]].merge(scored(naive)[on + ["scaled_error"]], on=on, suffixes=("", "_naive"))
+    pairs = pairs.sort_values(["origin_week", "horizon"], kind="mergesort")
+    d = (pairs["scaled_error"] - pairs["scaled_error_naive"]).to_numpy(dtype="float64")
+    h = int(pairs["horizon"].max()) if len(pairs) else 0
+    statistic, p_value = diebold_mariano(d, h)
+    n, weeks_ = len(pairs), int(pairs["target_week"].nunique())
+    verdict = "cannot tell"
+    if p_value < DM_ALPHA:
+        verdict = "better" if statistic < 0 else "worse"
+    needed = forecasts_needed(d, h) if verdict == "cannot tell" else math.nan
+    return {**out, "n_forecasts": n, "n_target_weeks": weeks_, "dm_horizon": h, "dm_statistic": statistic,
+            "dm_p_value": p_value, "vs_naive": verdict, "forecasts_needed": needed,
+            "target_weeks_needed": math.ceil(needed * weeks_ / n) if not math.isnan(needed) else math.nan}
+
+
+def shared_forecasts(rows: pd.DataFrame) -> pd.DataFrame:
+    """Which series' backtests share forecasts: ``series, other_series, n_shared, n_forecasts, n_other_forecasts``.
+
+    A *forecast* here is one scored origin × horizon of a series (a target week with a figure); two are
+    **the same forecast** when they have the same origin, target and horizon, the same fit window (first week
+    and number of weeks), the same actual and the same forecast from every method (to 1e-6): the same figures
+    in, the same numbers out, so they are one piece of evidence, not two.  Where a series is the sum of
+    another's models and once counted only one (Xiaomi's brand total before the YU7), their backtests share
+    those weeks.  One row per ordered pair of series sharing at least one; ``n_forecasts`` counts the scored
+    forecasts of ``series``, ``n_other_forecasts`` those of ``other_series``.
+
+    >>> sales = pd.concat([weekly_sales_from({"2025-W16": 10, "2025-W17": 20, "2025-W18": 30, "2025-W19": 40}, "a"),
+    ...                    weekly_sales_from({"2025-W16": 10, "2025-W17": 20, "2025-W18": 30, "2025-W19": 45}, "b")])
+    >>> shared_forecasts(backtest(sales, horizons=(1,), methods={"naive": naive_forecast})).values.tolist()
+    []
+    >>> sales = pd.concat([sales, weekly_sales_from({"2025-W16": 10, "2025-W17": 20, "2025-W18": 30, "2025-W19": 40}, "c")])
+    >>> shared_forecasts(backtest(sales, horizons=(1,), methods={"naive": naive_forecast})).values.tolist()
+    [['a', 'c', 1, 1, 1], ['c', 'a', 1, 1, 1]]
+    """
+    columns = ["series", "other_series", "n_shared", "n_forecasts", "n_other_forecasts"]
+    scored = rows[rows["actual"].notna()]
+    if scored.empty:
+        return pd.DataFrame({c: pd.Series(dtype="string" if "series" in c else "int64") for c in columns})
+    point = scored["forecast"].round(6).astype(str)
+    occasion = ["series", "origin_week", "target_week", "horizon"]
+    signature = (scored.assign(point=scored["method"].astype(str) + "=" + point)
+                 .sort_values(occasion + ["method"], kind="mergesort")
+                 .groupby(occasion, sort=False)
+                 .agg(first=("fit_first_week", "first"), weeks=("fit_n_weeks", "first"), actual=("actual", "first"),
+                      points=("point", ";".join))
+                 .reset_index())
+    signature["key"] = (signature[["origin_week", "target_week", "horizon", "first", "weeks", "actual", "points"]]
+                        .astype(str).agg("|".join, axis=1))
+    counts = signature.groupby("series", sort=False).size()
+    keys = signature[["series", "key"]]
+    both = keys.merge(keys, on="key", suffixes=("", "_other"))
+    both = both[both["series"] != both["series_other"]]
+    table = (both.groupby(["series", "series_other"], sort=True).size().rename("n_shared").reset_index()
+             .rename(columns={"series_other": "other_series"}))
+    table["n_forecasts"] = table["series"].map(counts).astype("int64")
+    table["n_other_forecasts"] = table["other_series"].map(counts).astype("int64")
+    return table[columns].astype({"series": "string", "other_series": "string", "n_shared": "int64"})
 
 
 def backtest_summary(scores: pd.DataFrame) -> dict[str, dict[str, dict[str, Any]]]:
-    """``{series: {method: {n, mae, mase, coverage95, interval_score95}}}`` as plain, rounded JSON values (None for NaN).
+    """``{series: {method: {...}}}``: :data:`SUMMARY_FIELDS` of :func:`score_backtest`, as plain, rounded JSON values
+    (None for NaN or missing).
 
     >>> scores = pd.DataFrame({"series": ["s"], "method": ["naive"], "n": [3], "mae": [2 / 3], "mase": [float("nan")],
-    ...                        "coverage95": [1.0], "interval_score95": [4.0], "n_intervals": [3]})
-    >>> backtest_summary(scores)
-    {'s': {'naive': {'n': 3, 'mae': 0.667, 'mase': None, 'coverage95': 1.0, 'interval_score95': 4.0}}}
+    ...                        "coverage95": [1.0], "interval_score95": [4.0], "n_forecasts": [3], "n_target_weeks": [2],
+    ...                        "dm_statistic": [math.nan], "dm_p_value": [math.nan], "vs_naive": ["benchmark"],
+    ...                        "forecasts_needed": [math.nan], "target_weeks_needed": [math.nan]})
+    >>> backtest_summary(scores)["s"]["naive"]
+    {'n': 3, 'mae': 0.667, 'mase': None, 'coverage95': 1.0, 'interval_score95': 4.0, 'n_forecasts': 3, 'n_target_weeks': 2, 'dm_statistic': None, 'dm_p_value': None, 'vs_naive': 'benchmark', 'forecasts_needed': None, 'target_weeks_needed': None}
     """
     summary: dict[str, dict[str, dict[str, Any]]] = {}
-    for row in scores.itertuples(index=False):
-        summary.setdefault(str(row.series), {})[str(row.method)] = rounded({
-            "n": int(row.n), "mae": float(row.mae), "mase": float(row.mase),
-            "coverage95": float(row.coverage95), "interval_score95": float(row.interval_score95),
-        })
+    for row in scores.to_dict("records"):
+        values = {}
+        for field in SUMMARY_FIELDS:
+            value = row[field]
+            if field in ("n", "n_forecasts", "n_target_weeks"):
+                value = int(value)
+            elif field == "vs_naive":
+                value = None if pd.isna(value) else str(value)
+            elif field in ("forecasts_needed", "target_weeks_needed"):
+                value = None if pd.isna(value) else int(value)
+            else:
+                value = float(value)
+            values[field] = value
+        summary.setdefault(str(row["series"]), {})[str(row["method"])] = rounded(values)
     return summary
 
 
-def describe_backtest(scores: pd.DataFrame, series: str) -> str:
-    """One paragraph on ``series``: which method has the lowest MAE and the lowest MASE, over how many forecasts.
+def overlap_summary(shared: pd.DataFrame) -> list[dict[str, Any]]:
+    """:func:`shared_forecasts` as JSON: one dict per pair of series (each pair once, in name order).
 
-    Says "small sample" when fewer than ``SMALL_SAMPLE_WEEKS`` (8) forecasts were scored.
-
-    >>> scores = pd.DataFrame({"series": "s", "method": ["trend", "naive"], "n": [5, 5], "mae": [900.0, 600.0],
-    ...     "mase": [1.5, 1.0], "coverage95": [0.8, 1.0], "interval_score95": [9000.0, 5000.0], "n_intervals": [5, 4]})
-    >>> print(describe_backtest(scores, "s"))
-    **s, backtest.** Over 5 scored forecasts per method, naive has the lowest mean absolute error (600 units; trend 900) and the lowest MASE (1.00; trend 1.50). **Small sample:** 5 forecasts (fewer than 8), so the ranking can turn on a single week.
+    >>> overlap_summary(pd.DataFrame({"series": ["a", "b"], "other_series": ["b", "a"], "n_shared": [10, 10],
+    ...                               "n_forecasts": [17, 10], "n_other_forecasts": [10, 17]}))
+    [{'series': 'a', 'other_series': 'b', 'n_shared': 10, 'n_forecasts': 17, 'n_other_forecasts': 10}]
     """
-    table = scores[(scores["series"].astype(str) == series) & scores["n"].gt(0)]
-    if table.empty:
-        return f"**{series}, backtest.** No forecast could be scored: no target week has a figure yet."
-    by_mae = table.sort_values("mae", kind="mergesort")
-    by_mase = table.dropna(subset=["mase"]).sort_values("mase", kind="mergesort")
-    counts = sorted(set(int(n) for n in table["n"]))
-    if len(counts) == 1:
-        n_text = f"Over {plural(counts[0], 'scored forecast')} per method"
-    else:
-        n_text = "Over " + ", ".join(f"{plural(int(r.n), 'scored forecast')} ({r.method})" for r in table.itertuples())
-
-    def others(ordered: pd.DataFrame, column: str, digits: int) -> str:
-        rest = [f"{r.method} {number(getattr(r, column), digits)}" for r in ordered.iloc[1:].itertuples()]
-        return f"; {', '.join(rest)}" if rest else ""
-
-    best = by_mae.iloc[0]
-    text = (f"**{series}, backtest.** {n_text}, {best['method']} has the lowest mean absolute error "
-            f"({number(best['mae'])} units{others(by_mae, 'mae', 0)})")
-    if by_mase.empty:
-        text += "; MASE is undefined (no two consecutive weeks with figures to scale by)."
-    else:
-        top = by_mase.iloc[0]
-        who = "and" if top["method"] == best["method"] else f"and {top['method']} has"
-        text += f" {who} the lowest MASE ({number(top['mase'], 2)}{others(by_mase, 'mase', 2)})."
-    fewest = min(counts)
-    if fewest < SMALL_SAMPLE_WEEKS:
-        text += (f" **Small sample:** {plural(fewest, 'forecast')} (fewer than {SMALL_SAMPLE_WEEKS}), "
-                 "so the ranking can turn on a single week.")
-    return text
-
+    return [{"series": str(r.series), "other_series": str(r.other_series), "n_shared": int(r.n_shared),
+             "n_forecasts": int(r.n_forecasts), "n_other_forecasts": int(r.n_other_forecasts)}
+            for r in shared.itertuples(index=False) if str(r.series) < str(r.other_series)]
 
 
 # --------------------------------------------------------------------------- every origin at once
@@ -845,7 +1048,7 @@ def write_backtest_outputs(tables: Mapping[str, Any], folder: Any = None) -> lis
     (:func:`score_backtest`), ``window_sensitivity``
     (:func:`helpers.models.window_sensitivity.sensitivity_table`), written as
     CSV through :func:`helpers.formatting.round_frame`, and ``summary`` (a dict:
-    ``backtest`` is :func:`backtest_summary`).  ``folder`` defaults to
+    ``backtest`` is :func:`backtest_summary`, ``backtest_overlap`` :func:`overlap_summary`).  ``folder`` defaults to
     ``data/processed/backtest``.
     """
     from pathlib import Path

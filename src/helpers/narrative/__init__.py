@@ -1,8 +1,8 @@
 """The narrative: sentences built from results, what notebooks display as Markdown.
 
 One module per notebook whose sentences it builds: ``ingest`` (01), ``clean``
-(02), ``trend`` (03), ``run_rate`` (04), ``figures`` (06) and
-``what_happened`` (07).  Each function takes tables or dicts the notebook has
+(02), ``trend`` (03), ``run_rate`` (04), ``figures`` (06), ``what_happened``
+(07) and ``backtest`` (09; ``report`` builds the report's findings).  Each function takes tables or dicts the notebook has
 already computed and returns a string of Markdown (or, for a display table such
 as :func:`helpers.narrative.what_happened.scorecard_table`, a DataFrame); it
 computes no result of its own and reads or writes no file.  Every number is

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from helpers.formatting import measure_words, number, plural, signed_percent, week_span
+from helpers.narrative.backtest import backtest_finding
 
 __all__ = ["FindingRow", "findings"]
 
@@ -107,19 +108,14 @@ def _calendar(s: Mapping[str, Any]) -> FindingRow:
 
 def _backtest(s: Mapping[str, Any]) -> list[FindingRow]:
     out = []
+    overlaps = s.get("backtest_overlap", [])
     for series, methods in s["backtest"].items():
-        scored = {k: v for k, v in methods.items() if v.get("mase") is not None}
-        if not scored:
+        evidence = backtest_finding(methods, series, overlaps)
+        if evidence is None:
             continue
-        best = min(scored, key=lambda k: (scored[k]["mase"], k))
-        trend = scored.get("trend")
-        versus = (f"; the trend line's is {number(trend['mase'], 2)}" if trend and best != "trend" else "")
         out.append(FindingRow(
             f"Does the trend forecast? ({series})", "A straight line through the recent weeks says where sales go.",
-            f"Scored from every rolling origin 1–4 weeks ahead, {best} has the lowest MASE, "
-            f"{number(scored[best]['mase'], 2)} over {plural(scored[best]['n'], 'forecast')}{versus} "
-            f"(below 1 beats a one-week naive forecast; naive {number(scored['naive']['mase'], 2) if 'naive' in scored else 'n/a'}).",
-            "09_backtest", "2 · The scores"))
+            evidence, "09_backtest", "2 · The scores"))
     return out
 
 

@@ -28,6 +28,7 @@ PARTS = (
     ("reconciliation", "07_what_happened", "reconciliation"),
     ("market", "08_market_calendar", None),
     ("backtest", "09_backtest", "backtest"),
+    ("backtest_overlap", "09_backtest", "backtest_overlap"),
     ("window_sensitivity", "09_backtest", "window_sensitivity"),
 )
 KEYS = tuple(key for key, _, _ in PARTS)
@@ -37,8 +38,8 @@ def assemble_summary(root: Path | None = None, keys: Iterable[str] = KEYS) -> di
     """The summary as a dict, in :data:`PARTS` order; a part whose step has not written its file is left out.
 
     ``later`` is notebook 07's summary without its ``reconciliation``, which
-    is a part of its own; ``backtest`` and ``window_sensitivity`` are the two
-    halves of notebook 09's.  ``keys`` picks parts (notebook 06 shows the first
+    is a part of its own; ``backtest``, ``backtest_overlap`` and ``window_sensitivity`` are the
+    three parts of notebook 09's.  ``keys`` picks parts (notebook 06 shows the first
     three while 07 may still be running).
     """
     wanted = set(keys)

@@ -1,0 +1,235 @@
+"""The sentences of notebook 09 (the backtest) and of the report's backtest finding.
+
+Built from :func:`helpers.models.backtest.backtest_summary` (``{series: {method: {...}}}``, the same dict
+``summary.json`` holds, so the notebook and the report print the same rounded numbers) and
+:func:`helpers.models.backtest.overlap_summary`.  A method is said to beat (or do worse than) the naive
+forecast only when its Diebold-Mariano verdict (``vs_naive``) says so at 5%; otherwise the words say the
+two cannot be ranked on this evidence, and what would tell.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+from helpers.formatting import number, plural
+from helpers.models.backtest import DM_ALPHA, DM_MIN_FORECASTS, NAIVE
+
+__all__ = ["METHOD_NAMES", "SERIES_NAMES", "method_name", "series_name", "p_text", "describe_backtest",
+           "describe_overlap", "backtest_finding"]
+
+#: Plain names of the methods (as the figures' labels name them).
+METHOD_NAMES = {"trend": "the trend line", "trend_log": "the log trend", "naive": "the naive forecast",
+                "window_mean": "the window mean", "calendar": "the calendar model"}
+#: Plain names of the series (as the figures' labels name them).
+SERIES_NAMES = {"xiaomi_su7": "SU7", "xiaomi_all": "Xiaomi (all models)"}
+
+
+def method_name(method: str) -> str:
+    """``the window mean``; a method without a plain name keeps its own."""
+    return METHOD_NAMES.get(method, str(method))
+
+
+def series_name(series: str) -> str:
+    """``SU7``; a series without a plain name keeps its own."""
+    return SERIES_NAMES.get(series, str(series))
+
+
+def p_text(p: Any) -> str:
+    """A p-value for people: ``p = 0.075``, ``p = 0.46``, ``p < 0.001``.
+
+    >>> p_text(0.0754), p_text(0.459), p_text(0.0002), p_text(None)
+    ('p = 0.075', 'p = 0.46', 'p < 0.001', 'no p-value')
+    """
+    if p is None or p != p:
+        return "no p-value"
+    if p < 0.001:
+        return "p < 0.001"
+    return f"p = {number(p, 3 if p < 0.1 else 2)}"
+
+
+def _tested(methods: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, Mapping[str, Any]]]:
+    """The methods other than naive that were scored, by MASE (then name)."""
+    rows = [(m, v) for m, v in methods.items() if m != NAIVE and v.get("n_forecasts")]
+    return sorted(rows, key=lambda mv: (mv[1]["mase"] is None, mv[1]["mase"] or 0.0, mv[0]))
+
+
+def _list(items: Sequence[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _what_would_tell(tested: list[tuple[str, Mapping[str, Any]]], n: int, weeks: int) -> str:
+    """How many forecasts (and target weeks) would tell, for the methods that cannot be ranked."""
+    parts = []
+    for method, v in tested:
+        if v["vs_naive"] != "cannot tell":
+            continue
+        if v["dm_p_value"] is None:
+            parts.append(f"{method_name(method)}: at least {plural(DM_MIN_FORECASTS, 'forecast')} before the test "
+                         "can be run" if v["n_forecasts"] < DM_MIN_FORECASTS
+                         else f"{method_name(method)}: errors that differ at all (they are equal on every forecast)")
+        elif v["forecasts_needed"] is None:
+            parts.append(f"{method_name(method)}: no likely number (the two MASEs are practically equal)")
+        else:
+            parts.append(f"{method_name(method)}: {_needed(v, n, weeks)}")
+    if not parts:
+        return ""
+    return (f" What would tell: more origins, that is more weeks with a figure (now {plural(n, 'forecast')} of "
+            f"{plural(weeks, 'target week')}); if the differences seen so far held (a rough guide: they may not), "
+            "the test would need " + "; ".join(parts) + ".")
+
+
+def _needed(v: Mapping[str, Any], n: int, weeks: int) -> str:
+    """``about 12 forecasts (2 more) of 6 target weeks (1 more)``."""
+    forecasts, target_weeks = int(v["forecasts_needed"]), int(v["target_weeks_needed"])
+    more = lambda total, now: f" ({number(total - now)} more)" if total > now else ""  # noqa: E731
+    return (f"about {plural(forecasts, 'forecast')}{more(forecasts, n)} of "
+            f"{plural(target_weeks, 'target week')}{more(target_weeks, weeks)}")
+
+
+def describe_backtest(methods: Mapping[str, Mapping[str, Any]], series: str,
+                      overlaps: Sequence[Mapping[str, Any]] = ()) -> str:
+    """One paragraph on ``series``: each method's MASE (per-origin scale) and its test against the naive forecast.
+
+    ``methods`` is ``backtest_summary(scores)[series]``; ``overlaps`` :func:`~helpers.models.backtest.overlap_summary`.
+
+    >>> v = lambda mase, p, verdict, n=10, need=None, weeks_need=None: {"n": n, "mase": mase, "n_forecasts": n,
+    ...     "n_target_weeks": 5, "dm_p_value": p, "vs_naive": verdict, "forecasts_needed": need,
+    ...     "target_weeks_needed": weeks_need}
+    >>> methods = {"trend": v(2.73, 0.46, "cannot tell", need=36, weeks_need=18), "naive": v(1.88, None, "benchmark"),
+    ...            "window_mean": v(1.41, 0.075, "cannot tell", need=12, weeks_need=6), "calendar": v(4.0, 0.008, "worse")}
+    >>> print(describe_backtest(methods, "xiaomi_su7"))  # doctest: +NORMALIZE_WHITESPACE
+    **SU7, backtest.** 10 scored forecasts per method, of only 5 target weeks (forecasts from neighbouring origins share target weeks). MASE, each error scaled by the one-week naive error known at its origin: the window mean 1.41, the naive forecast 1.88, the trend line 2.73, the calendar model 4.00; no method is below 1, and a MASE below 1 would not by itself mean a method beats the naive forecast. Against the naive forecast (Diebold-Mariano test with Harvey's small-sample correction, on absolute scaled errors, 5% level): the calendar model does worse (p = 0.008); the window mean (p = 0.075) and the trend line (p = 0.46) cannot be ranked against it on this evidence. What would tell: more origins, that is more weeks with a figure (now 10 forecasts of 5 target weeks); if the differences seen so far held (a rough guide: they may not), the test would need the window mean: about 12 forecasts (2 more) of 6 target weeks (1 more); the trend line: about 36 forecasts (26 more) of 18 target weeks (13 more).
+    """
+    who = series_name(series)
+    scored = {m: v for m, v in methods.items() if v.get("n")}
+    if not scored:
+        return f"**{who}, backtest.** No forecast could be scored: no target week has a figure yet."
+    naive = methods.get(NAIVE)
+    counts = sorted({int(v["n"]) for v in scored.values()})
+    n = int(naive["n_forecasts"]) if naive else counts[-1]
+    weeks = int(naive["n_target_weeks"]) if naive else 0
+    n_text = (plural(counts[0], "scored forecast") + " per method" if len(counts) == 1
+              else "From " + " to ".join(str(c) for c in (counts[0], counts[-1])) + " scored forecasts per method")
+    text = f"**{who}, backtest.** {n_text}"
+    if weeks and weeks < n:
+        text += f", of only {plural(weeks, 'target week')} (forecasts from neighbouring origins share target weeks)"
+    text += "."
+    with_mase = sorted(((m, v) for m, v in scored.items() if v.get("mase") is not None),
+                       key=lambda mv: (mv[1]["mase"], mv[0]))
+    if with_mase:
+        below = [m for m, v in with_mase if v["mase"] < 1]
+        text += (" MASE, each error scaled by the one-week naive error known at its origin: "
+                 + ", ".join(f"{method_name(m)} {number(v['mase'], 2)}" for m, v in with_mase)
+                 + ("; no method is below 1" if not below else
+                    f"; below 1 (smaller errors than a one-week naive forecast had in-sample): "
+                    + _list([method_name(m) for m in below]))
+                 + ", and a MASE below 1 would not by itself mean a method beats the naive forecast.")
+    else:
+        text += " MASE is undefined (no two consecutive weeks with figures to scale by)."
+    tested = _tested(methods)
+    if naive is None or not tested:
+        return text + " There is no naive forecast to test the methods against."
+    better = [(m, v) for m, v in tested if v["vs_naive"] == "better"]
+    worse = [(m, v) for m, v in tested if v["vs_naive"] == "worse"]
+    unknown = [(m, v) for m, v in tested if v["vs_naive"] == "cannot tell"]
+    clauses = []
+    if better:
+        clauses.append(_list([f"{method_name(m)} beats it (MASE {number(v['mase'], 2)} against "
+                              f"{number(naive['mase'], 2)}, {p_text(v['dm_p_value'])})" for m, v in better]))
+    if worse:
+        clauses.append(_list([f"{method_name(m)} does worse ({p_text(v['dm_p_value'])})" for m, v in worse]))
+    if unknown:
+        names = [f"{method_name(m)} ({p_text(v['dm_p_value'])})" for m, v in unknown]
+        clauses.append(f"{_list(names)} cannot be ranked against it on this evidence")
+    text += (f" Against the naive forecast (Diebold-Mariano test with Harvey's small-sample correction, on "
+             f"absolute scaled errors, {number(100 * DM_ALPHA)}% level): " + "; ".join(clauses) + ".")
+    text += _what_would_tell(unknown, n, weeks)
+    shared = [o for o in overlaps if series in (o["series"], o["other_series"])]
+    return text + "".join(" " + _shared_clause(o, series) for o in shared)
+
+
+def _shared_clause(overlap: Mapping[str, Any], series: str) -> str:
+    mine, other = ((overlap["n_forecasts"], overlap["n_other_forecasts"]) if overlap["series"] == series
+                   else (overlap["n_other_forecasts"], overlap["n_forecasts"]))
+    other_series = overlap["other_series"] if overlap["series"] == series else overlap["series"]
+    share = (f"All {number(mine)} of these forecasts are" if overlap["n_shared"] == mine
+             else f"{number(overlap['n_shared'])} of these {number(mine)} forecasts are")
+    return (f"{share} also {series_name(other_series)}'s "
+            f"(of its {number(other)}): the same weeks and figures, so they are not separate evidence.")
+
+
+def describe_overlap(overlaps: Sequence[Mapping[str, Any]]) -> str:
+    """Which backtests share forecasts, and that they are not two results (empty when none do).
+
+    >>> print(describe_overlap([{"series": "xiaomi_all", "other_series": "xiaomi_su7", "n_shared": 10,
+    ...                          "n_forecasts": 17, "n_other_forecasts": 10}]))
+    **Not two results.** The backtests of Xiaomi (all models) and SU7 share 10 forecasts (the same origins, target weeks and figures): all 10 of SU7's and 10 of Xiaomi (all models)'s 17, so only 7 forecasts of Xiaomi (all models) are evidence of their own. Where they agree, that is one finding seen twice, not a confirmation.
+    """
+    out = []
+    for o in overlaps:
+        a, b = series_name(o["series"]), series_name(o["other_series"])
+        k, n_a, n_b = int(o["n_shared"]), int(o["n_forecasts"]), int(o["n_other_forecasts"])
+        share_b = f"all {number(k)} of {b}'s" if k == n_b else f"{number(k)} of {b}'s {number(n_b)}"
+        share_a = f"all {number(k)} of {a}'s" if k == n_a else f"{number(k)} of {a}'s {number(n_a)}"
+        own = n_a - k if n_a >= n_b else n_b - k
+        bigger = a if n_a >= n_b else b
+        out.append(f"The backtests of {a} and {b} share {plural(k, 'forecast')} (the same origins, target weeks and "
+                   f"figures): {share_b} and {share_a}, so only {plural(own, 'forecast')} of {bigger} "
+                   + ("is" if own == 1 else "are") + " evidence of their own.")
+    if not out:
+        return ""
+    return ("**Not two results.** " + " ".join(out)
+            + " Where they agree, that is one finding seen twice, not a confirmation.")
+
+
+def backtest_finding(methods: Mapping[str, Mapping[str, Any]], series: str,
+                     overlaps: Sequence[Mapping[str, Any]] = ()) -> str | None:
+    """The report's one sentence on ``series``: does any method beat the naive forecast, on how much evidence.
+
+    ``None`` when nothing was scored against a naive forecast.
+
+    >>> v = lambda mase, p, verdict, need=None, weeks_need=None: {"n": 10, "mase": mase, "n_forecasts": 10,
+    ...     "n_target_weeks": 5, "dm_p_value": p, "vs_naive": verdict, "forecasts_needed": need,
+    ...     "target_weeks_needed": weeks_need}
+    >>> methods = {"trend": v(2.73, 0.46, "cannot tell", 36, 18), "naive": v(1.88, None, "benchmark"),
+    ...            "window_mean": v(1.41, 0.075, "cannot tell", 12, 6)}
+    >>> print(backtest_finding(methods, "xiaomi_su7"))
+    Scored from every rolling origin 1–4 weeks ahead (10 forecasts of 5 target weeks), no method beats the naive forecast on this evidence: the window mean has the lowest MASE, 1.41 against the naive forecast's 1.88 (Diebold-Mariano p = 0.075), and the trend line's is 2.73 (p = 0.46); if the differences seen so far held, telling any method from naive would take at least about 12 forecasts (2 more) of 6 target weeks (1 more).
+    """
+    naive = methods.get(NAIVE)
+    tested = [(m, v) for m, v in _tested(methods) if v.get("mase") is not None]
+    if naive is None or not tested or naive.get("mase") is None:
+        return None
+    n, weeks = int(naive["n_forecasts"]), int(naive["n_target_weeks"])
+    head = (f"Scored from every rolling origin 1–4 weeks ahead ({plural(n, 'forecast')} of "
+            f"{plural(weeks, 'target week')}), ")
+    better = [(m, v) for m, v in tested if v["vs_naive"] == "better"]
+    best, top = tested[0]
+    if better:
+        m, v = better[0]
+        text = (head + f"{method_name(m)} beats the naive forecast: MASE {number(v['mase'], 2)} against "
+                f"{number(naive['mase'], 2)} (Diebold-Mariano {p_text(v['dm_p_value'])})")
+    else:
+        text = (head + "no method beats the naive forecast on this evidence: "
+                f"{method_name(best)} has the lowest MASE, {number(top['mase'], 2)} against the naive forecast's "
+                f"{number(naive['mase'], 2)} (Diebold-Mariano {p_text(top['dm_p_value'])})")
+    trend = methods.get("trend")
+    if trend and trend.get("mase") is not None and best != "trend" and not (better and better[0][0] == "trend"):
+        text += f", and the trend line's is {number(trend['mase'], 2)} ({p_text(trend['dm_p_value'])})"
+    worse = [method_name(m) for m, v in tested if v["vs_naive"] == "worse"]
+    if worse:
+        text += f"; {_list(worse)} {'does' if len(worse) == 1 else 'do'} worse than naive"
+    needs = [v["forecasts_needed"] for m, v in tested if v["vs_naive"] == "cannot tell" and v["forecasts_needed"]]
+    if not better:
+        if needs:
+            fewest = min(tested, key=lambda mv: mv[1]["forecasts_needed"] or float("inf"))[1]
+            text += ("; if the differences seen so far held, telling any method from naive would take at least "
+                     + _needed(fewest, n, weeks))
+        else:
+            text += "; the methods cannot be ranked on this evidence"
+    text += "."
+    for o in overlaps:
+        if series in (o["series"], o["other_series"]):
+            text += " " + _shared_clause(o, series)
+    return text
