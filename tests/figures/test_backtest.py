@@ -119,7 +119,7 @@ def test_a_worse_method_does_not_make_another_one_better():
 
 def test_backtests_sharing_forecasts_are_said_not_to_be_two_results():
     from helpers.models import backtest as bt_model
-    from helpers.models.trend import weekly_sales_from as sales_from
+    from tests.builders import weekly_sales_from as sales_from
 
     common = {"2025-W10": 10, "2025-W11": 14, "2025-W12": 12, "2025-W13": 18, "2025-W14": 15}
     sales = pd.concat([sales_from(common, "xiaomi_su7"), sales_from({**common, "2025-W15": 30}, "xiaomi_all")],

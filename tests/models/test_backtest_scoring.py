@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from helpers.models import backtest as bt
-from helpers.models.trend import weekly_sales_from
+from tests.builders import weekly_sales_from
 from tests.conftest import ROOT
 
 #: Five consecutive weeks: origins W12, W13, W14 (three figures in the window).
