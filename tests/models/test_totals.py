@@ -52,3 +52,23 @@ def test_sources_that_disagree_on_the_official_total_are_an_error():
     two = pd.concat([quarterly(300, sources=("q",)), quarterly(301, sources=("r",))])
     with pytest.raises(ValueError, match="different official totals"):
         quarterly_reconciliation(monthly(rows), two)
+
+
+def test_each_month_of_the_window_sets_its_deliveries_beside_its_weeks_by_hand_arithmetic():
+    """April: more than 28,000 delivered, W15-W17 known (6,287 + 7,200 + 7,000), 9 days left; May: W19 5,200, 24 left."""
+    from helpers.models.totals import months_beside_weeks, weekly_against_monthly
+    from tests.builders import weekly_sales_from
+
+    weekly = weekly_sales_from({"2025-W15": 6287, "2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700,
+                                "2025-W19": 5200}, series="xiaomi_su7").assign(measure="insurance_registrations")
+    monthly = pd.DataFrame({"year": 2025, "month": [4, 5, 5], "series": "xiaomi_su7",
+                            "measure": ["deliveries", "deliveries", "retail_sales"], "units": [28000, 28000, 99999],
+                            "bound": ["lower", "lower", "exact"], "as_printed": "x", "source_id": ["a", "b", "c"]})
+    months = months_beside_weeks(weekly_against_monthly(weekly, monthly), weekly, "2025-W16", "2025-W19")
+    assert months["month"].tolist() == [4, 5]  # W18 straddles April and May: in neither
+    april, may = months.to_dict("records")
+    assert april["rest_days"] == 30 - 21 and may["rest_days"] == 31 - 7
+    assert april["rest_per_week"] == pytest.approx((28000 - 6287 - 7200 - 7000) / 9 * 7)
+    assert may["rest_per_week"] == pytest.approx((28000 - 5200) / 24 * 7)
+    assert (april["lowest_week_in_window"], april["lowest_week_units"]) == ("2025-W17", 7000)
+    assert (may["lowest_week_in_window"], may["monthly_bound"], may["monthly_source_ids"]) == ("2025-W19", "lower", "b")

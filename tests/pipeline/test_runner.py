@@ -57,7 +57,7 @@ def test_helper_closure_follows_imports_transitively():
 
 def test_helper_closure_counts_the_data_files_a_module_reads():
     files = {p.relative_to(HELPERS).as_posix() for p in helper_closure({"figures.what_happened"}, HELPERS)}
-    assert {"figures/style.py", "figures/labels.toml"} <= files
+    assert {"figures/style.py", "labels/__init__.py", "labels/labels.toml"} <= files
 
 
 def test_no_analysis_module_imports_the_runner():

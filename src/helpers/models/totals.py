@@ -25,7 +25,8 @@ from helpers.formatting import number
 
 __all__ = ["TOLERANCE", "RECONCILIATION_COLUMNS", "printed_to_the_unit", "quarterly_reconciliation", "ruled_out",
            "without_ruled_out", "reconciliation_summary", "WEEKLY_AGAINST_MONTHLY_COLUMNS", "weekly_against_monthly",
-           "PERIOD_REMAINDER_COLUMNS", "month_reading", "period_remainders"]
+           "PERIOD_REMAINDER_COLUMNS", "month_reading", "period_remainders", "MONTHS_BESIDE_WEEKS_COLUMNS",
+           "months_beside_weeks", "months_beside_weeks_summary"]
 
 #: A combination of monthly figures fits the official total within this fraction of it.
 TOLERANCE = 0.005
@@ -353,3 +354,85 @@ def period_remainders(period_totals: pd.DataFrame, quarterly_deliveries: pd.Data
     text = ["first_day", "last_day", "series", "measure", "bound", "as_printed", "source_id", "official_quarters",
             "rest_first_month", "rest_last_month", "rest_bound", "months_bound", "months_sources", "formula"]
     return frame.astype({c: "string" for c in text} | {"months_units": "Int64"})
+
+
+MONTHS_BESIDE_WEEKS_COLUMNS = ("year", "month", "weeks_in_window", "weeks_known", "weekly_units", "monthly_units",
+                               "monthly_bound", "rest_days", "rest_per_week", "lowest_week_in_window",
+                               "lowest_week_units", "monthly_source_ids")
+
+
+def months_beside_weeks(weekly_against_monthly: pd.DataFrame, weekly_sales: pd.DataFrame, first_week: str,
+                        last_week: str) -> pd.DataFrame:
+    """The months holding weeks ``first_week``..``last_week``, each month's deliveries beside its weeks.
+
+    From :func:`weekly_against_monthly`'s table: per month that holds a week of the
+    window, the deliveries figure (the highest printed, "more than" when any source
+    printing it says so), the weekly figures known inside the month, and what the
+    rest of the month averaged a week (``rest_per_week``); beside it, the lowest
+    weekly figure of the window inside that month (from ``weekly_sales``, the month row's series).  A month whose rest averaged
+    more than that lowest week says the dip did not last the month, if the two
+    measures (weekly insurance registrations, monthly deliveries) count the same cars.
+
+    >>> table = pd.DataFrame({"year": 2025, "month": [5, 5], "series": ["xiaomi_all", "xiaomi_su7"],
+    ...     "weekly_measure": "insurance_registrations", "weeks_inside": "2025-W19; 2025-W20; 2025-W21",
+    ...     "weeks_known": "2025-W19", "weekly_units": 5200.0, "monthly_measure": "deliveries",
+    ...     "monthly_bound": ["lower", "exact"], "monthly_units": 28000, "monthly_source_ids": ["a", "b"],
+    ...     "rest_days": 24, "rest_units": 22800.0, "rest_per_week": 6650.0})
+    >>> weekly = weekly_sales_from({"2025-W18": 5700, "2025-W19": 5200}, series="xiaomi_all")
+    >>> row = months_beside_weeks(table, weekly, "2025-W16", "2025-W19").iloc[0]
+    >>> int(row["month"]), row["monthly_bound"], int(row["rest_per_week"]), row["lowest_week_in_window"], row["monthly_source_ids"]
+    (5, 'lower', 6650, '2025-W19', 'a; b')
+    """
+    from helpers.data import weeks
+
+    window = {weeks.week_label(y, w) for y, w in
+              weeks.week_range(weeks.parse_week_label(first_week), weeks.parse_week_label(last_week))}
+    units = {(str(r["series"]), weeks.week_label(int(r["iso_year"]), int(r["iso_week"]))): float(r["units"])
+             for r in weekly_sales.to_dict("records") if pd.notna(r["units"])}
+    deliveries = weekly_against_monthly[weekly_against_monthly["monthly_measure"].astype(str) == "deliveries"]
+    rows = []
+    for (year, month), group in deliveries.groupby(["year", "month"], sort=True):
+        inside = [w.strip() for w in str(group["weeks_inside"].iloc[0]).split(";")]
+        in_window = [w for w in inside if w in window]
+        if not in_window:
+            continue
+        top = group[group["monthly_units"] == group["monthly_units"].max()]
+        row = top.sort_values("rest_per_week", kind="mergesort").iloc[0]
+        weekly = {w: units[(str(row["series"]), w)] for w in in_window if (str(row["series"]), w) in units}
+        lowest = min((w for w in in_window if w in weekly), key=lambda w: weekly[w], default="")
+        sources = sorted({s.strip() for ids in top["monthly_source_ids"].astype(str) for s in ids.split(";")})
+        rows.append({
+            "year": int(year), "month": int(month), "weeks_in_window": "; ".join(in_window),
+            "weeks_known": str(row["weeks_known"]), "weekly_units": float(row["weekly_units"]),
+            "monthly_units": int(row["monthly_units"]),
+            "monthly_bound": "lower" if (top["monthly_bound"].astype(str) == "lower").any() else "exact",
+            "rest_days": int(row["rest_days"]), "rest_per_week": float(row["rest_per_week"]),
+            "lowest_week_in_window": lowest, "lowest_week_units": weekly.get(lowest, float("nan")),
+            "monthly_source_ids": "; ".join(sources),
+        })
+    return pd.DataFrame(rows, columns=list(MONTHS_BESIDE_WEEKS_COLUMNS))
+
+
+def months_beside_weeks_summary(months: pd.DataFrame) -> list[dict[str, Any]]:
+    """:func:`months_beside_weeks` as plain values for a summary: one dict per month, rounded to whole units.
+
+    >>> months = pd.DataFrame({"year": [2025], "month": [5], "weeks_in_window": ["2025-W19"], "weeks_known": ["2025-W19"],
+    ...     "weekly_units": [5200.0], "monthly_units": [28000], "monthly_bound": ["lower"], "rest_days": [24],
+    ...     "rest_per_week": [6650.4], "lowest_week_in_window": ["2025-W19"], "lowest_week_units": [5200.0],
+    ...     "monthly_source_ids": ["a"]})
+    >>> months_beside_weeks_summary(months)[0]["rest_per_week"], months_beside_weeks_summary(months)[0]["rest_above_lowest_week"]
+    (6650, True)
+    """
+    out = []
+    for r in months.to_dict("records"):
+        lowest = float(r["lowest_week_units"])
+        out.append({
+            "month": f"{int(r['year'])}-{int(r['month']):02d}", "weeks_known": str(r["weeks_known"]),
+            "weekly_units": int(round(float(r["weekly_units"]))), "monthly_units": int(r["monthly_units"]),
+            "monthly_bound": str(r["monthly_bound"]), "rest_days": int(r["rest_days"]),
+            "rest_per_week": int(round(float(r["rest_per_week"]))),
+            "lowest_week_in_window": str(r["lowest_week_in_window"]) or None,
+            "lowest_week_units": None if lowest != lowest else int(round(lowest)),
+            "rest_above_lowest_week": None if lowest != lowest else bool(float(r["rest_per_week"]) > lowest),
+        })
+    return out

@@ -70,8 +70,8 @@ STEPS: tuple[Step, ...] = (
         writes=(*_processed("07_what_happened"), "reports/figures/06_*"),
         after=("05_claims",),
     ),
-    Step("08_market_calendar", reads=_processed("01_ingest", "02_clean"),
-         writes=(*_processed("08_market_calendar"), "reports/figures/08_*"), after=("02_clean",)),
+    Step("08_market_calendar", reads=_processed("01_ingest", "02_clean", "07_what_happened"),
+         writes=(*_processed("08_market_calendar"), "reports/figures/08_*"), after=("07_what_happened",)),
     Step("09_backtest", reads=_processed("02_clean"), writes=(*_processed("09_backtest"), "reports/figures/09_*"),
          after=("02_clean",)),
 )
@@ -300,7 +300,7 @@ def _listing(folder: Path, listings: dict[Path, list[str]]) -> list[str]:
     return listings[folder]
 
 
-#: Data files a module may read from its own folder (``pyproject.toml``'s package data, e.g. ``figures/labels.toml``
+#: Data files a module may read from its own folder (``pyproject.toml``'s package data, e.g. ``labels/labels.toml``
 #: and the bundled CJK font ``figures/fonts/*.otf``).
 PACKAGE_DATA_PATTERNS = ("*.toml", "fonts/*.otf", "fonts/*.json")
 
@@ -319,7 +319,7 @@ def helper_closure(modules: Iterable[str], helpers_dir: Path) -> list[Path]:
     """The files of ``modules``, of the packages they sit in, and of every ``helpers`` module they import, sorted.
 
     The data files beside each of those modules (:func:`package_data_beside`) count too: editing
-    ``figures/labels.toml`` reruns the notebooks that draw figures.
+    ``labels/labels.toml`` reruns the notebooks that draw figures.
     """
     seen: set[str] = set()
     files: set[Path] = {helpers_dir / "__init__.py"}
