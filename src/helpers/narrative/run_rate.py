@@ -19,6 +19,8 @@ __all__ = [
     "littles_law_sentence",
     "horizon_sentence",
     "overtake_paragraph",
+    "clearance_ranges_paragraph",
+    "capacity_verdicts_sentence",
 ]
 
 #: How a reading is named in prose.
@@ -234,3 +236,49 @@ def overtake_paragraph(scenarios: pd.DataFrame, start: tuple[int, int]) -> str:
         f"If flows stayed as they are from {week_label(*start)} (week 0, the last weekly figure) on:\n\n"
         + "\n".join(f"* {sentence}" for sentence in run_rate.overtake_sentences(scenarios))
     )
+
+
+def clearance_ranges_paragraph(ranges: pd.DataFrame) -> str:
+    """The earliest and latest clearance over the plausible inputs, per reading, at the sales run-rate.
+
+    ``ranges`` is :func:`helpers.models.run_rate.clearance_ranges`.  A date from one
+    scenario would be false precision; this gives the span instead, "never" where
+    some combination never clears.
+
+    >>> r = pd.DataFrame({"reading": ["unlocked_deposits", "locked_orders"], "supply_basis": ["sales_run_rate"] * 2,
+    ...                   "n_combinations": [27, 27], "n_never": [0, 18], "earliest": ["2026-W45 (week 78)", "not within 2 years (x)"],
+    ...                   "latest": ["not within 2 years (y)", "never"], "lock_in_rates": ["35.0%; 40.0%"] * 2,
+    ...                   "cancellation_rates": ["0%; 40%"] * 2, "supply_values": ["5,200; 7,200"] * 2})
+    >>> print(clearance_ranges_paragraph(r))
+    **Clearance as a range, not a date.** Over every combination of the plausible inputs (lock-in 35.0%; 40.0%, cancellations 0%; 40%, sales 5,200; 7,200 a week), at the sales run-rate:
+    <BLANKLINE>
+    * **unlocked deposits**: earliest 2026-W45 (week 78), latest not within 2 years (y) (27 combinations).
+    * **locked orders**: earliest not within 2 years (x), latest **never** (18 of 27 combinations never clear).
+    """
+    sales = ranges[ranges["supply_basis"] == "sales_run_rate"]
+    first = sales.iloc[0]
+    items = []
+    for row in sales.to_dict("records"):
+        latest = "**never**" if int(row["n_never"]) else row["latest"]
+        count = (f"{number(int(row['n_never']))} of {number(int(row['n_combinations']))} combinations never clear"
+                 if int(row["n_never"]) else plural(int(row["n_combinations"]), "combination"))
+        items.append(f"* **{READING_NAMES[row['reading']]}**: earliest {row['earliest']}, latest {latest} ({count}).")
+    return ("**Clearance as a range, not a date.** Over every combination of the plausible inputs (lock-in "
+            f"{first['lock_in_rates']}, cancellations {first['cancellation_rates']}, sales {first['supply_values']} a week), "
+            "at the sales run-rate:\n\n" + "\n".join(items))
+
+
+def capacity_verdicts_sentence(verdicts: pd.DataFrame) -> str:
+    """The audit's verdicts on the capacity claims (notebook 05's rules, run once), beside the run rate's supply rule.
+
+    ``verdicts`` is :func:`helpers.claims.article_rules.claim_verdicts` (``claim_id``, ``verdict``).
+
+    >>> v = pd.DataFrame({"claim_id": ["design_capacity_vs_sales_run_rate", "actual_vs_design_capacity"],
+    ...                   "verdict": ["unverifiable", "inconsistent"]})
+    >>> print(capacity_verdicts_sentence(v))
+    The audit's verdicts on the capacities (notebook 05's rules, the same result): `design_capacity_vs_sales_run_rate` is *unverifiable*; `actual_vs_design_capacity` is *inconsistent*. Not using a capacity as the supply rate here is not a verdict on the printed figure: it only says the factory delivered more than that a week.
+    """
+    parts = [f"`{row['claim_id']}` is *{row['verdict']}*" for row in verdicts.to_dict("records")]
+    return ("The audit's verdicts on the capacities (notebook 05's rules, the same result): " + "; ".join(parts)
+            + ". Not using a capacity as the supply rate here is not a verdict on the printed figure: it only says the "
+            "factory delivered more than that a week.")
