@@ -80,7 +80,8 @@ STEPS: tuple[Step, ...] = (
 REPORT_READS = ("notebooks", "reports/figures",
                 *(f"{PROCESSED}/{STEP_FOLDERS[s]}/summary.json" for s in ("03_trend", "04_run_rate", "05_claims",
                                                                          "07_what_happened", "08_market_calendar",
-                                                                         "09_backtest")))
+                                                                         "09_backtest")),
+                f"{PROCESSED}/{STEP_FOLDERS['07_what_happened']}/claims_later.csv")  # later evidence beside each claim
 REPORT_WRITES = ("reports/html", "reports/summary.json")
 STEPS_BY_NAME: dict[str, Step] = {s.name: s for s in STEPS}
 #: Files whose change means "the environment changed": every step reruns.
