@@ -511,7 +511,7 @@ def test_clearance_ranges_span_every_plausible_input_on_the_frozen_figures():
     assert deposits["n_combinations"] == 3 * 3 * 3  # sales × lock-in × cancellation values
     assert deposits["n_never"] == 0
     assert deposits["earliest"].startswith("2026-W45")  # week 78 after 2025-W19
-    assert deposits["latest"].startswith("not within 2 years")  # 108.5 weeks: beyond the horizon, no ISO week
+    assert deposits["latest"] == "after more than 2 years"  # 108.5 weeks: beyond the horizon, no ISO week
     locked = ranges.loc[("locked_orders", "sales_run_rate")]
     # locked orders: 6,750 firm a week; only the best week (7,200) clears, after 7,200 × wait / 450 weeks
     assert locked["earliest_weeks"] == pytest.approx(7200 * wait / (7200 - gross))

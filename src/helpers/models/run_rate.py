@@ -953,6 +953,20 @@ CLEARANCE_RANGE_COLUMNS = (
 )
 
 
+def _range_end(weeks: float, start: tuple[int, int], horizon_weeks: int) -> str:
+    """One end of a clearance range, by :func:`clearance`'s rules, in few words.
+
+    >>> _range_end(77.7, (2025, 19), 104), _range_end(108.5, (2025, 19), 104), _range_end(834.9, (2025, 19), 104)
+    ('2026-W45 (week 78)', 'after more than 2 years', 'after more than 2 years (about 16 years)')
+    """
+    kind, text = clearance(weeks, start, horizon_weeks)
+    if kind != "beyond_horizon":
+        return text
+    years = whole_years(horizon_weeks)
+    n = whole_years(weeks)
+    return f"after more than {years} {'year' if years == 1 else 'years'}" + (f" (about {n} years)" if n > years else "")
+
+
 def _values(inputs: Mapping[str, ScenarioInputs], name: str) -> list[float]:
     return sorted({float(getattr(inp, name).value) for inp in inputs.values()})
 
@@ -1016,15 +1030,15 @@ def clearance_ranges(
                 text = (f"not dated: weekly sales ran above {rejected}, so it is not the supply rate"
                         + (f" ({n_never} of {len(results)} combinations never clear)" if n_never else ""))
             else:
-                early_text = clearance(earliest, start, horizon_weeks)[1] if finite else "never"
-                late_text = "never" if n_never else clearance(latest, start, horizon_weeks)[1]
+                early_text = _range_end(earliest, start, horizon_weeks) if finite else "never"
+                late_text = "never" if n_never else _range_end(latest, start, horizon_weeks)
                 if not finite:
                     text = f"never: no combination of inputs clears the backlog ({len(results)} combinations)"
                 elif n_never:
-                    text = (f"earliest {early_text}, latest never ({n_never} of {len(results)} combinations: "
+                    text = (f"from {early_text} to never ({n_never} of {len(results)} combinations: "
                             f"supply at or below the firm inflow)")
                 else:
-                    text = f"between {early_text} and {late_text} ({len(results)} combinations)"
+                    text = f"from {early_text} to {late_text} ({len(results)} combinations)"
             rows.append({
                 "reading": reading,
                 "supply_basis": basis,
