@@ -101,7 +101,8 @@ def test_horizon_sentence_counts_each_kind_of_clearance():
 def test_overtake_paragraph_names_week_zero_and_lists_each_reading_and_scenario():
     table = _table()
     text = narrative.overtake_paragraph(table[table["scenario"] == "mid"], (2025, 19))
-    assert text.startswith("If flows stayed as they are from 2025-W19 (week 0, the last weekly figure) on:\n\n")
+    assert text.startswith("If flows stayed as they are from 2025-W19 (week 0, the last weekly figure) on, scenario by scenario")
+    assert "the range over all of them" in text.split("\n")[0]
     lines = text.split("\n")[2:]
     assert [line.split(":")[0] for line in lines] == ["* **mid** (unlocked deposits)", "* **mid** (locked orders)"]
     assert lines[0].endswith("at the observed sales run-rate the backlog clears after 22.1 weeks, by 2025-W42 "

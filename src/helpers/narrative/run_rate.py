@@ -237,12 +237,13 @@ def overtake_paragraph(scenarios: pd.DataFrame, start: tuple[int, int]) -> str:
     ...                           "effective_backlog": [327420.5], "weeks_to_clear": [float("inf")],
     ...                           "clearance": ["never"], "clears_in": ["never: ..."]})
     >>> print(overtake_paragraph(scenarios, (2025, 19)))
-    If flows stayed as they are from 2025-W19 (week 0, the last weekly figure) on:
+    If flows stayed as they are from 2025-W19 (week 0, the last weekly figure) on, scenario by scenario (each one combination of inputs; when the backlog clears is the range over all of them, above):
     <BLANKLINE>
     * **mid** (locked orders): at the observed sales run-rate the backlog never clears (6,275 a week against 6,750 firm orders a week).
     """
     return (
-        f"If flows stayed as they are from {week_label(*start)} (week 0, the last weekly figure) on:\n\n"
+        f"If flows stayed as they are from {week_label(*start)} (week 0, the last weekly figure) on, scenario by "
+        f"scenario (each one combination of inputs; when the backlog clears is the range over all of them, above):\n\n"
         + "\n".join(f"* {sentence}" for sentence in run_rate.overtake_sentences(scenarios))
     )
 
