@@ -89,3 +89,12 @@ def test_notebook_04_prints_the_capacities_verdicts_from_the_audit():
     printed = dict(printed_verdicts(text, list(verdicts)))
     for claim in ("design_capacity_vs_sales_run_rate", "actual_capacity_vs_april_sales", "actual_vs_design_capacity"):
         assert printed.get(claim) == verdicts[claim]
+
+
+def test_the_reports_summary_carries_the_audits_verdicts_and_the_later_ones_beside_them():
+    verdicts = audit_verdicts()
+    summary = json.loads((ROOT / "reports/summary.json").read_text(encoding="utf-8"))
+    assert {c["claim_id"]: c["verdict"] for c in summary["claims"]} == verdicts
+    with open(ROOT / "data/processed/later/claims_later.csv", encoding="utf-8", newline="") as handle:
+        later = {row["claim_id"]: row["later_verdict"] for row in csv.DictReader(handle)}
+    assert {c["claim_id"]: c["later_verdict"] for c in summary["claims"]} == later
