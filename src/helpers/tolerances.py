@@ -8,7 +8,8 @@ so neither imports the other for a number.
 
 from __future__ import annotations
 
-__all__ = ["FLOW_TOLERANCE", "CAPACITY_SLACK", "SHARP_FALL", "RATE_TOLERANCE_PP", "CHANGE_TOLERANCE_PP", "TOP_RANK"]
+__all__ = ["FLOW_TOLERANCE", "CAPACITY_SLACK", "SHARP_FALL", "RATE_TOLERANCE_PP", "CHANGE_TOLERANCE_PP", "TOP_RANK",
+           "CALENDAR_AGREEMENT_PP"]
 
 FLOW_TOLERANCE = 0.15
 """Two figures for the same flow (vehicles a week) agree if within 15% of the reference.
@@ -36,3 +37,9 @@ CHANGE_TOLERANCE_PP = 5.0
 
 TOP_RANK = 3
 """A rank of 3 or better counts as "near the top" of a ranking."""
+
+CALENDAR_AGREEMENT_PP = 20.0
+"""The calendar specifications "agree" when their point shares of the W16-W19 dip lie within 20 points.
+
+Only then may one headline percentage be given (``docs/calendar-model.md``, the
+rule for the answer); otherwise the answer is the range across specifications."""
