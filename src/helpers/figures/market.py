@@ -341,7 +341,9 @@ def specifications_title(summary: dict[str, Any], lang: str = "en") -> str:
     """
     allowed = [style.label(key, lang) for flag, key in _SHARE_KEYS if summary[flag]]
     values = {"span": week_span(summary["from_week"], summary["to_week"], "-"), "low": number(summary["percent_low"]),
-              "high": number(summary["percent_high"]), "n": int(summary["n_specs"])}
+              "high": number(summary["percent_high"]),
+              "specs": style.label("cal_spec_count_one", lang) if int(summary["n_specs"]) == 1
+              else style.label("cal_spec_count", lang, n=int(summary["n_specs"]))}
     if summary["agree"]:
         return style.label("cal_spec_title_agree", lang, about=number(summary["headline_percent"]), **values)
     if not allowed:
