@@ -213,6 +213,15 @@ def test_each_specification_is_a_row_with_its_interval_and_reference_lines_at_0_
     assert "byd" not in title(fig) + subtitle(fig)
 
 
+def test_the_leave_one_week_out_range_is_drawn_above_each_row():
+    table = spec_rows([30.0, 60.0], [10.0, 20.0], [50.0, 110.0]).assign(
+        drop_one_percent_low=[20.0, 55.0], drop_one_percent_high=[45.0, 140.0])
+    fig = market.calendar_specifications_figure(table)
+    line = one(fig, "drop_one:s1")
+    assert list(line.get_xdata()) == [55.0, 140.0]
+    assert "any one week left out of the fit (20% to 140% over all rows)" in subtitle(fig)
+
+
 def test_a_specification_not_fitted_keeps_its_row_with_the_reason():
     table = spec_rows([30.0, float("nan")], [10.0, float("nan")], [50.0, float("nan")],
                       reasons=["", "month_end does not vary in these weeks"])

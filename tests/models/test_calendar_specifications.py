@@ -223,3 +223,39 @@ def test_live_table_has_every_declared_specification_and_never_fits_the_article_
     sales = {r["week"]: float(r["units"]) for r in read_csv_rows(ROOT / "data/processed/clean/weekly_sales.csv")
              if r["series"] == "xiaomi_su7"}
     assert table["observed_log_change"].iloc[0] == pytest.approx(math.log(sales["2025-W19"] / sales["2025-W16"]))
+
+
+def test_the_fit_also_agrees_with_statsmodels():
+    import statsmodels.api as sm
+
+    market = hand_market()
+    design = specification_design(market, hand_calendar(), SPEC, ARTICLE)
+    X = np.column_stack([(design["brand"] == "a"), (design["brand"] == "b"), design["t"],
+                         design["lost_working_days"], design["month_end"]]).astype(float)
+    result = sm.OLS(design["log_units"].to_numpy(), X).fit()
+    fit = fit_specification(market, hand_calendar(), SPEC, ARTICLE)
+    assert fit.ci95["month_end"] == pytest.approx(tuple(result.conf_int()[4]), rel=1e-9)
+
+
+def test_leaving_one_week_out_is_the_refit_without_that_week():
+    market = hand_market()
+    sales = pd.DataFrame({"series": "x", "iso_year": 2024, "iso_week": [9, 11], "units": [100.0, 50.0]})
+    row = calendar_specifications(market, hand_calendar(), sales, [SPEC], ARTICLE, observed_series="x").iloc[0]
+    observed = math.log(0.5)
+    shares = {}
+    for left in [w for w in WEEKS if not 9 <= w <= 11]:
+        X, y = [], []
+        for brand in ("a", "b"):
+            for i, w in enumerate(WEEKS):
+                if 9 <= w <= 11 or w == left:
+                    continue
+                units = market[(market["series"] == brand) & (market["iso_week"] == w)]["units"].iloc[0]
+                X.append([brand == "a", brand == "b", w - 1, LOST[i], MONTH_END[i]])
+                y.append(math.log(units))
+        beta, _, _ = numpy_ols(np.array(X, dtype=float), np.array(y))
+        shares[f"2024-W{left:02d}"] = 100 * (2 * beta[3]) / observed  # W09 -> W11: 2 lost days, no month end change
+    low, high = min(shares, key=shares.get), max(shares, key=shares.get)
+    assert row["drop_one_percent_low"] == pytest.approx(shares[low], rel=1e-9) and row["drop_one_week_low"] == low
+    assert row["drop_one_percent_high"] == pytest.approx(shares[high], rel=1e-9) and row["drop_one_week_high"] == high
+    s = specifications_summary(pd.DataFrame([row]))
+    assert (s["drop_one_low"], s["drop_one_high"]) == (round(shares[low], 3), round(shares[high], 3))

@@ -78,3 +78,9 @@ def test_the_numbers_are_printed_by_the_projects_formatter():
     s = summary(low=-12.4, high=163.2, i_low=-80.0, i_high=250.0, flags=(True, True, True))
     text = calendar_range_sentence(s)
     assert f"{number(-12.4)}% to {number(163.2)}%" in text
+
+
+def test_the_leave_one_week_out_range_is_said_when_the_summary_has_it():
+    text = calendar_range_sentence({**summary(), "drop_one_low": 7.164, "drop_one_high": 109.504})
+    assert "Leaving out any one week of a specification's fit moves its share between 7% and 110%." in text
+    assert "Leaving out" not in calendar_range_sentence(summary())

@@ -402,6 +402,10 @@ def calendar_specifications_figure(
         fitted = table[table["percent_of_dip"].notna()]
         lows = [0.0, *fitted["percent_ci95_low"].astype(float)]
         highs = [100.0, *fitted["percent_ci95_high"].astype(float)]
+        has_drop = "drop_one_percent_low" in fitted.columns and fitted["drop_one_percent_low"].notna().any()
+        if has_drop:
+            lows += fitted["drop_one_percent_low"].dropna().astype(float).tolist()
+            highs += fitted["drop_one_percent_high"].dropna().astype(float).tolist()
         span = max(highs) - min(lows)
         text_x = max(highs) + 0.04 * span  # every row's numbers in one column, clear of the bars and the 100% line
         for i, row in enumerate(table.itertuples(index=False)):
@@ -414,6 +418,10 @@ def calendar_specifications_figure(
             mid, lo, hi = float(row.percent_of_dip), float(row.percent_ci95_low), float(row.percent_ci95_high)
             ax.errorbar(mid, y, xerr=[[mid - lo], [hi - mid]], fmt="s", color=_SPEC_COLOR, markersize=7,
                         elinewidth=2.0, capsize=4, capthick=1.6, zorder=4, gid=f"spec:{row.specification}")
+            drop = (getattr(row, "drop_one_percent_low", math.nan), getattr(row, "drop_one_percent_high", math.nan))
+            if not any(pd.isna(v) for v in drop):
+                ax.plot([float(drop[0]), float(drop[1])], [y + 0.27, y + 0.27], color=_NOT_FITTED_COLOR,
+                        linewidth=1.2, marker="|", markersize=6, zorder=3, gid=f"drop_one:{row.specification}")
             ax.annotate(style.label("cal_spec_value", lang, pct=number(mid), lo=number(lo), hi=number(hi),
                                     n=int(row.n_obs), df=int(row.df_resid)),
                         (text_x, y), ha="left", va="center", fontsize=style.FONT_SIZES["annotation"], color="#333333",
@@ -432,6 +440,9 @@ def calendar_specifications_figure(
                              tol=number(summary["tolerance_pp"]), low=number(summary["percent_low"]),
                              high=number(summary["percent_high"])),
                  style.label("cal_spec_caveat", lang)]
+        if has_drop:
+            notes.insert(1, style.label("cal_spec_drop_one", lang, low=number(summary["drop_one_low"]),
+                                        high=number(summary["drop_one_high"])))
 
         pairs: list[tuple[str, str]] = []
         last = weeks.parse_week_label(str(summary["to_week"]))

@@ -124,12 +124,13 @@ def specification_design(
     calendar_weeks: pd.DataFrame,
     spec: Specification,
     article: tuple[str, str] = ARTICLE_WEEKS,
+    drop_weeks: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """The brand-weeks a specification is fitted on: ``brand, week, iso_year, iso_week, units, log_units, t,
     lost_working_days, month_end``.
 
     The specification's brands and years, every week with a positive figure,
-    less the weeks from ``article[0]`` to ``article[1]``; ``t`` counts calendar
+    less the weeks from ``article[0]`` to ``article[1]`` and ``drop_weeks`` (labels); ``t`` counts calendar
     weeks from week 1 of the first year.  A week missing from ``calendar_weeks``
     is an error.
     """
@@ -138,7 +139,7 @@ def specification_design(
                                 & market_registrations["units"].notna()]
     rows = rows[rows["iso_year"].astype("int64").isin(spec.years) & (rows["units"].astype("float64") > 0)]
     first, last = weeks.parse_week_label(article[0]), weeks.parse_week_label(article[1])
-    rows = rows[[not (first <= p <= last) for p in _pairs(rows)]]
+    rows = rows[[not (first <= p <= last) and weeks.week_label(*p) not in drop_weeks for p in _pairs(rows)]]
     calendar = calendar_weeks[["iso_year", "iso_week", "working_days", "month_end"]].astype(
         {"iso_year": "int64", "iso_week": "int64", "working_days": "int64", "month_end": "bool"})
     calendar = calendar.assign(lost_working_days=lost_working_days(calendar),
@@ -188,52 +189,77 @@ def fit_specification(
     calendar_weeks: pd.DataFrame,
     spec: Specification,
     article: tuple[str, str] = ARTICLE_WEEKS,
+    drop_weeks: frozenset[str] = frozenset(),
 ) -> SpecificationFit:
-    """OLS (statsmodels) of one specification on :func:`specification_design`'s rows.
+    """OLS of one specification on :func:`specification_design`'s rows.
 
     Columns: one constant per brand, ``t``, then ``spec.terms``.  A calendar term
     without variation in the weeks, a design of less than full rank or no
     residual degree of freedom leaves the fit empty, with the ``reason``.
     """
-    import statsmodels.api as sm
-
     unknown = [k for k in spec.terms if k not in CALENDAR_TERMS]
     if unknown or "lost_working_days" not in spec.terms:
         raise ValueError(f"specification {spec.name!r}: terms must include lost_working_days and be among "
                          f"{', '.join(CALENDAR_TERMS)}, got {spec.terms}")
-    design = specification_design(market_registrations, calendar_weeks, spec, article)
-    brands = tuple(sorted(set(design["brand"])))
-    labels = sorted(set(design["week"]), key=weeks.parse_week_label)
-    holiday_weeks = {w for w, d in zip(design["week"], design["lost_working_days"]) if d != 0}
-    base = dict(spec=spec, brands=brands, n_obs=len(design), n_weeks=len(labels), n_holiday_weeks=len(holiday_weeks),
-                first_week=labels[0] if labels else "", last_week=labels[-1] if labels else "")
-    columns = [f"brand:{b}" for b in brands] + ["t", *spec.terms]
-    X = np.column_stack([(design["brand"] == b).to_numpy(dtype="float64") for b in brands]
-                        + [design[k].to_numpy(dtype="float64") for k in ("t", *spec.terms)]) if len(design) else None
+    design = specification_design(market_registrations, calendar_weeks, spec, article, drop_weeks)
+    return _fit_design(design, spec)
+
+
+def _arrays(design: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The design's columns as numpy arrays (``brand``, ``week`` as objects; the rest float)."""
+    out = {"brand": design["brand"].to_numpy(dtype=object), "week": design["week"].to_numpy(dtype=object)}
+    for k in ("iso_year", "iso_week"):
+        out[k] = design[k].to_numpy(dtype="int64")
+    for k in ("log_units", "t", *CALENDAR_TERMS):
+        out[k] = design[k].to_numpy(dtype="float64")
+    return out
+
+
+def _fit_design(design: pd.DataFrame, spec: Specification) -> SpecificationFit:
+    """:func:`fit_specification` on its design rows."""
+    return _fit_arrays(_arrays(design), spec)
+
+
+def _fit_arrays(a: Mapping[str, np.ndarray], spec: Specification) -> SpecificationFit:
+    """OLS by least squares, classical covariance, t intervals with ``n - coefficients`` degrees of freedom."""
+    from scipy import stats
+
+    n = len(a["week"])
+    brands = tuple(sorted(set(a["brand"])))
+    order = sorted(set(zip(a["iso_year"].tolist(), a["iso_week"].tolist())))
+    base = dict(spec=spec, brands=brands, n_obs=n, n_weeks=len(order),
+                n_holiday_weeks=len(set(a["week"][a["lost_working_days"] != 0])),
+                first_week=weeks.week_label(*order[0]) if order else "",
+                last_week=weeks.week_label(*order[-1]) if order else "")
+    n_coef = len(brands) + 1 + len(spec.terms)
     reason = ""
-    if X is None:
+    X = y = None
+    if not n:
         reason = "no brand-week in these years outside the article's weeks"
     else:
-        flat = [k for k in spec.terms if np.ptp(design[k].to_numpy()) == 0]
+        X = np.column_stack([(a["brand"] == b).astype("float64") for b in brands] + [a[k] for k in ("t", *spec.terms)])
+        y = a["log_units"]
+        flat = [k for k in spec.terms if np.ptp(a[k]) == 0]
         if flat:
             reason = f"{', '.join(flat)} does not vary in these weeks"
-        elif np.linalg.matrix_rank(X) < X.shape[1]:
+        elif np.linalg.matrix_rank(X) < n_coef:
             reason = "the terms are collinear in these weeks"
-        elif len(design) - X.shape[1] < 1:
-            reason = f"{len(design)} brand-weeks and {X.shape[1]} coefficients leave no residual degree of freedom"
+        elif n - n_coef < 1:
+            reason = f"{n} brand-weeks and {n_coef} coefficients leave no residual degree of freedom"
     if reason:
-        return SpecificationFit(**base, df_resid=max(len(design) - len(columns), 0), coefficients={}, ci95={},
+        return SpecificationFit(**base, df_resid=max(n - n_coef, 0), coefficients={}, ci95={},
                                 covariance=(), reason=reason)
-    result = sm.OLS(design["log_units"].to_numpy(dtype="float64"), X).fit()
-    keep = [columns.index(k) for k in spec.terms]
-    params = np.asarray(result.params, dtype="float64")
-    intervals = np.asarray(result.conf_int(alpha=1 - _CONFIDENCE), dtype="float64")
-    cov = np.asarray(result.cov_params(), dtype="float64")[np.ix_(keep, keep)]
+    beta, *_ = np.linalg.lstsq(X, y, rcond=None)
+    resid = y - X @ beta
+    df = n - n_coef
+    cov_all = (float(resid @ resid) / df) * np.linalg.inv(X.T @ X)
+    keep = [len(brands) + 1 + i for i in range(len(spec.terms))]
+    half = float(stats.t.ppf(0.5 + _CONFIDENCE / 2, df)) * np.sqrt(np.diag(cov_all))
     return SpecificationFit(
-        **base, df_resid=int(round(result.df_resid)),
-        coefficients={k: float(params[i]) for k, i in zip(spec.terms, keep)},
-        ci95={k: (float(intervals[i, 0]), float(intervals[i, 1])) for k, i in zip(spec.terms, keep)},
-        covariance=tuple(tuple(float(v) for v in row) for row in cov))
+        **base, df_resid=df,
+        coefficients={k: float(beta[i]) for k, i in zip(spec.terms, keep)},
+        ci95={k: (float(beta[i] - half[i]), float(beta[i] + half[i])) for k, i in zip(spec.terms, keep)},
+        covariance=tuple(tuple(float(v) for v in row) for row in cov_all[np.ix_(keep, keep)]))
 
 
 def _calendar_of(calendar_weeks: pd.DataFrame, label: str) -> dict[str, float]:
@@ -263,8 +289,28 @@ SPECIFICATION_COLUMNS = (
     "lost_working_days_ci95_high", "month_end_coef", "month_end_ci95_low", "month_end_ci95_high", "from_week",
     "to_week", "lost_working_days_difference", "month_end_difference", "calendar_log_change",
     "calendar_log_change_ci95_low", "calendar_log_change_ci95_high", "observed_series", "observed_log_change",
-    "percent_of_dip", "percent_ci95_low", "percent_ci95_high", "not_fitted_reason",
+    "percent_of_dip", "percent_ci95_low", "percent_ci95_high", "drop_one_percent_low", "drop_one_week_low",
+    "drop_one_percent_high", "drop_one_week_high", "not_fitted_reason",
 )
+
+
+def _drop_one(
+    market_registrations: pd.DataFrame,
+    calendar_weeks: pd.DataFrame,
+    spec: Specification,
+    article: tuple[str, str],
+    differences: Mapping[str, float],
+    observed: float,
+) -> dict[str, float]:
+    """``{week: percent of the dip}`` refitted without each of the specification's weeks in turn (fits that fail skipped)."""
+    arrays = _arrays(specification_design(market_registrations, calendar_weeks, spec, article))
+    out = {}
+    for label in sorted(set(arrays["week"]), key=weeks.parse_week_label):
+        keep = arrays["week"] != label
+        fit = _fit_arrays({k: v[keep] for k, v in arrays.items()}, spec)
+        if not fit.reason:
+            out[label] = 100 * sum(differences[k] * fit.coefficients[k] for k in spec.terms) / observed
+    return out
 
 
 def calendar_specifications(
@@ -282,8 +328,10 @@ def calendar_specifications(
     ``article[0]``'s; its 95% interval is exact for that linear combination (t,
     ``df_resid``).  ``percent_of_dip = 100 x calendar / observed`` with the
     interval's ends divided the same way (sorted), the observed change being
-    ``observed_series``' log change over the article's weeks.  A specification
-    that could not be fitted keeps its row with empty numbers and the reason.
+    ``observed_series``' log change over the article's weeks.  ``drop_one_*``: the
+    smallest and largest ``percent_of_dip`` when the fit is redone without one of its
+    weeks (every brand's figure for that week), and which week that was.  A
+    specification that could not be fitted keeps its row with empty numbers and the reason.
     """
     from scipy import stats
 
@@ -310,7 +358,8 @@ def calendar_specifications(
         if fit.reason:
             row.update({k: math.nan for k in ("calendar_log_change", "calendar_log_change_ci95_low",
                                               "calendar_log_change_ci95_high", "percent_of_dip", "percent_ci95_low",
-                                              "percent_ci95_high")})
+                                              "percent_ci95_high", "drop_one_percent_low", "drop_one_percent_high")})
+            row.update({"drop_one_week_low": "", "drop_one_week_high": ""})
         else:
             d = np.array([differences[k] for k in spec.terms], dtype="float64")
             b = np.array([fit.coefficients[k] for k in spec.terms], dtype="float64")
@@ -322,6 +371,10 @@ def calendar_specifications(
             row.update({"calendar_log_change": change, "calendar_log_change_ci95_low": lo,
                         "calendar_log_change_ci95_high": hi, "percent_of_dip": 100 * change / observed,
                         "percent_ci95_low": p_lo, "percent_ci95_high": p_hi})
+            dropped = _drop_one(market_registrations, calendar_weeks, spec, article, differences, observed)
+            low_week, high_week = min(dropped, key=dropped.get), max(dropped, key=dropped.get)
+            row.update({"drop_one_percent_low": dropped[low_week], "drop_one_week_low": low_week,
+                        "drop_one_percent_high": dropped[high_week], "drop_one_week_high": high_week})
         rows.append(row)
     frame = pd.DataFrame(rows, columns=list(SPECIFICATION_COLUMNS))
     return frame.astype({"n_brands": "int64", "n_obs": "int64", "n_weeks": "int64", "n_holiday_weeks": "int64",
@@ -336,7 +389,9 @@ def specifications_summary(table: pd.DataFrame, tolerance_pp: float = CALENDAR_A
     lower and largest upper end of their 95% intervals; ``agree``: the range is at
     most ``tolerance_pp`` points; ``headline_percent``: the middle of the range when
     they agree, else ``None``; ``allows_none``/``allows_part``/``allows_all``: 0%, a
-    value strictly between 0% and 100%, and 100% lie inside the intervals' span.
+    value strictly between 0% and 100%, and 100% lie inside the intervals' span;
+    ``drop_one_low``/``drop_one_high`` (when the table has them): the extremes of
+    the point percentages with any one week left out of any specification.
 
     >>> table = pd.DataFrame({"specification": ["a", "b"], "from_week": "2025-W16", "to_week": "2025-W19",
     ...     "observed_series": "s", "observed_log_change": -0.3, "percent_of_dip": [10.0, 50.0],
@@ -369,4 +424,7 @@ def specifications_summary(table: pd.DataFrame, tolerance_pp: float = CALENDAR_A
         "headline_percent": (p_low + p_high) / 2 if agree else None,
         "allows_none": bool(i_low <= 0 <= i_high), "allows_part": bool(i_low < 100 and i_high > 0),
         "allows_all": bool(i_high >= 100),
+        **({"drop_one_low": float(fitted["drop_one_percent_low"].min()),
+            "drop_one_high": float(fitted["drop_one_percent_high"].max())}
+           if "drop_one_percent_low" in fitted.columns and fitted["drop_one_percent_low"].notna().any() else {}),
     })

@@ -118,8 +118,8 @@ def calendar_range_sentence(summary: Mapping[str, Any]) -> str:
     ...      "percent_low": 25.6, "percent_high": 69.7, "interval_low": 1.3, "interval_high": 120.1,
     ...      "tolerance_pp": 20.0, "agree": False, "headline_percent": None,
     ...      "allows_none": False, "allows_part": True, "allows_all": True}
-    >>> print(calendar_range_sentence(s))
-    Learnt from other holidays (the other brands' weeks outside 2025-W16-W19) and applied to those weeks, the calendar accounts for 26% to 70% of Xiaomi's log fall from 2025-W16 to 2025-W19, depending on the specification (8 specifications; their 95% intervals together run from 1% to 120%). The specifications differ by more than 20 percentage points, so no single percentage is given. On these intervals the calendar may explain part or all of the dip; they rule out that it explains none of it. Pooled fits treat the brands of one week as independent, so their intervals are too narrow, and the model was written down after the data had been seen (docs/calendar-model.md): read the range, not any one interval.
+    >>> print(calendar_range_sentence({**s, "drop_one_low": 7.2, "drop_one_high": 109.5}))
+    Learnt from other holidays (the other brands' weeks outside 2025-W16-W19) and applied to those weeks, the calendar accounts for 26% to 70% of Xiaomi's log fall from 2025-W16 to 2025-W19, depending on the specification (8 specifications; their 95% intervals together run from 1% to 120%). Leaving out any one week of a specification's fit moves its share between 7% and 110%. The specifications differ by more than 20 percentage points, so no single percentage is given. On these intervals the calendar may explain part or all of the dip; they rule out that it explains none of it. Pooled fits treat the brands of one week as independent, so their intervals are too narrow, and the model was written down after the data had been seen (docs/calendar-model.md): read the range, not any one interval.
     """
     first, last = str(summary["from_week"]), str(summary["to_week"])
     span = week_span(first, last, "-")
@@ -134,6 +134,9 @@ def calendar_range_sentence(summary: Mapping[str, Any]) -> str:
     if declared > n:
         text += (f" {plural(declared - n, 'declared specification')} could not be fitted "
                  f"({', '.join(summary.get('not_fitted', []))}).")
+    if summary.get("drop_one_low") is not None and summary.get("drop_one_high") is not None:
+        text += (f" Leaving out any one week of a specification's fit moves its share between "
+                 f"{number(summary['drop_one_low'])}% and {number(summary['drop_one_high'])}%.")
     if summary["agree"]:
         text += (f" The specifications agree within {tolerance} percentage points: about "
                  f"{number(summary['headline_percent'])}%.")
