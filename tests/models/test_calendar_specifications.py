@@ -90,24 +90,42 @@ SPEC = Specification("hand", ("lost_working_days", "month_end"), brands=("a", "b
 ARTICLE = ("2024-W09", "2024-W11")  # weeks 9-11 are left out of the fit; W09 -> W11 differs by 2 lost days, 1 month end
 
 
-def oracle(market: pd.DataFrame):
-    """The same regression built here from the lists above: brand dummies, t, lost days, month end; W09-W11 out."""
-    X, y = [], []
-    for brand in ("a", "b"):
+def oracle(market: pd.DataFrame, brands=("a", "b")):
+    """The same regression built here from the lists above: brand dummies, t, lost days, month end; W09-W11 out.
+
+    Coefficients by numpy least squares; with more than one brand the covariance is clustered by week (the
+    sandwich written out here, small-sample factor G/(G-1) (n-1)/(n-k), G - 1 df), else classical.
+    """
+    X, y, week = [], [], []
+    for brand in brands:
         for i, w in enumerate(WEEKS):
             if 9 <= w <= 11:
                 continue
             units = market[(market["series"] == brand) & (market["iso_week"] == w)]["units"].iloc[0]
-            X.append([brand == "a", brand == "b", w - 1, LOST[i], MONTH_END[i]])
+            X.append([brand == b for b in brands] + [w - 1, LOST[i], MONTH_END[i]])
             y.append(math.log(units))
-    return numpy_ols(np.array(X, dtype=float), np.array(y))
+            week.append(w)
+    X, y = np.array(X, dtype=float), np.array(y)
+    beta, cov, df = numpy_ols(X, y)
+    if len(brands) == 1:
+        return beta, cov, df
+    e = y - X @ beta
+    inv = np.linalg.inv(X.T @ X)
+    meat = np.zeros((X.shape[1], X.shape[1]))
+    for w in sorted(set(week)):
+        rows = [i for i, v in enumerate(week) if v == w]
+        score = X[rows].T @ e[rows]
+        meat += np.outer(score, score)
+    n, k, g = X.shape[0], X.shape[1], len(set(week))
+    return beta, g / (g - 1) * (n - 1) / (n - k) * inv @ meat @ inv, g - 1
 
 
 def test_coefficients_and_intervals_match_numpy_least_squares():
     market = hand_market()
     beta, cov, df = oracle(market)
     fit = fit_specification(market, hand_calendar(), SPEC, ARTICLE)
-    assert fit.n_obs == 2 * 9 and fit.n_weeks == 9 and fit.df_resid == df == 18 - 5
+    assert fit.n_obs == 2 * 9 and fit.n_weeks == 9 and fit.df_resid == 18 - 5
+    assert fit.interval == "week-clustered" and fit.df_interval == df == 9 - 1
     half = stats.t.ppf(0.975, df) * np.sqrt(np.diag(cov))
     assert fit.coefficients["lost_working_days"] == pytest.approx(beta[3], rel=1e-9)
     assert fit.coefficients["month_end"] == pytest.approx(beta[4], rel=1e-9)
@@ -232,9 +250,21 @@ def test_the_fit_also_agrees_with_statsmodels():
     design = specification_design(market, hand_calendar(), SPEC, ARTICLE)
     X = np.column_stack([(design["brand"] == "a"), (design["brand"] == "b"), design["t"],
                          design["lost_working_days"], design["month_end"]]).astype(float)
-    result = sm.OLS(design["log_units"].to_numpy(), X).fit()
+    groups = design["week"].astype("category").cat.codes.to_numpy()
+    result = sm.OLS(design["log_units"].to_numpy(), X).fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
     fit = fit_specification(market, hand_calendar(), SPEC, ARTICLE)
     assert fit.ci95["month_end"] == pytest.approx(tuple(result.conf_int()[4]), rel=1e-9)
+    assert fit.ci95["lost_working_days"] == pytest.approx(tuple(result.conf_int()[3]), rel=1e-9)
+
+
+def test_one_brand_alone_has_classical_intervals():
+    market = hand_market()
+    beta, cov, df = oracle(market, brands=("a",))
+    spec = Specification("a_alone", ("lost_working_days", "month_end"), brands=("a",), years=(2024,))
+    fit = fit_specification(market, hand_calendar(), spec, ARTICLE)
+    assert fit.interval == "classical" and fit.df_interval == fit.df_resid == df == 9 - 4
+    half = stats.t.ppf(0.975, df) * math.sqrt(cov[2, 2])
+    assert fit.ci95["lost_working_days"] == pytest.approx((beta[2] - half, beta[2] + half), rel=1e-9)
 
 
 def test_leaving_one_week_out_is_the_refit_without_that_week():

@@ -423,7 +423,7 @@ def calendar_specifications_figure(
                 ax.plot([float(drop[0]), float(drop[1])], [y + 0.27, y + 0.27], color=_NOT_FITTED_COLOR,
                         linewidth=1.2, marker="|", markersize=6, zorder=3, gid=f"drop_one:{row.specification}")
             ax.annotate(style.label("cal_spec_value", lang, pct=number(mid), lo=number(lo), hi=number(hi),
-                                    n=int(row.n_obs), df=int(row.df_resid)),
+                                    n=int(row.n_obs), df=int(getattr(row, "df_interval", row.df_resid))),
                         (text_x, y), ha="left", va="center", fontsize=style.FONT_SIZES["annotation"], color="#333333",
                         gid="spec_value")
         ax.set_xlim(min(lows) - 0.05 * span, max(highs) + 0.62 * span)

@@ -13,7 +13,9 @@ weeks are the other brands' weeks in ``market_registrations`` of the
 specification's years, **never the article's weeks** (2025-W16..W19 by default):
 the effect is learnt from other holidays and only then applied to the calendar
 difference between the article's first and last week.  That log change, with a
-95% t interval (``df_resid``), is set against Xiaomi's observed log change there.
+95% t interval (classical for one brand; clustered by week, ``G - 1`` df, when
+several brands are pooled: :func:`_covariance`), is set against Xiaomi's observed
+log change there.
 
 :data:`SPECIFICATIONS` lists the specifications; :func:`calendar_specifications`
 returns one row per specification, :func:`specifications_summary` the range
@@ -179,6 +181,8 @@ class SpecificationFit:
     last_week: str
     df_resid: int
     coefficients: Mapping[str, float]
+    interval: str
+    df_interval: int
     ci95: Mapping[str, tuple[float, float]]
     covariance: tuple[tuple[float, ...], ...] = field(repr=False)
     reason: str = ""
@@ -221,7 +225,7 @@ def _fit_design(design: pd.DataFrame, spec: Specification) -> SpecificationFit:
 
 
 def _fit_arrays(a: Mapping[str, np.ndarray], spec: Specification) -> SpecificationFit:
-    """OLS by least squares, classical covariance, t intervals with ``n - coefficients`` degrees of freedom."""
+    """OLS by least squares; the intervals' covariance and t degrees of freedom by :func:`_covariance`."""
     from scipy import stats
 
     n = len(a["week"])
@@ -247,19 +251,40 @@ def _fit_arrays(a: Mapping[str, np.ndarray], spec: Specification) -> Specificati
         elif n - n_coef < 1:
             reason = f"{n} brand-weeks and {n_coef} coefficients leave no residual degree of freedom"
     if reason:
-        return SpecificationFit(**base, df_resid=max(n - n_coef, 0), coefficients={}, ci95={},
-                                covariance=(), reason=reason)
+        return SpecificationFit(**base, df_resid=max(n - n_coef, 0), coefficients={}, interval="", df_interval=0,
+                                ci95={}, covariance=(), reason=reason)
     beta, *_ = np.linalg.lstsq(X, y, rcond=None)
     resid = y - X @ beta
     df = n - n_coef
-    cov_all = (float(resid @ resid) / df) * np.linalg.inv(X.T @ X)
+    interval, cov_all, df_interval = _covariance(X, resid, a["week"], len(brands) > 1)
     keep = [len(brands) + 1 + i for i in range(len(spec.terms))]
-    half = float(stats.t.ppf(0.5 + _CONFIDENCE / 2, df)) * np.sqrt(np.diag(cov_all))
+    half = float(stats.t.ppf(0.5 + _CONFIDENCE / 2, df_interval)) * np.sqrt(np.diag(cov_all))
     return SpecificationFit(
-        **base, df_resid=df,
+        **base, df_resid=df, interval=interval, df_interval=df_interval,
         coefficients={k: float(beta[i]) for k, i in zip(spec.terms, keep)},
         ci95={k: (float(beta[i] - half[i]), float(beta[i] + half[i])) for k, i in zip(spec.terms, keep)},
         covariance=tuple(tuple(float(v) for v in row) for row in cov_all[np.ix_(keep, keep)]))
+
+
+def _covariance(X: np.ndarray, resid: np.ndarray, week: np.ndarray, pooled: bool) -> tuple[str, np.ndarray, int]:
+    """``(method, covariance, t degrees of freedom)`` of the OLS coefficients.
+
+    One brand: ``classical``, ``s^2 (X'X)^-1`` with ``n - k`` df.  Several brands:
+    ``week-clustered`` (the brands of one week share its shocks): ``c (X'X)^-1
+    (sum over weeks of X_w' e_w e_w' X_w) (X'X)^-1`` with ``c = G/(G-1) (n-1)/(n-k)``
+    and ``G - 1`` df, ``G`` the number of weeks (statsmodels' ``cluster`` with ``use_t``).
+    """
+    n, k = X.shape
+    bread = np.linalg.inv(X.T @ X)
+    if not pooled:
+        return "classical", (float(resid @ resid) / (n - k)) * bread, n - k
+    groups = {}
+    for i, w in enumerate(week):
+        groups.setdefault(w, []).append(i)
+    scores = np.array([X[idx].T @ resid[idx] for idx in groups.values()])
+    g = len(groups)
+    c = g / (g - 1) * (n - 1) / (n - k) if g > 1 else math.nan
+    return "week-clustered", c * bread @ (scores.T @ scores) @ bread, max(g - 1, 1)
 
 
 def _calendar_of(calendar_weeks: pd.DataFrame, label: str) -> dict[str, float]:
@@ -285,7 +310,7 @@ def _observed_log_change(weekly_sales: pd.DataFrame, series: str, article: tuple
 
 SPECIFICATION_COLUMNS = (
     "specification", "terms", "brands", "n_brands", "years", "first_week", "last_week", "n_obs", "n_weeks",
-    "n_holiday_weeks", "df_resid", "lost_working_days_coef", "lost_working_days_ci95_low",
+    "n_holiday_weeks", "df_resid", "interval", "df_interval", "lost_working_days_coef", "lost_working_days_ci95_low",
     "lost_working_days_ci95_high", "month_end_coef", "month_end_ci95_low", "month_end_ci95_high", "from_week",
     "to_week", "lost_working_days_difference", "month_end_difference", "calendar_log_change",
     "calendar_log_change_ci95_low", "calendar_log_change_ci95_high", "observed_series", "observed_log_change",
@@ -325,8 +350,8 @@ def calendar_specifications(
 
     ``calendar_log_change = sum(difference x coefficient)`` over the
     specification's terms, the differences being ``article[1]``'s calendar less
-    ``article[0]``'s; its 95% interval is exact for that linear combination (t,
-    ``df_resid``).  ``percent_of_dip = 100 x calendar / observed`` with the
+    ``article[0]``'s; its 95% interval is exact for that linear combination (t with
+    ``df_interval`` degrees of freedom, ``interval`` naming the covariance).  ``percent_of_dip = 100 x calendar / observed`` with the
     interval's ends divided the same way (sorted), the observed change being
     ``observed_series``' log change over the article's weeks.  ``drop_one_*``: the
     smallest and largest ``percent_of_dip`` when the fit is redone without one of its
@@ -346,7 +371,8 @@ def calendar_specifications(
             else ";".join(("const", "t", *spec.terms)), "brands": ";".join(fit.brands), "n_brands": len(fit.brands),
             "years": ";".join(str(y) for y in spec.years), "first_week": fit.first_week, "last_week": fit.last_week,
             "n_obs": fit.n_obs, "n_weeks": fit.n_weeks, "n_holiday_weeks": fit.n_holiday_weeks,
-            "df_resid": fit.df_resid, "from_week": article[0], "to_week": article[1],
+            "df_resid": fit.df_resid, "interval": fit.interval, "df_interval": fit.df_interval,
+            "from_week": article[0], "to_week": article[1],
             "lost_working_days_difference": differences["lost_working_days"],
             "month_end_difference": differences["month_end"], "observed_series": observed_series,
             "observed_log_change": observed, "not_fitted_reason": fit.reason,
@@ -365,7 +391,7 @@ def calendar_specifications(
             b = np.array([fit.coefficients[k] for k in spec.terms], dtype="float64")
             change = float(d @ b)
             se = math.sqrt(max(float(d @ np.array(fit.covariance) @ d), 0.0))
-            crit = float(stats.t.ppf(0.5 + _CONFIDENCE / 2, fit.df_resid))
+            crit = float(stats.t.ppf(0.5 + _CONFIDENCE / 2, fit.df_interval))
             lo, hi = change - crit * se, change + crit * se
             p_lo, p_hi = sorted((100 * lo / observed, 100 * hi / observed))
             row.update({"calendar_log_change": change, "calendar_log_change_ci95_low": lo,
@@ -378,7 +404,7 @@ def calendar_specifications(
         rows.append(row)
     frame = pd.DataFrame(rows, columns=list(SPECIFICATION_COLUMNS))
     return frame.astype({"n_brands": "int64", "n_obs": "int64", "n_weeks": "int64", "n_holiday_weeks": "int64",
-                         "df_resid": "int64"})
+                         "df_resid": "int64", "df_interval": "int64"})
 
 
 def specifications_summary(table: pd.DataFrame, tolerance_pp: float = CALENDAR_AGREEMENT_PP) -> dict[str, Any]:

@@ -119,7 +119,7 @@ def calendar_range_sentence(summary: Mapping[str, Any]) -> str:
     ...      "tolerance_pp": 20.0, "agree": False, "headline_percent": None,
     ...      "allows_none": False, "allows_part": True, "allows_all": True}
     >>> print(calendar_range_sentence({**s, "drop_one_low": 7.2, "drop_one_high": 109.5}))
-    Learnt from other holidays (the other brands' weeks outside 2025-W16-W19) and applied to those weeks, the calendar accounts for 26% to 70% of Xiaomi's log fall from 2025-W16 to 2025-W19, depending on the specification (8 specifications; their 95% intervals together run from 1% to 120%). Leaving out any one week of a specification's fit moves its share between 7% and 110%. The specifications differ by more than 20 percentage points, so no single percentage is given. On these intervals the calendar may explain part or all of the dip; they rule out that it explains none of it. Pooled fits treat the brands of one week as independent, so their intervals are too narrow, and the model was written down after the data had been seen (docs/calendar-model.md): read the range, not any one interval.
+    Learnt from other holidays (the other brands' weeks outside 2025-W16-W19) and applied to those weeks, the calendar accounts for 26% to 70% of Xiaomi's log fall from 2025-W16 to 2025-W19, depending on the specification (8 specifications; their 95% intervals together run from 1% to 120%). Leaving out any one week of a specification's fit moves its share between 7% and 110%. The specifications differ by more than 20 percentage points, so no single percentage is given. On these intervals the calendar may explain part or all of the dip; they rule out that it explains none of it. Pooled fits' intervals are clustered by week (the brands of one week share its shocks), and the model was written down after the data had been seen (docs/calendar-model.md): read the range, not any one interval.
     """
     first, last = str(summary["from_week"]), str(summary["to_week"])
     span = week_span(first, last, "-")
@@ -150,7 +150,7 @@ def calendar_range_sentence(summary: Mapping[str, Any]) -> str:
         text += f"; they rule out that it explains {_or_list(ruled_out)} of it." if ruled_out else "."
     else:
         text += " The intervals lie outside 0% to 100%: the calendar would move these weeks the other way."
-    text += (" Pooled fits treat the brands of one week as independent, so their intervals are too narrow, and the "
+    text += (" Pooled fits' intervals are clustered by week (the brands of one week share its shocks), and the "
              "model was written down after the data had been seen (docs/calendar-model.md): read the range, not "
              "any one interval.")
     return text
