@@ -334,3 +334,19 @@ def test_a_failing_asset_puts_back_the_last_good_outputs(tmp_path, monkeypatch):
     assert "RuntimeError: boom" in text and "restored" in text, text
     assert snapshot(copy) == before, "the outputs of the failed asset were not put back"
     assert (copy / "reports" / "failed" / "01_ingest.ipynb").is_file()
+
+
+def test_a_table_check_names_a_missing_file_a_missing_declared_column_and_an_empty_key_cell(tmp_path):
+    from helpers.catalog import Table
+    from helpers.orchestration.checks import table_problems
+
+    table = Table("demo", "sales", "02_clean", "a hand-built table", text=("series", "note"), key=("series", "week"))
+    assert table_problems(table, tmp_path) == ["demo.sales: no file data/processed/demo/sales.csv"]
+    path = tmp_path / table.relpath
+    path.parent.mkdir(parents=True)
+    path.write_text("series,week,units\nsu7,2025-W18,1\n", encoding="utf-8")
+    assert table_problems(table, tmp_path) == ["demo.sales: the header lacks the declared column(s) note"]
+    path.write_text("series,week,note,units\nsu7,2025-W18,,1\nsu7,,,2\n,2025-W19,,3\nsu7,2025-W19,,4\n", encoding="utf-8")
+    assert table_problems(table, tmp_path) == ["demo.sales: key (series, week) has an empty cell in 2 row(s), at line 3, 4 of the file"]
+    path.write_text("series,week,note,units\nsu7,2025-W18,,1\nsu7,2025-W19,,4\n", encoding="utf-8")
+    assert table_problems(table, tmp_path) == []

@@ -51,7 +51,7 @@ def table_problems(table: Table, root: Path) -> list[str]:
     >>> _ = (root / t.relpath).write_text("series,week,units\\nsu7,2025-W18,1\\nsu7,2025-W18,2\\n,2025-W19,3\\n")
     >>> for p in table_problems(t, root): print(p)
     demo.sales: key (series, week) repeated: (su7, 2025-W18) x2
-    demo.sales: key (series, week) has an empty cell in 1 row(s): row 4
+    demo.sales: key (series, week) has an empty cell in 1 row(s), at line 4 of the file
     """
     where = root / table.relpath
     try:
@@ -81,7 +81,7 @@ def table_problems(table: Table, root: Path) -> list[str]:
     empty = [number for number, k in enumerate(keys, start=2) if "" in k]  # line 1 is the header
     if empty:
         shown = ", ".join(str(n) for n in empty[:SHOWN]) + (" ..." if len(empty) > SHOWN else "")
-        problems.append(f"{table.name}: key {named} has an empty cell in {len(empty)} row(s): row {shown}")
+        problems.append(f"{table.name}: key {named} has an empty cell in {len(empty)} row(s), at line {shown} of the file")
     return problems
 
 
