@@ -350,3 +350,9 @@ def test_a_table_check_names_a_missing_file_a_missing_declared_column_and_an_emp
     assert table_problems(table, tmp_path) == ["demo.sales: key (series, week) has an empty cell in 2 row(s), at line 3, 4 of the file"]
     path.write_text("series,week,note,units\nsu7,2025-W18,,1\nsu7,2025-W19,,4\n", encoding="utf-8")
     assert table_problems(table, tmp_path) == []
+
+
+def test_a_root_that_is_not_the_project_is_refused_naming_the_resource(tmp_path):
+    with pytest.raises(FileNotFoundError, match=f"resource 'project': root '{tmp_path}' does not hold"):
+        ProjectRoot(root=str(tmp_path)).path
+    assert ProjectRoot(root=str(ROOT / "notebooks" / "..")).path == ROOT.resolve()

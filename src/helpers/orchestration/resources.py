@@ -38,8 +38,12 @@ class ProjectRoot(dg.ConfigurableResource):
         """``root``, resolved; ``FileNotFoundError`` naming it when it does not hold the su7-slump project."""
         from helpers.paths import project_root
 
-        with root_in_environment(Path(self.root)):
-            return project_root()  # with $SU7_PROJECT_ROOT set, it checks that folder's pyproject.toml
+        try:
+            with root_in_environment(Path(self.root)):
+                return project_root()  # with $SU7_PROJECT_ROOT set, it checks that folder's pyproject.toml
+        except FileNotFoundError:
+            raise FileNotFoundError(f"resource {PROJECT!r}: root {self.root!r} does not hold the su7-slump "
+                                    "pyproject.toml") from None
 
 
 @contextmanager
