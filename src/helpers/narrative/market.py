@@ -1,12 +1,14 @@
 """Sentences of notebook 08 (Xiaomi against the market and the calendar), built from its results.
 
-Numbers come from :mod:`helpers.models.brand_changes`; this module only words them.
+Numbers come from :mod:`helpers.models.brand_changes` and, for the calendar, from the summary key
+``calendar_specifications`` (:func:`helpers.models.calendar_specifications.specifications_summary`); this
+module only words them.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Iterable
+from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
@@ -14,7 +16,8 @@ from helpers.formatting import number, plural, signed_percent, week_runs, week_s
 from helpers.labels import name_of
 from helpers.models.brand_changes import COMPARISONS
 
-__all__ = ["brand_change_sentences", "left_out_sentence", "months_beside_weeks_sentence", "MEASURES_SENTENCE"]
+__all__ = ["brand_change_sentences", "left_out_sentence", "months_beside_weeks_sentence", "MEASURES_SENTENCE",
+           "calendar_range_sentence"]
 
 #: What each comparison is, in words: the models' own description (one home for it).
 _MEANINGS = {c.name: c.meaning for c in COMPARISONS}
@@ -151,3 +154,63 @@ def months_beside_weeks_sentence(months: pd.DataFrame) -> str:
             + " This holds if the weekly registrations and the monthly deliveries count the same cars; "
               "they are close but not the same measure.")
 
+
+# --------------------------------------------------------------------------- the calendar (issue 24, item 3)
+
+#: What the calendar may explain, in the order the sentence lists them, each worded the same way.
+_SHARE_WORDS = (("allows_none", "none"), ("allows_part", "part"), ("allows_all", "all"))
+
+
+def _or_list(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+def calendar_range_sentence(summary: Mapping[str, Any]) -> str:
+    """The calendar's part of the dip as the range across specifications, worded symmetrically (none, part, all).
+
+    ``summary`` is the ``calendar_specifications`` key of notebook 08's summary.
+    No single percentage is given unless the specifications agree within their
+    declared tolerance; each of none, part and all of the dip is said to be allowed
+    or not by the same test (0%, a value between 0% and 100%, 100% inside the span of
+    the 95% intervals).
+
+    >>> s = {"from_week": "2025-W16", "to_week": "2025-W19", "n_specs": 8, "n_declared": 8, "not_fitted": [],
+    ...      "percent_low": 25.6, "percent_high": 69.7, "interval_low": 1.3, "interval_high": 120.1,
+    ...      "tolerance_pp": 20.0, "agree": False, "headline_percent": None,
+    ...      "allows_none": False, "allows_part": True, "allows_all": True}
+    >>> print(calendar_range_sentence({**s, "drop_one_low": 7.2, "drop_one_high": 109.5}))
+    Learnt from other holidays (the other brands' weeks outside 2025-W16-W19) and applied to those weeks, the calendar accounts for 26% to 70% of Xiaomi's log fall from 2025-W16 to 2025-W19, depending on the specification (8 specifications; their 95% intervals together run from 1% to 120%). Leaving out any one week of a specification's fit moves its share between 7% and 110%. The specifications differ by more than 20 percentage points, so no single percentage is given. On these intervals the calendar may explain part or all of the dip; they rule out that it explains none of it. Pooled fits' intervals are clustered by week (the brands of one week share its shocks), and the model was written down after the data had been seen (docs/calendar-model.md): read the range, not any one interval.
+    """
+    first, last = str(summary["from_week"]), str(summary["to_week"])
+    span = week_span(first, last, "-")
+    n, declared = int(summary["n_specs"]), int(summary["n_declared"])
+    low, high = number(summary["percent_low"]), number(summary["percent_high"])
+    i_low, i_high = number(summary["interval_low"]), number(summary["interval_high"])
+    tolerance = number(summary["tolerance_pp"])
+    amount = f"{low}%" if low == high else f"{low}% to {high}%"
+    text = (f"Learnt from other holidays (the other brands' weeks outside {span}) and applied to those weeks, the "
+            f"calendar accounts for {amount} of Xiaomi's log fall from {first} to {last}, depending on the "
+            f"specification ({plural(n, 'specification')}; their 95% intervals together run from {i_low}% to {i_high}%).")
+    if declared > n:
+        text += (f" {plural(declared - n, 'declared specification')} could not be fitted "
+                 f"({', '.join(summary.get('not_fitted', []))}).")
+    if summary.get("drop_one_low") is not None and summary.get("drop_one_high") is not None:
+        text += (f" Leaving out any one week of a specification's fit moves its share between "
+                 f"{number(summary['drop_one_low'])}% and {number(summary['drop_one_high'])}%.")
+    if summary["agree"]:
+        text += (f" The specifications agree within {tolerance} percentage points: about "
+                 f"{number(summary['headline_percent'])}%.")
+    else:
+        text += (f" The specifications differ by more than {tolerance} percentage points, so no single percentage "
+                 "is given.")
+    allowed = [word for key, word in _SHARE_WORDS if summary[key]]
+    ruled_out = [word for key, word in _SHARE_WORDS if not summary[key]]
+    if allowed:
+        text += f" On these intervals the calendar may explain {_or_list(allowed)} of the dip"
+        text += f"; they rule out that it explains {_or_list(ruled_out)} of it." if ruled_out else "."
+    else:
+        text += " The intervals lie outside 0% to 100%: the calendar would move these weeks the other way."
+    text += (" Pooled fits' intervals are clustered by week (the brands of one week share its shocks), and the "
+             "model was written down after the data had been seen (docs/calendar-model.md): read the range, not "
+             "any one interval.")
+    return text

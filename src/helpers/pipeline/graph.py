@@ -57,7 +57,7 @@ STEPS: tuple[Step, ...] = (
     Step("02_clean", reads=_processed("01_ingest"), writes=_processed("02_clean"), after=("01_ingest",)),
     Step("03_trend", reads=_processed("02_clean"), writes=_processed("03_trend"), after=("02_clean",)),
     Step("04_run_rate", reads=_processed("02_clean"), writes=_processed("04_run_rate"), after=("02_clean",)),
-    Step("05_claims", reads=_processed("02_clean"), writes=_processed("05_claims"), after=("02_clean",)),
+    Step("05_claims", reads=_processed("01_ingest", "02_clean"), writes=_processed("05_claims"), after=("02_clean",)),
     Step(
         "06_figures",
         reads=_processed("02_clean", "03_trend", "04_run_rate", "05_claims"),
@@ -80,7 +80,8 @@ STEPS: tuple[Step, ...] = (
 REPORT_READS = ("notebooks", "reports/figures",
                 *(f"{PROCESSED}/{STEP_FOLDERS[s]}/summary.json" for s in ("03_trend", "04_run_rate", "05_claims",
                                                                          "07_what_happened", "08_market_calendar",
-                                                                         "09_backtest")))
+                                                                         "09_backtest")),
+                f"{PROCESSED}/{STEP_FOLDERS['07_what_happened']}/claims_later.csv")  # later evidence beside each claim
 REPORT_WRITES = ("reports/html", "reports/summary.json")
 STEPS_BY_NAME: dict[str, Step] = {s.name: s for s in STEPS}
 #: Files whose change means "the environment changed": every step reruns.

@@ -27,6 +27,7 @@ PARTS = (
     ("later", "07_what_happened", None),
     ("reconciliation", "07_what_happened", "reconciliation"),
     ("market", "08_market_calendar", None),
+    ("calendar_specifications", "08_market_calendar", "calendar_specifications"),
     ("backtest", "09_backtest", "backtest"),
     ("backtest_overlap", "09_backtest", "backtest_overlap"),
     ("window_sensitivity", "09_backtest", "window_sensitivity"),
@@ -58,7 +59,36 @@ def assemble_summary(root: Path | None = None, keys: Iterable[str] = KEYS) -> di
         else:  # the whole file, less the keys that are parts of their own
             own = {i for _, st, i in PARTS if st == step and i is not None}
             summary[key] = {k: v for k, v in part.items() if k not in own} if isinstance(part, dict) else part
+    if "claims" in summary and "later" in wanted:  # beside each claim, what the later figures say (notebook 07)
+        summary["claims"] = with_later_evidence(summary["claims"], root)
     return summary
+
+
+#: The columns of notebook 07's ``claims_later.csv`` set beside each claim of the audit.
+LATER_KEYS = ("later_verdict", "later_evidence")
+
+
+def with_later_evidence(claims: Any, root: Path | None = None) -> Any:
+    """Each claim of the audit with notebook 07's ``later_verdict`` and ``later_evidence`` beside it.
+
+    Read from ``data/processed/later/claims_later.csv`` (by ``claim_id``); a claim the
+    file does not hold, or a run without the file, gets ``None`` for both, so the
+    report can show the article's verdict and the later one side by side.
+    """
+    import csv
+
+    if not isinstance(claims, list):
+        return claims
+    path = catalog.step_folder("07_what_happened", root) / "claims_later.csv"
+    later: dict[str, dict[str, str]] = {}
+    if path.is_file():
+        with path.open(encoding="utf-8", newline="") as handle:
+            later = {row["claim_id"]: row for row in csv.DictReader(handle)}
+    out = []
+    for claim in claims:
+        row = later.get(str(claim.get("claim_id")), {})
+        out.append({**claim, **{key: (row.get(key) or None) for key in LATER_KEYS}})
+    return out
 
 
 def write_summary(root: Path | None = None, target: Path | None = None) -> dict[str, Any]:
