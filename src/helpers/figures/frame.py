@@ -10,6 +10,7 @@ gives the smaller PNG a notebook shows inline.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 from pathlib import Path
@@ -19,6 +20,7 @@ import pandas as pd
 
 from helpers.chinese import CJK_RANGES
 from helpers.data import weeks
+from helpers.data.clean import ARTICLE_SOURCE_ID
 from helpers.figures import style
 from helpers.formatting import number
 
@@ -31,29 +33,58 @@ def measure_axis_label(weekly_sales: pd.DataFrame, series: str, lang: str) -> st
     return style.label(f"y_{measures[0]}", lang) if len(measures) == 1 else style.label("y_vehicles", lang)
 
 
-def sources_text(pairs: Iterable[tuple[str, str]], lang: str) -> str:
-    """``article_x (para 3, 7), other_source`` from (source_id, locator) pairs, first-seen order.
+def sources_text(pairs: Iterable[tuple[str, str]], lang: str, sources: pd.DataFrame | None = None) -> str:
+    """The sources of (source_id, locator) pairs as a reader names them: the article with its paragraphs, then
+    publishers (:func:`helpers.data.sources.sources_line`, from ``sources`` or the clean ``sources`` table).
 
-    >>> sources_text([("a", 'para 7: "x"'), ("b", 'page: "y"'), ("a", 'para 3: "z"'), ("a", "para 7")], "en")
-    'a (para 3, 7), b'
+    >>> table = pd.DataFrame({"source_id": ["b", "c"], "publisher": ["CarNewsChina", "CnEVPost (cnevpost.com)"]})
+    >>> pairs = [(ARTICLE_SOURCE_ID, 'para 7: "x"'), ("b", 'page: "y"'), (ARTICLE_SOURCE_ID, 'para 3: "z"'), ("c", "")]
+    >>> sources_text(pairs, "en", table), sources_text(pairs, "zh", table)
+    ('the article (para 3, 7), CarNewsChina and CnEVPost', '原文(第3、7段)、CarNewsChina和CnEVPost')
+    >>> sources_text([("b", ""), ("x", ""), ("y", ""), ("c", "")], "en", table)
+    'CarNewsChina, CnEVPost and 2 more'
     """
-    order: dict[str, set[int]] = {}
+    from helpers.data.sources import sources_line
+
+    paras: set[int] | None = None
+    others: list[str] = []
     for source_id, locator in pairs:
-        paras = order.setdefault(str(source_id), set())
-        match = re.match(r"\s*para (\d+)", str(locator))
-        if match:
-            paras.add(int(match.group(1)))
+        if str(source_id) == ARTICLE_SOURCE_ID:
+            paras = paras if paras is not None else set()
+            match = re.match(r"\s*para (\d+)", str(locator))
+            if match:
+                paras.add(int(match.group(1)))
+        elif str(source_id) not in others:
+            others.append(str(source_id))
     parts = []
-    for source_id, paras in order.items():
-        if not paras:
-            parts.append(source_id)
-            continue
+    if paras is not None:
         numbers = sorted(paras)
-        if lang == "zh":
-            parts.append(f"{source_id}(第{'、'.join(map(str, numbers))}段)")
+        if not numbers:
+            parts.append(style.label("source_article", lang))
+        elif lang == "zh":
+            parts.append(style.label("source_article_paras", lang, paras="、".join(map(str, numbers))))
         else:
-            parts.append(f"{source_id} (para {', '.join(map(str, numbers))})")
-    return style.label("list_sep", lang).join(parts)
+            parts.append(style.label("source_article_paras", lang, paras=", ".join(map(str, numbers))))
+    if others:
+        parts.append(sources_line(others, sources if sources is not None else sources_table(), lang))
+    return style.label("list_sep", lang).join(p for p in parts if p)
+
+
+def sources_table() -> pd.DataFrame:
+    """The clean ``sources`` table (source_id, publisher, ...) of the project's processed data; empty if not written."""
+    from helpers.paths import processed_dir
+
+    path = processed_dir() / "clean" / "sources.csv"
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return pd.DataFrame({"source_id": [], "publisher": []})
+    return _read_sources(str(path), stamp)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_sources(path: str, _stamp: int) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def event_caption(row: pd.Series, lang: str) -> str:
