@@ -163,34 +163,110 @@ def wrap(text: str, width_pt: float, size: float, weight: str = "normal") -> lis
     return lines
 
 
+#: Most lines of a subtitle; sentences beyond them go to the notes above the sources line.
+SUBTITLE_LINES = 2
+#: Share of the figure's height the axes get at least: a figure grows taller until they do.
+MIN_AXES_SHARE = 0.42
+
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[^a-z0-9])|(?<=[。?!;])")
+
+
+def split_subtitle(subtitle: str, width_pt: float, size: float, lines: int = SUBTITLE_LINES) -> tuple[str, str]:
+    """The leading sentences of ``subtitle`` that fit in ``lines`` lines, and the rest (for the notes).
+
+    >>> split_subtitle("One. Two.", 1000, 10)
+    ('One. Two.', '')
+    >>> split_subtitle("A first sentence here. A second one.", 120, 10)
+    ('A first sentence here.', 'A second one.')
+    """
+    if not subtitle or len(wrap(subtitle, width_pt, size)) <= lines:
+        return subtitle, ""
+    sentences = [p for p in _SENTENCE_END.split(subtitle) if p.strip()]
+    kept: list[str] = []
+    for i, sentence in enumerate(sentences):
+        candidate = " ".join(kept + [sentence]) if not has_cjk_text(sentence) else "".join(kept + [sentence])
+        if len(wrap(candidate, width_pt, size)) > lines:
+            rest = sentences[i:]
+            joiner = "" if has_cjk_text(subtitle) else " "
+            return joiner.join(kept), joiner.join(rest)
+        kept.append(sentence)
+    return subtitle, ""
+
+
+def has_cjk_text(text: str) -> bool:
+    return bool(re.search(f"[{CJK_RANGES}]", text))
+
+
+def _covered(fig: Any) -> float:
+    spans = sorted((ax.get_position().y0, ax.get_position().y1) for ax in fig.axes if ax.get_visible())
+    covered, end = 0.0, -1.0
+    for y0, y1 in spans:
+        if y1 > end:
+            covered += y1 - max(y0, end)
+            end = y1
+    return covered
+
+
 def finish(fig: Any, lang: str, title: str, subtitle: str, footer: str) -> Any:
-    """Place the title (suptitle), subtitle and footer; reserve their space; fix the style on the figure."""
+    """Place the title (suptitle), subtitle and footer; reserve their space; fix the style on the figure.
+
+    A subtitle longer than :data:`SUBTITLE_LINES` lines keeps its leading sentences; the others become notes
+    printed above the sources line.  When the axes would get less than :data:`MIN_AXES_SHARE` of the height,
+    the figure grows taller (its width stays).
+    """
+    import math
+
     fs = style.FONT_SIZES
     width_in, height_in = fig.get_size_inches()
     margin_in = 0.14
     usable_pt = (width_in - 2 * margin_in) * 72
     title_lines = wrap(title, usable_pt, fs["title"], "bold")
+    subtitle, notes = split_subtitle(subtitle, usable_pt, fs["subtitle"])
     subtitle_lines = wrap(subtitle, usable_pt, fs["subtitle"]) if subtitle else []
+    note_lines = wrap(style.label("notes", lang, notes=notes), usable_pt, fs["source"]) if notes else []
     footer_lines = wrap(footer, usable_pt, fs["source"])
     x = margin_in / width_in
-    top = 1 - 0.12 / height_in
-    fig.suptitle("\n".join(title_lines), x=x, y=top, ha="left", va="top", fontsize=fs["title"],
-                 fontweight="bold", linespacing=1.25, color="#111111")
-    title_h = len(title_lines) * fs["title"] * 1.25 / 72
-    y = top - (title_h + 0.06) / height_in
-    if subtitle_lines:
-        fig.text(x, y, "\n".join(subtitle_lines), ha="left", va="top", fontsize=fs["subtitle"],
-                 color=style.COLORS["text_muted"], linespacing=1.3, gid="subtitle")
-        y -= (len(subtitle_lines) * fs["subtitle"] * 1.3 / 72) / height_in
-    header_frac = 1 - y + 0.1 / height_in
-    fig.text(x, 0.1 / height_in, "\n".join(footer_lines), ha="left", va="bottom", fontsize=fs["source"],
-             color=style.COLORS["text_muted"], linespacing=1.3, gid="source")
-    footer_frac = (0.1 + 0.08 + len(footer_lines) * fs["source"] * 1.3 / 72) / height_in
-    side = 0.6 * x  # a little room at both sides: the layout is computed at 100 dpi, files render at 150
-    fig.get_layout_engine().set(rect=(side, footer_frac, 1.0 - 2 * side, 1.0 - header_frac - footer_frac))
     fig._su7_lang = lang
     fig._su7_rc = style.rc_params(lang)
-    fig.draw_without_rendering()  # ticks and layout made now, with this style
+    placed: list[Any] = []
+    engine = fig.get_layout_engine()
+    for _attempt in range(3):
+        for text in placed:
+            text.remove()
+        placed = []
+        top = 1 - 0.12 / height_in
+        fig.suptitle("\n".join(title_lines), x=x, y=top, ha="left", va="top", fontsize=fs["title"],
+                     fontweight="bold", linespacing=1.25, color="#111111")
+        title_h = len(title_lines) * fs["title"] * 1.25 / 72
+        y = top - (title_h + 0.06) / height_in
+        if subtitle_lines:
+            placed.append(fig.text(x, y, "\n".join(subtitle_lines), ha="left", va="top", fontsize=fs["subtitle"],
+                                   color=style.COLORS["text_muted"], linespacing=1.3, gid="subtitle"))
+            y -= (len(subtitle_lines) * fs["subtitle"] * 1.3 / 72) / height_in
+        header_frac = 1 - y + 0.1 / height_in
+        bottom_in = 0.1
+        placed.append(fig.text(x, bottom_in / height_in, "\n".join(footer_lines), ha="left", va="bottom",
+                               fontsize=fs["source"], color=style.COLORS["text_muted"], linespacing=1.3, gid="source"))
+        bottom_in += len(footer_lines) * fs["source"] * 1.3 / 72
+        if note_lines:
+            bottom_in += 0.06
+            placed.append(fig.text(x, bottom_in / height_in, "\n".join(note_lines), ha="left", va="bottom",
+                                   fontsize=fs["source"], color=style.COLORS["text_muted"], linespacing=1.3, gid="notes"))
+            bottom_in += len(note_lines) * fs["source"] * 1.3 / 72
+        footer_frac = (bottom_in + 0.08) / height_in
+        side = 0.6 * x  # a little room at both sides: the layout is computed at 100 dpi, files render at 150
+        engine.set(rect=(side, footer_frac, 1.0 - 2 * side, 1.0 - header_frac - footer_frac))
+        fig.set_layout_engine(engine)
+        import matplotlib as mpl
+
+        with mpl.rc_context(fig._su7_rc):
+            fig.draw_without_rendering()  # ticks and layout made now, with this style
+        covered = _covered(fig)
+        if covered >= MIN_AXES_SHARE:
+            break
+        rest_in = height_in * (1 - covered)
+        height_in = math.ceil(rest_in / (1 - MIN_AXES_SHARE - 0.02) * 10) / 10
+        fig.set_size_inches(width_in, height_in)
     # Freeze the layout.  The constrained-layout solver can differ in the 13th digit from one run to the
     # next; rounded positions and no further layout make every later render (PNG, SVG, inline) repeatable.
     for ax in fig.axes:
