@@ -70,7 +70,8 @@ def _later_weekly(lang: str) -> Any:
 
 def _monthly(lang: str) -> Any:
     return what_happened.monthly_deliveries_figure(_clean("monthly_deliveries"), _clean("figures"), lang=lang,
-                                                   events=_clean("events"))
+                                                   events=_clean("events"),
+                                                   reconciliation=catalog.read("later.quarterly_reconciliation"))
 
 
 def _share(lang: str) -> Any:

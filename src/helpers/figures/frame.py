@@ -193,6 +193,42 @@ def split_subtitle(subtitle: str, width_pt: float, size: float, lines: int = SUB
     return subtitle, ""
 
 
+#: Longest title, in characters (issue 22); longer titles keep their leading clauses (:func:`split_title`).
+MAX_TITLE_CHARS = 110
+_CLAUSE = re.compile(r"; |;|；")
+
+
+def split_title(title: str, limit: int = MAX_TITLE_CHARS) -> tuple[str, str]:
+    """The leading clauses of ``title`` (split at semicolons) within ``limit`` characters, and the rest as a sentence.
+
+    >>> split_title("Sales fell; orders rose", 12)
+    ('Sales fell', 'Orders rose.')
+    >>> split_title("销量下降;订单上升", 5)
+    ('销量下降', '订单上升。')
+    >>> split_title("Short; fine", 110)
+    ('Short; fine', '')
+    """
+    if len(title) <= limit:
+        return title, ""
+    parts = _CLAUSE.split(title)
+    seps = _CLAUSE.findall(title)
+    head = parts[0]
+    i = 1
+    while i < len(parts) and len(head + seps[i - 1] + parts[i]) <= limit:
+        head += seps[i - 1] + parts[i]
+        i += 1
+    if i == len(parts):
+        return title, ""
+    cjk = has_cjk_text(title)
+    rest = ("；" if cjk else "; ").join(parts[i:]).strip()
+    rest = rest[:1].upper() + rest[1:]
+    if cjk:
+        rest = rest if rest.endswith(("。", "!", "?")) else rest + "。"
+    else:
+        rest = rest if rest.endswith((".", "!", "?")) else rest + "."
+    return head, rest
+
+
 def has_cjk_text(text: str) -> bool:
     return bool(re.search(f"[{CJK_RANGES}]", text))
 
@@ -219,7 +255,10 @@ def finish(fig: Any, lang: str, title: str, subtitle: str, footer: str) -> Any:
     fs = style.FONT_SIZES
     width_in, height_in = fig.get_size_inches()
     margin_in = 0.14
-    usable_pt = (width_in - 2 * margin_in) * 72
+    usable_pt = (width_in - 2 * margin_in) * 72 * 0.97  # a little slack: widths measured at 72 dpi
+    title, rest = split_title(title)
+    if rest:
+        subtitle = rest + ("" if has_cjk_text(rest) else " ") + subtitle if subtitle else rest
     title_lines = wrap(title, usable_pt, fs["title"], "bold")
     subtitle, notes = split_subtitle(subtitle, usable_pt, fs["subtitle"])
     subtitle_lines = wrap(subtitle, usable_pt, fs["subtitle"]) if subtitle else []
