@@ -375,6 +375,27 @@ def save_figure(fig: Any, stem: str, folder: Path | str | None = None) -> list[P
     return paths
 
 
+def save_languages(build: Any, stem: str, folder: Path | str | None = None, lang: str = "en") -> tuple[Any, list[Path]]:
+    """Draw ``build(lang)`` in English and in Chinese and save both: English as ``folder/stem.*``, Chinese as
+    ``folder/zh/stem.*`` (:func:`save_figure`, same file names).  Returns the figure in ``lang`` (to show) and
+    the four paths.  Should the bundled Chinese font fail to load, only the English files are written."""
+    import warnings
+
+    from helpers.paths import figures_dir
+
+    out = Path(folder) if folder is not None else figures_dir()
+    figures: dict[str, Any] = {}
+    paths: list[Path] = []
+    for language, where in (("en", out), ("zh", out / "zh")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if style.resolve_language(language) != language:
+                continue
+        figures[language] = build(language)
+        paths += save_figure(figures[language], stem, where)
+    return figures.get(lang, figures["en"]), paths
+
+
 def inline_png_bytes(fig: Any, dpi: float = style.INLINE_DPI) -> bytes:
     """A small PNG for notebooks: ``dpi`` (100), reduced to a 256-colour palette (no dithering).
 
