@@ -25,8 +25,8 @@ from helpers.chinese import has_cjk
 
 #: Words of the line, per language (the data layer sits under the figures' labels).
 _WORDS = {
-    "en": {"sep": ", ", "and": " and ", "more": "{n} more", "none": ""},
-    "zh": {"sep": "、", "and": "及另外", "more": "{n}个来源", "none": ""},
+    "en": {"sep": ", ", "and": " and ", "more": "{n} more", "only": "{n} other source(s)"},
+    "zh": {"sep": "、", "and": "及另外", "more": "{n}个来源", "only": "另外{n}个来源"},
 }
 
 
@@ -84,7 +84,7 @@ def sources_line(ids: Iterable[str], sources: pd.DataFrame, lang: str = "en", sh
     names, unknown = publishers(ids, sources, lang)
     head, rest = names[:shown], len(names[shown:]) + unknown
     if not head:
-        return words["more"].format(n=rest) if rest else words["none"]
+        return words["only"].format(n=rest) if rest else ""
     if rest:
         return words["sep"].join(head) + words["and"] + words["more"].format(n=rest)
     if len(head) == 1:

@@ -168,7 +168,7 @@ SUBTITLE_LINES = 2
 #: Share of the figure's height the axes get at least: a figure grows taller until they do.
 MIN_AXES_SHARE = 0.42
 
-_SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[^a-z0-9])|(?<=[。?!;])")
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[^a-z0-9])|(?<=[\u3002\uff1f\uff01])")
 
 
 def split_subtitle(subtitle: str, width_pt: float, size: float, lines: int = SUBTITLE_LINES) -> tuple[str, str]:
@@ -256,6 +256,7 @@ def finish(fig: Any, lang: str, title: str, subtitle: str, footer: str) -> Any:
     width_in, height_in = fig.get_size_inches()
     margin_in = 0.14
     usable_pt = (width_in - 2 * margin_in) * 72 * 0.97  # a little slack: widths measured at 72 dpi
+    fig._su7_statement = " ".join(title.split())  # the whole finding, before clauses move to the subtitle
     title, rest = split_title(title)
     if rest:
         subtitle = rest + ("" if has_cjk_text(rest) else " ") + subtitle if subtitle else rest
@@ -328,6 +329,11 @@ def figure_texts(fig: Any) -> list[str]:
     from matplotlib.text import Text
 
     return [t.get_text() for t in fig.findobj(Text) if t.get_text().strip() and t.get_visible()]
+
+
+def figure_statement(fig: Any) -> str:
+    """The whole finding a figure states: its title with the clauses that moved to the subtitle (:func:`split_title`)."""
+    return getattr(fig, "_su7_statement", None) or figure_title(fig)
 
 
 def figure_title(fig: Any) -> str:
