@@ -176,7 +176,7 @@ def split_subtitle(subtitle: str, width_pt: float, size: float, lines: int = SUB
 
     >>> split_subtitle("One. Two.", 1000, 10)
     ('One. Two.', '')
-    >>> split_subtitle("A first sentence here. A second one.", 120, 10)
+    >>> split_subtitle("A first sentence here. A second one.", 120, 10, lines=1)
     ('A first sentence here.', 'A second one.')
     """
     if not subtitle or len(wrap(subtitle, width_pt, size)) <= lines:
