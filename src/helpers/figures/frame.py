@@ -205,6 +205,8 @@ def split_title(title: str, limit: int = MAX_TITLE_CHARS) -> tuple[str, str]:
     ('Sales fell', 'Orders rose.')
     >>> split_title("销量下降;订单上升", 5)
     ('销量下降', '订单上升。')
+    >>> split_title("Sales; orders rose fast", 20)  # a head under 40% of the limit: not split
+    ('Sales; orders rose fast', '')
     >>> split_title("Short; fine", 110)
     ('Short; fine', '')
     """
@@ -217,8 +219,8 @@ def split_title(title: str, limit: int = MAX_TITLE_CHARS) -> tuple[str, str]:
     while i < len(parts) and len(head + seps[i - 1] + parts[i]) <= limit:
         head += seps[i - 1] + parts[i]
         i += 1
-    if i == len(parts):
-        return title, ""
+    if i == len(parts) or len(head) < limit * 0.4 // (2 if has_cjk_text(title) else 1):
+        return title, ""  # a stub of a head: more likely a semicolon inside a name than a clause boundary
     cjk = has_cjk_text(title)
     rest = ("；" if cjk else "; ").join(parts[i:]).strip()
     rest = rest[:1].upper() + rest[1:]
