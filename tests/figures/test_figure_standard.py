@@ -135,3 +135,26 @@ def test_the_project_sources_table_names_a_publisher_for_every_source():
     for publisher in table["publisher"]:
         name = publisher_name(publisher, "en")
         assert name and CODE_ID.search(name) is None, (publisher, name)
+
+
+# --------------------------------------------------------------------------- one number everywhere
+
+
+def test_the_monthly_title_takes_the_multiples_notebook_07_prints():
+    """Issue 22: the title said 1.7x where notebook 07 said 1.8x.  Both now come from the same readings (the
+    figures the quarterly totals allow) at one decimal: the title holds the multiples of the later evidence."""
+    import re
+
+    from helpers import catalog
+
+    later = catalog.read("later.claims_later").set_index("claim_id")
+    if "actual_vs_design_capacity" not in later.index:
+        pytest.skip("no later evidence on the capacities")
+    evidence = str(later.loc["actual_vs_design_capacity", "later_evidence"])
+    match = re.search(r"\(([\d.]+×(?: to [\d.]+×)?) its rate, ([\d.]+×(?: to [\d.]+×)?) the 'actual' one\)", evidence)
+    if match is None:
+        pytest.skip("the later evidence gives no multiples (the months do not exceed the design capacity)")
+    design, actual = match.groups()
+    statement = frame.figure_statement(BUILDERS["06_monthly_deliveries"]("en"))
+    assert f"ran at {actual} the article's" in statement
+    assert f"that is {design} its design capacity's rate" in statement
