@@ -60,7 +60,9 @@ def gid_artists(fig, prefix: str) -> list:
 
 
 def subtitle(fig) -> str:
-    return next(t.get_text() for t in fig.texts if t.get_gid() == "subtitle").replace("\n", " ")
+    """The subtitle and the notes under the axes (sentences a subtitle has no room for), as one text."""
+    parts = [t.get_text() for gid in ("subtitle", "notes") for t in fig.texts if t.get_gid() == gid]
+    return " ".join(parts).replace("\n", " ").replace("Notes: ", "").replace("注:", "")
 
 
 def footer(fig) -> str:
@@ -99,7 +101,9 @@ def test_weekly_title_states_the_slope_its_interval_and_n(article_weekly):
         assert part in title(fig), (part, title(fig))
     assert "Small sample: n = 4 weeks, 2 degrees of freedom" in subtitle(fig)
     assert "as of 2025-W19" in footer(fig)
-    assert "toy_source (para 3, 11)" in footer(fig) and "other_source" in footer(fig)
+    # sources by publisher (frame.sources_table, the project's sources.csv): the toy ids are not in it
+    assert "toy_source" not in footer(fig) and "other_source" not in footer(fig)
+    assert "Sources: 2 other source(s)" in footer(fig)
 
 
 def test_weekly_draws_observed_trend_band_and_fan(article_weekly):
@@ -170,13 +174,14 @@ def test_orders_compare_totals_and_per_week(tables):
     week_fall = round(100 * (1 - per_week / march["value_mid"]))
     total_fall = round(100 * (1 - may["value_mid"] / march["value_mid"]))
     assert (week_fall, total_fall) == (71, 41)
-    assert f"fell {week_fall}%" in title(fig) and f"{total_fall}%" in title(fig)
-    # the 41% is computed from the two printed totals; the article itself says only 大幅减少
-    assert f"give {total_fall}%, computed here: the article gives no percentage, only “fell sharply”" in title(fig)
+    assert f"fell {week_fall}%" in title(fig) and f"{total_fall}%" in subtitle(fig)
+    # the 41% is computed from the two printed totals; the article itself says only 大幅减少 (the subtitle's first words)
+    assert subtitle(fig).startswith(f"The printed totals side by side (23,000 vs 13,500) give {total_fall}%, computed "
+                                    "here: the article gives no percentage, only “fell sharply”.")
     assert "that the article's totals" not in title(fig)
     changes = [a.get_text() for a in gid_artists(fig, "change") if a.get_gid() == "change"]
     assert changes == [f"−{total_fall}%", f"−{week_fall}%"]
-    assert "article_ggyjs_2025 (para 7)" in footer(fig)
+    assert "the article (para 7)" in footer(fig)
 
 
 # --------------------------------------------------------------------------- c. run rate
@@ -200,7 +205,7 @@ def test_run_rate_shows_ranges_and_one_backlog_path_per_supply_basis(tables):
     assert lines == ["backlog:actual_capacity", "backlog:design_capacity", "backlog:sales_run_rate"]
     assert len([c for c in backlog.collections if str(c.get_gid()).startswith("backlog_band:")]) == 3
     mid = sc[sc["scenario"] == "mid"].set_index("supply_basis")
-    assert f"clears in {fmt(mid.loc['sales_run_rate', 'weeks_to_clear'])} weeks" in title(fig)
+    assert f"clears in {fmt(mid.loc['sales_run_rate', 'weeks_to_clear'])} weeks" in subtitle(fig)
     if np.isinf(mid.loc["actual_capacity", "weeks_to_clear"]):
         assert "never clears" in title(fig)
 
@@ -221,7 +226,10 @@ def test_claims_one_mark_per_claim_coloured_by_verdict(tables):
         assert np.allclose(collection.get_facecolor()[0], mpl.colors.to_rgba(style.COLORS[verdict]))
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == [f"{v} ({counts.get(v, 0)})" for v in ("consistent", "inconsistent", "unverifiable")]
-    assert [t.get_text() for t in ax.get_yticklabels()] == list(audit["claim_id"])
+    # claims by the names in labels.toml, never their ids
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        style.label(f"claim_{c}", "en") if f"claim_{c}" in style.LABELS["en"] else c.replace("_", " ")
+        for c in audit["claim_id"]]
     assert f"Of {len(audit)} numeric claims, {counts.get('consistent', 0)} agree" in title(fig)
 
 

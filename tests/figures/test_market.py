@@ -46,7 +46,9 @@ def title(fig) -> str:
 
 
 def subtitle(fig) -> str:
-    return next(t.get_text() for t in fig.texts if t.get_gid() == "subtitle").replace("\n", " ")
+    """The subtitle and the notes under the axes (sentences a subtitle has no room for), as one text."""
+    parts = [t.get_text() for gid in ("subtitle", "notes") for t in fig.texts if t.get_gid() == gid]
+    return " ".join(parts).replace("\n", " ").replace("Notes: ", "").replace("注:", "")
 
 
 def footer(fig) -> str:
@@ -101,7 +103,8 @@ def test_share_title_states_the_article_comparison(toy):
     rise = round(100 * (ARTICLE_OTHERS[19] / ARTICLE_OTHERS[16] - 1))
     assert last < first and ARTICLE_OTHERS[19] > ARTICLE_OTHERS[16]
     assert title(fig) == (f"Xiaomi's share of Xiaomi + BYD registrations fell from {pct(first)} to {pct(last)} "
-                          f"over 2025-W16–W19, while BYD registrations rose {rise}%")
+                          "over 2025-W16–W19")  # one message; the other brands open the subtitle
+    assert subtitle(fig).startswith(f"BYD registrations rose {rise}%.")
 
 
 def test_share_title_follows_the_data():
@@ -112,7 +115,8 @@ def test_share_title_follows_the_data():
     first, last = 5000 / 75000, 5600 / 55600
     fall = round(100 * (1 - 50000 / 70000))
     assert title(fig) == (f"Xiaomi's share of Xiaomi + BYD + Li Auto registrations rose from {pct(first)} to "
-                          f"{pct(last)} over 2025-W16–W19, while BYD and Li Auto registrations fell {fall}%")
+                          f"{pct(last)} over 2025-W16–W19")
+    assert subtitle(fig).startswith(f"BYD and Li Auto registrations fell {fall}%.")
     assert "against BYD and Li Auto, the brands printed in every one of its 4 weeks" in subtitle(fig)
 
 
@@ -163,14 +167,19 @@ def test_share_subtitle_has_n_the_sets_the_measure_and_small_sample(toy):
     assert f"{slope:.3f} a week".replace("-", MINUS) in text
 
 
-def test_share_footer_names_sources_and_the_last_week():
+def test_share_footer_names_sources_and_the_last_week(monkeypatch):
+    publishers = pd.DataFrame({"source_id": ["page_w14", "page_w15", "list_a", "list_b", "list_c"],
+                               "publisher": ["Page A", "Page B (page-b.example)", "List A", "List B", "List C"]})
+    monkeypatch.setattr(frame, "sources_table", lambda: publishers)
     sales = pd.DataFrame({"series": "xiaomi_all", "iso_year": 2025, "iso_week": list(XIAOMI), "units": list(XIAOMI.values()),
                           "source_id": [f"page_w{w}" for w in XIAOMI], "locator": 'page: "x"'})
     line = share_table(XIAOMI, LINE_OTHERS, "byd;tesla_china;xiaomi_all", sources="list_a;list_b")
     article = share_table({w: XIAOMI[w] for w in ARTICLE_OTHERS}, ARTICLE_OTHERS, "byd;xiaomi_all", sources="list_c")
     text = footer(market.market_share_figure(line, article, calendar(), sales))
-    assert text.startswith("Sources: page_w14, page_w15")
-    assert "list_a, list_b" in text and "list_c" in text
+    # by publisher, the first two named, the others counted (the full list is the report's appendix)
+    n_ids = len(set(sales["source_id"]) | {"list_a", "list_b", "list_c"})
+    assert text.startswith(f"Sources: Page A, Page B and {n_ids - 2} more")  # ids not in the table count too
+    assert "page_w" not in text and "list_" not in text
     assert text.endswith("as of 2025-W23 · su7-slump")
 
 

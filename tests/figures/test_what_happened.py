@@ -99,8 +99,15 @@ def title(fig) -> str:
     return fig.get_suptitle().replace("\n", " ")
 
 
+def statement(fig) -> str:
+    """The whole finding: the title and the clauses that moved to the subtitle (at most 110 characters shown)."""
+    return frame.figure_statement(fig)
+
+
 def subtitle(fig) -> str:
-    return next(t.get_text() for t in fig.texts if t.get_gid() == "subtitle").replace("\n", " ")
+    """The subtitle and the notes under the axes (sentences a subtitle has no room for), as one text."""
+    parts = [t.get_text() for gid in ("subtitle", "notes") for t in fig.texts if t.get_gid() == gid]
+    return " ".join(parts).replace("\n", " ").replace("Notes: ", "").replace("注:", "")
 
 
 def footer(fig) -> str:
@@ -169,12 +176,14 @@ def test_weekly_derived_brand_weeks_are_hollow_and_said_so(toy_week_fig):
 def test_weekly_title_states_the_decline_status_and_the_brand_peak(toy_week_fig):
     fig = toy_week_fig[1]
     # "ended" rests on one week: 2025-W22 runs Mon 26 May to Sun 1 Jun, across the end of May; and W23 fell back below W19
-    assert title(fig) == ("The fall in SU7 sales over 2025-W16–W19 had ended by 2025-W22 (7,800, above every week of the "
-                          "fall), on n = 1 week (26 May–1 Jun, across the end of May 2025); 2025-W23 was 4,370, below "
-                          "2025-W19's 5,200; with the YU7, Xiaomi reached 11,900 in 2025-W35")
+    # W22 rebounded above the whole fall, W23 fell back below W19: one clause for both, never "ended" then "below"
+    assert title(fig) == ("After the 2025-W16–W19 fall, SU7 sales rebounded to 7,800 in 2025-W22 but dropped to 4,370 "
+                          "in 2025-W23")
+    # the rebound rests on one week: 2025-W22 runs Mon 26 May to Sun 1 Jun, across the end of May
+    assert subtitle(fig).startswith("That rests on n = 1 week (26 May–1 Jun, across the end of May 2025); with the YU7, "
+                                    "Xiaomi reached 11,900 in 2025-W35.")
     assert "as of 2025-W37" in footer(fig)
-    assert "article_ggyjs_2025 (para 3, 11)" in footer(fig) and "launch_page" in footer(fig)
-    assert "rules_page" not in footer(fig)  # not one of the three events drawn
+    assert "the article (para 3, 11)" in footer(fig) and "article_ggyjs_2025" not in footer(fig)
     assert "10 of the 22 weeks 2025-W16–W37 have a figure; 12 are missing" in subtitle(fig)
     assert "2025-W20–W21, 2025-W24–W26, 2025-W29–W34, 2025-W36" in subtitle(fig)
     assert "n = 2 for SU7, 6 for Xiaomi (all models), a small, uneven sample" in subtitle(fig)
@@ -183,21 +192,22 @@ def test_weekly_title_states_the_decline_status_and_the_brand_peak(toy_week_fig)
 @pytest.mark.parametrize(("later_weeks", "expected"), [
     # W20 = 12-18 May, W21 = 19-25 May (inside May), W22 = 26 May-1 Jun (across the end of May)
     ({"2025-W20": 6000}, "The fall in SU7 sales over 2025-W16–W19 ended at 2025-W19: 2025-W20 was 6,000, above 2025-W19's "
-                         "5,200, on n = 1 week (12 May–18 May)"),
-    ({"2025-W20": 4000}, "The fall in SU7 sales continued into 2025-W20 (4,000, below 2025-W19's 5,200), on n = 1 week "
-                         "(12 May–18 May)"),
-    ({"2025-W22": 4000}, "SU7 sales were still below 2025-W19's 5,200 in 2025-W22 (4,000), on n = 1 week (26 May–1 Jun, "
-                         "across the end of May 2025)"),
-    ({"2025-W21": 5200}, "The fall in SU7 sales over 2025-W16–W19 had stopped by 2025-W21 (5,200, the same as 2025-W19), "
-                         "on n = 1 week (19 May–25 May)"),
-    ({"2025-W20": 6000, "2025-W21": 4000}, "The fall in SU7 sales over 2025-W16–W19 ended at 2025-W19: 2025-W20 was 6,000, "
-                                           "above 2025-W19's 5,200, on n = 1 week (12 May–18 May); 2025-W21 was 4,000, "
-                                           "below 2025-W19's 5,200"),
+                         "5,200; that rests on n = 1 week (12 May–18 May)"),
+    ({"2025-W20": 4000}, "The fall in SU7 sales continued into 2025-W20 (4,000, below 2025-W19's 5,200); that rests on "
+                         "n = 1 week (12 May–18 May)"),
+    ({"2025-W22": 4000}, "SU7 sales were still below 2025-W19's 5,200 in 2025-W22 (4,000); that rests on n = 1 week "
+                         "(26 May–1 Jun, across the end of May 2025)"),
+    ({"2025-W21": 5200}, "The fall in SU7 sales over 2025-W16–W19 had stopped by 2025-W21 (5,200, the same as 2025-W19); "
+                         "that rests on n = 1 week (19 May–25 May)"),
+    # a rebound, then a week below the article's last: one clause for both weeks, so the title cannot contradict itself
+    ({"2025-W20": 6000, "2025-W21": 4000}, "After the 2025-W16–W19 fall, SU7 sales rebounded to 6,000 in 2025-W20 but "
+                                           "dropped to 4,000 in 2025-W21; that rests on n = 1 week (12 May–18 May)"),
     ({}, "No SU7 week after 2025-W19 has a figure: whether the fall of 2025-W16–W19 continued is unknown"),
 ])
 def test_weekly_title_follows_the_data(later_weeks, expected):
     fig = what_happened.later_weekly_figure(toy_weekly({**ARTICLE, **later_weeks}), EVENTS)
-    assert title(fig) == expected  # no brand week after the YU7: no second clause
+    assert statement(fig) == expected  # no brand week after the YU7: no brand clause
+    assert len(title(fig)) <= 110
 
 
 def test_weekly_events_and_the_article_weeks(toy_week_fig):
@@ -227,11 +237,12 @@ def test_weekly_figure_on_the_real_data(real):
     after = su7[su7["week"] > "2025-W19"].iloc[0]
     brand = ws[(ws["series"] == "xiaomi_all") & (ws["week"] >= "2025-W27")]
     peak = brand.sort_values(["units", "week"], ascending=[False, True]).iloc[0]
-    assert f"had ended by {after['week']} ({fmt(after['units'])}" in title(fig)
-    assert f"Xiaomi reached {fmt(peak['units'])} in {peak['week']}" in title(fig)
+    assert after["week"] in statement(fig) and fmt(after["units"]) in statement(fig)
+    assert f"Xiaomi reached {fmt(peak['units'])} in {peak['week']}" in statement(fig)
+    assert len(title(fig)) <= 110
     assert f"as of {ws['week'].max()}" in footer(fig)
-    for source in set(ws["source_id"]):
-        assert source in footer(fig)
+    for source in set(ws["source_id"]):  # sources by publisher, never by id
+        assert source not in footer(fig)
 
 
 # --------------------------------------------------------------------------- b. monthly
@@ -256,8 +267,9 @@ def test_monthly_one_marker_per_figure_lower_bounds_as_upward_triangles():
     assert len(gid(fig, "at_least:")) == (MONTHLY["bound"] == "lower").sum()
     # months without a figure are said to be missing, and get no marker
     assert "No figure for Feb 2025, Mar 2025." in subtitle(fig)
-    readings = {a.get_gid(): a.get_text() for a in gid(fig, "reading:")}
-    assert readings == {"reading:2025-01": "22,897–\n22,900", "reading:2025-04": "28,000", "reading:2025-05": "≥ 28,000"}
+    # each month's lowest reading is a bar, not a number printed over the markers
+    readings = {a.get_gid(): a.get_ydata()[0] for a in gid(fig, "reading:")}
+    assert readings == {"reading:2025-01": 22897, "reading:2025-04": 28000, "reading:2025-05": 28000}
 
 
 def test_monthly_reference_lines_and_the_article_month():
@@ -275,17 +287,23 @@ def test_monthly_reference_lines_and_the_article_month():
     assert "as of May 2025" in footer(fig)
 
 
-def test_monthly_title_is_the_lowest_multiple_rounded_down():
+def r1(x: float) -> str:
+    """One decimal, as notebook 07's later evidence prints a multiple (Python's format, computed here)."""
+    return f"{x:.1f}"
+
+
+def test_monthly_title_gives_the_multiples_at_one_decimal():
     fig = what_happened.monthly_deliveries_figure(MONTHLY, toy_figures())
     # each month's lowest reading: Jan the lower exact 22,897 (exact figures outrank the lower bound), Apr 28,000, May >= 28,000
     per_week = np.array([22897 / (31 / 7), 28000 / (30 / 7), 28000 / (31 / 7)])
     ratio = per_week / (10000 / (365.25 / 12 / 7))
     design = per_week / (150000 / (365.25 / 7))
-    assert f"{math.floor(ratio.min() * 10) / 10:.1f}" == "2.2"
-    # without events the figure cannot tell SU7-only months from brand months: it says they are brand totals
-    assert title(fig) == (f"Every month from Jan 2025 to May 2025 (Xiaomi brand totals) ran at least 2.2× the article's "
-                          f"“actual capacity” of only about 10,000 a month and {math.floor(design.min() * 10) / 10:.1f}× "
-                          f"its design capacity's monthly rate (lowest: Jan 2025, 22,897)")
+    assert (r1(ratio.min()), r1(ratio.max())) == ("2.2", "2.8")
+    # without events the figure cannot tell SU7-only months from brand months: it says they are brand sales
+    assert title(fig) == ("Jan 2025–May 2025, Xiaomi brand sales ran at 2.2× to 2.8× the article's “actual capacity” "
+                          "(only about 10,000 a month)")
+    assert statement(fig).endswith(f"; that is {r1(design.min())}× to {r1(design.max())}× its design capacity's rate")
+    assert subtitle(fig).startswith(f"That is {r1(design.min())}× to {r1(design.max())}× its design capacity's rate.")
 
 
 def test_monthly_title_keeps_su7_only_months_apart_from_brand_months():
@@ -296,19 +314,32 @@ def test_monthly_title_keeps_su7_only_months_apart_from_brand_months():
     actual_pw = 10000 / (365.25 / 12 / 7)
     su7 = np.array([28000 / (30 / 7), 28000 / (31 / 7)]) / actual_pw  # Apr, May
     brand = np.array([30000 / (31 / 7), 40000 / (31 / 7)]) / actual_pw  # Jul, Aug
-    floor = lambda x: f"{math.floor(x * 10) / 10:.1f}"  # noqa: E731
-    assert title(fig).startswith(f"Every SU7-only month, Apr 2025 to May 2025, ran at least {floor(su7.min())}× ")
-    assert title(fig).endswith(f"; brand totals with the YU7, Jul 2025–Aug 2025: ≥ {floor(brand.min())}×")
+    assert statement(fig).startswith(f"Apr 2025–May 2025, SU7 sales ran at {r1(su7.min())}× to {r1(su7.max())}× ")
+    assert statement(fig).endswith(f"; brand totals with the YU7, Jul 2025–Aug 2025: {r1(brand.min())}× to "
+                                   f"{r1(brand.max())}×")
 
 
 def test_monthly_title_when_a_month_is_below_capacity():
     low = toy_monthly([(1, 9000, "exact", "deliveries", "a"), (2, 30000, "lower", "deliveries", "b")])
     fig = what_happened.monthly_deliveries_figure(low, toy_figures())
     ratios = np.array([9000 / (31 / 7), 30000 / (28 / 7)]) / (10000 / (365.25 / 12 / 7))
-    lo, hi = (f"{math.floor(r * 10) / 10:.1f}" for r in (ratios.min(), ratios.max()))
-    assert (lo, hi) == ("0.8", "3.2")
-    assert title(fig).startswith(f"From Jan 2025 to Feb 2025, monthly brand totals (each month's lowest reading) ran at {lo}× "
-                                 f"to {hi}× the article's")
+    lo, hi = r1(ratios.min()), r1(ratios.max())
+    assert (lo, hi) == ("0.9", "3.3")
+    assert title(fig).startswith(f"Jan 2025–Feb 2025, Xiaomi brand sales ran at {lo}× to {hi}× the article's")
+
+
+def test_monthly_figures_the_quarterly_totals_rule_out_are_crossed_out_not_evidence():
+    reconciliation = pd.DataFrame({"year": [2025], "quarter": [2], "month": [5], "source_id": ["e"], "units": [28000.0],
+                                   "fits_official_total": ["false"]})
+    fig = what_happened.monthly_deliveries_figure(MONTHLY, toy_figures(), reconciliation=reconciliation)
+    assert [a.get_gid() for a in gid(fig, "ruled_out:")] == ["ruled_out:2025-05:e"]
+    assert not any(a.get_gid().startswith("month:2025-05") for a in gid(fig, "month:"))
+    # May has no other figure: no reading, and the multiples stop at April
+    assert "reading:2025-05" not in {a.get_gid() for a in gid(fig, "reading:")}
+    assert title(fig).startswith("Jan 2025–Apr 2025, ")
+    assert "1 figure(s) that Xiaomi's quarterly totals rule out are drawn as grey crosses, not as evidence." in subtitle(fig)
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "ruled out by the quarterly total" in legend
 
 
 def test_monthly_yu7_line_and_single_model_figures(real):
@@ -316,19 +347,19 @@ def test_monthly_yu7_line_and_single_model_figures(real):
     line = one(fig, "event_line:yu7_deliveries_begin")
     assert 5.5 < line.get_xdata()[0] < 6.5  # inside July's slot, Jan 2025 = 0
     assert "From Jul 2025 the brand total includes the YU7 (first deliveries 6 Jul)" in subtitle(fig)
-    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert "deliveries, SU7 alone: at least (lower bound)" in legend
     md = real["monthly_deliveries"]
-    assert len(gid(fig, "month:")) == len(md)
     brand = md[md["series"] == "xiaomi_all"]
+    # figures for one model alone are not drawn (the markers are brand totals); the notes say how many
+    assert len(gid(fig, "month:")) == len(brand)
+    assert f"{len(md) - len(brand)} figure(s) for one model alone are not drawn" in subtitle(fig)
     lowest = []
     for _, group in brand.groupby("month_label"):
         exact = group.loc[group["bound"] == "exact", "units"]
         lowest.append((exact.min() if len(exact) else group.loc[group["bound"] == "lower", "units"].max()) / (group["days"].iloc[0] / 7))
     ratio = min(lowest) / real["figures"].set_index("figure_id").loc["capacity_actual_monthly", "per_week_mid"]
-    assert f"ran at least {math.floor(ratio * 10) / 10:.1f}× the article's" in title(fig)
-    for source in set(md["source_id"]):
-        assert source in footer(fig)
+    assert f"ran at {r1(ratio)}× to " in title(fig)
+    for source in set(md["source_id"]):  # by publisher, never by id
+        assert source not in footer(fig)
 
 
 # --------------------------------------------------------------------------- c. the vintage scorecard
@@ -350,13 +381,14 @@ def test_vintage_title_names_the_miss_with_its_bound(real):
     fig = what_happened.vintage_scorecard_figure(real["scored"], real["weekly_sales"])
     _, _, high = pi95(list(ARTICLE.values()), 6)  # W22 is 6 weeks after W16
     assert fmt(high) == "6,146"
-    assert title(fig) == ("Fitted on the article's 4 weeks (2025-W16–W19), the trend's 95% prediction interval missed "
-                          f"2025-W22 (7,800 vs ≤ {fmt(high)}); it held 2025-W23 (4,370)")
+    assert title(fig) == ("Fitted on the article's 4 weeks (2025-W16–W19), the trend's 95% interval missed "
+                          f"2025-W22 (7,800 vs ≤ {fmt(high)})")
+    assert subtitle(fig).startswith("It held 2025-W23 (4,370).")
     assert "Small sample: 2 degrees of freedom" in subtitle(fig)
     assert "2025-W20–W21: no figure, not scored." in subtitle(fig)
     assert "below zero from 2025-W22" in subtitle(fig)
     assert "as of 2025-W23" in footer(fig)
-    assert "thefutureautomobile_2025_06_05_w22" in footer(fig) and "article_ggyjs_2025 (para 3)" in footer(fig)
+    assert "thefutureautomobile_2025_06_05_w22" not in footer(fig) and "the article (para 3)" in footer(fig)
 
 
 def test_vintage_draws_the_fan_the_fit_and_the_scored_weeks(real):
@@ -454,8 +486,8 @@ def test_zh_draws_chinese_titles_with_every_glyph(real):
         built = build_all(real, "zh")
         for fig in built:
             frame.png_bytes(fig, dpi=50)
-    weekly, monthly, vintage = (title(fig) for fig in built)
-    assert "下滑至迟在2025-W22已结束" in weekly and "11,900" in weekly
-    assert "“实际月产能”约1万辆的2.2倍" in monthly
+    weekly, monthly, vintage = (statement(fig) for fig in built)
+    assert "2025-W22反弹至7,800辆,但2025-W23又降至4,370辆" in weekly and "11,900" in weekly
+    assert "“实际月产能”(约1万辆)的2.2至" in monthly
     assert "未能覆盖2025-W22(7,800对 ≤ 6,146)" in vintage
     assert all(fig.axes[0].get_legend() is not None for fig in built)

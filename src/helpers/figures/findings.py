@@ -667,6 +667,12 @@ def _where(figure_ids: str, figures: pd.DataFrame, weekly_sales: pd.DataFrame, l
     return " · ".join(parts)
 
 
+def _claim_name(claim_id: str, lang: str) -> str:
+    """A claim as a reader names it (``claim_<id>`` of labels.toml); a new claim without one reads as words."""
+    key = f"claim_{claim_id}"
+    return style.label(key, lang) if key in style.LABELS[lang] else claim_id.replace("_", " ")
+
+
 def claims_figure(audit: pd.DataFrame, figures: pd.DataFrame, weekly_sales: pd.DataFrame, lang: str = "en") -> Any:
     """The claims audit: one mark per claim (rows, in audit order), in its verdict's column and colour."""
     from matplotlib.ticker import FixedLocator
@@ -690,7 +696,7 @@ def claims_figure(audit: pd.DataFrame, figures: pd.DataFrame, weekly_sales: pd.D
                        label=style.label("claims_legend", lang, verdict=style.label(f"verdict_{verdict}", lang),
                                          count=counts[verdict]),
                        gid=f"verdict:{verdict}")
-        ax.set_yticks(y, [str(c) for c in audit["claim_id"]])
+        ax.set_yticks(y, [_claim_name(str(c), lang) for c in audit["claim_id"]])
         ax.set_ylim(-0.7, n - 0.3)
         ax.set_xlim(-0.45, len(VERDICTS) - 0.55)
         ax.xaxis.set_major_locator(FixedLocator(list(range(len(VERDICTS)))))

@@ -10,6 +10,7 @@ gives the smaller PNG a notebook shows inline.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 from pathlib import Path
@@ -19,6 +20,7 @@ import pandas as pd
 
 from helpers.chinese import CJK_RANGES
 from helpers.data import weeks
+from helpers.data.clean import ARTICLE_SOURCE_ID
 from helpers.figures import style
 from helpers.formatting import number
 
@@ -31,29 +33,58 @@ def measure_axis_label(weekly_sales: pd.DataFrame, series: str, lang: str) -> st
     return style.label(f"y_{measures[0]}", lang) if len(measures) == 1 else style.label("y_vehicles", lang)
 
 
-def sources_text(pairs: Iterable[tuple[str, str]], lang: str) -> str:
-    """``article_x (para 3, 7), other_source`` from (source_id, locator) pairs, first-seen order.
+def sources_text(pairs: Iterable[tuple[str, str]], lang: str, sources: pd.DataFrame | None = None) -> str:
+    """The sources of (source_id, locator) pairs as a reader names them: the article with its paragraphs, then
+    publishers (:func:`helpers.data.sources.sources_line`, from ``sources`` or the clean ``sources`` table).
 
-    >>> sources_text([("a", 'para 7: "x"'), ("b", 'page: "y"'), ("a", 'para 3: "z"'), ("a", "para 7")], "en")
-    'a (para 3, 7), b'
+    >>> table = pd.DataFrame({"source_id": ["b", "c"], "publisher": ["CarNewsChina", "CnEVPost (cnevpost.com)"]})
+    >>> pairs = [(ARTICLE_SOURCE_ID, 'para 7: "x"'), ("b", 'page: "y"'), (ARTICLE_SOURCE_ID, 'para 3: "z"'), ("c", "")]
+    >>> sources_text(pairs, "en", table), sources_text(pairs, "zh", table)
+    ('the article (para 3, 7), CarNewsChina and CnEVPost', '原文(第3、7段)、CarNewsChina和CnEVPost')
+    >>> sources_text([("b", ""), ("x", ""), ("y", ""), ("c", "")], "en", table)
+    'CarNewsChina, CnEVPost and 2 more'
     """
-    order: dict[str, set[int]] = {}
+    from helpers.data.sources import sources_line
+
+    paras: set[int] | None = None
+    others: list[str] = []
     for source_id, locator in pairs:
-        paras = order.setdefault(str(source_id), set())
-        match = re.match(r"\s*para (\d+)", str(locator))
-        if match:
-            paras.add(int(match.group(1)))
+        if str(source_id) == ARTICLE_SOURCE_ID:
+            paras = paras if paras is not None else set()
+            match = re.match(r"\s*para (\d+)", str(locator))
+            if match:
+                paras.add(int(match.group(1)))
+        elif str(source_id) not in others:
+            others.append(str(source_id))
     parts = []
-    for source_id, paras in order.items():
-        if not paras:
-            parts.append(source_id)
-            continue
+    if paras is not None:
         numbers = sorted(paras)
-        if lang == "zh":
-            parts.append(f"{source_id}(第{'、'.join(map(str, numbers))}段)")
+        if not numbers:
+            parts.append(style.label("source_article", lang))
+        elif lang == "zh":
+            parts.append(style.label("source_article_paras", lang, paras="、".join(map(str, numbers))))
         else:
-            parts.append(f"{source_id} (para {', '.join(map(str, numbers))})")
-    return style.label("list_sep", lang).join(parts)
+            parts.append(style.label("source_article_paras", lang, paras=", ".join(map(str, numbers))))
+    if others:
+        parts.append(sources_line(others, sources if sources is not None else sources_table(), lang))
+    return style.label("list_sep", lang).join(p for p in parts if p)
+
+
+def sources_table() -> pd.DataFrame:
+    """The clean ``sources`` table (source_id, publisher, ...) of the project's processed data; empty if not written."""
+    from helpers.paths import processed_dir
+
+    path = processed_dir() / "clean" / "sources.csv"
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return pd.DataFrame({"source_id": [], "publisher": []})
+    return _read_sources(str(path), stamp)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_sources(path: str, _stamp: int) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def event_caption(row: pd.Series, lang: str) -> str:
@@ -132,34 +163,152 @@ def wrap(text: str, width_pt: float, size: float, weight: str = "normal") -> lis
     return lines
 
 
+#: Most lines of a subtitle; sentences beyond them go to the notes above the sources line.
+SUBTITLE_LINES = 2
+#: Share of the figure's height the axes get at least: a figure grows taller until they do.
+MIN_AXES_SHARE = 0.42
+
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[^a-z0-9])|(?<=[\u3002\uff1f\uff01])")
+
+
+def split_subtitle(subtitle: str, width_pt: float, size: float, lines: int = SUBTITLE_LINES) -> tuple[str, str]:
+    """The leading sentences of ``subtitle`` that fit in ``lines`` lines, and the rest (for the notes).
+
+    >>> split_subtitle("One. Two.", 1000, 10)
+    ('One. Two.', '')
+    >>> split_subtitle("A first sentence here. A second one.", 120, 10, lines=1)
+    ('A first sentence here.', 'A second one.')
+    """
+    if not subtitle or len(wrap(subtitle, width_pt, size)) <= lines:
+        return subtitle, ""
+    sentences = [p for p in _SENTENCE_END.split(subtitle) if p.strip()]
+    kept: list[str] = []
+    for i, sentence in enumerate(sentences):
+        candidate = " ".join(kept + [sentence]) if not has_cjk_text(sentence) else "".join(kept + [sentence])
+        if len(wrap(candidate, width_pt, size)) > lines:
+            rest = sentences[i:]
+            joiner = "" if has_cjk_text(subtitle) else " "
+            return joiner.join(kept), joiner.join(rest)
+        kept.append(sentence)
+    return subtitle, ""
+
+
+#: Longest title, in characters (issue 22); longer titles keep their leading clauses (:func:`split_title`).
+MAX_TITLE_CHARS = 110
+_CLAUSE = re.compile(r"; |;|；")
+
+
+def split_title(title: str, limit: int = MAX_TITLE_CHARS) -> tuple[str, str]:
+    """The leading clauses of ``title`` (split at semicolons) within ``limit`` characters, and the rest as a sentence.
+
+    >>> split_title("Sales fell; orders rose", 12)
+    ('Sales fell', 'Orders rose.')
+    >>> split_title("销量下降;订单上升", 5)
+    ('销量下降', '订单上升。')
+    >>> split_title("Sales; orders rose fast", 20)  # a head under 40% of the limit: not split
+    ('Sales; orders rose fast', '')
+    >>> split_title("Short; fine", 110)
+    ('Short; fine', '')
+    """
+    if len(title) <= limit:
+        return title, ""
+    parts = _CLAUSE.split(title)
+    seps = _CLAUSE.findall(title)
+    head = parts[0]
+    i = 1
+    while i < len(parts) and len(head + seps[i - 1] + parts[i]) <= limit:
+        head += seps[i - 1] + parts[i]
+        i += 1
+    if i == len(parts) or len(head) < limit * 0.4 // (2 if has_cjk_text(title) else 1):
+        return title, ""  # a stub of a head: more likely a semicolon inside a name than a clause boundary
+    cjk = has_cjk_text(title)
+    rest = ("；" if cjk else "; ").join(parts[i:]).strip()
+    rest = rest[:1].upper() + rest[1:]
+    if cjk:
+        rest = rest if rest.endswith(("。", "!", "?")) else rest + "。"
+    else:
+        rest = rest if rest.endswith((".", "!", "?")) else rest + "."
+    return head, rest
+
+
+def has_cjk_text(text: str) -> bool:
+    return bool(re.search(f"[{CJK_RANGES}]", text))
+
+
+def _covered(fig: Any) -> float:
+    spans = sorted((ax.get_position().y0, ax.get_position().y1) for ax in fig.axes if ax.get_visible())
+    covered, end = 0.0, -1.0
+    for y0, y1 in spans:
+        if y1 > end:
+            covered += y1 - max(y0, end)
+            end = y1
+    return covered
+
+
 def finish(fig: Any, lang: str, title: str, subtitle: str, footer: str) -> Any:
-    """Place the title (suptitle), subtitle and footer; reserve their space; fix the style on the figure."""
+    """Place the title (suptitle), subtitle and footer; reserve their space; fix the style on the figure.
+
+    A subtitle longer than :data:`SUBTITLE_LINES` lines keeps its leading sentences; the others become notes
+    printed above the sources line.  When the axes would get less than :data:`MIN_AXES_SHARE` of the height,
+    the figure grows taller (its width stays).
+    """
+    import math
+
     fs = style.FONT_SIZES
     width_in, height_in = fig.get_size_inches()
     margin_in = 0.14
-    usable_pt = (width_in - 2 * margin_in) * 72
+    usable_pt = (width_in - 2 * margin_in) * 72 * 0.97  # a little slack: widths measured at 72 dpi
+    fig._su7_statement = " ".join(title.split())  # the whole finding, before clauses move to the subtitle
+    title, rest = split_title(title)
+    if rest:
+        subtitle = rest + ("" if has_cjk_text(rest) else " ") + subtitle if subtitle else rest
     title_lines = wrap(title, usable_pt, fs["title"], "bold")
+    subtitle, notes = split_subtitle(subtitle, usable_pt, fs["subtitle"])
     subtitle_lines = wrap(subtitle, usable_pt, fs["subtitle"]) if subtitle else []
+    note_lines = wrap(style.label("notes", lang, notes=notes), usable_pt, fs["source"]) if notes else []
     footer_lines = wrap(footer, usable_pt, fs["source"])
     x = margin_in / width_in
-    top = 1 - 0.12 / height_in
-    fig.suptitle("\n".join(title_lines), x=x, y=top, ha="left", va="top", fontsize=fs["title"],
-                 fontweight="bold", linespacing=1.25, color="#111111")
-    title_h = len(title_lines) * fs["title"] * 1.25 / 72
-    y = top - (title_h + 0.06) / height_in
-    if subtitle_lines:
-        fig.text(x, y, "\n".join(subtitle_lines), ha="left", va="top", fontsize=fs["subtitle"],
-                 color=style.COLORS["text_muted"], linespacing=1.3, gid="subtitle")
-        y -= (len(subtitle_lines) * fs["subtitle"] * 1.3 / 72) / height_in
-    header_frac = 1 - y + 0.1 / height_in
-    fig.text(x, 0.1 / height_in, "\n".join(footer_lines), ha="left", va="bottom", fontsize=fs["source"],
-             color=style.COLORS["text_muted"], linespacing=1.3, gid="source")
-    footer_frac = (0.1 + 0.08 + len(footer_lines) * fs["source"] * 1.3 / 72) / height_in
-    side = 0.6 * x  # a little room at both sides: the layout is computed at 100 dpi, files render at 150
-    fig.get_layout_engine().set(rect=(side, footer_frac, 1.0 - 2 * side, 1.0 - header_frac - footer_frac))
     fig._su7_lang = lang
     fig._su7_rc = style.rc_params(lang)
-    fig.draw_without_rendering()  # ticks and layout made now, with this style
+    placed: list[Any] = []
+    engine = fig.get_layout_engine()
+    for _attempt in range(3):
+        for text in placed:
+            text.remove()
+        placed = []
+        top = 1 - 0.12 / height_in
+        fig.suptitle("\n".join(title_lines), x=x, y=top, ha="left", va="top", fontsize=fs["title"],
+                     fontweight="bold", linespacing=1.25, color="#111111")
+        title_h = len(title_lines) * fs["title"] * 1.25 / 72
+        y = top - (title_h + 0.06) / height_in
+        if subtitle_lines:
+            placed.append(fig.text(x, y, "\n".join(subtitle_lines), ha="left", va="top", fontsize=fs["subtitle"],
+                                   color=style.COLORS["text_muted"], linespacing=1.3, gid="subtitle"))
+            y -= (len(subtitle_lines) * fs["subtitle"] * 1.3 / 72) / height_in
+        header_frac = 1 - y + 0.1 / height_in
+        bottom_in = 0.1
+        placed.append(fig.text(x, bottom_in / height_in, "\n".join(footer_lines), ha="left", va="bottom",
+                               fontsize=fs["source"], color=style.COLORS["text_muted"], linespacing=1.3, gid="source"))
+        bottom_in += len(footer_lines) * fs["source"] * 1.3 / 72
+        if note_lines:
+            bottom_in += 0.06
+            placed.append(fig.text(x, bottom_in / height_in, "\n".join(note_lines), ha="left", va="bottom",
+                                   fontsize=fs["source"], color=style.COLORS["text_muted"], linespacing=1.3, gid="notes"))
+            bottom_in += len(note_lines) * fs["source"] * 1.3 / 72
+        footer_frac = (bottom_in + 0.08) / height_in
+        side = 0.6 * x  # a little room at both sides: the layout is computed at 100 dpi, files render at 150
+        engine.set(rect=(side, footer_frac, 1.0 - 2 * side, 1.0 - header_frac - footer_frac))
+        fig.set_layout_engine(engine)
+        import matplotlib as mpl
+
+        with mpl.rc_context(fig._su7_rc):
+            fig.draw_without_rendering()  # ticks and layout made now, with this style
+        covered = _covered(fig)
+        if covered >= MIN_AXES_SHARE:
+            break
+        rest_in = height_in * (1 - covered)
+        height_in = math.ceil(rest_in / (1 - MIN_AXES_SHARE - 0.02) * 10) / 10
+        fig.set_size_inches(width_in, height_in)
     # Freeze the layout.  The constrained-layout solver can differ in the 13th digit from one run to the
     # next; rounded positions and no further layout make every later render (PNG, SVG, inline) repeatable.
     for ax in fig.axes:
@@ -182,6 +331,11 @@ def figure_texts(fig: Any) -> list[str]:
     from matplotlib.text import Text
 
     return [t.get_text() for t in fig.findobj(Text) if t.get_text().strip() and t.get_visible()]
+
+
+def figure_statement(fig: Any) -> str:
+    """The whole finding a figure states: its title with the clauses that moved to the subtitle (:func:`split_title`)."""
+    return getattr(fig, "_su7_statement", None) or figure_title(fig)
 
 
 def figure_title(fig: Any) -> str:
@@ -227,6 +381,27 @@ def save_figure(fig: Any, stem: str, folder: Path | str | None = None) -> list[P
     write_bytes_atomic(paths[1], svg_bytes(fig))
     fig._su7_saved_png = (style.DPI, png)
     return paths
+
+
+def save_languages(build: Any, stem: str, folder: Path | str | None = None, lang: str = "en") -> tuple[Any, list[Path]]:
+    """Draw ``build(lang)`` in English and in Chinese and save both: English as ``folder/stem.*``, Chinese as
+    ``folder/zh/stem.*`` (:func:`save_figure`, same file names).  Returns the figure in ``lang`` (to show) and
+    the four paths.  Should the bundled Chinese font fail to load, only the English files are written."""
+    import warnings
+
+    from helpers.paths import figures_dir
+
+    out = Path(folder) if folder is not None else figures_dir()
+    figures: dict[str, Any] = {}
+    paths: list[Path] = []
+    for language, where in (("en", out), ("zh", out / "zh")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if style.resolve_language(language) != language:
+                continue
+        figures[language] = build(language)
+        paths += save_figure(figures[language], stem, where)
+    return figures.get(lang, figures["en"]), paths
 
 
 def inline_png_bytes(fig: Any, dpi: float = style.INLINE_DPI) -> bytes:

@@ -137,6 +137,25 @@ def _source_pairs(share: pd.DataFrame, weekly_sales: pd.DataFrame | None, series
 # --------------------------------------------------------------------------- a. share across 2025
 
 
+def _count_switch(weekly_sales: pd.DataFrame | None, series: str) -> tuple[int, int] | None:
+    """The first week whose Xiaomi figure counts the second model: the week a ``derivation`` note names
+    ("... before 2025-W27: the brand total was the SU7"), else the first week after the derived ones."""
+    import re
+
+    if weekly_sales is None or "derivation" not in weekly_sales.columns:
+        return None
+    rows = weekly_sales[weekly_sales["series"].astype(str) == series]
+    notes = rows["derivation"].fillna("").astype(str)
+    for note in notes:
+        match = re.search(r"before (\d{4}-W\d{2})", note)
+        if match:
+            return weeks.parse_week_label(match.group(1))
+    derived = [p for p, n in zip(_pairs(rows), notes) if n]
+    plain = [p for p, n in zip(_pairs(rows), notes) if not n]
+    later_plain = [p for p in plain if derived and p > max(derived)]
+    return min(later_plain) if later_plain else None
+
+
 def _share_title(c: share_model.ShareComparison, lang: str) -> str:
     """The title: Xiaomi's share of the article set from the first to the last week, and what the other brands did."""
     others = _others(c.brands, c.series)
@@ -247,15 +266,35 @@ def market_share_figure(
         ax.plot([_mid_week(w) for w in art_every], [100 * art_values[w] if w in art_values else np.nan for w in art_every],
                 color=_ARTICLE_COLOR, linewidth=2.2, linestyle=(0, (4, 2)), marker="D", markersize=6.5, zorder=5,
                 gid="article_share")
-        # value labels: above the point, except where both shares exist in a week: the lower one's below
+        # value labels: above the point, except where both shares exist in a week: the lower one's below; a week
+        # whose two shares print the same is labelled once (the article's); next to a labelled week above, below
         for values_of, color, gid_name, other in ((values, _LINE_COLOR, "value:share", art_values),
                                                   (art_values, _ARTICLE_COLOR, "value:article", values)):
-            for w, v in values_of.items():
+            placed: dict[tuple[int, int], bool] = {}
+            for w, v in sorted(values_of.items()):
+                if values_of is values and w in other and _pct(other[w]) == _pct(v):
+                    continue
                 below = w in other and other[w] > v
+                before = weeks.add_weeks(w, -1)
+                if w not in other and before in placed and abs(values_of[before] - v) < 0.012:
+                    below = not placed[before]  # two close shares in adjacent weeks: one label above, one below
+                placed[w] = below
                 ax.annotate(_pct(v), (_mid_week(w), 100 * v), xytext=(0, -9 if below else 8), textcoords="offset points",
                             ha="center", va="top" if below else "bottom", fontsize=style.FONT_SIZES["annotation"],
                             color=color, gid=gid_name, zorder=7,
                             bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+
+        # where the count changes: before it Xiaomi's weeks are the SU7 alone, from it the SU7 + YU7
+        switch = _count_switch(weekly_sales, series)
+        if switch is not None and switch in set(all_weeks):
+            xs = monday_x(*switch)
+            ax.axvline(xs, color=style.COLORS["event"], linestyle=(0, (2, 2)), linewidth=1.2, zorder=3, gid="count_switch")
+            for text, ha, dx in ((style.label("mkt_count_before", lang), "right", -4),
+                                 (style.label("mkt_count_after", lang, week=weeks.week_label(*switch)), "left", 4)):
+                ax.annotate(text, (xs, 0.93), xycoords=("data", "axes fraction"), xytext=(dx, 0),
+                            textcoords="offset points", ha=ha, va="center", fontsize=style.FONT_SIZES["annotation"],
+                            color=style.COLORS["event"], gid="count_switch_label",
+                            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.9})
 
         top = max(list(values.values()) + list(art_values.values()))
         ax.set_ylim(0, 100 * top * 1.25)
@@ -356,22 +395,6 @@ def _spec_name(name: str, lang: str) -> str:
     return style.label(key, lang) if key in style.LABELS[lang] else str(name)
 
 
-def _publisher_text(pairs: list[tuple[str, str]], sources: pd.DataFrame | None, lang: str) -> str:
-    """``Publisher (n lists), ...`` from (source_id, kind) pairs, first-seen order; source ids when no table."""
-    if sources is None:
-        return sources_text([(sid, "") for sid, _ in pairs], lang)
-    publisher_of = dict(zip(sources["source_id"].astype(str), sources["publisher"].fillna("").astype(str)))
-    counts: dict[str, set[str]] = {}
-    for sid, _ in pairs:
-        name = publisher_of.get(sid) or sid
-        if lang != "zh" and has_cjk(name):  # the English figures carry no Chinese font: the source id instead
-            name = sid
-        counts.setdefault(name, set()).add(sid)
-    return style.label("list_sep", lang).join(
-        style.label("cal_spec_publisher_one" if len(ids) == 1 else "cal_spec_publisher", lang, publisher=name, n=len(ids))
-        for name, ids in counts.items())
-
-
 def calendar_specifications_figure(
     table: pd.DataFrame,
     market_registrations: pd.DataFrame | None = None,
@@ -465,8 +488,7 @@ def calendar_specifications_figure(
                                & weekly_sales["units"].notna()]
             got = got[[p in ends for p in _pairs(got)]]
             pairs += [(str(sid), "xiaomi") for sid in got["source_id"]]
-        sources_words = (style.label("sources", lang, sources=_publisher_text(pairs, sources, lang)) if pairs
-                         else style.label("cal_sources_unnamed", lang))
+        sources_words = style.label("sources", lang, sources=sources_text([(sid, "") for sid, _ in pairs], lang, sources))
         footer = style.label("footer", lang, sources=sources_words, as_of=style.label("as_of", lang, week=weeks.week_label(*last)))
         return finish(fig, lang, specifications_title(summary, lang), sep.join(notes), footer)
 

@@ -165,14 +165,23 @@ def _weekly_head(status: dict[str, Any], lang: str) -> str:
     head = _weekly_verdict(status, lang)
     if status["later_week"] is None:
         return head
+    low_week, low_units = status["later_low_week"], status["later_low_units"]
+    rebound_then_low = (status["n_declines"] and status["later_units"] > status["article_last_units"]
+                        and low_week is not None and low_week != status["later_week"]
+                        and low_units < status["article_last_units"])
+    if rebound_then_low:  # one clause for both weeks, so the title does not say "ended" and then "below"
+        head = style.label("later_head_rebound", lang, series=_series_name(status["series"], lang),
+                           span=week_span(status["decline_first_week"], status["article_last_week"]),
+                           week=status["later_week"], units=number(status["later_units"]), low_week=low_week,
+                           low_units=number(low_units))
     pair = weeks.parse_week_label(status["later_week"])
     monday, sunday = weeks.week_monday(*pair), weeks.week_sunday(*pair)
     month_end = (style.label("later_basis_month_end", lang, month=style.format_month(f"{monday.year:04d}-{monday.month:02d}", lang))
                  if sunday.month != monday.month or (sunday + dt.timedelta(days=1)).month != sunday.month else "")
     head = style.label("later_basis", lang, head=head, week=status["later_week"], monday=style.format_day(monday, lang),
                        sunday=style.format_day(sunday, lang), month_end=month_end)
-    low_week, low_units = status["later_low_week"], status["later_low_units"]
-    if low_week is not None and low_week != status["later_week"] and low_units < status["article_last_units"]:
+    if not rebound_then_low and low_week is not None and low_week != status["later_week"] \
+            and low_units < status["article_last_units"]:
         head = style.label("later_join_clauses", lang, head=head, tail=style.label(
             "later_later_low", lang, week=low_week, units=number(low_units), last=status["article_last_week"],
             last_units=number(status["article_last_units"])))
@@ -419,29 +428,51 @@ def _multiples(lows: pd.DataFrame, actual: pd.Series, design: pd.Series) -> tupl
     return ratios, per_week / float(design["per_week_mid"]), lows.iloc[int(np.argmin(ratios))]
 
 
+def ratio_text(lo: float, hi: float, lang: str) -> str:
+    """``2.2× to 2.8×`` (``2.2至2.8倍``): multiples at one decimal, as notebook 07's later evidence prints them
+    (:func:`helpers.claims.later_rules.ratio_words`), so a figure and the notebook show the same numbers.
+
+    >>> ratio_text(2.2487, 2.81, "en"), ratio_text(1.7985, 1.8, "en"), ratio_text(1.7985, 2.3, "zh")
+    ('2.2× to 2.8×', '1.8×', '1.8至2.3倍')
+    """
+    a, b = f"{lo:.1f}", f"{hi:.1f}"
+    if lang == "zh":
+        return f"{a}倍" if a == b else f"{a}至{b}倍"
+    return f"{a}×" if a == b else f"{a}× to {b}×"
+
+
+def ruled_out_keys(reconciliation: pd.DataFrame | None) -> set[tuple[str, str, float]]:
+    """(month ``YYYY-MM``, source_id, units) of every monthly figure the quarterly totals rule out
+    (``fits_official_total`` false in :func:`helpers.models.totals.quarterly_reconciliation`)."""
+    if reconciliation is None or reconciliation.empty:
+        return set()
+    fits = reconciliation["fits_official_total"].astype(str).str.lower()
+    out = reconciliation[fits.isin(["false", "0"])]
+    return {(f"{int(y):04d}-{int(m):02d}", str(sid), float(u))
+            for y, m, sid, u in zip(out["year"], out["month"], out["source_id"], out["units"])}
+
+
 def monthly_deliveries_figure(
     monthly_deliveries: pd.DataFrame,
     figures: pd.DataFrame,
     lang: str = "en",
     events: pd.DataFrame | None = None,
     series: str = BRAND_SERIES,
+    reconciliation: pd.DataFrame | None = None,
 ) -> Any:
-    """Every monthly figure of every source, with the article's capacities and its April figure.
+    """Monthly figures of ``series`` against the article's capacities: one message, the multiple.
 
-    * one marker per figure and source, side by side within its month: dots
-      for exact figures, upward triangles with an arrow for lower bounds ("at
-      least"); colour by measure, figures for one model alone in their own colour;
-    * above each month, its reading (:func:`helpers.models.later.monthly_range` of ``series``);
-    * horizontal lines: the article's "actual capacity" (``capacity_actual_monthly``)
-      and its design capacity (``capacity_design_annual`` / 12), a month;
-    * the article's own monthly figure (``sales_apr_2025``) as a star;
-    * with ``events``, a line where the second model's deliveries began.
+    * one marker per figure and source, side by side within its month: colour by measure, dots for exact
+      figures, upward triangles for lower bounds ("at least"), downward for upper bounds;
+    * a black bar at each month's lowest reading (:func:`helpers.models.later.monthly_range`), the reading
+      the multiples use; no number printed over the markers;
+    * figures the quarterly totals rule out (``reconciliation``, notebook 07's table) are grey crosses and
+      count for nothing; figures for one model alone are left out (the notes say how many);
+    * horizontal lines: the article's "actual capacity" and its design capacity, a month; the article's own
+      April figure as a star; with ``events``, a line where the second model's deliveries began.
 
-    The title compares each month's lowest reading of ``series``, per week,
-    with the capacities per week (rounded down: "at least").  With ``events``,
-    it does so for the months before the second model's deliveries began (the
-    brand total was the SU7 alone), and gives the brand months after them
-    apart; without, it says the months are brand totals.
+    The title gives the multiples of the months before the second model's deliveries (the SU7 alone) at one
+    decimal (:func:`ratio_text`), as notebook 07 prints them.
     """
     from matplotlib.lines import Line2D
     from matplotlib.ticker import FixedLocator, FuncFormatter
@@ -451,65 +482,72 @@ def monthly_deliveries_figure(
         if table.empty:
             raise ValueError("monthly_deliveries hold no figures")
         table["label"] = [f"{int(y):04d}-{int(m):02d}" for y, m in zip(table["year"], table["month"])]
+        banned = ruled_out_keys(reconciliation)
+        table["is_ruled_out"] = [(lab, str(sid), float(u)) in banned
+                               for lab, sid, u in zip(table["label"], table["source_id"], table["units"])]
+        one_model = table[table["series"].astype(str) != series]
+        ruled = table[table["is_ruled_out"] & (table["series"].astype(str) == series)]
+        shown = table[(table["series"].astype(str) == series) & ~table["is_ruled_out"]]
+        if shown.empty:
+            raise ValueError(f"monthly_deliveries hold no figures of {series!r}")
         article = figure_row(figures, FIG_ARTICLE_MONTH)
         actual, design = figure_row(figures, FIG_CAPACITY_ACTUAL), figure_row(figures, FIG_CAPACITY_DESIGN)
         months = _month_labels(min(table["label"]), max(table["label"]))
         position = {m: i for i, m in enumerate(months)}
-        readings = later.monthly_range(table, series)
+        readings = later.monthly_range(shown, series)
         by_month = readings.set_index("month")
 
         fig = new_figure("wide")
         ax = fig.add_subplot()
-        y_top = max(float(table["units"].max()), float(article["value_mid"])) * 1.3
-        arrow = y_top * 0.11
+        y_top = max(float(shown["units"].max()), float(article["value_mid"])) * 1.18
+        arrow = y_top * 0.06
 
-        legend: dict[tuple[str, str, str], Any] = {}
+        legend: dict[tuple[str, str], Any] = {}
         article_month = str(article["period"])
         for month in months:
-            rows = table[table["label"] == month].copy()
-            rows["_own"] = (rows["series"].astype(str) != series).astype(int)
-            rows["_bound"] = [_BOUND_ORDER.get(str(b), 9) for b in rows["bound"]]
-            rows = rows.sort_values(["_own", "measure", "_bound", "units", "source_id"], kind="mergesort")
+            rows = pd.concat([shown[shown["label"] == month], ruled[ruled["label"] == month]])
+            rows = rows.assign(_bound=[_BOUND_ORDER.get(str(b), 9) for b in rows["bound"]])
+            rows = rows.sort_values(["is_ruled_out", "measure", "_bound", "units", "source_id"], kind="mergesort")
             items = len(rows) + (month == article_month)
             if not items:
                 continue
-            spacing = min(0.15, 0.74 / items)
+            spacing = min(0.11, 0.8 / items)
             offsets = (np.arange(items) - (items - 1) / 2) * spacing
-            highest = 0.0
             for offset, row in zip(offsets, rows.itertuples(index=False)):
                 xi, u = position[month] + offset, float(row.units)
-                own_series = str(row.series) != series
-                color = _SINGLE_MODEL_COLOR if own_series else _MEASURE_COLORS.get(str(row.measure), style.OKABE_ITO["grey"])
+                if row.is_ruled_out:
+                    ax.plot([xi], [u], linestyle="none", marker="X", markersize=8, color=style.OKABE_ITO["grey"],
+                            zorder=4, gid=f"ruled_out:{month}:{row.source_id}")
+                    if "ruled" not in legend:
+                        legend["ruled"] = Line2D([], [], linestyle="none", marker="X", markersize=8,
+                                                 color=style.OKABE_ITO["grey"],
+                                                 label=style.label("later_month_ruled_legend", lang))
+                    continue
+                color = _MEASURE_COLORS.get(str(row.measure), style.OKABE_ITO["grey"])
                 bound = str(row.bound)
-                ax.plot([xi], [u], linestyle="none", marker=_BOUND_MARKERS.get(bound, "o"), markersize=8,
-                        color=color, markeredgecolor="white", markeredgewidth=0.8, zorder=5,
+                ax.plot([xi], [u], linestyle="none", marker=_BOUND_MARKERS.get(bound, "o"), markersize=7,
+                        color=color, markeredgecolor="white", markeredgewidth=0.6, zorder=5,
                         gid=f"month:{month}:{bound}:{row.source_id}")
                 if bound == "lower":
                     ax.annotate("", xy=(xi, u + arrow), xytext=(xi, u), zorder=4, gid=f"at_least:{month}",
-                                arrowprops={"arrowstyle": "-|>", "color": color, "linewidth": 1.1,
-                                            "shrinkA": 6, "shrinkB": 0, "mutation_scale": 8})
-                highest = max(highest, u + (arrow if bound == "lower" else 0))
-                key = (str(row.measure), str(row.series) if own_series else "", bound)
+                                arrowprops={"arrowstyle": "-|>", "color": color, "linewidth": 1.0,
+                                            "shrinkA": 5, "shrinkB": 0, "mutation_scale": 7})
+                key = (str(row.measure), bound)
                 if key not in legend:
                     measure_key = f"later_measure_{row.measure}"
                     measure = style.label(measure_key, lang) if measure_key in style.LABELS[lang] else str(row.measure)
-                    legend[key] = Line2D([], [], linestyle="none", marker=_BOUND_MARKERS.get(bound, "o"), markersize=8,
+                    legend[key] = Line2D([], [], linestyle="none", marker=_BOUND_MARKERS.get(bound, "o"), markersize=7,
                                          color=color, markeredgecolor="white", label=style.label(
-                                             "later_legend_month", lang, measure=measure,
-                                             series=style.label("later_series_suffix", lang, series=_series_name(
-                                                 str(row.series), lang)) if own_series else "",
+                                             "later_legend_month", lang, measure=measure, series="",
                                              bound=style.label(f"later_bound_{bound}", lang)))
             if month == article_month:
-                value = float(article["value_mid"])
-                ax.plot([position[month] + offsets[-1]], [value], linestyle="none", marker="*", markersize=15,
-                        color=style.COLORS["event"], markeredgecolor="white", markeredgewidth=0.6, zorder=6,
-                        gid="article_month")
-                highest = max(highest, value)
-            if month in by_month.index:
-                ax.annotate(_reading_text(by_month.loc[month]), (position[month], highest), xytext=(0, 6),
-                            textcoords="offset points", ha="center", va="bottom", fontsize=style.FONT_SIZES["annotation"],
-                            color=style.COLORS["text_muted"], linespacing=1.1, gid=f"reading:{month}", zorder=7,
-                            bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
+                ax.plot([position[month] + offsets[-1]], [float(article["value_mid"])], linestyle="none", marker="*",
+                        markersize=14, color=style.COLORS["event"], markeredgecolor="white", markeredgewidth=0.6,
+                        zorder=6, gid="article_month")
+            if month in by_month.index and pd.notna(by_month.loc[month, "reading_low"]):
+                low = float(by_month.loc[month, "reading_low"])
+                ax.plot([position[month] - 0.42, position[month] + 0.42], [low, low], color="#222222", linewidth=1.6,
+                        zorder=3, solid_capstyle="butt", gid=f"reading:{month}")
 
         actual_month = float(actual["value_mid"])
         design_month = float(design["value_mid"]) / 12
@@ -520,6 +558,7 @@ def monthly_deliveries_figure(
 
         yu7_text = None
         brand_from = None  # the first month whose brand total counts the second model
+        ev = None
         if events is not None and "event_id" in events.columns:
             rows = events[(events["event_id"].astype(str) == SECOND_MODEL_EVENT) & (events["date_precision"].astype(str) == "day")]
             if len(rows):
@@ -532,8 +571,8 @@ def monthly_deliveries_figure(
                     xe = position[label_month] - 0.5 + (day.day - 1) / days
                     ax.axvline(xe, color=style.COLORS["event"], linestyle=(0, (2, 2)), linewidth=1.2, zorder=1,
                                gid="event_line:" + SECOND_MODEL_EVENT)
-                    ax.annotate(event_label(ev, lang), (xe, 1.0), xycoords=("data", "axes fraction"), xytext=(4, -6),
-                                textcoords="offset points", ha="left", va="top", fontsize=style.FONT_SIZES["annotation"],
+                    ax.annotate(event_label(ev, lang), (xe, 0.0), xycoords=("data", "axes fraction"), xytext=(4, 6),
+                                textcoords="offset points", ha="left", va="bottom", fontsize=style.FONT_SIZES["annotation"],
                                 color=style.COLORS["event"], gid="event:" + SECOND_MODEL_EVENT,
                                 bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"})
                     yu7_text = style.label("later_month_yu7", lang, month=style.format_month(label_month, lang),
@@ -542,26 +581,29 @@ def monthly_deliveries_figure(
         ax.set_xlim(-0.6, len(months) - 0.4)
         ax.set_ylim(0, y_top)
         ax.xaxis.set_major_locator(FixedLocator(list(range(len(months)))))
-        ax.set_xticklabels([style.format_month(m, lang).replace(" ", "\n") for m in months])
+        ax.set_xticklabels([_month_tick(m, lang) for m in months])
         ax.yaxis.set_major_formatter(FuncFormatter(thousands))
         ax.set_ylabel(style.label("later_month_y", lang))
         ax.grid(axis="x", visible=False)
 
         capacity = _capacity_words(actual, lang)
-        handles = list(legend.values())
+        handles = [h for k, h in legend.items() if k != "ruled"]
         handles += [
+            Line2D([], [], color="#222222", linewidth=1.6, label=style.label("later_month_lowest", lang)),
             Line2D([], [], color=style.COLORS["capacity_actual"], linestyle=(0, (6, 3)), linewidth=2.0,
                    label=style.label("later_cap_actual", lang, capacity=capacity)),
             Line2D([], [], color=style.COLORS["capacity"], linestyle=(0, (1.5, 2)), linewidth=2.2,
                    label=style.label("later_cap_design", lang, annual=number(design["value_mid"]), monthly=number(design_month))),
-            Line2D([], [], linestyle="none", marker="*", markersize=14, color=style.COLORS["event"],
+            Line2D([], [], linestyle="none", marker="*", markersize=13, color=style.COLORS["event"],
                    label=style.label("later_article_month", lang, month=style.format_month(article_month, lang),
                                      units=number(article["value_mid"]), series=_series_name(str(article["subject"]), lang))),
         ]
+        if "ruled" in legend:
+            handles.append(legend["ruled"])
         legend_below(fig, ax, handles, ncols=2, drop_in=0.62)
 
-        # words: each month's lowest reading of `series`, per week, against the capacities per week; the months
-        # before the second model's deliveries (the SU7 alone) apart from the brand months after them
+        # words: each month's lowest reading, per week, against the capacities per week; the months before the
+        # second model's deliveries (the SU7 alone) apart from the brand months after them
         lows = readings[readings["reading_low"].notna()].reset_index(drop=True)
         if lows.empty:
             raise ValueError(f"no monthly reading of {series!r} to compare with the capacities")
@@ -573,46 +615,48 @@ def monthly_deliveries_figure(
         scope = "su7" if brand_from is not None else "brand"
         if single.empty:  # every month with a reading already counts the second model
             single, brand, scope = brand, brand.iloc[0:0], "yu7"
-        ratios, ratios_design, low = _multiples(single, actual, design)
+        ratios, ratios_design, _low = _multiples(single, actual, design)
         first_m, last_m = (style.format_month(str(single["month"].iloc[i]), lang) for i in (0, -1))
-        if ratios.min() > 1:
-            low_units = number(low["reading_low"])
-            if str(low["reading_kind"]) in ("lower bound", "contradictory"):
-                low_units = f"≥ {low_units}"
-            title = style.label(f"later_month_title_all_{scope}", lang, first=first_m, last=last_m,
-                                ratio=_floor1(ratios.min()), capacity=capacity, ratio_design=_floor1(ratios_design.min()),
-                                low_month=style.format_month(str(low["month"]), lang), low_units=low_units)
-        else:
-            title = style.label(f"later_month_title_range_{scope}", lang, first=first_m, last=last_m,
-                                lo=_floor1(ratios.min()), hi=_floor1(ratios.max()), capacity=capacity)
+        title = style.label("later_month_title", lang, first=first_m, last=last_m,
+                            who=style.label(f"later_month_who_{scope}", lang),
+                            ratio=ratio_text(ratios.min(), ratios.max(), lang), capacity=capacity,
+                            ratio_design=ratio_text(ratios_design.min(), ratios_design.max(), lang))
         if len(brand):
             b_ratios = _multiples(brand, actual, design)[0]
             b_first, b_last = (style.format_month(str(brand["month"].iloc[i]), lang) for i in (0, -1))
-            tail = (style.label("later_month_tail_brand_all", lang, first=b_first, last=b_last, ratio=_floor1(b_ratios.min()))
-                    if b_ratios.min() > 1 else
-                    style.label("later_month_tail_brand_range", lang, first=b_first, last=b_last,
-                                lo=_floor1(b_ratios.min()), hi=_floor1(b_ratios.max())))
-            title = style.label("later_join_clauses", lang, head=title, tail=tail)
-        sources = sorted(set(table["source_id"].astype(str)))
-        notes = [style.label("later_month_subtitle", lang, n=len(table), sources=len(sources),
-                             months=table["label"].nunique())]
+            title = style.label("later_join_clauses", lang, head=title, tail=style.label(
+                "later_month_tail_brand", lang, first=b_first, last=b_last,
+                ratio=ratio_text(b_ratios.min(), b_ratios.max(), lang)))
+        sources = sorted(set(shown["source_id"].astype(str)))
+        notes = [style.label("later_month_subtitle", lang, n=len(shown), sources=len(sources),
+                             months=shown["label"].nunique())]
         if yu7_text:
             notes.append(yu7_text)
-        absent = [m for m in months if m not in set(table["label"])]
+        if len(ruled):
+            notes.append(style.label("later_month_ruled_out", lang, n=len(ruled)))
+        if len(one_model):
+            notes.append(style.label("later_month_one_model", lang, n=len(one_model)))
+        absent = [m for m in months if m not in set(shown["label"])]
         if absent:
             notes.append(style.label("later_month_missing", lang, months=style.label("list_sep", lang).join(
                 style.format_month(m, lang) for m in absent)))
 
-        ordered = table.sort_values(["label", "source_id"], kind="mergesort")
+        ordered = shown.sort_values(["label", "source_id"], kind="mergesort")
         pairs = [(str(actual["source_id"]), str(actual["locator"])), (str(design["source_id"]), str(design["locator"])),
                  (str(article["source_id"]), str(article["locator"]))]
         pairs += _source_pairs(ordered)
-        if yu7_text:
-            ev = events[events["event_id"].astype(str) == SECOND_MODEL_EVENT].iloc[0]
+        if yu7_text and ev is not None:
             pairs.append((str(ev["source_id"]), str(ev["locator"])))
         footer = style.label("footer", lang, sources=style.label("sources", lang, sources=sources_text(pairs, lang)),
                              as_of=style.label("as_of", lang, week=style.format_month(months[-1], lang)))
         return finish(fig, lang, title, style.label("sentence_sep", lang).join(notes), footer)
+
+
+def _month_tick(month: str, lang: str) -> str:
+    """A two-line month tick: ``Oct\n2025`` / ``10月\n2025年``."""
+    if lang == "zh":
+        return f"{int(month[5:7])}月\n{month[:4]}年"
+    return style.format_month(month, lang).replace(" ", "\n")
 
 
 # --------------------------------------------------------------------------- c. the article's vintage, scored

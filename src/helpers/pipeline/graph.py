@@ -61,18 +61,19 @@ STEPS: tuple[Step, ...] = (
     Step(
         "06_figures",
         reads=_processed("02_clean", "03_trend", "04_run_rate", "05_claims"),
-        writes=("reports/figures/0[1-5]_*",),
+        writes=("reports/figures/0[1-5]_*", "reports/figures/zh/0[1-5]_*"),
         after=("03_trend", "04_run_rate", "05_claims"),
     ),
     Step(
         "07_what_happened",
         reads=_processed("01_ingest", "02_clean", "05_claims"),
-        writes=(*_processed("07_what_happened"), "reports/figures/06_*"),
+        writes=(*_processed("07_what_happened"), "reports/figures/06_*", "reports/figures/zh/06_*"),
         after=("05_claims",),
     ),
     Step("08_market_calendar", reads=_processed("01_ingest", "02_clean", "07_what_happened"),
-         writes=(*_processed("08_market_calendar"), "reports/figures/08_*"), after=("07_what_happened",)),
-    Step("09_backtest", reads=_processed("02_clean"), writes=(*_processed("09_backtest"), "reports/figures/09_*"),
+         writes=(*_processed("08_market_calendar"), "reports/figures/08_*", "reports/figures/zh/08_*"),
+         after=("07_what_happened",)),
+    Step("09_backtest", reads=_processed("02_clean"), writes=(*_processed("09_backtest"), "reports/figures/09_*", "reports/figures/zh/09_*"),
          after=("02_clean",)),
 )
 #: Not a notebook: the HTML report and ``reports/summary.json``, written after the notebooks

@@ -1,0 +1,120 @@
+"""Every figure the notebooks draw, built from the committed processed data, by name and language.
+
+The same calls as the notebooks' figure cells (06 to 09), reading ``data/processed`` through the
+catalogue.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable
+
+from helpers import catalog
+from helpers.data.clean import read_clean
+from helpers.data.ingest import read_ingested
+from helpers.figures import backtest as backtest_figures
+from helpers.figures import findings, market as market_figures, what_happened
+
+
+@functools.lru_cache(maxsize=None)
+def _tables() -> dict[str, Any]:
+    return findings.read_figure_tables()
+
+
+@functools.lru_cache(maxsize=None)
+def _clean(name: str) -> Any:
+    return read_clean(name)
+
+
+def _as_of() -> str:
+    t = _tables()["weekly_sales"]
+    return max(t.loc[t["series"] == findings.SERIES, "week"])
+
+
+def _weekly_sales(lang: str) -> Any:
+    t = _tables()
+    return findings.weekly_sales_figure(t["weekly_sales"], t["trend_fits"], t["forecasts"], t["bands"], t["events"],
+                                        lang=lang)
+
+
+def _orders(lang: str) -> Any:
+    return findings.orders_figure(_tables()["figures"], lang=lang, as_of_week=_as_of())
+
+
+def _run_rate(lang: str) -> Any:
+    t = _tables()
+    return findings.run_rate_figure(t["comparison"], t["scenarios"], t["backlog_paths"], t["figures"], t["weekly_sales"],
+                                    lang=lang)
+
+
+def _claims(lang: str) -> Any:
+    t = _tables()
+    return findings.claims_figure(t["claims_audit"], t["figures"], t["weekly_sales"], lang=lang)
+
+
+def _quality(lang: str) -> Any:
+    return findings.quality_figure(_tables()["figures"], lang=lang, as_of_week=_as_of())
+
+
+def _vintage(lang: str) -> Any:
+    from helpers.models import later
+
+    weekly = _clean("weekly_sales")
+    scored = later.article_vintage_scorecard(weekly, through_week=later.ARTICLE_VINTAGE, window_weeks=4)
+    return what_happened.vintage_scorecard_figure(scored, weekly, lang=lang)
+
+
+def _later_weekly(lang: str) -> Any:
+    return what_happened.later_weekly_figure(_clean("weekly_sales"), _clean("events"), lang=lang)
+
+
+def _monthly(lang: str) -> Any:
+    return what_happened.monthly_deliveries_figure(_clean("monthly_deliveries"), _clean("figures"), lang=lang,
+                                                   events=_clean("events"),
+                                                   reconciliation=catalog.read("later.quarterly_reconciliation"))
+
+
+def _share(lang: str) -> Any:
+    from helpers.models import market_share
+
+    weekly, calendar = _clean("weekly_sales"), _clean("calendar_weeks")
+    market = read_ingested("market_registrations")
+    article_share = market_share.market_share(weekly, market, calendar_weeks=calendar, first_week="2025-W16",
+                                              last_week="2025-W19", brand_rule="every_week")
+    share = market_share.market_share(weekly, market, calendar_weeks=calendar)
+    return market_figures.market_share_figure(share, article_share, calendar, weekly, lang=lang,
+                                              first_week="2025-W16", last_week="2025-W19")
+
+
+def _specifications(lang: str) -> Any:
+    return market_figures.calendar_specifications_figure(catalog.read("market.calendar_specifications"),
+                                                         read_ingested("market_registrations"), _clean("weekly_sales"),
+                                                         _clean("sources"), lang=lang)
+
+
+def _scores(lang: str) -> Any:
+    return backtest_figures.backtest_scores_figure(catalog.read("backtest.backtest_scores"),
+                                                   catalog.read("backtest.backtest"), _clean("weekly_sales"),
+                                                   lang=lang, window_weeks=12)
+
+
+def _sensitivity(lang: str) -> Any:
+    return backtest_figures.window_sensitivity_figure(catalog.read("backtest.window_sensitivity"),
+                                                      _clean("weekly_sales"), lang=lang)
+
+
+#: File stem -> builder(lang).
+BUILDERS: dict[str, Callable[[str], Any]] = {
+    findings.STEMS["weekly_sales"]: _weekly_sales,
+    findings.STEMS["orders"]: _orders,
+    findings.STEMS["run_rate"]: _run_rate,
+    findings.STEMS["claims"]: _claims,
+    findings.STEMS["quality"]: _quality,
+    what_happened.STEMS["vintage"]: _vintage,
+    what_happened.STEMS["weekly"]: _later_weekly,
+    what_happened.STEMS["monthly"]: _monthly,
+    market_figures.STEMS["share"]: _share,
+    market_figures.STEMS["specifications"]: _specifications,
+    backtest_figures.STEMS["scores"]: _scores,
+    backtest_figures.STEMS["sensitivity"]: _sensitivity,
+}
