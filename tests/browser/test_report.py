@@ -211,3 +211,54 @@ def test_the_report_s_chinese_is_drawn_with_real_glyphs_not_boxes(offline, scree
             page.close()
     assert "index.html" in checked and len(checked) >= 2, f"too few pages with Chinese to check: {checked}"
     assert not problems, "\n".join(problems)
+
+
+#: In the page: each table's and the document's scroll width against its visible width (a wider one is clipped
+#: or needs a sideways scroll at that viewport).
+WIDTHS_JS = """() => ({
+    page: [document.documentElement.scrollWidth, document.documentElement.clientWidth],
+    tables: [...document.querySelectorAll('table')].map(t => ({
+        cls: t.className, scroll: t.scrollWidth, client: t.clientWidth,
+        parent: t.parentElement.clientWidth})),
+})"""
+
+
+@pytest.mark.parametrize("name", ["index.html", "index.zh.html"])
+def test_the_index_reads_at_phone_width_with_nothing_clipped(browser, screenshots, name):
+    """At 420 px wide every table of the index fits its width (no sideways scroll) and so does the page."""
+    context = browser.new_context(viewport={"width": 420, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto((ROOT / "reports" / "html" / name).as_uri(), wait_until="load", timeout=30_000)
+        shot = screenshots / f"phone-{name}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        widths = page.evaluate(WIDTHS_JS)
+    finally:
+        context.close()
+    assert widths["tables"], f"{name} has no table (screenshot {shot})"
+    wide = [t for t in widths["tables"] if t["scroll"] > t["client"] or t["client"] > t["parent"]]
+    assert not wide, f"{name}: tables wider than the page at 420 px: {wide} (screenshot {shot})"
+    assert widths["page"][0] <= widths["page"][1], f"{name}: the page scrolls sideways at 420 px {widths['page']} ({shot})"
+
+
+def test_a_copy_of_the_report_folder_alone_shows_every_image_and_link(offline, tmp_path):
+    """reports/html copied elsewhere (as a zip would be): every image, figure, table and page it links is inside it."""
+    import shutil
+
+    context, blocked = offline
+    copy = tmp_path / "sent" / "html"
+    shutil.copytree(ROOT / "reports" / "html", copy)
+    problems: list[str] = []
+    for name in ("index.html", "index.zh.html"):
+        page_problems, info = visit(context, (copy / name).as_uri(), None)
+        problems += page_problems
+        assert info["images"], f"{name} shows no figure"
+        for link in info["links"]:
+            target = link.split("#")[0]
+            if target.startswith("file://"):
+                path = Path(unquote(urlparse(target).path))
+                if not path.exists():
+                    problems.append(f"{name}: broken link {link}")
+                elif copy not in path.parents and path != copy:
+                    problems.append(f"{name}: links outside the folder: {link}")
+    assert not blocked and not problems, "\n".join(problems + blocked)
