@@ -153,7 +153,7 @@ def test_findings_lead_the_index_and_link_to_the_section_that_computed_them(tmp_
     index = index_page("en", summary, [("01_ingest.html", "01 · Ingest <x>")], [], out)
     assert index.index('id="findings"') < index.index('id="notebooks"')
     assert "01 · Ingest &lt;x&gt;" in index  # escaped
-    assert f'<a href="07_what_happened.html#{html.escape(anchor)}">07_what_happened</a>' in index
+    assert f'<a href="07_what_happened.html#{html.escape(anchor)}">notebook 07</a>' in index
     assert "15 of 19 monthly figures add up" in index
 
 

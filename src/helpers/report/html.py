@@ -377,6 +377,12 @@ table.reader { border-collapse: collapse; margin: 1rem 0 2rem; font-size: 0.95re
 table.reader th, table.reader td { border-top: 1px solid #ddd; padding: 0.5rem 0.6rem; vertical-align: top; text-align: left;
                                    overflow-wrap: anywhere; }
 table.reader thead th { border-top: none; color: #555; font-weight: 600; }
+table.findings tr > :nth-child(1) { width: 15%; } table.findings tr > :nth-child(2) { width: 22%; }
+table.findings tr > :nth-child(3) { width: 35%; } table.findings tr > :nth-child(4) { width: 9%; }
+table.findings tr > :nth-child(5) { width: 11%; } table.findings tr > :nth-child(6) { width: 8%; }
+table.claims tr > :nth-child(1) { width: 22%; } table.claims tr > :nth-child(2) { width: 44%; }
+table.sources tr > :nth-child(1) { width: 20%; } table.sources tr > :nth-child(2) { width: 11%; }
+table.sources tr > :nth-child(3), table.sources tr > :nth-child(4) { width: 10%; }
 tr.bad td, tr.bad th { background: #fff4f2; }
 .quote { display: block; }
 .translation { display: block; color: #555; font-style: italic; }
@@ -385,6 +391,7 @@ footer { margin-top: 3rem; font-size: 0.85rem; color: #666; }
 @media (max-width: 640px) {
   body { margin: 1rem auto; padding: 0 0.8rem; }
   table.reader, table.reader thead, table.reader tbody, table.reader tr, table.reader th, table.reader td { display: block; width: auto; }
+  table.reader tr > * { width: auto; }
   table.reader thead { display: none; }
   table.reader tr { border-top: 2px solid #bbb; padding: 0.3rem 0; }
   table.reader td, table.reader th { border-top: none; padding: 0.2rem 0.2rem; }
@@ -538,7 +545,7 @@ def index_page(lang: str, summary: Mapping[str, Any], notebooks: Iterable[tuple[
                 f"<td data-label=\"{esc(labels[2])}\">{esc(row.evidence)}</td>"
                 f"<td data-label=\"{esc(labels[3])}\">{esc(t('conf_' + row.confidence))}</td>"
                 f"<td data-label=\"{esc(labels[4])}\">{esc(row.later or '-')}</td>"
-                f'<td data-label="{esc(labels[5])}"><a href="{esc(link)}">{esc(row.notebook)}</a></td></tr>')
+                f'<td data-label="{esc(labels[5])}" class="where"><a href="{esc(link)}">{esc(t("where_notebook", n=row.notebook[:2]))}</a></td></tr>')
         lines += ["</tbody>", "</table>"]
     claims = reader.claim_rows(summary, lang, translations)
     if claims:
@@ -548,8 +555,9 @@ def index_page(lang: str, summary: Mapping[str, Any], notebooks: Iterable[tuple[
                   "<thead><tr>" + "".join(f"<th>{esc(x)}</th>" for x in labels) + "</tr></thead>", "<tbody>"]
         for claim in claims:
             cls = ' class="bad"' if claim.bad else ""
+            name = claim.name[:1].upper() + claim.name[1:]
             lines.append(
-                f"<tr{cls}><th>{esc(claim.name)}</th>"
+                f"<tr{cls}><th>{esc(name)}</th>"
                 f"<td data-label=\"{esc(labels[1])}\" class=\"article\">{_quotes_html(claim.quotes, lang)}</td>"
                 f"<td data-label=\"{esc(labels[2])}\">{esc(claim.verdict)}</td>"
                 f"<td data-label=\"{esc(labels[3])}\">{esc(claim.later)}</td></tr>")
