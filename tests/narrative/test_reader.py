@@ -183,3 +183,16 @@ def test_the_claims_answer_names_the_claims_that_do_not_hold():
 
 def test_a_summary_without_results_gives_no_answers():
     assert reader.bottom_line({}) == [] and reader.findings({}) == []
+
+
+@pytest.mark.parametrize("publisher, note, kind", [
+    ("CarNewsChina", "China EV DataTracker weekly list. Spun/reworded copies exist (x.com); not used.", (False, False)),
+    ("港股研究社", "The copy used is the seed shared/seeds/xiaomi-su7-article.txt.", (False, False)),
+    ("electriccarsnewspaper.com", "COPY of CarNewsChina's week-41 article.", (True, False)),
+    ("cjcn.com.cn, reprint of 中新经纬", "Original report text.", (True, False)),
+    ("光明网 (gmw.cn), 来源: 新华网", "The notice; mirror copies elsewhere were not used.", (True, False)),
+    ("lmsyx.cn", "Low-quality aggregator page.", (False, True)),
+    ("Motorpost Daily", "Secondary rewrite of the CarNewsChina W36 list.", (True, True)),
+])
+def test_original_or_copy_and_low_quality_from_the_sources_notes(publisher, note, kind):
+    assert reader.source_kind({"publisher": publisher, "note": note}) == kind

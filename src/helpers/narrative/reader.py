@@ -544,24 +544,31 @@ def timeline(events: Iterable[Mapping[str, str]], lang: str = "en") -> list[tupl
 #: Publishers ``data/README.md`` ("Source quality") names as aggregators, reworded copies or machine-written.
 LOW_QUALITY_PUBLISHERS = ("lmsyx", "nnzcw", "itbear", "tech-oracle", "headlineadda", "world-today-news", "motorpost",
                           "brinksreport", "affordableartpoint", "eduinspirations")
-_COPY = re.compile(r"\b(copy|copies|rewrite|reworded|rewritten|mirror|spun|repost|syndicat)", re.I)
+_COPY = re.compile(r"\b(copy|rewrite|reworded|rewritten|spun|repost|reprint|syndicat)", re.I)
+#: Notes that mention copies of the page (or of the project's own seed text) without the page being one.
+_NOT_A_COPY = re.compile(r"(spun/reworded |reworded |spun )?copies exist|copy used|mirror cop(y|ies)|(wikisource|traditional-character) copy|"
+                         r"copy is at|spam-laden", re.I)
+_COPY_PUBLISHER = re.compile(r"\b(copy|reprint|via)\b|来源", re.I)
 _LOW = re.compile(r"\b(low[- ]quality|machine[- ]written|spun text|garbled)", re.I)
 
 
 def source_kind(row: Mapping[str, str]) -> tuple[bool, bool]:
     """``(is_copy, low_quality)`` of a ``sources.csv`` row, from its note and publisher.
 
-    A copy: the note calls the page a copy, rewrite, mirror or spun text.  Low quality: the
-    publisher is one ``data/README.md`` lists as low quality, or the note says so.
+    A copy: the publisher names whom it copies (``via``, ``copy of``, ``reprint``, ``来源``), or the note
+    calls the page a copy, rewrite or spun text (mentions of *other* copies, such as "copies exist", do
+    not count).  Low quality: the publisher is one ``data/README.md`` lists as low quality, or the note
+    says so.  A heuristic on the researcher's notes, stated here so a reader can check it.
 
     >>> source_kind({"publisher": "lmsyx.cn", "note": "Secondary rewrite of a CarNewsChina list"})
     (True, True)
-    >>> source_kind({"publisher": "CarNewsChina", "note": "China EV DataTracker weekly list"})
+    >>> source_kind({"publisher": "CarNewsChina", "note": "China EV DataTracker weekly list. Spun/reworded copies exist"})
     (False, False)
     """
     note, publisher = row.get("note", ""), row.get("publisher", "").lower()
     low = any(p in publisher for p in LOW_QUALITY_PUBLISHERS) or bool(_LOW.search(note))
-    return bool(_COPY.search(note)), low
+    is_copy = bool(_COPY_PUBLISHER.search(row.get("publisher", ""))) or bool(_COPY.search(_NOT_A_COPY.sub("", note)))
+    return is_copy, low
 
 
 def sources_appendix(sources: Iterable[Mapping[str, str]], lang: str = "en") -> list[tuple[str, str, str, str, str, str]]:
