@@ -185,3 +185,14 @@ def test_the_weekly_trend_row_answers_the_claim_on_the_articles_own_weeks():
     if part["slope_ci95"][1] < 0:
         assert row.evidence.startswith("Yes") and "no slump" not in row.evidence.lower()
     assert row.evidence in (HTML / "index.html").read_text(encoding="utf-8").replace("&#x27;", "'")
+
+
+@pytest.mark.parametrize("name", ["index.html", "index.zh.html"])
+def test_no_code_ids_or_jargon_in_the_indexs_own_text(name):
+    """Series, brand and claim ids and the methods' jargon live in the notebooks, not on the index."""
+    text = own_text(name)
+    text = text[: text.find(reader.text("sources_h", "en" if name == "index.html" else "zh"))]  # publishers as they are
+    ids = sorted(set(re.findall(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b", text)))
+    assert ids == [], ids
+    for word in ("log-odds", "MASE", "df_resid", "residual degrees", "window_mean", "Diebold", "OLS"):
+        assert word not in text, word
