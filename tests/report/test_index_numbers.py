@@ -196,3 +196,27 @@ def test_no_code_ids_or_jargon_in_the_indexs_own_text(name):
     assert ids == [], ids
     for word in ("log-odds", "MASE", "df_resid", "residual degrees", "window_mean", "Diebold", "OLS"):
         assert word not in text, word
+
+
+def test_the_chinese_index_has_the_bottom_line_findings_timeline_and_sources_in_chinese():
+    page = (HTML / "index.zh.html").read_text(encoding="utf-8")
+    for key in ("bottom_line_h", "findings_h", "claims_h", "timeline_h", "sources_h", "q_whose", "q_claims", "q_next",
+                "registrations_note"):
+        assert html_escape(reader.text(key, "zh")) in page, key
+    for date, caption in reader.timeline(csv_rows(ROOT / "data/processed/clean/events.csv"), "zh"):
+        assert html_escape(caption) in page, caption
+    english_only = [reader.text(k, "en") for k in ("bottom_line_h", "findings_h", "registrations_note")]
+    assert not any(html_escape(t) in page for t in english_only)
+
+
+def html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
+def csv_rows(path):
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
