@@ -1,6 +1,7 @@
 """The tolerances the project judges with, declared once.
 
-The claims engine (:mod:`helpers.claims.engine`, both rule sets) and the
+The claims engine (:mod:`helpers.claims.engine`, both rule sets), the reconciliation of
+monthly figures with the official quarters (:mod:`helpers.models.totals`) and the
 run-rate model (:mod:`helpers.models.run_rate`, which dates no clearance on a
 capacity the claims reject) read them from here: this module sits below both,
 so neither imports the other for a number.
@@ -8,7 +9,8 @@ so neither imports the other for a number.
 
 from __future__ import annotations
 
-__all__ = ["FLOW_TOLERANCE", "CAPACITY_SLACK", "SHARP_FALL", "RATE_TOLERANCE_PP", "CHANGE_TOLERANCE_PP", "TOP_RANK"]
+__all__ = ["FLOW_TOLERANCE", "CAPACITY_SLACK", "SHARP_FALL", "RATE_TOLERANCE_PP", "CHANGE_TOLERANCE_PP", "TOP_RANK",
+           "QUARTER_SUM_TOLERANCE", "QUARTER_BOUND_TOLERANCE"]
 
 FLOW_TOLERANCE = 0.15
 """Two figures for the same flow (vehicles a week) agree if within 15% of the reference.
@@ -36,3 +38,15 @@ CHANGE_TOLERANCE_PP = 5.0
 
 TOP_RANK = 3
 """A rank of 3 or better counts as "near the top" of a ranking."""
+
+QUARTER_SUM_TOLERANCE = 0.005
+"""Monthly figures, one a month, fit an official quarterly total if their sum is within 0.5% of it.
+
+Monthly figures printed to the unit come from different counts (company deliveries, CPCA retail)
+that differ by a few hundred cars a quarter; 0.5% of a quarter of 75,000-110,000 cars is 380-540."""
+
+QUARTER_BOUND_TOLERANCE = 0.0
+"""How far a month's figure may exceed what the official quarter leaves it, after the other months' lower bounds.
+
+A lower bound ("more than 28,000") and the official total are both counts of the same deliveries, with
+no rounding to allow for, so a figure above the room they leave is ruled out: no slack."""

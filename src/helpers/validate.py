@@ -20,7 +20,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from helpers.data.raw import TABLES, summarize, validate_raw_dir
+from helpers.data.raw import summarize, validate_raw_dir
+from helpers.data.raw_schema import TABLES
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -257,20 +257,85 @@ def test_april_order_fall_checked_when_monthly_orders_exist(april, expected):
 # --------------------------------------------------------------------------- wait
 
 
-def test_wait_unverifiable_without_an_order_count():
-    row = verdict("wait_nearly_a_year")
+def _delivered(units: int, bound: str = "lower") -> pd.DataFrame:
+    return pd.DataFrame({"first_day": [float("nan")], "last_day": ["2025-05-21"], "series": ["xiaomi_su7"],
+                         "measure": ["deliveries"], "units": [units], "bound": [bound], "as_printed": ["T"],
+                         "source_id": ["s_total"], "locator": ['page: "quote total"']})
+
+
+def wait_row(claim_id: str, figures=None, totals=None) -> pd.Series:
+    audit = cl.audit_claims(synthetic_figures() if figures is None else figures, synthetic_weeks(), period_totals=totals)
+    return audit.set_index("claim_id").loc[claim_id]
+
+
+def test_the_wait_is_judged_as_two_readings_not_one():
+    ids = [c.claim_id for c in cl.CLAIMS]
+    assert "wait_nearly_a_year" not in ids
+    assert {"wait_every_buyer", "wait_longest_for_some_trims"} <= set(ids)
+
+
+def test_every_buyer_wait_unverifiable_without_a_count_of_cars_delivered():
+    row = wait_row("wait_every_buyer")
     assert row["verdict"] == "unverifiable"
     # Little's law: 700 a week × 12 weeks
-    assert row["computed_value"] == pytest.approx(8400)
+    assert row["computed_value"] == pytest.approx(700 * 12)
     assert "8,400" in row["reason"]
 
 
+def test_every_buyer_wait_inconsistent_when_the_queue_exceeds_every_car_delivered():
+    row = wait_row("wait_every_buyer", totals=_delivered(5000))
+    assert row["verdict"] == "inconsistent"
+    assert "8,400" in row["reason"] and "5,000" in row["reason"]
+    # firm orders 1,400 / 2 weeks × 30%..50% = 210..350 a week; 8,400 / 350 = 24 weeks to build the queue
+    assert "210 to 350" in row["reason"] and "24 weeks" in row["reason"]
+    assert row["figure_ids"].endswith("period_totals:xiaomi_su7:2025-05-21")
+    assert "s_total" in row["locator"]
+
+
+def test_every_buyer_wait_not_ruled_out_when_more_cars_were_delivered_than_the_queue():
+    assert wait_row("wait_every_buyer", totals=_delivered(10000))["verdict"] == "unverifiable"
+
+
 @pytest.mark.parametrize("open_orders, expected", [(8400, "consistent"), (20000, "inconsistent")])
-def test_wait_checked_against_an_order_count(open_orders, expected):
+def test_every_buyer_wait_checked_against_an_order_count(open_orders, expected):
     figures = synthetic_figures(order_backlog={"metric": "order_backlog", "value": open_orders, "unit": "vehicles"})
-    row = verdict("wait_nearly_a_year", figures)
+    row = wait_row("wait_every_buyer", figures)
     assert row["verdict"] == expected
     assert row["computed_value"] == pytest.approx(open_orders / 700)
+
+
+def test_longest_wait_for_some_trims_unverifiable_without_the_apps_estimate():
+    row = wait_row("wait_longest_for_some_trims")
+    assert row["verdict"] == "unverifiable"
+    assert "no such figure" in row["reason"]
+
+
+@pytest.mark.parametrize("weeks, expected", [(11, "consistent"), (6, "inconsistent")])
+def test_longest_wait_for_some_trims_against_a_printed_longest_estimate(weeks, expected):
+    figures = synthetic_figures(app_longest={"metric": "longest_delivery_wait", "value": weeks, "unit": "weeks"})
+    row = wait_row("wait_longest_for_some_trims", figures)
+    assert row["verdict"] == expected  # 11 / 12 = 92% (within 15%); 6 / 12 = 50%
+    assert row["computed_value"] == pytest.approx(weeks)
+
+
+def test_every_buyer_wait_on_the_frozen_article_figures_is_inconsistent():
+    """Issue 24, item 5: nearly a year for every buyer means 271,000-376,000 open firm orders, more than the
+    258,000+ SU7s delivered by 21 May 2025, with firm orders at 2,400-2,700 a week."""
+    from tests.conftest import ROOT
+
+    fixtures = ROOT / "tests/fixtures"
+    figures = pd.read_csv(fixtures / "clean_2025_w39/figures.csv")
+    weeks = pd.read_csv(fixtures / "clean_2025_w39/weekly_sales.csv")
+    totals = pd.read_csv(fixtures / "period_totals_2025/period_totals.csv")
+    row = cl.audit_claims(figures, weeks, period_totals=totals).set_index("claim_id").loc["wait_every_buyer"]
+    wait = 365.25 / 7  # one year in weeks
+    queue_low, queue_high = 5200 * wait, 7200 * wait  # the weakest and best article weeks
+    assert row["verdict"] == "inconsistent"
+    assert row["computed_value"] == pytest.approx(queue_low)
+    assert f"{queue_low:,.0f}" in row["reason"] and f"{queue_high:,.0f}" in row["reason"]
+    assert "258,000" in row["reason"]
+    firm_low, firm_high = 13500 / 2 * 0.35, 13500 / 2 * 0.40  # 2,362.5 (printed half up) and 2,700
+    assert f"{int(firm_low + 0.5):,} to {int(firm_high + 0.5):,}" in row["reason"]
 
 
 # --------------------------------------------------------------------------- rates

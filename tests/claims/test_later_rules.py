@@ -61,7 +61,7 @@ def test_declines_get_the_decline_status_but_no_verdict_and_others_get_none():
     row = out.loc["weekly_sales_three_declines"]
     assert row["later_verdict"] == "no later evidence"
     assert "had ended by 2025-W22 at the latest" in row["later_evidence"]
-    for claim in ("quality_rankings", "wait_nearly_a_year"):
+    for claim in ("quality_rankings", "wait_every_buyer"):
         assert out.loc[claim, "later_evidence"] == later_rules.NO_LATER_SENTENCE
         assert out.loc[claim, "later_verdict"] == "no later evidence"
     assert list(out.index) == audit_frame()["claim_id"].tolist()  # order and rows kept

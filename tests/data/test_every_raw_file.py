@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers.data.raw import TABLES, validate_raw_dir
+from helpers.data.raw import validate_raw_dir
+from helpers.data.raw_schema import TABLES
 from tests.conftest import ROOT, TODAY
 
 FILES = [spec.file_name for spec in TABLES]

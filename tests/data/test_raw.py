@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from helpers.data import weeks
-from helpers.data.raw import TABLES, RawDataError, read_tables, validate_raw_dir
+from helpers.data.raw import RawDataError, read_tables, validate_raw_dir
+from helpers.data.raw_schema import TABLES
 from tests.conftest import ROOT, TODAY
 
 HEADER = "iso_year,iso_week,series,units,source_id,locator"
@@ -304,10 +305,10 @@ def test_events_without_the_caption_columns_are_refused(raw_copy):
 
 def test_what_counts_as_chinese_is_the_one_definition_the_figures_and_fonts_use():
     from helpers import chinese
-    from helpers.data import raw
+    from helpers.data import raw_schema
     from helpers.figures import cjk_font
 
-    assert raw.CJK is chinese.CJK and raw.HAN is chinese.HAN and cjk_font.has_cjk is chinese.has_cjk
+    assert raw_schema.CJK is chinese.CJK and raw_schema.HAN is chinese.HAN and cjk_font.has_cjk is chinese.has_cjk
     every = [chr(c) for c in range(0x20, 0x10000) if not 0xD800 <= c <= 0xDFFF]
     assert [c for c in every if chinese.HAN.search(c) and not chinese.has_cjk(c)] == []  # every ideograph is CJK
 

@@ -1,4 +1,4 @@
-"""The labels file (``src/helpers/figures/labels.toml``): both languages agree, and every key the code asks for is there.
+"""The labels file (``src/helpers/labels/labels.toml``): both languages agree, and every key the code asks for is there.
 
 The keys the code asks for are found by reading the source (``ast``), not by
 drawing figures: every ``label(...)`` / ``style.label(...)`` call in
@@ -20,6 +20,7 @@ import pytest
 
 import helpers
 from helpers.chinese import has_cjk
+from helpers import labels
 from helpers.figures import style
 
 PACKAGE = Path(helpers.__file__).resolve().parent
@@ -124,9 +125,9 @@ def missing_keys(asked: list[tuple[str, str, str]], labels: dict[str, dict[str, 
 
 
 def test_labels_are_read_from_the_file_next_to_the_module():
-    path = Path(style.__file__).with_name(style.LABELS_FILE)
+    path = Path(labels.__file__).with_name(labels.LABELS_FILE)
     assert path.is_file()
-    assert style.LABELS == style.parse_labels(path.read_text(encoding="utf-8"))
+    assert style.LABELS is labels.LABELS == labels.parse_labels(path.read_text(encoding="utf-8"))
     assert list(style.LABELS) == list(style.LANGUAGES)
     assert len(style.LABELS["en"]) > 100
 
@@ -137,7 +138,7 @@ def test_the_file_ships_in_the_package():
     pyproject = tomllib.loads((PACKAGE.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
     globs = pyproject["tool"]["setuptools"]["package-data"]["helpers"]
     shipped = {p for pattern in globs for p in PACKAGE.glob(pattern)}
-    assert Path(style.__file__).with_name(style.LABELS_FILE) in shipped, globs
+    assert Path(labels.__file__).with_name(labels.LABELS_FILE) in shipped, globs
 
 
 def test_both_languages_have_the_same_keys_in_the_same_order():
@@ -205,6 +206,6 @@ def test_a_missing_key_is_found():
 
 def test_a_bad_file_is_refused_with_a_clear_message():
     with pytest.raises(ValueError, match=r"one table per language \['en', 'zh'\], got \['en'\]"):
-        style.parse_labels('[en]\nsource = "Source: {sources}"\n')
+        labels.parse_labels('[en]\nsource = "Source: {sources}"\n')
     with pytest.raises(ValueError, match=r"label 'n' in \[zh\] is 3, not text"):
-        style.parse_labels('[en]\nn = "x"\n[zh]\nn = 3\n')
+        labels.parse_labels('[en]\nn = "x"\n[zh]\nn = 3\n')

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.data import raw
+from helpers.data import raw, raw_schema
 from helpers.formatting import inert_html, md_literal
 from helpers.report import html as report
 from tests.pipeline.support import fresh_copy, pipeline_run, write_notebook
@@ -39,18 +39,18 @@ MARK = "zzprobe"  # no digit: a figure's as_printed is read for numbers
 PAYLOAD = (f' <img src=x onerror=alert("{MARK}")> <script src="https://cdn.example/{MARK}.js"></script>'
            f' <b class={MARK}>*{MARK}em*</b> [{MARK}link](javascript:alert) ${MARK}math$ &amp; | `{MARK}`')
 #: Columns checked as figures (must parse): a payload there is refused by validation, tried on its own below.
-PARSED = {(t.file_name, "as_printed") for t in raw.FIGURE_TABLES}
-FREE_TEXT_CHECKS = (raw._text, raw._optional_text)
+PARSED = {(t.file_name, "as_printed") for t in raw_schema.FIGURE_TABLES}
+FREE_TEXT_CHECKS = (raw_schema._text, raw_schema._optional_text)
 
 
 def free_text_columns() -> list[tuple[str, str]]:
-    return [(t.file_name, c.name) for t in raw.TABLES for c in t.columns if c.check in FREE_TEXT_CHECKS]
+    return [(t.file_name, c.name) for t in raw_schema.TABLES for c in t.columns if c.check in FREE_TEXT_CHECKS]
 
 
 def poison(raw_dir: Path, columns: set[tuple[str, str]]) -> int:
     """Append the payload to every non-empty cell of ``columns``; return how many cells changed."""
     changed = 0
-    for spec in raw.TABLES:
+    for spec in raw_schema.TABLES:
         names = [c for f, c in columns if f == spec.file_name]
         path = raw_dir / spec.file_name
         if not names or not path.is_file():
@@ -166,7 +166,7 @@ def test_every_report_page_is_static_and_holds_the_payload_only_as_text(poisoned
 
 @pytest.mark.parametrize("file_name", sorted(f for f, _ in PARSED))
 def test_a_figure_as_printed_with_markup_is_refused_by_validation(raw_copy, file_name):
-    spec = raw.TABLES_BY_FILE[file_name]
+    spec = raw_schema.TABLES_BY_FILE[file_name]
     if not (raw_copy / file_name).is_file():
         pytest.skip(f"{file_name} holds no rows here")
     poison(raw_copy, {(file_name, "as_printed")})

@@ -535,3 +535,21 @@ def test_an_edit_that_keeps_size_mtime_and_inode_is_still_noticed(project, cli, 
     code, output = cli("status")
     assert code == 0, output
     assert "run     01_ingest          inputs changed" in output, output
+
+
+@pytest.mark.parametrize("value", ["../x", "byd;rm -rf ~", "BYD", "byd, ../../etc/passwd", "9byd", "byd,,$(id)"])
+def test_a_brands_value_that_is_not_ids_is_refused_before_anything_runs(project, cli, value):
+    before = snapshot(project)
+    code, output = cli("run", "-p", f"brands={json.dumps(value)}")
+    assert_refused(project, before, code, output, f"-p: brands: {value!r} is not allowed (expected {PARAMETER_BOUNDS['brands'].expected()})")
+
+
+def test_a_brands_value_of_ids_no_list_prints_is_refused_naming_the_ones_it_does():
+    import pandas as pd
+
+    from helpers.models.brand_changes import parse_brands
+
+    market = pd.DataFrame({"series": ["xiaomi", "byd", "li_auto", "nev_market_total"]})
+    with pytest.raises(ValueError, match=r"'tesla' is not a brand of market_registrations.csv \(expected some of: byd, li_auto\)"):
+        parse_brands("byd, tesla", market)
+    assert parse_brands("li_auto,byd,byd", market) == ("byd", "li_auto")

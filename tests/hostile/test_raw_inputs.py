@@ -28,10 +28,8 @@ import pytest
 
 from helpers.data import raw as raw_module
 from helpers.data.ingest import ingest_raw
-from helpers.data.raw import (
-    BIDI_CONTROLS, INVISIBLE, MESSAGE_CHARS, SOURCE_HINT_LOOKUPS, TABLES, Problem, RawDataError, check_plain_text,
-    read_tables, validate_raw_dir,
-)
+from helpers.data.raw import MESSAGE_CHARS, Problem, RawDataError, read_tables, validate_raw_dir
+from helpers.data.raw_schema import BIDI_CONTROLS, INVISIBLE, SOURCE_HINT_LOOKUPS, TABLES, check_plain_text
 from helpers.validate import main as validate_main
 from tests.conftest import ROOT, TODAY
 

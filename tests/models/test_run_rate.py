@@ -486,3 +486,56 @@ def test_overtake_week_is_the_first_empty_week_of_the_path(backlog, inflow, surp
 def test_more_cancellations_leave_fewer_open_orders(backlog, a, b):
     low, high = sorted((a, b))
     assert rr.effective_backlog(backlog, high) <= rr.effective_backlog(backlog, low)
+
+
+# --------------------------------------------------------------------------- clearance ranges (issue 24, item 5)
+
+
+def _fixture_ranges():
+    from tests.conftest import ROOT
+
+    folder = ROOT / "tests/fixtures/clean_2025_w39"
+    figures, weeks = pd.read_csv(folder / "figures.csv"), pd.read_csv(folder / "weekly_sales.csv")
+    return rr.clearance_ranges(weeks, rr.default_inputs(figures, weeks)).set_index(["reading", "supply_basis"])
+
+
+def test_clearance_ranges_span_every_plausible_input_on_the_frozen_figures():
+    """Not one ISO week: the earliest and latest clearance over lock-in 35%-40%, cancellations 0-40%, sales 5,200-7,200."""
+    ranges = _fixture_ranges()
+    wait = 365.25 / 7
+    gross = 13500 / 2
+    deposits = ranges.loc[("unlocked_deposits", "sales_run_rate")]
+    # earliest: best week 7,200 against the fewest firm orders (35%); latest: weakest week 5,200 against 40%
+    assert deposits["earliest_weeks"] == pytest.approx(7200 * wait / (7200 - gross * 0.35))
+    assert deposits["latest_weeks"] == pytest.approx(5200 * wait / (5200 - gross * 0.40))
+    assert deposits["n_combinations"] == 3 * 3 * 3  # sales × lock-in × cancellation values
+    assert deposits["n_never"] == 0
+    assert deposits["earliest"].startswith("2026-W45")  # week 78 after 2025-W19
+    assert deposits["latest"] == "after more than 2 years"  # 108.5 weeks: beyond the horizon, no ISO week
+    locked = ranges.loc[("locked_orders", "sales_run_rate")]
+    # locked orders: 6,750 firm a week; only the best week (7,200) clears, after 7,200 × wait / 450 weeks
+    assert locked["earliest_weeks"] == pytest.approx(7200 * wait / (7200 - gross))
+    assert locked["latest"] == "never" and math.isinf(locked["latest_weeks"])
+    assert locked["n_never"] == 2 * 3 * 3  # 5,200 and 6,275 are below 6,750 whatever the lock-in and cancellations
+    assert ranges.loc[("unlocked_deposits", "design_capacity"), "earliest"] == "not dated"
+
+
+def test_clearance_ranges_do_not_move_with_cancellations():
+    """Little's law counts only served orders: the cancellation rate is spanned but changes no clearance."""
+    figures, weeks = synthetic_figures(), synthetic_weeks((800, 700, 600, 500))
+    inputs = rr.default_inputs(figures, weeks)
+    base = rr.clearance_ranges(weeks, inputs)
+    none = rr.clearance_ranges(weeks, rr.with_overrides(inputs, cancellation_rate=0.0))
+    pd.testing.assert_series_equal(base["earliest_weeks"], none["earliest_weeks"])
+    pd.testing.assert_series_equal(base["latest_weeks"], none["latest_weeks"])
+
+
+def test_clearance_ranges_in_the_summary():
+    figures, weeks = synthetic_figures(), synthetic_weeks((800, 700, 600, 500))
+    inputs = rr.default_inputs(figures, weeks)
+    scenarios = rr.run_rate_table(figures, weeks, inputs)
+    ranges = rr.clearance_ranges(weeks, inputs)
+    summary = rr.run_rate_summary(inputs, rr.run_rate_comparison(figures, weeks), scenarios, ranges=ranges)
+    entry = summary["clearance_ranges"]["locked_orders"]["sales_run_rate"]
+    assert set(entry) == {"earliest", "latest", "earliest_weeks", "latest_weeks", "n_combinations", "n_never", "range"}
+    json.dumps(summary, allow_nan=False)  # no infinity in the JSON

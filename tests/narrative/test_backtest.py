@@ -56,7 +56,9 @@ def test_p_values_for_people():
 
 def test_the_plain_names_are_the_figures_names():
     from helpers.figures import style
-    from helpers.narrative.backtest import METHOD_NAMES, SERIES_NAMES
+    from helpers.narrative.backtest import method_name, series_name
 
-    assert METHOD_NAMES == {m: style.label(f"bt_method_{m}", "en") for m in METHOD_NAMES}
-    assert SERIES_NAMES == {s: style.label(f"later_series_{s}", "en") for s in SERIES_NAMES}
+    for method in ("trend", "trend_log", "naive", "window_mean", "calendar"):
+        assert method_name(method) == style.label(f"bt_method_{method}", "en")
+    assert [series_name(s) for s in ("xiaomi_su7", "xiaomi_all")] == ["SU7", "Xiaomi (all models)"]
+    assert method_name("no_such_method") == "no_such_method"

@@ -38,12 +38,11 @@ def test_no_number_is_typed_into_the_wording():
 
 
 def test_names_are_the_figures_names():
-    figures = tomllib.loads((ROOT / "src/helpers/figures/labels.toml").read_text(encoding="utf-8"))
-    pairs = {"name_xiaomi_all": "later_series_xiaomi_all", "name_xiaomi_su7": "later_series_xiaomi_su7",
-             "name_byd": "brand_byd", "name_tesla_china": "brand_tesla_china"}
+    from helpers.labels import LABELS
+
     for lang in reader.LANGS:
-        for ours, theirs in pairs.items():
-            assert LABELS[lang][ours] == figures[lang][theirs], (lang, ours)
+        assert reader._name("byd", lang) == LABELS[lang]["brand_byd"]
+        assert reader._name("xiaomi_all", lang) == LABELS[lang]["later_series_xiaomi_all"]
 
 
 def test_every_audited_claim_has_a_plain_name_in_both_languages():
@@ -167,16 +166,15 @@ def test_the_next_row_names_the_weeks_the_forecast_was_fitted_on():
 
 
 def test_the_claims_answer_names_the_claims_that_do_not_hold():
-    claims = [{"claim_id": "actual_capacity_vs_april_sales", "verdict": "inconsistent", "claim_as_printed": "实际月产能仅约1万辆"},
-              {"claim_id": "lock_in_restated", "verdict": "consistent", "claim_as_printed": "锁单率仅35%-40%"}]
-    later = [{"claim_id": "actual_capacity_vs_april_sales", "verdict": "inconsistent", "later_verdict": "contradicted"}]
-    [answer] = reader.bottom_line({"claims": claims, "claims_later": later})
+    claims = [{"claim_id": "actual_capacity_vs_april_sales", "verdict": "inconsistent", "claim_as_printed": "实际月产能仅约1万辆",
+               "later_verdict": "contradicted"},  # summary.json sets the later verdict beside each claim
+              {"claim_id": "lock_in_restated", "verdict": "consistent", "claim_as_printed": "锁单率仅35%-40%", "later_verdict": None}]
     sentence, word = answer.parts[0]
     assert "Of 2 numbers checked" in sentence and "1 agree, 1 contradict them and 0 cannot be checked" in sentence
     assert "Later sources support 0 and contradict 1." in sentence
     assert "Those that do not hold: an actual capacity of about 10,000 a month against April's sales." in sentence
     assert word == "clear"
-    rows = reader.claim_rows({"claims": claims, "claims_later": later}, "en", {"实际月产能仅约1万辆": "Actual capacity ..."})
+    rows = reader.claim_rows({"claims": claims}, "en", {"实际月产能仅约1万辆": "Actual capacity ..."})
     assert rows[0].bad and rows[0].quotes[0].en == "Actual capacity ..." and rows[0].later == "contradicted"
     assert not rows[1].bad and rows[1].later == "no later evidence"
 

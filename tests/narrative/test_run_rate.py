@@ -60,11 +60,12 @@ def test_readings_paragraph_says_what_each_reading_means_by_hand():
 
 
 def test_flip_sentence_names_the_conclusion_that_flips():
-    # 700 × 12 = 8,400 open; unlocked 700 − 320 = 380 a week spare → 22.1 weeks → 2025-W42; locked 800 > 700
+    # 700 × 12 = 8,400 open; unlocked 700 − 320 = 380 a week spare → 22.1 weeks, under a year (no ISO week: one
+    # scenario's date is false precision); locked 800 > 700
     assert narrative.flip_sentence(_table()) == (
         "**The conclusion flips with the reading.** At the sales run-rate (mid scenario, 700 a week), read as unlocked "
-        "deposits the firm inflow is 320 a week and the backlog shrinks by 380 a week: it clears by 2025-W42; read as "
-        "locked orders it is 800 a week and the backlog grows by 100 a week: it never clears. The article does not say "
+        "deposits the firm inflow is 320 a week and the backlog shrinks by 380 a week: it clears within a year at constant "
+        "flows; read as locked orders it is 800 a week and the backlog grows by 100 a week: it never clears. The article does not say "
         "which reading is right, so neither date nor \"never\" is a finding; the run-rate figure draws unlocked deposits."
     )
     # 1,000 over 2 weeks = 500 a week, below 700 either way: no flip
@@ -100,7 +101,8 @@ def test_horizon_sentence_counts_each_kind_of_clearance():
 def test_overtake_paragraph_names_week_zero_and_lists_each_reading_and_scenario():
     table = _table()
     text = narrative.overtake_paragraph(table[table["scenario"] == "mid"], (2025, 19))
-    assert text.startswith("If flows stayed as they are from 2025-W19 (week 0, the last weekly figure) on:\n\n")
+    assert text.startswith("If flows stayed as they are from 2025-W19 (week 0, the last weekly figure) on, scenario by scenario")
+    assert "the range over all of them" in text.split("\n")[0]
     lines = text.split("\n")[2:]
     assert [line.split(":")[0] for line in lines] == ["* **mid** (unlocked deposits)", "* **mid** (locked orders)"]
     assert lines[0].endswith("at the observed sales run-rate the backlog clears after 22.1 weeks, by 2025-W42 "

@@ -63,6 +63,8 @@ __all__ = [
     "Claim",
     "CLAIMS",
     "audit_claims",
+    "CAPACITY_CLAIMS",
+    "claim_verdicts",
     "verdict_counts",
     "claims_summary",
     "write_claims_outputs",
@@ -70,6 +72,9 @@ __all__ = [
 
 #: Printed words meaning "last place" (a rank with no number).
 LAST_PLACE_WORDS = ("垫底",)
+
+#: The series whose cumulative deliveries the wait is set against.
+SU7_SERIES = "xiaomi_su7"
 
 _LOCATOR = re.compile(r'^(?P<where>[^:]+):\s*"(?P<quote>.*)"\s*$', re.S)
 
@@ -371,16 +376,32 @@ def april_orders_mom_decline(ev: Evidence) -> Finding:
     return Finding(claimed, march_to_may * 100, "percent change", UNVERIFIABLE, reason, ids)
 
 
-def wait_nearly_a_year(ev: Evidence) -> Finding:
-    """交定后将近…提车: the backlog that wait implies (Little's law) against capacity and orders."""
+#: The metric of a printed longest delivery estimate (the app's 最长交付周期), which the "some trims" reading needs.
+LONGEST_WAIT_METRIC = "longest_delivery_wait"
+
+
+def wait_every_buyer(ev: Evidence) -> Finding:
+    """交定后…将近1年…提车, read as **every buyer's** wait: the open firm orders it implies.
+
+    By Little's law a buyer who waits *W* weeks behind deliveries of *S* a week
+    has *S × W* firm orders ahead.  At the weekly deliveries the article prints
+    (its weakest to its best week) that queue is set against every SU7 delivered
+    since launch (the earliest cumulative total in ``period_totals``, a lower
+    bound) and against the firm orders arriving a week (May's orders × the
+    lock-in range).  A queue larger than every car delivered since launch, fed by
+    firm orders arriving at well under half the delivery rate, cannot be every
+    buyer's wait: ``inconsistent``.  Without a cumulative total: ``unverifiable``.
+    A printed count of open orders (metric ``order_backlog``), when there is one,
+    is judged directly: the wait it implies at the mean weekly sales.
+    """
     wait = ev.fig(FIGURE.delivery_wait)
-    cap, may = ev.fig(FIGURE.actual_capacity), ev.fig(FIGURE.may_fortnight_orders)
-    lock = ev.fig(FIGURE.lock_in_rate)
+    may, lock = ev.fig(FIGURE.may_fortnight_orders), ev.fig(FIGURE.lock_in_rate)
     wait_weeks = _weeks(wait)
-    sales = ev.weekly_mean
-    at_cap, at_sales = _per_week(cap) * wait_weeks, sales * wait_weeks
+    units = ev.weekly["units"].astype(float)
+    low_sales, high_sales, sales = float(units.min()), float(units.max()), ev.weekly_mean
+    queue_low, queue_high = low_sales * wait_weeks, high_sales * wait_weeks
     firm_low, firm_high = _per_week(may) * float(lock["value_low"]) / 100, _per_week(may) * float(lock["value_high"]) / 100
-    ids = (wait["figure_id"], cap["figure_id"], ev.weekly_id, may["figure_id"], lock["figure_id"])
+    ids = (wait["figure_id"], ev.weekly_id, may["figure_id"], lock["figure_id"])
     backlogs = ev.find(metric="order_backlog")
     if len(backlogs) == 1:
         implied_wait = float(backlogs[0]["value_mid"]) / sales
@@ -389,14 +410,57 @@ def wait_nearly_a_year(ev: Evidence) -> Finding:
                        f"{backlogs[0]['as_printed']} open orders at {number(sales)} deliveries a week is a wait of "
                        f"{implied_wait:,.1f} weeks against {wait['as_printed']} ({wait_weeks:,.1f} weeks).",
                        ids + (backlogs[0]["figure_id"],))
-    reason = (
-        f"{wait['as_printed']} is {wait_weeks:,.1f} weeks. By Little's law a buyer who waits that long has "
-        f"{number(at_cap)} open orders ahead at the 'actual' capacity ({number(_per_week(cap))} a week), or {number(at_sales)} at "
-        f"the weekly sales rate ({number(sales)} a week). The data hold no count of open orders, so the wait cannot be "
-        f"checked. New firm orders in {_month(may['period'])} ({number(firm_low)}..{number(firm_high)} a week at the lock-in rate) are below the "
-        f"sales rate, so such a queue would be shrinking and the wait for new buyers shortening."
+    head = (
+        f"Read as every buyer's wait, {wait['as_printed']} ({wait_weeks:,.1f} weeks) at the weekly deliveries the article "
+        f"prints ({number(low_sales)} to {number(high_sales)} a week, n = {len(units)} weeks) means "
+        f"{number(queue_low)} to {number(queue_high)} open firm orders ahead of a new buyer (Little's law: deliveries a "
+        f"week × wait). Firm orders arrive at {number(firm_low)} to {number(firm_high)} a week ({may['as_printed']} over "
+        f"{int(may['period_weeks'])} weeks × the lock-in rate {lock['as_printed']})"
     )
-    return Finding(wait_weeks, at_sales, "weeks (claimed) / open orders (computed)", UNVERIFIABLE, reason, ids)
+    totals = ev.cumulative(SU7_SERIES)
+    if not totals:
+        return Finding(wait_weeks, queue_low, "weeks (claimed) / open orders (computed)", UNVERIFIABLE,
+                       head + ". The data hold no count of SU7s delivered so far to set that queue against.", ids)
+    tid, total = totals[0]
+    delivered = float(total["units"])
+    at_least = "at least " if str(total["bound"]) == "lower" else ""
+    ids = ids + (tid,)
+    weeks_to_build = queue_low / firm_high
+    if queue_low > delivered:
+        reason = (head + f". Even the smallest of those queues, {number(queue_low)}, is more than every SU7 delivered "
+                  f"since launch by {total['last_day']} ({at_least}{number(delivered)}, {total['as_printed']}, "
+                  f"`{total['source_id']}`), and at the firm inflow it would take {weeks_to_build:,.0f} weeks of orders "
+                  f"to build. A wait of {wait['as_printed']} cannot be every buyer's wait.")
+        return Finding(wait_weeks, queue_low, "weeks (claimed) / open orders (computed)", INCONSISTENT, reason, ids)
+    reason = (head + f". Every SU7 delivered by {total['last_day']} ({at_least}{number(delivered)}) is more than the "
+              f"smallest queue, {number(queue_low)}, so the figures do not rule out every buyer's wait; the data hold "
+              f"no count of open orders to confirm it.")
+    return Finding(wait_weeks, queue_low, "weeks (claimed) / open orders (computed)", UNVERIFIABLE, reason, ids)
+
+
+def wait_longest_for_some_trims(ev: Evidence) -> Finding:
+    """交定后…将近1年…提车, read as **the longest wait, for some trims**: needs the delivery estimate printed then.
+
+    A printed longest delivery estimate (metric :data:`LONGEST_WAIT_METRIC`, in
+    weeks) within ``FLOW_TOLERANCE`` of the year is ``consistent``, outside it
+    ``inconsistent``; without one the reading is ``unverifiable``.
+    """
+    wait = ev.fig(FIGURE.delivery_wait)
+    wait_weeks = _weeks(wait)
+    longest = ev.find(metric=LONGEST_WAIT_METRIC)
+    if not longest:
+        reason = (f"Read as the longest wait, for some trims, {wait['as_printed']} ({wait_weeks:,.1f} weeks) needs the "
+                  f"delivery estimate Xiaomi's app showed at the time (its longest 交付周期); the data hold no such "
+                  f"figure, so this reading can be neither confirmed nor ruled out.")
+        return Finding(wait_weeks, math.nan, "weeks", UNVERIFIABLE, reason, (wait["figure_id"],))
+    row = max(longest, key=lambda r: float(r["value_high"]))
+    weeks = _weeks({**row, "value_mid": row["value_high"]})
+    ok = abs(weeks / wait_weeks - 1) <= FLOW_TOLERANCE
+    reason = (f"Read as the longest wait, for some trims: the longest delivery estimate printed, {row['as_printed']} "
+              f"({weeks:,.0f} weeks, {row['period'] or 'period not stated'}), is {weeks / wait_weeks:.0%} of "
+              f"{wait['as_printed']} ({wait_weeks:,.1f} weeks), {'within' if ok else 'outside'} ±{FLOW_TOLERANCE:.0%}.")
+    return Finding(wait_weeks, weeks, "weeks", CONSISTENT if ok else INCONSISTENT, reason,
+                   (wait["figure_id"], row["figure_id"]))
 
 
 def lock_in_restated(ev: Evidence) -> Finding:
@@ -574,7 +638,8 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("actual_vs_design_capacity", actual_vs_design_capacity),
     Claim("may_vs_march_orders", may_vs_march_orders),
     Claim("april_orders_mom_decline", april_orders_mom_decline),
-    Claim("wait_nearly_a_year", wait_nearly_a_year),
+    Claim("wait_every_buyer", wait_every_buyer),
+    Claim("wait_longest_for_some_trims", wait_longest_for_some_trims),
     Claim("lock_in_restated", lock_in_restated),
     Claim("cancellation_vs_lock_in", cancellation_vs_lock_in),
     Claim("quality_rankings", quality_rankings),
@@ -594,13 +659,14 @@ def _where_and_quote(locator: str) -> tuple[str, str]:
     return (match["where"].strip(), match["quote"]) if match else (locator, "")
 
 
-def audit_claims(figures: pd.DataFrame, weekly_sales: pd.DataFrame, claims: tuple[Claim, ...] = CLAIMS) -> pd.DataFrame:
+def audit_claims(figures: pd.DataFrame, weekly_sales: pd.DataFrame, claims: tuple[Claim, ...] = CLAIMS,
+                 period_totals: pd.DataFrame | None = None) -> pd.DataFrame:
     """Run every rule; one row per claim with its verdict and the figures it used.
 
     ``locator`` lists where each figure used is printed (``para 3; para 13``),
     ``claim_as_printed`` the quoted text of each, in the order of ``figure_ids``.
     """
-    ev = Evidence(figures, weekly_sales)
+    ev = Evidence(figures, weekly_sales, period_totals=period_totals)
     rows = []
     for claim, found in judge(claims, ev, VERDICTS):
         places = [_where_and_quote(ev.locator(fid)) for fid in found.figure_ids]
@@ -617,6 +683,24 @@ def audit_claims(figures: pd.DataFrame, weekly_sales: pd.DataFrame, claims: tupl
         })
     table = pd.DataFrame(rows, columns=list(AUDIT_COLUMNS))
     return table.astype({"claimed_value": "float64", "computed_value": "float64"})
+
+
+#: The capacity claims, whose verdicts notebook 04 prints beside the run rate (the audit's own rules, run once).
+CAPACITY_CLAIMS = ("actual_capacity_vs_april_sales", "design_capacity_vs_sales_run_rate", "actual_vs_design_capacity")
+
+
+def claim_verdicts(figures: pd.DataFrame, weekly_sales: pd.DataFrame, claim_ids: tuple[str, ...] = CAPACITY_CLAIMS,
+                   period_totals: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``claim_id``, ``verdict`` and ``reason`` of some claims, by the audit's own rules (:func:`audit_claims`).
+
+    Notebook 04 reads the capacities' verdicts from here rather than judge them
+    again, so the design capacity has one verdict in notebooks 04 and 05.
+    """
+    unknown = sorted(set(claim_ids) - {c.claim_id for c in CLAIMS})
+    if unknown:
+        raise KeyError(f"unknown claim(s) {', '.join(unknown)}")
+    chosen = tuple(c for c in CLAIMS if c.claim_id in claim_ids)
+    return audit_claims(figures, weekly_sales, chosen, period_totals=period_totals)[["claim_id", "verdict", "reason"]]
 
 
 def verdict_counts(audit: pd.DataFrame) -> pd.Series:

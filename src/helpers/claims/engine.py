@@ -58,9 +58,15 @@ class Evidence:
     a claim is judged on the figures it was made from.
     """
 
-    def __init__(self, figures: pd.DataFrame | None, weekly_sales: pd.DataFrame, series: str = SERIES):
+    def __init__(self, figures: pd.DataFrame | None, weekly_sales: pd.DataFrame, series: str = SERIES,
+                 period_totals: pd.DataFrame | None = None):
         self.figures = {} if figures is None else {row["figure_id"]: row for row in figures.to_dict("records")}
         self._weekly_sales, self._series = weekly_sales, series
+        #: Cumulative and period totals (``data/raw/period_totals.csv``), by id ``period_totals:<series>:<last_day>``.
+        self.totals: dict[str, dict] = {}
+        if period_totals is not None:
+            for row in period_totals.to_dict("records"):
+                self.totals.setdefault(f"period_totals:{row['series']}:{row['last_day']}", row)
 
     @functools.cached_property
     def weekly(self) -> pd.DataFrame:
@@ -95,7 +101,17 @@ class Evidence:
         row = self.figures.get(figure_id)
         return float(row["per_week_mid"]) if row is not None else float(fallback)
 
+    def cumulative(self, series: str, measure: str = "deliveries") -> list[tuple[str, dict]]:
+        """(id, row) of the cumulative totals (no first day) of ``series`` and ``measure``, earliest first."""
+        rows = [(i, r) for i, r in self.totals.items()
+                if str(r["series"]) == series and str(r["measure"]) == measure
+                and (pd.isna(r.get("first_day")) or str(r.get("first_day")) in ("", "nan"))]
+        return sorted(rows, key=lambda item: str(item[1]["last_day"]))
+
     def locator(self, figure_id: str) -> str:
+        if figure_id in self.totals:
+            row = self.totals[figure_id]
+            return f"{row['source_id']} {row['locator']}"
         if figure_id == self.weekly_id:
             return str(self.weekly["locator"].iloc[0])
         return str(self.fig(figure_id)["locator"])

@@ -17,7 +17,8 @@ import pandas as pd
 from helpers.atomic import write_csv_atomic
 from helpers import catalog
 from helpers.paths import raw_dir
-from helpers.data.raw import TABLES_BY_NAME, read_tables
+from helpers.data.raw import read_tables
+from helpers.data.raw_schema import TABLES_BY_NAME
 
 
 

@@ -1,4 +1,4 @@
-"""The figures: ``style`` (theme, colours, fonts; the en/zh labels in ``labels.toml``), ``frame`` (the
+"""The figures: ``style`` (theme, colours, fonts; the en/zh labels come from :mod:`helpers.labels`), ``frame`` (the
 shared frame: titles, sources, axes helpers, deterministic files) and one module per notebook's
 figures: ``findings`` (06) and ``what_happened`` (07).
 

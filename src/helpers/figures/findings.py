@@ -155,6 +155,8 @@ def _figure_sources(figure_ids: Iterable[str], figures: pd.DataFrame, weekly_sal
                 inside = [lo <= (int(y), int(w)) <= hi for y, w in zip(rows["iso_year"], rows["iso_week"])]
                 rows = rows[inside]
             pairs.extend(zip(rows["source_id"].astype(str), rows["locator"].astype(str)))
+        elif fid.startswith("period_totals:"):  # a total of data/raw/period_totals.csv (claims audit): another source
+            pairs.append((fid, "period_totals"))
         else:
             row = figure_row(figures, fid)
             pairs.append((str(row["source_id"]), str(row["locator"])))

@@ -28,8 +28,8 @@ Should that font fail to load, :func:`resolve_language` warns and falls back
 to English, so a figure never shows empty boxes where characters should be.
 
 **Labels.** :data:`LABELS` holds every title, axis label, legend entry and
-source line in both languages, as ``str.format`` templates read from the data
-file ``labels.toml`` beside this module; :func:`label` fills one in:
+source line in both languages, as ``str.format`` templates read from
+``helpers/labels/labels.toml`` (:mod:`helpers.labels`, shared with the narrative); :func:`label` fills one in:
 
 >>> label("source", "en", sources="article_ggyjs_2025")
 'Source: article_ggyjs_2025'
@@ -42,10 +42,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-import tomllib
 import warnings
 from importlib import resources
 from typing import Any, Iterator
+
+from helpers.labels import LABELS, LANGUAGES, label  # noqa: F401 (figures call style.label)
 
 __all__ = [
     "LANGUAGES",
@@ -57,15 +58,10 @@ __all__ = [
     "DPI",
     "INLINE_DPI",
     "SVG_HASHSALT",
-    "LABELS",
-    "LABELS_FILE",
-    "parse_labels",
-    "read_labels",
     "find_cjk_font",
     "resolve_language",
     "rc_params",
     "theme",
-    "label",
     "ordinal",
     "format_month",
     "format_quarter",
@@ -73,8 +69,6 @@ __all__ = [
     "week_tick",
 ]
 
-#: Languages the labels exist in.
-LANGUAGES = ("en", "zh")
 
 #: The Okabe–Ito palette (Okabe & Ito 2008), safe for the common colour-vision deficiencies;
 #: grey as in R's ``palette.colors("Okabe-Ito")``.
@@ -278,65 +272,7 @@ def theme(lang: str = "en") -> Iterator[str]:
         yield resolved
 
 
-# --------------------------------------------------------------------------- labels
-
-#: The file :data:`LABELS` is read from, shipped inside the package (``pyproject.toml``'s package data).
-LABELS_FILE = "labels.toml"
-
-
-def parse_labels(text: str) -> dict[str, dict[str, str]]:
-    """The labels a TOML text holds: one table per language of :data:`LANGUAGES`, key -> template.
-
-    Keys keep the file's order.  Anything but exactly those tables of strings
-    is refused, so a typo in the file fails at import, not in the middle of a figure.
-
-    >>> parse_labels('[en]\\nsource = "Source: {sources}"\\n[zh]\\nsource = "来源:{sources}"\\n')
-    {'en': {'source': 'Source: {sources}'}, 'zh': {'source': '来源:{sources}'}}
-    >>> parse_labels('[en]\\nn = 3\\n[zh]\\n')
-    Traceback (most recent call last):
-    ...
-    ValueError: label 'n' in [en] is 3, not text (expected a quoted string)
-    """
-    data = tomllib.loads(text)
-    if sorted(data) != sorted(LANGUAGES):
-        raise ValueError(f"labels must be one table per language {list(LANGUAGES)}, got {list(data)}")
-    labels: dict[str, dict[str, str]] = {}
-    for lang in LANGUAGES:
-        table = data[lang]
-        if not isinstance(table, dict):
-            raise ValueError(f"[{lang}] is not a table of labels (expected [{lang}] followed by key = \"text\" lines)")
-        for key, value in table.items():
-            if not isinstance(value, str):
-                raise ValueError(f"label {key!r} in [{lang}] is {value!r}, not text (expected a quoted string)")
-        labels[lang] = dict(table)
-    return labels
-
-
-def read_labels() -> dict[str, dict[str, str]]:
-    """The labels of :data:`LABELS_FILE`, next to this module (:func:`parse_labels`)."""
-    return parse_labels(resources.files("helpers.figures").joinpath(LABELS_FILE).read_text(encoding="utf-8"))
-
-
-#: Every text a figure shows, in English and Chinese: ``str.format`` templates, read once from
-#: ``labels.toml`` beside this module.
-LABELS: dict[str, dict[str, str]] = read_labels()
-
-
-def label(key: str, lang: str, **values: Any) -> str:
-    """The text ``key`` in ``lang``, with ``values`` filled in.
-
-    >>> label("verdict_inconsistent", "zh")
-    '矛盾'
-    >>> label("no_such_key", "en")
-    Traceback (most recent call last):
-    ...
-    KeyError: "no label 'no_such_key' in 'en'"
-    """
-    try:
-        template = LABELS[lang][key]
-    except KeyError:
-        raise KeyError(f"no label {key!r} in {lang!r}") from None
-    return template.format(**values) if values else template
+# --------------------------------------------------------------------------- labels: helpers.labels
 
 
 def ordinal(n: int, lang: str = "en") -> str:

@@ -657,7 +657,8 @@ def comparison_summary(comparison: ShareComparison) -> dict[str, Any]:
 def write_market_outputs(tables: Mapping[str, Any], folder: Any = None) -> list[str]:
     """Write notebook 08's outputs atomically; return their paths relative to the project root.
 
-    ``tables``: ``market_share``, ``brand_changes``, ``brand_spread`` and ``calendar_coefficients`` (frames, written
+    ``tables``: ``market_share``, ``brand_changes``, ``brand_spread``, ``brand_left_out``, ``months_beside_weeks``
+    and ``calendar_coefficients`` (frames, written
     as CSV through :func:`helpers.formatting.round_frame`) and ``summary`` (a
     dict of plain values).  ``folder`` defaults to ``data/processed/market``.
     """
@@ -670,7 +671,8 @@ def write_market_outputs(tables: Mapping[str, Any], folder: Any = None) -> list[
 
     out = Path(folder) if folder is not None else catalog.step_folder("08_market_calendar")
     written = []
-    for name in ("market_share", "brand_changes", "brand_spread", "calendar_coefficients"):
+    for name in ("market_share", "brand_changes", "brand_spread", "brand_left_out", "months_beside_weeks",
+                 "calendar_coefficients"):
         write_csv_atomic(out / f"{name}.csv", round_frame(tables[name]))
         written.append(out / f"{name}.csv")
     write_json_atomic(out / "summary.json", tables["summary"])

@@ -70,6 +70,7 @@ inf
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,6 +117,9 @@ __all__ = [
     "reading_conclusions",
     "run_rate_summary",
     "write_run_rate_outputs",
+    "CLEARANCE_RANGE_COLUMNS",
+    "clearance_ranges",
+    "clearance_ranges_summary",
 ]
 
 #: The weekly-sales series the model reads (SU7 and SU7 Ultra together).
@@ -864,6 +868,7 @@ def run_rate_summary(
     comparison: pd.DataFrame,
     scenarios: pd.DataFrame,
     start: tuple[int, int] | None = None,
+    ranges: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """A JSON-ready dict with keys in a stable order, floats rounded by :func:`rounded`.
 
@@ -904,6 +909,10 @@ def run_rate_summary(
             summary["scenarios"].setdefault(row["scenario"], {})[row["supply_basis"]] = entry
         part = summary["readings"].setdefault(row["reading"], {**conclusions[row["reading"]], "scenarios": {}})
         part["scenarios"].setdefault(row["scenario"], {})[row["supply_basis"]] = entry
+    if ranges is not None:
+        summary["rules"]["ranges"] = ("a clearance is reported as the earliest and latest over every plausible "
+                                      "combination of inputs (clearance_ranges), never as one scenario's date")
+        summary["clearance_ranges"] = clearance_ranges_summary(ranges)
     return rounded(summary)
 
 
@@ -913,8 +922,10 @@ def write_run_rate_outputs(
     paths: pd.DataFrame,
     summary: Mapping[str, Any],
     folder: Path | str | None = None,
+    ranges: pd.DataFrame | None = None,
 ) -> list[Path]:
-    """Write comparison.csv, scenarios.csv, backlog_paths.csv and summary.json atomically; return their paths.
+    """Write comparison.csv, scenarios.csv, backlog_paths.csv, clearance_ranges.csv (with ``ranges``) and
+    summary.json atomically; return their paths.
 
     Floats are rounded to 3 decimals.  ``folder`` defaults to the step's folder in the catalogue.
     """
@@ -923,8 +934,145 @@ def write_run_rate_outputs(
 
     out = Path(folder) if folder is not None else catalog.step_folder("04_run_rate")
     written = []
-    for name, frame in (("comparison", comparison), ("scenarios", scenarios), ("backlog_paths", paths)):
+    frames = [("comparison", comparison), ("scenarios", scenarios), ("backlog_paths", paths)]
+    if ranges is not None:
+        frames.append(("clearance_ranges", ranges))
+    for name, frame in frames:
         write_csv_atomic(out / f"{name}.csv", round_frame(frame, JSON_DIGITS))
         written.append(out / f"{name}.csv")
     write_json_atomic(out / "summary.json", rounded(summary))
     return [*written, out / "summary.json"]
+
+# --------------------------------------------------------------------------- clearance ranges (issue 24, item 5)
+
+#: Columns of :func:`clearance_ranges`.
+CLEARANCE_RANGE_COLUMNS = (
+    "reading", "supply_basis", "n_combinations", "n_clear", "n_never", "n_not_dated",
+    "earliest_weeks", "latest_weeks", "earliest", "latest", "range", "lock_in_rates", "cancellation_rates",
+    "supply_values", "wait_weeks",
+)
+
+
+def _range_end(weeks: float, start: tuple[int, int], horizon_weeks: int) -> str:
+    """One end of a clearance range, by :func:`clearance`'s rules, in few words.
+
+    >>> _range_end(77.7, (2025, 19), 104), _range_end(108.5, (2025, 19), 104), _range_end(834.9, (2025, 19), 104)
+    ('2026-W45 (week 78)', 'after more than 2 years', 'after more than 2 years (about 16 years)')
+    """
+    kind, text = clearance(weeks, start, horizon_weeks)
+    if kind != "beyond_horizon":
+        return text
+    years = whole_years(horizon_weeks)
+    n = whole_years(weeks)
+    return f"after more than {years} {'year' if years == 1 else 'years'}" + (f" (about {n} years)" if n > years else "")
+
+
+def _values(inputs: Mapping[str, ScenarioInputs], name: str) -> list[float]:
+    return sorted({float(getattr(inp, name).value) for inp in inputs.values()})
+
+
+def clearance_ranges(
+    weekly_sales: pd.DataFrame,
+    inputs: Mapping[str, ScenarioInputs],
+    readings: tuple[str, ...] = READINGS,
+    horizon_weeks: int = DEFAULT_HORIZON_WEEKS,
+) -> pd.DataFrame:
+    """The earliest and latest clearance over every plausible combination of inputs, per reading and supply basis.
+
+    A clearance date from one scenario is false precision: the inputs are ranges.
+    Here every combination of the values the scenarios hold is run: each lock-in
+    rate (the printed 35%-40%, its ends and midpoint), each cancellation rate (0
+    up to the printed ceiling of 40%), each supply value of the basis (for the
+    sales run-rate the best, mean and weakest week; a capacity, e.g. the "actual"
+    capacity of about 10,000 a month, is one value) and the wait.  Cancellations
+    are carried but, by Little's law, do not change the backlog, so the range does
+    not depend on them (they are listed so a reader sees they were spanned).
+
+    ``earliest`` / ``latest`` follow :func:`clearance` (an ISO week only within the
+    horizon); ``latest`` is ``never`` as soon as one combination never clears,
+    ``not dated`` for a capacity the weekly sales ran above.  ``range`` is the sentence.
+
+    >>> mk = lambda s, sales, lock: ScenarioInputs(s, Sourced(1000.0, "d", ""), Sourced(900.0, "a", ""),
+    ...     Sourced(sales, "w", ""), Sourced(1000.0, "o", ""), Sourced(lock, "l", ""), Sourced(0.0, "c", ""),
+    ...     Sourced(10.0, "wait", ""))
+    >>> inp = {"low": mk("low", 600.0, 0.4), "high": mk("high", 500.0, 0.5)}
+    >>> ws = pd.DataFrame({"series": ["xiaomi_su7"], "iso_year": [2025], "iso_week": [19], "week": ["2025-W19"],
+    ...                    "units": [550], "source_id": ["article_ggyjs_2025"]})
+    >>> t = clearance_ranges(ws, inp, readings=("unlocked_deposits",))
+    >>> row = t.set_index("supply_basis").loc["sales_run_rate"]
+    >>> int(row["n_combinations"]), float(row["earliest_weeks"]), float(row["latest_weeks"]), row["latest"]
+    (4, 30.0, inf, 'never')
+    """
+    start = start_week(weekly_sales)
+    observed_sales = float(_series_weeks(weekly_sales)["units"].astype(float).mean())
+    any_inp = next(iter(inputs.values()))
+    gross = float(any_inp.gross_orders_per_week.value)
+    locks, cancels, waits = _values(inputs, "lock_in_rate"), _values(inputs, "cancellation_rate"), _values(inputs, "wait_weeks")
+    rows = []
+    for reading in readings:
+        for basis in SUPPLY_BASES:
+            field = {"design_capacity": "design_capacity_per_week", "actual_capacity": "actual_capacity_per_week",
+                     "sales_run_rate": "sales_per_week"}[basis]
+            supplies = _values(inputs, field)
+            results = []
+            for supply, lock, cancel, wait in itertools.product(supplies, locks, cancels, waits):
+                inflow = firm_inflow(reading, gross, lock)
+                backlog = implied_backlog(supply, wait)  # Little's law: cancellations not taken off again
+                results.append(weeks_to_clear(backlog, supply, inflow))
+            rejected = (BASIS_LABELS[basis] if basis != "sales_run_rate" and
+                        all(capacity_contradicted(s, observed_sales) for s in supplies) else None)
+            finite = [w for w in results if math.isfinite(w)]
+            n_never = len(results) - len(finite)
+            earliest = min(finite) if finite else math.inf
+            latest = max(results)
+            if rejected:
+                early_text = late_text = "not dated"
+                text = (f"not dated: weekly sales ran above {rejected}, so it is not the supply rate"
+                        + (f" ({n_never} of {len(results)} combinations never clear)" if n_never else ""))
+            else:
+                early_text = _range_end(earliest, start, horizon_weeks) if finite else "never"
+                late_text = "never" if n_never else _range_end(latest, start, horizon_weeks)
+                if not finite:
+                    text = f"never: no combination of inputs clears the backlog ({len(results)} combinations)"
+                elif n_never:
+                    text = (f"from {early_text} to never ({n_never} of {len(results)} combinations: "
+                            f"supply at or below the firm inflow)")
+                else:
+                    text = f"from {early_text} to {late_text} ({len(results)} combinations)"
+            rows.append({
+                "reading": reading,
+                "supply_basis": basis,
+                "n_combinations": len(results),
+                "n_clear": len(finite),
+                "n_never": n_never,
+                "n_not_dated": len(results) if rejected else 0,
+                "earliest_weeks": earliest,
+                "latest_weeks": latest,
+                "earliest": early_text,
+                "latest": late_text,
+                "range": text,
+                "lock_in_rates": "; ".join(f"{v:.1%}" for v in locks),
+                "cancellation_rates": "; ".join(f"{v:.0%}" for v in cancels),
+                "supply_values": "; ".join(number(v) for v in supplies),
+                "wait_weeks": "; ".join(f"{v:,.1f}" for v in waits),
+            })
+    return pd.DataFrame(rows, columns=list(CLEARANCE_RANGE_COLUMNS))
+
+
+def clearance_ranges_summary(ranges: pd.DataFrame) -> dict[str, Any]:
+    """``{reading: {supply_basis: {earliest, latest, earliest_weeks, latest_weeks, n_combinations, n_never, range}}}``.
+
+    Infinite weeks become ``None`` (JSON has no infinity); ``latest`` then says ``never``.
+    """
+    out: dict[str, Any] = {}
+    for row in ranges.to_dict("records"):
+        out.setdefault(str(row["reading"]), {})[str(row["supply_basis"])] = {
+            "earliest": row["earliest"],
+            "latest": row["latest"],
+            "earliest_weeks": row["earliest_weeks"] if math.isfinite(row["earliest_weeks"]) else None,
+            "latest_weeks": row["latest_weeks"] if math.isfinite(row["latest_weeks"]) else None,
+            "n_combinations": int(row["n_combinations"]),
+            "n_never": int(row["n_never"]),
+            "range": row["range"],
+        }
+    return out

@@ -11,6 +11,13 @@ every way possible; a combination *fits* when its sum lies within
 * empty: no combination can be formed (a month has only rounded figures or
   bounds), or none fits, so the total cannot tell (``note`` says which).
 
+**Bounds rule too** (issue 24, item 7).  The other months' lower bounds ("more than
+28,000") leave a month at most ``official - sum of those bounds`` (``at_most``);
+a figure above that, by more than :data:`BOUND_TOLERANCE` of the total, is ruled
+out (``false``) even when no combination can be formed: April and May "more
+than 28,000" leave June at most 25,302 of Q2's 81,302, so 25,459 is ruled out.
+Before the YU7's first deliveries (6 July 2025) the brand total is the SU7's.
+
 The official total is the brand total (``xiaomi_all``); the sources must agree on it.
 """
 
@@ -22,18 +29,42 @@ from typing import Any
 import pandas as pd
 
 from helpers.formatting import number
+from helpers.tolerances import QUARTER_BOUND_TOLERANCE, QUARTER_SUM_TOLERANCE
 
 __all__ = ["TOLERANCE", "RECONCILIATION_COLUMNS", "printed_to_the_unit", "quarterly_reconciliation", "ruled_out",
            "without_ruled_out", "reconciliation_summary", "WEEKLY_AGAINST_MONTHLY_COLUMNS", "weekly_against_monthly",
-           "PERIOD_REMAINDER_COLUMNS", "month_reading", "period_remainders"]
+           "PERIOD_REMAINDER_COLUMNS", "month_reading", "period_remainders", "MONTHS_BESIDE_WEEKS_COLUMNS",
+           "months_beside_weeks", "months_beside_weeks_summary"]
 
-#: A combination of monthly figures fits the official total within this fraction of it.
-TOLERANCE = 0.005
+#: A combination of monthly figures fits the official total within this fraction of it (declared in
+#: :mod:`helpers.tolerances`, with the slack a bound-based ruling allows).
+TOLERANCE = QUARTER_SUM_TOLERANCE
+BOUND_TOLERANCE = QUARTER_BOUND_TOLERANCE
 
 RECONCILIATION_COLUMNS = (
     "year", "quarter", "month", "source_id", "measure", "units", "as_printed", "official_units", "official_sources",
-    "n_combinations", "n_fitting", "fits_official_total", "closest_sum", "note",
+    "n_combinations", "n_fitting", "fits_official_total", "closest_sum", "at_most", "note",
 )
+
+
+def _ceilings(brand: pd.DataFrame, year: int, months: list[int], total: int) -> dict[int, tuple[int, str]]:
+    """Per month with lower bounds in all the *other* months of the quarter: (the most it can hold, the arithmetic)."""
+    lower = {}
+    for m in months:
+        rows = brand[(brand["year"].astype(int) == year) & (brand["month"].astype(int) == m)]
+        bounds = rows[rows["bound"].astype(str) == "lower"]["units"].astype(int)
+        if len(bounds):
+            lower[m] = int(bounds.max())
+    out = {}
+    for m in months:
+        others = [k for k in months if k != m]
+        if all(k in lower for k in others):
+            room = total - sum(lower[k] for k in others)
+            parts = " - ".join(f"more than {number(lower[k])} ({year}-{k:02d})" for k in others)
+            out[m] = (room, f"{number(total)} - {parts} = at most {number(room)}")
+        else:
+            continue
+    return out
 
 
 def printed_to_the_unit(row: Any) -> bool:
@@ -59,7 +90,7 @@ def _official(quarterly: pd.DataFrame) -> dict[tuple[int, int], tuple[int, list[
 
 
 def quarterly_reconciliation(monthly_deliveries: pd.DataFrame, quarterly_deliveries: pd.DataFrame,
-                             tolerance: float = TOLERANCE) -> pd.DataFrame:
+                             tolerance: float = TOLERANCE, bound_tolerance: float = BOUND_TOLERANCE) -> pd.DataFrame:
     """One row per monthly brand figure printed to the unit in a quarter with an official total.
 
     >>> monthly = pd.DataFrame({"year": [2025] * 4, "month": [7, 8, 9, 9], "series": ["xiaomi_all"] * 4,
@@ -83,10 +114,15 @@ def quarterly_reconciliation(monthly_deliveries: pd.DataFrame, quarterly_deliver
         combos = list(itertools.product(*choices)) if all(choices) else []
         fitting = [c for c in combos if abs(sum(c) - total) <= tolerance * total]
         closest = min((sum(c) for c in combos), key=lambda s: abs(s - total), default=None)
+        ceilings = _ceilings(brand, year, months, total)
         for row in printed.sort_values(["month", "units", "source_id"], kind="mergesort").to_dict("records"):
             index = months.index(int(row["month"]))
             mine = [c for c in fitting if c[index] == int(row["units"])]
-            if not combos:
+            ceiling = ceilings.get(int(row["month"]))
+            if ceiling is not None and int(row["units"]) > ceiling[0] + bound_tolerance * total:
+                verdict, note = "false", (f"ruled out by the other months' lower bounds: {ceiling[1]} for "
+                                          f"{year}-{int(row['month']):02d}, below {number(int(row['units']))}")
+            elif not combos:
                 verdict, note = "", "no combination: " + ", ".join(
                     f"{year}-{m:02d}" for m, c in zip(months, choices) if not c) + " has no figure printed to the unit"
             elif not fitting:
@@ -101,11 +137,12 @@ def quarterly_reconciliation(monthly_deliveries: pd.DataFrame, quarterly_deliver
                 "measure": str(row["measure"]), "units": int(row["units"]), "as_printed": str(row["as_printed"]),
                 "official_units": total, "official_sources": "; ".join(sources), "n_combinations": len(combos),
                 "n_fitting": len(fitting), "fits_official_total": verdict,
-                "closest_sum": closest if closest is not None else pd.NA, "note": note,
+                "closest_sum": closest if closest is not None else pd.NA,
+                "at_most": ceiling[0] if ceiling is not None else pd.NA, "note": note,
             })
     frame = pd.DataFrame(rows, columns=list(RECONCILIATION_COLUMNS))
     text = ["source_id", "measure", "as_printed", "official_sources", "fits_official_total", "note"]
-    return frame.astype({c: "string" for c in text} | {"closest_sum": "Int64"})
+    return frame.astype({c: "string" for c in text} | {"closest_sum": "Int64", "at_most": "Int64"})
 
 
 def ruled_out(monthly_deliveries: pd.DataFrame, reconciliation: pd.DataFrame) -> pd.Series:
@@ -162,9 +199,13 @@ def reconciliation_summary(reconciliation: pd.DataFrame, tolerance: float = TOLE
     quarters = []
     for (year, quarter), rows in reconciliation.groupby(["year", "quarter"], sort=True):
         v = rows["fits_official_total"].astype(str)
-        quarters.append({"year": int(year), "quarter": int(quarter), "official_units": int(rows["official_units"].iloc[0]),
-                         "n_figures": len(rows), "confirmed": figures(rows[v == "true"]),
-                         "ruled_out": figures(rows[v == "false"]), "n_open": int((~v.isin(["true", "false"])).sum())})
+        entry = {"year": int(year), "quarter": int(quarter), "official_units": int(rows["official_units"].iloc[0]),
+                 "n_figures": len(rows), "confirmed": figures(rows[v == "true"]),
+                 "ruled_out": figures(rows[v == "false"]), "n_open": int((~v.isin(["true", "false"])).sum())}
+        if "at_most" in rows.columns:  # what the other months' lower bounds leave each month, where they do
+            ceilings = rows.dropna(subset=["at_most"]).drop_duplicates("month")
+            entry["at_most"] = {f"{int(year)}-{int(r['month']):02d}": int(r["at_most"]) for r in ceilings.to_dict("records")}
+        quarters.append(entry)
     return {"tolerance": tolerance, "n_figures": len(reconciliation), "n_confirmed": int((verdicts == "true").sum()),
             "n_ruled_out": int((verdicts == "false").sum()),
             "n_open": int((~verdicts.isin(["true", "false"])).sum()), "quarters": quarters}
@@ -264,14 +305,43 @@ def weekly_against_monthly(weekly_sales: pd.DataFrame, monthly_deliveries: pd.Da
 
 
 PERIOD_REMAINDER_COLUMNS = (
-    "first_day", "last_day", "series", "measure", "units", "bound", "as_printed", "source_id", "official_quarters",
-    "official_units", "rest_first_month", "rest_last_month", "rest_units", "rest_bound", "months_units", "months_bound",
-    "months_sources", "formula",
+    "first_day", "last_day", "series", "measure", "basis", "units", "bound", "as_printed", "source_id",
+    "official_quarters", "official_basis", "official_units", "rest_first_month", "rest_last_month", "rest_units",
+    "rest_bound", "months_units", "months_bound", "months_sources", "months_basis", "basis_gap", "basis_gap_in",
+    "formula",
 )
+
+#: The basis of a total, by its measure: what it counts, in the words a reader sees.
+BASES = {"deliveries": "official deliveries", "retail_sales": "CPCA retail",
+         "insurance_registrations": "insurance registrations"}
+#: The basis of the official quarterly totals (Xiaomi's results announcements).
+OFFICIAL_BASIS = BASES["deliveries"]
+
+
+def basis(measure: str) -> str:
+    """The basis of a total or figure with ``measure``.
+
+    >>> basis("retail_sales"), basis("deliveries"), basis("other")
+    ('CPCA retail', 'official deliveries', 'other')
+    """
+    return BASES.get(str(measure), str(measure))
+
+
+def _quarter_sum(monthly: pd.DataFrame, year: int, quarter: int, measure: str) -> int | None:
+    """The sum of a quarter's months on one ``measure`` (one figure printed to the unit a month), when unique."""
+    total = 0
+    for m in (3 * (quarter - 1) + k for k in (1, 2, 3)):
+        rows = monthly[(monthly["year"].astype(int) == year) & (monthly["month"].astype(int) == m)
+                       & (monthly["series"].astype(str) == "xiaomi_all") & (monthly["measure"].astype(str) == measure)]
+        values = {int(r["units"]) for r in rows.to_dict("records") if printed_to_the_unit(r)}
+        if len(values) != 1:
+            return None
+        total += values.pop()
+    return total
 
 
 def month_reading(monthly_deliveries: pd.DataFrame, year: int, month: int,
-                  series: str = "xiaomi_all") -> tuple[int, str, str] | None:
+                  series: str = "xiaomi_all", measure: str | None = None) -> tuple[int, str, str] | None:
     """One month's figure for a sum: the largest printed to the unit, else the highest lower bound; with its bound
     and sources, or ``None`` when the month has neither.
 
@@ -283,6 +353,8 @@ def month_reading(monthly_deliveries: pd.DataFrame, year: int, month: int,
     rows = monthly_deliveries[(monthly_deliveries["year"].astype(int) == year)
                               & (monthly_deliveries["month"].astype(int) == month)
                               & (monthly_deliveries["series"].astype(str) == series)]
+    if measure is not None:
+        rows = rows[rows["measure"].astype(str) == measure]
     exact = rows[[printed_to_the_unit(r) for r in rows.to_dict("records")]]
     pool, bound = (exact, "exact") if len(exact) else (rows[rows["bound"].astype(str) == "lower"], "lower")
     if pool.empty:
@@ -334,22 +406,127 @@ def period_remainders(period_totals: pd.DataFrame, quarterly_deliveries: pd.Data
         else:
             rest_label_first, rest_label_last = f"{first.year}-{rest_first:02d}", f"{last.year}-{last.month:02d}"
         quarters = f"{first.year} Q1" + (f"-Q{inside[-1]}" if len(inside) > 1 else "")
-        readings = ([month_reading(monthly_deliveries, first.year, m) for m in range(rest_first, last.month + 1)]
-                    if monthly_deliveries is not None and rest_label_first else [])
+        measure = str(r["measure"])
+        months = range(rest_first, last.month + 1)
+        readings = []
+        months_measure = None
+        if monthly_deliveries is not None and rest_label_first:
+            # like with like: the months on the total's own basis when every month has one, else any basis
+            same = [month_reading(monthly_deliveries, first.year, m, measure=measure) for m in months]
+            if all(same):
+                readings, months_measure = same, measure
+            else:
+                readings = [month_reading(monthly_deliveries, first.year, m) for m in months]
         complete = bool(readings) and all(readings)
+        gap, gap_in = pd.NA, ""
+        if basis(measure) != OFFICIAL_BASIS and str(r["bound"]) == "exact" and (months_measure == measure or not rest_label_first):
+            gap = int(r["units"]) - total_official - (sum(x[0] for x in readings) if readings else 0)
+            # where it sits: the official quarters whose months on the total's basis do not sum to them
+            unmatched = [q for q in inside if _quarter_sum(monthly_deliveries, first.year, q, measure)
+                         != official[(first.year, q)][0]] if monthly_deliveries is not None else inside
+            gap_in = ", ".join(f"{first.year} Q{q}" for q in unmatched)
         months_units = sum(x[0] for x in readings) if complete else pd.NA
         months_bound = ("lower" if any(x[1] == "lower" for x in readings) else "exact") if complete else ""
         months_sources = "; ".join(x[2] for x in readings) if complete else ""
         rows.append({
             "first_day": str(r["first_day"]), "last_day": str(r["last_day"]), "series": "xiaomi_all",
-            "measure": str(r["measure"]), "units": int(r["units"]), "bound": str(r["bound"]),
+            "measure": measure, "basis": basis(measure), "units": int(r["units"]), "bound": str(r["bound"]),
             "as_printed": str(r["as_printed"]), "source_id": str(r["source_id"]), "official_quarters": quarters,
-            "official_units": total_official, "rest_first_month": rest_label_first, "rest_last_month": rest_label_last,
+            "official_basis": OFFICIAL_BASIS, "official_units": total_official, "rest_first_month": rest_label_first, "rest_last_month": rest_label_last,
             "rest_units": int(r["units"]) - total_official, "rest_bound": str(r["bound"]),
             "months_units": months_units, "months_bound": months_bound, "months_sources": months_sources,
+            "months_basis": basis(months_measure) if complete and months_measure else ("mixed" if complete else ""),
+            "basis_gap": gap, "basis_gap_in": gap_in,
             "formula": f"rest_units = {int(r['units'])} - ({' + '.join(str(official[(first.year, q)][0]) for q in inside)})",
         })
     frame = pd.DataFrame(rows, columns=list(PERIOD_REMAINDER_COLUMNS))
     text = ["first_day", "last_day", "series", "measure", "bound", "as_printed", "source_id", "official_quarters",
             "rest_first_month", "rest_last_month", "rest_bound", "months_bound", "months_sources", "formula"]
     return frame.astype({c: "string" for c in text} | {"months_units": "Int64"})
+
+
+MONTHS_BESIDE_WEEKS_COLUMNS = ("year", "month", "weeks_in_window", "weeks_known", "weekly_units", "monthly_units",
+                               "monthly_bound", "rest_days", "rest_per_week", "lowest_week_in_window",
+                               "lowest_week_units", "monthly_source_ids")
+
+
+def months_beside_weeks(weekly_against_monthly: pd.DataFrame, weekly_sales: pd.DataFrame, first_week: str,
+                        last_week: str) -> pd.DataFrame:
+    """The months holding weeks ``first_week``..``last_week``, each month's deliveries beside its weeks.
+
+    From :func:`weekly_against_monthly`'s table: per month that holds a week of the
+    window, the deliveries figure (the highest printed, "more than" when any source
+    printing it says so), the weekly figures known inside the month, and what the
+    rest of the month averaged a week (``rest_per_week``); beside it, the lowest
+    weekly figure of the window inside that month (from ``weekly_sales``, the month row's series).  A month whose rest averaged
+    more than that lowest week says the dip did not last the month, if the two
+    measures (weekly insurance registrations, monthly deliveries) count the same cars.
+
+    >>> table = pd.DataFrame({"year": 2025, "month": [5, 5], "series": ["xiaomi_all", "xiaomi_su7"],
+    ...     "weekly_measure": "insurance_registrations", "weeks_inside": "2025-W19; 2025-W20; 2025-W21",
+    ...     "weeks_known": "2025-W19", "weekly_units": 5200.0, "monthly_measure": "deliveries",
+    ...     "monthly_bound": ["lower", "exact"], "monthly_units": 28000, "monthly_source_ids": ["a", "b"],
+    ...     "rest_days": 24, "rest_units": 22800.0, "rest_per_week": 6650.0})
+    >>> weekly = weekly_sales_from({"2025-W18": 5700, "2025-W19": 5200}, series="xiaomi_all")
+    >>> row = months_beside_weeks(table, weekly, "2025-W16", "2025-W19").iloc[0]
+    >>> int(row["month"]), row["monthly_bound"], int(row["rest_per_week"]), row["lowest_week_in_window"], row["monthly_source_ids"]
+    (5, 'lower', 6650, '2025-W19', 'a; b')
+    """
+    from helpers.data import weeks
+
+    window = {weeks.week_label(y, w) for y, w in
+              weeks.week_range(weeks.parse_week_label(first_week), weeks.parse_week_label(last_week))}
+    units = {(str(r["series"]), weeks.week_label(int(r["iso_year"]), int(r["iso_week"]))): float(r["units"])
+             for r in weekly_sales.to_dict("records") if pd.notna(r["units"])}
+    deliveries = weekly_against_monthly[weekly_against_monthly["monthly_measure"].astype(str) == "deliveries"]
+    rows = []
+    for (year, month), group in deliveries.groupby(["year", "month"], sort=True):
+        inside = [w.strip() for w in str(group["weeks_inside"].iloc[0]).split(";")]
+        in_window = [w for w in inside if w in window]
+        if not in_window:
+            continue
+        top = group[group["monthly_units"] == group["monthly_units"].max()]
+        row = top.sort_values("rest_per_week", kind="mergesort").iloc[0]
+        weekly = {w: units[(str(row["series"]), w)] for w in in_window if (str(row["series"]), w) in units}
+        lowest = min((w for w in in_window if w in weekly), key=lambda w: weekly[w], default="")
+        sources = sorted({s.strip() for ids in top["monthly_source_ids"].astype(str) for s in ids.split(";")})
+        rows.append({
+            "year": int(year), "month": int(month), "weeks_in_window": "; ".join(in_window),
+            "weeks_known": str(row["weeks_known"]), "weekly_units": float(row["weekly_units"]),
+            "monthly_units": int(row["monthly_units"]),
+            "monthly_bound": "lower" if (top["monthly_bound"].astype(str) == "lower").any() else "exact",
+            "rest_days": int(row["rest_days"]), "rest_per_week": float(row["rest_per_week"]),
+            "lowest_week_in_window": lowest, "lowest_week_units": weekly.get(lowest, float("nan")),
+            "monthly_source_ids": "; ".join(sources),
+        })
+    return pd.DataFrame(rows, columns=list(MONTHS_BESIDE_WEEKS_COLUMNS))
+
+
+def months_beside_weeks_summary(months: pd.DataFrame) -> list[dict[str, Any]]:
+    """:func:`months_beside_weeks` as plain values for a summary: one dict per month, rounded to whole units.
+
+    >>> months = pd.DataFrame({"year": [2025], "month": [5], "weeks_in_window": ["2025-W19"], "weeks_known": ["2025-W19"],
+    ...     "weekly_units": [5200.0], "monthly_units": [28000], "monthly_bound": ["lower"], "rest_days": [24],
+    ...     "rest_per_week": [6650.4], "lowest_week_in_window": ["2025-W19"], "lowest_week_units": [5200.0],
+    ...     "monthly_source_ids": ["a"]})
+    >>> months_beside_weeks_summary(months)[0]["rest_per_week"], months_beside_weeks_summary(months)[0]["rest_above_lowest_week"]
+    (6650, True)
+    """
+    out = []
+    for r in months.to_dict("records"):
+        lowest = float(r["lowest_week_units"])
+        out.append({
+            "month": f"{int(r['year'])}-{int(r['month']):02d}", "weeks_known": str(r["weeks_known"]),
+            "weekly_units": int(round(float(r["weekly_units"]))), "monthly_units": int(r["monthly_units"]),
+            "monthly_bound": str(r["monthly_bound"]), "rest_days": int(r["rest_days"]),
+            "rest_per_week": int(round(float(r["rest_per_week"]))),
+            "lowest_week_in_window": str(r["lowest_week_in_window"]) or None,
+            "lowest_week_units": None if lowest != lowest else int(round(lowest)),
+            "rest_above_lowest_week": None if lowest != lowest else bool(float(r["rest_per_week"]) > lowest),
+        })
+    return out
+
+    text = ["first_day", "last_day", "series", "measure", "basis", "bound", "as_printed", "source_id",
+            "official_quarters", "official_basis", "rest_first_month", "rest_last_month", "rest_bound", "months_bound",
+            "months_sources", "months_basis", "basis_gap_in", "formula"]
+    return frame.astype({c: "string" for c in text} | {"months_units": "Int64", "basis_gap": "Int64"})

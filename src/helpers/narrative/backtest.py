@@ -12,26 +12,20 @@ from __future__ import annotations
 from typing import Any, Mapping, Sequence
 
 from helpers.formatting import number, plural
+from helpers.labels import name_of
 from helpers.models.backtest import DM_ALPHA, DM_MIN_FORECASTS, NAIVE
 
-__all__ = ["METHOD_NAMES", "SERIES_NAMES", "method_name", "series_name", "p_text", "describe_backtest",
+__all__ = ["method_name", "series_name", "p_text", "describe_backtest",
            "describe_overlap", "backtest_finding"]
 
-#: Plain names of the methods (as the figures' labels name them).
-METHOD_NAMES = {"trend": "the trend line", "trend_log": "the log trend", "naive": "the naive forecast",
-                "window_mean": "the window mean", "calendar": "the calendar model"}
-#: Plain names of the series (as the figures' labels name them).
-SERIES_NAMES = {"xiaomi_su7": "SU7", "xiaomi_all": "Xiaomi (all models)"}
-
-
 def method_name(method: str) -> str:
-    """``the window mean``; a method without a plain name keeps its own."""
-    return METHOD_NAMES.get(method, str(method))
+    """``the window mean``: the figures' name for a method (:mod:`helpers.labels`); one without a name keeps its id."""
+    return name_of("bt_method", method)
 
 
 def series_name(series: str) -> str:
-    """``SU7``; a series without a plain name keeps its own."""
-    return SERIES_NAMES.get(series, str(series))
+    """``SU7``: the figures' name for a series (:mod:`helpers.labels`); one without a name keeps its id."""
+    return name_of("later_series", series)
 
 
 def p_text(p: Any) -> str:

@@ -230,8 +230,13 @@ def _join(items: Sequence[str], lang: str) -> str:
 
 
 def _name(code: str, lang: str) -> str:
-    key = f"name_{code}"
-    return text(key, lang) if key in labels()[lang] else code.replace("_", " ")
+    """A brand's or series' plain name, as the figures call it (``helpers.labels``: brand_, later_series_, series_)."""
+    from helpers.labels import LABELS
+
+    for kind in ("brand", "later_series", "series"):
+        if f"{kind}_{code}" in LABELS[lang]:
+            return LABELS[lang][f"{kind}_{code}"]
+    return code.replace("_", " ")
 
 
 def _claim_name(claim_id: str, lang: str) -> str:
@@ -240,7 +245,10 @@ def _claim_name(claim_id: str, lang: str) -> str:
 
 
 def _later_map(summary: Mapping[str, Any]) -> dict[str, str]:
-    return {row["claim_id"]: row.get("later_verdict", "no later evidence") for row in result(summary, "claims_later") or []}
+    """Claim id to its later verdict: beside each claim in the summary (``later_verdict``), or in a
+    ``claims_later`` part; a claim with neither has ``no later evidence``."""
+    rows = [c for c in result(summary, "claims") or [] if c.get("later_verdict")] or result(summary, "claims_later") or []
+    return {row["claim_id"]: row.get("later_verdict") or "no later evidence" for row in rows}
 
 
 def _su7_later(summary: Mapping[str, Any], series: str = "xiaomi_su7") -> Mapping[str, Any] | None:
@@ -454,10 +462,11 @@ def _row_backlog(s: Mapping[str, Any], lang: str, tr: Mapping[str, str]) -> Row 
             parts.append(text("ev_backlog_reading_beyond", lang, reading=label))
         else:
             parts.append(text("ev_backlog_reading_never", lang, reading=label))
-    claim = "wait_nearly_a_year"
-    return Row(text("topic_backlog", lang), "", _quotes(s, claim, tr),
+    claims = [c for c in ("wait_every_buyer", "wait_longest_for_some_trims", "wait_nearly_a_year")
+              if any(x.get("claim_id") == c for x in result(s, "claims") or [])]
+    return Row(text("topic_backlog", lang), "", _quotes(s, claims[0], tr) if claims else (),
                text("ev_backlog", lang, readings=(" " if lang == "en" else "").join(parts)), confidence_backlog(readings),
-               _later_word(s, [claim], lang), "04_run_rate", "")
+               _later_word(s, claims, lang), "04_run_rate", "")
 
 
 def _row_next(s: Mapping[str, Any], lang: str, tr: Mapping[str, str]) -> Row | None:

@@ -141,7 +141,7 @@ def _run_rate(s: Mapping[str, Any]) -> FindingRow | None:
         return None
     parts = [f"read as {name.replace('_', ' ')}, the mid-scenario backlog {r['mid_backlog_trend']}"
              for name, r in readings.items()]
-    return FindingRow("The backlog", _printed(s, "wait_nearly_a_year", "A small factory faces a wait of nearly a year."),
+    return FindingRow("The backlog", _printed(s, "wait_every_buyer", "A small factory faces a wait of nearly a year."),
                    "It depends on what the May orders were: " + "; ".join(parts) + ". The article does not say which.",
                    "04_run_rate", "")
 

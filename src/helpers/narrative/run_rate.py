@@ -19,6 +19,8 @@ __all__ = [
     "littles_law_sentence",
     "horizon_sentence",
     "overtake_paragraph",
+    "clearance_ranges_paragraph",
+    "capacity_verdicts_sentence",
 ]
 
 #: How a reading is named in prose.
@@ -140,7 +142,7 @@ def flip_sentence(scenarios: pd.DataFrame) -> str:
     ...                    "clears_in": ["2027-W02 (week 88)", "never: ..."], "weeks_to_clear": [87.46, float("inf")],
     ...                    "effective_backlog": [327420.5, 327420.5]})
     >>> print(flip_sentence(sc))
-    **The conclusion flips with the reading.** At the sales run-rate (mid scenario, 6,275 a week), read as unlocked deposits the firm inflow is 2,531 a week and the backlog shrinks by 3,744 a week: it clears by 2027-W02; read as locked orders it is 6,750 a week and the backlog grows by 475 a week: it never clears. The article does not say which reading is right, so neither date nor "never" is a finding; the run-rate figure draws unlocked deposits.
+    **The conclusion flips with the reading.** At the sales run-rate (mid scenario, 6,275 a week), read as unlocked deposits the firm inflow is 2,531 a week and the backlog shrinks by 3,744 a week: it clears after about 2 years at constant flows; read as locked orders it is 6,750 a week and the backlog grows by 475 a week: it never clears. The article does not say which reading is right, so neither date nor "never" is a finding; the run-rate figure draws unlocked deposits.
     """
     mid = {r: _sales(scenarios, r).loc["mid"] for r in run_rate.READINGS}
     a, b = (mid[r] for r in run_rate.READINGS)
@@ -152,12 +154,21 @@ def flip_sentence(scenarios: pd.DataFrame) -> str:
     head = ("**The conclusion flips with the reading.**" if flips else
             "**The conclusion does not flip with the reading here.**")
     ra, rb = (READING_NAMES[r] for r in run_rate.READINGS)
+
+    def when(row: pd.Series) -> str:  # no ISO week: one scenario's date is false precision (the ranges say when)
+        if str(row.get("clearance", "")) == "within_horizon":
+            years = run_rate.whole_years(float(row["weeks_to_clear"]))
+            if years < 1:
+                return "clears within a year at constant flows"
+            return f"clears after about {years} {'year' if years == 1 else 'years'} at constant flows"
+        return run_rate.clearance_phrase(row, detail=False)
+
     return (
         f"{head} At the sales run-rate (mid scenario, {number(a['supply_per_week'])} a week), read as {ra} the firm "
         f"inflow is {number(a['net_inflow_per_week'])} a week and the backlog {verb(a)} by "
-        f"{number(abs(a['surplus_per_week']))} a week: it {run_rate.clearance_phrase(a, detail=False)}; read as {rb} it is "
+        f"{number(abs(a['surplus_per_week']))} a week: it {when(a)}; read as {rb} it is "
         f"{number(b['net_inflow_per_week'])} a week and the backlog {verb(b)} by {number(abs(b['surplus_per_week']))} "
-        f"a week: it {run_rate.clearance_phrase(b, detail=False)}. The article does not say which reading is right, so "
+        f"a week: it {when(b)}. The article does not say which reading is right, so "
         f"neither date nor \"never\" is a finding; the run-rate figure draws {READING_NAMES[run_rate.DEFAULT_READING]}."
     )
 
@@ -226,11 +237,58 @@ def overtake_paragraph(scenarios: pd.DataFrame, start: tuple[int, int]) -> str:
     ...                           "effective_backlog": [327420.5], "weeks_to_clear": [float("inf")],
     ...                           "clearance": ["never"], "clears_in": ["never: ..."]})
     >>> print(overtake_paragraph(scenarios, (2025, 19)))
-    If flows stayed as they are from 2025-W19 (week 0, the last weekly figure) on:
+    If flows stayed as they are from 2025-W19 (week 0, the last weekly figure) on, scenario by scenario (each one combination of inputs; when the backlog clears is the range over all of them, above):
     <BLANKLINE>
     * **mid** (locked orders): at the observed sales run-rate the backlog never clears (6,275 a week against 6,750 firm orders a week).
     """
     return (
-        f"If flows stayed as they are from {week_label(*start)} (week 0, the last weekly figure) on:\n\n"
+        f"If flows stayed as they are from {week_label(*start)} (week 0, the last weekly figure) on, scenario by "
+        f"scenario (each one combination of inputs; when the backlog clears is the range over all of them, above):\n\n"
         + "\n".join(f"* {sentence}" for sentence in run_rate.overtake_sentences(scenarios))
     )
+
+
+def clearance_ranges_paragraph(ranges: pd.DataFrame) -> str:
+    """The earliest and latest clearance over the plausible inputs, per reading, at the sales run-rate.
+
+    ``ranges`` is :func:`helpers.models.run_rate.clearance_ranges`.  A date from one
+    scenario would be false precision; this gives the span instead, "never" where
+    some combination never clears.
+
+    >>> r = pd.DataFrame({"reading": ["unlocked_deposits", "locked_orders"], "supply_basis": ["sales_run_rate"] * 2,
+    ...                   "n_combinations": [27, 27], "n_never": [0, 18], "earliest": ["2026-W45 (week 78)", "not within 2 years (x)"],
+    ...                   "latest": ["not within 2 years (y)", "never"], "lock_in_rates": ["35.0%; 40.0%"] * 2,
+    ...                   "cancellation_rates": ["0%; 40%"] * 2, "supply_values": ["5,200; 7,200"] * 2})
+    >>> print(clearance_ranges_paragraph(r))
+    **Clearance as a range, not a date.** Over every combination of the plausible inputs (lock-in 35.0%; 40.0%, cancellations 0%; 40%, sales 5,200; 7,200 a week), at the sales run-rate:
+    <BLANKLINE>
+    * **unlocked deposits**: from 2026-W45 (week 78) to not within 2 years (y) (27 combinations).
+    * **locked orders**: from not within 2 years (x) to **never** (18 of 27 combinations never clear).
+    """
+    sales = ranges[ranges["supply_basis"] == "sales_run_rate"]
+    first = sales.iloc[0]
+    items = []
+    for row in sales.to_dict("records"):
+        latest = "**never**" if int(row["n_never"]) else row["latest"]
+        count = (f"{number(int(row['n_never']))} of {number(int(row['n_combinations']))} combinations never clear"
+                 if int(row["n_never"]) else plural(int(row["n_combinations"]), "combination"))
+        items.append(f"* **{READING_NAMES[row['reading']]}**: from {row['earliest']} to {latest} ({count}).")
+    return ("**Clearance as a range, not a date.** Over every combination of the plausible inputs (lock-in "
+            f"{first['lock_in_rates']}, cancellations {first['cancellation_rates']}, sales {first['supply_values']} a week), "
+            "at the sales run-rate:\n\n" + "\n".join(items))
+
+
+def capacity_verdicts_sentence(verdicts: pd.DataFrame) -> str:
+    """The audit's verdicts on the capacity claims (notebook 05's rules, run once), beside the run rate's supply rule.
+
+    ``verdicts`` is :func:`helpers.claims.article_rules.claim_verdicts` (``claim_id``, ``verdict``).
+
+    >>> v = pd.DataFrame({"claim_id": ["design_capacity_vs_sales_run_rate", "actual_vs_design_capacity"],
+    ...                   "verdict": ["unverifiable", "inconsistent"]})
+    >>> print(capacity_verdicts_sentence(v))
+    The audit's verdicts on the capacities (notebook 05's rules, the same result): `design_capacity_vs_sales_run_rate` is *unverifiable*; `actual_vs_design_capacity` is *inconsistent*. Not using a capacity as the supply rate here is not a verdict on the printed figure: it only says the factory delivered more than that a week.
+    """
+    parts = [f"`{row['claim_id']}` is *{row['verdict']}*" for row in verdicts.to_dict("records")]
+    return ("The audit's verdicts on the capacities (notebook 05's rules, the same result): " + "; ".join(parts)
+            + ". Not using a capacity as the supply rate here is not a verdict on the printed figure: it only says the "
+            "factory delivered more than that a week.")

@@ -379,16 +379,27 @@ def reconciliation_sentences(reconciliation: pd.DataFrame) -> str:
     for (year, quarter), rows in reconciliation.groupby(["year", "quarter"], sort=True):
         head = f"**{year} Q{quarter}** (official {number(rows['official_units'].iloc[0])}, {rows['official_sources'].iloc[0]}): "
         verdicts = rows["fits_official_total"].astype(str)
-        confirmed, ruled_out = rows[verdicts == "true"], rows[verdicts == "false"]
-        if confirmed.empty and ruled_out.empty:
+        notes = rows["note"].astype(str)
+        by_bounds = notes.str.startswith("ruled out by the other months")
+        confirmed, ruled_out = rows[verdicts == "true"], rows[(verdicts == "false") & ~by_bounds]
+        bounded = rows[(verdicts == "false") & by_bounds]
+        if confirmed.empty and ruled_out.empty and bounded.empty:
             parts.append(head + f"cannot tell: {rows['note'].iloc[0]}.")
             continue
-        text = (f"{plural(len(confirmed), 'figure')} printed to the unit {'is' if len(confirmed) == 1 else 'are'} **confirmed** "
-                f"(a combination of them, one a month, sums to within {TOLERANCE:.1%} of the total): {listed(confirmed)}")
+        texts = []
+        if len(confirmed):
+            texts.append(f"{plural(len(confirmed), 'figure')} printed to the unit {'is' if len(confirmed) == 1 else 'are'} "
+                         f"**confirmed** (a combination of them, one a month, sums to within {TOLERANCE:.1%} of the total): "
+                         f"{listed(confirmed)}")
         if len(ruled_out):
-            text += (f"; {number(len(ruled_out))} {'is' if len(ruled_out) == 1 else 'are'} **ruled out** (it is in no such "
-                     f"combination): {listed(ruled_out)}")
-        parts.append(head + text + ".")
+            texts.append(f"{number(len(ruled_out))} {'is' if len(ruled_out) == 1 else 'are'} **ruled out** (it is in no such "
+                         f"combination): {listed(ruled_out)}")
+        if len(bounded):
+            first = bounded.iloc[0]
+            arithmetic = str(first["note"]).split(": ", 1)[1].rsplit(" for ", 1)[0]
+            texts.append(f"{number(len(bounded))} {'is' if len(bounded) == 1 else 'are'} **ruled out** by the other months' "
+                         f"lower bounds ({arithmetic} for {first['year']}-{int(first['month']):02d}): {listed(bounded)}")
+        parts.append(head + "; ".join(texts) + ".")
     return "\n\n".join(parts)
 
 
@@ -492,7 +503,15 @@ def period_remainder_sentences(table: pd.DataFrame) -> str:
     for _, rows in table.groupby(keys, sort=False):
         r = rows.iloc[0]
         sources = "; ".join(sorted(set(rows["source_id"].astype(str))))
-        head = f"- **{r['first_day']}–{r['last_day']}**, {words.get(str(r['bound']), '')}{number(r['units'])} (`{sources}`): "
+        on = f" {r['basis']}" if "basis" in r and pd.notna(r["basis"]) else ""
+        head = f"- **{r['first_day']}–{r['last_day']}**, {words.get(str(r['bound']), '')}{number(r['units'])}{on} (`{sources}`): "
+        gap = ""
+        if "basis_gap" in r and pd.notna(r["basis_gap"]):
+            where = f", all of it in {r['basis_gap_in']} (the other quarters' months on this basis sum to the official " \
+                    f"totals)" if str(r.get("basis_gap_in") or "") and "," not in str(r["basis_gap_in"]) else ""
+            gap = (f" On the {r['basis']} basis the total is {number(int(r['basis_gap']))} "
+                   f"{'above' if int(r['basis_gap']) >= 0 else 'below'} the {r['official_basis']} plus the later months' "
+                   f"own {r['basis']} figures{where}: a difference of basis, not of cars.")
         if not str(r["rest_first_month"] or ""):
             official, units, bound = int(r["official_units"]), int(r["units"]), str(r["bound"])
             agrees = (official >= units if bound == "lower" else official <= units if bound == "upper"
@@ -505,10 +524,12 @@ def period_remainder_sentences(table: pd.DataFrame) -> str:
                 f"{words.get(str(r['rest_bound']), '')}{number(r['rest_units'])} for "
                 f"{week_span(str(r['rest_first_month']), str(r['rest_last_month']))}")
         if pd.notna(r["months_units"]):
-            text += (f"; the months' own figures (one a month, none ruled out) sum to "
+            like = (f" on the {r['months_basis']} basis" if "months_basis" in r and str(r["months_basis"] or "")
+                    not in ("", "mixed", "<NA>") else "")
+            text += (f"; the months' own figures (one a month, none ruled out{like}) sum to "
                      f"{'at least ' if str(r['months_bound']) == 'lower' else ''}{number(r['months_units'])} "
                      f"(`{r['months_sources']}`)")
         else:
             text += "; a month of them has no figure, so they cannot be summed"
-        lines.append(head + text + ".")
+        lines.append(head + text + "." + gap)
     return "\n".join(lines)

@@ -57,7 +57,7 @@ STEPS: tuple[Step, ...] = (
     Step("02_clean", reads=_processed("01_ingest"), writes=_processed("02_clean"), after=("01_ingest",)),
     Step("03_trend", reads=_processed("02_clean"), writes=_processed("03_trend"), after=("02_clean",)),
     Step("04_run_rate", reads=_processed("02_clean"), writes=_processed("04_run_rate"), after=("02_clean",)),
-    Step("05_claims", reads=_processed("02_clean"), writes=_processed("05_claims"), after=("02_clean",)),
+    Step("05_claims", reads=_processed("01_ingest", "02_clean"), writes=_processed("05_claims"), after=("02_clean",)),
     Step(
         "06_figures",
         reads=_processed("02_clean", "03_trend", "04_run_rate", "05_claims"),
@@ -70,14 +70,14 @@ STEPS: tuple[Step, ...] = (
         writes=(*_processed("07_what_happened"), "reports/figures/06_*"),
         after=("05_claims",),
     ),
-    Step("08_market_calendar", reads=_processed("01_ingest", "02_clean"),
-         writes=(*_processed("08_market_calendar"), "reports/figures/08_*"), after=("02_clean",)),
+    Step("08_market_calendar", reads=_processed("01_ingest", "02_clean", "07_what_happened"),
+         writes=(*_processed("08_market_calendar"), "reports/figures/08_*"), after=("07_what_happened",)),
     Step("09_backtest", reads=_processed("02_clean"), writes=(*_processed("09_backtest"), "reports/figures/09_*"),
          after=("02_clean",)),
 )
 #: Not a notebook: the HTML report and ``reports/summary.json``, written after the notebooks
 #: from their executed files, the figures, the model steps' summaries and the processed tables the
-#: report shows or copies into ``reports/html/data/`` (``helpers.report``), the quotes' translations
+#: report shows (notebook 07's ``claims_later.csv`` among them) or copies into ``reports/html/data/`` (``helpers.report``), the quotes' translations
 #: and the index's wording (a data file beside ``helpers.narrative.reader``).
 REPORT_READS = ("notebooks", "reports/figures", PROCESSED, "config/translations.csv",
                 "src/helpers/narrative/report_labels.toml")
@@ -300,7 +300,7 @@ def _listing(folder: Path, listings: dict[Path, list[str]]) -> list[str]:
     return listings[folder]
 
 
-#: Data files a module may read from its own folder (``pyproject.toml``'s package data, e.g. ``figures/labels.toml``
+#: Data files a module may read from its own folder (``pyproject.toml``'s package data, e.g. ``labels/labels.toml``
 #: and the bundled CJK font ``figures/fonts/*.otf``).
 PACKAGE_DATA_PATTERNS = ("*.toml", "fonts/*.otf", "fonts/*.json")
 
@@ -319,7 +319,7 @@ def helper_closure(modules: Iterable[str], helpers_dir: Path) -> list[Path]:
     """The files of ``modules``, of the packages they sit in, and of every ``helpers`` module they import, sorted.
 
     The data files beside each of those modules (:func:`package_data_beside`) count too: editing
-    ``figures/labels.toml`` reruns the notebooks that draw figures.
+    ``labels/labels.toml`` reruns the notebooks that draw figures.
     """
     seen: set[str] = set()
     files: set[Path] = {helpers_dir / "__init__.py"}

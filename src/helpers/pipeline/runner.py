@@ -128,7 +128,7 @@ def load_params_file(path: Path, lines: dict[Any, int] | None = None) -> dict[An
 VINTAGE_PARAMETERS = {"through_week": "window_weeks", "article_vintage": "article_window_weeks"}
 
 
-def vintage_problem(root: Path, parameters: dict[str, Any]) -> str | None:
+def through_week_problem(root: Path, parameters: dict[str, Any]) -> str | None:
     """Why a vintage parameter (``through_week`` for 03, ``article_vintage`` for 07) cannot be one, or ``None``.
 
     Checked on ``data/raw/weekly_sales.csv`` before anything runs, against the
@@ -180,7 +180,7 @@ def parameters_by_step(root: Path, parameters: dict[str, Any],
     if problems:
         raise ParameterError("\n".join(problems))
     if any(parameters.get(name) is not None for name in VINTAGE_PARAMETERS):
-        problem = vintage_problem(root, parameters)
+        problem = through_week_problem(root, parameters)
         if problem:
             raise ValueError(problem)
     return {name: {k: v for k, v in parameters.items() if k in defaults} for name, defaults in declared.items()}
@@ -354,7 +354,7 @@ class Selection:
         return name in self.targets
 
 
-def judge(step: Step, root: Path, parameters: dict[str, Any], state: dict[str, Any], force: bool,
+def reason_to_run(step: Step, root: Path, parameters: dict[str, Any], state: dict[str, Any], force: bool,
           environment: Mapping[str, str] | None = None, selection: Selection = Selection()) -> tuple[str | None, dict[str, str]]:
     """Why ``step`` must run (``None``: its last good run stands) and its input hashes, from the files as they are now.
 
@@ -586,7 +586,7 @@ def _schedule(root, params_by_step, state, force, jobs, lock, journal, selection
         while pending or running:
             for step in [s for s in pending if all(a in done for a in s.after)]:  # in graph order
                 pending.remove(step)
-                reason, inputs = judge(step, root, params_by_step.get(step.name, {}), state, force, environment, selection)
+                reason, inputs = reason_to_run(step, root, params_by_step.get(step.name, {}), state, force, environment, selection)
                 if reason is None:
                     _say(f"skipped {step.name:<18} unchanged since the last good run")
                     report.skipped.append(step.name)
@@ -700,7 +700,7 @@ def status(parameters: dict[str, Any], force: bool, selection: Selection = Selec
         if step.name not in selection.steps:
             _say(f"{'-':<7} {step.name:<18} not requested (its last good outputs stand)")
             continue
-        reason = judge(step, root, params_by_step.get(step.name, {}), state, force, environment, selection)[0]
+        reason = reason_to_run(step, root, params_by_step.get(step.name, {}), state, force, environment, selection)[0]
         _say(f"{'run' if reason else 'skip':<7} {step.name:<18} {reason or 'unchanged since the last good run'}")
     if not selection.report:
         _say(f"{'-':<7} {'html report':<18} not requested (it comes after every notebook: add --downstream)")

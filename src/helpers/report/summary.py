@@ -36,7 +36,6 @@ PARTS = (
 #: Parts read from tables the notebooks write, not from a step's summary: (key, the table, relative to the
 #: project root).  Each is copied as it stands (the reader's columns only), never recomputed.
 TABLE_PARTS = (
-    ("claims_later", Path("data/processed/later/claims_later.csv")),
     ("later_weeks", Path("data/processed/later/later_weeks.csv")),
     ("data_through", Path("data/processed/clean/weekly_sales.csv")),
 )
@@ -59,10 +58,6 @@ def _number(value: str) -> int | float | None:
 
 def _table_part(key: str, root: Path) -> Any:
     """The part ``key`` of :data:`TABLE_PARTS` from the tables under ``root``, or ``None`` when they are missing."""
-    if key == "claims_later":
-        path = root / "data/processed/later/claims_later.csv"
-        return [{"claim_id": r["claim_id"], "verdict": r["verdict"], "later_verdict": r["later_verdict"]}
-                for r in _rows(path)] if path.is_file() else None
     if key == "later_weeks":
         path = root / "data/processed/later/later_weeks.csv"
         if not path.is_file():
@@ -86,9 +81,9 @@ def assemble_summary(root: Path | None = None, keys: Iterable[str] = KEYS) -> di
 
     ``later`` is notebook 07's summary without its ``reconciliation``, which
     is a part of its own; ``backtest``, ``backtest_overlap`` and ``window_sensitivity`` are the
-    three parts of notebook 09's.  ``claims_later``, ``later_weeks`` and ``data_through`` come from
-    tables (:data:`TABLE_PARTS`): the later verdict of each claim, the later weeks' range per series,
-    and the newest week and month the cleaned data hold.  ``keys`` picks parts (notebook 06 shows the first
+    three parts of notebook 09's.  ``later_weeks`` and ``data_through`` come from tables
+    (:data:`TABLE_PARTS`): the later weeks' range per series, and the newest week and month the
+    cleaned data hold.  ``keys`` picks parts (notebook 06 shows the first
     three while 07 may still be running).
     """
     wanted = set(keys)
@@ -107,6 +102,8 @@ def assemble_summary(root: Path | None = None, keys: Iterable[str] = KEYS) -> di
         else:  # the whole file, less the keys that are parts of their own
             own = {i for _, st, i in PARTS if st == step and i is not None}
             summary[key] = {k: v for k, v in part.items() if k not in own} if isinstance(part, dict) else part
+    if "claims" in summary and "later" in wanted:  # beside each claim, what the later figures say (notebook 07)
+        summary["claims"] = with_later_evidence(summary["claims"], root)
     base = Path(root) if root is not None else project_root()
     for key, _ in TABLE_PARTS:
         if key in wanted:
@@ -114,6 +111,33 @@ def assemble_summary(root: Path | None = None, keys: Iterable[str] = KEYS) -> di
             if part is not None:
                 summary[key] = part
     return summary
+
+
+#: The columns of notebook 07's ``claims_later.csv`` set beside each claim of the audit.
+LATER_KEYS = ("later_verdict", "later_evidence")
+
+
+def with_later_evidence(claims: Any, root: Path | None = None) -> Any:
+    """Each claim of the audit with notebook 07's ``later_verdict`` and ``later_evidence`` beside it.
+
+    Read from ``data/processed/later/claims_later.csv`` (by ``claim_id``); a claim the
+    file does not hold, or a run without the file, gets ``None`` for both, so the
+    report can show the article's verdict and the later one side by side.
+    """
+    import csv
+
+    if not isinstance(claims, list):
+        return claims
+    path = catalog.step_folder("07_what_happened", root) / "claims_later.csv"
+    later: dict[str, dict[str, str]] = {}
+    if path.is_file():
+        with path.open(encoding="utf-8", newline="") as handle:
+            later = {row["claim_id"]: row for row in csv.DictReader(handle)}
+    out = []
+    for claim in claims:
+        row = later.get(str(claim.get("claim_id")), {})
+        out.append({**claim, **{key: (row.get(key) or None) for key in LATER_KEYS}})
+    return out
 
 
 def write_summary(root: Path | None = None, target: Path | None = None) -> dict[str, Any]:

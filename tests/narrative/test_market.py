@@ -1,0 +1,58 @@
+"""Notebook 08's sentences: plain brand names, the comparisons the data cannot make said so, the month beside the weeks."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from helpers.narrative.market import brand_change_sentences, left_out_sentence, months_beside_weeks_sentence
+
+CODE_ID = re.compile(r"\b[a-z]+_[a-z0-9_]+\b")
+
+
+def _changes():
+    return pd.DataFrame({"comparison": "article_weeks", "brand": ["xiaomi", "byd", "li_auto", "tesla_china", "nio_group"],
+                         "is_xiaomi": [True, False, False, False, False], "change": [-0.28, 0.21, -0.07, -0.54, -0.02]})
+
+
+def _spread():
+    return pd.DataFrame({"comparison": ["article_weeks"], "first_week": ["2025-W16"], "last_week": ["2025-W19"],
+                         "n_peers": [4], "xiaomi_change": [-0.28], "peers_pooled_change": [0.08],
+                         "peers_below_xiaomi": [1], "xiaomi_excess_log": [-0.2], "excess_low": [-1.3],
+                         "excess_high": [0.9], "within_spread": [True]})
+
+
+def test_brands_are_called_by_their_plain_names_never_their_ids():
+    text = brand_change_sentences(_changes(), _spread(), expected=["article_weeks"])
+    assert "Tesla China −54.0%" in text and "NIO (group)" in text and "Li Auto" in text
+    assert not CODE_ID.findall(text), CODE_ID.findall(text)
+
+
+def test_a_comparison_the_lists_cannot_make_says_which_weeks_would_make_it():
+    text = brand_change_sentences(_changes(), _spread(), expected=["article_weeks", "placebo_2024_qingming"])
+    assert "cannot be made: no weekly list in the data prints any brand in both 2024-W13 and 2024-W14" in text
+
+
+def test_left_out_brands_are_grouped_by_why_with_plain_names():
+    left = pd.DataFrame({"comparison": "accident_week", "brand": ["aito", "nio_brand"],
+                         "reason": ["not printed in 2025-W13", "counts some of the same cars as nio_group"]})
+    assert left_out_sentence(left) == ("Left out of the accident week: AITO (not printed in 2025-W13); "
+                                       "NIO (brand) (counts some of the same cars as NIO (group)).")
+    assert left_out_sentence(left.iloc[0:0]) == ""
+
+
+def _month(rest_per_week, bound):
+    return pd.DataFrame({"year": [2025], "month": [4], "weeks_in_window": ["2025-W16; 2025-W17"],
+                         "weeks_known": ["2025-W16; 2025-W17"], "weekly_units": [14200.0], "monthly_units": [28000],
+                         "monthly_bound": [bound], "rest_days": [16], "rest_per_week": [rest_per_week],
+                         "lowest_week_in_window": ["2025-W17"], "lowest_week_units": [7000.0]})
+
+
+def test_a_month_says_the_dip_did_not_last_only_when_its_rest_is_above_the_lowest_week():
+    assert "the dip did not last the month" in months_beside_weeks_sentence(_month(7500.0, "lower"))
+    floor = months_beside_weeks_sentence(_month(6000.0, "lower"))
+    assert "did not last" not in floor and "cannot say whether the rest of it was higher or lower" in floor
+    exact = months_beside_weeks_sentence(_month(6000.0, "exact"))
+    assert "below 2025-W17's 7,000" in exact and "more than" not in exact
+    assert "cannot be set against a month" in months_beside_weeks_sentence(_month(1.0, "exact").iloc[0:0])
