@@ -169,6 +169,7 @@ def test_the_claims_answer_names_the_claims_that_do_not_hold():
     claims = [{"claim_id": "actual_capacity_vs_april_sales", "verdict": "inconsistent", "claim_as_printed": "实际月产能仅约1万辆",
                "later_verdict": "contradicted"},  # summary.json sets the later verdict beside each claim
               {"claim_id": "lock_in_restated", "verdict": "consistent", "claim_as_printed": "锁单率仅35%-40%", "later_verdict": None}]
+    [answer] = reader.bottom_line({"claims": claims})
     sentence, word = answer.parts[0]
     assert "Of 2 numbers checked" in sentence and "1 agree, 1 contradict them and 0 cannot be checked" in sentence
     assert "Later sources support 0 and contradict 1." in sentence
