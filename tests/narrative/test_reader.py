@@ -147,7 +147,7 @@ def test_the_trend_row_answers_on_the_articles_own_weeks():
             "slope_ci95": [round(lo, 3), round(hi, 3)], "small_sample": True}
     whole = {"first_week": "2025-W13", "last_week": "2025-W23", "n_weeks": 9, "slope_units_per_week": -106.62,
              "slope_ci95": [-418.279, 205.039], "small_sample": False}
-    [row] = [r for r in reader.findings({"trend": {**whole, "article_weeks": part}}) if r.notebook == "03_trend"]
+    [row] = [r for r in reader.index_findings({"trend": {**whole, "article_weeks": part}}) if r.notebook == "03_trend"]
     assert row.evidence.startswith("Yes: on the article's own four weeks (2025-W16 to 2025-W19) registrations fell by 730 a week "
                                    "(95% CI −1,343 to −117; n = 4 weeks")
     assert "did not set a lasting trend" in row.evidence and row.confidence == "suggestive"
@@ -160,7 +160,7 @@ def test_the_next_row_names_the_weeks_the_forecast_was_fitted_on():
                "later_above_whole_decline": True}
     card = {"fit_first_week": "2025-W16", "fit_last_week": "2025-W19", "n_inside": 1, "n_scored": 2,
             "weeks_outside": ["2025-W22"]}
-    [row] = reader.findings({"later": {"decline_status": decline, "scorecard": card}})
+    [row] = reader.index_findings({"later": {"decline_status": decline, "scorecard": card}})
     assert "The straight line through 2025-W16 to 2025-W19 forecast 1 of 2 later weeks" in row.evidence
     assert "outside it: 2025-W22" in row.evidence and "8 of 8" not in row.evidence
 
@@ -181,7 +181,7 @@ def test_the_claims_answer_names_the_claims_that_do_not_hold():
 
 
 def test_a_summary_without_results_gives_no_answers():
-    assert reader.bottom_line({}) == [] and reader.findings({}) == []
+    assert reader.bottom_line({}) == [] and reader.index_findings({}) == []
 
 
 @pytest.mark.parametrize("publisher, note, kind", [

@@ -177,7 +177,7 @@ def test_the_weekly_trend_row_answers_the_claim_on_the_articles_own_weeks():
     """The W16-W19 claim answered with a W14-W23 window read as "no slump"; on its own four weeks the fall was ~-730 a week."""
     part = SUMMARY["trend"]["article_weeks"]
     assert (part["first_week"], part["last_week"]) == ("2025-W16", "2025-W19")
-    [row] = [r for r in reader.findings(SUMMARY) if r.notebook == "03_trend"]
+    [row] = [r for r in reader.index_findings(SUMMARY) if r.notebook == "03_trend"]
     assert f"{part['first_week']} to {part['last_week']}" in row.evidence
     slope = number(abs(part["slope_units_per_week"]) if part["slope_ci95"][1] < 0 else part["slope_units_per_week"])
     assert slope in row.evidence and f"n = {part['n_weeks']} weeks" in row.evidence

@@ -27,7 +27,7 @@ from helpers.formatting import number, signed_percent
 
 __all__ = ["LANGS", "LABELS_FILE", "RESULT_PATHS", "CONFIDENCE_WORDS", "labels", "text", "result",
            "confidence_whose", "confidence_calendar", "confidence_claims", "confidence_trend", "confidence_next",
-           "confidence_backlog", "confidence_monthly", "Answer", "Quote", "Row", "ClaimRow", "bottom_line", "findings",
+           "confidence_backlog", "confidence_monthly", "Answer", "Quote", "Row", "ClaimRow", "bottom_line", "index_findings",
            "claim_rows", "timeline", "sources_appendix", "source_kind", "month_name", "load_translations"]
 
 LANGS = ("en", "zh")
@@ -496,7 +496,7 @@ def _row_monthly(s: Mapping[str, Any], lang: str, tr: Mapping[str, str]) -> Row 
 _ROWS = (_row_trend, _row_whose, _row_calendar, _row_claims, _row_backlog, _row_next, _row_monthly)
 
 
-def findings(summary: Mapping[str, Any], lang: str = "en", translations: Mapping[str, str] | None = None) -> list[Row]:
+def index_findings(summary: Mapping[str, Any], lang: str = "en", translations: Mapping[str, str] | None = None) -> list[Row]:
     """The findings table, in reading order; a row whose results are not in ``summary`` is left out."""
     out = []
     for make in _ROWS:

@@ -531,7 +531,7 @@ def index_page(lang: str, summary: Mapping[str, Any], notebooks: Iterable[tuple[
                             for sentence, conf in answer.parts)
             lines += [f"<h3>{esc(answer.question)}</h3>", f"<p>{body}</p>"]
         lines += [f'<p class="registrations">{esc(t("registrations_note"))}</p>', "</section>"]
-    rows = reader.findings(summary, lang, translations)
+    rows = reader.index_findings(summary, lang, translations)
     if rows:
         labels = [t("th_question"), t("th_article"), t("th_evidence"), t("th_sure"), t("th_later"), t("th_where")]
         lines += [f'<h2 id="findings">{esc(t("findings_h"))}</h2>', f"<p>{esc(t('findings_intro'))}</p>",
