@@ -195,3 +195,14 @@ def test_a_summary_without_results_gives_no_answers():
 ])
 def test_original_or_copy_and_low_quality_from_the_sources_notes(publisher, note, kind):
     assert reader.source_kind({"publisher": publisher, "note": note}) == kind
+
+
+def test_the_registrations_note_adds_what_the_monthly_deliveries_say_of_the_dips_weeks():
+    months = [{"month": "2025-04", "rest_above_lowest_week": False},
+              {"month": "2025-05", "rest_days": 24, "rest_per_week": 6650, "monthly_bound": "lower",
+               "lowest_week_in_window": "2025-W19", "lowest_week_units": 5200, "rest_above_lowest_week": True}]
+    note = reader.registrations_note({"market": {"months_beside_weeks": months}})
+    assert note.startswith(reader.text("registrations_note"))
+    assert note.endswith("May's other 24 days averaged more than 6,650 a week, above 2025-W19's 5,200.")
+    assert "April" not in note
+    assert reader.registrations_note({}) == reader.text("registrations_note")

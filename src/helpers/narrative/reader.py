@@ -27,7 +27,7 @@ from helpers.formatting import number, signed_percent
 
 __all__ = ["LANGS", "LABELS_FILE", "RESULT_PATHS", "CONFIDENCE_WORDS", "labels", "text", "result",
            "confidence_whose", "confidence_calendar", "confidence_claims", "confidence_trend", "confidence_next",
-           "confidence_backlog", "confidence_monthly", "Answer", "Quote", "Row", "ClaimRow", "bottom_line", "index_findings",
+           "confidence_backlog", "confidence_monthly", "Answer", "Quote", "Row", "ClaimRow", "bottom_line", "registrations_note", "index_findings",
            "claim_rows", "timeline", "sources_appendix", "source_kind", "month_name", "load_translations"]
 
 LANGS = ("en", "zh")
@@ -42,6 +42,7 @@ RESULT_PATHS: dict[str, tuple[tuple[str, ...], ...]] = {
     "trend_article_weeks": (("trend", "article_weeks"),),
     "share": (("market", "share_vs_market"),),
     "brand_spread": (("market", "brand_changes", "article_weeks"),),
+    "months_beside_weeks": (("market", "months_beside_weeks"),),
     "calendar_own": (("market", "calendar_specifications", "own"), ("market", "calendar_slump")),
     "calendar_market": (("market", "calendar_specifications", "market"), ("market", "market_calendar_slump")),
     "claims": (("claims",),),
@@ -320,6 +321,23 @@ def _next_answer(summary: Mapping[str, Any], lang: str) -> tuple[str, str] | Non
             "a_next_brand", lang, min=number(brand["min"]), max=number(brand["max"]), n=number(brand["n_weeks"]),
             first=brand["first_week"], last=brand["last_week"], mean=number(brand["mean"]))
     return sentence, confidence_next(decline, _su7_later(summary))
+
+
+def registrations_note(summary: Mapping[str, Any], lang: str = "en") -> str:
+    """What registrations can and cannot measure, and, where the summary has it, what Xiaomi's monthly
+    deliveries say about the weeks of the dip (notebook 08's ``months_beside_weeks``: a month whose other
+    days ran above its lowest known week)."""
+    sentences = [text("registrations_note", lang)]
+    for month in result(summary, "months_beside_weeks") or []:
+        if not month.get("rest_above_lowest_week"):
+            continue
+        sentences.append(text("months_beside", lang, month_name=month_name(month["month"], lang).split(" ")[0]
+                              if lang == "en" else month_name(month["month"], lang),
+                              rest_days=number(month["rest_days"]), bound=text("bound_lower" if month.get("monthly_bound") == "lower"
+                                                                                 else "bound_exact", lang),
+                              rest_per_week=number(month["rest_per_week"]), week=month["lowest_week_in_window"],
+                              week_units=number(month["lowest_week_units"])))
+    return (" " if lang == "en" else "").join(sentences)
 
 
 @dataclass(frozen=True)

@@ -530,7 +530,7 @@ def index_page(lang: str, summary: Mapping[str, Any], notebooks: Iterable[tuple[
             body = " ".join(f'{esc(sentence)} <span class="sure">{esc(t("sure", word=t("conf_" + conf)))}</span>'
                             for sentence, conf in answer.parts)
             lines += [f"<h3>{esc(answer.question)}</h3>", f"<p>{body}</p>"]
-        lines += [f'<p class="registrations">{esc(t("registrations_note"))}</p>', "</section>"]
+        lines += [f'<p class="registrations">{esc(reader.registrations_note(summary, lang))}</p>', "</section>"]
     rows = reader.index_findings(summary, lang, translations)
     if rows:
         labels = [t("th_question"), t("th_article"), t("th_evidence"), t("th_sure"), t("th_later"), t("th_where")]
