@@ -322,3 +322,19 @@ def test_subset_fonts_are_kept_between_runs_and_give_the_same_bytes(chinese_proj
     cjk_font._subset.cache_clear()
     report.export_report(chinese_project)
     assert (chinese_project / "reports/html/01_zh.html").read_bytes() == first
+
+
+def test_the_summary_carries_the_later_weeks_and_the_data_s_newest_week_and_month(tmp_path):
+    from helpers.report.summary import assemble_summary
+
+    later = tmp_path / "data/processed/later"
+    later.mkdir(parents=True)
+    (later / "later_weeks.csv").write_text(
+        "series,after_week,n_weeks,weeks,first_week,last_week,min,min_week,max,max_week,mean,n_derived\n"
+        "xiaomi_su7,2025-W19,2,2025-W22 2025-W23,2025-W22,2025-W23,4370.0,2025-W23,7800.0,2025-W22,6085.0,0\n",
+        encoding="utf-8")
+    summary = assemble_summary(tmp_path)
+    assert summary["later_weeks"] == [{"series": "xiaomi_su7", "after_week": "2025-W19", "n_weeks": 2, "first_week": "2025-W22",
+                                       "last_week": "2025-W23", "min": 4370, "min_week": "2025-W23", "max": 7800,
+                                       "max_week": "2025-W22", "mean": 6085}]
+    assert "data_through" not in summary  # no cleaned weekly table: said by leaving it out, not guessed

@@ -34,14 +34,13 @@ PARTS = (
     ("window_sensitivity", "09_backtest", "window_sensitivity"),
 )
 #: Parts read from tables the notebooks write, not from a step's summary: (key, the table, relative to the
-#: project root).  Each is copied as it stands (the reader's columns only), never recomputed.
+#: project root): ``later_weeks`` copied as it stands (the reader's columns), ``data_through`` the newest
+#: week of ``weekly_sales.csv`` and month of ``monthly_deliveries.csv``; nothing is recomputed.
 TABLE_PARTS = (
     ("later_weeks", Path("data/processed/later/later_weeks.csv")),
     ("data_through", Path("data/processed/clean/weekly_sales.csv")),
 )
 KEYS = tuple(key for key, _, _ in PARTS) + tuple(key for key, _ in TABLE_PARTS)
-#: The tables the summary reads besides the steps' summary.json files (the report step declares them).
-TABLES = (*(path for _, path in TABLE_PARTS), Path("data/processed/clean/monthly_deliveries.csv"))
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
