@@ -230,7 +230,8 @@ WIDTHS_JS = """() => ({
     page: [document.documentElement.scrollWidth, document.documentElement.clientWidth],
     tables: [...document.querySelectorAll('table')].map(t => ({
         cls: t.className, scroll: t.scrollWidth, client: t.clientWidth,
-        parent: t.parentElement.clientWidth})),
+        parent: t.parentElement.clientWidth,
+        narrowest_cell: Math.min(...[...t.querySelectorAll('td, tbody th')].map(c => c.getBoundingClientRect().width))})),
 })"""
 
 
@@ -250,6 +251,8 @@ def test_the_index_reads_at_phone_width_with_nothing_clipped(browser, screenshot
     wide = [t for t in widths["tables"] if t["scroll"] > t["client"] or t["client"] > t["parent"]]
     assert not wide, f"{name}: tables wider than the page at 420 px: {wide} (screenshot {shot})"
     assert widths["page"][0] <= widths["page"][1], f"{name}: the page scrolls sideways at 420 px {widths['page']} ({shot})"
+    squeezed = [t for t in widths["tables"] if t["narrowest_cell"] < 0.8 * t["client"]]
+    assert not squeezed, f"{name}: at 420 px a row should read as a card, one cell a line: {squeezed} ({shot})"
 
 
 def test_a_copy_of_the_report_folder_alone_shows_every_image_and_link(offline, tmp_path):

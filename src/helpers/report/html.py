@@ -391,7 +391,7 @@ footer { margin-top: 3rem; font-size: 0.85rem; color: #666; }
 @media (max-width: 640px) {
   body { margin: 1rem auto; padding: 0 0.8rem; }
   table.reader, table.reader thead, table.reader tbody, table.reader tr, table.reader th, table.reader td { display: block; width: auto; }
-  table.reader tr > * { width: auto; }
+  table.reader tr > * { width: auto !important; }
   table.reader thead { display: none; }
   table.reader tr { border-top: 2px solid #bbb; padding: 0.3rem 0; }
   table.reader td, table.reader th { border-top: none; padding: 0.2rem 0.2rem; }
