@@ -117,7 +117,7 @@ $(DAGSTER_HOME_DIR)/dagster.yaml: $(DAGSTER_YAML)
 	@cp $< $@
 
 orchestrate: venv $(DAGSTER_HOME_DIR)/dagster.yaml ## Dagster UI (dagster dev) on helpers.orchestration, 127.0.0.1:3000 (DAGSTER_PORT=N), state in .cache/dagster
-	$(DAGSTER) dev -m helpers.orchestration --host 127.0.0.1 --port $(DAGSTER_PORT)
+	$(DAGSTER) dev -m helpers.orchestration -m helpers.orchestration.vintages --host 127.0.0.1 --port $(DAGSTER_PORT)
 
 materialize: venv $(DAGSTER_HOME_DIR)/dagster.yaml ## Every Dagster asset once, from the command line (writes what make run FORCE=1 writes)
 	$(PY) -m helpers.validate

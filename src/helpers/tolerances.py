@@ -10,7 +10,7 @@ so neither imports the other for a number.
 from __future__ import annotations
 
 __all__ = ["FLOW_TOLERANCE", "CAPACITY_SLACK", "SHARP_FALL", "RATE_TOLERANCE_PP", "CHANGE_TOLERANCE_PP", "TOP_RANK",
-           "QUARTER_SUM_TOLERANCE", "QUARTER_BOUND_TOLERANCE"]
+           "QUARTER_SUM_TOLERANCE", "QUARTER_BOUND_TOLERANCE", "CALENDAR_AGREEMENT_PP"]
 
 FLOW_TOLERANCE = 0.15
 """Two figures for the same flow (vehicles a week) agree if within 15% of the reference.
@@ -50,3 +50,9 @@ QUARTER_BOUND_TOLERANCE = 0.0
 
 A lower bound ("more than 28,000") and the official total are both counts of the same deliveries, with
 no rounding to allow for, so a figure above the room they leave is ruled out: no slack."""
+
+CALENDAR_AGREEMENT_PP = 20.0
+"""The calendar specifications "agree" when their point shares of the W16-W19 dip lie within 20 points.
+
+Only then may one headline percentage be given (``docs/calendar-model.md``, the
+rule for the answer); otherwise the answer is the range across specifications."""

@@ -21,6 +21,7 @@ from helpers.data.clean import read_clean
 from helpers.data.ingest import read_ingested
 from helpers.figures import frame, market, style
 from helpers.figures.frame import figure_texts
+from helpers.formatting import number
 from helpers.models import market_share
 
 MINUS = "\N{MINUS SIGN}"
@@ -173,56 +174,61 @@ def test_share_footer_names_sources_and_the_last_week():
     assert text.endswith("as of 2025-W23 · su7-slump")
 
 
-# --------------------------------------------------------------------------- b. calendar coefficients
+# --------------------------------------------------------------------------- b. calendar specifications
 
 
-def coefficient_rows(fits: dict[str, dict[str, tuple[float, float, float]]]) -> pd.DataFrame:
-    rows = []
-    for series, terms in fits.items():
-        for term, (b, lo, hi) in terms.items():
-            rows.append({"fit": "market" if series.startswith("market:") else series, "series": series,
-                         "first_week": "2025-W14", "last_week": "2025-W23", "n_weeks": 8, "df_resid": 4,
-                         "small_sample": True, "term": term, "coefficient": b, "std_error": 0.1, "ci95_low": lo,
-                         "ci95_high": hi, "dropped_reason": ""})
-    return pd.DataFrame(rows)
+def spec_rows(points, lows, highs, names=None, reasons=None) -> pd.DataFrame:
+    names = names or [f"s{i}" for i in range(len(points))]
+    return pd.DataFrame({"specification": names, "from_week": "2025-W16", "to_week": "2025-W19",
+                         "observed_series": "xiaomi_su7", "observed_log_change": -0.3, "n_obs": 40, "df_resid": 30,
+                         "percent_of_dip": points, "percent_ci95_low": lows, "percent_ci95_high": highs,
+                         "not_fitted_reason": reasons or [""] * len(points)})
 
 
-def test_coefficients_title_when_every_interval_includes_zero():
-    table = coefficient_rows({"xiaomi_su7": {"t": (0.0, -0.1, 0.1), "holiday_days": (-0.2, -0.5, 0.05),
-                                             "month_end": (0.6, -0.1, 1.3)},
-                              "market:byd+tesla_china": {"t": (0.01, 0.0, 0.02), "holiday_days": (-0.1, -0.3, 0.1),
-                                                         "month_end": (0.0, -0.4, 0.3)}})
-    fig = market.calendar_coefficients_figure(table)
-    assert title(fig) == ("No calendar effect is distinguishable from zero: every 95% interval for holiday days and "
-                          "month end includes zero, for SU7 (n = 8) and BYD + Tesla China (n = 8)")
-    assert "Small sample: SU7 n = 8, 4 residual df, BYD + Tesla China n = 8, 4 residual df" in subtitle(fig)
-    zero = one(fig, "zero")
-    assert list(zero.get_xdata()) == [0, 0]
+def test_specifications_title_is_the_range_and_what_the_intervals_allow():
+    fig = market.calendar_specifications_figure(spec_rows([25.6, 69.7], [1.3, 19.0], [50.0, 120.1]))
+    assert title(fig) == ("The calendar may explain part or all of the 2025-W16-W19 dip: 26% to 70% across "
+                          "2 specifications")
+    assert len(title(fig)) <= 110
+    wide = market.calendar_specifications_figure(spec_rows([-12.0, 163.0], [-80.0, 60.0], [40.0, 250.0]))
+    assert title(wide).startswith("The calendar may explain none, part or all of the 2025-W16-W19 dip: ")
+    assert "no single percentage is given" in subtitle(fig) and "differ by more than 20 points" in subtitle(fig)
 
 
-def test_coefficients_title_names_an_effect_that_excludes_zero_as_a_percentage():
-    b, lo, hi = -0.3, -0.5, -0.1
-    table = coefficient_rows({"xiaomi_su7": {"t": (0.0, -0.1, 0.1), "holiday_days": (b, lo, hi),
-                                             "month_end": (0.2, -0.1, 0.5)}})
-    fig = market.calendar_coefficients_figure(table)
-
-    def effect(v: float) -> str:
-        return f"{round(100 * math.expm1(v)):+d}".replace("-", MINUS)
-
-    assert title(fig) == (f"Of the calendar effects fitted for SU7 (n = 8), the 95% interval excludes zero only for a "
-                          f"holiday day for SU7 ({effect(b)}%, 95% CI {effect(lo)}% to {effect(hi)}%)")
-    drawn = gid(fig, "coef:xiaomi:holiday_days")  # the point, its whisker and its caps
-    point = next(a for a in drawn if isinstance(a, mpl.lines.Line2D) and a.get_marker() == "o")
-    assert point.get_xdata()[0] == pytest.approx(100 * math.expm1(b))
+def test_specifications_title_gives_one_percentage_only_when_they_agree():
+    fig = market.calendar_specifications_figure(spec_rows([40.0, 50.0], [20.0, 30.0], [60.0, 70.0]))
+    assert title(fig) == "The calendar explains about 45% of the 2025-W16-W19 dip: 40% to 50% across 2 specifications"
 
 
-def test_a_dropped_term_is_said_not_drawn():
-    table = coefficient_rows({"xiaomi_su7": {"t": (0.0, -0.1, 0.1), "holiday_days": (-0.2, -0.5, 0.05),
-                                             "month_end": (math.nan, math.nan, math.nan)}})
-    table.loc[table["term"] == "month_end", "dropped_reason"] = "no variation in the window (every week has 0)"
-    fig = market.calendar_coefficients_figure(table)
-    assert gid(fig, "coef:xiaomi:month_end") == []
-    assert "A month-end week left out of the SU7 fit: no variation in the window" in subtitle(fig)
+def test_each_specification_is_a_row_with_its_interval_and_reference_lines_at_0_and_100():
+    fig = market.calendar_specifications_figure(spec_rows([30.0, 60.0], [10.0, 20.0], [50.0, 110.0],
+                                                          names=["byd", "tesla_china"]))
+    assert list(one(fig, "reference:0").get_xdata()) == [0, 0]
+    assert list(one(fig, "reference:100").get_xdata()) == [100, 100]
+    drawn = gid(fig, "spec:byd")
+    point = next(a for a in drawn if isinstance(a, mpl.lines.Line2D) and a.get_marker() == "s")
+    assert point.get_xdata()[0] == pytest.approx(30.0)
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert ticks == ["BYD alone", "Tesla China alone"]  # labels.toml, first specification on top
+    assert "byd" not in title(fig) + subtitle(fig)
+
+
+def test_the_leave_one_week_out_range_is_drawn_above_each_row():
+    table = spec_rows([30.0, 60.0], [10.0, 20.0], [50.0, 110.0]).assign(
+        drop_one_percent_low=[20.0, 55.0], drop_one_percent_high=[45.0, 140.0])
+    fig = market.calendar_specifications_figure(table)
+    line = one(fig, "drop_one:s1")
+    assert list(line.get_xdata()) == [55.0, 140.0]
+    assert "any one week left out of the fit (20% to 140% over all rows)" in subtitle(fig)
+
+
+def test_a_specification_not_fitted_keeps_its_row_with_the_reason():
+    table = spec_rows([30.0, float("nan")], [10.0, float("nan")], [50.0, float("nan")],
+                      reasons=["", "month_end does not vary in these weeks"])
+    fig = market.calendar_specifications_figure(table)
+    assert gid(fig, "spec:s1") == []
+    assert any("not fitted: month_end does not vary" in t for t in figure_texts(fig))
+    assert title(fig).endswith(": 30% to 30% across 1 specification")
 
 
 # --------------------------------------------------------------------------- live data, files, languages
@@ -236,14 +242,15 @@ def live():
     article = market_share.market_share(weekly_sales, registrations, calendar_weeks=cal, first_week="2025-W16",
                                         last_week="2025-W19", brand_rule="every_week")
     share = market_share.market_share(weekly_sales, registrations, calendar_weeks=cal)
-    coefficients = catalog.read("market.calendar_coefficients")
+    specifications = catalog.read("market.calendar_specifications")
     return {"weekly_sales": weekly_sales, "calendar": cal, "market": registrations, "article": article,
-            "share": share, "coefficients": coefficients}
+            "share": share, "specifications": specifications, "sources": read_clean("sources")}
 
 
 def live_figures(live, lang: str = "en"):
     return [market.market_share_figure(live["share"], live["article"], live["calendar"], live["weekly_sales"], lang=lang),
-            market.calendar_coefficients_figure(live["coefficients"], live["weekly_sales"], live["market"], lang=lang)]
+            market.calendar_specifications_figure(live["specifications"], live["market"], live["weekly_sales"],
+                                                  live["sources"], lang=lang)]
 
 
 def test_live_figures_draw_and_their_titles_hold_the_tables_numbers(live):
@@ -255,9 +262,10 @@ def test_live_figures_draw_and_their_titles_hold_the_tables_numbers(live):
     assert "insurance registrations" in subtitle(share_fig) and "Small sample" in subtitle(share_fig)
     newest = max(weeks.parse_week_label(w) for w in live["share"]["week"].astype(str))
     assert footer(share_fig).endswith(f"as of {weeks.week_label(*newest)} · su7-slump")
-    calendar_terms = live["coefficients"][live["coefficients"]["term"].isin(["holiday_days", "month_end"])]
-    any_excludes = ((calendar_terms["ci95_low"] > 0) | (calendar_terms["ci95_high"] < 0)).any()
-    assert title(coef_fig).startswith("Of the calendar effects" if any_excludes else "No calendar effect")
+    fitted = live["specifications"].dropna(subset=["percent_of_dip"])
+    low, high = fitted["percent_of_dip"].min(), fitted["percent_of_dip"].max()
+    assert f"{number(low)}% to {number(high)}%" in title(coef_fig) and len(title(coef_fig)) <= 110
+    assert footer(coef_fig).startswith("Sources: ")
     for fig in (share_fig, coef_fig):
         assert not [t for t in figure_texts(fig) if has_cjk(t)]
 
@@ -285,9 +293,8 @@ def test_zh_draws_chinese_labels(toy):
     fig = market.market_share_figure(line, article, cal, lang="zh")
     first = XIAOMI[16] / (XIAOMI[16] + ARTICLE_OTHERS[16])
     assert "比亚迪" in title(fig) and "份额" in title(fig) and pct(first) in title(fig)
-    coef = market.calendar_coefficients_figure(coefficient_rows({"xiaomi_su7": {"holiday_days": (-0.2, -0.5, 0.05)}}),
-                                               lang="zh")
-    assert has_cjk(title(coef))
+    spec = market.calendar_specifications_figure(spec_rows([30.0], [10.0], [50.0], names=["byd"]), lang="zh")
+    assert has_cjk(title(spec)) and "比亚迪" in [t.get_text() for t in spec.axes[0].get_yticklabels()][0]
 
 
 def test_zh_when_the_bundled_font_fails_to_load_warns_and_draws_english(monkeypatch, toy):

@@ -4,8 +4,8 @@ Dagster does not check a partition key when a run is launched through its GraphQ
 API (the UI's Launchpad with an edited ``dagster/partition`` tag) and the webserver
 has no login.  The review launched a run with the key ``/some/dir``: the vintage op
 deleted ``/some/dir/project`` and copied the project there.  Every key below is
-refused before anything is made or removed, by the op itself and by the functions
-that build the path.
+refused before anything is made or removed, by the ``vintage`` asset itself and by
+the functions that build the path.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import pytest
 
 import dagster as dg
 
-from helpers.orchestration.vintages import VINTAGE_DIR, copy_project, vintage_folder, vintage_weeks, vintages_job
+from helpers.orchestration.resources import PROJECT, ProjectRoot
+from helpers.orchestration.vintages import VINTAGE_DIR, copy_project, vintage_asset, vintage_folder, vintage_weeks
 from tests.pipeline.support import fresh_copy
 
 #: Keys an attacker could send, beside the review's absolute path (filled in with tmp_path).
@@ -70,13 +71,15 @@ def test_a_listed_week_lands_inside_the_vintages_folder(project):
     assert vintage_folder(project, week) == (project / VINTAGE_DIR / week / "project").resolve()
 
 
-def test_the_op_refuses_a_launched_key_that_is_a_path_before_anything_is_made(project, victim, monkeypatch):
-    monkeypatch.setenv("SU7_PROJECT_ROOT", str(project))
-    op = vintages_job(project).graph.node_defs[0]
-    for key in (str(victim), "../../victim", "2099-W01"):
-        context = dg.build_op_context(partition_key=key)
-        with pytest.raises(dg.Failure, match="no vintage was run: .*is not a vintage week"):
-            op(context)
+@pytest.mark.filterwarnings("ignore::dagster.BetaWarning")
+def test_the_asset_refuses_a_launched_key_that_is_a_path_before_anything_is_made(project, victim):
+    for key in (str(victim), "../../victim", "2099-W01"):  # a run tag, as the Launchpad sends an edited one
+        result = dg.materialize([vintage_asset(project)], resources={PROJECT: ProjectRoot(root=str(project))},
+                                tags={"dagster/partition": key}, raise_on_error=False,
+                                instance=dg.DagsterInstance.ephemeral())
+        (failure,) = [e for e in result.all_events if e.is_step_failure]
+        assert "no vintage was run" in str(failure.event_specific_data.error) and "is not a vintage week" in str(
+            failure.event_specific_data.error)
     assert untouched(victim)
     assert not (project / VINTAGE_DIR).exists()
 

@@ -1,4 +1,5 @@
-"""Calendar model: known coefficients recovered, terms dropped instead of crashing, textbook recomputation, live data."""
+"""Calendar model (the backtests' calendar method): known coefficients recovered, terms dropped instead of crashing,
+textbook recomputation, live data.  The calendar's share of the W16-W19 dip is tests/models/test_calendar_specifications.py."""
 
 from __future__ import annotations
 
@@ -14,13 +15,9 @@ from scipy import stats
 from helpers import catalog
 from helpers.models.calendar_effects import (
     calendar_forecast_method,
-    calendar_share_of_slump,
-    describe_calendar_model,
     fit_calendar_model,
-    fit_market_calendar_model,
     forecast_calendar_model,
 )
-from helpers.models.market_share import fixed_brand_set, market_total_weeks
 from helpers.models.trend import select_window
 from tests.builders import weekly_sales_from
 from helpers.paths import project_root
@@ -129,61 +126,6 @@ def test_a_week_missing_from_the_calendar_is_named():
                            series="s")
 
 
-# --- the calendar's share of a change ---------------------------------------------------------------------------------
-
-
-def test_share_of_slump_is_the_calendar_difference_times_the_coefficients_by_hand():
-    fit = fit_calendar_model(weekly_sales_from(units_by_construction(), "s"), calendar_of(), series="s")
-    # W04 -> W05: holiday days 0 -> 6, month end 0 -> 1
-    share = calendar_share_of_slump(fit, calendar_of(), "2025-W04", "2025-W05")
-    expected = 6 * fit.coefficients["holiday_days"] + 1 * fit.coefficients["month_end"]
-    assert share.differences == {"holiday_days": 6.0, "month_end": 1.0}
-    assert share.calendar_log_change == pytest.approx(expected)
-    units = units_by_construction()
-    observed = math.log(units["2025-W05"] / units["2025-W04"])
-    assert share.observed_log_change == pytest.approx(observed)
-    assert share.percent_of_observed == pytest.approx(100 * expected / observed)
-    assert share.to_units_calendar_adjusted == pytest.approx(units["2025-W05"] * math.exp(-expected))
-
-
-def test_share_interval_is_the_delta_method_on_the_coefficient_covariance():
-    fit = fit_calendar_model(weekly_sales_from(units_by_construction(), "s"), calendar_of(), series="s")
-    share = calendar_share_of_slump(fit, calendar_of(), "2025-W04", "2025-W05")
-    d = np.array([0, 0, 6, 1], dtype=float)
-    V = np.asarray(fit.result.cov_params())
-    half = stats.t.ppf(0.975, fit.df_resid) * math.sqrt(d @ V @ d)
-    assert share.calendar_log_change_ci95 == pytest.approx((share.calendar_log_change - half,
-                                                            share.calendar_log_change + half))
-
-
-def test_a_change_in_holiday_days_alone_scales_the_holiday_coefficients_own_interval():
-    fit = fit_calendar_model(weekly_sales_from(units_by_construction(), "s"), calendar_of(), series="s")
-    only_holiday = calendar_share_of_slump(fit, calendar_of(), "2025-W02", "2025-W06")  # 0 -> 2 days, no month end
-    assert only_holiday.differences == {"holiday_days": 2.0, "month_end": 0.0}
-    assert only_holiday.calendar_log_change == pytest.approx(2 * fit.coefficients["holiday_days"])
-    lo, hi = fit.ci95["holiday_days"]
-    assert only_holiday.calendar_log_change_ci95 == pytest.approx((2 * lo, 2 * hi))
-
-
-def test_an_observed_change_of_about_zero_is_flagged_and_gets_no_percentage():
-    units = units_by_construction(noise=[0.0] * 14)
-    units["2025-W05"] = units["2025-W04"] * 1.001
-    fit = fit_calendar_model(weekly_sales_from(units, "s"), calendar_of(), series="s")
-    share = calendar_share_of_slump(fit, calendar_of(), "2025-W04", "2025-W05")
-    assert share.observed_near_zero
-    assert share.percent_of_observed is None and share.percent_of_observed_ci95 is None
-    assert any("about zero" in s for s in describe_calendar_model(fit, share))
-
-
-def test_another_series_change_can_be_decomposed_with_this_fits_coefficients():
-    fit = fit_calendar_model(weekly_sales_from(units_by_construction(), "s"), calendar_of(), series="s")
-    other = weekly_sales_from({"2025-W04": 1000, "2025-W05": 500}, "other")
-    share = calendar_share_of_slump(fit, calendar_of(), "2025-W04", "2025-W05", observed=other)
-    assert share.observed_series == "other" and share.coefficients_from == "s"
-    assert share.observed_log_change == pytest.approx(math.log(0.5))
-    assert share.units_accounted == pytest.approx(500 - 500 * math.exp(-share.calendar_log_change))
-
-
 # --- forecasts ------------------------------------------------------------------------------------------------------------
 
 
@@ -218,23 +160,6 @@ def test_backtest_method_sees_only_the_weeks_up_to_its_origin():
     honest = calendar_forecast_method(window, calendar_of(), "2025-W10", 2)
     assert calendar_forecast_method(spoiled, calendar_of(), "2025-W10", 2) == pytest.approx(honest)
     assert honest[1] < honest[0] < honest[2]
-
-
-# --- sentences -------------------------------------------------------------------------------------------------------------
-
-
-def test_sentences_say_n_small_sample_chosen_after_looking_and_why_no_interrupted_time_series():
-    weeks, holidays, month_end = [14, 15, 16, 17, 18, 19], [3, 0, 0, 0, 4, 1], [1, 0, 0, 0, 1, 0]
-    units = weekly_sales_from({"2025-W14": 5100, "2025-W15": 6287, "2025-W16": 7200, "2025-W17": 7000,
-                               "2025-W18": 5700, "2025-W19": 5200}, "xiaomi_su7")
-    fit = fit_calendar_model(units, calendar_of(holidays, month_end, weeks))
-    text = " ".join(describe_calendar_model(fit))
-    assert "n = 6" in text
-    assert "Small sample" in text
-    assert "chosen after looking at the data" in text
-    assert "interrupted-time-series test of the accident cannot be run" in text
-    assert "first weekly Xiaomi figure is for 2025-W14" in text and "2025-W13" in text
-    assert "weekly order intake" in text
 
 
 # --- the live data ---------------------------------------------------------------------------------------------------------
@@ -279,34 +204,3 @@ def test_live_xiaomi_su7_fit_matches_numpy_least_squares_on_the_files(live):
     for k, b, h in zip(fit.terms, beta, half):
         assert fit.ci95[k] == pytest.approx((b - h, b + h), rel=1e-9)
     assert fit.small_sample == (len(labels) < 8 or df < 6)
-
-
-def test_live_w16_w19_calendar_share_uses_the_files_holiday_days(live):
-    calendar = {r["week"]: r for r in read_csv_rows(ROOT / "data/processed/clean/calendar_weeks.csv")}
-    sales = {r["week"]: float(r["units"]) for r in read_csv_rows(ROOT / "data/processed/clean/weekly_sales.csv")
-             if r["series"] == "xiaomi_su7"}
-    fit = fit_calendar_model(live["weekly_sales"], live["calendar"])
-    share = calendar_share_of_slump(fit, live["calendar"], "2025-W16", "2025-W19")
-    dh = float(calendar["2025-W19"]["holiday_days"]) - float(calendar["2025-W16"]["holiday_days"])
-    dm = float(calendar["2025-W19"]["month_end"] == "True") - float(calendar["2025-W16"]["month_end"] == "True")
-    assert share.differences == {"holiday_days": dh, "month_end": dm}
-    assert share.calendar_log_change == pytest.approx(dh * fit.coefficients["holiday_days"]
-                                                      + dm * fit.coefficients["month_end"])
-    assert share.observed_log_change == pytest.approx(math.log(sales["2025-W19"] / sales["2025-W16"]))
-
-
-def test_live_market_fit_uses_every_week_the_set_is_printed_in(live):
-    rows = read_csv_rows(ROOT / "data/raw/market_registrations.csv")
-    xiaomi_weeks = [r["week"] for r in read_csv_rows(ROOT / "data/processed/clean/weekly_sales.csv")
-                    if r["series"] == "xiaomi_all"]
-    brands = fixed_brand_set(live["market"], xiaomi_weeks, "max_cells")
-    printed: dict[tuple[int, int], dict[str, int]] = {}
-    for r in rows:
-        if r["series"] in brands:
-            printed.setdefault((int(r["iso_year"]), int(r["iso_week"])), {})[r["series"]] = int(r["units"])
-    complete = sorted(w for w, got in printed.items() if set(got) == set(brands))
-    total = market_total_weeks(live["market"], brands)
-    assert list(zip(total["iso_year"].tolist(), total["iso_week"].tolist())) == complete
-    assert total["units"].tolist() == [sum(printed[w].values()) for w in complete]
-    fit = fit_market_calendar_model(live["market"], live["calendar"], brands)
-    assert fit.n_weeks == len(complete)

@@ -12,7 +12,6 @@ from scipy import stats
 
 from helpers import catalog
 from helpers.models.market_share import (
-    describe_share,
     fit_share_trend,
     fixed_brand_set,
     market_share,
@@ -198,25 +197,6 @@ def test_comparison_needs_a_share_at_both_ends():
     table = market_share(sales({16: 1, 19: 1}), market([(16, "a", 9)]), brands=["a"])
     with pytest.raises(ValueError, match="no share for 2025-W19"):
         share_vs_market(table, "2025-W16", "2025-W19")
-
-
-def test_sentences_name_the_measure_the_small_sample_and_the_calendar():
-    table = market_share(sales({16: 100, 17: 80, 18: 70, 19: 50}),
-                         market([(16, "a", 900), (17, "a", 920), (18, "a", 930), (19, "a", 950)]), brands=["a"])
-    calendar = pd.DataFrame({"week": ["2025-W16", "2025-W17", "2025-W18", "2025-W19"], "iso_year": 2025,
-                             "iso_week": [16, 17, 18, 19], "holiday_days": [0, 0, 4, 1],
-                             "holidays": ["", "", "labour_day", "labour_day"], "month_end": [False, False, True, False],
-                             "month_end_of": ["", "", "2025-04", ""]})
-    text = " ".join(describe_share(share_vs_market(table), calendar))
-    assert "insurance registrations" in text
-    assert "from 100 to 50 (−50.0%)" in text
-    assert "from 10.0% to 5.0% (−5.0 percentage points)" in text
-    assert "Small sample" in text
-    assert "2025-W18 (4 holiday days, labour day), 2025-W19 (1 holiday day, labour day)" in text
-    assert "Month-end weeks among them: 2025-W18 (end of 2025-04)" in text
-
-
-# --- the live data -------------------------------------------------------------------------------------------------------
 
 
 def read_raw(name: str) -> list[dict[str, str]]:

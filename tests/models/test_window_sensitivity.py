@@ -12,9 +12,10 @@ from scipy import stats
 
 from helpers.formatting import number
 from tests.builders import weekly_sales_from
+from helpers.labels import name_of
+from helpers.narrative.backtest import sensitivity_sentences
 from helpers.models.window_sensitivity import (
     COLUMNS,
-    describe_sensitivity,
     leave_one_out,
     sensitivity_table,
     window_lengths,
@@ -134,7 +135,7 @@ def test_description_gives_the_range_the_zero_count_and_the_sign():
     # windows ending at W14: the 3-week window (60, 50, 40) falls by 10 a week; the 4- and 5-week ones rise (2 and 8)
     sales = sales_of({"2025-W10": 10, "2025-W11": 30, "2025-W12": 60, "2025-W13": 50, "2025-W14": 40})
     table = sensitivity_table(sales)
-    text = describe_sensitivity(table)
+    text = sensitivity_sentences(table)
     lengths = table[table["variant"] == "window_length"]
     slopes = {3: textbook_slope([0, 1, 2], [60, 50, 40])[0], 4: textbook_slope([0, 1, 2, 3], [30, 60, 50, 40])[0],
               5: textbook_slope([0, 1, 2, 3, 4], [10, 30, 60, 50, 40])[0]}
@@ -145,7 +146,7 @@ def test_description_gives_the_range_the_zero_count_and_the_sign():
     assert "The sign depends on the window" in text
     zero = int(lengths["includes_zero"].sum())
     assert f"Of the 3 distinct windows, {zero} " in text
-    falling = describe_sensitivity(sensitivity_table(sales_of({"2025-W10": 9, "2025-W11": 6, "2025-W12": 4,
+    falling = sensitivity_sentences(sensitivity_table(sales_of({"2025-W10": 9, "2025-W11": 6, "2025-W12": 4,
                                                                "2025-W13": 1})))
     assert "Every slope is negative: the sign does not depend on the window." in falling
 
@@ -190,11 +191,11 @@ def test_live_window_lengths_and_slopes_follow_from_the_file(live):
 
 def test_live_description_states_the_extreme_slopes_of_the_table(live):
     _, table = live
-    text = describe_sensitivity(table)
+    text = sensitivity_sentences(table)
     for (series, variant), part in table.groupby(["series", "variant"]):
         low, high = part["slope"].min(), part["slope"].max()
         assert number(low) in text and number(high) in text
-        assert f"**{series}, {variant.replace('_', ' ')}.**" in text
+        assert f"**{name_of('later_series', series)}, {variant.replace('_', ' ')}.**" in text
         signs = {np.sign(v) for v in part["slope"]}
-        paragraph = next(p for p in text.split("\n\n") if p.startswith(f"**{series}, {variant.replace('_', ' ')}.**"))
+        paragraph = next(p for p in text.split("\n\n") if p.startswith(f"**{name_of('later_series', series)}, {variant.replace('_', ' ')}.**"))
         assert ("The sign depends" in paragraph) == (len(signs) > 1)

@@ -6,7 +6,11 @@ import re
 
 import pandas as pd
 
-from helpers.narrative.market import brand_change_sentences, left_out_sentence, months_beside_weeks_sentence
+from helpers.models.market_share import market_share, share_vs_market
+from helpers.narrative.market import (
+    brand_change_sentences, left_out_sentence, months_beside_weeks_sentence, share_sentences,
+)
+from tests.models.test_market_share import market, sales
 
 CODE_ID = re.compile(r"\b[a-z]+_[a-z0-9_]+\b")
 
@@ -56,3 +60,22 @@ def test_a_month_says_the_dip_did_not_last_only_when_its_rest_is_above_the_lowes
     exact = months_beside_weeks_sentence(_month(6000.0, "exact"))
     assert "below 2025-W17's 7,000" in exact and "more than" not in exact
     assert "cannot be set against a month" in months_beside_weeks_sentence(_month(1.0, "exact").iloc[0:0])
+
+
+def test_sentences_name_the_measure_the_small_sample_and_the_calendar():
+    table = market_share(sales({16: 100, 17: 80, 18: 70, 19: 50}),
+                         market([(16, "a", 900), (17, "a", 920), (18, "a", 930), (19, "a", 950)]), brands=["a"])
+    calendar = pd.DataFrame({"week": ["2025-W16", "2025-W17", "2025-W18", "2025-W19"], "iso_year": 2025,
+                             "iso_week": [16, 17, 18, 19], "holiday_days": [0, 0, 4, 1],
+                             "holidays": ["", "", "labour_day", "labour_day"], "month_end": [False, False, True, False],
+                             "month_end_of": ["", "", "2025-04", ""]})
+    text = " ".join(share_sentences(share_vs_market(table), calendar))
+    assert "insurance registrations" in text
+    assert "from 100 to 50 (−50.0%)" in text
+    assert "from 10.0% to 5.0% (−5.0 percentage points)" in text
+    assert "Small sample" in text
+    assert "2025-W18 (4 holiday days, labour day), 2025-W19 (1 holiday day, labour day)" in text
+    assert "Month-end weeks among them: 2025-W18 (end of 2025-04)" in text
+
+
+# --- the live data -------------------------------------------------------------------------------------------------------

@@ -85,13 +85,28 @@ def test_whose_fall(share, spread, word):
     assert reader.confidence_whose(share, spread) == word
 
 
-@pytest.mark.parametrize("own, market, word", [
-    ([-0.4, 0.1], [-0.1, 0.01], "cannot_tell"),
-    ([-0.4, -0.1], [-0.1, 0.01], "suggestive"),
-    ([-0.4, -0.1], [-0.1, -0.01], "clear"),
+@pytest.mark.parametrize("allows_none, allows_all, agree, word", [
+    (True, True, False, "cannot_tell"),
+    (True, True, True, "cannot_tell"),
+    (False, True, True, "clear"),
+    (False, False, True, "clear"),
+    (False, True, False, "suggestive"),
+    (True, False, True, "suggestive"),
 ])
-def test_calendar(own, market, word):
-    assert reader.confidence_calendar({"calendar_log_change_ci95": own}, {"calendar_log_change_ci95": market}) == word
+def test_calendar(allows_none, allows_all, agree, word):
+    assert reader.confidence_calendar({"allows_none": allows_none, "allows_all": allows_all, "agree": agree}) == word
+
+
+def test_the_calendar_answer_gives_the_range_across_specifications_and_what_it_allows():
+    spec = {"n_specs": 8, "percent_low": 25.604, "percent_high": 69.705, "interval_low": -3.805, "interval_high": 120.147,
+            "agree": False, "headline_percent": None, "allows_none": True, "allows_part": True, "allows_all": True}
+    [answer] = reader.bottom_line({"calendar_specifications": spec})
+    sentence, word = answer.parts[0]
+    assert "accounts for 26% to 70% of the fall, depending on how it is modelled (8 ways; their 95% intervals together " in sentence
+    assert "run from −4% to 120%): it may explain none, part or all of the dip." in sentence
+    assert word == "cannot_tell"
+    [row] = reader.index_findings({"calendar_specifications": spec})
+    assert row.evidence.endswith("these weeks cannot tell how much.") and row.confidence == "cannot_tell"
 
 
 def test_claims():

@@ -10,13 +10,15 @@ SHARE = {"series": "xiaomi_all", "brands": "byd;xiaomi_all", "first_week": "2025
          "log_odds_slope": -0.17, "log_odds_slope_ci95": [-0.239, -0.101], "n_weeks": 4, "small_sample": True}
 
 
-def slump(pct, lo, hi, log_lo, log_hi, df):
-    return {"from_week": "2025-W16", "to_week": "2025-W19", "percent_of_observed": pct,
-            "percent_of_observed_ci95": [lo, hi], "calendar_log_change_ci95": [log_lo, log_hi], "df_resid": df}
+def calendar(low=25.6, high=69.7, i_low=1.3, i_high=120.1, agree=False, none=False, part=True, all_=True):
+    return {"from_week": "2025-W16", "to_week": "2025-W19", "n_specs": 8, "n_declared": 8, "not_fitted": [],
+            "percent_low": low, "percent_high": high, "interval_low": i_low, "interval_high": i_high,
+            "tolerance_pp": 20.0, "agree": agree, "headline_percent": (low + high) / 2 if agree else None,
+            "allows_none": none, "allows_part": part, "allows_all": all_}
 
 
-def market(share=SHARE, own=slump(70.7, -6.4, 147.9, -0.48, 0.02, 4), other=slump(29.9, -22.1, 81.8, -0.27, 0.07, 10)):
-    return {"market": {"share_vs_market": share, "calendar_slump": own, "market_calendar_slump": other}}
+def market(share=SHARE, specs=None):
+    return {"market": {"share_vs_market": share}, "calendar_specifications": specs or calendar()}
 
 
 def by_topic(summary):
@@ -33,12 +35,19 @@ def test_the_share_finding_says_whose_fall_it_was_from_what_fell():
     assert both.evidence.endswith("The market fell as much or more: Xiaomi's share did not fall.")
 
 
-def test_the_calendar_finding_follows_the_intervals():
-    wide = by_topic(market())["Or the calendar?"].evidence
-    assert "71% with Xiaomi’s own coefficients (95% CI −6% to 148%, 4 residual degrees of freedom)" in wide
-    assert "neither interval excludes zero" in wide and "chosen after looking at the data" in wide
-    tight = by_topic(market(own=slump(50, 20, 80, -0.3, -0.1, 4), other=slump(40, 10, 70, -0.2, -0.05, 10)))
-    assert "both intervals exclude zero: the calendar explains part of the dip" in tight["Or the calendar?"].evidence
+def test_the_calendar_finding_is_the_range_across_specifications_worded_symmetrically():
+    f = by_topic(market())["Or the calendar?"]
+    assert "accounts for 26% to 70% of Xiaomi's log fall from 2025-W16 to 2025-W19" in f.evidence
+    assert "95% intervals together run from 1% to 120%" in f.evidence
+    assert "may explain part or all of the dip; they rule out that it explains none of it" in f.evidence
+    assert "no single percentage is given" in f.evidence and "part of the dip or none of it" not in f.evidence
+    assert (f.notebook, f.section) == ("08_market_calendar", "4 · How much of the slump is the calendar?")
+    wide = by_topic(market(specs=calendar(i_low=-30.0, none=True)))["Or the calendar?"].evidence
+    assert "may explain none, part or all of the dip." in wide
+
+
+def test_no_calendar_finding_without_the_specifications_key():
+    assert "Or the calendar?" not in by_topic({"market": {"share_vs_market": SHARE}})
 
 
 def method(mase, p, verdict, n=10, weeks=5, needed=None, weeks_needed=None):

@@ -9,7 +9,7 @@ its caveats (small samples called small), axis units, and a footer naming the
 =================================  ===================================================================
 :func:`market_share_figure`        Xiaomi's weekly share of a fixed brand set in 2025; gaps kept; holiday
                                    and month-end weeks marked; the article's weeks against their own set
-:func:`calendar_coefficients_figure` the calendar model's terms with 95% intervals, Xiaomi's fit and the market's
+:func:`calendar_specifications_figure` the calendar's share of the W16-W19 dip, one row per specification
 =================================  ===================================================================
 
 Save them with :func:`helpers.figures.frame.save_figure` under :data:`STEMS`.
@@ -23,6 +23,7 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
+from helpers.chinese import has_cjk
 from helpers.data import weeks
 from helpers.figures import style
 from helpers.figures.frame import finish, monday_x, new_figure, sources_text
@@ -34,32 +35,28 @@ __all__ = [
     "XIAOMI_SERIES",
     "ARTICLE_FIRST_WEEK",
     "ARTICLE_LAST_WEEK",
-    "COEFFICIENT_TERMS",
     "brand_name",
     "market_share_figure",
-    "calendar_coefficients_figure",
+    "calendar_specifications_figure",
+    "specifications_title",
 ]
 
 #: File stems of the figures (``reports/figures/<stem>.png`` and ``.svg``).
 STEMS = {
     "share": "08_market_share",
-    "coefficients": "08_calendar_coefficients",
+    "specifications": "08_calendar_specifications",
 }
 #: The Xiaomi series whose share is drawn (every model: the market lists count the brand).
 XIAOMI_SERIES = "xiaomi_all"
 #: The article's weeks.
 ARTICLE_FIRST_WEEK = "2025-W16"
 ARTICLE_LAST_WEEK = "2025-W19"
-#: The calendar model's terms drawn, top to bottom (the constant is not an effect).
-COEFFICIENT_TERMS = ("holiday_days", "month_end", "t")
 
 _LINE_COLOR = style.OKABE_ITO["blue"]
 _ARTICLE_COLOR = style.OKABE_ITO["vermillion"]
 _ARTICLE_SPAN_COLOR = style.OKABE_ITO["yellow"]
 _HOLIDAY_COLOR = style.OKABE_ITO["sky_blue"]
 _MONTH_END_COLOR = style.OKABE_ITO["black"]
-_FIT_COLORS = {"xiaomi": style.OKABE_ITO["blue"], "market": style.OKABE_ITO["orange"]}
-_FIT_MARKERS = {"xiaomi": "o", "market": "s"}
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -317,150 +314,164 @@ def market_share_figure(
         return finish(fig, lang, title, sep.join(notes), footer)
 
 
-# --------------------------------------------------------------------------- b. calendar coefficients
+# --------------------------------------------------------------------------- b. calendar specifications
+
+_SPEC_COLOR = style.OKABE_ITO["orange"]
+_NOT_FITTED_COLOR = style.OKABE_ITO["grey"]
+#: What the calendar may explain, in the order the title lists them (the same words for each).
+_SHARE_KEYS = (("allows_none", "none"), ("allows_part", "part"), ("allows_all", "all"))
 
 
-def _capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
+def _or_words(words: list[str], lang: str) -> str:
+    if len(words) == 1:
+        return words[0]
+    return style.label("cal_spec_or", lang, head=style.label("list_sep", lang).join(words[:-1]), last=words[-1])
 
 
-def _fit_kind(series: str) -> str:
-    return "market" if str(series).startswith("market:") else "xiaomi"
+def specifications_title(summary: dict[str, Any], lang: str = "en") -> str:
+    """The title from the range across specifications: what the calendar may explain (none, part, all), and the range.
+
+    ``summary`` is :func:`helpers.models.calendar_specifications.specifications_summary`.  A single percentage
+    only when the specifications agree; at most 110 characters in English.
+
+    >>> s = {"from_week": "2025-W16", "to_week": "2025-W19", "n_specs": 8, "percent_low": 25.6, "percent_high": 69.7,
+    ...      "agree": False, "headline_percent": None, "allows_none": False, "allows_part": True, "allows_all": True}
+    >>> specifications_title(s)
+    'The calendar may explain part or all of the 2025-W16-W19 dip: 26% to 70% across 8 specifications'
+    """
+    allowed = [style.label(f"cal_spec_{word}", lang) for flag, word in _SHARE_KEYS if summary[flag]]
+    values = {"span": week_span(summary["from_week"], summary["to_week"], "-"), "low": number(summary["percent_low"]),
+              "high": number(summary["percent_high"]),
+              "specs": style.label("cal_spec_count_one", lang) if int(summary["n_specs"]) == 1
+              else style.label("cal_spec_count", lang, n=int(summary["n_specs"]))}
+    if summary["agree"]:
+        return style.label("cal_spec_title_agree", lang, about=number(summary["headline_percent"]), **values)
+    if not allowed:
+        return style.label("cal_spec_title_other_way", lang, **values)
+    return style.label("cal_spec_title", lang, allowed=_or_words(allowed, lang), **values)
 
 
-def _fit_name(series: str, lang: str) -> str:
-    """``xiaomi_su7`` → ``SU7``; ``market:byd+tesla_china`` → ``BYD + Tesla China``."""
-    if _fit_kind(series) == "market":
-        return " + ".join(brand_name(b, lang) for b in str(series).removeprefix("market:").split("+"))
-    return _xiaomi_name(series, lang)
+def _spec_name(name: str, lang: str) -> str:
+    key = f"cal_spec_name_{name}"
+    return style.label(key, lang) if key in style.LABELS[lang] else str(name)
 
 
-def _effect(v: float) -> float:
-    """A coefficient on log units as a percentage change: 100 (exp(b) - 1)."""
-    return 100 * math.expm1(float(v))
+def _publisher_text(pairs: list[tuple[str, str]], sources: pd.DataFrame | None, lang: str) -> str:
+    """``Publisher (n lists), ...`` from (source_id, kind) pairs, first-seen order; source ids when no table."""
+    if sources is None:
+        return sources_text([(sid, "") for sid, _ in pairs], lang)
+    publisher_of = dict(zip(sources["source_id"].astype(str), sources["publisher"].fillna("").astype(str)))
+    counts: dict[str, set[str]] = {}
+    for sid, _ in pairs:
+        name = publisher_of.get(sid) or sid
+        if lang != "zh" and has_cjk(name):  # the English figures carry no Chinese font: the source id instead
+            name = sid
+        counts.setdefault(name, set()).add(sid)
+    return style.label("list_sep", lang).join(
+        style.label("cal_spec_publisher_one" if len(ids) == 1 else "cal_spec_publisher", lang, publisher=name, n=len(ids))
+        for name, ids in counts.items())
 
 
-def _signed(v: float, digits: int = 0) -> str:
-    text = number(v, digits)
-    return f"+{text}" if round(v, digits) > 0 else text
-
-
-def _coefficients_title(rows: pd.DataFrame, lang: str) -> str:
-    """Which calendar terms' 95% intervals exclude zero, per fit; the SU7's estimates when none does."""
-    calendar = rows[rows["term"].astype(str).isin(("holiday_days", "month_end")) & rows["coefficient"].notna()]
-    excluding = calendar[(calendar["ci95_low"] > 0) | (calendar["ci95_high"] < 0)]
-    fits = list(dict.fromkeys(calendar["series"].astype(str)))
-    fit_words = _join([style.label("cal_fit_n", lang, fit=_fit_name(s, lang),
-                                   n=int(calendar.loc[calendar["series"].astype(str) == s, "n_weeks"].iloc[0]))
-                       for s in fits], lang)
-    if excluding.empty:
-        return style.label("cal_title_none", lang, fits=fit_words)
-    parts = []
-    for row in excluding.itertuples(index=False):
-        parts.append(style.label("cal_title_item", lang, term=style.label(f"cal_term_{row.term}", lang),
-                                 fit=_fit_name(row.series, lang), effect=_signed(_effect(row.coefficient)),
-                                 lo=_signed(_effect(row.ci95_low)), hi=_signed(_effect(row.ci95_high))))
-    return style.label("cal_title_some", lang, items=style.label("list_sep", lang).join(parts), fits=fit_words)
-
-
-def calendar_coefficients_figure(
-    coefficients: pd.DataFrame,
-    weekly_sales: pd.DataFrame | None = None,
+def calendar_specifications_figure(
+    table: pd.DataFrame,
     market_registrations: pd.DataFrame | None = None,
+    weekly_sales: pd.DataFrame | None = None,
+    sources: pd.DataFrame | None = None,
     lang: str = "en",
 ) -> Any:
-    """The calendar model's coefficients with their 95% intervals, one row per term, one marker per fit.
+    """The calendar's share of the article's dip under each specification: point and 95% interval, one row each.
 
-    ``coefficients`` is :func:`helpers.models.calendar_effects.coefficients_table`
-    (fits ``xiaomi_su7`` and ``market``).  Each coefficient of log units is drawn
-    as a percentage change, ``100 (exp(b) - 1)``, with its interval transformed
-    the same way; a zero line is drawn; a term dropped from a fit is said so
-    instead of drawn.  ``weekly_sales`` and ``market_registrations`` (optional)
-    name the sources of the weeks each fit saw in the footer.
+    ``table`` is :func:`helpers.models.calendar_specifications.calendar_specifications` (one row per
+    specification, in the order drawn top to bottom).  Reference lines at 0% (the calendar explains none of the
+    dip) and 100% (all of it); a specification that could not be fitted keeps its row with the reason.  The title
+    is :func:`specifications_title`; each row is named by its plain name (``labels.toml``: ``cal_spec_name_*``).
+    ``market_registrations`` and ``weekly_sales`` (optional) give the weekly lists behind the fits and Xiaomi's
+    two weeks, ``sources`` (the clean sources table) their publishers, for the footer.
     """
-    from matplotlib.lines import Line2D
+    from helpers.models.calendar_specifications import specification_design, SPECIFICATIONS, specifications_summary
 
     with style.theme(lang) as lang:
-        rows = coefficients[coefficients["term"].astype(str).isin(COEFFICIENT_TERMS)].copy()
-        if rows.empty:
-            raise ValueError("coefficients hold none of the terms " + ", ".join(COEFFICIENT_TERMS))
-        fits = list(dict.fromkeys(rows["series"].astype(str)))
+        if table.empty:
+            raise ValueError("the specifications table is empty")
+        summary = specifications_summary(table)
         fig = new_figure("pair")
         ax = fig.add_subplot()
-        n_fits = len(fits)
-        offsets = np.linspace(0.18, -0.18, n_fits) if n_fits > 1 else np.zeros(1)  # the first fit on top
-        ypos = {term: float(len(COEFFICIENT_TERMS) - 1 - i) for i, term in enumerate(COEFFICIENT_TERMS)}
-        ax.axvline(0, color="#333333", linewidth=1.2, zorder=2, gid="zero")
-        dropped_notes = []
-        lows, highs = [0.0], [0.0]
-        for offset, fit in zip(offsets, fits):
-            part = rows[rows["series"].astype(str) == fit]
-            kind = _fit_kind(fit)
-            color, marker = _FIT_COLORS[kind], _FIT_MARKERS[kind]
-            for row in part.itertuples(index=False):
-                y = ypos[str(row.term)] + offset
-                if pd.isna(row.coefficient):
-                    dropped_notes.append(_capitalised(style.label(
-                        "cal_dropped", lang, term=style.label(f"cal_term_{row.term}", lang), fit=_fit_name(fit, lang),
-                        reason=str(row.dropped_reason))))
-                    continue
-                mid, lo, hi = _effect(row.coefficient), _effect(row.ci95_low), _effect(row.ci95_high)
-                lows.append(lo)
-                highs.append(hi)
-                ax.errorbar(mid, y, xerr=[[mid - lo], [hi - mid]], fmt=marker, color=color, markersize=8,
-                            elinewidth=2.0, capsize=4, capthick=1.6, zorder=4, gid=f"coef:{kind}:{row.term}")
-                digits = 1 if max(abs(lo), abs(hi)) < 10 else 0
-                ax.annotate(style.label("cal_value", lang, effect=_signed(mid, digits), lo=_signed(lo, digits),
-                                        hi=_signed(hi, digits)),
-                            (hi, y), xytext=(6, 0), textcoords="offset points", ha="left", va="center",
-                            fontsize=style.FONT_SIZES["annotation"], color=color, gid=f"coef_value:{kind}")
+        n = len(table)
+        ax.axvline(0, color="#333333", linewidth=1.2, zorder=2, gid="reference:0")
+        ax.axvline(100, color="#333333", linewidth=1.2, linestyle="--", zorder=2, gid="reference:100")
+        fitted = table[table["percent_of_dip"].notna()]
+        lows = [0.0, *fitted["percent_ci95_low"].astype(float)]
+        highs = [100.0, *fitted["percent_ci95_high"].astype(float)]
+        has_drop = "drop_one_percent_low" in fitted.columns and fitted["drop_one_percent_low"].notna().any()
+        if has_drop:
+            lows += fitted["drop_one_percent_low"].dropna().astype(float).tolist()
+            highs += fitted["drop_one_percent_high"].dropna().astype(float).tolist()
         span = max(highs) - min(lows)
-        ax.set_xlim(min(lows) - 0.05 * span, max(highs) + 0.42 * span)
-        ax.set_ylim(-0.6, len(COEFFICIENT_TERMS) - 0.4)
-        ax.set_yticks([ypos[t] for t in COEFFICIENT_TERMS], [style.label(f"cal_tick_{t}", lang) for t in COEFFICIENT_TERMS])
-        ax.set_xlabel(style.label("cal_x", lang))
+        text_x = max(highs) + 0.04 * span  # every row's numbers in one column, clear of the bars and the 100% line
+        for i, row in enumerate(table.itertuples(index=False)):
+            y = float(n - 1 - i)
+            if pd.isna(row.percent_of_dip):
+                ax.annotate(style.label("cal_spec_not_fitted", lang, reason=str(row.not_fitted_reason)), (text_x, y),
+                            ha="left", va="center", fontsize=style.FONT_SIZES["annotation"], color=_NOT_FITTED_COLOR,
+                            gid="not_fitted")
+                continue
+            mid, lo, hi = float(row.percent_of_dip), float(row.percent_ci95_low), float(row.percent_ci95_high)
+            ax.errorbar(mid, y, xerr=[[mid - lo], [hi - mid]], fmt="s", color=_SPEC_COLOR, markersize=7,
+                        elinewidth=2.0, capsize=4, capthick=1.6, zorder=4, gid=f"spec:{row.specification}")
+            drop = (getattr(row, "drop_one_percent_low", math.nan), getattr(row, "drop_one_percent_high", math.nan))
+            if not any(pd.isna(v) for v in drop):
+                ax.plot([float(drop[0]), float(drop[1])], [y + 0.27, y + 0.27], color=_NOT_FITTED_COLOR,
+                        linewidth=1.2, marker="|", markersize=6, zorder=3, gid=f"drop_one:{row.specification}")
+            ax.annotate(style.label("cal_spec_value", lang, pct=number(mid), lo=number(lo), hi=number(hi),
+                                    n=int(row.n_obs), df=int(getattr(row, "df_interval", row.df_resid))),
+                        (text_x, y), ha="left", va="center", fontsize=style.FONT_SIZES["annotation"], color="#333333",
+                        gid="spec_value")
+        ax.set_xlim(min(lows) - 0.05 * span, max(highs) + 0.62 * span)
+        ax.set_ylim(-0.6, n - 0.4)
+        ax.set_yticks([float(n - 1 - i) for i in range(n)],
+                      [_spec_name(str(name), lang) for name in table["specification"]])
+        ax.set_xlabel(style.label("cal_spec_x", lang, span=week_span(summary["from_week"], summary["to_week"], "-")))
         ax.grid(axis="y", visible=False)
-        handles = []
-        for fit in fits:
-            part = rows[rows["series"].astype(str) == fit].iloc[0]
-            kind = _fit_kind(fit)
-            handles.append(Line2D([], [], color=_FIT_COLORS[kind], marker=_FIT_MARKERS[kind], markersize=8, linewidth=2.0,
-                                  label=style.label("cal_legend", lang, fit=_fit_name(fit, lang),
-                                                    span=week_span(str(part["first_week"]), str(part["last_week"])),
-                                                    n=int(part["n_weeks"]), df=int(part["df_resid"]))))
-        ax.legend(handles=handles, loc="upper right")
 
-        title = _coefficients_title(rows, lang)
         sep = style.label("sentence_sep", lang)
-        notes = [style.label("cal_method", lang)]
-        small = [f for f in fits if bool(rows.loc[rows["series"].astype(str) == f, "small_sample"].astype(str)
-                                             .str.lower().eq("true").iloc[0])]
-        if small:
-            notes.append(style.label("cal_small_sample", lang, fits=style.label("list_sep", lang).join(
-                style.label("cal_fit_df", lang, fit=_fit_name(f, lang),
-                            n=int(rows.loc[rows["series"].astype(str) == f, "n_weeks"].iloc[0]),
-                            df=int(rows.loc[rows["series"].astype(str) == f, "df_resid"].iloc[0])) for f in small)))
-        notes += dropped_notes
-        notes.append(style.label("cal_caveat", lang))
+        span_words = week_span(summary["from_week"], summary["to_week"], "-")
+        notes = [style.label("cal_spec_method", lang, span=span_words),
+                 style.label("cal_spec_agree" if summary["agree"] else "cal_spec_disagree", lang,
+                             tol=number(summary["tolerance_pp"]), low=number(summary["percent_low"]),
+                             high=number(summary["percent_high"])),
+                 style.label("cal_spec_caveat", lang)]
+        if has_drop:
+            notes.insert(1, style.label("cal_spec_drop_one", lang, low=number(summary["drop_one_low"]),
+                                        high=number(summary["drop_one_high"])))
 
         pairs: list[tuple[str, str]] = []
-        last = max(weeks.parse_week_label(str(w)) for w in rows["last_week"])
-        for fit in fits:
-            part = rows[rows["series"].astype(str) == fit].iloc[0]
-            lo_w, hi_w = weeks.parse_week_label(str(part["first_week"])), weeks.parse_week_label(str(part["last_week"]))
-            if _fit_kind(fit) == "xiaomi" and weekly_sales is not None:
-                got = weekly_sales[(weekly_sales["series"].astype(str) == fit) & weekly_sales["units"].notna()]
-                got = got[[lo_w <= p <= hi_w for p in _pairs(got)]]
-                locators = got["locator"].astype(str) if "locator" in got.columns else [""] * len(got)
-                pairs += list(zip(got["source_id"].astype(str), locators))
-            elif _fit_kind(fit) == "market" and market_registrations is not None:
-                brands = str(fit).removeprefix("market:").split("+")
-                complete = set(share_model.market_total_weeks(market_registrations, brands, str(part["first_week"]),
-                                                              str(part["last_week"]))["week"].astype(str))
-                got = market_registrations[market_registrations["series"].astype(str).isin(brands)]
-                got = got[[weeks.week_label(*p) in complete for p in _pairs(got)]]
-                pairs += [(str(s), "") for s in got["source_id"]]
-        sources = (style.label("sources", lang, sources=sources_text(pairs, lang)) if pairs
-                   else style.label("cal_sources_unnamed", lang))
-        footer = style.label("footer", lang, sources=sources, as_of=style.label("as_of", lang, week=weeks.week_label(*last)))
-        return finish(fig, lang, title, sep.join(notes), footer)
+        last = weeks.parse_week_label(str(summary["to_week"]))
+        if market_registrations is not None:
+            wanted = {s.name: s for s in SPECIFICATIONS}
+            for name in table["specification"].astype(str):
+                if name not in wanted:
+                    continue
+                design = specification_design(market_registrations, _calendar_stub(market_registrations), wanted[name],
+                                              (str(summary["from_week"]), str(summary["to_week"])))
+                used = {(b, w) for b, w in zip(design["brand"], design["week"])}
+                rows = market_registrations[[(str(b), weeks.week_label(int(y), int(k))) in used for b, y, k in zip(
+                    market_registrations["series"], market_registrations["iso_year"], market_registrations["iso_week"])]]
+                pairs += [(str(sid), "market") for sid in rows["source_id"]]
+                if len(design):
+                    last = max(last, max(weeks.parse_week_label(w) for w in design["week"]))
+        if weekly_sales is not None:
+            ends = {weeks.parse_week_label(str(summary["from_week"])), weeks.parse_week_label(str(summary["to_week"]))}
+            got = weekly_sales[(weekly_sales["series"].astype(str) == str(summary["observed_series"]))
+                               & weekly_sales["units"].notna()]
+            got = got[[p in ends for p in _pairs(got)]]
+            pairs += [(str(sid), "xiaomi") for sid in got["source_id"]]
+        sources_words = (style.label("sources", lang, sources=_publisher_text(pairs, sources, lang)) if pairs
+                         else style.label("cal_sources_unnamed", lang))
+        footer = style.label("footer", lang, sources=sources_words, as_of=style.label("as_of", lang, week=weeks.week_label(*last)))
+        return finish(fig, lang, specifications_title(summary, lang), sep.join(notes), footer)
+
+
+def _calendar_stub(market_registrations: pd.DataFrame) -> pd.DataFrame:
+    """A calendar of every week the lists hold (working days 5, no month end): enough to select a fit's brand-weeks."""
+    keys = market_registrations[["iso_year", "iso_week"]].drop_duplicates()
+    return keys.assign(working_days=5, month_end=False)

@@ -14,16 +14,11 @@ before it (order: ``t``, ``holiday_days``, ``month_end``), or that would leave n
 residual degree of freedom (``month_end`` first, then ``holiday_days``) is
 dropped, and :attr:`CalendarFit.dropped` says which and why.
 
-**Where the calendar effects are identified.**  Xiaomi's weekly series holds
-8 weeks before the YU7 (``xiaomi_su7``, 2025-W14..W23), so with four
-coefficients it keeps 4 residual degrees of freedom, and its month-end weeks
-are all holiday weeks too.  The weekly market lists have more weeks:
-:func:`fit_market_calendar_model` fits the same model to a fixed set of other
-brands' summed registrations (:func:`helpers.models.market_share.market_total_weeks`,
-Xiaomi not in it), and :func:`calendar_share_of_slump` can apply *those*
-coefficients to Xiaomi's observed change (``observed=``).  That assumes a holiday
-day or a month end moves Xiaomi's registrations by the same proportion as the
-set's; it is an assumption, not something these data test.
+**What it is for now.**  This model is the calendar method of the backtests
+(:func:`backtest_method`, notebook 09).  How much of the article's W16-W19 dip
+the calendar explains is no longer answered here, from Xiaomi's own few weeks: it
+is :mod:`helpers.models.calendar_specifications` (``docs/calendar-model.md``),
+the holiday effect learnt from the other brands' weeks outside the article's.
 
 **Small sample** is ``n_weeks < SMALL_SAMPLE_WEEKS`` (8) or fewer than
 ``SMALL_SAMPLE_WEEKS - 2`` (6) residual degrees of freedom, the df of a
@@ -43,7 +38,6 @@ W19 are the Labour Day weeks): read every interval here as descriptive.
 
 from __future__ import annotations
 
-import datetime
 import functools
 import math
 from dataclasses import dataclass, field
@@ -53,40 +47,26 @@ import numpy as np
 import pandas as pd
 
 from helpers.data import weeks
-from helpers.formatting import number, plural, signed_percent, week_runs, week_span
+from helpers.formatting import number, plural
 from helpers.models.trend import MIN_WEEKS, SMALL_SAMPLE_WEEKS
 
 __all__ = [
     "CALENDAR_TERMS",
     "TERMS",
-    "ACCIDENT_DATE",
-    "NEAR_ZERO_LOG_CHANGE",
-    "COLLINEAR_R",
     "CalendarFit",
-    "SlumpShare",
     "calendar_design",
     "fit_calendar_model",
-    "fit_market_calendar_model",
-    "calendar_share_of_slump",
     "forecast_calendar_model",
     "calendar_forecast_method",
-    "describe_calendar_model",
 ]
 
 #: The calendar regressors, in the order they are tried (and the reverse order they are dropped for lack of df).
 CALENDAR_TERMS = ("holiday_days", "month_end")
 #: Every coefficient the model can have.
 TERMS = ("const", "t", *CALENDAR_TERMS)
-#: The fatal SU7 crash on the Anhui expressway (``events.csv``: ``accident_anhui_expressway``).
-ACCIDENT_DATE = datetime.date(2025, 3, 29)
-#: An observed log change smaller than this (about 1%) is "about zero": no share of it is computed.
-NEAR_ZERO_LOG_CHANGE = 0.01
-#: A correlation of holiday days and month end at least this large (in absolute value) is called out.
-COLLINEAR_R = 0.5
 #: Fewest residual degrees of freedom before a fit is flagged small (a 2-coefficient trend at 8 weeks has 6).
 SMALL_SAMPLE_DF = SMALL_SAMPLE_WEEKS - 2
 _CONFIDENCE = 0.95
-_TERM_WORDS = {"t": "the weekly trend", "holiday_days": "holiday days", "month_end": "month end"}
 
 
 def _pair(week: Any) -> tuple[int, int]:
@@ -274,153 +254,6 @@ def fit_calendar_model(
     )
 
 
-def fit_market_calendar_model(
-    market_registrations: pd.DataFrame,
-    calendar_weeks: pd.DataFrame,
-    brands: Sequence[str],
-    first_week: str | None = None,
-    last_week: str | None = None,
-) -> CalendarFit:
-    """The same model fitted to a fixed set of other brands' summed registrations (Xiaomi not in it).
-
-    Uses every week in ``first_week..last_week`` in which all of ``brands`` are
-    printed (:func:`helpers.models.market_share.market_total_weeks`); the fit's
-    ``series`` is ``"market:"`` and the brands joined by ``+``.
-
-    >>> calendar = pd.DataFrame({"iso_year": 2025, "iso_week": [1, 2, 3], "holiday_days": [0, 1, 0], "month_end": False})
-    >>> market = pd.DataFrame({"iso_year": 2025, "iso_week": [1, 2, 3, 3], "series": ["a", "a", "a", "b"],
-    ...                        "units": [100, 50, 100, 5]})
-    >>> fit_market_calendar_model(market, calendar, ["a"]).series
-    'market:a'
-    """
-    from helpers.models.market_share import market_total_weeks
-
-    total = market_total_weeks(market_registrations, brands, first_week, last_week)
-    if total.empty:
-        raise ValueError(f"no week in which all of {', '.join(sorted(brands))} are printed")
-    return fit_calendar_model(total, calendar_weeks, series=str(total["series"].iloc[0]))
-
-
-@dataclass(frozen=True)
-class SlumpShare:
-    """How much of the observed log change from ``from_week`` to ``to_week`` the calendar terms account for.
-
-    ``calendar_log_change = Σ (term difference × coefficient)`` over the fit's
-    calendar terms, with a 95% interval by the delta method (exact here: the
-    change is linear in the coefficients), t with the fit's ``df_resid``.
-    ``percent_of_observed`` is ``100 × calendar / observed`` (``None`` when the
-    observed change is about zero, ``observed_near_zero``).  In units:
-    ``to_units_calendar_adjusted`` is ``to_week``'s units at ``from_week``'s
-    calendar (``to_units × exp(−calendar_log_change)``) and
-    ``units_accounted = to_units − to_units_calendar_adjusted``; intervals map the
-    log interval's ends.  ``coefficients_from`` names the fit whose coefficients
-    were used; ``observed_series`` the series whose change is decomposed.
-    """
-
-    coefficients_from: str
-    observed_series: str
-    from_week: str
-    to_week: str
-    differences: Mapping[str, float]
-    terms_dropped: tuple[str, ...]
-    calendar_log_change: float
-    calendar_log_change_ci95: tuple[float, float]
-    observed_from_units: float
-    observed_to_units: float
-    observed_log_change: float
-    observed_units_change: float
-    observed_near_zero: bool
-    percent_of_observed: float | None
-    percent_of_observed_ci95: tuple[float, float] | None
-    to_units_calendar_adjusted: float
-    units_accounted: float
-    units_accounted_ci95: tuple[float, float]
-    df_resid: int
-
-
-def _observed_units(frame: pd.DataFrame, week: tuple[int, int], name: str) -> float:
-    hits = frame[(frame["iso_year"].astype("int64") == week[0]) & (frame["iso_week"].astype("int64") == week[1])
-                 & frame["units"].notna()]
-    if len(hits) != 1:
-        raise ValueError(f"{name}: expected one figure for {_label(week)}, found {len(hits)}")
-    return float(hits["units"].iloc[0])
-
-
-def calendar_share_of_slump(
-    fit: CalendarFit,
-    calendar_weeks: pd.DataFrame,
-    from_week: str = "2025-W16",
-    to_week: str = "2025-W19",
-    observed: pd.DataFrame | None = None,
-) -> SlumpShare:
-    """The part of the log change in units ``from_week → to_week`` that the fit's calendar terms account for.
-
-    ``observed`` (one series' weekly rows: ``iso_year, iso_week, units``,
-    optionally ``series``) is the series whose change is decomposed; by default
-    the fit's own weeks.  Pass Xiaomi's rows with a market fit to apply the
-    market's calendar coefficients to Xiaomi.
-
-    >>> calendar = pd.DataFrame({"iso_year": 2025, "iso_week": range(1, 7), "holiday_days": [0, 1, 0, 2, 0, 1],
-    ...                          "month_end": False})
-    >>> units = {f"2025-W{w:02d}": math.exp(5 - 0.5 * h + 0.001 * (-1) ** w) for w, h in zip(range(1, 7), [0, 1, 0, 2, 0, 1])}
-    >>> fit = fit_calendar_model(weekly_sales_from(units, "s"), calendar, series="s")
-    >>> share = calendar_share_of_slump(fit, calendar, "2025-W01", "2025-W02")
-    >>> round(share.calendar_log_change, 2), round(share.percent_of_observed)
-    (-0.5, 100)
-    """
-    start, end = _pair(from_week), _pair(to_week)
-    calendar = _calendar_rows(calendar_weeks, [start, end])
-    used = [k for k in fit.terms if k in CALENDAR_TERMS]
-    differences = {k: float(calendar[k].iloc[1] - calendar[k].iloc[0]) for k in CALENDAR_TERMS}
-    d = np.array([differences[k] if k in used else 0.0 for k in fit.terms], dtype="float64")
-    b = np.array([fit.coefficients[k] for k in fit.terms], dtype="float64")
-    V = np.array(fit.covariance, dtype="float64")
-    change = float(d @ b)
-    se = math.sqrt(max(float(d @ V @ d), 0.0))
-    from scipy import stats
-
-    crit = float(stats.t.ppf(0.5 + _CONFIDENCE / 2, fit.df_resid))
-    ci = (change - crit * se, change + crit * se)
-    if observed is None:
-        frame, name = fit.design, fit.series
-    else:
-        frame = observed
-        names = sorted(set(observed["series"].astype(str))) if "series" in observed.columns else ["observed"]
-        if len(names) != 1:
-            raise ValueError(f"observed must hold one series, got {names}")
-        name = names[0]
-    u_from, u_to = _observed_units(frame, start, name), _observed_units(frame, end, name)
-    observed_log = math.log(u_to / u_from)
-    near_zero = abs(observed_log) < NEAR_ZERO_LOG_CHANGE
-    percent = percent_ci = None
-    if not near_zero:
-        percent = 100 * change / observed_log
-        percent_ci = tuple(sorted((100 * ci[0] / observed_log, 100 * ci[1] / observed_log)))
-    adjusted = u_to * math.exp(-change)
-    accounted_ends = sorted(u_to - u_to * math.exp(-c) for c in ci)
-    return SlumpShare(
-        coefficients_from=fit.series,
-        observed_series=name,
-        from_week=_label(start),
-        to_week=_label(end),
-        differences=differences,
-        terms_dropped=tuple(k for k in CALENDAR_TERMS if k not in used),
-        calendar_log_change=change,
-        calendar_log_change_ci95=ci,
-        observed_from_units=u_from,
-        observed_to_units=u_to,
-        observed_log_change=observed_log,
-        observed_units_change=u_to - u_from,
-        observed_near_zero=near_zero,
-        percent_of_observed=percent,
-        percent_of_observed_ci95=percent_ci,
-        to_units_calendar_adjusted=adjusted,
-        units_accounted=u_to - adjusted,
-        units_accounted_ci95=(accounted_ends[0], accounted_ends[1]),
-        df_resid=fit.df_resid,
-    )
-
-
 def forecast_calendar_model(
     fit: CalendarFit,
     calendar_weeks: pd.DataFrame,
@@ -498,150 +331,6 @@ def calendar_forecast_method(
     fit = fit_calendar_model(window, calendar_weeks, series=names[0], last_week=origin_week)
     row = forecast_calendar_model(fit, calendar_weeks, origin_week, [horizon]).iloc[0]
     return float(row["forecast"]), float(row["pi95_low"]), float(row["pi95_high"])
-
-
-def _coefficient_words(fit: CalendarFit, term: str) -> str:
-    lo, hi = fit.ci95[term]
-    b = fit.coefficients[term]
-    per = {"t": "a week", "holiday_days": "per holiday day", "month_end": "in a month-end week"}[term]
-    return (f"{_TERM_WORDS[term]}: {number(b, 3)} log units {per} ({signed_percent(math.expm1(b))}; 95% CI "
-            f"{signed_percent(math.expm1(lo))} to {signed_percent(math.expm1(hi))})")
-
-
-def describe_calendar_model(
-    fit: CalendarFit,
-    slump: SlumpShare | None = None,
-    xiaomi_first_week: str | None = None,
-    accident_date: datetime.date = ACCIDENT_DATE,
-) -> list[str]:
-    """Sentences on the fit (and on ``slump``), every number taken from them.
-
-    Says n, the residual degrees of freedom, that the sample is small, which
-    terms were dropped and why, that the regressors were chosen after looking
-    at the data, and why an interrupted-time-series test of the accident cannot
-    be run on weekly Xiaomi figures that all start after it
-    (``xiaomi_first_week``; by default the fit's first week when the fit is of
-    a Xiaomi series).
-
-    >>> calendar = pd.DataFrame({"iso_year": 2025, "iso_week": [14, 15, 16, 17], "holiday_days": 0, "month_end": False})
-    >>> fit = fit_calendar_model(weekly_sales_from({"2025-W14": 5, "2025-W15": 6, "2025-W16": 7, "2025-W17": 7},
-    ...                          "xiaomi_su7"), calendar)
-    >>> describe_calendar_model(fit)[-1]
-    'The accident of 2025-03-29 falls in 2025-W13 and the first weekly Xiaomi figure is for 2025-W14: every weekly figure comes after it, so there is no weekly pre-accident level or trend to interrupt, and an interrupted-time-series test of the accident cannot be run on these data. It would need weekly Xiaomi figures before 2025-W14 (insurance registrations for several weeks of early 2025), or weekly order intake spanning the accident.'
-    """
-    terms = [k for k in fit.terms if k != "const"]
-    sentences = [
-        f"{fit.series}: OLS of log weekly {_measure_words(fit.series)} on {', '.join(_TERM_WORDS[k] for k in terms)}, "
-        f"over {plural(fit.n_weeks, 'week')} with a figure in {week_span(fit.first_week, fit.last_week)} "
-        f"(n = {fit.n_weeks}, {plural(fit.df_resid, 'residual degree')} of freedom).",
-        "Coefficients (change in units as a percentage): " + "; ".join(_coefficient_words(fit, k) for k in terms) + ".",
-    ]
-    if fit.missing_weeks:
-        sentences.append(f"No figure for {week_runs(fit.missing_weeks, last=' and ')}: gaps, not filled.")
-    if set(CALENDAR_TERMS) <= set(terms):
-        r = float(np.corrcoef(fit.design["holiday_days"], fit.design["month_end"])[0, 1])
-        both = int(((fit.design["holiday_days"] > 0) & (fit.design["month_end"] == 1)).sum())
-        ends = int((fit.design["month_end"] == 1).sum())
-        if abs(r) >= COLLINEAR_R:
-            sentences.append(
-                f"Holiday days and month end move together in these weeks (correlation {number(r, 2)}; "
-                f"{both} of the {plural(ends, 'month-end week')} also hold holidays): their separate effects are "
-                "poorly identified, and each one's interval is wide.")
-    for term, reason in fit.dropped:
-        sentences.append(f"{_TERM_WORDS[term].capitalize()} left out: {reason}.")
-    if fit.small_sample:
-        sentences.append(
-            f"Small sample: n = {fit.n_weeks} and {plural(fit.df_resid, 'residual degree')} of freedom "
-            f"(fewer than {SMALL_SAMPLE_DF}); read the intervals as a description of these weeks, not as a test.")
-    sentences.append("The regressors (holiday days, month end) were chosen after looking at the data, "
-                     "so the intervals overstate how sure the fit is.")
-    if slump is not None:
-        sentences.extend(_slump_sentences(slump))
-    first = xiaomi_first_week or (fit.first_week if fit.series.startswith("xiaomi") else None)
-    if first is not None:
-        accident_week = _label(weeks.week_of(accident_date))
-        if _pair(first) > weeks.week_of(accident_date):
-            sentences.append(
-                f"The accident of {accident_date.isoformat()} falls in {accident_week} and the first weekly Xiaomi "
-                f"figure is for {first}: every weekly figure comes after it, so there is no weekly pre-accident "
-                "level or trend to interrupt, and an interrupted-time-series test of the accident cannot be run on "
-                f"these data. It would need weekly Xiaomi figures before {first} (insurance registrations for "
-                "several weeks of early 2025), or weekly order intake spanning the accident.")
-    return sentences
-
-
-def _measure_words(series: str) -> str:
-    return "insurance registrations" + ("" if series.startswith("xiaomi") else f" of {series.removeprefix('market:').replace('+', ', ')}")
-
-
-def _slump_sentences(s: SlumpShare) -> list[str]:
-    arrow = week_span(s.from_week, s.to_week, "\N{RIGHTWARDS ARROW}")
-    diffs = ", ".join(f"{_TERM_WORDS[k]} {'+' if v > 0 else ''}{number(v)}" for k, v in s.differences.items())
-    source = ("" if s.coefficients_from == s.observed_series
-              else f" (coefficients from {s.coefficients_from}, applied to {s.observed_series})")
-    lo, hi = s.calendar_log_change_ci95
-    out = [
-        f"{s.observed_series} {arrow}: {number(s.observed_from_units)} to {number(s.observed_to_units)} units, a log "
-        f"change of {number(s.observed_log_change, 3)} ({signed_percent(math.expm1(s.observed_log_change))}); "
-        f"the calendar differs by {diffs}.",
-        f"The calendar terms{source} account for a log change of {number(s.calendar_log_change, 3)} "
-        f"(95% CI {number(lo, 3)} to {number(hi, 3)}).",
-    ]
-    if s.terms_dropped:
-        out.append(f"Not counted (left out of the fit): {', '.join(_TERM_WORDS[k] for k in s.terms_dropped)}.")
-    if s.observed_near_zero:
-        out.append(f"The observed change is about zero (|log change| < {number(NEAR_ZERO_LOG_CHANGE, 2)}): "
-                   "no share of it is given.")
-    else:
-        p_lo, p_hi = s.percent_of_observed_ci95
-        u_lo, u_hi = s.units_accounted_ci95
-        out.append(
-            f"That is {number(s.percent_of_observed)}% of the observed log change (95% CI {number(p_lo)}% to "
-            f"{number(p_hi)}%), or {number(s.units_accounted)} of the {number(s.observed_units_change)} units "
-            f"(95% CI {number(u_lo)} to {number(u_hi)}): at {s.from_week}'s calendar {s.to_week} would have had "
-            f"about {number(s.to_units_calendar_adjusted)}.")
-    return out
-
-
-# --------------------------------------------------------------------------- outputs (notebook 08)
-
-COEFFICIENT_COLUMNS = ("fit", "series", "first_week", "last_week", "n_weeks", "df_resid", "small_sample", "term",
-                       "coefficient", "std_error", "ci95_low", "ci95_high", "dropped_reason")
-
-
-def coefficients_table(fits: Mapping[str, CalendarFit]) -> pd.DataFrame:
-    """One row per fit and term of :data:`TERMS`: the coefficient with its 95% interval, or why the term was dropped.
-
-    ``fits`` maps a name (``"xiaomi_su7"``, ``"market"``) to a :class:`CalendarFit`.
-    """
-    rows = []
-    for name, fit in fits.items():
-        dropped = dict(fit.dropped)
-        for term in TERMS:
-            kept = term in fit.terms
-            rows.append({"fit": name, "series": fit.series, "first_week": fit.first_week, "last_week": fit.last_week,
-                         "n_weeks": fit.n_weeks, "df_resid": fit.df_resid, "small_sample": fit.small_sample,
-                         "term": term, "coefficient": fit.coefficients[term] if kept else float("nan"),
-                         "std_error": fit.std_errors[term] if kept else float("nan"),
-                         "ci95_low": fit.ci95[term][0] if kept else float("nan"),
-                         "ci95_high": fit.ci95[term][1] if kept else float("nan"),
-                         "dropped_reason": "" if kept else dropped.get(term, "not in the fit")})
-    return pd.DataFrame(rows, columns=list(COEFFICIENT_COLUMNS))
-
-
-def slump_summary(slump: SlumpShare) -> dict[str, Any]:
-    """A :class:`SlumpShare` as plain rounded values for ``summary.json``."""
-    from helpers.formatting import rounded
-
-    return rounded({
-        "coefficients_from": slump.coefficients_from, "observed_series": slump.observed_series,
-        "from_week": slump.from_week, "to_week": slump.to_week, "differences": dict(slump.differences),
-        "calendar_log_change": slump.calendar_log_change, "calendar_log_change_ci95": list(slump.calendar_log_change_ci95),
-        "observed_log_change": slump.observed_log_change, "percent_of_observed": slump.percent_of_observed,
-        "percent_of_observed_ci95": list(slump.percent_of_observed_ci95) if slump.percent_of_observed_ci95 else None,
-        "units_accounted": slump.units_accounted, "units_accounted_ci95": list(slump.units_accounted_ci95),
-        "df_resid": slump.df_resid,
-    })
 
 
 def backtest_method(calendar_weeks: pd.DataFrame) -> Callable[[pd.DataFrame, tuple[int, int], int], Any]:

@@ -57,7 +57,6 @@ import numpy as np
 import pandas as pd
 
 from helpers.data import weeks
-from helpers.formatting import number, plural, signed_percent, week_runs, week_span
 from helpers.models.trend import SMALL_SAMPLE_WEEKS
 
 __all__ = [
@@ -552,87 +551,6 @@ def share_vs_market(table: pd.DataFrame, first_week: str = "2025-W16", last_week
     )
 
 
-def _brand_words(brands: str, series: str) -> str:
-    others = [b for b in brands.split(";") if b != series]
-    return ", ".join(others) if others else "no other brand"
-
-
-def _calendar_notes(calendar_weeks: pd.DataFrame, labels: Sequence[str]) -> list[str]:
-    wanted = set(labels)
-    rows = calendar_weeks[[str(w) in wanted for w in calendar_weeks["week"]]]
-    rows = rows.sort_values(["iso_year", "iso_week"], kind="mergesort")
-    holiday = [f"{w} ({plural(int(d), 'holiday day')}{', ' + str(h).replace('_', ' ') if str(h) else ''})"
-               for w, d, h in zip(rows["week"], rows["holiday_days"], rows["holidays"]) if int(d) > 0]
-    month_end = [f"{w} (end of {m})" for w, e, m in zip(rows["week"], rows["month_end"], rows["month_end_of"]) if bool(e)]
-    notes = []
-    notes.append(f"Holiday weeks among them: {', '.join(holiday)}." if holiday else "None of these weeks has a holiday.")
-    notes.append(f"Month-end weeks among them: {', '.join(month_end)}." if month_end
-                 else "None of these weeks holds a month end.")
-    return notes
-
-
-def describe_share(comparison: ShareComparison, calendar_weeks: pd.DataFrame | None = None) -> list[str]:
-    """Sentences on :func:`share_vs_market`'s answer, every number taken from ``comparison``.
-
-    Names the measure and the brand set, says which weeks were left out, which
-    weeks hold a holiday or a month end (with ``calendar_weeks``), and that the
-    sample is small.
-
-    >>> table = pd.DataFrame({"week": ["2025-W16", "2025-W17"], "iso_year": 2025, "iso_week": [16, 17], "series": "x",
-    ...     "units": [10, 8], "brands": "a;x", "other_units": [90, 92], "total_units": [100, 100], "share": [0.1, 0.08]})
-    >>> describe_share(share_vs_market(table, "2025-W16", "2025-W17"))[0]
-    'Measure: weekly insurance registrations; the market is the fixed brand set a (plus x), summed only in weeks where every one of them is printed.'
-    """
-    c = comparison
-    span = week_span(c.first_week, c.last_week)
-    arrow = week_span(c.first_week, c.last_week, "\N{RIGHTWARDS ARROW}")
-
-    def direction(fell: bool, first: float, last: float) -> str:
-        if first == last:
-            return "did not change"
-        return "fell" if fell else "rose"
-
-    sentences = [
-        f"Measure: weekly {MEASURE}; the market is the fixed brand set {_brand_words(c.brands, c.series)} "
-        f"(plus {c.series}), summed only in weeks where every one of them is printed.",
-        f"{c.series} {direction(c.xiaomi_fell, c.units_first, c.units_last)} {arrow}, from {number(c.units_first)} "
-        f"to {number(c.units_last)} ({signed_percent(c.units_change)}).",
-        f"The other brands of the set {direction(c.others_fell, c.others_first, c.others_last)}, from "
-        f"{number(c.others_first)} to {number(c.others_last)} ({signed_percent(c.others_change)}); the set's total "
-        f"with Xiaomi {direction(c.total_fell, c.total_first, c.total_last)}, from {number(c.total_first)} to "
-        f"{number(c.total_last)} ({signed_percent(c.total_change)}).",
-        f"Xiaomi's share of the set {direction(c.share_fell, c.share_first, c.share_last)}, from "
-        f"{number(100 * c.share_first, 1)}% to {number(100 * c.share_last, 1)}% "
-        f"({'+' if c.share_change_pp > 0 else ''}{number(c.share_change_pp, 1)} percentage points).",
-    ]
-    if c.weeks_left_out:
-        sentences.append(f"Left out (a brand of the set not printed, never filled): {week_runs(c.weeks_left_out, last=' and ')}.")
-    trend = c.trend
-    if trend.slope_ci95 is not None:
-        lo, hi = trend.slope_ci95
-        verdict = ("The interval excludes zero." if lo > 0 or hi < 0
-                   else "The interval includes zero: these weeks cannot rule out a flat share.")
-        sentences.append(
-            f"Log-odds trend of the share over {plural(trend.n_weeks, 'week')} {span}: "
-            f"{number(trend.slope, 3)} a week (95% CI {number(lo, 3)} to {number(hi, 3)}), an odds ratio of "
-            f"{number(trend.odds_ratio_per_week, 3)} a week. {verdict}")
-        c_lo, c_hi = trend.log_odds_change_ci95
-        sentences.append(
-            f"Over the {plural(trend.span_weeks, 'week')} from {c.first_week} to {c.last_week} the fitted odds of a "
-            f"registration being Xiaomi's change by {signed_percent(math.expm1(trend.log_odds_change))} "
-            f"(95% CI {signed_percent(math.expm1(c_lo))} to {signed_percent(math.expm1(c_hi))}).")
-    else:
-        sentences.append(f"Only {plural(trend.n_weeks, 'week')} with a share in {span}: no interval can be given.")
-    if c.small_sample:
-        sentences.append(
-            f"Small sample: n = {plural(trend.n_weeks, 'week')} (fewer than {SMALL_SAMPLE_WEEKS}), "
-            f"{plural(trend.df_resid, 'degree')} of freedom; the weeks' figures come from different lists. "
-            "Read this as a description of these weeks, not as a test.")
-    if calendar_weeks is not None:
-        sentences.extend(_calendar_notes(calendar_weeks, c.weeks_used))
-    return sentences
-
-
 # --------------------------------------------------------------------------- outputs (notebook 08)
 
 
@@ -658,7 +576,7 @@ def write_market_outputs(tables: Mapping[str, Any], folder: Any = None) -> list[
     """Write notebook 08's outputs atomically; return their paths relative to the project root.
 
     ``tables``: ``market_share``, ``brand_changes``, ``brand_spread``, ``brand_left_out``, ``months_beside_weeks``
-    and ``calendar_coefficients`` (frames, written
+    and ``calendar_specifications`` (frames, written
     as CSV through :func:`helpers.formatting.round_frame`) and ``summary`` (a
     dict of plain values).  ``folder`` defaults to ``data/processed/market``.
     """
@@ -672,7 +590,7 @@ def write_market_outputs(tables: Mapping[str, Any], folder: Any = None) -> list[
     out = Path(folder) if folder is not None else catalog.step_folder("08_market_calendar")
     written = []
     for name in ("market_share", "brand_changes", "brand_spread", "brand_left_out", "months_beside_weeks",
-                 "calendar_coefficients"):
+                 "calendar_specifications"):
         write_csv_atomic(out / f"{name}.csv", round_frame(tables[name]))
         written.append(out / f"{name}.csv")
     write_json_atomic(out / "summary.json", tables["summary"])

@@ -440,9 +440,10 @@ def period_remainders(period_totals: pd.DataFrame, quarterly_deliveries: pd.Data
             "formula": f"rest_units = {int(r['units'])} - ({' + '.join(str(official[(first.year, q)][0]) for q in inside)})",
         })
     frame = pd.DataFrame(rows, columns=list(PERIOD_REMAINDER_COLUMNS))
-    text = ["first_day", "last_day", "series", "measure", "bound", "as_printed", "source_id", "official_quarters",
-            "rest_first_month", "rest_last_month", "rest_bound", "months_bound", "months_sources", "formula"]
-    return frame.astype({c: "string" for c in text} | {"months_units": "Int64"})
+    text = ["first_day", "last_day", "series", "measure", "basis", "bound", "as_printed", "source_id",
+            "official_quarters", "official_basis", "rest_first_month", "rest_last_month", "rest_bound", "months_bound",
+            "months_sources", "months_basis", "basis_gap_in", "formula"]
+    return frame.astype({c: "string" for c in text} | {"months_units": "Int64", "basis_gap": "Int64"})
 
 
 MONTHS_BESIDE_WEEKS_COLUMNS = ("year", "month", "weeks_in_window", "weeks_known", "weekly_units", "monthly_units",
@@ -525,8 +526,3 @@ def months_beside_weeks_summary(months: pd.DataFrame) -> list[dict[str, Any]]:
             "rest_above_lowest_week": None if lowest != lowest else bool(float(r["rest_per_week"]) > lowest),
         })
     return out
-
-    text = ["first_day", "last_day", "series", "measure", "basis", "bound", "as_printed", "source_id",
-            "official_quarters", "official_basis", "rest_first_month", "rest_last_month", "rest_bound", "months_bound",
-            "months_sources", "months_basis", "basis_gap_in", "formula"]
-    return frame.astype({c: "string" for c in text} | {"months_units": "Int64", "basis_gap": "Int64"})

@@ -9,13 +9,17 @@ two cannot be ranked on this evidence, and what would tell.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Mapping, Sequence
 
-from helpers.formatting import number, plural
+import pandas as pd
+
+from helpers.formatting import number, plural, week_span
 from helpers.labels import name_of
 from helpers.models.backtest import DM_ALPHA, DM_MIN_FORECASTS, NAIVE
+from helpers.models.window_sensitivity import distinct_windows
 
-__all__ = ["method_name", "series_name", "p_text", "describe_backtest",
+__all__ = ["sensitivity_sentences", "method_name", "series_name", "p_text", "describe_backtest",
            "describe_overlap", "backtest_finding"]
 
 def method_name(method: str) -> str:
@@ -227,3 +231,67 @@ def backtest_finding(methods: Mapping[str, Mapping[str, Any]], series: str,
         if series in (o["series"], o["other_series"]):
             text += " " + _shared_clause(o, series)
     return text
+
+
+# --------------------------------------------------------------------------- window sensitivity
+
+
+def _slope_text(slope: float, model: str) -> str:
+    if model == "log":
+        return f"{'+' if slope > 0 else ''}{number(100 * math.expm1(slope), 1)}% a week"
+    return f"{'+' if round(slope) > 0 else ''}{number(slope)} units a week"
+
+
+def _where(row: Any) -> str:
+    if row.variant == "leave_one_out":
+        return f"without {row.left_out_week}"
+    lengths = (f"{row.window_weeks}-week window" if row.window_weeks == row.longest
+               else f"{row.window_weeks}–{row.longest}-week windows")
+    return f"the {lengths}, {week_span(row.first_week, row.last_week)}"
+
+
+def _sign_text(slopes: pd.Series, what: str) -> str:
+    negative, positive = int((slopes < 0).sum()), int((slopes > 0).sum())
+    if negative and positive:
+        return (f"The sign depends on the {what}: {plural(negative, 'slope')} negative, "
+                f"{plural(positive, 'slope')} positive.")
+    sign = "negative" if negative else "positive" if positive else "zero"
+    return f"Every slope is {sign}: the sign does not depend on the {what}."
+
+
+def sensitivity_sentences(table: pd.DataFrame) -> str:
+    """One paragraph per series and variant: the range of slopes (and where), how many intervals include zero,
+    and whether the sign depends on the window.  Every number is read from ``table``.
+
+    Window lengths that add only weeks without figures repeat a shorter fit:
+    the counts of intervals and signs are over distinct windows (distinct sets
+    of weeks), so a repeated fit is not counted twice.
+
+    >>> from helpers.models.window_sensitivity import sensitivity_table
+    >>> sales = weekly_sales_from({"2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700, "2025-W19": 5200}, "xiaomi_su7")
+    >>> print(sensitivity_sentences(sensitivity_table(sales)))
+    **SU7, window length.** Ending at 2025-W19, windows of 3 to 4 weeks (2 lengths, 2 distinct sets of weeks) give slopes from −900 units a week (the 3-week window, 2025-W17–W19) to −730 units a week (the 4-week window, 2025-W16–W19). Of the 2 distinct windows, 1 has a 95% interval that includes zero. Every slope is negative: the sign does not depend on the window.
+    <BLANKLINE>
+    **SU7, leave one out.** Leaving each week of the 12-week window out in turn gives slopes from −900 units a week (without 2025-W16) to −679 units a week (without 2025-W17). 4 of 4 intervals include zero. Every slope is negative: the sign does not depend on the week left out.
+    """
+    paragraphs = []
+    for (series, variant), part in table.groupby(["series", "variant"], sort=False):
+        model = str(part["model"].iloc[0])
+        fits = distinct_windows(part) if variant == "window_length" else part.assign(longest=part["window_weeks"])
+        rows = list(fits.itertuples(index=False))
+        low, high = min(rows, key=lambda r: r.slope), max(rows, key=lambda r: r.slope)
+        span = (f"slopes from {_slope_text(low.slope, model)} ({_where(low)}) "
+                f"to {_slope_text(high.slope, model)} ({_where(high)}).")
+        zero = int(fits["includes_zero"].sum())
+        if variant == "window_length":
+            lengths = (f"windows of {part['window_weeks'].min()} to {part['window_weeks'].max()} weeks "
+                       f"({plural(len(part), 'length')}, {plural(len(fits), 'distinct set')} of weeks)")
+            text = (f"**{name_of('later_series', series)}, window length.** Ending at {part['last_week'].iloc[0]}, {lengths} give {span} "
+                    f"Of the {plural(len(fits), 'distinct window')}, {zero} {'has' if zero == 1 else 'have'} "
+                    f"a 95% interval that includes zero. {_sign_text(fits['slope'], 'window')}")
+        else:
+            text = (f"**{name_of('later_series', series)}, leave one out.** Leaving each week of the {part['window_weeks'].iloc[0]}-week window "
+                    f"out in turn gives {span} {zero} of {len(fits)} intervals include zero. "
+                    f"{_sign_text(fits['slope'], 'week left out')}")
+        paragraphs.append(text)
+    return "\n\n".join(paragraphs)

@@ -1,23 +1,111 @@
 """Sentences of notebook 08 (Xiaomi against the market and the calendar), built from its results.
 
-Numbers come from :mod:`helpers.models.brand_changes`; this module only words them.
+Numbers come from :mod:`helpers.models.brand_changes` and, for the calendar, from the summary key
+``calendar_specifications`` (:func:`helpers.models.calendar_specifications.specifications_summary`); this
+module only words them.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Iterable
+from typing import Any, Iterable, Mapping, Sequence
 
 import pandas as pd
 
 from helpers.formatting import number, plural, signed_percent, week_runs, week_span
 from helpers.labels import name_of
 from helpers.models.brand_changes import COMPARISONS
+from helpers.models.market_share import MEASURE, SMALL_SAMPLE_WEEKS, ShareComparison
 
-__all__ = ["brand_change_sentences", "left_out_sentence", "months_beside_weeks_sentence", "MEASURES_SENTENCE"]
+__all__ = ["share_sentences", "brand_change_sentences", "left_out_sentence", "months_beside_weeks_sentence", "MEASURES_SENTENCE",
+           "calendar_range_sentence"]
 
 #: What each comparison is, in words: the models' own description (one home for it).
 _MEANINGS = {c.name: c.meaning for c in COMPARISONS}
+
+
+def _brand_words(brands: str, series: str) -> str:
+    others = [name_of("brand", b) for b in brands.split(";") if b != series]
+    return ", ".join(others) if others else "no other brand"
+
+
+def _calendar_notes(calendar_weeks: pd.DataFrame, labels: Sequence[str]) -> list[str]:
+    wanted = set(labels)
+    rows = calendar_weeks[[str(w) in wanted for w in calendar_weeks["week"]]]
+    rows = rows.sort_values(["iso_year", "iso_week"], kind="mergesort")
+    holiday = [f"{w} ({plural(int(d), 'holiday day')}{', ' + str(h).replace('_', ' ') if str(h) else ''})"
+               for w, d, h in zip(rows["week"], rows["holiday_days"], rows["holidays"]) if int(d) > 0]
+    month_end = [f"{w} (end of {m})" for w, e, m in zip(rows["week"], rows["month_end"], rows["month_end_of"]) if bool(e)]
+    notes = []
+    notes.append(f"Holiday weeks among them: {', '.join(holiday)}." if holiday else "None of these weeks has a holiday.")
+    notes.append(f"Month-end weeks among them: {', '.join(month_end)}." if month_end
+                 else "None of these weeks holds a month end.")
+    return notes
+
+
+def share_sentences(comparison: ShareComparison, calendar_weeks: pd.DataFrame | None = None) -> list[str]:
+    """Sentences on :func:`helpers.models.market_share.share_vs_market`'s answer, every number taken from ``comparison``.
+
+    Names the measure and the brand set, says which weeks were left out, which
+    weeks hold a holiday or a month end (with ``calendar_weeks``), and that the
+    sample is small.
+
+    >>> table = pd.DataFrame({"week": ["2025-W16", "2025-W17"], "iso_year": 2025, "iso_week": [16, 17], "series": "x",
+    ...     "units": [10, 8], "brands": "a;x", "other_units": [90, 92], "total_units": [100, 100], "share": [0.1, 0.08]})
+    >>> from helpers.models.market_share import share_vs_market
+    >>> share_sentences(share_vs_market(table, "2025-W16", "2025-W17"))[0]
+    'Measure: weekly insurance registrations; the market is the fixed brand set a (plus x), summed only in weeks where every one of them is printed.'
+    """
+    c = comparison
+    who = name_of("later_series", c.series)
+    span = week_span(c.first_week, c.last_week)
+    arrow = week_span(c.first_week, c.last_week, "\N{RIGHTWARDS ARROW}")
+
+    def direction(fell: bool, first: float, last: float) -> str:
+        if first == last:
+            return "did not change"
+        return "fell" if fell else "rose"
+
+    sentences = [
+        f"Measure: weekly {MEASURE}; the market is the fixed brand set {_brand_words(c.brands, c.series)} "
+        f"(plus {who}), summed only in weeks where every one of them is printed.",
+        f"{who} {direction(c.xiaomi_fell, c.units_first, c.units_last)} {arrow}, from {number(c.units_first)} "
+        f"to {number(c.units_last)} ({signed_percent(c.units_change)}).",
+        f"The other brands of the set {direction(c.others_fell, c.others_first, c.others_last)}, from "
+        f"{number(c.others_first)} to {number(c.others_last)} ({signed_percent(c.others_change)}); the set's total "
+        f"with Xiaomi {direction(c.total_fell, c.total_first, c.total_last)}, from {number(c.total_first)} to "
+        f"{number(c.total_last)} ({signed_percent(c.total_change)}).",
+        f"Xiaomi's share of the set {direction(c.share_fell, c.share_first, c.share_last)}, from "
+        f"{number(100 * c.share_first, 1)}% to {number(100 * c.share_last, 1)}% "
+        f"({'+' if c.share_change_pp > 0 else ''}{number(c.share_change_pp, 1)} percentage points).",
+    ]
+    if c.weeks_left_out:
+        sentences.append(f"Left out (a brand of the set not printed, never filled): {week_runs(c.weeks_left_out, last=' and ')}.")
+    trend = c.trend
+    if trend.slope_ci95 is not None:
+        lo, hi = trend.slope_ci95
+        verdict = ("The interval excludes zero." if lo > 0 or hi < 0
+                   else "The interval includes zero: these weeks cannot rule out a flat share.")
+        sentences.append(
+            f"Log-odds trend of the share over {plural(trend.n_weeks, 'week')} {span}: "
+            f"{number(trend.slope, 3)} a week (95% CI {number(lo, 3)} to {number(hi, 3)}), an odds ratio of "
+            f"{number(trend.odds_ratio_per_week, 3)} a week. {verdict}")
+        c_lo, c_hi = trend.log_odds_change_ci95
+        sentences.append(
+            f"Over the {plural(trend.span_weeks, 'week')} from {c.first_week} to {c.last_week} the fitted odds of a "
+            f"registration being Xiaomi's change by {signed_percent(math.expm1(trend.log_odds_change))} "
+            f"(95% CI {signed_percent(math.expm1(c_lo))} to {signed_percent(math.expm1(c_hi))}).")
+    else:
+        sentences.append(f"Only {plural(trend.n_weeks, 'week')} with a share in {span}: no interval can be given.")
+    if c.small_sample:
+        sentences.append(
+            f"Small sample: n = {plural(trend.n_weeks, 'week')} (fewer than {SMALL_SAMPLE_WEEKS}), "
+            f"{plural(trend.df_resid, 'degree')} of freedom; the weeks' figures come from different lists. "
+            "Read this as a description of these weeks, not as a test.")
+    if calendar_weeks is not None:
+        sentences.extend(_calendar_notes(calendar_weeks, c.weeks_used))
+    return sentences
+
 
 
 def _change_list(changes: pd.DataFrame) -> str:
@@ -151,3 +239,63 @@ def months_beside_weeks_sentence(months: pd.DataFrame) -> str:
             + " This holds if the weekly registrations and the monthly deliveries count the same cars; "
               "they are close but not the same measure.")
 
+
+# --------------------------------------------------------------------------- the calendar (issue 24, item 3)
+
+#: What the calendar may explain, in the order the sentence lists them, each worded the same way.
+_SHARE_WORDS = (("allows_none", "none"), ("allows_part", "part"), ("allows_all", "all"))
+
+
+def _or_list(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+def calendar_range_sentence(summary: Mapping[str, Any]) -> str:
+    """The calendar's part of the dip as the range across specifications, worded symmetrically (none, part, all).
+
+    ``summary`` is the ``calendar_specifications`` key of notebook 08's summary.
+    No single percentage is given unless the specifications agree within their
+    declared tolerance; each of none, part and all of the dip is said to be allowed
+    or not by the same test (0%, a value between 0% and 100%, 100% inside the span of
+    the 95% intervals).
+
+    >>> s = {"from_week": "2025-W16", "to_week": "2025-W19", "n_specs": 8, "n_declared": 8, "not_fitted": [],
+    ...      "percent_low": 25.6, "percent_high": 69.7, "interval_low": 1.3, "interval_high": 120.1,
+    ...      "tolerance_pp": 20.0, "agree": False, "headline_percent": None,
+    ...      "allows_none": False, "allows_part": True, "allows_all": True}
+    >>> print(calendar_range_sentence({**s, "drop_one_low": 7.2, "drop_one_high": 109.5}))
+    Learnt from other holidays (the other brands' weeks outside 2025-W16-W19) and applied to those weeks, the calendar accounts for 26% to 70% of Xiaomi's log fall from 2025-W16 to 2025-W19, depending on the specification (8 specifications; their 95% intervals together run from 1% to 120%). Leaving out any one week of a specification's fit moves its share between 7% and 110%. The specifications differ by more than 20 percentage points, so no single percentage is given. On these intervals the calendar may explain part or all of the dip; they rule out that it explains none of it. Pooled fits' intervals are clustered by week (the brands of one week share its shocks), and the model was written down after the data had been seen (docs/calendar-model.md): read the range, not any one interval.
+    """
+    first, last = str(summary["from_week"]), str(summary["to_week"])
+    span = week_span(first, last, "-")
+    n, declared = int(summary["n_specs"]), int(summary["n_declared"])
+    low, high = number(summary["percent_low"]), number(summary["percent_high"])
+    i_low, i_high = number(summary["interval_low"]), number(summary["interval_high"])
+    tolerance = number(summary["tolerance_pp"])
+    amount = f"{low}%" if low == high else f"{low}% to {high}%"
+    text = (f"Learnt from other holidays (the other brands' weeks outside {span}) and applied to those weeks, the "
+            f"calendar accounts for {amount} of Xiaomi's log fall from {first} to {last}, depending on the "
+            f"specification ({plural(n, 'specification')}; their 95% intervals together run from {i_low}% to {i_high}%).")
+    if declared > n:
+        text += (f" {plural(declared - n, 'declared specification')} could not be fitted "
+                 f"({', '.join(summary.get('not_fitted', []))}).")
+    if summary.get("drop_one_low") is not None and summary.get("drop_one_high") is not None:
+        text += (f" Leaving out any one week of a specification's fit moves its share between "
+                 f"{number(summary['drop_one_low'])}% and {number(summary['drop_one_high'])}%.")
+    if summary["agree"]:
+        text += (f" The specifications agree within {tolerance} percentage points: about "
+                 f"{number(summary['headline_percent'])}%.")
+    else:
+        text += (f" The specifications differ by more than {tolerance} percentage points, so no single percentage "
+                 "is given.")
+    allowed = [word for key, word in _SHARE_WORDS if summary[key]]
+    ruled_out = [word for key, word in _SHARE_WORDS if not summary[key]]
+    if allowed:
+        text += f" On these intervals the calendar may explain {_or_list(allowed)} of the dip"
+        text += f"; they rule out that it explains {_or_list(ruled_out)} of it." if ruled_out else "."
+    else:
+        text += " The intervals lie outside 0% to 100%: the calendar would move these weeks the other way."
+    text += (" Pooled fits' intervals are clustered by week (the brands of one week share its shocks), and the "
+             "model was written down after the data had been seen (docs/calendar-model.md): read the range, not "
+             "any one interval.")
+    return text

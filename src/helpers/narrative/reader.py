@@ -43,8 +43,7 @@ RESULT_PATHS: dict[str, tuple[tuple[str, ...], ...]] = {
     "share": (("market", "share_vs_market"),),
     "brand_spread": (("market", "brand_changes", "article_weeks"),),
     "months_beside_weeks": (("market", "months_beside_weeks"),),
-    "calendar_own": (("market", "calendar_specifications", "own"), ("market", "calendar_slump")),
-    "calendar_market": (("market", "calendar_specifications", "market"), ("market", "market_calendar_slump")),
+    "calendar": (("calendar_specifications",), ("market", "calendar_specifications")),
     "claims": (("claims",),),
     "claims_later": (("claims_later",),),
     "readings": (("run_rate", "readings"),),
@@ -74,7 +73,7 @@ def text(key: str, lang: str = "en", **values: Any) -> str:
 def result(summary: Mapping[str, Any], name: str) -> Any:
     """The result ``name`` of ``summary`` (see :data:`RESULT_PATHS`), or ``None`` when it is not there.
 
-    >>> result({"market": {"calendar_slump": {"x": 1}}}, "calendar_own")
+    >>> result({"market": {"calendar_specifications": {"x": 1}}}, "calendar")
     {'x': 1}
     >>> result({}, "trend") is None
     True
@@ -117,16 +116,23 @@ def confidence_whose(share: Mapping[str, Any], spread: Mapping[str, Any] | None 
     return "clear"
 
 
-def confidence_calendar(own: Mapping[str, Any], market: Mapping[str, Any]) -> str:
-    """How sure the calendar's part is: ``clear`` when both intervals of the calendar's log change
-    (Xiaomi's own coefficients, the other brands') exclude zero, ``suggestive`` when one does,
-    ``cannot_tell`` when neither does.
+def confidence_calendar(spec: Mapping[str, Any]) -> str:
+    """How sure the calendar's part of the dip is, from notebook 08's specifications (``calendar_specifications``).
 
-    >>> confidence_calendar({"calendar_log_change_ci95": [-0.4, 0.1]}, {"calendar_log_change_ci95": [-0.1, 0.01]})
+    * ``cannot_tell``: the 95% intervals, taken together, allow both none and all of the dip;
+    * ``clear``: the specifications agree (within their declared tolerance) and the intervals rule out none;
+    * ``suggestive``: anything between (they rule out none or all, but disagree; or agree but allow none).
+
+    >>> confidence_calendar({"allows_none": True, "allows_all": True, "agree": False})
     'cannot_tell'
+    >>> confidence_calendar({"allows_none": False, "allows_all": True, "agree": True})
+    'clear'
     """
-    n = sum(_excludes_zero(x.get("calendar_log_change_ci95")) for x in (own, market))
-    return ("cannot_tell", "suggestive", "clear")[n]
+    if spec.get("allows_none") and spec.get("allows_all"):
+        return "cannot_tell"
+    if spec.get("agree") and not spec.get("allows_none"):
+        return "clear"
+    return "suggestive"
 
 
 def confidence_claims(claims: Iterable[Mapping[str, Any]], later: Mapping[str, str]) -> str:
@@ -223,11 +229,11 @@ def month_name(label: str, lang: str = "en") -> str:
     return f"{year}年{month}月" if lang == "zh" else f"{calendar.month_name[month]} {year}"
 
 
-def _join(items: Sequence[str], lang: str) -> str:
+def _join(items: Sequence[str], lang: str, last: str = "list_and") -> str:
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
-    return text("list_sep", lang).join(items[:-1]) + text("list_and", lang) + items[-1]
+    return text("list_sep", lang).join(items[:-1]) + text(last, lang) + items[-1]
 
 
 def _name(code: str, lang: str) -> str:
@@ -277,15 +283,18 @@ def _whose(summary: Mapping[str, Any], lang: str) -> tuple[str, str] | None:
 
 
 def _calendar(summary: Mapping[str, Any], lang: str) -> tuple[str, str] | None:
-    own, market = result(summary, "calendar_own"), result(summary, "calendar_market")
-    if not own or not market:
+    spec = result(summary, "calendar")
+    if not spec or spec.get("percent_low") is None:
         return None
-    if own.get("percent_of_observed") is None or market.get("percent_of_observed") is None:
-        return text("a_calendar_none", lang), "cannot_tell"
-    return text("a_calendar", lang, own=number(own["percent_of_observed"]),
-                own_lo=number(own["percent_of_observed_ci95"][0]), own_hi=number(own["percent_of_observed_ci95"][1]),
-                market=number(market["percent_of_observed"]), market_lo=number(market["percent_of_observed_ci95"][0]),
-                market_hi=number(market["percent_of_observed_ci95"][1])), confidence_calendar(own, market)
+    allowed = [text(f"share_{w}", lang) for w in ("none", "part", "all") if spec.get(f"allows_{w}")]
+    values = dict(n=number(spec["n_specs"]), low=number(spec["percent_low"]), high=number(spec["percent_high"]),
+                  i_low=number(spec["interval_low"]), i_high=number(spec["interval_high"]),
+                  allowed=_join(allowed, lang, "list_or") if allowed else "-")
+    if spec.get("agree") and spec.get("headline_percent") is not None:
+        sentence = text("a_calendar_agree", lang, headline=number(spec["headline_percent"]), **values)
+    else:
+        sentence = text("a_calendar", lang, **values)
+    return sentence, confidence_calendar(spec)
 
 
 def _claims_answer(summary: Mapping[str, Any], lang: str) -> tuple[str, str] | None:

@@ -78,31 +78,11 @@ def _market(s: Mapping[str, Any]) -> FindingRow:
 
 
 def _calendar(s: Mapping[str, Any]) -> FindingRow:
-    own, market = s["market"]["calendar_slump"], s["market"]["market_calendar_slump"]
+    from helpers.narrative.market import calendar_range_sentence
 
-    def part(x: Mapping[str, Any], whose: str) -> str:
-        if x["percent_of_observed"] is None:
-            return f"{whose}: the observed change is about zero, so no share can be given"
-        lo, hi = x["percent_of_observed_ci95"]
-        return (f"{number(x['percent_of_observed'])}% with {whose} coefficients "
-                f"(95% CI {number(lo)}% to {number(hi)}%, {plural(x['df_resid'], 'residual degree')} of freedom)")
-
-    def includes_zero(x: Mapping[str, Any]) -> bool:
-        lo, hi = x["calendar_log_change_ci95"]
-        return lo <= 0 <= hi
-
-    if includes_zero(own) and includes_zero(market):
-        verdict = ("neither interval excludes zero, so the calendar may explain part of the dip or none of it: "
-                   "these weeks cannot tell how much")
-    elif includes_zero(own) or includes_zero(market):
-        verdict = "one interval excludes zero and the other does not: the calendar's part is not pinned down"
-    else:
-        verdict = "both intervals exclude zero: the calendar explains part of the dip"
     return FindingRow(
         "Or the calendar?", "(The article does not mention the Labour Day holiday of 1–5 May.)",
-        f"The calendar terms (holiday days, month end) account for {part(own, 'Xiaomi’s own')} and "
-        f"{part(market, 'the other brands’')} of the {week_span(own['from_week'], own['to_week'], '→')} log fall; "
-        f"{verdict} (terms chosen after looking at the data).",
+        calendar_range_sentence(s["calendar_specifications"]),
         "08_market_calendar", "4 · How much of the slump is the calendar?")
 
 
@@ -147,7 +127,7 @@ def _run_rate(s: Mapping[str, Any]) -> FindingRow | None:
 
 
 _PARTS: tuple[tuple[tuple[str, ...], Callable[[Mapping[str, Any]], Any]], ...] = (
-    (("trend",), _trend), (("market",), _market), (("market",), _calendar), (("backtest",), _backtest),
+    (("trend",), _trend), (("market",), _market), (("calendar_specifications",), _calendar), (("backtest",), _backtest),
     (("claims",), _claims), (("run_rate",), _run_rate), (("reconciliation",), _reconciliation),
 )
 

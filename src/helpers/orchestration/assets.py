@@ -10,10 +10,13 @@ stabilised exactly as ``make run`` writes it; its outputs are backed up first wi
   fingerprint (:func:`helpers.pipeline.graph.step_inputs`); the report's from
   :func:`~helpers.pipeline.graph.report_inputs`.
 * data version: :func:`~helpers.pipeline.graph.outputs_digest` after the run.
-* ``raw_data`` stands for ``data/raw`` (hand-entered, never written by code): its
-  materialization writes nothing and records the files' digest; the blocking check
-  ``raw_data_valid`` (:func:`helpers.data.raw.validate_raw_dir`, what
-  ``python -m helpers.validate`` runs) stops everything downstream on bad raw data.
+* ``raw_data`` stands for ``data/raw`` (hand-entered, never written by code): an
+  observable source asset, whose observation writes nothing and returns the files'
+  digest as its :class:`~dagster.DataVersion`; the blocking check ``raw_data_valid``
+  (:func:`helpers.data.raw.validate_raw_dir`, what ``python -m helpers.validate`` runs)
+  stops everything downstream on bad raw data.
+* The folder every asset works in comes from the resource
+  :class:`~helpers.orchestration.resources.ProjectRoot` (parameter ``project``).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from typing import Any, Callable, Mapping
 
 import dagster as dg
 
+from helpers.orchestration.resources import ProjectRoot, root_in_environment
 from helpers.pipeline.graph import (
     REPORT_WRITES,
     STEPS,
@@ -143,8 +147,12 @@ def run_step(step: Step, root: Path, parameters: Mapping[str, Any] | None = None
     from helpers.pipeline.execute import NotebookFailure, execute_notebook
     from helpers.pipeline.parameters import ParameterError
 
+    def work() -> None:
+        with root_in_environment(root):  # the kernel's project_root() is the resource's root
+            execute_notebook(root / step.notebook, root, parameters or {})
+
     try:
-        guarded(root, step.name, step.outputs, lambda: execute_notebook(root / step.notebook, root, parameters or {}))
+        guarded(root, step.name, step.outputs, work)
     except NotebookFailure as failure:
         raise dg.Failure(description=f"{failure}\nthe last good outputs of {step.name} were restored") from None
     except ParameterError as refused:  # checked before papermill: nothing ran, nothing was written
@@ -160,12 +168,6 @@ def run_report(root: Path) -> str:
     return digest_files(root, files_under(root, REPORT_WRITES))
 
 
-def _root() -> Path:
-    from helpers.paths import project_root
-
-    return project_root()
-
-
 def step_asset(step: Step, version: str) -> dg.AssetsDefinition:
     """The asset of one notebook step: deps from ``step.after`` (the first step reads the raw data)."""
 
@@ -177,9 +179,8 @@ def step_asset(step: Step, version: str) -> dg.AssetsDefinition:
         description=f"notebooks/{step.name}.ipynb run with papermill; writes {', '.join(step.writes)}",
         kinds={"jupyter"},
     )
-    def _materialize() -> dg.MaterializeResult:
-        here = _root()
-        digest = run_step(step, here)
+    def _materialize(project: ProjectRoot) -> dg.MaterializeResult:
+        digest = run_step(step, project.path)
         return dg.MaterializeResult(
             data_version=dg.DataVersion(digest),
             metadata={"notebook": step.notebook, "outputs_digest": digest},
@@ -198,8 +199,8 @@ def report_asset(version: str) -> dg.AssetsDefinition:
         code_version=version,
         description="reports/html (every executed notebook and an index) and reports/summary.json",
     )
-    def _materialize() -> dg.MaterializeResult:
-        here = _root()
+    def _materialize(project: ProjectRoot) -> dg.MaterializeResult:
+        here = project.path
         digest = run_report(here)
         summary = json.loads((here / "reports" / "summary.json").read_text(encoding="utf-8"))
         trend = summary.get("trend", {})
@@ -215,19 +216,23 @@ def report_asset(version: str) -> dg.AssetsDefinition:
     return _materialize
 
 
-@dg.asset(name=RAW_KEY, group_name=GROUP, description="data/raw: hand-entered, cited figures (never written by code)")
-def raw_data() -> dg.MaterializeResult:
-    """Record the digest of ``data/raw`` as the data version; writes nothing."""
-    root = _root()
-    digest = digest_files(root, files_under(root, ("data/raw",)))
-    return dg.MaterializeResult(data_version=dg.DataVersion(digest))
+def raw_digest(root: Path) -> str:
+    """The digest of every file under ``<root>/data/raw``."""
+    return digest_files(root, files_under(root, ("data/raw",)))
+
+
+@dg.observable_source_asset(name=RAW_KEY, group_name=GROUP,
+                            description="data/raw: hand-entered, cited figures (never written by code)")
+def raw_data(project: ProjectRoot) -> dg.DataVersion:
+    """Observe ``data/raw``: its digest is the data version; nothing is written."""
+    return dg.DataVersion(raw_digest(project.path))
 
 
 @dg.asset_check(asset=RAW_KEY, name=RAW_CHECK, blocking=True,
                 description="python -m helpers.validate: every raw file matches its schema, every row sourced")
-def raw_data_valid() -> dg.AssetCheckResult:
+def raw_data_valid(project: ProjectRoot) -> dg.AssetCheckResult:
     """Fail (severity ERROR, blocking) with every problem of ``data/raw``."""
-    problems = raw_problems(_root())
+    problems = raw_problems(project.path)
     return dg.AssetCheckResult(
         passed=not problems,
         severity=dg.AssetCheckSeverity.ERROR,
@@ -236,7 +241,7 @@ def raw_data_valid() -> dg.AssetCheckResult:
     )
 
 
-def all_assets(root: Path) -> list[dg.AssetsDefinition]:
+def all_assets(root: Path) -> list[dg.AssetsDefinition | dg.SourceAsset]:
     """``raw_data``, one asset per step of :data:`STEPS` and the report (code versions read under ``root``)."""
     versions = code_versions(root)
     return [raw_data, *(step_asset(s, versions[s.name]) for s in STEPS), report_asset(versions[REPORT_KEY])]

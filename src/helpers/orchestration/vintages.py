@@ -1,4 +1,8 @@
-"""Vintages as a partitioned Dagster job: one partition per ISO week that can be a ``through_week``.
+"""Vintages as a partitioned asset: ``vintage``, one partition per ISO week that can be a ``through_week``.
+
+A code location of its own, ``helpers.orchestration.vintages`` (``defs``), beside
+``helpers.orchestration``: ``dagster asset materialize --select '*'`` runs one partition
+or none, so a partitioned asset among the unpartitioned ones would make ``'*'`` fail.
 
 The unpartitioned assets are exactly ``make run``'s outputs, so a vintage never
 writes into the checkout: each partition copies the project (as after a clone) to
@@ -9,6 +13,8 @@ pointing at the copy.  Its results stay in that folder (git-ignored).
 The weeks are those of ``data/raw/weekly_sales.csv`` that the trend can be fitted
 on (:func:`helpers.models.trend.vintage_problem`, the rule the runner applies),
 read when the code location loads: an appended week becomes a partition on reload.
+The partition key is checked against them (:func:`vintage_folder`) before any path is
+made from it: a run launched with a forged ``dagster/partition`` tag fails, naming it.
 """
 
 from __future__ import annotations
@@ -23,9 +29,12 @@ from pathlib import Path
 
 import dagster as dg
 
-from helpers.orchestration.assets import raw_problems
+from helpers.orchestration.assets import RAW_KEY, raw_problems
+from helpers.orchestration.resources import PROJECT, ProjectRoot
 
 VINTAGE_DIR = ".cache/orchestration/vintages"
+VINTAGE_KEY = "vintage"
+VINTAGE_GROUP = "vintages"
 #: Left out of a vintage's copy of the project: environments, caches, VCS, failed runs.
 COPY_IGNORE = shutil.ignore_patterns(".venv", ".git", ".cache", "__pycache__", ".pytest_cache", ".hypothesis",
                                      ".ruff_cache", "failed")
@@ -87,36 +96,40 @@ def run_vintage(root: Path, week: str) -> tuple[Path, subprocess.CompletedProces
     return copy, result
 
 
-def vintages_job(root: Path) -> dg.JobDefinition:
-    """The partitioned job: one op that validates the raw data, then runs the vintage of the partition's week."""
+def vintage_asset(root: Path) -> dg.AssetsDefinition:
+    """The asset ``vintage``, partitioned by :func:`vintage_weeks` of ``root`` (read when the location loads)."""
 
-    @dg.op(name="vintage_run", description="the pipeline with --through-week <partition> on a scratch copy")
-    def vintage_run(context) -> None:  # (no annotation: dagster reads it at run time)
-        from helpers.paths import project_root
-
-        here = project_root()
+    @dg.asset(name=VINTAGE_KEY, group_name=VINTAGE_GROUP, deps=[RAW_KEY],
+              partitions_def=dg.StaticPartitionsDefinition(vintage_weeks(root)),
+              description="the pipeline with --through-week <partition> on a scratch copy of the project "
+                          "(.cache/orchestration/vintages/<week>/project); backfill in the UI")
+    def vintage(context, project: ProjectRoot) -> dg.MaterializeResult:
+        week = context.partition_key
+        here = project.path
+        try:
+            vintage_folder(here, week)  # before anything else: the key may come from an edited run tag
+        except ValueError as error:
+            raise dg.Failure(description=f"no vintage was run: {error}") from None
         problems = raw_problems(here)
         if problems:
             raise dg.Failure(description="data/raw is not valid; no vintage was run:\n" + "\n".join(problems[:20]))
-        week = context.partition_key
-        try:
-            vintage_folder(here, week)
-        except ValueError as error:
-            raise dg.Failure(description=f"no vintage was run: {error}") from None
         copy, result = run_vintage(here, week)
         if result.returncode != 0:
             raise dg.Failure(description=f"vintage {week} failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
         trend = json.loads((copy / "reports" / "summary.json").read_text(encoding="utf-8")).get("trend", {})
-        context.add_output_metadata({
+        return dg.MaterializeResult(metadata={
             "copy": dg.MetadataValue.path(str(copy.relative_to(here))),
             "trend_last_week": str(trend.get("last_week")),
             "trend_slope_units_per_week": float(trend.get("slope_units_per_week") or 0.0),
             "run": result.stdout.strip().splitlines()[-1] if result.stdout.strip() else "",
         })
 
-    @dg.job(name="vintages", partitions_def=dg.StaticPartitionsDefinition(vintage_weeks(root)),
-            description="every vintage (--through-week), each on its own copy of the project; backfill in the UI")
-    def vintages() -> None:
-        vintage_run()
+    return vintage
 
-    return vintages
+
+def build_vintage_defs(root: Path) -> dg.Definitions:
+    """The vintages' code location: the asset ``vintage`` and the project root it works in."""
+    return dg.Definitions(assets=[vintage_asset(root)], resources={PROJECT: ProjectRoot(root=str(root))})
+
+
+defs = build_vintage_defs(ProjectRoot().path)

@@ -29,6 +29,7 @@ PARTS = (
     ("later", "07_what_happened", None),
     ("reconciliation", "07_what_happened", "reconciliation"),
     ("market", "08_market_calendar", None),
+    ("calendar_specifications", "08_market_calendar", "calendar_specifications"),
     ("backtest", "09_backtest", "backtest"),
     ("backtest_overlap", "09_backtest", "backtest_overlap"),
     ("window_sensitivity", "09_backtest", "window_sensitivity"),
