@@ -413,7 +413,7 @@ FIGURE_DATA: dict[str, tuple[str, ...]] = {
     "06_monthly_deliveries": ("data/processed/later/monthly_range.csv", "data/processed/clean/monthly_deliveries.csv",
                               "data/processed/later/quarterly_reconciliation.csv"),
     "06_vintage_scorecard": ("data/processed/later/scorecard.csv",),
-    "08_calendar_coefficients": ("data/processed/market/calendar_coefficients.csv",),
+    "08_calendar_specifications": ("data/processed/market/calendar_specifications.csv",),
     "08_market_share": ("data/processed/market/market_share.csv",),
     "09_backtest_scores": ("data/processed/backtest/backtest_scores.csv",),
     "09_window_sensitivity": ("data/processed/backtest/window_sensitivity.csv",),
