@@ -10,6 +10,8 @@ also decoded whole with Pillow, since the browser shows a cut-off file's top row
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -112,15 +114,24 @@ def test_the_report_opens_offline_every_link_loads_every_image_decodes(offline, 
     folder.mkdir(exist_ok=True)
     problems, index = visit(context, index_url, folder / "index.png")
     assert index["images"], "the index shows no figure"
-    targets = sorted({link.split("#")[0] for link in index["links"]} - {index_url})
+    links = {link.split("#")[0] for link in index["links"]} - {index_url}
+    # the sources appendix links each source's page (a plain link, never loaded); everything else is local
+    sources = set(re.findall(r'href="(https?://[^"]+)"', INDEX.read_text(encoding="utf-8").split('id="sources"', 1)[-1]))
+    remote = {link for link in links if not link.startswith("file://")}
+    outside = {unquote(link) for link in remote} - {unquote(html.unescape(s)) for s in sources}
+    assert not outside, f"the index links off the machine outside its sources appendix: {sorted(outside)[:5]}"
+    targets = sorted(links - remote)
     assert any(t.endswith(".html") for t in targets) and any(t.endswith(".png") for t in targets), targets
     seen_pages = []
     figure_tab = context.new_page()  # one tab for the figure files, one new tab per page of the report
     for url in targets:
-        assert url.startswith("file://"), f"the index links off the machine: {url}"
         path = Path(unquote(urlparse(url).path))
         if not path.is_file():
             problems.append(f"broken link in index.html: {url}")
+            continue
+        if path.suffix == ".csv":  # a download, not a page: it is there and reads as CSV
+            if "," not in path.read_text(encoding="utf-8").splitlines()[0]:
+                problems.append(f"{path.name} is not a CSV")
             continue
         page_problems, info = (visit(context, url, folder / f"{path.name}.png") if path.suffix == ".html"
                                else visit(context, url, None, tab=figure_tab))
@@ -190,7 +201,7 @@ def test_the_report_s_chinese_is_drawn_with_real_glyphs_not_boxes(offline, scree
     context, _ = offline
     folder = screenshots / "chinese"
     folder.mkdir(exist_ok=True)
-    pages = [INDEX] + sorted((ROOT / "reports" / "html").glob("0*.html"))
+    pages = [INDEX, INDEX.with_name("index.zh.html")] + sorted((ROOT / "reports" / "html").glob("0*.html"))
     checked, problems = [], []
     for path in pages:
         page = context.new_page()
@@ -211,3 +222,57 @@ def test_the_report_s_chinese_is_drawn_with_real_glyphs_not_boxes(offline, scree
             page.close()
     assert "index.html" in checked and len(checked) >= 2, f"too few pages with Chinese to check: {checked}"
     assert not problems, "\n".join(problems)
+
+
+#: In the page: each table's and the document's scroll width against its visible width (a wider one is clipped
+#: or needs a sideways scroll at that viewport).
+WIDTHS_JS = """() => ({
+    page: [document.documentElement.scrollWidth, document.documentElement.clientWidth],
+    tables: [...document.querySelectorAll('table')].map(t => ({
+        cls: t.className, scroll: t.scrollWidth, client: t.clientWidth,
+        parent: t.parentElement.clientWidth,
+        narrowest_cell: Math.min(...[...t.querySelectorAll('td, tbody th')].map(c => c.getBoundingClientRect().width))})),
+})"""
+
+
+@pytest.mark.parametrize("name", ["index.html", "index.zh.html"])
+def test_the_index_reads_at_phone_width_with_nothing_clipped(browser, screenshots, name):
+    """At 420 px wide every table of the index fits its width (no sideways scroll) and so does the page."""
+    context = browser.new_context(viewport={"width": 420, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto((ROOT / "reports" / "html" / name).as_uri(), wait_until="load", timeout=30_000)
+        shot = screenshots / f"phone-{name}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        widths = page.evaluate(WIDTHS_JS)
+    finally:
+        context.close()
+    assert widths["tables"], f"{name} has no table (screenshot {shot})"
+    wide = [t for t in widths["tables"] if t["scroll"] > t["client"] or t["client"] > t["parent"]]
+    assert not wide, f"{name}: tables wider than the page at 420 px: {wide} (screenshot {shot})"
+    assert widths["page"][0] <= widths["page"][1], f"{name}: the page scrolls sideways at 420 px {widths['page']} ({shot})"
+    squeezed = [t for t in widths["tables"] if t["narrowest_cell"] < 0.8 * t["client"]]
+    assert not squeezed, f"{name}: at 420 px a row should read as a card, one cell a line: {squeezed} ({shot})"
+
+
+def test_a_copy_of_the_report_folder_alone_shows_every_image_and_link(offline, tmp_path):
+    """reports/html copied elsewhere (as a zip would be): every image, figure, table and page it links is inside it."""
+    import shutil
+
+    context, blocked = offline
+    copy = tmp_path / "sent" / "html"
+    shutil.copytree(ROOT / "reports" / "html", copy)
+    problems: list[str] = []
+    for name in ("index.html", "index.zh.html"):
+        page_problems, info = visit(context, (copy / name).as_uri(), None)
+        problems += page_problems
+        assert info["images"], f"{name} shows no figure"
+        for link in info["links"]:
+            target = link.split("#")[0]
+            if target.startswith("file://"):
+                path = Path(unquote(urlparse(target).path))
+                if not path.exists():
+                    problems.append(f"{name}: broken link {link}")
+                elif copy not in path.parents and path != copy:
+                    problems.append(f"{name}: links outside the folder: {link}")
+    assert not blocked and not problems, "\n".join(problems + blocked)

@@ -65,7 +65,7 @@ def project(tmp_path: Path) -> Path:
 
 def test_export_writes_a_page_per_executed_notebook_and_an_index(project):
     written = report.export_report(project)
-    assert written == ["reports/html/01_tiny.html", "reports/html/index.html"]
+    assert written == ["reports/html/01_tiny.html", "reports/html/index.html", "reports/html/index.zh.html"]
     page = (project / "reports/html/01_tiny.html").read_text(encoding="utf-8")
     assert "data:image/png;base64," in page  # images embedded
     assert 'alt="A tiny figure &amp; its title"' in page  # with the alt text the notebook gave them
@@ -73,11 +73,13 @@ def test_export_writes_a_page_per_executed_notebook_and_an_index(project):
     index = (project / "reports/html/index.html").read_text(encoding="utf-8")
     assert '<a href="01_tiny.html">01 · Tiny: one cell</a>' in index
     assert "02_not_run" not in index and "scratch" not in index
-    for name in ("a_first", "b_second"):
-        assert f'<img src="../figures/{name}.png"' in index
-        assert f'<a href="../figures/{name}.png">' in index
+    for name in ("a_first", "b_second"):  # copied into the report's folder and linked from inside it
+        assert f'<img src="figures/{name}.png"' in index
+        assert f'<a href="figures/{name}.png">' in index
+        assert (project / f"reports/html/figures/{name}.png").read_bytes() == (project / f"reports/figures/{name}.png").read_bytes()
+    assert "../" not in index
     assert index.index("a_first.png") < index.index("b_second.png")
-    assert '<a href="../figures/a_first.svg">SVG</a>' in index and "b_second.svg" not in index
+    assert '<a href="figures/a_first.svg">SVG</a>' in index and "b_second.svg" not in index
     assert "First finding" in index and "Second: a finding &amp; &lt;more&gt;" in index
 
 
@@ -97,14 +99,15 @@ def test_pages_load_nothing_from_the_network(project):
 def test_two_exports_are_byte_identical_and_unchanged_files_are_not_rewritten(project):
     report.export_report(project)
     out = project / "reports" / "html"
-    first = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir()}
-    for p in out.iterdir():
-        os.utime(p, ns=(1, 1))
+    first = {p.relative_to(out).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+    for p in out.rglob("*"):
+        if p.is_file():
+            os.utime(p, ns=(1, 1))
     report.export_report(project)
-    second = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir()}
+    second = {p.relative_to(out).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
     assert {k: v[0] for k, v in first.items()} == {k: v[0] for k, v in second.items()}
     assert all(mtime == 1 for _, mtime in second.values())
-    assert not any(str(project) in data.decode("utf-8") for data, _ in second.values())
+    assert not any(str(project) in data.decode("utf-8") for name, (data, _) in second.items() if name.endswith(".html"))
 
 
 def test_pages_of_removed_notebooks_are_dropped(project):
@@ -113,7 +116,7 @@ def test_pages_of_removed_notebooks_are_dropped(project):
     (out / "03_gone.html").write_text("old", encoding="utf-8")
     (out / "notes.txt").write_text("kept", encoding="utf-8")
     report.export_report(project)
-    assert sorted(p.name for p in out.iterdir()) == ["01_tiny.html", "index.html", "notes.txt"]
+    assert sorted(p.name for p in out.iterdir()) == ["01_tiny.html", "figures", "index.html", "index.zh.html", "notes.txt"]
 
 
 def test_a_template_that_loads_a_cdn_is_refused(project):
@@ -125,28 +128,90 @@ def test_a_template_that_loads_a_cdn_is_refused(project):
 
 def test_command_line_prints_the_pages(project, capsys):
     assert report.main(["--root", str(project)]) == 0
-    assert capsys.readouterr().out.split() == ["reports/html/01_tiny.html", "reports/html/index.html"]
+    assert capsys.readouterr().out.split() == ["reports/html/01_tiny.html", "reports/html/index.html",
+                                               "reports/html/index.zh.html"]
 
 
 def test_index_of_an_empty_project_is_still_a_page(tmp_path):
     (tmp_path / "notebooks").mkdir()
-    assert report.export_report(tmp_path) == ["reports/html/index.html"]
-    assert "<h2>Figures</h2>" in (tmp_path / "reports/html/index.html").read_text(encoding="utf-8")
+    assert report.export_report(tmp_path) == ["reports/html/index.html", "reports/html/index.zh.html"]
+    assert '<h2 id="figures">Figures</h2>' in (tmp_path / "reports/html/index.html").read_text(encoding="utf-8")
 
 
 def test_findings_lead_the_index_and_link_to_the_section_that_computed_them(tmp_path):
-    from helpers.narrative.report import FindingRow
-    from helpers.report.html import index_html, section_anchor
+    import html
+
+    from helpers.report.html import index_page, section_anchor
 
     page = '<h2 id="2-%C2%B7-The-scores">2 · The scores<a class="anchor-link" href="#2-%C2%B7-The-scores">¶</a></h2>'
-    anchor = section_anchor(page, "2 · The scores")
-    assert anchor == "2-%C2%B7-The-scores"
-    finding = FindingRow("Does the trend forecast?", "A line says where sales go.", "naive wins <by far>", "09_backtest",
-                      "2 · The scores")
-    index = index_html([("01_ingest.html", "01 · Ingest")], [], [(finding, f"09_backtest.html#{anchor}")])
-    assert index.index("<h2>Findings</h2>") < index.index("<h2>Notebooks</h2>")
-    assert "naive wins &lt;by far&gt;" in index  # escaped
-    assert f'<a href="09_backtest.html#{anchor}">09_backtest · 2 · The scores</a>' in index
+    assert section_anchor(page, "2 · The scores") == "2-%C2%B7-The-scores"
+    out = tmp_path / "html"
+    out.mkdir()
+    anchor = "4-%C2%B7-Do-the-monthly-figures-add-up-to-Xiaomi's-official-totals?"
+    (out / "07_what_happened.html").write_text(f'<h2 id="{anchor}">4 · Do the monthly figures add up</h2>', encoding="utf-8")
+    summary = {"reconciliation": {"n_figures": 19, "n_confirmed": 15, "n_ruled_out": 1, "n_open": 3}}
+    index = index_page("en", summary, [("01_ingest.html", "01 · Ingest <x>")], [], out)
+    assert index.index('id="findings"') < index.index('id="notebooks"')
+    assert "01 · Ingest &lt;x&gt;" in index  # escaped
+    assert f'<a href="07_what_happened.html#{html.escape(anchor)}">notebook 07</a>' in index
+    assert "15 of 19 monthly figures add up" in index
+
+
+def test_pages_say_the_week_and_month_their_data_run_through(project):
+    clean = project / "data/processed/clean"
+    clean.mkdir(parents=True)
+    (clean / "weekly_sales.csv").write_text("series,week\nx,2025-W09\nx,2025-W40\ny,2025-W12\n", encoding="utf-8")
+    (clean / "monthly_deliveries.csv").write_text("month_label,units\n2025-03,1\n2025-11,2\n", encoding="utf-8")
+    report.export_report(project)
+    out = project / "reports/html"
+    for name in ("01_tiny.html", "index.html"):
+        assert "Data run through 2025-W40 (weekly figures) and November 2025 (monthly figures)." in (out / name).read_text(encoding="utf-8")
+    assert "数据截至2025-W40(周数据)和2025年11月(月数据)。" in (out / "index.zh.html").read_text(encoding="utf-8")
+    page = (out / "01_tiny.html").read_text(encoding="utf-8")
+    report.export_report(project)
+    assert (out / "01_tiny.html").read_text(encoding="utf-8") == page  # stamped once, not twice
+    assert page.count('class="su7-asof"') == 1
+
+
+def test_each_figure_links_the_tables_behind_it_copied_into_the_report(project):
+    data = project / "data/processed/trend"
+    data.mkdir(parents=True)
+    (data / "bands.csv").write_text("t,mean\n0,1\n", encoding="utf-8")
+    figs = project / "reports/figures"
+    (figs / "01_weekly_sales_trend.png").write_bytes((figs / "a_first.png").read_bytes())
+    report.export_report(project)
+    index = (project / "reports/html/index.html").read_text(encoding="utf-8")
+    assert '<a href="data/trend_bands.csv">' in index
+    assert (project / "reports/html/data/trend_bands.csv").read_text(encoding="utf-8") == "t,mean\n0,1\n"
+
+
+def test_every_committed_figure_names_the_tables_behind_it():
+    from tests.conftest import ROOT
+
+    for png in sorted((ROOT / "reports/figures").glob("*.png")):
+        assert png.stem in report.FIGURE_DATA, f"{png.name}: add the tables behind it to helpers.report.html.FIGURE_DATA"
+        for rel in report.FIGURE_DATA[png.stem]:
+            assert (ROOT / rel).is_file(), (png.name, rel)
+
+
+def test_the_chinese_index_shows_chinese_figures_when_drawn_and_says_so_when_not(project):
+    report.export_report(project)
+    zh = (project / "reports/html/index.zh.html").read_text(encoding="utf-8")
+    assert '<img src="figures/a_first.png"' in zh and "中文图表尚未绘制" in zh
+    (project / "reports/figures/zh").mkdir()
+    (project / "reports/figures/zh/a_first.png").write_bytes((project / "reports/figures/b_second.png").read_bytes())
+    report.export_report(project)
+    zh = (project / "reports/html/index.zh.html").read_text(encoding="utf-8")
+    assert '<img src="figures/zh/a_first.png"' in zh and '<img src="figures/b_second.png"' in zh
+    assert (project / "reports/html/figures/zh/a_first.png").is_file()
+
+
+def test_each_index_links_the_other(project):
+    report.export_report(project)
+    en = (project / "reports/html/index.html").read_text(encoding="utf-8")
+    zh = (project / "reports/html/index.zh.html").read_text(encoding="utf-8")
+    assert '<a href="index.zh.html"' in en and '<a href="index.html"' in zh
+    assert '<html lang="zh-CN">' in zh
 
 
 def test_every_code_cell_of_a_page_is_folded_behind_one_click():
@@ -245,7 +310,7 @@ def test_subset_fonts_are_kept_between_runs_and_give_the_same_bytes(chinese_proj
     report.export_report(chinese_project)
     cache = chinese_project / report.FONT_CACHE_SUBDIR
     kept = sorted(cache.glob("*.woff"))
-    assert len(kept) == 2  # the page's and the index's
+    assert len(kept) == 3  # the page's and the two indexes'
     first = (chinese_project / "reports/html/01_zh.html").read_bytes()
     cjk_font._subset.cache_clear()
     for path in kept:
@@ -257,3 +322,19 @@ def test_subset_fonts_are_kept_between_runs_and_give_the_same_bytes(chinese_proj
     cjk_font._subset.cache_clear()
     report.export_report(chinese_project)
     assert (chinese_project / "reports/html/01_zh.html").read_bytes() == first
+
+
+def test_the_summary_carries_the_later_weeks_and_the_data_s_newest_week_and_month(tmp_path):
+    from helpers.report.summary import assemble_summary
+
+    later = tmp_path / "data/processed/later"
+    later.mkdir(parents=True)
+    (later / "later_weeks.csv").write_text(
+        "series,after_week,n_weeks,weeks,first_week,last_week,min,min_week,max,max_week,mean,n_derived\n"
+        "xiaomi_su7,2025-W19,2,2025-W22 2025-W23,2025-W22,2025-W23,4370.0,2025-W23,7800.0,2025-W22,6085.0,0\n",
+        encoding="utf-8")
+    summary = assemble_summary(tmp_path)
+    assert summary["later_weeks"] == [{"series": "xiaomi_su7", "after_week": "2025-W19", "n_weeks": 2, "first_week": "2025-W22",
+                                       "last_week": "2025-W23", "min": 4370, "min_week": "2025-W23", "max": 7800,
+                                       "max_week": "2025-W22", "mean": 6085}]
+    assert "data_through" not in summary  # no cleaned weekly table: said by leaving it out, not guessed

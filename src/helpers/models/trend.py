@@ -59,6 +59,7 @@ __all__ = [
     "describe_fit",
     "describe_forecast",
     "write_trend_outputs",
+    "article_weeks_summary",
 ]
 
 #: Default window: this many ISO weeks, ending at ``through_week`` (both included).
@@ -76,6 +77,9 @@ SMALL_SAMPLE_WEEKS = 8
 MODELS = ("linear", "log")
 #: The series whose linear trend goes into ``summary.json``.
 SUMMARY_SERIES = "xiaomi_su7"
+#: The weeks the article prints (its W16-W19 claim): ``summary.json`` also gets the linear slope over these
+#: weeks alone (``article_weeks``), so the claim is answered on its own weeks, not on a wider window.
+ARTICLE_WEEKS = ("2025-W16", "2025-W19")
 #: Digits kept for floats in the CSV outputs (:func:`helpers.formatting.round_frame`).
 CSV_DIGITS = 6
 
@@ -765,6 +769,41 @@ def describe_forecast(fit: TrendFit, forecast: pd.DataFrame) -> str:
 
 
 
+def article_weeks_summary(fit: TrendFit, first: str = ARTICLE_WEEKS[0], last: str = ARTICLE_WEEKS[1]) -> dict[str, Any] | None:
+    """The linear slope over the weeks ``first``..``last`` of ``fit``'s own figures (plain, rounded values).
+
+    ``None`` when fewer than :data:`MIN_WEEKS` of those weeks have a figure.  It is
+    refitted from the weeks and units ``fit`` holds, with :func:`fit_weekly_trend`.
+
+    >>> sales = weekly_sales_from({"2025-W15": 6300, "2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700,
+    ...                            "2025-W19": 5200, "2025-W22": 7800})
+    >>> part = article_weeks_summary(fit_weekly_trend(select_window(sales, "example")))
+    >>> part["first_week"], part["last_week"], part["n_weeks"], part["slope_units_per_week"], part["slope_ci95"]
+    ('2025-W16', '2025-W19', 4, -730.0, [-1343.034, -116.966])
+    """
+    lo, hi = weeks.parse_week_label(first), weeks.parse_week_label(last)
+    keep = [i for i, w in enumerate(fit.weeks) if lo <= weeks.parse_week_label(w) <= hi]
+    if len(keep) < MIN_WEEKS:
+        return None
+    pairs = [weeks.parse_week_label(fit.weeks[i]) for i in keep]
+    window = pd.DataFrame({
+        "series": fit.series, "iso_year": [p[0] for p in pairs], "iso_week": [p[1] for p in pairs],
+        "units": [fit.units[i] for i in keep], "t": [fit.t[i] - fit.t[keep[0]] for i in keep],
+    })
+    if fit.measure:
+        window["measure"] = fit.measure
+    sub = fit_weekly_trend(window, "linear")
+    return {
+        "first_week": sub.first_week,
+        "last_week": sub.last_week,
+        "n_weeks": sub.n_weeks,
+        "slope_units_per_week": round_float(sub.slope),
+        "slope_ci95": [round_float(sub.slope_ci95[0]), round_float(sub.slope_ci95[1])],
+        "df_resid": sub.df_resid,
+        "small_sample": bool(sub.small_sample),
+    }
+
+
 def write_trend_outputs(
     fits: Mapping[tuple[str, str], TrendFit | str],
     horizon: int = 4,
@@ -797,6 +836,10 @@ def write_trend_outputs(
     for name, frame in paths.items():
         write_csv_atomic(out / name, round_frame(frame, CSV_DIGITS))
         written.append(out / name)
-    write_json_atomic(out / "summary.json", trend_summary(headline, forecast_weekly_trend(headline, horizon)))
+    summary = trend_summary(headline, forecast_weekly_trend(headline, horizon))
+    article = article_weeks_summary(headline)
+    if article is not None:
+        summary["article_weeks"] = article
+    write_json_atomic(out / "summary.json", summary)
     written.append(out / "summary.json")
     return [relative_to_root(p) for p in written]

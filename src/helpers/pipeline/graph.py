@@ -77,12 +77,11 @@ STEPS: tuple[Step, ...] = (
          after=("02_clean",)),
 )
 #: Not a notebook: the HTML report and ``reports/summary.json``, written after the notebooks
-#: from their executed files, the figures and the model steps' summaries (``helpers.report``).
-REPORT_READS = ("notebooks", "reports/figures",
-                *(f"{PROCESSED}/{STEP_FOLDERS[s]}/summary.json" for s in ("03_trend", "04_run_rate", "05_claims",
-                                                                         "07_what_happened", "08_market_calendar",
-                                                                         "09_backtest")),
-                f"{PROCESSED}/{STEP_FOLDERS['07_what_happened']}/claims_later.csv")  # later evidence beside each claim
+#: from their executed files, the figures, the model steps' summaries and the processed tables the
+#: report shows (notebook 07's ``claims_later.csv`` among them) or copies into ``reports/html/data/`` (``helpers.report``), the quotes' translations
+#: and the index's wording (a data file beside ``helpers.narrative.reader``).
+REPORT_READS = ("notebooks", "reports/figures", PROCESSED, "config/translations.csv",
+                "src/helpers/narrative/report_labels.toml")
 REPORT_WRITES = ("reports/html", "reports/summary.json")
 STEPS_BY_NAME: dict[str, Step] = {s.name: s for s in STEPS}
 #: Files whose change means "the environment changed": every step reruns.

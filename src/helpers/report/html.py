@@ -11,10 +11,14 @@
   style, whatever a notebook's outputs hold) fails the export
   (:func:`unsafe_markup`); plain links to sources are allowed.
   (Without MathJax, LaTeX in markdown shows as typed.)
-* ``index.html``: a title, a short introduction (with the headline from
-  ``reports/summary.json`` when it exists), the notebooks (linked) and every
-  figure in ``reports/figures`` (linked and shown with relative paths
-  ``../figures/NAME.png``), in name order.
+* ``index.html`` and ``index.zh.html``: for a reader, in English and Chinese
+  (:func:`index_page`, every text from :mod:`helpers.narrative.reader`): the
+  week and month the data run through, the bottom line with how sure, the
+  findings, the article's claims one by one (quotes with the project's own
+  translation), a dated timeline, the notebooks, every figure in
+  ``reports/figures`` (copied into ``reports/html/figures/``, each linking the
+  tables behind it, copied into ``reports/html/data/``) and the sources.
+  The folder works copied or zipped on its own.
 
 **Chinese offline.** Every page embeds the bundled Chinese font
 (:mod:`helpers.figures.cjk_font`) as an ``@font-face`` with a WOFF ``data:`` URL
@@ -41,7 +45,8 @@ from typing import Any, Iterable, Mapping
 from helpers.atomic import write_text_atomic
 
 __all__ = ["OFFLINE_TEMPLATE", "executed_notebooks", "notebook_title", "export_notebook", "remote_references", "unsafe_markup", "refuse_unsafe",
-           "printed_text", "font_stack_with", "embed_cjk_font", "index_html", "export_report", "main"]
+           "printed_text", "font_stack_with", "embed_cjk_font", "index_page", "stamp_data_through", "data_through_text",
+           "data_copy_name", "FIGURE_DATA", "INDEX_PAGES", "export_report", "main"]
 
 #: nbconvert template: the lab page without anything fetched from the network; code folded away (a
 #: ``<details>`` per code cell: one click shows it, no script needed); PNG outputs keep the ``alt`` text of
@@ -358,16 +363,78 @@ body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "
 h1 { font-size: 1.7rem; margin-bottom: 0.3rem; }
 h2 { font-size: 1.25rem; margin-top: 2.2rem; border-bottom: 1px solid #ddd; padding-bottom: 0.2rem; }
 p.lead { color: #333; }
+p.asof { color: #555; font-size: 0.95rem; }
+p.lang { float: right; margin: 0.4rem 0 0 1rem; }
+section.bottom-line { background: #f6f8fa; border-left: 4px solid #2b6cb0; padding: 0.6rem 1rem; }
+section.bottom-line h3 { font-size: 1.02rem; margin: 0.8rem 0 0.2rem; }
+span.sure { font-weight: 600; white-space: nowrap; }
 ol.notebooks li { margin: 0.25rem 0; }
 figure { margin: 1.6rem 0 2.4rem; }
 figure img { max-width: 100%; height: auto; border: 1px solid #e5e5e5; }
-figcaption { font-size: 0.95rem; color: #333; margin-top: 0.4rem; }
+figcaption { font-size: 0.95rem; color: #333; margin-top: 0.4rem; overflow-wrap: anywhere; }
 code { background: #f4f4f4; padding: 0 0.2rem; }
-table.findings { border-collapse: collapse; margin: 1rem 0 2rem; font-size: 0.95rem; }
-table.findings th, table.findings td { border-top: 1px solid #ddd; padding: 0.5rem 0.6rem; vertical-align: top; text-align: left; }
-table.findings thead th { border-top: none; color: #555; font-weight: 600; }
+table.reader { border-collapse: collapse; margin: 1rem 0 2rem; font-size: 0.95rem; width: 100%; table-layout: fixed; }
+table.reader th, table.reader td { border-top: 1px solid #ddd; padding: 0.5rem 0.6rem; vertical-align: top; text-align: left;
+                                   overflow-wrap: anywhere; }
+table.reader thead th { border-top: none; color: #555; font-weight: 600; }
+table.findings tr > :nth-child(1) { width: 15%; } table.findings tr > :nth-child(2) { width: 22%; }
+table.findings tr > :nth-child(3) { width: 35%; } table.findings tr > :nth-child(4) { width: 9%; }
+table.findings tr > :nth-child(5) { width: 11%; } table.findings tr > :nth-child(6) { width: 8%; }
+table.claims tr > :nth-child(1) { width: 22%; } table.claims tr > :nth-child(2) { width: 44%; }
+table.sources tr > :nth-child(1) { width: 20%; } table.sources tr > :nth-child(2) { width: 11%; }
+table.sources tr > :nth-child(3), table.sources tr > :nth-child(4) { width: 10%; }
+tr.bad td, tr.bad th { background: #fff4f2; }
+.quote { display: block; }
+.translation { display: block; color: #555; font-style: italic; }
+ol.timeline { padding-left: 1.2rem; }
 footer { margin-top: 3rem; font-size: 0.85rem; color: #666; }
+@media (max-width: 640px) {
+  body { margin: 1rem auto; padding: 0 0.8rem; }
+  table.reader, table.reader thead, table.reader tbody, table.reader tr, table.reader th, table.reader td { display: block; width: auto; }
+  table.reader tr > * { width: auto !important; }
+  table.reader thead { display: none; }
+  table.reader tr { border-top: 2px solid #bbb; padding: 0.3rem 0; }
+  table.reader td, table.reader th { border-top: none; padding: 0.2rem 0.2rem; }
+  table.reader td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; color: #555; }
+}
 """
+
+#: The tables behind each figure (relative to the project root), linked under the figure and copied into
+#: ``reports/html/data/``.  A figure not named here links nothing (``tests/report`` checks every committed
+#: figure is named).
+FIGURE_DATA: dict[str, tuple[str, ...]] = {
+    "01_weekly_sales_trend": ("data/processed/clean/weekly_sales.csv", "data/processed/trend/bands.csv",
+                              "data/processed/clean/events.csv"),
+    "02_orders_march_may": ("data/processed/ingest/orders.csv",),
+    "03_run_rate_backlog": ("data/processed/run_rate/backlog_paths.csv", "data/processed/run_rate/scenarios.csv"),
+    "04_claims_audit": ("data/processed/claims/claims_audit.csv",),
+    "05_quality_rankings": ("data/processed/ingest/quality.csv",),
+    "06_later_weekly": ("data/processed/clean/weekly_sales.csv", "data/processed/later/later_weeks.csv"),
+    "06_monthly_deliveries": ("data/processed/later/monthly_range.csv", "data/processed/clean/monthly_deliveries.csv",
+                              "data/processed/later/quarterly_reconciliation.csv"),
+    "06_vintage_scorecard": ("data/processed/later/scorecard.csv",),
+    "08_calendar_specifications": ("data/processed/market/calendar_specifications.csv",),
+    "08_market_share": ("data/processed/market/market_share.csv",),
+    "09_backtest_scores": ("data/processed/backtest/backtest_scores.csv",),
+    "09_window_sensitivity": ("data/processed/backtest/window_sensitivity.csv",),
+}
+#: Besides the figures' tables, the index links these (its timeline and sources appendix).
+INDEX_DATA = ("data/processed/clean/events.csv", "data/processed/clean/sources.csv")
+EVENTS_CSV = Path("data/processed/clean/events.csv")
+SOURCES_CSV = Path("data/processed/clean/sources.csv")
+TRANSLATIONS_CSV = Path("config/translations.csv")
+#: The index page of each language.
+INDEX_PAGES = {"en": "index.html", "zh": "index.zh.html"}
+
+
+def data_copy_name(rel: str) -> str:
+    """The name of a table's copy in ``reports/html/data/``: its folder and file name.
+
+    >>> data_copy_name("data/processed/trend/bands.csv")
+    'trend_bands.csv'
+    """
+    parts = Path(rel).parts
+    return f"{parts[-2]}_{parts[-1]}" if len(parts) >= 2 else parts[-1]
 
 
 def section_anchor(page: str, section: str) -> str:
@@ -387,74 +454,185 @@ def section_anchor(page: str, section: str) -> str:
     return ""
 
 
-def _findings(summary: Mapping[str, Any], out: Path) -> list[tuple[Any, str]]:
-    """The report's findings (:func:`helpers.narrative.report.findings`), each with the link to where it was computed."""
-    from helpers.narrative.report import findings
-
-    linked = []
-    for finding in findings(summary):
-        page = out / f"{finding.notebook}.html"
-        anchor = section_anchor(page.read_text(encoding="utf-8"), finding.section) if page.is_file() and finding.section else ""
-        linked.append((finding, f"{finding.notebook}.html" + (f"#{anchor}" if anchor else "")))
-    return linked
+def _link(out: Path, notebook: str, section: str) -> str:
+    page = out / f"{notebook}.html"
+    anchor = section_anchor(page.read_text(encoding="utf-8"), section) if page.is_file() and section else ""
+    return f"{notebook}.html" + (f"#{anchor}" if anchor else "")
 
 
-def index_html(notebooks: Iterable[tuple[str, str]], figures: Iterable[tuple[str, str, bool]],
-               findings: Iterable[tuple[Any, str]] = ()) -> str:
-    """The index page: ``notebooks`` as (page file, title), ``figures`` as (png name, title, has svg), ``findings``
-    as (:class:`helpers.narrative.report.FindingRow`, link) pairs, shown first."""
+def data_through_text(summary: Mapping[str, Any], lang: str = "en") -> str:
+    """The line every page carries: the week and month the data run through (from ``summary``), or ``''``."""
+    from helpers.narrative.reader import month_name, result, text
+
+    through = result(summary, "data_through")
+    if not through:
+        return ""
+    month = month_name(through["month"], lang) if through.get("month") else "-"
+    return text("data_through", lang, week=through["week"], month=month)
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    import csv
+
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _quotes_html(quotes: Iterable[Any], lang: str) -> str:
+    from helpers.narrative.reader import text
+
     esc = html.escape
+    parts = []
+    for q in quotes:
+        parts.append(f'<span class="quote" lang="zh-CN">“{esc(q.zh)}”</span>')
+        if q.en and lang == "en":
+            parts.append(f'<span class="translation">{esc(text("quote_translation", lang, translation=q.en))}</span>')
+    return "".join(parts)
+
+
+def index_page(lang: str, summary: Mapping[str, Any], notebooks: Iterable[tuple[str, str]],
+               figures: Iterable[Mapping[str, Any]], out: Path | None = None, translations: Mapping[str, str] | None = None,
+               events: Iterable[Mapping[str, str]] = (), sources: Iterable[Mapping[str, str]] = ()) -> str:
+    """The index page in ``lang``: the bottom line, the findings, the claims, the timeline, the notebooks, the figures
+    (each a mapping with ``stem``, ``src``, ``title``, ``svg``, ``data`` and ``fallback``) and the sources.
+
+    Every text comes from :mod:`helpers.narrative.reader` (numbers from ``summary``); ``out`` is where the notebook
+    pages are (for the section links).
+    """
+    from helpers.narrative import reader
+
+    esc = html.escape
+    t = lambda key, **kw: reader.text(key, lang, **kw)  # noqa: E731
+    other = "zh" if lang == "en" else "en"
     lines = [
         "<!DOCTYPE html>",
-        '<html lang="en">',
+        f'<html lang="{t("html_lang")}">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<title>su7-slump · report</title>",
+        f"<title>{esc(t('page_title'))}</title>",
         f"<style>{_INDEX_CSS}</style>",
         "</head>",
         "<body>",
-        "<h1>su7-slump: the 2025 Xiaomi SU7 sales slump, reproduced</h1>",
-        '<p class="lead">Every number in this report comes from one op-ed (港股研究社, May 2025) and a few dated '
-        "web pages, entered by hand with a citation for each figure, then cleaned, modelled and checked against "
-        "each other by the notebooks below. The figures state their finding in the title; their subtitles give "
-        "the method and the caveats, their footers the sources.</p>",
+        f'<p class="lang"><a href="{INDEX_PAGES[other]}" hreflang="{reader.text("html_lang", other)}">{esc(t("other_language"))}</a></p>',
+        f"<h1>{esc(t('page_title'))}</h1>",
     ]
-    findings = list(findings)
-    if findings:
-        lines += ["<h2>Findings</h2>",
-                  "<p>What the article claimed, what the evidence says and how sure, each computed in the notebook "
-                  "section linked (code folded; one click shows it).</p>",
-                  '<table class="findings">', "<thead><tr><th>Question</th><th>The article</th><th>The evidence</th>"
-                  "<th>Computed in</th></tr></thead>", "<tbody>"]
-        for finding, link in findings:
-            where = finding.notebook + (f" · {finding.section}" if finding.section else "")
-            lines.append(f"<tr><th>{esc(finding.topic)}</th><td>{esc(finding.claim)}</td><td>{esc(finding.evidence)}</td>"
-                         f'<td><a href="{esc(link)}">{esc(where)}</a></td></tr>')
+    through = data_through_text(summary, lang)
+    if through:
+        lines.append(f'<p class="asof" id="data-through">{esc(through)}</p>')
+    lines.append(f'<p class="lead">{esc(t("lead"))}</p>')
+    answers = reader.bottom_line(summary, lang)
+    if answers:
+        lines += ['<section class="bottom-line" id="bottom-line" data-numbers="summary">', f"<h2>{esc(t('bottom_line_h'))}</h2>"]
+        for answer in answers:
+            body = " ".join(f'{esc(sentence)} <span class="sure">{esc(t("sure", word=t("conf_" + conf)))}</span>'
+                            for sentence, conf in answer.parts)
+            lines += [f"<h3>{esc(answer.question)}</h3>", f"<p>{body}</p>"]
+        lines += [f'<p class="registrations">{esc(reader.registrations_note(summary, lang))}</p>', "</section>"]
+    rows = reader.index_findings(summary, lang, translations)
+    if rows:
+        labels = [t("th_question"), t("th_article"), t("th_evidence"), t("th_sure"), t("th_later"), t("th_where")]
+        lines += [f'<h2 id="findings">{esc(t("findings_h"))}</h2>', f"<p>{esc(t('findings_intro'))}</p>",
+                  '<table class="reader findings" data-numbers="summary">',
+                  "<thead><tr>" + "".join(f"<th>{esc(x)}</th>" for x in labels) + "</tr></thead>", "<tbody>"]
+        for row in rows:
+            link = _link(out, row.notebook, row.section) if out is not None else f"{row.notebook}.html"
+            article = _quotes_html(row.quotes, lang) if row.quotes else esc(row.article or t("article_no_quote"))
+            lines.append(
+                f"<tr><th>{esc(row.topic)}</th><td data-label=\"{esc(labels[1])}\" class=\"article\">{article}</td>"
+                f"<td data-label=\"{esc(labels[2])}\">{esc(row.evidence)}</td>"
+                f"<td data-label=\"{esc(labels[3])}\">{esc(t('conf_' + row.confidence))}</td>"
+                f"<td data-label=\"{esc(labels[4])}\">{esc(row.later or '-')}</td>"
+                f'<td data-label="{esc(labels[5])}" class="where"><a href="{esc(link)}">{esc(t("where_notebook", n=row.notebook[:2]))}</a></td></tr>')
         lines += ["</tbody>", "</table>"]
-    lines += ["<h2>Notebooks</h2>", '<ol class="notebooks">']
+    claims = reader.claim_rows(summary, lang, translations)
+    if claims:
+        labels = [t("th_claim"), t("th_article"), t("th_verdict"), t("th_later")]
+        lines += [f'<h2 id="claims">{esc(t("claims_h"))}</h2>', f"<p>{esc(t('claims_intro'))}</p>",
+                  '<table class="reader claims" data-numbers="summary">',
+                  "<thead><tr>" + "".join(f"<th>{esc(x)}</th>" for x in labels) + "</tr></thead>", "<tbody>"]
+        for claim in claims:
+            cls = ' class="bad"' if claim.bad else ""
+            name = claim.name[:1].upper() + claim.name[1:]
+            lines.append(
+                f"<tr{cls}><th>{esc(name)}</th>"
+                f"<td data-label=\"{esc(labels[1])}\" class=\"article\">{_quotes_html(claim.quotes, lang)}</td>"
+                f"<td data-label=\"{esc(labels[2])}\">{esc(claim.verdict)}</td>"
+                f"<td data-label=\"{esc(labels[3])}\">{esc(claim.later)}</td></tr>")
+        lines += ["</tbody>", "</table>"]
+    events = list(events)
+    if events:
+        lines += [f'<h2 id="timeline">{esc(t("timeline_h"))}</h2>', '<ol class="timeline">']
+        for date, caption in reader.timeline(events, lang):
+            lines.append(f"<li><strong>{esc(date)}</strong>: {esc(caption)}</li>")
+        lines += ["</ol>"]
+    lines += [f'<h2 id="notebooks">{esc(t("notebooks_h"))}</h2>', '<ol class="notebooks">']
     for page, title in notebooks:
         lines.append(f'<li><a href="{esc(page)}">{esc(title)}</a></li>')
-    lines += ["</ol>", "<h2>Figures</h2>"]
-    for png, title, has_svg in figures:
-        stem = png[: -len(".png")]
-        src = f"../figures/{png}"
-        caption = esc(title or stem)
-        links = f'<a href="{esc(src)}">PNG</a>' + (f' · <a href="../figures/{esc(stem)}.svg">SVG</a>' if has_svg else "")
+    lines += ["</ol>", f'<h2 id="figures">{esc(t("figures_h"))}</h2>']
+    figures = list(figures)
+    if lang != "en" and any(f.get("fallback") for f in figures):
+        lines.append(f'<p class="fallback">{esc(t("figure_zh_fallback"))}</p>')
+    for fig in figures:
+        stem, src = fig["stem"], fig["src"]
+        caption = esc(fig.get("title") or stem)
+        links = [f'<a href="{esc(src)}">PNG</a>']
+        if fig.get("svg"):
+            links.append(f'<a href="{esc(fig["svg"])}">SVG</a>')
+        links += [f'<a href="data/{esc(name)}">{esc(t("figure_data"))}: {esc(name)}</a>' for name in fig.get("data", ())]
         lines += [
             f'<figure id="{esc(stem)}">',
             f'<a href="{esc(src)}"><img src="{esc(src)}" alt="{caption}" loading="lazy"></a>',
-            f"<figcaption><code>{esc(stem)}</code>: {caption} ({links})</figcaption>",
+            f"<figcaption>{caption} ({' · '.join(links)})</figcaption>",
             "</figure>",
         ]
-    lines += [
-        "<footer>Built by <code>python -m helpers.report</code> from the executed notebooks and "
-        "<code>reports/figures</code>; no file is fetched from the network.</footer>",
-        "</body>",
-        "</html>",
-        "",
-    ]
+    sources = list(sources)
+    if sources:
+        labels = [t("th_publisher"), t("th_date"), t("th_kind"), t("th_quality"), t("th_title")]
+        lines += [f'<h2 id="sources">{esc(t("sources_h"))}</h2>', f"<p>{esc(t('sources_intro', n=len(sources)))}"
+                  f' (<a href="data/{data_copy_name(SOURCES_CSV.as_posix())}">CSV</a>)</p>',
+                  '<table class="reader sources">',
+                  "<thead><tr>" + "".join(f"<th>{esc(x)}</th>" for x in labels) + "</tr></thead>", "<tbody>"]
+        for publisher, published, kind, quality, title, url in reader.sources_appendix(sources, lang):
+            shown = f'<a href="{esc(url)}">{esc(title or url)}</a>' if url.startswith(("http://", "https://")) else esc(title)
+            lines.append(f"<tr><th>{esc(publisher)}</th><td data-label=\"{esc(labels[1])}\">{esc(published)}</td>"
+                         f"<td data-label=\"{esc(labels[2])}\">{esc(kind)}</td><td data-label=\"{esc(labels[3])}\">{esc(quality or '-')}</td>"
+                         f"<td data-label=\"{esc(labels[4])}\">{shown}</td></tr>")
+        lines += ["</tbody>", "</table>"]
+    lines += [f"<footer>{esc(t('footer'))}</footer>", "</body>", "</html>", ""]
     return "\n".join(lines)
+
+
+_ASOF = re.compile(r'<div class="su7-asof"[^>]*>.*?</div>\n?', re.S)
+_BODY = re.compile(r"<body[^>]*>\n?")
+
+
+def stamp_data_through(page: str, line: str) -> str:
+    """``page`` with one banner right after ``<body>``: ``line`` (the week and month its data run through) and a
+    link to the index; an earlier banner is replaced, an empty ``line`` removes it.
+
+    >>> page = stamp_data_through("<html><body>\\n<p>x</p></body></html>", "Data run through 2025-W40.")
+    >>> page.startswith('<html><body>\\n<div class="su7-asof"'), "Data run through 2025-W40. <a" in page
+    (True, True)
+    >>> stamp_data_through(page, "Data run through 2025-W41.").count("su7-asof"), stamp_data_through(page, "").count("su7-asof")
+    (1, 0)
+    """
+    page = _ASOF.sub("", page)
+    if not line:
+        return page
+    banner = ('<div class="su7-asof" style="font: 14px system-ui, sans-serif; padding: 6px 12px; background: #fff8e1; '
+              f'border-bottom: 1px solid #e0d5a8">{html.escape(line)} <a href="index.html">Index</a> · '
+              '<a href="index.zh.html">index (Chinese)</a></div>\n')
+    match = _BODY.search(page)
+    return page if match is None else page[: match.end()] + banner + page[match.end():]
+
+
+def _copy(source: Path, target: Path) -> bool:
+    from helpers.atomic import write_bytes_atomic
+
+    return write_bytes_atomic(target, source.read_bytes())
 
 
 def export_page(root: Path, notebook: Path, exporter: Any = None) -> Path:
@@ -464,16 +642,56 @@ def export_page(root: Path, notebook: Path, exporter: Any = None) -> Path:
     return target
 
 
+def _figures(root: Path, out: Path, lang: str) -> list[dict[str, Any]]:
+    """The figures of the index in ``lang``, copied into ``reports/html/figures/`` (``figures/zh/`` for Chinese ones)."""
+    figures_dir = root / FIGURES_SUBDIR
+    pngs = sorted(figures_dir.glob("*.png")) if figures_dir.is_dir() else []
+    shown = []
+    for png in pngs:
+        use, sub, fallback = png, "figures", False
+        if lang != "en":
+            translated = figures_dir / lang / png.name
+            if translated.is_file():
+                use, sub = translated, f"figures/{lang}"
+            else:
+                fallback = True
+        svg = use.with_suffix(".svg")
+        data = []
+        for rel in FIGURE_DATA.get(png.stem, ()):
+            if (root / rel).is_file():
+                data.append(data_copy_name(rel))
+        shown.append({"stem": png.stem, "src": f"{sub}/{png.name}", "title": _png_title(use),
+                      "svg": f"{sub}/{svg.name}" if svg.is_file() else "", "data": data, "fallback": fallback,
+                      "files": [(use, out / sub / png.name)] + ([(svg, out / sub / svg.name)] if svg.is_file() else [])})
+    return shown
+
+
+def _sync_copies(out: Path, copies: Mapping[str, Path], folder: str) -> None:
+    """Copy ``copies`` (name under ``out/folder`` to source) when changed; remove files there no longer listed."""
+    target = out / folder
+    for name, source in copies.items():
+        _copy(source, target / name)
+    if target.is_dir():
+        for stale in sorted(p for p in target.rglob("*") if p.is_file()):
+            if stale.relative_to(target).as_posix() not in copies:
+                stale.unlink()
+
+
 def export_report(root: Path | str | None = None, pages: Iterable[str] | None = None) -> list[str]:
-    """Export the executed notebooks and the index into ``<root>/reports/html``; return the pages, relative to ``root``.
+    """Export the executed notebooks and the indexes into ``<root>/reports/html``; return the pages, relative to ``root``.
 
     ``root`` defaults to the project root.  ``pages``: the notebook stems whose
     pages to export (default: all; a page that does not exist yet is always
     exported).  The runner exports each notebook's page as soon as it has run,
-    then calls this for the index and any page still missing.  Pages are
+    then calls this for the indexes and any page still missing.  Pages are
     written atomically and only when changed; pages of numbered notebooks that
     no longer exist (or are no longer executed) are removed.
+
+    The folder stands alone: the figures are copied into ``reports/html/figures/`` (``figures/zh/`` for the
+    Chinese ones), the tables behind them into ``reports/html/data/``, and every page says the week and month
+    its data run through (from the data, so a rerun on the same data gives the same bytes).
     """
+    from helpers.narrative.reader import load_translations
     from helpers.paths import project_root
 
     from helpers.report.summary import write_summary
@@ -481,24 +699,37 @@ def export_report(root: Path | str | None = None, pages: Iterable[str] | None = 
     root = Path(root) if root is not None else project_root()
     summary = write_summary(root)
     out = root / HTML_SUBDIR
-    figures_dir = root / FIGURES_SUBDIR
     wanted = None if pages is None else set(pages)
     exporter = None
     written: list[Path] = []
     listed: list[tuple[str, str]] = []
+    line = data_through_text(summary, "en")
     for path in executed_notebooks(root / "notebooks"):
         target = out / f"{path.stem}.html"
         if wanted is None or path.stem in wanted or not target.is_file():
             exporter = exporter or html_exporter()
             export_page(root, path, exporter)
+        write_text_atomic(target, stamp_data_through(target.read_text(encoding="utf-8"), line))
         written.append(target)
         listed.append((target.name, notebook_title(json.loads(path.read_text(encoding="utf-8")), path.stem)))
-    pngs = sorted(figures_dir.glob("*.png")) if figures_dir.is_dir() else []
-    figures = [(p.name, _png_title(p), p.with_suffix(".svg").is_file()) for p in pngs]
-    index = with_security_policy(refuse_unsafe(
-        embed_cjk_font(index_html(listed, figures, _findings(summary, out)), root / FONT_CACHE_SUBDIR), "index.html"))
-    write_text_atomic(out / "index.html", index)
-    written.append(out / "index.html")
+    translations = load_translations(root / TRANSLATIONS_CSV)
+    events, sources = _csv_rows(root / EVENTS_CSV), _csv_rows(root / SOURCES_CSV)
+    figure_copies: dict[str, Path] = {}
+    data_copies: dict[str, Path] = {}
+    for rel in (*INDEX_DATA, *(r for rels in FIGURE_DATA.values() for r in rels)):
+        if (root / rel).is_file():
+            data_copies[data_copy_name(rel)] = root / rel
+    for lang, name in INDEX_PAGES.items():
+        figures = _figures(root, out, lang)
+        for fig in figures:
+            for source, target in fig.pop("files"):
+                figure_copies[target.relative_to(out / "figures").as_posix()] = source
+        page = index_page(lang, summary, listed, figures, out, translations, events, sources)
+        page = with_security_policy(refuse_unsafe(embed_cjk_font(page, root / FONT_CACHE_SUBDIR), name))
+        write_text_atomic(out / name, page)
+        written.append(out / name)
+    _sync_copies(out, figure_copies, "figures")
+    _sync_copies(out, data_copies, "data")
     keep = {p.name for p in written}
     for stale in sorted(out.glob("0*.html")):
         if stale.name not in keep:

@@ -10,13 +10,15 @@ the same data give the same bytes.
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 from typing import Any, Iterable
 
 from helpers import catalog
 from helpers.atomic import write_json_atomic
-from helpers.paths import reports_dir
+from helpers.formatting import round_float
+from helpers.paths import project_root, reports_dir
 
 #: (key in summary.json, the step whose summary.json holds it, the key inside that file or None for all of it),
 #: in the order written.
@@ -32,7 +34,46 @@ PARTS = (
     ("backtest_overlap", "09_backtest", "backtest_overlap"),
     ("window_sensitivity", "09_backtest", "window_sensitivity"),
 )
-KEYS = tuple(key for key, _, _ in PARTS)
+#: Parts read from tables the notebooks write, not from a step's summary: (key, the table, relative to the
+#: project root): ``later_weeks`` copied as it stands (the reader's columns), ``data_through`` the newest
+#: week of ``weekly_sales.csv`` and month of ``monthly_deliveries.csv``; nothing is recomputed.
+TABLE_PARTS = (
+    ("later_weeks", Path("data/processed/later/later_weeks.csv")),
+    ("data_through", Path("data/processed/clean/weekly_sales.csv")),
+)
+KEYS = tuple(key for key, _, _ in PARTS) + tuple(key for key, _ in TABLE_PARTS)
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _number(value: str) -> int | float | None:
+    if value in ("", None):
+        return None
+    x = float(value)
+    return int(x) if x.is_integer() else round_float(x)
+
+
+def _table_part(key: str, root: Path) -> Any:
+    """The part ``key`` of :data:`TABLE_PARTS` from the tables under ``root``, or ``None`` when they are missing."""
+    if key == "later_weeks":
+        path = root / "data/processed/later/later_weeks.csv"
+        if not path.is_file():
+            return None
+        keep = ("series", "after_week", "n_weeks", "first_week", "last_week", "min", "min_week", "max", "max_week", "mean")
+        numeric = {"n_weeks", "min", "max", "mean"}
+        return [{k: (_number(r[k]) if k in numeric else r[k]) for k in keep} for r in _rows(path)]
+    if key == "data_through":
+        weekly, monthly = root / "data/processed/clean/weekly_sales.csv", root / "data/processed/clean/monthly_deliveries.csv"
+        if not weekly.is_file():
+            return None
+        through = {"week": max(r["week"] for r in _rows(weekly))}
+        if monthly.is_file():
+            through["month"] = max(r["month_label"] for r in _rows(monthly))
+        return through
+    raise ValueError(f"unknown table part {key!r}")
 
 
 def assemble_summary(root: Path | None = None, keys: Iterable[str] = KEYS) -> dict[str, Any]:
@@ -40,7 +81,9 @@ def assemble_summary(root: Path | None = None, keys: Iterable[str] = KEYS) -> di
 
     ``later`` is notebook 07's summary without its ``reconciliation``, which
     is a part of its own; ``backtest``, ``backtest_overlap`` and ``window_sensitivity`` are the
-    three parts of notebook 09's.  ``keys`` picks parts (notebook 06 shows the first
+    three parts of notebook 09's.  ``later_weeks`` and ``data_through`` come from tables
+    (:data:`TABLE_PARTS`): the later weeks' range per series, and the newest week and month the
+    cleaned data hold.  ``keys`` picks parts (notebook 06 shows the first
     three while 07 may still be running).
     """
     wanted = set(keys)
@@ -61,6 +104,12 @@ def assemble_summary(root: Path | None = None, keys: Iterable[str] = KEYS) -> di
             summary[key] = {k: v for k, v in part.items() if k not in own} if isinstance(part, dict) else part
     if "claims" in summary and "later" in wanted:  # beside each claim, what the later figures say (notebook 07)
         summary["claims"] = with_later_evidence(summary["claims"], root)
+    base = Path(root) if root is not None else project_root()
+    for key, _ in TABLE_PARTS:
+        if key in wanted:
+            part = _table_part(key, base)
+            if part is not None:
+                summary[key] = part
     return summary
 
 
