@@ -164,7 +164,7 @@ TABLES += (
           key=("comparison", "brand")),
     Table("market", "brand_spread", "08_market_calendar",
           "per comparison: Xiaomi's change against the peers' spread, pooled change and the excess with its interval",
-          text=("comparison", "first_week", "last_week", "peers"),
+          text=("comparison", "first_week", "last_week", "peers", "peers_min_brand", "peers_max_brand"),
           key=("comparison",)),
     Table("market", "brand_left_out", "08_market_calendar",
           "per comparison: every brand printed at either end that the comparison leaves out, and why",

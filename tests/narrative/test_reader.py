@@ -77,7 +77,8 @@ def test_the_chinese_wording_is_in_the_bundled_font():
 @pytest.mark.parametrize("share, spread, word", [
     ({"log_odds_slope_ci95": [-0.3, -0.1], "small_sample": False}, {"within_spread": False}, "clear"),
     ({"log_odds_slope_ci95": [-0.3, -0.1], "small_sample": True}, {"within_spread": False}, "suggestive"),
-    ({"log_odds_slope_ci95": [-0.3, -0.1], "small_sample": False}, {"within_spread": True}, "suggestive"),
+    ({"log_odds_slope_ci95": [-0.3, -0.1], "small_sample": False}, {"within_spread": True}, "cannot_tell"),
+    ({"log_odds_slope_ci95": [-0.3, 0.1], "small_sample": False}, {"within_spread": False}, "suggestive"),
     ({"log_odds_slope_ci95": [-0.3, 0.0], "small_sample": False}, None, "cannot_tell"),
     ({"log_odds_slope_ci95": [0.1, 0.3], "small_sample": False}, None, "clear"),
 ])
@@ -148,6 +149,28 @@ def test_the_whose_answer_names_brands_as_a_reader_says_them():
     assert "xiaomi_all" not in sentence and word == "suggestive"
     [zh] = reader.bottom_line({"market": {"share_vs_market": SHARE}}, "zh")
     assert "比亚迪和特斯拉中国" in zh.parts[0][0]
+
+
+SPREAD = {"first_week": "2025-W16", "last_week": "2025-W19", "n_peers": 5, "xiaomi_change": -0.278,
+          "peers_min_change": -0.544, "peers_min_brand": "tesla_china", "peers_max_change": 0.207, "peers_max_brand": "byd",
+          "peers_pooled_change": 0.075, "peers_below_xiaomi": 1, "within_spread": True}
+ACCIDENT = {"first_week": "2025-W13", "last_week": "2025-W14", "n_peers": 6, "xiaomi_change": -0.346,
+            "peers_pooled_change": -0.353, "within_spread": True}
+
+
+def test_a_fall_within_the_other_brands_spread_is_not_called_xiaomis():
+    """Issue 24: the pooled share rests on BYD; brand by brand Xiaomi's -27.8% lies within the others' spread."""
+    summary = {"market": {"share_vs_market": SHARE, "brand_changes": {"article_weeks": SPREAD, "accident_week": ACCIDENT}}}
+    [answer] = reader.bottom_line(summary)
+    sentence, word = answer.parts[0]
+    assert sentence.startswith("Not clearly Xiaomi's.") and "Mostly" not in sentence
+    assert "went from −54.4% (Tesla China) to +20.7% (BYD), +7.5% together, and 1 of them fell further" in sentence
+    assert "In the accident week itself (2025-W13 to 2025-W14, which holds Qingming) Xiaomi went −34.6%" in sentence
+    assert word == "cannot_tell"
+    [zh] = reader.bottom_line(summary, "zh")
+    assert zh.parts[0][0].startswith("不能确定是小米自身的问题") and "特斯拉中国" in zh.parts[0][0]
+    outside = {**summary, "market": {**summary["market"], "brand_changes": {"article_weeks": {**SPREAD, "within_spread": False}}}}
+    assert reader.bottom_line(outside)[0].parts[0][0].startswith("Mostly Xiaomi's.")
 
 
 def test_the_trend_row_answers_on_the_articles_own_weeks():

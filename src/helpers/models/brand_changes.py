@@ -66,7 +66,8 @@ BRAND_CHANGE_COLUMNS = ("comparison", "brand", "is_xiaomi", "first_week", "last_
                         "change", "log_change", "source_first", "source_last")
 LEFT_OUT_COLUMNS = ("comparison", "brand", "reason")
 SPREAD_COLUMNS = ("comparison", "first_week", "last_week", "n_peers", "peers", "xiaomi_change", "peers_min_change",
-                  "peers_max_change", "peers_pooled_change", "peers_mean_log_change", "xiaomi_excess_log",
+                  "peers_min_brand", "peers_max_change", "peers_max_brand", "peers_pooled_change", "peers_mean_log_change",
+                  "xiaomi_excess_log",
                   "excess_low", "excess_high", "peers_below_xiaomi", "within_spread")
 
 
@@ -206,7 +207,9 @@ def place_in_spread(changes: pd.DataFrame, confidence: float = _CONFIDENCE) -> p
             "n_peers": n, "peers": "; ".join(peers["brand"].astype(str)),
             "xiaomi_change": float(xiaomi["change"].iloc[0]) if len(xiaomi) else math.nan,
             "peers_min_change": float(peers["change"].min()) if n else math.nan,
+            "peers_min_brand": str(peers.loc[peers["change"].idxmin(), "brand"]) if n else "",
             "peers_max_change": float(peers["change"].max()) if n else math.nan,
+            "peers_max_brand": str(peers.loc[peers["change"].idxmax(), "brand"]) if n else "",
             "peers_pooled_change": float(peers["units_last"].sum() / peers["units_first"].sum() - 1) if n else math.nan,
             "peers_mean_log_change": mean, "xiaomi_excess_log": x - mean if n else math.nan,
             "excess_low": low, "excess_high": high,
@@ -226,7 +229,7 @@ def spread_summary(spread: pd.DataFrame) -> dict[str, Any]:
         within = row["within_spread"]
         out[str(row["comparison"])] = rounded({
             **{k: row[k] for k in ("first_week", "last_week", "n_peers", "peers", "xiaomi_change", "peers_min_change",
-                                   "peers_max_change", "peers_pooled_change", "xiaomi_excess_log", "excess_low",
+                                   "peers_min_brand", "peers_max_change", "peers_max_brand", "peers_pooled_change", "xiaomi_excess_log", "excess_low",
                                    "excess_high", "peers_below_xiaomi")},
             "within_spread": None if within is pd.NA else bool(within),
         })

@@ -42,6 +42,7 @@ RESULT_PATHS: dict[str, tuple[tuple[str, ...], ...]] = {
     "trend_article_weeks": (("trend", "article_weeks"),),
     "share": (("market", "share_vs_market"),),
     "brand_spread": (("market", "brand_changes", "article_weeks"),),
+    "accident_spread": (("market", "brand_changes", "accident_week"),),
     "months_beside_weeks": (("market", "months_beside_weeks"),),
     "calendar": (("calendar_specifications",), ("market", "calendar_specifications")),
     "claims": (("claims",),),
@@ -97,21 +98,26 @@ def _excludes_zero(pair: Sequence[float] | None) -> bool:
 # --------------------------------------------------------------------------- how sure: the rules
 
 def confidence_whose(share: Mapping[str, Any], spread: Mapping[str, Any] | None = None) -> str:
-    """How sure the answer "whose fall" is.
+    """How sure the answer "whose fall" is: the brands one by one first, the pooled share second.
 
-    * ``cannot_tell``: the 95% interval of the share's trend includes zero;
-    * ``suggestive``: it excludes zero, but the sample is small or Xiaomi's change lies within
-      the other brands' spread of changes over the same weeks;
-    * ``clear``: it excludes zero on a sample that is not small, outside the other brands' spread.
+    * ``cannot_tell``: Xiaomi's change lies within the spread of the other brands printed at both
+      ends (``spread``, the test of :mod:`helpers.models.brand_changes`), or, with no such test, the
+      95% interval of the share's trend includes zero;
+    * ``suggestive``: Xiaomi's change lies outside that spread (or, with no spread, the share's interval
+      excludes zero), but the sample is small;
+    * ``clear``: outside the spread and the share's interval excludes zero, on a sample that is not small.
 
+    >>> confidence_whose({"log_odds_slope_ci95": [-0.2, -0.1], "small_sample": True}, {"within_spread": True})
+    'cannot_tell'
     >>> confidence_whose({"log_odds_slope_ci95": [-0.2, -0.1], "small_sample": True})
     'suggestive'
-    >>> confidence_whose({"log_odds_slope_ci95": [-0.2, 0.1], "small_sample": False})
-    'cannot_tell'
     """
-    if not _excludes_zero(share.get("log_odds_slope_ci95")):
+    within = (spread or {}).get("within_spread")
+    if within:
         return "cannot_tell"
-    if share.get("small_sample") or (spread or {}).get("within_spread"):
+    if within is None and not _excludes_zero(share.get("log_odds_slope_ci95")):
+        return "cannot_tell"
+    if share.get("small_sample") or not _excludes_zero(share.get("log_odds_slope_ci95")):
         return "suggestive"
     return "clear"
 
@@ -271,7 +277,15 @@ def _whose(summary: Mapping[str, Any], lang: str) -> tuple[str, str] | None:
                   others=_join([_name(b, lang) for b in others], lang), others_change=signed_percent(share["others_change"]),
                   share_first=number(100 * share["share_first"], 1), share_last=number(100 * share["share_last"], 1),
                   n=number(share["n_weeks"]))
-    if share["xiaomi_fell"] and not share["others_fell"] and share["share_fell"]:
+    spread = result(summary, "brand_spread")
+    if spread and spread.get("within_spread") and spread.get("xiaomi_change") is not None:
+        key = "a_whose_within"
+        values.update(n_peers=number(spread["n_peers"]), low=signed_percent(spread["peers_min_change"]),
+                      low_brand=_name(str(spread.get("peers_min_brand", "")), lang),
+                      high=signed_percent(spread["peers_max_change"]),
+                      high_brand=_name(str(spread.get("peers_max_brand", "")), lang),
+                      pooled=signed_percent(spread["peers_pooled_change"]), below=number(spread["peers_below_xiaomi"]))
+    elif share["xiaomi_fell"] and not share["others_fell"] and share["share_fell"]:
         key = "a_whose_xiaomi"
     elif share["xiaomi_fell"] and share["others_fell"] and not share["share_fell"]:
         key = "a_whose_market"
@@ -279,7 +293,14 @@ def _whose(summary: Mapping[str, Any], lang: str) -> tuple[str, str] | None:
         key = "a_whose_both"
     else:
         key = "a_whose_none"
-    return text(key, lang, **values), confidence_whose(share, result(summary, "brand_spread"))
+    sentence = text(key, lang, **values)
+    accident = result(summary, "accident_spread")
+    if accident and accident.get("xiaomi_change") is not None and accident.get("within_spread") is not None:
+        sentence += (" " if lang == "en" else "") + text(
+            "a_whose_accident_within" if accident["within_spread"] else "a_whose_accident_outside", lang,
+            first=accident["first_week"], last=accident["last_week"], xiaomi=signed_percent(accident["xiaomi_change"]),
+            n=number(accident["n_peers"]), pooled=signed_percent(accident["peers_pooled_change"]))
+    return sentence, confidence_whose(share, spread)
 
 
 def _calendar(summary: Mapping[str, Any], lang: str) -> tuple[str, str] | None:
