@@ -244,3 +244,20 @@ def test_the_registrations_note_adds_what_the_monthly_deliveries_say_of_the_dips
     assert note.endswith("May's other 24 days averaged more than 6,650 a week, above 2025-W19's 5,200.")
     assert "April" not in note
     assert reader.registrations_note({}) == reader.text("registrations_note")
+
+
+def test_the_wait_row_gives_clearing_ranges_not_one_week_and_judges_both_readings_of_the_year():
+    """Issue 24 item 5: the clearing dates are false precision; every buyer's wait cannot hold, the longest can."""
+    ranges = {"unlocked_deposits": {"sales_run_rate": {"n_combinations": 27, "n_never": 0, "earliest_weeks": 77.661,
+                                                        "latest_weeks": 108.531}},
+              "locked_orders": {"sales_run_rate": {"n_combinations": 27, "n_never": 18, "earliest_weeks": 834.857,
+                                                    "latest_weeks": None}}}
+    readings = {"unlocked_deposits": {"mid_backlog_trend": "shrinks"}, "locked_orders": {"mid_backlog_trend": "grows"}}
+    claims = [{"claim_id": "wait_every_buyer", "verdict": "inconsistent", "claimed_value": 52.179, "computed_value": 271328.6},
+              {"claim_id": "wait_longest_for_some_trims", "verdict": "consistent", "claimed_value": 52.179,
+               "computed_value": 47.0}]
+    row = reader._row_backlog({"run_rate": {"readings": readings, "clearance_ranges": ranges}, "claims": claims}, "en", {})
+    assert "clears in 78 to 109 weeks, over 27 combinations" in row.evidence
+    assert "clears in 835 weeks at the soonest and never in 18 of 27 combinations" in row.evidence
+    assert "cannot be every buyer's" in row.evidence and "matches the 47 weeks" in row.evidence
+    assert not re.search(r"\d{4}-W\d{2}", row.evidence) and row.confidence == "cannot_tell"

@@ -48,6 +48,7 @@ RESULT_PATHS: dict[str, tuple[tuple[str, ...], ...]] = {
     "claims": (("claims",),),
     "claims_later": (("claims_later",),),
     "readings": (("run_rate", "readings"),),
+    "clearance_ranges": (("run_rate", "clearance_ranges"),),
     "decline": (("later", "decline_status"),),
     "scorecard": (("later", "scorecard"),),
     "later_weeks": (("later_weeks",),),
@@ -498,18 +499,29 @@ def _row_backlog(s: Mapping[str, Any], lang: str, tr: Mapping[str, str]) -> Row 
     readings = result(s, "readings")
     if not readings:
         return None
+    ranges = result(s, "clearance_ranges") or {}
     parts = []
-    for name, reading in readings.items():
-        run = reading.get("scenarios", {}).get("mid", {}).get("sales_run_rate", {})
-        clearance = run.get("clearance")
+    for name in readings:
+        run = (ranges.get(name) or {}).get("sales_run_rate") or {}
         label = text(f"reading_{name}", lang) if f"reading_{name}" in labels()[lang] else name.replace("_", " ")
-        if clearance == "within_horizon":
-            week = re.match(r"\d{4}-W\d{2}", run.get("clears_in", ""))
-            parts.append(text("ev_backlog_reading_clears", lang, reading=label, week=week.group(0) if week else run.get("clears_in", "")))
-        elif clearance == "beyond_horizon":
-            parts.append(text("ev_backlog_reading_beyond", lang, reading=label))
+        n, never = run.get("n_combinations"), run.get("n_never") or 0
+        if not n:
+            continue
+        if never == n:
+            parts.append(text("ev_backlog_range_never", lang, reading=label, n=number(n)))
+        elif never:
+            parts.append(text("ev_backlog_range_some_never", lang, reading=label, low=number(run["earliest_weeks"]),
+                              never=number(never), n=number(n)))
         else:
-            parts.append(text("ev_backlog_reading_never", lang, reading=label))
+            parts.append(text("ev_backlog_range", lang, reading=label, low=number(run["earliest_weeks"]),
+                              high=number(run["latest_weeks"]), n=number(n)))
+    by_id = {c.get("claim_id"): c for c in result(s, "claims") or []}
+    for claim in ("wait_every_buyer", "wait_longest_for_some_trims"):
+        found = by_id.get(claim) or {}
+        key = f"ev_{claim}_{found.get('verdict')}"
+        if key in labels()[lang]:
+            parts.append(text(key, lang, weeks=number(found.get("computed_value") or 0),
+                              claimed=number(found.get("claimed_value") or 0)))
     claims = [c for c in ("wait_every_buyer", "wait_longest_for_some_trims", "wait_nearly_a_year")
               if any(x.get("claim_id") == c for x in result(s, "claims") or [])]
     return Row(text("topic_backlog", lang), "", _quotes(s, claims[0], tr) if claims else (),
