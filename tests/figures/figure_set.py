@@ -44,7 +44,7 @@ def _orders(lang: str) -> Any:
 def _run_rate(lang: str) -> Any:
     t = _tables()
     return findings.run_rate_figure(t["comparison"], t["scenarios"], t["backlog_paths"], t["figures"], t["weekly_sales"],
-                                    lang=lang)
+                                    lang=lang, clearance_ranges=t["clearance_ranges"])
 
 
 def _claims(lang: str) -> Any:

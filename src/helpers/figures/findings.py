@@ -107,13 +107,14 @@ def read_figure_tables(root: Path | str | None = None) -> dict[str, pd.DataFrame
     """Every table the figures use, by short name, read through :mod:`helpers.catalog`.
 
     ``weekly_sales``, ``figures``, ``events``, ``sources`` (clean), ``trend_fits``,
-    ``forecasts``, ``bands`` (trend), ``comparison``, ``scenarios``, ``backlog_paths``
-    (run rate) and ``claims_audit`` (claims).
+    ``forecasts``, ``bands`` (trend), ``comparison``, ``scenarios``, ``backlog_paths``,
+    ``clearance_ranges`` (run rate) and ``claims_audit`` (claims).
     """
     from helpers import catalog
 
     names = ("clean.weekly_sales", "clean.figures", "clean.events", "clean.sources", "trend.trend_fits", "trend.forecasts", "trend.bands",
-             "run_rate.comparison", "run_rate.scenarios", "run_rate.backlog_paths", "claims.claims_audit")
+             "run_rate.comparison", "run_rate.scenarios", "run_rate.backlog_paths", "run_rate.clearance_ranges",
+             "claims.claims_audit")
     return {name.split(".", 1)[1]: catalog.read(name, root) for name in names}
 
 
@@ -527,8 +528,12 @@ def run_rate_figure(
     figures: pd.DataFrame,
     weekly_sales: pd.DataFrame,
     lang: str = "en",
+    clearance_ranges: pd.DataFrame | None = None,
 ) -> Any:
     """Capacity, sales run-rate and firm order inflow per week; the implied backlog over time.
+
+    With ``clearance_ranges`` (notebook 04's table), when the backlog clears is said as the range over the
+    plausible inputs, never as one week (issue 24: one scenario's date is false precision).
 
     Top: every rate in vehicles a week, bars at the mid scenario, whiskers
     from the low to the high scenario (none for single figures).  Bottom: the
@@ -600,7 +605,10 @@ def run_rate_figure(
             weeks_to_clear = float(row["weeks_to_clear"])
             kind = str(row["clearance"]) if "clearance" in row.index else (
                 "never" if math.isinf(weeks_to_clear) or math.isnan(weeks_to_clear) else "within_horizon")
-            if kind == "within_horizon":
+            span = _clearance_span(clearance_ranges, basis)
+            if span is not None and kind == "within_horizon":
+                end = style.label("rr_clears_range", lang, **span)
+            elif kind == "within_horizon":
                 end = style.label("rr_clears", lang, week=str(row["clears_in"]).split(" ")[0])
             else:  # no date beyond the horizon or on a rejected capacity: no false precision
                 end = style.label(f"rr_{kind}", lang)  # rr_never, rr_beyond_horizon, rr_not_dated
@@ -636,7 +644,12 @@ def run_rate_figure(
         wait = float(mid["wait_weeks"].iloc[0])
         sales_weeks = float(mid.loc["sales_run_rate", "weeks_to_clear"])
         actual_weeks = float(mid.loc["actual_capacity", "weeks_to_clear"])
-        if math.isinf(actual_weeks):
+        sales_span = _clearance_span(clearance_ranges, "sales_run_rate")
+        if math.isinf(actual_weeks) and sales_span is not None:
+            title = style.label("rr_title_never_range", lang,
+                                capacity=number(mid.loc["actual_capacity", "supply_per_week"]),
+                                inflow=number(mid.loc["actual_capacity", "net_inflow_per_week"]), **sales_span)
+        elif math.isinf(actual_weeks):
             title = style.label("rr_title_never", lang, capacity=number(mid.loc["actual_capacity", "supply_per_week"]),
                                 inflow=number(mid.loc["actual_capacity", "net_inflow_per_week"]), weeks=number(sales_weeks))
         else:
@@ -649,6 +662,29 @@ def run_rate_figure(
         sources = style.label("sources", lang, sources=sources_text(_figure_sources(ids, figures, weekly_sales), lang))
         footer = style.label("footer", lang, sources=sources, as_of=style.label("as_of", lang, week=start_label))
         return finish(fig, lang, title, subtitle, footer)
+
+
+def _clearance_span(clearance_ranges: pd.DataFrame | None, basis: str) -> dict[str, str] | None:
+    """The drawn reading's clearing range on ``basis`` as ``{low, high, n}`` (weeks), or ``None`` if not dated.
+
+    >>> table = pd.DataFrame({"reading": ["unlocked_deposits"], "supply_basis": ["sales_run_rate"],
+    ...     "n_combinations": [27], "n_never": [0], "earliest_weeks": [77.661], "latest_weeks": [108.531]})
+    >>> _clearance_span(table, "sales_run_rate")
+    {'low': '78', 'high': '109', 'n': '27'}
+    """
+    from helpers.models import run_rate
+
+    if clearance_ranges is None or clearance_ranges.empty:
+        return None
+    rows = clearance_ranges[(clearance_ranges["reading"].astype(str) == run_rate.DEFAULT_READING)
+                            & (clearance_ranges["supply_basis"].astype(str) == basis)]
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    low, high = float(row["earliest_weeks"]), float(row["latest_weeks"])
+    if int(row["n_never"]) or not (math.isfinite(low) and math.isfinite(high)):
+        return None
+    return {"low": number(low), "high": number(high), "n": number(row["n_combinations"])}
 
 
 # --------------------------------------------------------------------------- d. claims audit
