@@ -325,7 +325,8 @@ def test_log_percent_change_is_invariant_to_scaling(units, c):
 
 
 def test_a_window_across_a_change_of_what_the_series_counts_is_split_and_says_so():
-    from helpers.models.trend import describe_fit, fits_table
+    from helpers.models.trend import fits_table
+    from helpers.narrative.trend import fit_paragraph
 
     brand = weekly_sales_from({"2025-W22": 7800, "2025-W23": 4370, "2025-W27": 4900, "2025-W28": 6680,
                                "2025-W35": 11900}, "xiaomi_all")
@@ -336,7 +337,7 @@ def test_a_window_across_a_change_of_what_the_series_counts_is_split_and_says_so
     fit = fit_weekly_trend(window)
     assert "2025-W22, 2025-W23 (SU7 only) left out" in fit.window_note
     assert fit.window_note in fits_table({("xiaomi_all", "linear"): fit})["note"].iloc[0]
-    assert "**Regime:** the window split at a change of what xiaomi_all counts" in describe_fit(fit)
+    assert "**Regime:** the window split at a change of what xiaomi_all counts" in fit_paragraph(fit)
     # without a regime column (or one regime) nothing is split and nothing is said
     plain = fit_weekly_trend(select_window(brand.drop(columns="regime"), "xiaomi_all", window_weeks=14))
     assert plain.n_weeks == 5 and plain.window_note == ""

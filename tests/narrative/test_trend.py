@@ -22,7 +22,7 @@ def test_fit_paragraphs_leave_out_skipped_series_and_keep_the_order():
     fits = toy_fits(n_other=1)
     assert isinstance(fits[("b", "linear")], str)
     paragraphs = narrative.fit_paragraphs(fits, 12).split("\n\n")
-    assert [p.split(".**")[0] for p in paragraphs] == ["**xiaomi_su7, linear", "**xiaomi_su7, log"]
+    assert [p.split(".**")[0] for p in paragraphs] == ["**SU7, linear", "**SU7, log"]
     # The article's weeks fall by 730 a week (least squares over t = 0..3).
     assert "Over the 4 weeks 2025-W16–W19 the linear trend is **−730 units a week**" in paragraphs[0]
 
@@ -31,9 +31,9 @@ def test_residual_check_sentences_for_small_fits_and_for_none():
     checks = trend.residual_checks(toy_fits(n_other=4))
     text = narrative.residual_check_sentences(checks)
     lines = text.split("\n")
-    assert [line.split("**:")[0] for line in lines] == ["* **b, linear", "* **b, log", "* **xiaomi_su7, linear",
-                                                        "* **xiaomi_su7, log"]
-    assert lines[2].startswith("* **xiaomi_su7, linear**: normality test skipped: n = 4 < 8 weeks, too few to test. "
+    assert [line.split("**:")[0] for line in lines] == ["* **b, linear", "* **b, log", "* **SU7, linear",
+                                                        "* **SU7, log"]
+    assert lines[2].startswith("* **SU7, linear**: normality test skipped: n = 4 < 8 weeks, too few to test. "
                                "Durbin–Watson is ")
     assert lines[2].endswith(", but from only 4 residuals it is a description, not a test.")
     eight = weekly_sales_from({f"2025-W{w}": 1000 + 37 * (w % 3) - 20 * w for w in range(10, 18)}, "xiaomi_su7")
@@ -53,7 +53,7 @@ def test_residual_check_sentence_prints_durbin_watson_with_two_decimals():
 def test_forecast_paragraphs_only_for_the_series_asked():
     fits = toy_fits(n_other=4)
     text = narrative.forecast_paragraphs(fits, 2)
-    assert [p.split(".**")[0] for p in text.split("\n\n")] == ["**xiaomi_su7, linear", "**xiaomi_su7, log"]
+    assert [p.split(".**")[0] for p in text.split("\n\n")] == ["**SU7, linear", "**SU7, log"]
     # The line's value two weeks on, W21 (t = 5): 6,275 − 730 × 3.5 = 3,720.
     assert "If the trend of 2025-W16–W19 continued, 2025-W20 would bring **4,450 units**" in text
     assert "and 2025-W21 **3,720**" in text

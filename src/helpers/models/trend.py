@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.data import weeks
-from helpers.formatting import number, plural, round_float, round_frame, week_span
+from helpers.formatting import plural, round_float, round_frame, week_span
 
 __all__ = [
     "DEFAULT_WINDOW_WEEKS",
@@ -56,8 +56,6 @@ __all__ = [
     "residual_checks",
     "forecasts_table",
     "trend_summary",
-    "describe_fit",
-    "describe_forecast",
     "write_trend_outputs",
     "article_weeks_summary",
 ]
@@ -680,92 +678,6 @@ def trend_summary(fit: TrendFit, forecast: pd.DataFrame) -> dict[str, Any]:
             for row in forecast.itertuples(index=False)
         ],
     }
-
-
-
-def describe_fit(fit: TrendFit, window_weeks: int | None = None) -> str:
-    """One paragraph of Markdown stating the fit in words, every number taken from ``fit``.
-
-    Says plainly when the sample is small, when weeks are missing, and whether
-    the slope's interval excludes zero.
-
-    >>> sales = weekly_sales_from({"2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700, "2025-W19": 5200}, "xiaomi_su7")
-    >>> print(describe_fit(fit_weekly_trend(select_window(sales, "xiaomi_su7")), window_weeks=12))
-    **xiaomi_su7, linear.** Over the 4 weeks 2025-W16–W19 the linear trend is **−730 units a week** (95% CI −1,343 to −117). The interval excludes zero. The line accounts for 93% of the variation between weeks (R² = 0.929). **Small sample:** n = 4 weeks (fewer than 8), 2 degrees of freedom, so the 95% interval uses t = 4.30; the 12-week window holds figures for only 4 weeks. Read this as a description of these weeks, not as a law that will hold.
-    """
-    from scipy import stats
-
-    lo, hi = fit.slope_ci95
-    if fit.model == "log":
-        p_lo, p_hi = fit.pct_change_ci95
-        text = (
-            f"Over the {fit.n_weeks} weeks {week_span(fit.first_week, fit.last_week)} the log-linear trend changes sales by "
-            f"**{number(fit.pct_change_per_week, 1)}% a week** "
-            f"(95% CI {number(p_lo, 1)}% to {number(p_hi, 1)}%)."
-        )
-    else:
-        text = (
-            f"Over the {fit.n_weeks} weeks {week_span(fit.first_week, fit.last_week)} the linear trend is "
-            f"**{number(fit.slope)} units a week** (95% CI {number(lo)} to {number(hi)})."
-        )
-    parts = [f"**{fit.series}, {fit.model}.** {text}"]
-    if lo > 0 or hi < 0:
-        parts.append("The interval excludes zero.")
-    else:
-        parts.append("The interval includes zero: these weeks cannot rule out a flat trend.")
-    if fit.r_squared is None:
-        parts.append("The figures do not vary across these weeks, so R² is undefined.")
-    else:
-        parts.append(
-            f"The line accounts for {number(100 * fit.r_squared)}% of the variation between weeks "
-            f"(R² = {round_float(fit.r_squared):.3f})."
-        )
-    if fit.missing_weeks:
-        parts.append(f"No figure for {', '.join(fit.missing_weeks)}: left as a gap, not filled.")
-    if fit.window_note:
-        parts.append(f"**Regime:** the {fit.window_note[0].lower()}{fit.window_note[1:]}.")
-    if fit.small_sample:
-        t_crit = stats.t.ppf(0.5 + _CONFIDENCE / 2, fit.df_resid)
-        small = (
-            f"**Small sample:** n = {fit.n_weeks} weeks (fewer than {SMALL_SAMPLE_WEEKS}), "
-            f"{fit.df_resid} degree{'s' if fit.df_resid != 1 else ''} of freedom, so the 95% interval uses "
-            f"t = {round_float(t_crit, 2):.2f}"
-        )
-        if window_weeks is not None and fit.n_weeks < window_weeks:
-            small += f"; the {window_weeks}-week window holds figures for only {fit.n_weeks} weeks"
-        parts.append(small + ". Read this as a description of these weeks, not as a law that will hold.")
-    return " ".join(parts)
-
-
-def describe_forecast(fit: TrendFit, forecast: pd.DataFrame) -> str:
-    """One paragraph of Markdown on where the trend leads, numbers taken from ``forecast``.
-
-    >>> sales = weekly_sales_from({"2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700, "2025-W19": 5200}, "xiaomi_su7")
-    >>> fit = fit_weekly_trend(select_window(sales, "xiaomi_su7"))
-    >>> print(describe_forecast(fit, forecast_weekly_trend(fit, horizon=4)))
-    **xiaomi_su7, linear.** If the trend of 2025-W16–W19 continued, 2025-W20 would bring **4,450 units** (95% prediction interval 2,283 to 6,617) and 2025-W23 **2,260** (−1,444 to 5,964). From 2025-W22 the lower bound is below zero, which weekly sales cannot be: the straight line cannot be carried much further.
-    """
-    first, last = forecast.iloc[0], forecast.iloc[-1]
-
-    def interval(row) -> str:
-        return f"{number(row['pi95_low'])} to {number(row['pi95_high'])}"
-
-    text = (
-        f"**{fit.series}, {fit.model}.** If the trend of {week_span(fit.first_week, fit.last_week)} continued, {first['week']} would bring "
-        f"**{number(first['mean'])} units** (95% prediction interval {interval(first)})"
-    )
-    if len(forecast) > 1:
-        text += f" and {last['week']} **{number(last['mean'])}** ({interval(last)})"
-    text += "."
-    if fit.model == "log":
-        text += " These are back-transformed medians (exp of the log-scale prediction), not means."
-    below = forecast[forecast["pi95_low"] < 0]
-    if len(below):
-        text += (
-            f" From {below['week'].iloc[0]} the lower bound is below zero, which weekly sales cannot be: "
-            "the straight line cannot be carried much further."
-        )
-    return text
 
 
 
