@@ -635,10 +635,15 @@ def _copy(source: Path, target: Path) -> bool:
     return write_bytes_atomic(target, source.read_bytes())
 
 
-def export_page(root: Path, notebook: Path, exporter: Any = None) -> Path:
-    """Export one executed notebook to ``reports/html/<stem>.html`` (atomically, only if changed)."""
+def export_page(root: Path, notebook: Path, exporter: Any = None, line: str | None = None) -> Path:
+    """Export one executed notebook to ``reports/html/<stem>.html`` (atomically, only if changed), with the banner
+    saying what week and month the data run through (``line``; by default from the steps' summaries as they
+    stand), so a page exported alone, when one step runs, is the page the whole report writes."""
+    from helpers.report.summary import assemble_summary
+
     target = root / HTML_SUBDIR / f"{notebook.stem}.html"
-    write_text_atomic(target, export_notebook(notebook, exporter, root / FONT_CACHE_SUBDIR))
+    line = data_through_text(assemble_summary(root), "en") if line is None else line
+    write_text_atomic(target, stamp_data_through(export_notebook(notebook, exporter, root / FONT_CACHE_SUBDIR), line))
     return target
 
 
@@ -708,8 +713,9 @@ def export_report(root: Path | str | None = None, pages: Iterable[str] | None = 
         target = out / f"{path.stem}.html"
         if wanted is None or path.stem in wanted or not target.is_file():
             exporter = exporter or html_exporter()
-            export_page(root, path, exporter)
-        write_text_atomic(target, stamp_data_through(target.read_text(encoding="utf-8"), line))
+            export_page(root, path, exporter, line)
+        else:
+            write_text_atomic(target, stamp_data_through(target.read_text(encoding="utf-8"), line))
         written.append(target)
         listed.append((target.name, notebook_title(json.loads(path.read_text(encoding="utf-8")), path.stem)))
     translations = load_translations(root / TRANSLATIONS_CSV)
