@@ -218,7 +218,6 @@ def market_share_figure(
         all_weeks = weeks.week_range(have[0], have[-1])
         values = {p: float(s) for p, s in zip(have, table["share"]) if not pd.isna(s)}
         no_share = [p for p, s in zip(have, table["share"]) if pd.isna(s)]
-        missing_of = dict(zip(have, table["missing_brands"].fillna("").astype(str)))
         if not values:
             raise ValueError("share holds no week with a share: every week misses a brand of the set")
 
@@ -253,10 +252,6 @@ def market_share_figure(
             ax.plot([_mid_week(p)], [0.10], linestyle="none", marker="x", markersize=7, markeredgewidth=1.6,
                     color=style.OKABE_ITO["grey"], transform=ax.get_xaxis_transform(), zorder=5,
                     gid=f"no_share:{weeks.week_label(*p)}")
-            ax.annotate(style.label("mkt_no_share_mark", lang, brands=_brand_list(missing_of[p].split(";"), lang)),
-                        (_mid_week(p), 0.10), xycoords=("data", "axes fraction"), xytext=(0, 7),
-                        textcoords="offset points", ha="center", va="bottom", fontsize=style.FONT_SIZES["annotation"] - 1,
-                        color=style.COLORS["text_muted"], linespacing=1.05, gid="no_share_label")
 
         # the article's weeks against the brands printed in all of them
         art_rows = article_share[article_share["share"].notna()].sort_values(["iso_year", "iso_week"], kind="mergesort")
@@ -268,8 +263,19 @@ def market_share_figure(
                 gid="article_share")
         # value labels: above the point, except where both shares exist in a week: the lower one's below; a week
         # whose two shares print the same is labelled once (the article's); next to a labelled week above, below
-        for values_of, color, gid_name, other in ((values, _LINE_COLOR, "value:share", art_values),
-                                                  (art_values, _ARTICLE_COLOR, "value:article", values)):
+        # with many weeks a label that would sit on one already placed (within two weeks and a label's height)
+        # is left out: the CSV holds every share
+        label_height = 0.09 * 1.25 * max(list(values.values()) + list(art_values.values()))
+        boxes: list[tuple[float, float, float]] = []  # (week number, low, high) of the labels placed, as shares
+        week_no = {w: i for i, w in enumerate(all_weeks)}
+
+        def free(w: tuple[int, int], v: float, below: bool) -> bool:
+            low, high = (v - label_height, v) if below else (v, v + label_height)
+            i = week_no.get(w, 0)
+            return not any(abs(i - j) < 2 and low < h and l < high for j, l, h in boxes)
+
+        for values_of, color, gid_name, other in ((art_values, _ARTICLE_COLOR, "value:article", values),
+                                                  (values, _LINE_COLOR, "value:share", art_values)):
             placed: dict[tuple[int, int], bool] = {}
             for w, v in sorted(values_of.items()):
                 if values_of is values and w in other and _pct(other[w]) == _pct(v):
@@ -278,7 +284,13 @@ def market_share_figure(
                 before = weeks.add_weeks(w, -1)
                 if w not in other and before in placed and abs(values_of[before] - v) < 0.012:
                     below = not placed[before]  # two close shares in adjacent weeks: one label above, one below
+                if not free(w, v, below):
+                    if free(w, v, not below):
+                        below = not below
+                    else:
+                        continue
                 placed[w] = below
+                boxes.append((week_no.get(w, 0), v - label_height if below else v, v if below else v + label_height))
                 ax.annotate(_pct(v), (_mid_week(w), 100 * v), xytext=(0, -9 if below else 8), textcoords="offset points",
                             ha="center", va="top" if below else "bottom", fontsize=style.FONT_SIZES["annotation"],
                             color=color, gid=gid_name, zorder=7,
