@@ -209,3 +209,12 @@ def test_a_bad_file_is_refused_with_a_clear_message():
         labels.parse_labels('[en]\nsource = "Source: {sources}"\n')
     with pytest.raises(ValueError, match=r"label 'n' in \[zh\] is 3, not text"):
         labels.parse_labels('[en]\nn = "x"\n[zh]\nn = 3\n')
+
+
+def test_every_claim_of_the_audit_has_a_plain_name_in_both_languages():
+    """The claims figure and the report name each claim as a reader says it, never its id."""
+    from helpers.claims.article_rules import CLAIMS
+
+    for lang in style.LANGUAGES:
+        missing = [c.claim_id for c in CLAIMS if f"claim_{c.claim_id}" not in labels.LABELS[lang]]
+        assert missing == [], (lang, missing)

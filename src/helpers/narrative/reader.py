@@ -522,7 +522,7 @@ def _row_backlog(s: Mapping[str, Any], lang: str, tr: Mapping[str, str]) -> Row 
         if key in labels()[lang]:
             parts.append(text(key, lang, weeks=number(found.get("computed_value") or 0),
                               claimed=number(found.get("claimed_value") or 0)))
-    claims = [c for c in ("wait_every_buyer", "wait_longest_for_some_trims", "wait_nearly_a_year")
+    claims = [c for c in ("wait_every_buyer", "wait_longest_for_some_trims")
               if any(x.get("claim_id") == c for x in result(s, "claims") or [])]
     return Row(text("topic_backlog", lang), "", _quotes(s, claims[0], tr) if claims else (),
                text("ev_backlog", lang, readings=(" " if lang == "en" else "").join(parts)), confidence_backlog(readings),
