@@ -265,7 +265,7 @@ def market_share_figure(
         # whose two shares print the same is labelled once (the article's); next to a labelled week above, below
         # with many weeks a label that would sit on one already placed (within two weeks and a label's height)
         # is left out: the CSV holds every share
-        label_height = 0.09 * 1.25 * max(list(values.values()) + list(art_values.values()))
+        label_height = 0.055 * 1.25 * max(list(values.values()) + list(art_values.values()))
         boxes: list[tuple[float, float, float]] = []  # (week number, low, high) of the labels placed, as shares
         week_no = {w: i for i, w in enumerate(all_weeks)}
 
