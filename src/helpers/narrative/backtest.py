@@ -1,4 +1,4 @@
-"""The sentences of notebook 09 (the backtest) and of the report's backtest finding.
+"""The sentences of notebook 09 (the backtest): the scores against the naive forecast, shared forecasts, the window sensitivity.
 
 Built from :func:`helpers.models.backtest.backtest_summary` (``{series: {method: {...}}}``, the same dict
 ``summary.json`` holds, so the notebook and the report print the same rounded numbers) and
@@ -20,7 +20,7 @@ from helpers.models.backtest import DM_ALPHA, DM_MIN_FORECASTS, NAIVE
 from helpers.models.window_sensitivity import distinct_windows
 
 __all__ = ["sensitivity_sentences", "method_name", "series_name", "p_text", "describe_backtest",
-           "describe_overlap", "backtest_finding"]
+           "describe_overlap"]
 
 def method_name(method: str) -> str:
     """``the window mean``: the figures' name for a method (:mod:`helpers.labels`); one without a name keeps its id."""
@@ -179,58 +179,6 @@ def describe_overlap(overlaps: Sequence[Mapping[str, Any]]) -> str:
         return ""
     return ("**Not two results.** " + " ".join(out)
             + " Where they agree, that is one finding seen twice, not a confirmation.")
-
-
-def backtest_finding(methods: Mapping[str, Mapping[str, Any]], series: str,
-                     overlaps: Sequence[Mapping[str, Any]] = ()) -> str | None:
-    """The report's one sentence on ``series``: does any method beat the naive forecast, on how much evidence.
-
-    ``None`` when nothing was scored against a naive forecast.
-
-    >>> v = lambda mase, p, verdict, need=None, weeks_need=None: {"n": 10, "mase": mase, "n_forecasts": 10,
-    ...     "n_target_weeks": 5, "dm_p_value": p, "vs_naive": verdict, "forecasts_needed": need,
-    ...     "target_weeks_needed": weeks_need}
-    >>> methods = {"trend": v(2.73, 0.46, "cannot tell", 36, 18), "naive": v(1.88, None, "benchmark"),
-    ...            "window_mean": v(1.41, 0.075, "cannot tell", 12, 6)}
-    >>> print(backtest_finding(methods, "xiaomi_su7"))
-    Scored from every rolling origin 1–4 weeks ahead (10 forecasts of 5 target weeks), no method beats the naive forecast on this evidence: the window mean has the lowest MASE, 1.41 against the naive forecast's 1.88 (Diebold-Mariano p = 0.075), and the trend line's is 2.73 (p = 0.46); if the differences seen so far held, telling any method from naive would take at least about 12 forecasts (2 more) of 6 target weeks (1 more).
-    """
-    naive = methods.get(NAIVE)
-    tested = [(m, v) for m, v in _tested(methods) if v.get("mase") is not None]
-    if naive is None or not tested or naive.get("mase") is None:
-        return None
-    n, weeks = int(naive["n_forecasts"]), int(naive["n_target_weeks"])
-    head = (f"Scored from every rolling origin 1–4 weeks ahead ({plural(n, 'forecast')} of "
-            f"{plural(weeks, 'target week')}), ")
-    better = [(m, v) for m, v in tested if v["vs_naive"] == "better"]
-    best, top = tested[0]
-    if better:
-        m, v = better[0]
-        text = (head + f"{method_name(m)} beats the naive forecast: MASE {number(v['mase'], 2)} against "
-                f"{number(naive['mase'], 2)} (Diebold-Mariano {p_text(v['dm_p_value'])})")
-    else:
-        text = (head + "no method beats the naive forecast on this evidence: "
-                f"{method_name(best)} has the lowest MASE, {number(top['mase'], 2)} against the naive forecast's "
-                f"{number(naive['mase'], 2)} (Diebold-Mariano {p_text(top['dm_p_value'])})")
-    trend = methods.get("trend")
-    if trend and trend.get("mase") is not None and best != "trend" and not (better and better[0][0] == "trend"):
-        text += f", and the trend line's is {number(trend['mase'], 2)} ({p_text(trend['dm_p_value'])})"
-    worse = [method_name(m) for m, v in tested if v["vs_naive"] == "worse"]
-    if worse:
-        text += f"; {_list(worse)} {'does' if len(worse) == 1 else 'do'} worse than naive"
-    needs = [v["forecasts_needed"] for m, v in tested if v["vs_naive"] == "cannot tell" and v["forecasts_needed"]]
-    if not better:
-        if needs:
-            fewest = min(tested, key=lambda mv: mv[1]["forecasts_needed"] or float("inf"))[1]
-            text += ("; if the differences seen so far held, telling any method from naive would take at least "
-                     + _needed(fewest, n, weeks))
-        else:
-            text += "; the methods cannot be ranked on this evidence"
-    text += "."
-    for o in overlaps:
-        if series in (o["series"], o["other_series"]):
-            text += " " + _shared_clause(o, series)
-    return text
 
 
 # --------------------------------------------------------------------------- window sensitivity
