@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-PROCESSED = "data/processed"
+from helpers import steps
+
+PROCESSED = steps.PROCESSED
 
 
 @dataclass(frozen=True)
@@ -56,17 +58,8 @@ _FIGURE_TEXT = ("figure_id", "table", "metric", "subject", "context", "period", 
                 "qualifier", "qualifier_meaning", "unit", "per_week_formula", "source_id", "locator")
 _CLAIM_TEXT = ("claim_id", "locator", "claim_as_printed", "unit", "verdict", "reason", "figure_ids")
 
-#: Step folders under ``data/processed``, by the notebook that writes them.
-STEP_FOLDERS: dict[str, str] = {
-    "01_ingest": "ingest",
-    "02_clean": "clean",
-    "03_trend": "trend",
-    "04_run_rate": "run_rate",
-    "05_claims": "claims",
-    "07_what_happened": "later",
-    "08_market_calendar": "market",
-    "09_backtest": "backtest",
-}
+#: Step folders under ``data/processed``, by the notebook that writes them (from the step registry, :mod:`helpers.steps`).
+STEP_FOLDERS: dict[str, str] = {s.name: s.folder for s in steps.STEPS if s.folder is not None}
 
 TABLES: tuple[Table, ...] = (
     Table("clean", "weekly_sales", "02_clean", "one figure per ISO week and series, with the derived xiaomi_all weeks",

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import steps
 from helpers.report import html as report
 
 PNG_PIXEL = base64.b64encode(bytes.fromhex(
@@ -35,6 +36,13 @@ def figure_png(title: str) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (4, 3), "white").save(buffer, format="PNG", pnginfo=info)
     return buffer.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def tiny_steps(monkeypatch):
+    """The notebooks of these tests as steps of the registry (the report's pages are the registry's notebooks)."""
+    tiny = tuple(steps.StepSpec(name, None, reads=(steps.RAW,)) for name in ("01_tiny", "01_zh", "02_not_run"))
+    monkeypatch.setattr(steps, "STEPS", (*steps.STEPS, *tiny))
 
 
 @pytest.fixture

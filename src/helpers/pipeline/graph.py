@@ -1,7 +1,7 @@
 """The pipeline's graph and content fingerprints (standard library only).
 
-This is the one place that declares what each notebook reads and writes; the runner,
-Dagster's assets and the tests read it.  A step's *fingerprint* (:func:`step_inputs`) hashes
+What each notebook reads and writes comes from the step registry (:mod:`helpers.steps`, where a
+step is declared); the runner, Dagster's assets and the tests read it here.  A step's *fingerprint* (:func:`step_inputs`) hashes
 everything its result depends on, by part: its source, its parameters, the helpers it imports
 (transitively), the files it reads, the lock, what is installed and the outside settings
 (``docs/pipeline.md`` lists them).  A step reruns when its fingerprint changed or its outputs no
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from helpers.catalog import PROCESSED, STEP_FOLDERS
+from helpers import steps as registry
 
 INJECTED_TAG = "injected-parameters"
 PARAMETERS_TAG = "parameters"
@@ -47,41 +47,18 @@ class Step:
         return (*self.writes, self.notebook)
 
 
-def _processed(*steps: str) -> tuple[str, ...]:
-    """The output folders of ``steps`` (from the catalogue), relative to the project root."""
-    return tuple(f"{PROCESSED}/{STEP_FOLDERS[s]}" for s in steps)
+def _step(spec: registry.StepSpec) -> Step:
+    """The graph's view of one row of the step registry (:mod:`helpers.steps`)."""
+    return Step(spec.name, reads=registry.step_reads(spec), writes=spec.writes, after=registry.after(spec.name))
 
 
-STEPS: tuple[Step, ...] = (
-    Step("01_ingest", reads=("data/raw",), writes=_processed("01_ingest")),
-    Step("02_clean", reads=_processed("01_ingest"), writes=_processed("02_clean"), after=("01_ingest",)),
-    Step("03_trend", reads=_processed("02_clean"), writes=_processed("03_trend"), after=("02_clean",)),
-    Step("04_run_rate", reads=_processed("02_clean"), writes=_processed("04_run_rate"), after=("02_clean",)),
-    Step("05_claims", reads=_processed("01_ingest", "02_clean"), writes=_processed("05_claims"), after=("02_clean",)),
-    Step(
-        "06_figures",
-        reads=_processed("02_clean", "03_trend", "04_run_rate", "05_claims"),
-        writes=("reports/figures/0[1-5]_*", "reports/figures/zh/0[1-5]_*"),
-        after=("03_trend", "04_run_rate", "05_claims"),
-    ),
-    Step(
-        "07_what_happened",
-        reads=_processed("01_ingest", "02_clean", "05_claims"),
-        writes=(*_processed("07_what_happened"), "reports/figures/06_*", "reports/figures/zh/06_*"),
-        after=("05_claims",),
-    ),
-    Step("08_market_calendar", reads=_processed("01_ingest", "02_clean", "07_what_happened"),
-         writes=(*_processed("08_market_calendar"), "reports/figures/08_*", "reports/figures/zh/08_*"),
-         after=("07_what_happened",)),
-    Step("09_backtest", reads=_processed("02_clean"), writes=(*_processed("09_backtest"), "reports/figures/09_*", "reports/figures/zh/09_*"),
-         after=("02_clean",)),
-)
+#: Every notebook step, from the step registry (:data:`helpers.steps.STEPS`): ``after`` from ``reads``.
+STEPS: tuple[Step, ...] = tuple(_step(spec) for spec in registry.STEPS)
 #: Not a notebook: the HTML report and ``reports/summary.json``, written after the notebooks
-#: from their executed files, the figures, the model steps' summaries and the processed tables the
-#: report shows (notebook 07's ``claims_later.csv`` among them) or copies into ``reports/html/data/`` (``helpers.report``), the quotes' translations
-#: and the index's wording (a data file beside ``helpers.narrative.reader``).
-REPORT_READS = ("notebooks", "reports/figures", PROCESSED, "config/translations.csv",
-                "src/helpers/narrative/report_labels.toml")
+#: from their executed files, every step's outputs (its summary, its figures, the tables the report shows or
+#: copies into ``reports/html/data/``), the quotes' translations and the index's wording
+#: (:func:`helpers.steps.report_reads`).
+REPORT_READS = registry.report_reads()
 REPORT_WRITES = ("reports/html", "reports/summary.json")
 STEPS_BY_NAME: dict[str, Step] = {s.name: s for s in STEPS}
 #: Files whose change means "the environment changed": every step reruns.

@@ -77,8 +77,6 @@ details.su7-code[open] > summary { color: #222; }
 {% endblock data_png %}
 """
 _TEMPLATE_NAME = "su7_offline.html.j2"
-#: Notebooks the report covers: ``notebooks/0*.ipynb``.
-NOTEBOOK_GLOB = "0*.ipynb"
 HTML_SUBDIR = Path("reports") / "html"
 #: Subset fonts kept between runs (not committed: ``.cache/`` is ignored, ``make clean`` removes it).
 FONT_CACHE_SUBDIR = Path(".cache") / "report-fonts"
@@ -98,9 +96,14 @@ def _source(cell: dict[str, Any]) -> str:
 
 
 def executed_notebooks(notebooks_dir: Path) -> list[Path]:
-    """``0*.ipynb`` in ``notebooks_dir`` that have been executed (a code cell with outputs), by name."""
+    """The step registry's notebooks (:data:`helpers.steps.STEPS`, in its order) in ``notebooks_dir`` that
+    have been executed (a code cell with outputs): one report page each."""
+    from helpers.steps import STEPS
+
     found = []
-    for path in sorted(notebooks_dir.glob(NOTEBOOK_GLOB)):
+    for path in (notebooks_dir / f"{s.name}.ipynb" for s in STEPS):
+        if not path.is_file():
+            continue
         nb = json.loads(path.read_text(encoding="utf-8"))
         if any(c.get("cell_type") == "code" and c.get("outputs") for c in _cells(nb)):
             found.append(path)
@@ -737,7 +740,7 @@ def export_report(root: Path | str | None = None, pages: Iterable[str] | None = 
     _sync_copies(out, figure_copies, "figures")
     _sync_copies(out, data_copies, "data")
     keep = {p.name for p in written}
-    for stale in sorted(out.glob("0*.html")):
+    for stale in sorted(out.glob("[0-9]*.html")):  # pages are named by their notebook (a step's name)
         if stale.name not in keep:
             stale.unlink()
     return [p.relative_to(root).as_posix() for p in written]

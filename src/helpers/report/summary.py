@@ -15,25 +15,14 @@ import json
 from pathlib import Path
 from typing import Any, Iterable
 
-from helpers import catalog
+from helpers import catalog, steps
 from helpers.atomic import write_json_atomic
 from helpers.formatting import round_float
 from helpers.paths import project_root, reports_dir
 
 #: (key in summary.json, the step whose summary.json holds it, the key inside that file or None for all of it),
-#: in the order written.
-PARTS = (
-    ("trend", "03_trend", None),
-    ("run_rate", "04_run_rate", None),
-    ("claims", "05_claims", None),
-    ("later", "07_what_happened", None),
-    ("reconciliation", "07_what_happened", "reconciliation"),
-    ("market", "08_market_calendar", None),
-    ("calendar_specifications", "08_market_calendar", "calendar_specifications"),
-    ("backtest", "09_backtest", "backtest"),
-    ("backtest_overlap", "09_backtest", "backtest_overlap"),
-    ("window_sensitivity", "09_backtest", "window_sensitivity"),
-)
+#: in the order written: every step's ``summary`` parts in the step registry (:mod:`helpers.steps`).
+PARTS = steps.summary_parts()
 #: Parts read from tables the notebooks write, not from a step's summary: (key, the table, relative to the
 #: project root): ``later_weeks`` copied as it stands (the reader's columns), ``data_through`` the newest
 #: week of ``weekly_sales.csv`` and month of ``monthly_deliveries.csv``; nothing is recomputed.
