@@ -2,7 +2,7 @@
 
 From the top: the Dagster code location and the data check's command line; the runner; the report;
 the narrative and the figures (neither imports the other); the claims; the models; the raw and clean
-data; the catalog; the plain helpers (paths, atomic writes, formatting, tolerances, what counts as
+data; the catalog; the plain helpers (the step registry, paths, atomic writes, formatting, tolerances, what counts as
 Chinese).  A module may import only from layers below its own, at the top of the file or inside a
 function alike.
 """

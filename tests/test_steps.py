@@ -197,10 +197,10 @@ NEW_NOTEBOOK = {
 
 
 @pytest.mark.slow
-def test_a_new_step_is_one_registry_row_plus_its_notebook(project_copy):
-    from tests.pipeline.support import pipeline_run, write_notebook
+def test_a_new_step_is_one_registry_row_plus_its_notebook(tmp_path):
+    from tests.pipeline.support import fresh_copy, pipeline_run, write_notebook
 
-    root = project_copy
+    root = fresh_copy(tmp_path / "project")
     with open(root / "src/helpers/steps.py", "a", encoding="utf-8") as handle:
         handle.write(NEW_ROW)
     write_notebook(root / "notebooks" / f"{NEW_STEP}.ipynb", NEW_NOTEBOOK)
