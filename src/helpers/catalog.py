@@ -2,8 +2,8 @@
 
 The one place that says where files live.  Notebooks read tables by name
 (``catalog.read("clean.weekly_sales")``), :mod:`helpers.report.summary` finds
-the step summaries here, and the runner's graph (:mod:`helpers.pipeline.graph`)
-takes each step's output folder from :func:`step_folder`.  Standard library
+the step summaries here.  Each step's output folder is declared in the step
+registry (:mod:`helpers.steps`), like the runner's graph that reads it.  Standard library
 only at import time: the runner reads this without loading pandas.
 
 A table's ``text`` columns are always read as strings, empty cells as ``""``

@@ -1,8 +1,8 @@
-"""The HTML report: every executed numbered notebook as a self-contained page, and an index.
+"""The HTML report: every executed notebook of the step registry as a self-contained page, and an index.
 
 :func:`export_report` writes ``reports/html/``:
 
-* ``NN_name.html`` for every executed ``notebooks/0*.ipynb``: nbconvert's
+* ``NN_name.html`` for every executed notebook of :data:`helpers.steps.STEPS`: nbconvert's
   ``lab`` template with inputs shown and images embedded, but **no remote
   script or style**: the template used here drops require.js, MathJax,
   Mermaid and widget loaders (which would come from a CDN), and CSS comments
