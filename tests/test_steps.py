@@ -101,6 +101,11 @@ def test_every_summary_part_is_a_steps_and_the_report_reads_it():
     assert {step for _, step, _ in summary.PARTS} <= set(steps.by_name())
 
 
+def test_the_summary_parts_read_from_tables_are_in_what_the_report_reads():
+    for key, rel in summary.TABLE_PARTS:
+        assert any(rel.as_posix().startswith(f"{r}/") for r in graph.REPORT_READS), key
+
+
 def test_a_step_that_writes_a_summary_declares_its_parts():
     # holds for any valid data: a step's summary.json is read into summary.json only through its parts
     for spec in steps.STEPS:
