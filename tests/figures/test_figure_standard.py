@@ -158,3 +158,23 @@ def test_the_monthly_title_takes_the_multiples_notebook_07_prints():
     statement = frame.figure_statement(BUILDERS["06_monthly_deliveries"]("en"))
     assert f"ran at {actual} the article's" in statement
     assert f"that is {design} its design capacity's rate" in statement
+
+
+def test_numbers_beside_points_that_would_collide_are_left_out_and_nothing_else_is():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from helpers.figures.check import drop_crowded_labels, figure_problems
+
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.annotate("event that must stay", (0.5, 0.5), xycoords="axes fraction", ha="center", gid="event:x")
+    ax.annotate("7,800", (0.5, 0.5), xycoords="axes fraction", ha="center", gid="value")
+    ax.annotate("7,790", (0.52, 0.5), xycoords="axes fraction", ha="center", gid="value:su7")
+    ax.annotate("5,200", (0.5, 0.1), xycoords="axes fraction", ha="center", gid="value:su7")
+    assert figure_problems(fig, "toy") != []
+    assert drop_crowded_labels(fig) == ["7,800", "7,790"]
+    assert [t.get_text() for t in ax.texts] == ["event that must stay", "5,200"]
+    assert figure_problems(fig, "toy") == []
+    plt.close(fig)

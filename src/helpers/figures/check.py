@@ -148,6 +148,41 @@ def _handle_key(handle: Any) -> tuple:
     return (kind, id(handle))
 
 
+#: Annotations a figure may leave out when they would collide with another text: the numbers printed beside points
+#: (gid ``value`` or ``value:...``), whose every figure the CSV behind the figure holds.
+OPTIONAL_GIDS = ("value",)
+
+
+def _optional(text: Any, prefixes: tuple[str, ...]) -> bool:
+    gid = text.get_gid() or ""
+    return any(gid == p or gid.startswith(p + ":") for p in prefixes)
+
+
+def drop_crowded_labels(fig: Any, prefixes: tuple[str, ...] = OPTIONAL_GIDS) -> list[str]:
+    """Remove each optional annotation that would overlap a text kept before it or leave the figure; return their texts.
+
+    The texts a figure must show (titles, axes, events, legends, other annotations) are all kept; the optional
+    ones (:data:`OPTIONAL_GIDS`) are taken in the order they were drawn, each kept only if it collides with
+    nothing kept so far.  So a figure drawn on more weeks than its author saw stays readable: the numbers that
+    would sit on others are left out, never moved onto something else.
+    """
+    renderer = _draw(fig)
+    texts = [text for _, text in labelled_texts(fig)]
+    kept = [text.get_window_extent(renderer) for text in texts if not _optional(text, prefixes)]
+    t, fig_box, dropped = TOLERANCE_PX, fig.bbox, []
+    for text in texts:
+        if not _optional(text, prefixes):
+            continue
+        box = text.get_window_extent(renderer)
+        outside = box.x0 < fig_box.x0 - t or box.y0 < fig_box.y0 - t or box.x1 > fig_box.x1 + t or box.y1 > fig_box.y1 + t
+        if outside or any(_overlap(box, other) for other in kept):
+            dropped.append(text.get_text())
+            text.remove()
+        else:
+            kept.append(box)
+    return dropped
+
+
 def figure_problems(fig: Any, name: str | None = None) -> list[str]:
     """Every problem of ``fig`` a reader would see (empty: it passes), each naming the figure and the texts."""
     who = _name(fig, name)

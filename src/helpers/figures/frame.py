@@ -314,6 +314,9 @@ def finish(fig: Any, lang: str, title: str, subtitle: str, footer: str) -> Any:
     for ax in fig.axes:
         ax.set_position([round(float(v), 5) for v in ax.get_position().bounds])
     fig.set_layout_engine("none")
+    from helpers.figures.check import drop_crowded_labels
+
+    drop_crowded_labels(fig)  # numbers beside points that would sit on another text are left out
     return fig
 
 
