@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers.labels import name_of
+
 from tests.conftest import ROOT
 
 from .lab import LabServer, NotebookRun, copy_project, run_notebook, run_scratch_cell
@@ -157,9 +159,10 @@ def headline_problems(name: str, text: str, summary: dict) -> list[str]:
             problems.append(f"{name}: {what} shows {shown}, reports/summary.json gives {expected}")
 
     series, model = trend["series"], trend["model"]
+    who = re.escape(name_of("later_series", series))  # the notebook names the series as the figures do
     if name.startswith("03"):
         fit = re.search(
-            rf"{series}, {model}\. Over the (\d+) weeks (\S+) the {model} trend is (\S+) units a week "
+            rf"{who}, {model}\. Over the (\d+) weeks (\S+) the {model} trend is (\S+) units a week "
             r"\(95% CI (\S+) to (\S+)\)", text)
         if not fit:
             problems.append(f"{name}: the {series} {model} fit sentence is not on the page")
@@ -169,7 +172,7 @@ def headline_problems(name: str, text: str, summary: dict) -> list[str]:
             if not (span.startswith(trend["first_week"]) and span.endswith(trend["last_week"].split("-")[1])):
                 problems.append(f"{name}: the fit covers {span}, summary.json {trend['first_week']}..{trend['last_week']}")
         forecast = re.search(
-            rf"{series}, {model}\. If the trend of \S+ continued, (\S+) would bring (\S+) units "
+            rf"{who}, {model}\. If the trend of \S+ continued, (\S+) would bring (\S+) units "
             r"\(95% prediction interval (\S+) to (\S+)\) and (\S+) (\S+) \((\S+) to (\S+)\)", text)
         if not forecast:
             problems.append(f"{name}: the {series} {model} forecast sentence is not on the page")

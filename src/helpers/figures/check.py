@@ -149,8 +149,9 @@ def _handle_key(handle: Any) -> tuple:
 
 
 #: Annotations a figure may leave out when they would collide with another text: the numbers printed beside points
-#: (gid ``value`` or ``value:...``), whose every figure the CSV behind the figure holds.
-OPTIONAL_GIDS = ("value",)
+#: (gid ``value`` or ``value:...``), whose every figure the CSV behind the figure holds, and the days off printed
+#: at the foot of holiday weeks (the shaded week stays; notebook 08's calendar table lists the days).
+OPTIONAL_GIDS = ("value", "holiday_days")
 
 
 def _optional(text: Any, prefixes: tuple[str, ...]) -> bool:
