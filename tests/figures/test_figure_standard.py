@@ -178,3 +178,42 @@ def test_numbers_beside_points_that_would_collide_are_left_out_and_nothing_else_
     assert [t.get_text() for t in ax.texts] == ["event that must stay", "5,200"]
     assert figure_problems(fig, "toy") == []
     plt.close(fig)
+
+
+def _legend_figure(labels: list[str], ncols: int) -> Figure:
+    with style.theme("en") as lang:
+        fig = Figure(figsize=(6.0, 4.0), layout="constrained")
+        ax = fig.add_subplot()
+        ax.plot([0, 1, 2], [1, 3, 2])
+        markers = "osD^v<>px*"
+        handles = [Line2D([], [], marker=markers[i], linestyle="none", color=f"C{i}", label=label)
+                   for i, label in enumerate(labels)]
+        frame.legend_below(fig, ax, handles, ncols=ncols)
+        return frame.finish(fig, lang, "A short title", "One line.", "Sources: CarNewsChina")
+
+
+def _columns(fig: Figure) -> int:
+    """How many columns the drawn legend has: the distinct left edges of its texts."""
+    return len({round(t.get_window_extent().x0) for t in fig.axes[0].get_legend().get_texts()})
+
+
+def test_a_legend_below_the_axes_takes_fewer_columns_when_its_labels_would_leave_the_figure():
+    """The appended-weeks run drew 08_market_share's legend wider than the figure (a five-brand set in one
+    entry): the legend now drops columns until it fits, as drawn by matplotlib and judged by the check."""
+    long = ["share of Xiaomi + BYD + Leapmotor + Li Auto + Tesla China (n = 10 weeks)",
+            "share of Xiaomi + BYD + Tesla China (n = 4 weeks)", "the article's weeks (2025-W16–W19)",
+            "holiday week (days off at the foot)", "week holding a month end", "Xiaomi figure, no share"]
+    fig = _legend_figure(long, ncols=3)
+    assert figure_problems(fig, "toy") == []
+    assert _columns(fig) < 3
+    short = ["SU7", "YU7", "BYD", "Tesla"]
+    assert _columns(_legend_figure(short, ncols=2)) == 2
+
+
+def test_legend_columns_counts_columns_filled_top_to_bottom():
+    with style.theme("en"):
+        one = frame.text_width_pt("a label of some width", 10.0)
+        # four labels in two columns of two: two texts, two handles and gaps, one column space, the padding
+        two_columns = 2 * (one + 2.8 * 10.0) + 2.0 * 10.0 + 1.6 * 10.0
+        assert frame.legend_columns(["a label of some width"] * 4, 2, 10.0, two_columns * 1.05) == 2
+        assert frame.legend_columns(["a label of some width"] * 4, 2, 10.0, two_columns * 0.95) == 1

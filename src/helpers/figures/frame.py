@@ -461,10 +461,32 @@ def pack_rows(spans: list[tuple[float, float]]) -> list[int]:
     return rows
 
 
-def legend_below(fig: Any, ax: Any, handles: list, ncols: int, drop_in: float = 0.78) -> None:
-    """A legend centred under the axes, ``drop_in`` inches below their bottom edge (under the tick labels)."""
+def legend_columns(labels: list[str], ncols: int, size: float, width_pt: float) -> int:
+    """The most columns, at most ``ncols``, in which a legend of ``labels`` (filled column by column, as
+    matplotlib does) is at most ``width_pt`` wide; 1 when even one column is wider.
+
+    Each column is its handle, the gap to its text and its widest text; columns are two font sizes apart
+    (matplotlib's defaults, a little slack added).
+    """
+    for cols in range(max(1, ncols), 1, -1):
+        rows = -(-len(labels) // cols)
+        columns = [labels[i:i + rows] for i in range(0, len(labels), rows)]
+        width = sum((2.0 + 0.8) * size + max(text_width_pt(t, size) for t in column) for column in columns)
+        width += (len(columns) - 1) * 2.0 * size + 2 * 0.8 * size
+        if width * 1.03 <= width_pt:
+            return cols
+    return 1
+
+
+def legend_below(fig: Any, ax: Any, handles: list, ncols: int, drop_in: float = 0.78, fontsize: float | None = None) -> None:
+    """A legend centred under the axes, ``drop_in`` inches below their bottom edge (under the tick labels),
+    in at most ``ncols`` columns: fewer when the labels would be wider than the figure (:func:`legend_columns`)."""
+    import matplotlib as mpl
     from matplotlib.transforms import ScaledTranslation
 
+    size = fontsize if fontsize is not None else float(mpl.rcParams["legend.fontsize"])
+    usable_pt = (fig.get_size_inches()[0] - 2 * 0.14) * 72
+    cols = legend_columns([h.get_label() for h in handles], ncols, size, usable_pt)
     below = ax.transAxes + ScaledTranslation(0, -drop_in, fig.dpi_scale_trans)
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below,
-              ncols=ncols, frameon=False)
+              ncols=cols, frameon=False, fontsize=size)

@@ -26,7 +26,7 @@ import pandas as pd
 from helpers.chinese import has_cjk
 from helpers.data import weeks
 from helpers.figures import style
-from helpers.figures.frame import finish, monday_x, new_figure, sources_text
+from helpers.figures.frame import finish, legend_below, monday_x, new_figure, sources_text
 from helpers.formatting import number, week_runs, week_span
 from helpers.models import market_share as share_model
 
@@ -204,7 +204,6 @@ def market_share_figure(
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
     from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
-    from matplotlib.transforms import ScaledTranslation
 
     with style.theme(lang) as lang:
         comparison = share_model.share_vs_market(article_share, first_week, last_week)
@@ -337,9 +336,7 @@ def market_share_figure(
         if no_share:
             handles.append(Line2D([], [], linestyle="none", marker="x", markersize=7, markeredgewidth=1.6,
                                   color=style.OKABE_ITO["grey"], label=style.label("mkt_legend_no_share", lang)))
-        below = ax.transAxes + ScaledTranslation(0, -0.74, fig.dpi_scale_trans)
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below, ncols=3,
-                  frameon=False, fontsize=style.FONT_SIZES["legend"] - 0.5)
+        legend_below(fig, ax, handles, ncols=3, drop_in=0.74, fontsize=style.FONT_SIZES["legend"] - 0.5)
 
         title = _share_title(comparison, lang)
         sep = style.label("sentence_sep", lang)
