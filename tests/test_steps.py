@@ -89,6 +89,15 @@ def test_a_step_numbered_10_gets_its_page(tmp_path, monkeypatch):
     assert [p.stem for p in html.executed_notebooks(tmp_path)] == ["09_backtest", "10_later_still"]
 
 
+def test_figure_files_are_numbered_by_the_notebook_that_draws_them():
+    """Issue 23: the figures of 06_figures were 01_..05_ and those of 07_what_happened 06_: a reader looking
+    for the notebook behind reports/figures/06_x.png now opens notebooks/06_*.ipynb."""
+    for spec in steps.STEPS:
+        assert spec.figures in ((), (spec.name[:3],)), spec.name
+    drawn = {p.stem[:3] for p in (ROOT / "reports/figures").glob("*.png")}
+    assert drawn <= {spec.name[:3] for spec in steps.STEPS if spec.figures}
+
+
 def test_every_summary_part_is_a_steps_and_the_report_reads_it():
     parts = {(key, step, inner) for key, step, inner in summary.PARTS}
     for spec in steps.STEPS:

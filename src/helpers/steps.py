@@ -38,7 +38,7 @@ class StepSpec:
     ``name``: the notebook's stem.  ``folder``: its output folder under ``data/processed`` (its
     tables and its ``summary.json``), or ``None``.  ``reads``: the steps whose outputs it reads
     (by name) and/or :data:`RAW`.  ``figures``: glob prefixes of the figures it draws into
-    ``reports/figures`` (and ``reports/figures/zh``), e.g. ``"06_"`` or ``"0[1-5]_"``.
+    ``reports/figures`` (and ``reports/figures/zh``), e.g. ``"06_"``: the notebook's own number.
     ``summary``: its parts of ``reports/summary.json``, each ``(key, inner)``: the key in
     ``summary.json`` and the key inside the step's own ``summary.json`` (``None``: all of it, less
     the keys that are parts of their own).  ``extra_reads``: other files it reads (relative to the
@@ -70,8 +70,8 @@ STEPS: tuple[StepSpec, ...] = (
     StepSpec("03_trend", "trend", reads=("02_clean",), summary=(("trend", None),)),
     StepSpec("04_run_rate", "run_rate", reads=("02_clean",), summary=(("run_rate", None),)),
     StepSpec("05_claims", "claims", reads=("01_ingest", "02_clean"), summary=(("claims", None),)),
-    StepSpec("06_figures", None, reads=("02_clean", "03_trend", "04_run_rate", "05_claims"), figures=("0[1-5]_",)),
-    StepSpec("07_what_happened", "later", reads=("01_ingest", "02_clean", "05_claims"), figures=("06_",),
+    StepSpec("06_figures", None, reads=("02_clean", "03_trend", "04_run_rate", "05_claims"), figures=("06_",)),
+    StepSpec("07_what_happened", "later", reads=("01_ingest", "02_clean", "05_claims"), figures=("07_",),
              summary=(("later", None), ("reconciliation", "reconciliation"))),
     StepSpec("08_market_calendar", "market", reads=("01_ingest", "02_clean", "07_what_happened"), figures=("08_",),
              summary=(("market", None), ("calendar_specifications", "calendar_specifications"))),

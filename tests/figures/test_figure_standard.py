@@ -155,7 +155,7 @@ def test_the_monthly_title_takes_the_multiples_notebook_07_prints():
     if match is None:
         pytest.skip("the later evidence gives no multiples (the months do not exceed the design capacity)")
     design, actual = match.groups()
-    statement = frame.figure_statement(BUILDERS["06_monthly_deliveries"]("en"))
+    statement = frame.figure_statement(BUILDERS["07_monthly_deliveries"]("en"))
     assert f"ran at {actual} the article's" in statement
     assert f"that is {design} its design capacity's rate" in statement
 

@@ -51,7 +51,7 @@ def test_appended_weeks_months_and_quarters_flow_through_and_every_live_data_tes
 
     raw = ran_copy / "data" / "raw"
     before = json.loads((ran_copy / "reports" / "summary.json").read_text(encoding="utf-8"))["trend"]
-    figure_before = (ran_copy / "reports" / "figures" / "01_weekly_sales_trend.png").read_bytes()
+    figure_before = (ran_copy / "reports" / "figures" / "06_weekly_sales_trend.png").read_bytes()
     added = append_new_data(raw)
     result = run_pipeline(ran_copy)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -65,7 +65,7 @@ def test_appended_weeks_months_and_quarters_flow_through_and_every_live_data_tes
     year, week = int(newest_su7[:4]), int(newest_su7[6:])
     assert trend["forecast"][0]["week"] == "{}-W{:02d}".format(*add_weeks((year, week), 1))
     assert trend["slope_units_per_week"] != before["slope_units_per_week"]
-    assert (ran_copy / "reports" / "figures" / "01_weekly_sales_trend.png").read_bytes() != figure_before
+    assert (ran_copy / "reports" / "figures" / "06_weekly_sales_trend.png").read_bytes() != figure_before
     notebook_03 = (ran_copy / "notebooks" / "03_trend.ipynb").read_text(encoding="utf-8")
     notebook_07 = (ran_copy / "notebooks" / "07_what_happened.ipynb").read_text(encoding="utf-8")
     assert newest_su7 in notebook_03 and newest_su7 in (ran_copy / "reports/html/03_trend.html").read_text(encoding="utf-8")

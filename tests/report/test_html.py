@@ -6,6 +6,7 @@ import base64
 import io
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -186,7 +187,7 @@ def test_each_figure_links_the_tables_behind_it_copied_into_the_report(project):
     data.mkdir(parents=True)
     (data / "bands.csv").write_text("t,mean\n0,1\n", encoding="utf-8")
     figs = project / "reports/figures"
-    (figs / "01_weekly_sales_trend.png").write_bytes((figs / "a_first.png").read_bytes())
+    (figs / "06_weekly_sales_trend.png").write_bytes((figs / "a_first.png").read_bytes())
     report.export_report(project)
     index = (project / "reports/html/index.html").read_text(encoding="utf-8")
     assert '<a href="data/trend_bands.csv">' in index
@@ -200,6 +201,18 @@ def test_every_committed_figure_names_the_tables_behind_it():
         assert png.stem in report.FIGURE_DATA, f"{png.name}: add the tables behind it to helpers.report.html.FIGURE_DATA"
         for rel in report.FIGURE_DATA[png.stem]:
             assert (ROOT / rel).is_file(), (png.name, rel)
+
+
+def test_the_index_shows_the_figures_in_the_declared_reading_order_not_the_alphabets(project):
+    figs = project / "reports/figures"
+    for stem in ("06_weekly_sales_trend", "06_claims_audit"):
+        (figs / f"{stem}.png").write_bytes((figs / "a_first.png").read_bytes())
+    assert list(report.FIGURE_DATA).index("06_weekly_sales_trend") < list(report.FIGURE_DATA).index("06_claims_audit")
+    report.export_report(project)
+    index = (project / "reports/html/index.html").read_text(encoding="utf-8")
+    shown = re.findall(r'<img src="figures/([^"]+)\.png"', index)
+    # the declared ones first, in FIGURE_DATA's order; then the others (a_first, b_second) by name
+    assert shown == ["06_weekly_sales_trend", "06_claims_audit", "a_first", "b_second"], shown
 
 
 def test_the_chinese_index_shows_chinese_figures_when_drawn_and_says_so_when_not(project):

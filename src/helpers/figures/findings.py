@@ -70,11 +70,11 @@ SERIES = "xiaomi_su7"
 CONTEXT_WEEKS = 2
 #: File stems of the figures, in report order.
 STEMS = {
-    "weekly_sales": "01_weekly_sales_trend",
-    "orders": "02_orders_march_may",
-    "run_rate": "03_run_rate_backlog",
-    "claims": "04_claims_audit",
-    "quality": "05_quality_rankings",
+    "weekly_sales": "06_weekly_sales_trend",
+    "orders": "06_orders_march_may",
+    "run_rate": "06_run_rate_backlog",
+    "claims": "06_claims_audit",
+    "quality": "06_quality_rankings",
 }
 
 # figure_ids the order and quality figures are drawn from (the values live in data/raw).

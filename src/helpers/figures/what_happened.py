@@ -63,9 +63,9 @@ __all__ = [
 
 #: File stems of the three figures (``reports/figures/<stem>.png`` and ``.svg``).
 STEMS = {
-    "weekly": "06_later_weekly",
-    "monthly": "06_monthly_deliveries",
-    "vintage": "06_vintage_scorecard",
+    "weekly": "07_later_weekly",
+    "monthly": "07_monthly_deliveries",
+    "vintage": "07_vintage_scorecard",
 }
 #: The dated events the weekly figure marks, by ``event_id``.
 LATER_EVENTS = ("accident_anhui_expressway", "yu7_launch", SECOND_MODEL_EVENT)

@@ -403,19 +403,20 @@ footer { margin-top: 3rem; font-size: 0.85rem; color: #666; }
 """
 
 #: The tables behind each figure (relative to the project root), linked under the figure and copied into
-#: ``reports/html/data/``.  A figure not named here links nothing (``tests/report`` checks every committed
+#: ``reports/html/data/``, in the order the index shows the figures (within a notebook's number, the story's
+#: order, not the alphabet's).  A figure not named here links nothing (``tests/report`` checks every committed
 #: figure is named).
 FIGURE_DATA: dict[str, tuple[str, ...]] = {
-    "01_weekly_sales_trend": ("data/processed/clean/weekly_sales.csv", "data/processed/trend/bands.csv",
+    "06_weekly_sales_trend": ("data/processed/clean/weekly_sales.csv", "data/processed/trend/bands.csv",
                               "data/processed/clean/events.csv"),
-    "02_orders_march_may": ("data/processed/ingest/orders.csv",),
-    "03_run_rate_backlog": ("data/processed/run_rate/backlog_paths.csv", "data/processed/run_rate/scenarios.csv"),
-    "04_claims_audit": ("data/processed/claims/claims_audit.csv",),
-    "05_quality_rankings": ("data/processed/ingest/quality.csv",),
-    "06_later_weekly": ("data/processed/clean/weekly_sales.csv", "data/processed/later/later_weeks.csv"),
-    "06_monthly_deliveries": ("data/processed/later/monthly_range.csv", "data/processed/clean/monthly_deliveries.csv",
+    "06_orders_march_may": ("data/processed/ingest/orders.csv",),
+    "06_run_rate_backlog": ("data/processed/run_rate/backlog_paths.csv", "data/processed/run_rate/scenarios.csv"),
+    "06_claims_audit": ("data/processed/claims/claims_audit.csv",),
+    "06_quality_rankings": ("data/processed/ingest/quality.csv",),
+    "07_later_weekly": ("data/processed/clean/weekly_sales.csv", "data/processed/later/later_weeks.csv"),
+    "07_monthly_deliveries": ("data/processed/later/monthly_range.csv", "data/processed/clean/monthly_deliveries.csv",
                               "data/processed/later/quarterly_reconciliation.csv"),
-    "06_vintage_scorecard": ("data/processed/later/scorecard.csv",),
+    "07_vintage_scorecard": ("data/processed/later/scorecard.csv",),
     "08_calendar_specifications": ("data/processed/market/calendar_specifications.csv",),
     "08_market_share": ("data/processed/market/market_share.csv",),
     "09_backtest_scores": ("data/processed/backtest/backtest_scores.csv",),
@@ -653,7 +654,9 @@ def export_page(root: Path, notebook: Path, exporter: Any = None, line: str | No
 def _figures(root: Path, out: Path, lang: str) -> list[dict[str, Any]]:
     """The figures of the index in ``lang``, copied into ``reports/html/figures/`` (``figures/zh/`` for Chinese ones)."""
     figures_dir = root / FIGURES_SUBDIR
-    pngs = sorted(figures_dir.glob("*.png")) if figures_dir.is_dir() else []
+    order = {stem: i for i, stem in enumerate(FIGURE_DATA)}  # the reading order; a figure not named there last
+    pngs = sorted(figures_dir.glob("*.png"), key=lambda p: (order.get(p.stem, len(order)), p.name)) \
+        if figures_dir.is_dir() else []
     shown = []
     for png in pngs:
         use, sub, fallback = png, "figures", False
