@@ -14,6 +14,7 @@ from helpers.data.clean import read_clean
 from helpers.data.ingest import read_ingested
 from helpers.figures import backtest as backtest_figures
 from helpers.figures import findings, market as market_figures, what_happened
+from helpers.narrative import market as market_narrative
 
 
 @functools.lru_cache(maxsize=None)
@@ -82,14 +83,19 @@ def _share(lang: str) -> Any:
     article_share = market_share.market_share(weekly, market, calendar_weeks=calendar, first_week="2025-W16",
                                               last_week="2025-W19", brand_rule="every_week")
     share = market_share.market_share(weekly, market, calendar_weeks=calendar)
+    titles = market_narrative.share_titles(market_share.share_vs_market(article_share, "2025-W16", "2025-W19"))
     return market_figures.market_share_figure(share, article_share, calendar, weekly, lang=lang,
-                                              first_week="2025-W16", last_week="2025-W19")
+                                              first_week="2025-W16", last_week="2025-W19", titles=titles)
 
 
 def _specifications(lang: str) -> Any:
-    return market_figures.calendar_specifications_figure(catalog.read("market.calendar_specifications"),
-                                                         read_ingested("market_registrations"), _clean("weekly_sales"),
-                                                         _clean("sources"), lang=lang)
+    from helpers.models.calendar_specifications import specifications_summary
+
+    table = catalog.read("market.calendar_specifications")
+    return market_figures.calendar_specifications_figure(table, read_ingested("market_registrations"),
+                                                         _clean("weekly_sales"), _clean("sources"), lang=lang,
+                                                         titles=market_narrative.specifications_titles(
+                                                             specifications_summary(table)))
 
 
 def _scores(lang: str) -> Any:

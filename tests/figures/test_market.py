@@ -23,6 +23,8 @@ from helpers.figures import frame, market, style
 from helpers.figures.frame import figure_texts
 from helpers.formatting import number
 from helpers.models import market_share
+from helpers.models.calendar_specifications import specifications_summary
+from helpers.narrative import market as market_narrative
 
 MINUS = "\N{MINUS SIGN}"
 
@@ -53,6 +55,19 @@ def subtitle(fig) -> str:
 
 def footer(fig) -> str:
     return next(t.get_text() for t in fig.texts if t.get_gid() == "source").replace("\n", " ")
+
+
+def share_figure(share, article_share, calendar_weeks, weekly_sales=None, lang: str = "en"):
+    """The share figure with the title the narrative words (what notebook 08 passes)."""
+    comparison = market_share.share_vs_market(article_share, market.ARTICLE_FIRST_WEEK, market.ARTICLE_LAST_WEEK)
+    return market.market_share_figure(share, article_share, calendar_weeks, weekly_sales, lang=lang,
+                                      titles=market_narrative.share_titles(comparison))
+
+
+def specifications_figure(table, market_registrations=None, weekly_sales=None, sources=None, lang: str = "en"):
+    """The specifications figure with the title the narrative words (what notebook 08 passes)."""
+    return market.calendar_specifications_figure(table, market_registrations, weekly_sales, sources, lang=lang,
+                                                 titles=market_narrative.specifications_titles(specifications_summary(table)))
 
 
 def calendar(first: int = 10, last: int = 30, holidays: dict[int, int] | None = None,
@@ -90,7 +105,7 @@ def toy():
     line = share_table(XIAOMI, LINE_OTHERS, "byd;tesla_china;xiaomi_all", missing="tesla_china")
     article = share_table({w: XIAOMI[w] for w in ARTICLE_OTHERS}, ARTICLE_OTHERS, "byd;xiaomi_all")
     cal = calendar(10, 30, HOLIDAYS, MONTH_ENDS)
-    return line, article, cal, market.market_share_figure(line, article, cal)
+    return line, article, cal, share_figure(line, article, cal)
 
 
 # --------------------------------------------------------------------------- a. share
@@ -111,7 +126,7 @@ def test_share_title_follows_the_data():
     others = {16: 70000, 17: 65000, 18: 60000, 19: 50000}
     xiaomi = {16: 5000, 17: 5100, 18: 5200, 19: 5600}
     table = share_table(xiaomi, others, "byd;li_auto;xiaomi_all")
-    fig = market.market_share_figure(table, table, calendar())
+    fig = share_figure(table, table, calendar())
     first, last = 5000 / 75000, 5600 / 55600
     fall = round(100 * (1 - 50000 / 70000))
     assert title(fig) == (f"Xiaomi's share of Xiaomi + BYD + Li Auto registrations rose from {pct(first)} to "
@@ -175,7 +190,7 @@ def test_share_footer_names_sources_and_the_last_week(monkeypatch):
                           "source_id": [f"page_w{w}" for w in XIAOMI], "locator": 'page: "x"'})
     line = share_table(XIAOMI, LINE_OTHERS, "byd;tesla_china;xiaomi_all", sources="list_a;list_b")
     article = share_table({w: XIAOMI[w] for w in ARTICLE_OTHERS}, ARTICLE_OTHERS, "byd;xiaomi_all", sources="list_c")
-    text = footer(market.market_share_figure(line, article, calendar(), sales))
+    text = footer(share_figure(line, article, calendar(), sales))
     # by publisher, the first two named, the others counted (the full list is the report's appendix)
     n_ids = len(set(sales["source_id"]) | {"list_a", "list_b", "list_c"})
     assert text.startswith(f"Sources: Page A, Page B and {n_ids - 2} more")  # ids not in the table count too
@@ -194,23 +209,18 @@ def spec_rows(points, lows, highs, names=None, reasons=None) -> pd.DataFrame:
                          "not_fitted_reason": reasons or [""] * len(points)})
 
 
-def test_specifications_title_is_the_range_and_what_the_intervals_allow():
-    fig = market.calendar_specifications_figure(spec_rows([25.6, 69.7], [1.3, 19.0], [50.0, 120.1]))
+def test_the_figure_draws_the_specifications_title_it_is_given_and_the_range_in_its_subtitle():
+    fig = specifications_figure(spec_rows([25.6, 69.7], [1.3, 19.0], [50.0, 120.1]))
     assert title(fig) == ("The calendar may explain part or all of the 2025-W16-W19 dip: 26% to 70% across "
                           "2 specifications")
-    assert len(title(fig)) <= 110
-    wide = market.calendar_specifications_figure(spec_rows([-12.0, 163.0], [-80.0, 60.0], [40.0, 250.0]))
-    assert title(wide).startswith("The calendar may explain none, part or all of the 2025-W16-W19 dip: ")
     assert "no single percentage is given" in subtitle(fig) and "differ by more than 20 points" in subtitle(fig)
-
-
-def test_specifications_title_gives_one_percentage_only_when_they_agree():
-    fig = market.calendar_specifications_figure(spec_rows([40.0, 50.0], [20.0, 30.0], [60.0, 70.0]))
-    assert title(fig) == "The calendar explains about 45% of the 2025-W16-W19 dip: 40% to 50% across 2 specifications"
+    given = market.calendar_specifications_figure(spec_rows([25.6, 69.7], [1.3, 19.0], [50.0, 120.1]),
+                                                  titles={"en": "A title from elsewhere", "zh": "别处的标题"})
+    assert title(given) == "A title from elsewhere"
 
 
 def test_each_specification_is_a_row_with_its_interval_and_reference_lines_at_0_and_100():
-    fig = market.calendar_specifications_figure(spec_rows([30.0, 60.0], [10.0, 20.0], [50.0, 110.0],
+    fig = specifications_figure(spec_rows([30.0, 60.0], [10.0, 20.0], [50.0, 110.0],
                                                           names=["byd", "tesla_china"]))
     assert list(one(fig, "reference:0").get_xdata()) == [0, 0]
     assert list(one(fig, "reference:100").get_xdata()) == [100, 100]
@@ -225,7 +235,7 @@ def test_each_specification_is_a_row_with_its_interval_and_reference_lines_at_0_
 def test_the_leave_one_week_out_range_is_drawn_above_each_row():
     table = spec_rows([30.0, 60.0], [10.0, 20.0], [50.0, 110.0]).assign(
         drop_one_percent_low=[20.0, 55.0], drop_one_percent_high=[45.0, 140.0])
-    fig = market.calendar_specifications_figure(table)
+    fig = specifications_figure(table)
     line = one(fig, "drop_one:s1")
     assert list(line.get_xdata()) == [55.0, 140.0]
     assert "any one week left out of the fit (20% to 140% over all rows)" in subtitle(fig)
@@ -234,7 +244,7 @@ def test_the_leave_one_week_out_range_is_drawn_above_each_row():
 def test_a_specification_not_fitted_keeps_its_row_with_the_reason():
     table = spec_rows([30.0, float("nan")], [10.0, float("nan")], [50.0, float("nan")],
                       reasons=["", "month_end does not vary in these weeks"])
-    fig = market.calendar_specifications_figure(table)
+    fig = specifications_figure(table)
     assert gid(fig, "spec:s1") == []
     assert any("not fitted: month_end does not vary" in t for t in figure_texts(fig))
     assert title(fig).endswith(": 30% to 30% across 1 specification")
@@ -257,8 +267,8 @@ def live():
 
 
 def live_figures(live, lang: str = "en"):
-    return [market.market_share_figure(live["share"], live["article"], live["calendar"], live["weekly_sales"], lang=lang),
-            market.calendar_specifications_figure(live["specifications"], live["market"], live["weekly_sales"],
+    return [share_figure(live["share"], live["article"], live["calendar"], live["weekly_sales"], lang=lang),
+            specifications_figure(live["specifications"], live["market"], live["weekly_sales"],
                                                   live["sources"], lang=lang)]
 
 
@@ -292,17 +302,17 @@ def test_figures_leave_no_style_and_no_pyplot_figure_behind(toy):
 
     before = dict(mpl.rcParams)
     line, article, cal, _ = toy
-    market.market_share_figure(line, article, cal)
+    share_figure(line, article, cal)
     assert {k for k in before if before[k] != mpl.rcParams[k]} == set()
     assert plt.get_fignums() == []
 
 
 def test_zh_draws_chinese_labels(toy):
     line, article, cal, _ = toy
-    fig = market.market_share_figure(line, article, cal, lang="zh")
+    fig = share_figure(line, article, cal, lang="zh")
     first = XIAOMI[16] / (XIAOMI[16] + ARTICLE_OTHERS[16])
     assert "比亚迪" in title(fig) and "份额" in title(fig) and pct(first) in title(fig)
-    spec = market.calendar_specifications_figure(spec_rows([30.0], [10.0], [50.0], names=["byd"]), lang="zh")
+    spec = specifications_figure(spec_rows([30.0], [10.0], [50.0], names=["byd"]), lang="zh")
     assert has_cjk(title(spec)) and "比亚迪" in [t.get_text() for t in spec.axes[0].get_yticklabels()][0]
 
 
@@ -310,7 +320,7 @@ def test_zh_when_the_bundled_font_fails_to_load_warns_and_draws_english(monkeypa
     monkeypatch.setattr(style, "find_cjk_font", lambda: None)
     line, article, cal, _ = toy
     with pytest.warns(UserWarning, match="lang='zh' needs a CJK font"):
-        fig = market.market_share_figure(line, article, cal, lang="zh")
+        fig = share_figure(line, article, cal, lang="zh")
     assert not any(has_cjk(t) for t in figure_texts(fig))
 
 

@@ -274,7 +274,6 @@ def test_the_conclusion_flips_with_the_reading():
     assert conclusions["locked_orders"]["scenarios_backlog_grows"] == ["low", "mid", "high"]
     assert conclusions["unlocked_deposits"]["mid_backlog_trend"] == "shrinks"
     assert conclusions["locked_orders"]["mid_backlog_trend"] == "grows"
-    assert "the backlog grows by 100 a week and never clears" in conclusions["locked_orders"]["conclusion"]
 
 
 def test_cancellations_are_not_taken_off_littles_law_again():
@@ -371,7 +370,6 @@ def test_run_rate_table_never_clears_when_inflow_beats_supply():
     table = rr.run_rate_table(figures, weeks, inputs)
     assert table["weeks_to_clear"].map(math.isinf).all()
     assert table["clears_in"].str.startswith("never").all()
-    assert all(s.count("never") == 3 for s in rr.overtake_sentences(table))
 
 
 def test_backlog_paths_stack_every_row():
@@ -395,7 +393,8 @@ def test_outputs_written_atomically_and_stably(tmp_path):
     comparison = rr.run_rate_comparison(figures, weeks)
     table = rr.run_rate_table(figures, weeks, inputs)
     paths = rr.backlog_paths(table, weeks=10, start=(2025, 19))
-    summary = rr.run_rate_summary(inputs, comparison, table, start=(2025, 19))
+    conclusions = {reading: f"{reading} (the sentence)" for reading in rr.READINGS}
+    summary = rr.run_rate_summary(inputs, comparison, table, start=(2025, 19), conclusions=conclusions)
     assert list(summary) == ["scale", "note", "start_week", "horizon_weeks", "rules", "inputs", "comparison",
                              "scenarios_reading", "scenarios", "readings"]
     first = rr.write_run_rate_outputs(comparison, table, paths, summary, folder=tmp_path)

@@ -79,3 +79,46 @@ def test_sentences_name_the_measure_the_small_sample_and_the_calendar():
 
 
 # --- the live data -------------------------------------------------------------------------------------------------------
+
+
+# --------------------------------------------------------------------------- the figures' titles
+
+
+def _spec_rows(points, lows, highs) -> pd.DataFrame:
+    from tests.figures.test_market import spec_rows
+
+    return spec_rows(points, lows, highs)
+
+
+def test_specifications_title_is_the_range_and_what_the_intervals_allow():
+    from helpers.models.calendar_specifications import specifications_summary
+    from helpers.narrative.market import specifications_titles
+
+    titles = specifications_titles(specifications_summary(_spec_rows([25.6, 69.7], [1.3, 19.0], [50.0, 120.1])))
+    assert titles["en"] == "The calendar may explain part or all of the 2025-W16-W19 dip: 26% to 70% across 2 specifications"
+    assert len(titles["en"]) <= 110
+    wide = specifications_titles(specifications_summary(_spec_rows([-12.0, 163.0], [-80.0, 60.0], [40.0, 250.0])))
+    assert wide["en"].startswith("The calendar may explain none, part or all of the 2025-W16-W19 dip: ")
+
+
+def test_specifications_title_gives_one_percentage_only_when_they_agree():
+    from helpers.models.calendar_specifications import specifications_summary
+    from helpers.narrative.market import specifications_titles
+
+    titles = specifications_titles(specifications_summary(_spec_rows([40.0, 50.0], [20.0, 30.0], [60.0, 70.0])))
+    assert titles["en"] == "The calendar explains about 45% of the 2025-W16-W19 dip: 40% to 50% across 2 specifications"
+
+
+def test_share_title_follows_the_data_in_both_languages():
+    from helpers.narrative.market import share_titles
+    from tests.figures.test_market import share_table
+
+    others = {16: 70000, 17: 65000, 18: 60000, 19: 50000}
+    xiaomi = {16: 5000, 17: 5100, 18: 5200, 19: 5600}
+    table = share_table(xiaomi, others, "byd;li_auto;xiaomi_all")
+    titles = share_titles(share_vs_market(table, "2025-W16", "2025-W19"))
+    first, last = 5000 / 75000, 5600 / 55600
+    fall = round(100 * (1 - 50000 / 70000))
+    assert titles["en"] == (f"Xiaomi's share of Xiaomi + BYD + Li Auto registrations rose from {100 * first:.1f}% to "
+                            f"{100 * last:.1f}% over 2025-W16–W19; BYD and Li Auto registrations fell {fall}%")
+    assert "比亚迪" in titles["zh"] and f"{100 * first:.1f}%" in titles["zh"]

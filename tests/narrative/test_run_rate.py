@@ -122,3 +122,35 @@ def test_overtake_paragraph_reads_a_table_written_before_readings():
         "1,000 a week to spare); at the “actual” capacity the backlog never clears (2,000 a week against 2,500 firm "
         "orders a week)."
     )
+
+
+def test_the_conclusion_sentence_says_the_locked_reading_never_clears():
+    # 1,600 over 2 weeks = 800 a week against sales of 700 a week: locked, the backlog grows by 100 a week
+    figures = synthetic_figures(orders_may_weeks1_2={"value": 1600})
+    weeks = synthetic_weeks()
+    table = rr.run_rate_table(figures, weeks, rr.default_inputs(figures, weeks))
+    sentences = narrative.conclusion_sentences(table)
+    assert list(sentences) == list(rr.READINGS)
+    assert "the backlog grows by 100 a week and never clears" in sentences["locked_orders"]
+    assert sentences["locked_orders"].startswith("locked_orders (")
+
+
+def test_the_conclusion_sentences_are_summary_json_conclusions():
+    figures, weeks = synthetic_figures(), synthetic_weeks()
+    inputs = rr.default_inputs(figures, weeks)
+    table = rr.run_rate_table(figures, weeks, inputs)
+    sentences = narrative.conclusion_sentences(table)
+    summary = rr.run_rate_summary(inputs, rr.run_rate_comparison(figures, weeks), table, conclusions=sentences)
+    for reading in rr.READINGS:
+        part = summary["readings"][reading]
+        assert part["conclusion"] == sentences[reading]
+        assert list(part)[-2:] == ["conclusion", "scenarios"]
+    bare = rr.run_rate_summary(inputs, rr.run_rate_comparison(figures, weeks), table)
+    assert all("conclusion" not in part for part in bare["readings"].values())
+
+
+def test_overtake_sentences_say_never_for_every_basis_when_inflow_beats_supply():
+    figures, weeks = synthetic_figures(), synthetic_weeks()
+    inputs = rr.with_overrides(rr.default_inputs(figures, weeks), gross_orders_per_week=5000)
+    table = rr.run_rate_table(figures, weeks, inputs)
+    assert all(s.count("never") == 3 for s in narrative.overtake_sentences(table))

@@ -18,7 +18,7 @@ Save them with :func:`helpers.figures.frame.save_figure` under :data:`STEMS`.
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -38,7 +38,6 @@ __all__ = [
     "brand_name",
     "market_share_figure",
     "calendar_specifications_figure",
-    "specifications_title",
 ]
 
 #: File stems of the figures (``reports/figures/<stem>.png`` and ``.svg``).
@@ -156,25 +155,6 @@ def _count_switch(weekly_sales: pd.DataFrame | None, series: str) -> tuple[int, 
     return min(later_plain) if later_plain else None
 
 
-def _share_title(c: share_model.ShareComparison, lang: str) -> str:
-    """The title: Xiaomi's share of the article set from the first to the last week, and what the other brands did."""
-    others = _others(c.brands, c.series)
-    if c.share_last == c.share_first:
-        share_dir = style.label("mkt_share_flat", lang)
-    else:
-        share_dir = style.label("mkt_share_fell", lang) if c.share_fell else style.label("mkt_share_rose", lang)
-    if c.others_last == c.others_first:
-        others_dir = style.label("mkt_others_flat", lang)
-    else:
-        others_dir = style.label("mkt_others_fell", lang) if c.others_fell else style.label("mkt_others_rose", lang)
-    values = {"set": _set_words(c.brands, c.series, lang), "first": _pct(c.share_first), "last": _pct(c.share_last),
-              "span": week_span(c.first_week, c.last_week), "others": _brand_list(others, lang),
-              "share_dir": share_dir, "others_dir": others_dir, "pct": number(100 * abs(c.others_change), 0)}
-    if c.others_last == c.others_first:
-        return style.label("mkt_title_others_flat", lang, **values)
-    return style.label("mkt_title", lang, **values)
-
-
 def market_share_figure(
     share: pd.DataFrame,
     article_share: pd.DataFrame,
@@ -183,6 +163,8 @@ def market_share_figure(
     lang: str = "en",
     first_week: str = ARTICLE_FIRST_WEEK,
     last_week: str = ARTICLE_LAST_WEEK,
+    *,
+    titles: Mapping[str, str],
 ) -> Any:
     """Xiaomi's weekly share of a fixed brand set across 2025, with the article's weeks against their own set.
 
@@ -194,8 +176,9 @@ def market_share_figure(
       "no share" at the foot of the axis;
     * ``article_share`` is the same for ``first_week..last_week`` with the
       brands printed in every one of those weeks (rule ``every_week``), drawn
-      over a shaded span; the title is
-      :func:`helpers.models.market_share.share_vs_market` of it in words;
+      over a shaded span; the title, ``titles`` (language -> title), is
+      :func:`helpers.models.market_share.share_vs_market` of it in words
+      (:func:`helpers.narrative.market.share_titles`);
     * holiday weeks (``calendar_weeks.holiday_days > 0``) are shaded bands and
       month-end weeks marked along the top: marked, not adjusted for.
 
@@ -338,7 +321,7 @@ def market_share_figure(
                                   color=style.OKABE_ITO["grey"], label=style.label("mkt_legend_no_share", lang)))
         legend_below(fig, ax, handles, ncols=3, drop_in=0.74, fontsize=style.FONT_SIZES["legend"] - 0.5)
 
-        title = _share_title(comparison, lang)
+        title = titles[lang]
         sep = style.label("sentence_sep", lang)
         notes = [style.label("mkt_method", lang),
                  style.label("mkt_line_set", lang, set=_set_words(line_set, series, lang), n=n_line, total=n_weeks),
@@ -366,39 +349,6 @@ def market_share_figure(
 
 _SPEC_COLOR = style.OKABE_ITO["orange"]
 _NOT_FITTED_COLOR = style.OKABE_ITO["grey"]
-#: What the calendar may explain, in the order the title lists them (the same words for each).
-_SHARE_KEYS = (("allows_none", "none"), ("allows_part", "part"), ("allows_all", "all"))
-
-
-def _or_words(words: list[str], lang: str) -> str:
-    if len(words) == 1:
-        return words[0]
-    return style.label("cal_spec_or", lang, head=style.label("list_sep", lang).join(words[:-1]), last=words[-1])
-
-
-def specifications_title(summary: dict[str, Any], lang: str = "en") -> str:
-    """The title from the range across specifications: what the calendar may explain (none, part, all), and the range.
-
-    ``summary`` is :func:`helpers.models.calendar_specifications.specifications_summary`.  A single percentage
-    only when the specifications agree; at most 110 characters in English.
-
-    >>> s = {"from_week": "2025-W16", "to_week": "2025-W19", "n_specs": 8, "percent_low": 25.6, "percent_high": 69.7,
-    ...      "agree": False, "headline_percent": None, "allows_none": False, "allows_part": True, "allows_all": True}
-    >>> specifications_title(s)
-    'The calendar may explain part or all of the 2025-W16-W19 dip: 26% to 70% across 8 specifications'
-    """
-    allowed = [style.label(f"cal_spec_{word}", lang) for flag, word in _SHARE_KEYS if summary[flag]]
-    values = {"span": week_span(summary["from_week"], summary["to_week"], "-"), "low": number(summary["percent_low"]),
-              "high": number(summary["percent_high"]),
-              "specs": style.label("cal_spec_count_one", lang) if int(summary["n_specs"]) == 1
-              else style.label("cal_spec_count", lang, n=int(summary["n_specs"]))}
-    if summary["agree"]:
-        return style.label("cal_spec_title_agree", lang, about=number(summary["headline_percent"]), **values)
-    if not allowed:
-        return style.label("cal_spec_title_other_way", lang, **values)
-    return style.label("cal_spec_title", lang, allowed=_or_words(allowed, lang), **values)
-
-
 def _spec_name(name: str, lang: str) -> str:
     key = f"cal_spec_name_{name}"
     return style.label(key, lang) if key in style.LABELS[lang] else str(name)
@@ -410,13 +360,16 @@ def calendar_specifications_figure(
     weekly_sales: pd.DataFrame | None = None,
     sources: pd.DataFrame | None = None,
     lang: str = "en",
+    *,
+    titles: Mapping[str, str],
 ) -> Any:
     """The calendar's share of the article's dip under each specification: point and 95% interval, one row each.
 
     ``table`` is :func:`helpers.models.calendar_specifications.calendar_specifications` (one row per
     specification, in the order drawn top to bottom).  Reference lines at 0% (the calendar explains none of the
     dip) and 100% (all of it); a specification that could not be fitted keeps its row with the reason.  The title
-    is :func:`specifications_title`; each row is named by its plain name (``labels.toml``: ``cal_spec_name_*``).
+    is ``titles[lang]`` (:func:`helpers.narrative.market.specifications_titles`); each row is named by its plain
+    name (``labels.toml``: ``cal_spec_name_*``).
     ``market_registrations`` and ``weekly_sales`` (optional) give the weekly lists behind the fits and Xiaomi's
     two weeks, ``sources`` (the clean sources table) their publishers, for the footer.
     """
@@ -499,7 +452,7 @@ def calendar_specifications_figure(
             pairs += [(str(sid), "xiaomi") for sid in got["source_id"]]
         sources_words = style.label("sources", lang, sources=sources_text([(sid, "") for sid, _ in pairs], lang, sources))
         footer = style.label("footer", lang, sources=sources_words, as_of=style.label("as_of", lang, week=weeks.week_label(*last)))
-        return finish(fig, lang, specifications_title(summary, lang), sep.join(notes), footer)
+        return finish(fig, lang, titles[lang], sep.join(notes), footer)
 
 
 def _calendar_stub(market_registrations: pd.DataFrame) -> pd.DataFrame:

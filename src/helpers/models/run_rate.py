@@ -54,8 +54,8 @@ the length of the backlog paths.
 * supply ≤ firm inflow: ``never``.
 
 ``weeks_to_clear`` keeps the raw arithmetic for anyone who wants it; only the
-text columns (``clears_in``, the sentences, summary.json's ``clears_in``) obey
-these rules.
+text columns (``clears_in``, summary.json's ``clears_in``) and the sentences built from them
+(:mod:`helpers.narrative.run_rate`) obey these rules.
 
 >>> implied_backlog(2000, 52)
 104000.0
@@ -111,8 +111,6 @@ __all__ = [
     "run_rate_table",
     "start_week",
     "backlog_paths",
-    "clearance_phrase",
-    "overtake_sentences",
     "default_reading",
     "reading_conclusions",
     "run_rate_summary",
@@ -752,76 +750,15 @@ def backlog_paths(scenarios: pd.DataFrame, weeks: int = DEFAULT_HORIZON_WEEKS, s
     return pd.concat(parts, ignore_index=True)
 
 
-def _at(basis: str) -> str:
-    return "at design capacity" if basis == "design_capacity" else f"at {BASIS_LABELS[basis]}"
-
-
-def _kind(row: Mapping[str, Any]) -> str:
-    """A row's ``clearance``; tables without the column (older files) are read by ``weeks_to_clear`` alone."""
-    if "clearance" in row:
-        return str(row["clearance"])
-    return "never" if math.isinf(row["weeks_to_clear"]) else "within_horizon"
-
-
-def clearance_phrase(row: Mapping[str, Any], detail: bool = True) -> str:
-    """What happens to the backlog of one :func:`run_rate_table` row, by the no-false-precision rules.
-
-    >>> row = {"clearance": "beyond_horizon", "weeks_to_clear": 834.9, "surplus_per_week": 450.0,
-    ...        "clears_in": "not within 2 years (beyond the 104-week horizon; about 16 years at constant flows)",
-    ...        "effective_backlog": 375685.7, "supply_per_week": 7200.0, "net_inflow_per_week": 6750.0}
-    >>> clearance_phrase(row)
-    'does not clear within 2 years (beyond the 104-week horizon; about 16 years at constant flows; 375,686 open orders, 450 a week to spare)'
-    >>> clearance_phrase({**row, "clearance": "never", "supply_per_week": 6275.0}, detail=False)
-    'never clears'
-    """
-    kind = _kind(row)
-    spare = f"{number(row['effective_backlog'])} open orders, {number(row['surplus_per_week'])} a week to spare"
-    if kind == "never":
-        return "never clears" + (f" ({number(row['supply_per_week'])} a week against "
-                                 f"{number(row['net_inflow_per_week'])} firm orders a week)" if detail else "")
-    text = str(row["clears_in"])
-    if kind == "within_horizon":
-        return (f"clears after {row['weeks_to_clear']:,.1f} weeks, by {text.split(' ')[0]}" if detail
-                else f"clears by {text.split(' ')[0]}") + (f" ({spare})" if detail else "")
-    if kind == "beyond_horizon":
-        head, _, inner = text.partition(" (")
-        inner = inner.rstrip(")")
-        return f"does {head.replace('not within', 'not clear within')}" + (f" ({inner}; {spare})" if detail else "")
-    return f"gets no date: {text.partition(': ')[2]}" + (f" ({spare})" if detail else "")
-
-
-def overtake_sentences(scenarios: pd.DataFrame) -> list[str]:
-    """One English sentence per reading × scenario saying when (if ever) the backlog clears, by supply basis.
-
-    Clearances follow :func:`clearance_phrase` (no ISO week beyond the horizon
-    or on a rejected capacity); without a ``reading`` column, one sentence per scenario.
-    """
-    sentences = []
-    keys = ["reading", "scenario"] if "reading" in scenarios.columns else ["scenario"]
-    for key, group in scenarios.groupby(keys, sort=False):
-        key = key if isinstance(key, tuple) else (key,)
-        name = f"**{key[-1]}**" + (f" ({key[0].replace('_', ' ')})" if len(key) == 2 else "")
-        parts = [f"{_at(row['supply_basis'])} the backlog {clearance_phrase(row)}" for row in group.to_dict("records")]
-        sentences.append(f"{name}: " + "; ".join(parts) + ".")
-    return sentences
-
-
 def _conclusion(rows: pd.DataFrame, reading: str, horizon_weeks: int) -> dict[str, Any]:
-    """What one reading concludes at the sales run-rate (the one supply basis the sales do not exceed)."""
+    """What one reading concludes at the sales run-rate (the one supply basis the sales do not exceed), as values."""
     sales = rows[rows["supply_basis"] == "sales_run_rate"]
     by = {str(r["scenario"]): r for r in sales.to_dict("records")}
     grows = [s for s, r in by.items() if r["backlog_trend"] != "shrinks"]
     within = [s for s, r in by.items() if r["clearance"] == "within_horizon"]
     beyond = [s for s, r in by.items() if r["clearance"] == "beyond_horizon"]
     years = whole_years(horizon_weeks)
-    parts = []
-    for s, r in by.items():
-        verb = {"shrinks": "shrinks", "grows": "grows"}.get(r["backlog_trend"], "stays flat")
-        parts.append(f"{s}: sales {number(r['supply_per_week'])} against firm inflow {number(r['net_inflow_per_week'])} "
-                     f"a week, the backlog {verb} by {number(abs(r['surplus_per_week']))} a week and "
-                     f"{clearance_phrase(r, detail=False)}")
     mid = by.get("mid")
-    sentence = f"{reading} ({READING_MEANINGS[reading]}): at the sales run-rate, " + "; ".join(parts) + "."
     return {
         "meaning": READING_MEANINGS[reading],
         "mid_firm_inflow_per_week": None if mid is None else mid["net_inflow_per_week"],
@@ -831,14 +768,13 @@ def _conclusion(rows: pd.DataFrame, reading: str, horizon_weeks: int) -> dict[st
         "scenarios_backlog_grows": grows,
         f"scenarios_clear_within_{years}_years": within,
         "scenarios_clear_beyond_horizon": beyond,
-        "conclusion": sentence,
     }
 
 
 def reading_conclusions(scenarios: pd.DataFrame) -> dict[str, dict[str, Any]]:
-    """Per reading, what it concludes at the sales run-rate: trend and clearance per scenario, and a sentence.
+    """Per reading, what it concludes at the sales run-rate: trend and clearance per scenario, as values.
 
-    The capacity bases are left out of the conclusion: both capacities are
+    The sentence saying it is :func:`helpers.narrative.run_rate.conclusion_sentences`.  The capacity bases are left out of the conclusion: both capacities are
     below the weekly sales the factory delivered, so neither can be the supply rate.
     """
     horizon = int(scenarios["horizon_weeks"].iloc[0]) if "horizon_weeks" in scenarios else DEFAULT_HORIZON_WEEKS
@@ -869,16 +805,20 @@ def run_rate_summary(
     scenarios: pd.DataFrame,
     start: tuple[int, int] | None = None,
     ranges: pd.DataFrame | None = None,
+    conclusions: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """A JSON-ready dict with keys in a stable order, floats rounded by :func:`rounded`.
 
     ``scenarios`` holds the :data:`DEFAULT_READING` (named by ``scenarios_reading``),
     as before there were readings; ``readings`` holds every reading: its meaning,
-    its conclusion at the sales run-rate (:func:`reading_conclusions`) and its
+    its conclusion at the sales run-rate (:func:`reading_conclusions`), the sentence
+    saying it (``conclusions``, reading -> sentence, built by
+    :func:`helpers.narrative.run_rate.conclusion_sentences`; left out when not given) and its
     scenarios.  ``rules`` names the conventions the numbers follow.
     """
     horizon = int(scenarios["horizon_weeks"].iloc[0])
-    conclusions = reading_conclusions(scenarios)
+    values = reading_conclusions(scenarios)
+    sentences = dict(conclusions or {})
     summary: dict[str, Any] = {
         "scale": "vehicles per week",
         "note": "scenario calculations on a handful of article figures, not estimates with sampling error",
@@ -907,7 +847,8 @@ def run_rate_summary(
         entry = _scenario_entry(row)
         if row["reading"] == DEFAULT_READING:
             summary["scenarios"].setdefault(row["scenario"], {})[row["supply_basis"]] = entry
-        part = summary["readings"].setdefault(row["reading"], {**conclusions[row["reading"]], "scenarios": {}})
+        said = {"conclusion": sentences[row["reading"]]} if row["reading"] in sentences else {}
+        part = summary["readings"].setdefault(row["reading"], {**values[row["reading"]], **said, "scenarios": {}})
         part["scenarios"].setdefault(row["scenario"], {})[row["supply_basis"]] = entry
     if ranges is not None:
         summary["rules"]["ranges"] = ("a clearance is reported as the earliest and latest over every plausible "

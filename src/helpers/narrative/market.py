@@ -13,12 +13,12 @@ from typing import Any, Iterable, Mapping, Sequence
 import pandas as pd
 
 from helpers.formatting import number, plural, signed_percent, week_runs, week_span
-from helpers.labels import name_of
+from helpers.labels import LANGUAGES, label, name_of
 from helpers.models.brand_changes import COMPARISONS
 from helpers.models.market_share import MEASURE, SMALL_SAMPLE_WEEKS, ShareComparison
 
 __all__ = ["share_sentences", "brand_change_sentences", "left_out_sentence", "months_beside_weeks_sentence", "MEASURES_SENTENCE",
-           "calendar_range_sentence"]
+           "calendar_range_sentence", "share_titles", "specifications_titles"]
 
 #: What each comparison is, in words: the models' own description (one home for it).
 _MEANINGS = {c.name: c.meaning for c in COMPARISONS}
@@ -299,3 +299,92 @@ def calendar_range_sentence(summary: Mapping[str, Any]) -> str:
              "model was written down after the data had been seen (docs/calendar-model.md): read the range, not "
              "any one interval.")
     return text
+
+
+# --------------------------------------------------------------------------- the figures' titles (labels.toml)
+
+
+def _pct(share: float) -> str:
+    """A share (0..1) as a percentage with one decimal: 0.113386 → ``"11.3%"``."""
+    return f"{number(100 * share, 1)}%"
+
+
+def _others(brands: str, series: str) -> list[str]:
+    return [b for b in str(brands).split(";") if b and b != series]
+
+
+def _joined(names: list[str], lang: str) -> str:
+    """``a``, ``a and b``, ``a, b and c`` (``a、b和c``)."""
+    if not names:
+        return label("mkt_no_brand", lang)
+    if len(names) == 1:
+        return names[0]
+    return label("mkt_and", lang, head=label("list_sep", lang).join(names[:-1]), last=names[-1])
+
+
+def _set_names(brands: str, series: str, lang: str) -> str:
+    """``Xiaomi + BYD + Tesla China``: the set a share is of, Xiaomi first."""
+    return " + ".join([name_of("mkt_xiaomi", series, lang)] + [name_of("brand", b, lang) for b in _others(brands, series)])
+
+
+def _share_title(c: ShareComparison, lang: str) -> str:
+    others = _others(c.brands, c.series)
+    if c.share_last == c.share_first:
+        share_dir = label("mkt_share_flat", lang)
+    else:
+        share_dir = label("mkt_share_fell", lang) if c.share_fell else label("mkt_share_rose", lang)
+    if c.others_last == c.others_first:
+        others_dir = label("mkt_others_flat", lang)
+    else:
+        others_dir = label("mkt_others_fell", lang) if c.others_fell else label("mkt_others_rose", lang)
+    values = {"set": _set_names(c.brands, c.series, lang), "first": _pct(c.share_first), "last": _pct(c.share_last),
+              "span": week_span(c.first_week, c.last_week),
+              "others": _joined([name_of("brand", b, lang) for b in others if b], lang),
+              "share_dir": share_dir, "others_dir": others_dir, "pct": number(100 * abs(c.others_change), 0)}
+    if c.others_last == c.others_first:
+        return label("mkt_title_others_flat", lang, **values)
+    return label("mkt_title", lang, **values)
+
+
+def share_titles(comparison: ShareComparison) -> dict[str, str]:
+    """The title of the market-share figure in each language: Xiaomi's share of the article's brand set from the
+    first to the last week, and what the other brands did.
+
+    ``comparison`` is :func:`helpers.models.market_share.share_vs_market` of the article's weeks (what
+    :func:`helpers.figures.market.market_share_figure` draws as ``article_share``).
+    """
+    return {lang: _share_title(comparison, lang) for lang in LANGUAGES}
+
+
+def _or_words(words: list[str], lang: str) -> str:
+    if len(words) == 1:
+        return words[0]
+    return label("cal_spec_or", lang, head=label("list_sep", lang).join(words[:-1]), last=words[-1])
+
+
+def _specifications_title(summary: Mapping[str, Any], lang: str) -> str:
+    allowed = [label(f"cal_spec_{word}", lang) for flag, word in _SHARE_WORDS if summary[flag]]
+    values = {"span": week_span(summary["from_week"], summary["to_week"], "-"), "low": number(summary["percent_low"]),
+              "high": number(summary["percent_high"]),
+              "specs": label("cal_spec_count_one", lang) if int(summary["n_specs"]) == 1
+              else label("cal_spec_count", lang, n=int(summary["n_specs"]))}
+    if summary["agree"]:
+        return label("cal_spec_title_agree", lang, about=number(summary["headline_percent"]), **values)
+    if not allowed:
+        return label("cal_spec_title_other_way", lang, **values)
+    return label("cal_spec_title", lang, allowed=_or_words(allowed, lang), **values)
+
+
+def specifications_titles(summary: Mapping[str, Any]) -> dict[str, str]:
+    """The title of the calendar-specifications figure in each language, from the range across specifications:
+    what the calendar may explain (none, part, all, in that order), and the range.
+
+    ``summary`` is :func:`helpers.models.calendar_specifications.specifications_summary`.  A single percentage
+    only when the specifications agree; at most 110 characters in English.
+
+    >>> s = {"from_week": "2025-W16", "to_week": "2025-W19", "n_specs": 8, "percent_low": 25.6, "percent_high": 69.7,
+    ...      "agree": False, "headline_percent": None, "allows_none": False, "allows_part": True, "allows_all": True}
+    >>> specifications_titles(s)["en"]
+    'The calendar may explain part or all of the 2025-W16-W19 dip: 26% to 70% across 8 specifications'
+    """
+    return {lang: _specifications_title(summary, lang) for lang in LANGUAGES}

@@ -4,6 +4,9 @@ supply overtakes demand."""
 
 from __future__ import annotations
 
+import math
+from typing import Any, Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -18,6 +21,9 @@ __all__ = [
     "flip_sentence",
     "littles_law_sentence",
     "horizon_sentence",
+    "clearance_phrase",
+    "overtake_sentences",
+    "conclusion_sentences",
     "overtake_paragraph",
     "clearance_ranges_paragraph",
     "capacity_verdicts_sentence",
@@ -161,7 +167,7 @@ def flip_sentence(scenarios: pd.DataFrame) -> str:
             if years < 1:
                 return "clears within a year at constant flows"
             return f"clears after about {years} {'year' if years == 1 else 'years'} at constant flows"
-        return run_rate.clearance_phrase(row, detail=False)
+        return clearance_phrase(row, detail=False)
 
     return (
         f"{head} At the sales run-rate (mid scenario, {number(a['supply_per_week'])} a week), read as {ra} the firm "
@@ -228,8 +234,101 @@ def horizon_sentence(scenarios: pd.DataFrame) -> str:
     )
 
 
+def _at(basis: str) -> str:
+    return "at design capacity" if basis == "design_capacity" else f"at {run_rate.BASIS_LABELS[basis]}"
+
+
+def _kind(row: Mapping[str, Any]) -> str:
+    """A row's ``clearance``; tables without the column (older files) are read by ``weeks_to_clear`` alone."""
+    if "clearance" in row:
+        return str(row["clearance"])
+    return "never" if math.isinf(row["weeks_to_clear"]) else "within_horizon"
+
+
+def clearance_phrase(row: Mapping[str, Any], detail: bool = True) -> str:
+    """What happens to the backlog of one :func:`helpers.models.run_rate.run_rate_table` row, by the
+    no-false-precision rules of :mod:`helpers.models.run_rate`.
+
+    >>> row = {"clearance": "beyond_horizon", "weeks_to_clear": 834.9, "surplus_per_week": 450.0,
+    ...        "clears_in": "not within 2 years (beyond the 104-week horizon; about 16 years at constant flows)",
+    ...        "effective_backlog": 375685.7, "supply_per_week": 7200.0, "net_inflow_per_week": 6750.0}
+    >>> clearance_phrase(row)
+    'does not clear within 2 years (beyond the 104-week horizon; about 16 years at constant flows; 375,686 open orders, 450 a week to spare)'
+    >>> clearance_phrase({**row, "clearance": "never", "supply_per_week": 6275.0}, detail=False)
+    'never clears'
+    """
+    kind = _kind(row)
+    spare = f"{number(row['effective_backlog'])} open orders, {number(row['surplus_per_week'])} a week to spare"
+    if kind == "never":
+        return "never clears" + (f" ({number(row['supply_per_week'])} a week against "
+                                 f"{number(row['net_inflow_per_week'])} firm orders a week)" if detail else "")
+    text = str(row["clears_in"])
+    if kind == "within_horizon":
+        return (f"clears after {row['weeks_to_clear']:,.1f} weeks, by {text.split(' ')[0]}" if detail
+                else f"clears by {text.split(' ')[0]}") + (f" ({spare})" if detail else "")
+    if kind == "beyond_horizon":
+        head, _, inner = text.partition(" (")
+        inner = inner.rstrip(")")
+        return f"does {head.replace('not within', 'not clear within')}" + (f" ({inner}; {spare})" if detail else "")
+    return f"gets no date: {text.partition(': ')[2]}" + (f" ({spare})" if detail else "")
+
+
+def overtake_sentences(scenarios: pd.DataFrame) -> list[str]:
+    """One English sentence per reading × scenario saying when (if ever) the backlog clears, by supply basis.
+
+    Clearances follow :func:`clearance_phrase` (no ISO week beyond the horizon
+    or on a rejected capacity); without a ``reading`` column, one sentence per scenario.
+
+    >>> sc = pd.DataFrame({"scenario": ["mid", "mid"], "supply_basis": ["design_capacity", "sales_run_rate"],
+    ...                    "supply_per_week": [2300.0, 6275.0], "net_inflow_per_week": [2531.0, 2531.0],
+    ...                    "surplus_per_week": [-231.0, 3744.0], "effective_backlog": [327420.0, 327420.0],
+    ...                    "weeks_to_clear": [float("inf"), 87.46], "clearance": ["never", "within_horizon"],
+    ...                    "clears_in": ["never: ...", "2027-W02 (week 88)"]})
+    >>> print(overtake_sentences(sc)[0])
+    **mid**: at design capacity the backlog never clears (2,300 a week against 2,531 firm orders a week); at the observed sales run-rate the backlog clears after 87.5 weeks, by 2027-W02 (327,420 open orders, 3,744 a week to spare).
+    """
+    sentences = []
+    keys = ["reading", "scenario"] if "reading" in scenarios.columns else ["scenario"]
+    for key, group in scenarios.groupby(keys, sort=False):
+        key = key if isinstance(key, tuple) else (key,)
+        name = f"**{key[-1]}**" + (f" ({key[0].replace('_', ' ')})" if len(key) == 2 else "")
+        parts = [f"{_at(row['supply_basis'])} the backlog {clearance_phrase(row)}" for row in group.to_dict("records")]
+        sentences.append(f"{name}: " + "; ".join(parts) + ".")
+    return sentences
+
+
+def conclusion_sentences(scenarios: pd.DataFrame) -> dict[str, str]:
+    """Per reading, what it concludes at the sales run-rate, in one sentence (summary.json's ``conclusion``).
+
+    The values are :func:`helpers.models.run_rate.reading_conclusions`' (trend and
+    clearance per scenario at the sales run-rate); the capacity bases are left out,
+    as there.  ``scenarios`` is :func:`helpers.models.run_rate.run_rate_table`.
+
+    >>> sc = pd.DataFrame({"reading": ["locked_orders"] * 2, "scenario": ["low", "mid"],
+    ...                    "supply_basis": ["sales_run_rate"] * 2, "supply_per_week": [7200.0, 6275.0],
+    ...                    "net_inflow_per_week": [6750.0, 6750.0], "surplus_per_week": [450.0, -475.0],
+    ...                    "backlog_trend": ["shrinks", "grows"], "clearance": ["beyond_horizon", "never"],
+    ...                    "clears_in": ["not within 2 years (x)", "never: ..."], "weeks_to_clear": [834.9, float("inf")],
+    ...                    "effective_backlog": [375685.7, 327420.5]})
+    >>> print(conclusion_sentences(sc)["locked_orders"])
+    locked_orders (the printed orders were already locked: firm inflow = orders a week as printed (lock-in not applied)): at the sales run-rate, low: sales 7,200 against firm inflow 6,750 a week, the backlog shrinks by 450 a week and does not clear within 2 years; mid: sales 6,275 against firm inflow 6,750 a week, the backlog grows by 475 a week and never clears.
+    """
+    sentences = {}
+    for reading, rows in scenarios.groupby("reading", sort=False):
+        sales = rows[rows["supply_basis"] == "sales_run_rate"]
+        parts = []
+        for r in sales.to_dict("records"):
+            verb = {"shrinks": "shrinks", "grows": "grows"}.get(r["backlog_trend"], "stays flat")
+            parts.append(f"{r['scenario']}: sales {number(r['supply_per_week'])} against firm inflow "
+                         f"{number(r['net_inflow_per_week'])} a week, the backlog {verb} by "
+                         f"{number(abs(r['surplus_per_week']))} a week and {clearance_phrase(r, detail=False)}")
+        sentences[str(reading)] = (f"{reading} ({run_rate.READING_MEANINGS[str(reading)]}): at the sales run-rate, "
+                                   + "; ".join(parts) + ".")
+    return sentences
+
+
 def overtake_paragraph(scenarios: pd.DataFrame, start: tuple[int, int]) -> str:
-    """When supply overtakes demand in each reading and scenario (:func:`helpers.models.run_rate.overtake_sentences`),
+    """When supply overtakes demand in each reading and scenario (:func:`overtake_sentences`),
     as a list under one line naming week 0 (``start``, an ``(iso_year, iso_week)`` pair).
 
     >>> scenarios = pd.DataFrame({"reading": ["locked_orders"], "scenario": ["mid"], "supply_basis": ["sales_run_rate"],
@@ -244,7 +343,7 @@ def overtake_paragraph(scenarios: pd.DataFrame, start: tuple[int, int]) -> str:
     return (
         f"If flows stayed as they are from {week_label(*start)} (week 0, the last weekly figure) on, scenario by "
         f"scenario (each one combination of inputs; when the backlog clears is the range over all of them, above):\n\n"
-        + "\n".join(f"* {sentence}" for sentence in run_rate.overtake_sentences(scenarios))
+        + "\n".join(f"* {sentence}" for sentence in overtake_sentences(scenarios))
     )
 
 
