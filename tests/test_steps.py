@@ -98,6 +98,15 @@ def test_figure_files_are_numbered_by_the_notebook_that_draws_them():
     assert drawn <= {spec.name[:3] for spec in steps.STEPS if spec.figures}
 
 
+def test_a_steps_folder_is_named_by_its_notebook():
+    """Issue 23: notebook 07 wrote data/processed/later and its summary part was "later" while its model,
+    narrative and figures modules said what_happened; a step's folder (and so its catalogue tables and summary
+    part) now opens with the words of its notebook's name."""
+    for spec in steps.STEPS:
+        assert spec.folder is None or spec.name[3:].startswith(spec.folder), (spec.name, spec.folder)
+    assert steps.by_name()["07_what_happened"].folder == "what_happened"
+
+
 def test_every_summary_part_is_a_steps_and_the_report_reads_it():
     parts = {(key, step, inner) for key, step, inner in summary.PARTS}
     for spec in steps.STEPS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.claims import engine, later_rules
-from tests.models.test_later import ARTICLE, audit_frame, figures_frame, monthly, sales
+from tests.models.test_what_happened import ARTICLE, audit_frame, figures_frame, monthly, sales
 
 
 def verdicts(monthly_rows, weekly=None, figures=True) -> pd.DataFrame:

@@ -77,7 +77,7 @@ def test_every_verdict_printed_in_the_notebook_is_the_audits(notebook):
 
 def test_notebook_07_carries_the_audits_verdicts():
     verdicts = audit_verdicts()
-    with open(ROOT / "data/processed/later/claims_later.csv", encoding="utf-8", newline="") as handle:
+    with open(ROOT / "data/processed/what_happened/claims_later.csv", encoding="utf-8", newline="") as handle:
         later = {row["claim_id"]: row["verdict"] for row in csv.DictReader(handle)}
     assert later == verdicts
 
@@ -95,6 +95,6 @@ def test_the_reports_summary_carries_the_audits_verdicts_and_the_later_ones_besi
     verdicts = audit_verdicts()
     summary = json.loads((ROOT / "reports/summary.json").read_text(encoding="utf-8"))
     assert {c["claim_id"]: c["verdict"] for c in summary["claims"]} == verdicts
-    with open(ROOT / "data/processed/later/claims_later.csv", encoding="utf-8", newline="") as handle:
+    with open(ROOT / "data/processed/what_happened/claims_later.csv", encoding="utf-8", newline="") as handle:
         later = {row["claim_id"]: row["later_verdict"] for row in csv.DictReader(handle)}
     assert {c["claim_id"]: c["later_verdict"] for c in summary["claims"]} == later

@@ -58,10 +58,10 @@ def _quality(lang: str) -> Any:
 
 
 def _vintage(lang: str) -> Any:
-    from helpers.models import later
+    from helpers.models import what_happened as model
 
     weekly = _clean("weekly_sales")
-    scored = later.article_vintage_scorecard(weekly, through_week=later.ARTICLE_VINTAGE, window_weeks=4)
+    scored = model.article_vintage_scorecard(weekly, through_week=model.ARTICLE_VINTAGE, window_weeks=4)
     return what_happened.vintage_scorecard_figure(scored, weekly, lang=lang)
 
 
@@ -72,7 +72,7 @@ def _later_weekly(lang: str) -> Any:
 def _monthly(lang: str) -> Any:
     return what_happened.monthly_deliveries_figure(_clean("monthly_deliveries"), _clean("figures"), lang=lang,
                                                    events=_clean("events"),
-                                                   reconciliation=catalog.read("later.quarterly_reconciliation"))
+                                                   reconciliation=catalog.read("what_happened.quarterly_reconciliation"))
 
 
 def _share(lang: str) -> Any:

@@ -147,7 +147,7 @@ def test_the_monthly_title_takes_the_multiples_notebook_07_prints():
 
     from helpers import catalog
 
-    later = catalog.read("later.claims_later").set_index("claim_id")
+    later = catalog.read("what_happened.claims_later").set_index("claim_id")
     if "actual_vs_design_capacity" not in later.index:
         pytest.skip("no later evidence on the capacities")
     evidence = str(later.loc["actual_vs_design_capacity", "later_evidence"])

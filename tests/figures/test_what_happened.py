@@ -1,7 +1,7 @@
 """Notebook 06's figures: what is drawn (not pixels), titles that state computed findings, gaps kept, determinism.
 
 Expected numbers are worked out here from the tables with numpy/scipy, not
-with ``helpers.models.later`` or ``helpers.models.trend``, then looked for in the figures.
+with ``helpers.models.what_happened`` or ``helpers.models.trend``, then looked for in the figures.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from scipy import stats
 from helpers.chinese import has_cjk
 from helpers.data import weeks
 from helpers.figures import frame, style, what_happened
-from helpers.models import later
+from helpers.models import what_happened as model
 from helpers.data.clean import ARTICLE_SOURCE_ID, read_clean, weekly_sales_table, with_brand_series
 from helpers.figures.frame import figure_texts, save_figure
 
@@ -120,7 +120,7 @@ CLEAN_TABLES = ("weekly_sales", "monthly_deliveries", "figures", "events")
 
 def tables_with_scorecard(folder: Path | None) -> dict:
     tables = {name: read_clean(name, folder) for name in CLEAN_TABLES}
-    tables["scored"] = later.article_vintage_scorecard(tables["weekly_sales"], through_week="2025-W19", window_weeks=4)
+    tables["scored"] = model.article_vintage_scorecard(tables["weekly_sales"], through_week="2025-W19", window_weeks=4)
     return tables
 
 
@@ -410,7 +410,7 @@ def test_vintage_draws_the_fan_the_fit_and_the_scored_weeks(real):
 
 
 def test_vintage_default_window_holds_both_weeks(real):
-    scored = later.article_vintage_scorecard(real["weekly_sales"])
+    scored = model.article_vintage_scorecard(real["weekly_sales"])
     fig = what_happened.vintage_scorecard_figure(scored, real["weekly_sales"])
     assert title(fig) == ("Fitted on the 6 weeks 2025-W14–W19, the trend's 95% prediction interval held every later week "
                           "with a figure: 2025-W22 (7,800), 2025-W23 (4,370)")
@@ -419,7 +419,7 @@ def test_vintage_default_window_holds_both_weeks(real):
 
 def test_vintage_with_no_later_week_says_it_cannot_be_scored():
     sales = toy_weekly(ARTICLE)
-    fig = what_happened.vintage_scorecard_figure(later.article_vintage_scorecard(sales, window_weeks=4), sales)
+    fig = what_happened.vintage_scorecard_figure(model.article_vintage_scorecard(sales, window_weeks=4), sales)
     assert title(fig) == ("Fitted on the article's 4 weeks (2025-W16–W19), the trend cannot be scored yet: no week after "
                           "2025-W19 has a figure")
 
@@ -427,19 +427,19 @@ def test_vintage_with_no_later_week_says_it_cannot_be_scored():
 def test_vintage_counts_each_week_and_model_once(real):
     scored = real["scored"]  # one fit: W22 outside, W23 inside, W20-W21 without a figure
     doubled = pd.concat([scored, scored], ignore_index=True)
-    card = later.scorecard_summary(doubled)
+    card = model.scorecard_summary(doubled)
     assert (card["n_forecast"], card["n_scored"], card["n_outside"], card["n_inside"]) == (4, 2, 1, 1)
     assert title(what_happened.vintage_scorecard_figure(doubled, real["weekly_sales"])) == title(
         what_happened.vintage_scorecard_figure(scored, real["weekly_sales"]))
     two_models = pd.concat([scored, scored.assign(model="log")], ignore_index=True)
     with pytest.raises(ValueError, match="one fit; this one holds 2"):
-        later.scorecard_summary(two_models)  # W22 is one week, not two scores
+        model.scorecard_summary(two_models)  # W22 is one week, not two scores
 
 
 def test_vintage_refuses_a_scorecard_from_other_data(real):
     other = toy_weekly({**ARTICLE, "2025-W15": 6000, "2025-W22": 5000})
     with pytest.raises(ValueError, match="does not match the weekly sales"):
-        what_happened.vintage_scorecard_figure(later.article_vintage_scorecard(other, window_weeks=4), toy_weekly(
+        what_happened.vintage_scorecard_figure(model.article_vintage_scorecard(other, window_weeks=4), toy_weekly(
             {"2025-W16": 7200, "2025-W18": 5700, "2025-W19": 5200, "2025-W22": 5000}))
 
 

@@ -198,7 +198,7 @@ def test_the_next_row_names_the_weeks_the_forecast_was_fitted_on():
                "later_above_whole_decline": True}
     card = {"fit_first_week": "2025-W16", "fit_last_week": "2025-W19", "n_inside": 1, "n_scored": 2,
             "weeks_outside": ["2025-W22"]}
-    [row] = reader.index_findings({"later": {"decline_status": decline, "scorecard": card}})
+    [row] = reader.index_findings({"what_happened": {"decline_status": decline, "scorecard": card}})
     assert "The straight line through 2025-W16 to 2025-W19 forecast 1 of 2 later weeks" in row.evidence
     assert "outside it: 2025-W22" in row.evidence and "8 of 8" not in row.evidence
 

@@ -9,7 +9,7 @@ import pandas as pd
 from helpers.data import weeks
 from helpers.data.clean import ARTICLE_SOURCE_ID
 from helpers.claims import engine
-from helpers.models import later, scorecard
+from helpers.models import scorecard, what_happened
 from helpers.models.trend import TrendFit
 from helpers.narrative import what_happened as narrative
 
@@ -36,10 +36,10 @@ def card(weeks_: list[tuple[str, float | None, float, float, str]], n_fit: int =
     outcomes = [w[4] for w in weeks_]
     return {
         "vintage": vintage, "fit_first_week": first, "fit_last_week": last, "fit_n_weeks": n_fit,
-        "n_forecast": len(weeks_), "n_scored": sum(o != later.NO_ACTUAL for o in outcomes),
-        "n_missing": outcomes.count(later.NO_ACTUAL),
-        "weeks_outside": [w[0] for w in weeks_ if w[4] == later.OUTSIDE],
-        "weeks_missing": [w[0] for w in weeks_ if w[4] == later.NO_ACTUAL],
+        "n_forecast": len(weeks_), "n_scored": sum(o != what_happened.NO_ACTUAL for o in outcomes),
+        "n_missing": outcomes.count(what_happened.NO_ACTUAL),
+        "weeks_outside": [w[0] for w in weeks_ if w[4] == what_happened.OUTSIDE],
+        "weeks_missing": [w[0] for w in weeks_ if w[4] == what_happened.NO_ACTUAL],
         "weeks": [{"week": w, "actual": a, "pi95": [lo, hi], "outcome": o} for w, a, lo, hi, o in weeks_],
     }
 
@@ -72,7 +72,7 @@ def test_data_sentence_names_the_newest_week_of_each_series_and_the_months():
 
 
 def test_scorecard_table_says_missing_for_a_week_without_a_figure():
-    scored = later.article_vintage_scorecard(sales({**ARTICLE, "2025-W21": 3800}))
+    scored = what_happened.article_vintage_scorecard(sales({**ARTICLE, "2025-W21": 3800}))
     table = narrative.scorecard_table(scored)
     assert list(table.index) == ["2025-W20", "2025-W21"]
     assert list(table.columns) == ["weeks ahead", "forecast", "95% PI", "actual", "outcome"]
@@ -85,10 +85,10 @@ def test_scorecard_table_says_missing_for_a_week_without_a_figure():
 
 def test_scorecard_sentence_inside_above_below_and_missing():
     text = narrative.scorecard_sentence(card([
-        ("2025-W20", None, 2000.0, 6000.0, later.NO_ACTUAL),
+        ("2025-W20", None, 2000.0, 6000.0, what_happened.NO_ACTUAL),
         ("2025-W21", 3000.0, 1000.0, 6000.0, scorecard.INSIDE),
-        ("2025-W22", 9000.0, 500.0, 7000.0, later.OUTSIDE),
-        ("2025-W23", 100.0, 400.0, 7500.0, later.OUTSIDE),
+        ("2025-W22", 9000.0, 500.0, 7000.0, what_happened.OUTSIDE),
+        ("2025-W23", 100.0, 400.0, 7500.0, what_happened.OUTSIDE),
     ]))
     assert text == (
         "Fitted on **n = 4 weeks** (2025-W16–W19, a small sample), the trend was carried 4 weeks past 2025-W19. "
@@ -101,8 +101,8 @@ def test_scorecard_sentence_inside_above_below_and_missing():
 
 def test_scorecard_sentence_no_small_sample_phrase_from_eight_weeks_and_plural_missing():
     text = narrative.scorecard_sentence(card([
-        ("2025-W20", None, 0.0, 1.0, later.NO_ACTUAL),
-        ("2025-W21", None, 0.0, 1.0, later.NO_ACTUAL),
+        ("2025-W20", None, 0.0, 1.0, what_happened.NO_ACTUAL),
+        ("2025-W21", None, 0.0, 1.0, what_happened.NO_ACTUAL),
         ("2025-W22", 1.0, 0.0, 1.0, scorecard.INSIDE),
     ], n_fit=8, first="2025-W12"))
     assert text.startswith("Fitted on **n = 8 weeks** (2025-W12–W19), the trend was carried 3 weeks past 2025-W19. ")
@@ -112,7 +112,7 @@ def test_scorecard_sentence_no_small_sample_phrase_from_eight_weeks_and_plural_m
 
 
 def test_scorecard_sentence_with_nothing_to_score_and_one_forecast_week():
-    text = narrative.scorecard_sentence(card([("2025-W20", None, 0.0, 1.0, later.NO_ACTUAL)]))
+    text = narrative.scorecard_sentence(card([("2025-W20", None, 0.0, 1.0, what_happened.NO_ACTUAL)]))
     assert text == ("Fitted on **n = 4 weeks** (2025-W16–W19, a small sample), the trend was carried 1 week past 2025-W19. "
                     "No forecast week has a figure yet, so none can be scored.")
     one = narrative.scorecard_sentence(card([("2025-W20", 5.0, 0.0, 10.0, scorecard.INSIDE)]))
@@ -122,13 +122,13 @@ def test_scorecard_sentence_with_nothing_to_score_and_one_forecast_week():
 
 def test_scorecard_sentence_from_a_toy_weekly_table():
     # The article's four weeks, then nothing in W20-W21, then a week far above any line through them.
-    scored = later.article_vintage_scorecard(sales({**ARTICLE, "2025-W22": 90000}))
-    text = narrative.scorecard_sentence(later.scorecard_summary(scored))
+    scored = what_happened.article_vintage_scorecard(sales({**ARTICLE, "2025-W22": 90000}))
+    text = narrative.scorecard_sentence(what_happened.scorecard_summary(scored))
     assert text.startswith("Fitted on **n = 4 weeks** (2025-W16–W19, a small sample), the trend was carried 3 weeks past 2025-W19. ")
     assert "1 of those weeks has a figure (n = 1): 2025-W22 (90,000) fell **outside**," in text
     assert "above its upper bound of" in text
     assert text.endswith("2 weeks are missing (2025-W20, 2025-W21): not scored, not counted as zero.")
-    assert narrative.scorecard_headline(later.scorecard_summary(scored)) == f"**Headline.** {text}"
+    assert narrative.scorecard_headline(what_happened.scorecard_summary(scored)) == f"**Headline.** {text}"
 
 
 # --------------------------------------------------------------------------- sensitivity
@@ -137,7 +137,7 @@ def test_scorecard_sentence_from_a_toy_weekly_table():
 def test_sensitivity_when_the_fits_disagree_and_both_are_small():
     short = fit(4, "2025-W16", "2025-W19", -730.0, (-1343.0, -117.0))
     longer = fit(6, "2025-W14", "2025-W19", -42.0, (-705.0, 621.0))
-    card_short = card([("2025-W22", 7800.0, -166.0, 6146.0, later.OUTSIDE)])
+    card_short = card([("2025-W22", 7800.0, -166.0, 6146.0, what_happened.OUTSIDE)])
     card_longer = card([("2025-W22", 7800.0, 1132.0, 10571.0, scorecard.INSIDE)], n_fit=6, first="2025-W14")
     text = narrative.sensitivity_sentence(short, window([ARTICLE_SOURCE_ID] * 4), card_short,
                                           longer, window([ARTICLE_SOURCE_ID] * 4 + ["later_page"] * 2), card_longer)
@@ -171,16 +171,16 @@ def test_sensitivity_when_the_fits_agree_and_one_or_none_is_small():
 
 
 def test_decline_sentence_is_the_conclusion_of_decline_status():
-    status = later.decline_status(sales({**ARTICLE, "2025-W22": 7800}))
+    status = what_happened.decline_status(sales({**ARTICLE, "2025-W22": 7800}))
     assert narrative.decline_sentence(status) == "**Conclusion.** " + status["conclusion"]
     assert narrative.decline_sentence(status).startswith("**Conclusion.** The weekly figures fell in each of the 3 weeks 2025-W16→W19")
-    registered = later.decline_status(sales({**ARTICLE, "2025-W22": 7800}).assign(measure="insurance_registrations"))
+    registered = what_happened.decline_status(sales({**ARTICLE, "2025-W22": 7800}).assign(measure="insurance_registrations"))
     assert registered["measure"] == "insurance_registrations"
     assert narrative.decline_sentence(registered).startswith("**Conclusion.** Insurance registrations fell in each of the 3 weeks")
 
 
 def test_coverage_sentences_small_sample_missing_and_longest_gap():
-    table = later.later_weeks_summary(sales({"2025-W19": 5200, "2025-W22": 7800, "2025-W23": 4370, "2025-W27": 4900}))
+    table = what_happened.later_weeks_summary(sales({"2025-W19": 5200, "2025-W22": 7800, "2025-W23": 4370, "2025-W27": 4900}))
     # After W19: W20..W27 are 8 weeks; 3 have a figure; W20, W21, W24, W25, W26 are missing, the longest run W24-W26.
     assert narrative.coverage_sentences(table) == (
         "`xiaomi_su7`: after 2025-W19, **n = 3** weeks with a figure, a small sample, from 4,370 (2025-W23) to "
@@ -190,7 +190,7 @@ def test_coverage_sentences_small_sample_missing_and_longest_gap():
 
 
 def test_coverage_sentences_one_week_none_missing_derived_and_no_later_week():
-    table = later.later_weeks_summary(pd.concat([
+    table = what_happened.later_weeks_summary(pd.concat([
         sales({"2025-W19": 5200, "2025-W21": 5000}),
         sales({"2025-W19": 5200, "2025-W20": 6000}, series="xiaomi_all", derived=("2025-W20",)),
         sales({"2025-W19": 5200}, series="xiaomi_zzz"),
@@ -207,7 +207,7 @@ def test_coverage_sentences_one_week_none_missing_derived_and_no_later_week():
 
 def test_coverage_sentences_has_no_small_sample_phrase_from_eight_weeks():
     later_weeks = {f"2025-W{w}": 1000 + w for w in range(20, 28)}
-    table = later.later_weeks_summary(sales({"2025-W19": 5200, **later_weeks}))
+    table = what_happened.later_weeks_summary(sales({"2025-W19": 5200, **later_weeks}))
     text = narrative.coverage_sentences(table)
     assert "**n = 8** weeks with a figure, from 1,020 (2025-W20) to 1,027 (2025-W27)." in text
     assert "small sample" not in text and text.endswith("**none is missing**.")
@@ -285,7 +285,7 @@ def test_monthly_ranges_sentence_reads_monthly_range():
     monthly = pd.DataFrame({"year": [2025] * 3, "month": [4, 4, 5], "series": ["xiaomi_all"] * 3,
                             "measure": ["deliveries"] * 3, "units": [28000, 28000, 30000],
                             "bound": ["exact", "exact", "lower"], "source_id": ["a", "b", "c"]})
-    text = narrative.monthly_ranges_sentence(later.monthly_range(monthly))
+    text = narrative.monthly_ranges_sentence(what_happened.monthly_range(monthly))
     assert "2 months: " in text and "No two exact figures differ. " in text
     assert "2025-05 has only a lower bound: at least 30,000, not an estimate." in text
 

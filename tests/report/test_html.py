@@ -348,7 +348,7 @@ def test_subset_fonts_are_kept_between_runs_and_give_the_same_bytes(chinese_proj
 def test_the_summary_carries_the_later_weeks_and_the_data_s_newest_week_and_month(tmp_path):
     from helpers.report.summary import assemble_summary
 
-    later = tmp_path / "data/processed/later"
+    later = tmp_path / "data/processed/what_happened"
     later.mkdir(parents=True)
     (later / "later_weeks.csv").write_text(
         "series,after_week,n_weeks,weeks,first_week,last_week,min,min_week,max,max_week,mean,n_derived\n"

@@ -143,7 +143,7 @@ def test_the_backlog_clears_in_the_summarys_range_never_one_scenarios_week():
 
 def test_the_forecast_miss_names_the_weeks_it_was_fitted_on():
     """"The trend missed W22" (the line through W16-W19) against "8 of 8 inside" (the fit over W13-W23)."""
-    card = SUMMARY["later"]["scorecard"]
+    card = SUMMARY["what_happened"]["scorecard"]
     text = own_text()
     assert "missed" not in text.lower() and "8 of 8" not in text
     for week in card["weeks_outside"]:

@@ -9,7 +9,7 @@ from helpers.report.summary import assemble_summary, with_later_evidence
 
 def _write(root, claims, later_rows):
     claims_dir = root / "data/processed/claims"
-    later_dir = root / "data/processed/later"
+    later_dir = root / "data/processed/what_happened"
     claims_dir.mkdir(parents=True)
     later_dir.mkdir(parents=True)
     (claims_dir / "summary.json").write_text(json.dumps(claims), encoding="utf-8")

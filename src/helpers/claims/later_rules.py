@@ -2,8 +2,8 @@
 
 The same engine as the article audit (:mod:`helpers.claims.engine`): one rule
 per claim that later figures bear on, reading a :class:`LaterEvidence` (the
-monthly readings of :func:`helpers.models.later.monthly_range`, the decline of
-:func:`helpers.models.later.decline_status`, the figures by ``figure_id`` and
+monthly readings of :func:`helpers.models.what_happened.monthly_range`, the decline of
+:func:`helpers.models.what_happened.decline_status`, the figures by ``figure_id`` and
 the audit's own row for the claim) and returning a :class:`~helpers.claims.engine.Finding`.
 """
 
@@ -37,7 +37,7 @@ from helpers.data.clean import (
 )
 from helpers.data.roles import FIGURE
 from helpers.formatting import number, plural, signed_percent, week_list, week_span
-from helpers.models.later import (
+from helpers.models.what_happened import (
     ARTICLE_MONTH,
     decline_status,
     monthly_range,

@@ -51,7 +51,7 @@ from helpers.figures.frame import (
     thousands,
 )
 from helpers.formatting import number, week_runs, week_span
-from helpers.models import later, scorecard
+from helpers.models import scorecard, what_happened
 
 __all__ = [
     "STEMS",
@@ -84,7 +84,7 @@ _MEASURE_COLORS = {
 }
 _SINGLE_MODEL_COLOR = style.OKABE_ITO["orange"]
 _BOUND_MARKERS = {"exact": "o", "lower": "^", "upper": "v", "approximate": "D"}
-_BOUND_ORDER = {b: i for i, b in enumerate(later.BOUNDS)}
+_BOUND_ORDER = {b: i for i, b in enumerate(what_happened.BOUNDS)}
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -155,7 +155,7 @@ def _placement(units: dict[tuple[int, int], float], week: tuple[int, int]) -> st
 
 
 def _weekly_head(status: dict[str, Any], lang: str) -> str:
-    """The first clause of the weekly title, from :func:`helpers.models.later.decline_status` only.
+    """The first clause of the weekly title, from :func:`helpers.models.what_happened.decline_status` only.
 
     When a later week has a figure, what the title says of the fall rests on
     that one week: the title says so (n = 1, its dates, whether it spans a
@@ -189,7 +189,7 @@ def _weekly_head(status: dict[str, Any], lang: str) -> str:
 
 
 def _weekly_verdict(status: dict[str, Any], lang: str) -> str:
-    """What the first later week says of the article's fall (:func:`helpers.models.later.decline_status`)."""
+    """What the first later week says of the article's fall (:func:`helpers.models.what_happened.decline_status`)."""
     who = _series_name(status["series"], lang)
     last, last_units, n = status["article_last_week"], number(status["article_last_units"]), status["n_declines"]
     span = week_span(status["decline_first_week"], last) if n else None
@@ -227,7 +227,7 @@ def later_weekly_figure(
     * the events ``event_ids`` (by default the 2025-03-29 accident, the YU7
       launch and the first YU7 deliveries) are dashed lines with dated labels.
 
-    The title is :func:`helpers.models.later.decline_status` of ``xiaomi_su7`` in
+    The title is :func:`helpers.models.what_happened.decline_status` of ``xiaomi_su7`` in
     words, then the brand's highest week from the YU7's first week on.
     """
     from matplotlib.lines import Line2D
@@ -235,9 +235,9 @@ def later_weekly_figure(
     from matplotlib.ticker import FixedLocator, FuncFormatter
 
     with style.theme(lang) as lang:
-        status = later.decline_status(weekly_sales, SU7_SERIES)
+        status = what_happened.decline_status(weekly_sales, SU7_SERIES)
         present = set(weekly_sales["series"].astype(str))
-        observed = {s: later.observed_weeks(weekly_sales, s) for s in series if s in present}
+        observed = {s: what_happened.observed_weeks(weekly_sales, s) for s in series if s in present}
         observed = {s: o for s, o in observed.items() if len(o)}
         if not observed:
             raise ValueError(f"weekly_sales hold no figures for {', '.join(series)}")
@@ -398,7 +398,7 @@ def _month_labels(first: str, last: str) -> list[str]:
 
 
 def _reading_text(row: pd.Series) -> str:
-    """A month's reading (:func:`helpers.models.later.monthly_range`) in a few characters, numbers only."""
+    """A month's reading (:func:`helpers.models.what_happened.monthly_range`) in a few characters, numbers only."""
     kind, low, high = str(row["reading_kind"]), row["reading_low"], row["reading_high"]
     if kind == "exact":
         return number(low)
@@ -464,7 +464,7 @@ def monthly_deliveries_figure(
 
     * one marker per figure and source, side by side within its month: colour by measure, dots for exact
       figures, upward triangles for lower bounds ("at least"), downward for upper bounds;
-    * a black bar at each month's lowest reading (:func:`helpers.models.later.monthly_range`), the reading
+    * a black bar at each month's lowest reading (:func:`helpers.models.what_happened.monthly_range`), the reading
       the multiples use; no number printed over the markers;
     * figures the quarterly totals rule out (``reconciliation``, notebook 07's table) are grey crosses and
       count for nothing; figures for one model alone are left out (the notes say how many);
@@ -494,7 +494,7 @@ def monthly_deliveries_figure(
         actual, design = figure_row(figures, FIG_CAPACITY_ACTUAL), figure_row(figures, FIG_CAPACITY_DESIGN)
         months = _month_labels(min(table["label"]), max(table["label"]))
         position = {m: i for i, m in enumerate(months)}
-        readings = later.monthly_range(shown, series)
+        readings = what_happened.monthly_range(shown, series)
         by_month = readings.set_index("month")
 
         fig = new_figure("wide")
@@ -688,7 +688,7 @@ def vintage_scorecard_figure(scored: pd.DataFrame, weekly_sales: pd.DataFrame, l
                              earlier_weeks: int = 4) -> Any:
     """The trend the article's data gave, its 95% prediction fan, and the later weeks scored against it.
 
-    ``scored`` is :func:`helpers.models.later.article_vintage_scorecard`; the fit is
+    ``scored`` is :func:`helpers.models.what_happened.article_vintage_scorecard`; the fit is
     made again from ``weekly_sales`` over the scorecard's own weeks (its
     ``first_week``..``last_week``; an error if the number of weeks differs).
     Drawn: the weeks the fit saw, up to ``earlier_weeks`` weeks before them
@@ -696,7 +696,7 @@ def vintage_scorecard_figure(scored: pd.DataFrame, weekly_sales: pd.DataFrame, l
     newest later week with its 95% prediction interval (clipped at zero, said
     so), each later week's figure marked inside or outside the interval, and
     weeks without a figure labelled "no figure".  The title is
-    :func:`helpers.models.later.scorecard_summary` in words.
+    :func:`helpers.models.what_happened.scorecard_summary` in words.
     """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -705,8 +705,8 @@ def vintage_scorecard_figure(scored: pd.DataFrame, weekly_sales: pd.DataFrame, l
     from helpers.models.trend import fit_weekly_trend, select_window
 
     with style.theme(lang) as lang:
-        summary = later.scorecard_summary(scored)
-        scored = later.one_score_per_week(scored)  # each (week, model) once, as the summary counts them
+        summary = what_happened.scorecard_summary(scored)
+        scored = what_happened.one_score_per_week(scored)  # each (week, model) once, as the summary counts them
         series, model = summary["series"], summary["model"]
         first_label, last_label = summary["fit_first_week"], summary["fit_last_week"]
         first, last = weeks.parse_week_label(first_label), weeks.parse_week_label(last_label)
@@ -746,7 +746,7 @@ def vintage_scorecard_figure(scored: pd.DataFrame, weekly_sales: pd.DataFrame, l
             fitted = float(back(fit.intercept + fit.slope * weeks.weeks_between(first, w)))
             _value_label(ax, _mid_week(w), u, number(u), "above" if u >= fitted else "below", style.COLORS["observed"],
                          "value:fit")
-        observed = later.observed_weeks(weekly_sales, series)
+        observed = what_happened.observed_weeks(weekly_sales, series)
         start = weeks.add_weeks(first, -earlier_weeks)
         earlier = observed[[start <= p < first for p in _pairs(observed)]]
         if len(earlier):

@@ -102,7 +102,7 @@ def score_forecasts(forecasts: pd.DataFrame, weekly_sales: pd.DataFrame, point: 
     ``point`` names the point-forecast column (``"point_forecast"`` in the forecast log).
 
     The one scorer: notebook 03 scores the forecast log with it, notebook 07
-    the article's vintage (:func:`helpers.models.later.article_vintage_scorecard`).
+    the article's vintage (:func:`helpers.models.what_happened.article_vintage_scorecard`).
     ``outcome`` is :data:`INSIDE`, :data:`OUTSIDE` or :data:`NO_ACTUAL`; a week
     without a figure keeps ``actual`` missing (never zero).
 

@@ -1,6 +1,6 @@
 """The sentences of notebook 07 (what happened next): the article's vintage scored, the later weeks, the sources' disagreements, the claims.
 
-Each function takes what :mod:`helpers.models.later` (and
+Each function takes what :mod:`helpers.models.what_happened` (and
 :mod:`helpers.models.trend`) computed and says it in words, following that
 module's rules: a week without a figure is **missing** (not scored, never zero),
 a lower bound is "at least", and every count of weeks comes with its n (a small
@@ -73,7 +73,7 @@ def data_sentence(
 def scorecard_table(scored: pd.DataFrame) -> pd.DataFrame:
     """The scorecard for reading: each forecast week, its 95% PI, the actual (or ``missing``) and the outcome.
 
-    ``scored`` is :func:`helpers.models.later.article_vintage_scorecard`.
+    ``scored`` is :func:`helpers.models.what_happened.article_vintage_scorecard`.
 
     >>> scored = pd.DataFrame({"week": ["2025-W20", "2025-W21"], "weeks_ahead": [1, 2], "mean": [4450.0, 3720.0],
     ...                        "pi95_low": [2283.2, -1083.0], "pi95_high": [6616.8, 6357.0],
@@ -105,7 +105,7 @@ def _scored_week(week: Mapping[str, Any]) -> str:
 def scorecard_sentence(card: Mapping[str, Any]) -> str:
     """The scorecard in sentences: the fit's n and weeks, each scored week inside or outside, the missing weeks.
 
-    ``card`` is :func:`helpers.models.later.scorecard_summary`.  A fit on fewer than
+    ``card`` is :func:`helpers.models.what_happened.scorecard_summary`.  A fit on fewer than
     :data:`~helpers.models.trend.SMALL_SAMPLE_WEEKS` weeks is called a small sample;
     a forecast week without a figure is missing: not scored, not counted as zero.
 
@@ -175,7 +175,7 @@ def sensitivity_sentence(
     ``window`` and ``other_window`` are the :func:`helpers.models.trend.select_window`
     tables the fits were made on (their ``source_id`` says whether every week is
     the article's own); ``card`` and ``other_card`` are their
-    :func:`helpers.models.later.scorecard_summary`.  The sentence ends saying
+    :func:`helpers.models.what_happened.scorecard_summary`.  The sentence ends saying
     which of the two fits are small samples.
     """
     differ = card["weeks_outside"] != other_card["weeks_outside"]
@@ -203,7 +203,7 @@ def sensitivity_sentence(
 
 
 def decline_sentence(status: Mapping[str, Any]) -> str:
-    """The conclusion of :func:`helpers.models.later.decline_status`, as the section's conclusion.
+    """The conclusion of :func:`helpers.models.what_happened.decline_status`, as the section's conclusion.
 
     >>> print(decline_sentence({"conclusion": "Sales fell."}))
     **Conclusion.** Sales fell.
@@ -234,7 +234,7 @@ def coverage_sentences(later_weeks: pd.DataFrame) -> str:
     """Per series, a paragraph on the weeks after the article's: how many have a figure (n), their range, how many
     are missing and the longest run without a figure.
 
-    ``later_weeks`` is :func:`helpers.models.later.later_weeks_summary`.
+    ``later_weeks`` is :func:`helpers.models.what_happened.later_weeks_summary`.
 
     >>> table = pd.DataFrame({"series": ["a", "b"], "after_week": ["2025-W19"] * 2, "n_weeks": [2, 0],
     ...                       "min": [4000.0, None], "min_week": ["2025-W23", None], "max": [7000.0, None],
@@ -287,7 +287,7 @@ def monthly_ranges_sentence(ranges: pd.DataFrame, series: str = BRAND_SERIES) ->
     """The monthly readings of ``series`` in words: how many months of each kind, where exact figures differ most,
     which months have only a lower bound ("at least", not an estimate), and whether any exact figure contradicts a bound.
 
-    ``ranges`` is :func:`helpers.models.later.monthly_range` of one or more series, stacked.
+    ``ranges`` is :func:`helpers.models.what_happened.monthly_range` of one or more series, stacked.
 
     >>> ranges = pd.DataFrame({"month": ["2025-04", "2025-05", "2025-06"], "series": ["xiaomi_all"] * 3,
     ...                        "measures": ["deliveries", "deliveries", "deliveries; retail_sales"],

@@ -27,7 +27,7 @@ PARTS = steps.summary_parts()
 #: project root): ``later_weeks`` copied as it stands (the reader's columns), ``data_through`` the newest
 #: week of ``weekly_sales.csv`` and month of ``monthly_deliveries.csv``; nothing is recomputed.
 TABLE_PARTS = (
-    ("later_weeks", Path("data/processed/later/later_weeks.csv")),
+    ("later_weeks", Path("data/processed/what_happened/later_weeks.csv")),
     ("data_through", Path("data/processed/clean/weekly_sales.csv")),
 )
 KEYS = tuple(key for key, _, _ in PARTS) + tuple(key for key, _ in TABLE_PARTS)
@@ -48,7 +48,7 @@ def _number(value: str) -> int | float | None:
 def _table_part(key: str, root: Path) -> Any:
     """The part ``key`` of :data:`TABLE_PARTS` from the tables under ``root``, or ``None`` when they are missing."""
     if key == "later_weeks":
-        path = root / "data/processed/later/later_weeks.csv"
+        path = root / "data/processed/what_happened/later_weeks.csv"
         if not path.is_file():
             return None
         keep = ("series", "after_week", "n_weeks", "first_week", "last_week", "min", "min_week", "max", "max_week", "mean")
@@ -91,7 +91,7 @@ def assemble_summary(root: Path | None = None, keys: Iterable[str] = KEYS) -> di
         else:  # the whole file, less the keys that are parts of their own
             own = {i for _, st, i in PARTS if st == step and i is not None}
             summary[key] = {k: v for k, v in part.items() if k not in own} if isinstance(part, dict) else part
-    if "claims" in summary and "later" in wanted:  # beside each claim, what the later figures say (notebook 07)
+    if "claims" in summary and "what_happened" in wanted:  # beside each claim, what the later figures say (notebook 07)
         summary["claims"] = with_later_evidence(summary["claims"], root)
     base = Path(root) if root is not None else project_root()
     for key, _ in TABLE_PARTS:
@@ -109,7 +109,7 @@ LATER_KEYS = ("later_verdict", "later_evidence")
 def with_later_evidence(claims: Any, root: Path | None = None) -> Any:
     """Each claim of the audit with notebook 07's ``later_verdict`` and ``later_evidence`` beside it.
 
-    Read from ``data/processed/later/claims_later.csv`` (by ``claim_id``); a claim the
+    Read from ``data/processed/what_happened/claims_later.csv`` (by ``claim_id``); a claim the
     file does not hold, or a run without the file, gets ``None`` for both, so the
     report can show the article's verdict and the later one side by side.
     """

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from helpers import catalog
 from helpers.claims import engine, later_rules
 from helpers.data import weeks
-from helpers.models import later
+from helpers.models import what_happened
 from helpers.data.clean import ARTICLE_SOURCE_ID, WEEKS_PER_MONTH, WEEKS_PER_YEAR
 from helpers.paths import project_root
 
@@ -52,7 +52,7 @@ def monthly(rows: list[tuple[int, int, str, str]], series: str = "xiaomi_all", m
 
 def test_scorecard_inside_outside_and_missing():
     data = sales({**ARTICLE, "2025-W21": 3800, "2025-W22": 9000})
-    scored = later.article_vintage_scorecard(data).set_index("week")
+    scored = what_happened.article_vintage_scorecard(data).set_index("week")
     assert list(scored.index) == ["2025-W20", "2025-W21", "2025-W22"]
     assert scored["weeks_ahead"].tolist() == [1, 2, 3]
     # W20 has no figure: it stays missing (not zero) and is not scored.
@@ -67,7 +67,7 @@ def test_scorecard_inside_outside_and_missing():
     assert set(scored["first_week"]) == {"2025-W16"} and set(scored["last_week"]) == {"2025-W19"}
     assert str(scored["actual"].dtype) == "float64" and str(scored["weeks_ahead"].dtype) == "int64"
 
-    summary = later.scorecard_summary(scored.reset_index())
+    summary = what_happened.scorecard_summary(scored.reset_index())
     assert (summary["n_scored"], summary["n_inside"], summary["n_outside"], summary["n_missing"]) == (2, 1, 1, 1)
     assert summary["weeks_missing"] == ["2025-W20"] and summary["weeks_outside"] == ["2025-W22"]
     assert summary["weeks"][0]["actual"] is None
@@ -75,7 +75,7 @@ def test_scorecard_inside_outside_and_missing():
 
 
 def test_scorecard_with_no_later_week_forecasts_one_week_with_no_actual():
-    scored = later.article_vintage_scorecard(sales(ARTICLE))
+    scored = what_happened.article_vintage_scorecard(sales(ARTICLE))
     assert scored["week"].tolist() == ["2025-W20"]
     assert scored["outcome"].tolist() == ["no actual"]
 
@@ -84,7 +84,7 @@ def test_vintage_fit_reproduces_the_article_slope_when_later_weeks_follow_w19():
     data = sales({**ARTICLE, "2025-W22": 7800, "2025-W23": 4370})
     slope, intercept = np.polyfit([0, 1, 2, 3], list(ARTICLE.values()), 1)
     assert slope == pytest.approx(-730)
-    scored = later.article_vintage_scorecard(data).set_index("week")
+    scored = what_happened.article_vintage_scorecard(data).set_index("week")
     assert set(scored["n_weeks"]) == {4}  # the later weeks are ignored by the fit
     # The forecast lies on the same line: t = 4, 5, ... weeks after W16.
     for h, week in enumerate(["2025-W20", "2025-W21", "2025-W22", "2025-W23"], start=4):
@@ -94,7 +94,7 @@ def test_vintage_fit_reproduces_the_article_slope_when_later_weeks_follow_w19():
 
 def test_vintage_uses_earlier_weeks_in_the_window_as_notebook_03_does():
     data = sales({"2025-W14": 5100, "2025-W15": 6287, **ARTICLE, "2025-W22": 7800})
-    scored = later.article_vintage_scorecard(data)
+    scored = what_happened.article_vintage_scorecard(data)
     assert set(scored["n_weeks"]) == {6} and set(scored["first_week"]) == {"2025-W14"}
 
 
@@ -102,7 +102,7 @@ def test_vintage_uses_earlier_weeks_in_the_window_as_notebook_03_does():
 
 
 def test_decline_then_a_higher_later_week():
-    status = later.decline_status(sales({**ARTICLE, "2025-W22": 7800}))
+    status = what_happened.decline_status(sales({**ARTICLE, "2025-W22": 7800}))
     assert status["n_declines"] == 3
     assert (status["decline_first_week"], status["decline_last_week"]) == ("2025-W16", "2025-W19")
     assert status["decline_units"] == [7200, 7000, 5700, 5200]
@@ -116,13 +116,13 @@ def test_decline_then_a_higher_later_week():
 
 
 def test_decline_then_a_later_week_above_the_last_but_below_the_peak():
-    status = later.decline_status(sales({**ARTICLE, "2025-W21": 6000}))
+    status = what_happened.decline_status(sales({**ARTICLE, "2025-W21": 6000}))
     assert status["later_above_last_week"] is True and status["later_above_whole_decline"] is False
     assert "below the decline's high of 7,200" in status["conclusion"]
 
 
 def test_decline_then_a_lower_later_week():
-    status = later.decline_status(sales({**ARTICLE, "2025-W22": 4800, "2025-W23": 4500, "2025-W25": 6000}))
+    status = what_happened.decline_status(sales({**ARTICLE, "2025-W22": 4800, "2025-W23": 4500, "2025-W25": 6000}))
     assert status["later_above_last_week"] is False
     assert status["n_later_below_in_a_row"] == 2
     assert status["later_weeks_below_in_a_row"] == ["2025-W22", "2025-W23"]
@@ -134,21 +134,21 @@ def test_decline_then_a_lower_later_week():
 
 
 def test_decline_then_a_lower_next_week_continues_it():
-    status = later.decline_status(sales({**ARTICLE, "2025-W20": 4900}))
+    status = what_happened.decline_status(sales({**ARTICLE, "2025-W20": 4900}))
     assert status["weeks_later"] == 1 and status["missing_between"] == []
     assert "so the decline continued into 2025-W20" in status["conclusion"]
     assert "no later week with a figure is above 5,200, and the data stop at 2025-W20" in status["conclusion"]
 
 
 def test_decline_with_no_later_week():
-    status = later.decline_status(sales(ARTICLE))
+    status = what_happened.decline_status(sales(ARTICLE))
     assert status["later_week"] is None and status["n_later_weeks"] == 0
     assert "The data stop at 2025-W19, the article's last week" in status["conclusion"]
     assert "unknown" in status["conclusion"]
 
 
 def test_article_weeks_that_do_not_end_in_a_decline():
-    status = later.decline_status(sales({**ARTICLE, "2025-W19": 5800}))
+    status = what_happened.decline_status(sales({**ARTICLE, "2025-W19": 5800}))
     assert status["n_declines"] == 0 and status["decline_units"] == []
     assert "do not end in a decline" in status["conclusion"]
 
@@ -156,7 +156,7 @@ def test_article_weeks_that_do_not_end_in_a_decline():
 def test_later_weeks_summary_counts_and_longest_gap():
     data = pd.concat([sales({**ARTICLE, "2025-W22": 7800, "2025-W23": 4370}),
                       sales({"2025-W19": 5200, "2025-W27": 4900, "2025-W35": 11900}, "xiaomi_all")])
-    table = later.later_weeks_summary(data).set_index("series")
+    table = what_happened.later_weeks_summary(data).set_index("series")
     su7, brand = table.loc["xiaomi_su7"], table.loc["xiaomi_all"]
     assert (su7["n_weeks"], su7["min"], su7["max"], su7["mean"]) == (2, 4370, 7800, (7800 + 4370) / 2)
     assert (su7["longest_gap_weeks"], su7["longest_gap"]) == (2, "2025-W20–W21")
@@ -168,7 +168,7 @@ def test_later_weeks_summary_counts_and_longest_gap():
 
 
 def test_exact_figure_below_a_lower_bound_is_a_contradiction():
-    row = later.monthly_range(monthly([(4, 28000, "lower", "a"), (4, 25000, "exact", "b")])).iloc[0]
+    row = what_happened.monthly_range(monthly([(4, 28000, "lower", "a"), (4, 25000, "exact", "b")])).iloc[0]
     assert row["reading_kind"] == "contradictory"
     assert "contradicts the lower bound" in row["disagreement"] and "cannot both be right" in row["disagreement"]
     assert row["best_reading"].startswith("contradictory")
@@ -177,7 +177,7 @@ def test_exact_figure_below_a_lower_bound_is_a_contradiction():
 
 
 def test_exact_figure_above_a_lower_bound_is_the_reading():
-    row = later.monthly_range(monthly([(4, 28000, "lower", "a"), (4, 30452, "exact", "b")])).iloc[0]
+    row = what_happened.monthly_range(monthly([(4, 28000, "lower", "a"), (4, 30452, "exact", "b")])).iloc[0]
     assert row["reading_kind"] == "exact"
     assert row["best_reading"] == "30,452 (exact, 1 source)"
     assert "above the lower bound 28,000: consistent" in row["disagreement"]
@@ -186,7 +186,7 @@ def test_exact_figure_above_a_lower_bound_is_the_reading():
 
 
 def test_lower_bounds_only_and_differing_exact_figures():
-    table = later.monthly_range(monthly([
+    table = what_happened.monthly_range(monthly([
         (5, 28000, "lower", "a"), (5, 25000, "lower", "b"),
         (7, 30000, "exact", "c"), (7, 30452, "exact", "d"), (7, 30000, "lower", "e"),
     ])).set_index("month")
@@ -199,17 +199,17 @@ def test_lower_bounds_only_and_differing_exact_figures():
 def test_monthly_range_picks_series_and_measure_and_refuses_unknown_bounds():
     m = pd.concat([monthly([(6, 25459, "exact", "a")]), monthly([(6, 25000, "exact", "b")], measure="retail_sales"),
                    monthly([(6, 1, "exact", "c")], series="xiaomi_su7")])
-    assert later.monthly_range(m, measure="deliveries")["best_reading"].tolist() == ["25,459 (exact, 1 source)"]
-    assert later.monthly_range(m)["n_figures"].tolist() == [2]
+    assert what_happened.monthly_range(m, measure="deliveries")["best_reading"].tolist() == ["25,459 (exact, 1 source)"]
+    assert what_happened.monthly_range(m)["n_figures"].tolist() == [2]
     with pytest.raises(ValueError, match="unknown bound"):
-        later.monthly_range(monthly([(6, 1, "roughly", "a")]))
+        what_happened.monthly_range(monthly([(6, 1, "roughly", "a")]))
 
 
 @settings(max_examples=60)
 @given(st.lists(st.tuples(st.sampled_from(["exact", "lower"]), st.integers(10_000, 50_000)), min_size=1, max_size=6))
 def test_a_reading_is_always_one_of_the_printed_figures(figures):
     rows = [(3, units, bound, f"s{i}") for i, (bound, units) in enumerate(figures)]
-    row = later.monthly_range(monthly(rows)).iloc[0]
+    row = what_happened.monthly_range(monthly(rows)).iloc[0]
     printed = {units for _, units in figures}
     for value in (row["reading_low"], row["reading_high"]):
         assert math.isnan(value) or value in printed  # never an average of two figures
@@ -252,11 +252,11 @@ def figures_frame() -> pd.DataFrame:
 # --------------------------------------------------------------------------- writing
 
 
-def test_write_later_outputs(tmp_path):
+def test_write_what_happened_outputs(tmp_path):
     data = sales({**ARTICLE, "2025-W22": 7800})
     claims_later = later_rules.later_evidence(audit_frame(), data, monthly([(4, 28000, "lower", "a")]), figures_frame())
-    tables = later.later_tables(data, monthly([(4, 28000, "lower", "a")]), claims_later)
-    paths = later.write_later_outputs(tables, tmp_path)
+    tables = what_happened.what_happened_tables(data, monthly([(4, 28000, "lower", "a")]), claims_later)
+    paths = what_happened.write_what_happened_outputs(tables, tmp_path)
     assert paths == ["scorecard.csv", "monthly_range.csv", "later_weeks.csv", "claims_later.csv", "quarterly_reconciliation.csv",
                      "weekly_against_monthly.csv", "period_remainders.csv", "summary.json"]
     summary = json.loads((tmp_path / "summary.json").read_text())
@@ -265,10 +265,10 @@ def test_write_later_outputs(tmp_path):
     assert summary["decline_status"]["later_week"] == "2025-W22"
     assert summary["scorecard"]["n_inside"] + summary["scorecard"]["n_outside"] == summary["scorecard"]["n_scored"]
     first = {p: (tmp_path / p).read_bytes() for p in paths}
-    later.write_later_outputs(tables, tmp_path)
+    what_happened.write_what_happened_outputs(tables, tmp_path)
     assert first == {p: (tmp_path / p).read_bytes() for p in paths}
     with pytest.raises(ValueError, match="decline_status"):
-        later.write_later_outputs({k: v for k, v in tables.items() if k != "decline_status"}, tmp_path)
+        what_happened.write_what_happened_outputs({k: v for k, v in tables.items() if k != "decline_status"}, tmp_path)
 
 
 # --------------------------------------------------------------------------- the project's processed data: structure only
@@ -284,8 +284,8 @@ def test_real_data_scorecard_and_decline_are_built_from_the_weekly_table():
     su7 = weekly[weekly["series"] == "xiaomi_su7"]
     newest = max(zip(su7["iso_year"].astype(int), su7["iso_week"].astype(int)))
 
-    scored = later.article_vintage_scorecard(weekly)
-    vintage = weeks.parse_week_label(later.ARTICLE_VINTAGE)
+    scored = what_happened.article_vintage_scorecard(weekly)
+    vintage = weeks.parse_week_label(what_happened.ARTICLE_VINTAGE)
     for row in scored.itertuples(index=False):
         pair = weeks.parse_week_label(row.week)
         assert vintage < pair <= max(newest, weeks.add_weeks(vintage, 1))  # no scored week outside the data
@@ -295,9 +295,9 @@ def test_real_data_scorecard_and_decline_are_built_from_the_weekly_table():
         else:
             assert math.isnan(row.actual) and row.outcome == "no actual"
     assert weeks.week_label(*newest) == scored["week"].iloc[-1]
-    assert scored["last_week"].iloc[0] <= later.ARTICLE_VINTAGE
+    assert scored["last_week"].iloc[0] <= what_happened.ARTICLE_VINTAGE
 
-    status = later.decline_status(weekly)
+    status = what_happened.decline_status(weekly)
     after = sorted(w for w in raw_units if weeks.parse_week_label(w) > vintage)
     assert status["later_week"] == (after[0] if after else None)
     if after:
@@ -310,7 +310,7 @@ def test_real_data_monthly_range_and_claims_keep_their_rows():
     from helpers.data.clean import read_clean
 
     deliveries = read_clean("monthly_deliveries")
-    table = later.monthly_range(deliveries)
+    table = what_happened.monthly_range(deliveries)
     brand = deliveries[deliveries["series"] == "xiaomi_all"]
     assert sorted(table["month"]) == sorted(set(brand["month_label"]))
     for row in table.itertuples(index=False):

@@ -13,7 +13,7 @@ decline and its claims beside those later numbers without filling any gap:
   sparse weeks allow.
 
 Everything is a pure function of the tables passed in, except
-:func:`write_later_outputs`, the one writer.
+:func:`write_what_happened_outputs`, the one writer.
 
 >>> sales = weekly_sales_from({"2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700, "2025-W19": 5200,
 ...                            "2025-W22": 7800}, "xiaomi_su7")
@@ -66,8 +66,8 @@ __all__ = [
     "decline_status",
     "later_weeks_summary",
     "monthly_range",
-    "later_tables",
-    "write_later_outputs",
+    "what_happened_tables",
+    "write_what_happened_outputs",
 ]
 
 #: The article's vintage: the last week of data it saw (its figures run 2025-W16..W19).
@@ -754,7 +754,7 @@ def monthly_range(monthly_deliveries: pd.DataFrame, series: str = "xiaomi_all", 
 # --------------------------------------------------------------------------- 5. all tables, and the writer
 
 
-def later_tables(
+def what_happened_tables(
     weekly_sales: pd.DataFrame,
     monthly_deliveries: pd.DataFrame,
     claims_later: pd.DataFrame,
@@ -762,7 +762,7 @@ def later_tables(
     series: str = "xiaomi_su7",
     period_totals: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
-    """Every output of notebook 07, by name, ready for :func:`write_later_outputs`.
+    """Every output of notebook 07, by name, ready for :func:`write_what_happened_outputs`.
 
     ``scorecard`` (:func:`article_vintage_scorecard` of ``series``),
     ``monthly_range`` (every series, measures pooled), ``later_weeks``,
@@ -794,16 +794,16 @@ def later_tables(
     }
 
 
-def write_later_outputs(tables: Mapping[str, Any], folder: Path | str | None = None) -> list[str]:
+def write_what_happened_outputs(tables: Mapping[str, Any], folder: Path | str | None = None) -> list[str]:
     """Write the later-evidence outputs atomically; return their paths relative to the project root.
 
-    ``tables`` is what :func:`later_tables` returns: the frames ``scorecard``,
+    ``tables`` is what :func:`what_happened_tables` returns: the frames ``scorecard``,
     ``monthly_range``, ``later_weeks`` and ``claims_later`` (written as CSV,
     floats through :func:`helpers.models.trend.round_frame`), and ``decline_status``
     (the dict of :func:`decline_status`).  ``summary.json`` holds the
     :func:`scorecard_summary` and the decline status, floats through
     :func:`helpers.models.trend.round_float`.  ``folder`` defaults to
-    ``data/processed/later``.
+    ``data/processed/what_happened``.
     """
     from helpers.atomic import write_csv_atomic, write_json_atomic
     from helpers import catalog
@@ -812,7 +812,7 @@ def write_later_outputs(tables: Mapping[str, Any], folder: Path | str | None = N
     needed = [*LATER_CSV, "decline_status"]
     missing = [name for name in needed if name not in tables]
     if missing:
-        raise ValueError(f"write_later_outputs needs the table(s) {', '.join(missing)} (make them with later_tables())")
+        raise ValueError(f"write_what_happened_outputs needs the table(s) {', '.join(missing)} (make them with what_happened_tables())")
     out = Path(folder) if folder is not None else catalog.step_folder("07_what_happened")
     written = []
     for name, file in LATER_CSV.items():
