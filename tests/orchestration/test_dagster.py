@@ -340,7 +340,7 @@ def test_a_table_check_names_a_missing_file_a_missing_declared_column_and_an_emp
     from helpers.catalog import Table
     from helpers.orchestration.checks import table_problems
 
-    table = Table("demo", "sales", "02_clean", "a hand-built table", text=("series", "note"), key=("series", "week"))
+    table = Table("demo", "sales", "a hand-built table", text=("series", "note"), key=("series", "week"))
     assert table_problems(table, tmp_path) == ["demo.sales: no file data/processed/demo/sales.csv"]
     path = tmp_path / table.relpath
     path.parent.mkdir(parents=True)

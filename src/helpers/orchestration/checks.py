@@ -43,7 +43,7 @@ def table_problems(table: Table, root: Path) -> list[str]:
 
     >>> import tempfile
     >>> from helpers.catalog import PROCESSED
-    >>> t = Table("demo", "sales", "02_clean", "a demo", text=("series", "week"), key=("series", "week"))
+    >>> t = Table("demo", "sales", "a demo", text=("series", "week"), key=("series", "week"))
     >>> root = Path(tempfile.mkdtemp())
     >>> table_problems(t, root)  # doctest: +ELLIPSIS
     ['demo.sales: no file data/processed/demo/sales.csv']
