@@ -1,12 +1,7 @@
-"""The pipeline's graph and content fingerprints (standard library only).
+"""The steps as the runner sees them (from the registry, :mod:`helpers.steps`) and their fingerprints.
 
-What each notebook reads and writes comes from the step registry (:mod:`helpers.steps`, where a
-step is declared); the runner, Dagster's assets and the tests read it here.  A step's *fingerprint* (:func:`step_inputs`) hashes
-everything its result depends on, by part: its source, its parameters, the helpers it imports
-(transitively), the files it reads, the lock, what is installed and the outside settings
-(``docs/pipeline.md`` lists them).  A step reruns when its fingerprint changed or its outputs no
-longer match what the last good run wrote.  Nothing here imports pandas or Jupyter, so a run
-with nothing to do answers in a fraction of a second.
+``docs/pipeline.md`` lists a fingerprint's parts.  Standard library only, so that a run with
+nothing to do answers in a fraction of a second.
 """
 
 from __future__ import annotations
@@ -23,9 +18,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from helpers import steps as registry
-
-INJECTED_TAG = "injected-parameters"
-PARAMETERS_TAG = "parameters"
+from helpers.pipeline.notebook_files import INJECTED_TAG
 
 
 @dataclass(frozen=True)
@@ -47,17 +40,10 @@ class Step:
         return (*self.writes, self.notebook)
 
 
-def _step(spec: registry.StepSpec) -> Step:
-    """The graph's view of one row of the step registry (:mod:`helpers.steps`)."""
-    return Step(spec.name, reads=registry.step_reads(spec), writes=spec.writes, after=registry.after(spec.name))
-
-
-#: Every notebook step, from the step registry (:data:`helpers.steps.STEPS`): ``after`` from ``reads``.
-STEPS: tuple[Step, ...] = tuple(_step(spec) for spec in registry.STEPS)
-#: Not a notebook: the HTML report and ``reports/summary.json``, written after the notebooks
-#: from their executed files, every step's outputs (its summary, its figures, the tables the report shows or
-#: copies into ``reports/html/data/``), the quotes' translations and the index's wording
-#: (:func:`helpers.steps.report_reads`).
+#: Every notebook step, in the registry's order (one they can run in).
+STEPS: tuple[Step, ...] = tuple(Step(spec.name, reads=registry.step_reads(spec), writes=spec.writes,
+                                     after=registry.after(spec.name)) for spec in registry.STEPS)
+#: Not a notebook: the HTML report and ``reports/summary.json``, made after the notebooks from what they wrote.
 REPORT_READS = registry.report_reads()
 REPORT_WRITES = ("reports/html", "reports/summary.json")
 STEPS_BY_NAME: dict[str, Step] = {s.name: s for s in STEPS}
@@ -72,12 +58,9 @@ def _sha(data: bytes) -> str:
 class FileMemo:
     """What is known of a file's content (its sha256, the modules it imports), by its stat.
 
-    Like git's index: a file whose size, modification time, change time (nanoseconds) and
-    inode are unchanged is not read again.  The change time counts because an edit that keeps
-    the size can put the old modification time back (``os.utime``, ``touch -r``, some tools
-    do); the change time cannot be set back (issue 21).  A pure cache: every answer is what
-    reading the file gives.  The runner keeps it in ``.cache/pipeline/files.json`` between runs
-    (:meth:`load`, :meth:`save`), so a run with nothing to do reads almost nothing.
+    Like git's index: a file whose size, modification and change times (ns) and inode are unchanged
+    is not read again (the change time catches an edit that puts the old modification time back).
+    A pure cache, kept in ``.cache/pipeline/files.json`` between runs.
     """
 
     def __init__(self, entries: dict[str, dict[str, Any]] | None = None):
@@ -116,8 +99,7 @@ class FileMemo:
         return entry["notebook"]
 
     def names_in(self, folder: Path) -> list[str]:
-        """The names in a folder (empty when it is none), by the folder's own stat: adding, removing or
-        renaming a file changes it, editing one does not (and does not change its name)."""
+        """The names in a folder (empty when it is none), by the folder's own stat (which a new name changes)."""
         try:
             st = folder.stat()
         except OSError:
@@ -147,11 +129,11 @@ class FileMemo:
 MEMO = FileMemo()
 
 
-def _code_cells(nb: Mapping[str, Any]) -> list[dict[str, Any]]:
+def code_cells(nb: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [c for c in nb.get("cells", []) if c.get("cell_type") == "code"]
 
 
-def _source(cell: Mapping[str, Any]) -> str:
+def cell_text(cell: Mapping[str, Any]) -> str:
     src = cell.get("source", "")
     return "".join(src) if isinstance(src, list) else src
 
@@ -172,28 +154,8 @@ def notebook_source_digest(nb: Mapping[str, Any]) -> str:
     >>> notebook_source_digest(a) == notebook_source_digest(b)
     True
     """
-    parts = [
-        [c.get("cell_type"), _source(c)]
-        for c in nb.get("cells", [])
-        if INJECTED_TAG not in _tags(c)
-    ]
+    parts = [[c.get("cell_type"), cell_text(c)] for c in nb.get("cells", []) if INJECTED_TAG not in _tags(c)]
     return _sha(json.dumps(parts, ensure_ascii=False).encode("utf-8"))
-
-
-def declared_parameters(nb: Mapping[str, Any]) -> tuple[str, ...]:
-    """Names assigned in the cell tagged ``parameters``, in order.
-
-    >>> declared_parameters({"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]},
-    ...                                 "source": "horizon = 4  # weeks\\nthrough_week = None"}]})
-    ('horizon', 'through_week')
-    """
-    names: list[str] = []
-    for cell in _code_cells(nb):
-        if PARAMETERS_TAG in _tags(cell):
-            for node in ast.parse(_source(cell)).body:
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
-                names.extend(t.id for t in targets if isinstance(t, ast.Name))
-    return tuple(dict.fromkeys(names))
 
 
 #: The default of a parameter whose value in the ``parameters`` cell is not a literal (an expression).
@@ -208,9 +170,9 @@ def declared_defaults(nb: Mapping[str, Any]) -> dict[str, Any]:
     {'horizon': 4, 'through_week': None, 'lang': 'en'}
     """
     defaults: dict[str, Any] = {}
-    for cell in _code_cells(nb):
-        if PARAMETERS_TAG in _tags(cell):
-            for node in ast.parse(_source(cell)).body:
+    for cell in code_cells(nb):
+        if "parameters" in _tags(cell):
+            for node in ast.parse(cell_text(cell)).body:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
                 if not targets:
                     continue
@@ -250,8 +212,8 @@ def _helpers_imported(tree: ast.AST) -> set[str]:
 def notebook_imports(nb: Mapping[str, Any]) -> set[str]:
     """``helpers`` modules imported by a notebook's code cells (cells that do not parse are skipped)."""
     found: set[str] = set()
-    for cell in _code_cells(nb):
-        lines = [ln for ln in _source(cell).splitlines() if not ln.lstrip().startswith(("%", "!"))]
+    for cell in code_cells(nb):
+        lines = [ln for ln in cell_text(cell).splitlines() if not ln.lstrip().startswith(("%", "!"))]
         try:
             found |= _helpers_imported(ast.parse("\n".join(lines)))
         except SyntaxError:
@@ -259,75 +221,47 @@ def notebook_imports(nb: Mapping[str, Any]) -> set[str]:
     return found
 
 
-def module_file(name: str, helpers_dir: Path, listings: dict[Path, list[str]] | None = None) -> Path | None:
-    """The file of ``helpers.<name>`` (a module or a package's ``__init__.py``), or ``None`` for a plain name.
-
-    ``listings``: folder listings already read by the caller (filled in as it goes).
-    """
-    listings = {} if listings is None else listings
+def module_file(name: str, helpers_dir: Path) -> Path | None:
+    """The file of ``helpers.<name>`` (a module or a package's ``__init__.py``), or ``None`` for a plain name."""
     base = helpers_dir.joinpath(*name.split("."))
     for path in (base.with_suffix(".py"), base / "__init__.py"):
-        if path.name in _listing(path.parent, listings):
+        if path.name in MEMO.names_in(path.parent):
             return path
     return None
 
 
-def _listing(folder: Path, listings: dict[Path, list[str]]) -> list[str]:
-    if folder not in listings:
-        listings[folder] = MEMO.names_in(folder)
-    return listings[folder]
-
-
-#: Data files a module may read from its own folder (``pyproject.toml``'s package data, e.g. ``labels/labels.toml``
-#: and the bundled CJK font ``figures/fonts/*.otf``).
+#: Data files a module may read from its own folder (``pyproject.toml``'s package data: ``labels/labels.toml``,
+#: the bundled CJK font ``figures/fonts/*.otf``).
 PACKAGE_DATA_PATTERNS = ("*.toml", "fonts/*.otf", "fonts/*.json")
 
 
-def package_data_beside(module: Path, listings: dict[Path, list[str]] | None = None) -> list[Path]:
-    """The data files in a module's folder (:data:`PACKAGE_DATA_PATTERNS`), sorted: part of what it depends on."""
-    listings = {} if listings is None else listings
-    found = []
-    for pattern in PACKAGE_DATA_PATTERNS:
-        folder = module.parent.joinpath(*pattern.split("/")[:-1])
-        found.extend(folder / n for n in fnmatch.filter(_listing(folder, listings), pattern.split("/")[-1]))
-    return sorted(found)
-
-
 def helper_closure(modules: Iterable[str], helpers_dir: Path) -> list[Path]:
-    """The files of ``modules``, of the packages they sit in, and of every ``helpers`` module they import, sorted.
-
-    The data files beside each of those modules (:func:`package_data_beside`) count too: editing
-    ``labels/labels.toml`` reruns the notebooks that draw figures.
-    """
+    """The files of ``modules``, of their packages and of every ``helpers`` module they import, sorted,
+    with the data files beside each (:data:`PACKAGE_DATA_PATTERNS`)."""
     seen: set[str] = set()
     files: set[Path] = {helpers_dir / "__init__.py"}
-    listings: dict[Path, list[str]] = {}  # each folder listed once per closure
-    folders_done: set[Path] = set()
     todo = list(modules)
     while todo:
         name = todo.pop()
         if name in seen:
             continue
         seen.add(name)
-        path = module_file(name, helpers_dir, listings)
+        path = module_file(name, helpers_dir)
         if path is None:
             continue
         files.add(path)
-        if path.parent not in folders_done:
-            folders_done.add(path.parent)
-            files.update(package_data_beside(path, listings))
+        for pattern in PACKAGE_DATA_PATTERNS:
+            folder, _, names = path.parent.joinpath(pattern).as_posix().rpartition("/")
+            files.update(Path(folder) / n for n in fnmatch.filter(MEMO.names_in(Path(folder)), names))
         parts = name.split(".")
         todo.extend(".".join(parts[:i]) for i in range(1, len(parts)))  # parent packages run first
         todo.extend(MEMO.helpers_imports(path))
     return sorted(files)
 
 
-GLOB_CHARS = frozenset("*?[")
-
-
 def is_pattern(rel: str) -> bool:
     """Whether a declared path is a glob pattern (``reports/figures/06_*``) rather than a path."""
-    return bool(GLOB_CHARS & set(rel))
+    return bool(set("*?[") & set(rel))
 
 
 def files_under(root: Path, rel_paths: Iterable[str]) -> list[Path]:
@@ -362,10 +296,7 @@ OUTPUT_VARIABLES = ("MATPLOTLIBRC", "MPLCONFIGDIR", "MPLBACKEND", "PYTHONPATH", 
 
 
 def installed_distributions() -> list[str]:
-    """``name-version`` of every distribution in this interpreter's site-packages, sorted.
-
-    The kernels run on this interpreter, so this is what draws the figures.  One
-    directory listing per folder (no metadata is read), so it costs about a millisecond.
+    """``name-version`` of every distribution in this interpreter's (the kernels') site-packages, sorted.
 
     >>> any(d.startswith("matplotlib-") for d in installed_distributions())
     True
@@ -401,7 +332,7 @@ def matplotlibrc_files(notebooks_dir: Path) -> list[Path]:
 
 
 def environment_inputs(root: Path) -> dict[str, str]:
-    """The environment parts of every fingerprint: the lock, what is installed, the outside settings.
+    """The parts of every fingerprint that are the environment: the lock, what is installed, the settings.
 
     >>> sorted(environment_inputs(Path(".")))
     ['environment', 'installed', 'settings']
@@ -421,9 +352,7 @@ def step_inputs(step: Step, root: Path, parameters: Mapping[str, Any],
                 environment: Mapping[str, str] | None = None) -> dict[str, str]:
     """The parts of a step's fingerprint, each a hash, by name (names explain a rerun).
 
-    ``environment``: :func:`environment_inputs` when the caller has it already (a run works it
-    out once for all its steps).
-    """
+    ``environment``: :func:`environment_inputs`, when the caller has it already."""
     facts = MEMO.notebook_facts(root / step.notebook)
     helpers = helper_closure(facts["imports"], root / "src" / "helpers")
     return {
@@ -435,12 +364,12 @@ def step_inputs(step: Step, root: Path, parameters: Mapping[str, Any],
     }
 
 
-def report_inputs(root: Path, environment: Mapping[str, str] | None = None) -> dict[str, str]:
+def report_inputs(root: Path) -> dict[str, str]:
     """The parts of the HTML report's fingerprint (see :data:`REPORT_READS`)."""
     return {
         "helpers": digest_files(root, helper_closure({"report.html"}, root / "src" / "helpers")),
         "inputs": digest_files(root, files_under(root, REPORT_READS)),
-        **(environment if environment is not None else environment_inputs(root)),
+        **environment_inputs(root),
     }
 
 
@@ -467,16 +396,3 @@ def why_rerun(previous: Mapping[str, Any] | None, inputs: Mapping[str, str], out
     if previous.get("outputs") != outputs:
         return "outputs differ from the last good run"
     return None
-
-
-def topological(steps: Iterable[Step]) -> list[Step]:
-    """Steps ordered so each comes after the ones it needs (stable by name otherwise)."""
-    remaining = {s.name: s for s in steps}
-    ordered: list[Step] = []
-    while remaining:
-        ready = sorted(n for n, s in remaining.items() if all(a not in remaining for a in s.after))
-        if not ready:
-            raise ValueError(f"cycle in the pipeline graph among {sorted(remaining)}")
-        for name in ready:
-            ordered.append(remaining.pop(name))
-    return ordered

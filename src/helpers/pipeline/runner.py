@@ -11,9 +11,7 @@ Usage::
     python -m helpers.pipeline run --cell-timeout 60 --wait 0   # a cron job: fail fast, never queue
     python -m helpers.pipeline status                   # what a run would do, without running
 
-A step runs when the steps it needs are done and its fingerprint (:mod:`helpers.pipeline.graph`)
-changed, in a process of its own (:mod:`helpers.pipeline.execute`), its outputs backed up first
-(:mod:`helpers.pipeline.journal`).  ``docs/pipeline.md`` walks through a run.
+``docs/pipeline.md`` walks through a run.
 """
 
 from __future__ import annotations
@@ -32,11 +30,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from helpers.pipeline.graph import (REPORT_WRITES, STEPS, STEPS_BY_NAME, Step, declared_defaults, digest_files,
-                                    environment_inputs, files_under, outputs_digest, read_notebook, report_inputs,
-                                    step_inputs, topological, why_rerun)
+from helpers.pipeline import graph
 from helpers.pipeline.execute import DEFAULT_CELL_TIMEOUT
-from helpers.pipeline.parameters import MAX_JOBS, MAX_SECONDS, OPTION_BOUNDS, ParameterError, check_parameters, given, option_type
+from helpers.pipeline.graph import (REPORT_WRITES, STEPS, STEPS_BY_NAME, Step, declared_defaults, digest_files,
+                                    environment_inputs, files_under, is_pattern, outputs_digest, read_notebook,
+                                    report_inputs, step_inputs, why_rerun)
+from helpers.pipeline.journal import Journal, RestoreIncomplete, describe_os_error, shown
+from helpers.pipeline.parameters import (MAX_JOBS, MAX_SECONDS, OPTION_BOUNDS, ParameterError, check_parameters, given,
+                                         option_type)
 
 STATE_DIR = ".cache/pipeline"
 EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
@@ -70,9 +71,8 @@ def parse_assignment(text: str) -> tuple[str, Any]:
 def load_params_file(path: Path, lines: dict[Any, int] | None = None) -> dict[Any, Any]:
     """Parameters from a JSON or YAML file holding one mapping; ``lines`` gets the line each name is on.
 
-    A file that does not parse, holds something else than a mapping or names a parameter twice
-    is refused (``ValueError``, ``file:line: what is wrong``); the values are checked later
-    (:func:`helpers.pipeline.parameters.check_parameters`).
+    Raises ``ValueError`` (``file:line: what is wrong``) for a file that does not parse, is not a mapping
+    or names a parameter twice; the values are checked later (:func:`parameters_by_step`).
     """
     text = path.read_text(encoding="utf-8")
     lines = {} if lines is None else lines
@@ -129,12 +129,8 @@ VINTAGE_PARAMETERS = {"through_week": "window_weeks", "article_vintage": "articl
 
 
 def through_week_problem(root: Path, parameters: dict[str, Any]) -> str | None:
-    """Why a vintage parameter (``through_week`` for 03, ``article_vintage`` for 07) cannot be one, or ``None``.
-
-    Checked on ``data/raw/weekly_sales.csv`` before anything runs, against the
-    window the notebook will fit (:func:`helpers.models.trend.vintage_problem`),
-    so a bad vintage stops with one clear message and nothing written.
-    """
+    """Why a vintage parameter (``through_week`` for 03, ``article_vintage`` for 07) cannot be one, or ``None``:
+    checked on ``data/raw/weekly_sales.csv`` against the window the notebook fits, before anything runs."""
     import csv
 
     from helpers.data import weeks
@@ -161,11 +157,9 @@ def parameters_by_step(root: Path, parameters: dict[str, Any],
                        origins: Mapping[str, str] | None = None) -> dict[str, dict[str, Any]]:
     """Split run parameters among the steps whose notebooks declare them.
 
-    Raises ``ValueError`` (:class:`~helpers.pipeline.parameters.ParameterError`) for a parameter
-    no notebook declares (a typo would otherwise be silently ignored), a value of a type or out of
-    the bounds its notebook does not take (:func:`~helpers.pipeline.parameters.check_parameters`,
-    against every notebook declaring it) and a vintage that cannot be one.  ``origins``: where each
-    parameter came from, as the messages name it (``params.yaml:3``, ``-p``, ``--horizon``).
+    Raises ``ValueError`` for a parameter no notebook declares, a value a notebook declaring it does
+    not take (:func:`~helpers.pipeline.parameters.check_parameters`) and a vintage that cannot be one.
+    ``origins``: where each parameter came from, as the messages name it (``params.yaml:3``, ``-p``).
     """
     declared = {s.name: declared_defaults(read_notebook(root / s.notebook)) for s in STEPS}
     every = {name: default for defaults in declared.values() for name, default in defaults.items()}
@@ -194,54 +188,42 @@ class LockBusy(RuntimeError):
 LOCK_POLL_SECONDS = 0.2
 
 
-def _flock_within(handle, seconds: float | None) -> bool:
-    """Take an exclusive ``flock`` on ``handle`` within ``seconds`` (``None``: wait forever); whether it was taken."""
-    deadline = time.monotonic() + (seconds if seconds is not None else float("inf"))
-    while True:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return True
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(min(LOCK_POLL_SECONDS, max(0.0, deadline - time.monotonic())))
-
-
 class RunLock:
-    """An exclusive lock on the project: one run writes at a time."""
+    """An exclusive ``flock`` on the project: one run writes at a time.  The holder's pid is in the file."""
 
     def __init__(self, path: Path):
         self.path = path
         self.handle = None
 
     def acquire(self, wait: float | None) -> None:
-        """Take the lock, waiting at most ``wait`` seconds for another run (0: refuse at once; None: forever).
-
-        Raises :class:`LockBusy` when the other run still holds it then.
-        """
+        """Take the lock, waiting at most ``wait`` seconds for another run (0: refuse at once; None: forever),
+        or raise :class:`LockBusy`."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.handle = open(self.path, "a+")
-        if not _flock_within(self.handle, 0):
-            self.handle.seek(0)
-            holder = self.handle.read().strip() or "another process"
-            if wait == 0:
-                self._give_up()
-                raise LockBusy(f"another pipeline run holds the lock ({holder}); try again when it ends (or give --wait SECONDS)")
-            _say(f"waiting: another pipeline run holds the lock ({holder}) ...")
-            if not _flock_within(self.handle, wait):
-                self._give_up()
-                raise LockBusy(
-                    f"gave up after waiting {wait:g} s: another pipeline run still holds the lock ({holder}); "
-                    "nothing was run (a longer --wait waits longer)"
-                )
+        deadline, holder = time.monotonic() + (float("inf") if wait is None else wait), None
+        while True:
+            try:
+                fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if holder is None:
+                    self.handle.seek(0)
+                    holder = self.handle.read().strip() or "another process"
+                    if wait != 0:
+                        _say(f"waiting: another pipeline run holds the lock ({holder}) ...")
+                if time.monotonic() >= deadline:
+                    self.handle.close()
+                    self.handle = None
+                    if wait == 0:
+                        raise LockBusy(f"another pipeline run holds the lock ({holder}); "
+                                       "try again when it ends (or give --wait SECONDS)") from None
+                    raise LockBusy(f"gave up after waiting {wait:g} s: another pipeline run still holds the lock "
+                                   f"({holder}); nothing was run (a longer --wait waits longer)") from None
+                time.sleep(max(0.0, min(LOCK_POLL_SECONDS, deadline - time.monotonic())))
         self.handle.seek(0)
         self.handle.truncate()
         self.handle.write(f"pid {os.getpid()}")
         self.handle.flush()
-
-    def _give_up(self) -> None:
-        self.handle.close()
-        self.handle = None
 
     def release(self) -> None:
         if self.handle:
@@ -268,13 +250,6 @@ def _memo_path(root: Path) -> Path:
     return root / STATE_DIR / "files.json"
 
 
-def load_file_memo(root: Path) -> None:
-    """Start from what the last run knew of the files' contents (:class:`helpers.pipeline.graph.FileMemo`)."""
-    from helpers.pipeline import graph
-
-    graph.MEMO = graph.FileMemo.load(_memo_path(root))
-
-
 @dataclass
 class RunReport:
     ran: list[str] = field(default_factory=list)
@@ -297,39 +272,6 @@ def resolve_step_names(names: list[str]) -> list[str]:
     return list(dict.fromkeys(resolved))
 
 
-def upstream_of(names: set[str]) -> set[str]:
-    """The steps ``names`` need, directly or through others (``names`` not included unless needed by another).
-
-    >>> sorted(upstream_of({"03_trend"}))
-    ['01_ingest', '02_clean']
-    """
-    found: set[str] = set()
-    todo = [a for n in names for a in STEPS_BY_NAME[n].after]
-    while todo:
-        name = todo.pop()
-        if name not in found:
-            found.add(name)
-            todo.extend(STEPS_BY_NAME[name].after)
-    return found
-
-
-def downstream_of(names: set[str]) -> set[str]:
-    """The steps that need any of ``names``, directly or through others.
-
-    >>> sorted(downstream_of({"03_trend"}))
-    ['06_figures']
-    """
-    found: set[str] = set()
-    grew = True
-    while grew:
-        grew = False
-        for step in STEPS:
-            if step.name not in found and any(a in names or a in found for a in step.after):
-                found.add(step.name)
-                grew = True
-    return found
-
-
 @dataclass(frozen=True)
 class Selection:
     """Which steps a run considers: every one (no targets), or the requested ones, what they need and,
@@ -342,27 +284,28 @@ class Selection:
     def steps(self) -> set[str]:
         if not self.targets:
             return set(STEPS_BY_NAME)
-        chosen = set(self.targets)
-        return chosen | upstream_of(chosen) | (downstream_of(chosen) if self.downstream else set())
+        needed, following = set(self.targets), set(self.targets)
+        for step in reversed(STEPS):  # the registry's order is one they run in: what a step needs comes before it
+            if step.name in needed:
+                needed.update(step.after)
+        for step in STEPS:
+            if following.intersection(step.after):
+                following.add(step.name)
+        return needed | following if self.downstream else needed
 
     @property
     def report(self) -> bool:
         """Whether the HTML report and ``summary.json`` are refreshed: they come after every notebook."""
         return not self.targets or self.downstream
 
-    def requested(self, name: str) -> bool:
-        return name in self.targets
-
 
 def reason_to_run(step: Step, root: Path, parameters: dict[str, Any], state: dict[str, Any], force: bool,
           environment: Mapping[str, str] | None = None, selection: Selection = Selection()) -> tuple[str | None, dict[str, str]]:
     """Why ``step`` must run (``None``: its last good run stands) and its input hashes, from the files as they are now.
 
-    ``environment``: the run's :func:`~helpers.pipeline.graph.environment_inputs`, worked out once for all steps;
-    a step of ``selection`` requested by name always runs.
-    """
+    ``environment``: the run's :func:`~helpers.pipeline.graph.environment_inputs`; a requested step always runs."""
     inputs = step_inputs(step, root, parameters, environment)
-    if force or selection.requested(step.name):
+    if force or step.name in selection.targets:
         return "forced" if force else "requested", inputs
     return why_rerun(state.get(step.name), inputs, outputs_digest(step, root)), inputs
 
@@ -372,17 +315,12 @@ RUN_WRITES = (STATE_DIR, "reports/failed")
 
 
 def unwritable_outputs(root: Path, selection: Selection = Selection()) -> list[str]:
-    """Why the run could not write each output folder of ``selection`` (empty: it can write them all).
+    """Why the run could not write each output folder or file of ``selection`` (empty: it can write them all).
 
-    Each folder a selected step, the report or the run writes in (and every folder below it)
-    gets a scratch file created and removed: the one test that answers for root, read-only
-    mounts and files standing where a folder is expected.  Existing output files must be
-    writable too (matplotlib writes figures in place).  Checked before anything runs, so a run
-    that could not keep its results runs nothing and changes nothing.
+    A scratch file created and removed in each folder is the one test that answers for root, read-only
+    mounts and files where a folder is expected.  Existing files must be writable (matplotlib writes in place).
     """
     import tempfile
-
-    from helpers.pipeline.graph import is_pattern
 
     rels = set(RUN_WRITES) | ({*REPORT_WRITES} if selection.report else set())
     for step in STEPS:
@@ -403,42 +341,34 @@ def unwritable_outputs(root: Path, selection: Selection = Selection()) -> list[s
             folders.update(p for p in path.rglob("*") if p.is_dir())
             files.update(p for p in path.rglob("*") if p.is_file())
     problems = []
-
-    def shown(path: Path) -> str:
-        return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-
     for folder in sorted(folders):
         existing = folder
         while not existing.exists() and existing != root and existing.parent != existing:
             existing = existing.parent  # a folder the run will make: its nearest existing parent must take it
         if not existing.is_dir():
-            problems.append(f"{shown(existing)}: is a file, not a folder (expected a folder the run can write in)")
+            problems.append(f"{shown(existing, root)}: is a file, not a folder (expected a folder the run can write in)")
             continue
         try:
             handle, scratch = tempfile.mkstemp(prefix=".~write-check.", dir=existing)
             os.close(handle)
             os.unlink(scratch)
         except OSError as exc:
-            problems.append(f"{shown(existing)}: cannot write in this folder: {exc.strerror or exc} "
+            problems.append(f"{shown(existing, root)}: cannot write in this folder: {exc.strerror or exc} "
                             "(expected a folder the run can write in)")
     for path in sorted(files):
         if path.is_file() and not os.access(path, os.W_OK):
-            problems.append(f"{shown(path)}: cannot write this file: it is read-only (expected a file the run can replace)")
+            problems.append(f"{shown(path, root)}: cannot write this file: it is read-only (expected a file the run can replace)")
     return list(dict.fromkeys(problems))
 
 
 def _restore_after(journal: Any, root: Path) -> str:
     """Put the last good outputs back after a failure; what to say about it (a failure to restore is said, not raised,
     so it never hides the failure that came first)."""
-    from helpers.pipeline.journal import RestoreIncomplete
-
     try:
         restored = journal.restore()
     except RestoreIncomplete as exc:
         return str(exc)
     except OSError as exc:
-        from helpers.pipeline.journal import describe_os_error
-
         return f"could not put the last good outputs back ({describe_os_error(exc, root)}); the next run tries again"
     return f"restored the last good outputs ({len(restored)} path(s)); nothing from this run was kept"
 
@@ -452,14 +382,11 @@ def run(
     cell_timeout: float | None = DEFAULT_CELL_TIMEOUT,
     origins: Mapping[Any, str] | None = None,
 ) -> int:
-    """Run what changed (of ``selection``); return the exit status (0 good, 1 failed, 75 busy, 130 interrupted).
+    """Run what changed (of ``selection``); return the exit status (:data:`EPILOG`).
 
-    ``wait``: seconds to wait for another run's lock (0 refuses at once, ``None`` waits forever);
-    ``cell_timeout``: seconds a cell may run (``None``: no limit).
-    Parameters and options a run does not take (:mod:`helpers.pipeline.parameters`; ``origins`` says where
-    each parameter came from) are refused with exit status 2 before the lock is taken, nothing run.
+    ``wait``: seconds to wait for another run's lock (0: refuse at once, ``None``: forever); ``cell_timeout``:
+    seconds a cell may run (``None``: no limit); ``origins``: where each parameter came from, for the messages.
     """
-    from helpers.pipeline.journal import Journal
     from helpers.paths import project_root
 
     started = time.monotonic()
@@ -483,16 +410,12 @@ def run(
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BUSY
     except OSError as exc:
-        from helpers.pipeline.journal import describe_os_error
-
         print(f"error: cannot take the run lock: {describe_os_error(exc, root)}; nothing was run", file=sys.stderr)
         return EXIT_FAILED
     journal = Journal(root, root / STATE_DIR / "journal")
-    load_file_memo(root)
+    graph.MEMO = graph.FileMemo.load(_memo_path(root))
     try:
-        if journal.active or journal.folder.exists():
-            from helpers.pipeline.journal import RestoreIncomplete
-
+        if journal.folder.exists():
             try:
                 restored = journal.restore()
             except RestoreIncomplete as exc:
@@ -521,14 +444,10 @@ def run(
         print("\ninterrupted: " + _restore_after(journal, root), file=sys.stderr)
         return EXIT_INTERRUPTED
     except OSError as exc:  # the runner's own writes (the report, its state): the cause first, then the restore
-        from helpers.pipeline.journal import describe_os_error
-
         print(f"FAILED cannot write {describe_os_error(exc, root)}", file=sys.stderr)
         print(_restore_after(journal, root), file=sys.stderr)
         return EXIT_FAILED
     finally:
-        from helpers.pipeline import graph
-
         try:
             graph.MEMO.save(_memo_path(root))
         except OSError:
@@ -566,27 +485,25 @@ def _export_report(root: Path, state: dict[str, Any], force: bool, journal: Any,
 
 def _schedule(root, params_by_step, state, force, jobs, lock, journal, selection=Selection(),
               cell_timeout=DEFAULT_CELL_TIMEOUT) -> RunReport:
-    """Run the selected steps that are stale, each as soon as the steps it needs are done, at most ``jobs`` at once.
+    """Run the selected steps that are stale, each once the steps it needs are done, at most ``jobs`` at once.
 
-    Each step is judged when the steps it needs are done (one that ran may have changed its inputs), its
-    outputs backed up in ``journal`` before it starts, and it runs in a process of its own
-    (:func:`_run_step`).  On the first failure, or on Ctrl-C, every running step is stopped
-    (:meth:`Children.stop`) before this returns (or raises).
+    A step is judged when the steps it needs are done (one that ran may have changed its inputs); a stale
+    one has its outputs backed up in ``journal``, then runs in a process of its own (:class:`StepProcess`).
+    The first failure, or Ctrl-C, stops the running steps (:func:`_stop`) before this returns (or raises).
     """
-    from helpers.pipeline import graph
-
     report = RunReport()
-    pending = [s for s in topological(STEPS) if s.name in selection.steps]
+    pending = [s for s in STEPS if s.name in selection.steps]
     done: set[str] = set(STEPS_BY_NAME) - selection.steps  # not requested: their last good outputs stand
     environment = environment_inputs(root)  # the interpreter, packages and settings: the same for every step of a run
-    running: dict[Any, tuple[Step, dict[str, str]]] = {}  # future -> its step and input hashes
-    children = Children()
-    pool = None  # made for the first step that runs: a run with nothing to do needs none
+    running: list[StepProcess] = []
     try:
         while pending or running:
             for step in [s for s in pending if all(a in done for a in s.after)]:  # in graph order
+                if len(running) == jobs:
+                    break
                 pending.remove(step)
-                reason, inputs = reason_to_run(step, root, params_by_step.get(step.name, {}), state, force, environment, selection)
+                parameters = params_by_step.get(step.name, {})
+                reason, inputs = reason_to_run(step, root, parameters, state, force, environment, selection)
                 if reason is None:
                     _say(f"skipped {step.name:<18} unchanged since the last good run")
                     report.skipped.append(step.name)
@@ -594,95 +511,77 @@ def _schedule(root, params_by_step, state, force, jobs, lock, journal, selection
                     continue
                 _say(f"run     {step.name:<18} ({reason})")
                 journal.protect((*step.outputs, *REPORT_WRITES))
-                if pool is None:
-                    from concurrent.futures import ThreadPoolExecutor
-
-                    pool = ThreadPoolExecutor(max_workers=jobs)
-                future = pool.submit(_run_step, root, step, params_by_step.get(step.name, {}), cell_timeout, lock, children)
-                running[future] = (step, inputs)
-            if not running:
-                continue  # steps were skipped: those after them may be ready now
-            from concurrent.futures import FIRST_COMPLETED, wait
-
-            for future in wait(running, timeout=1.0, return_when=FIRST_COMPLETED)[0]:
-                step, inputs = running.pop(future)
-                seconds, failure = future.result()
+                running.append(StepProcess(root, step, inputs, parameters, cell_timeout, lock))
+            if running:
+                time.sleep(POLL_SECONDS)
+            for process in [p for p in running if p.poll() is not None]:
+                running.remove(process)
+                failure = process.failure()
                 if failure:
                     report.failed = failure
                     return report
-                _say(f"ran     {step.name:<18} {seconds:6.1f} s")
-                report.ran.append(step.name)
-                done.add(step.name)
-                state[step.name] = {"inputs": inputs, "outputs": outputs_digest(step, root)}
-                graph.MEMO.notebook_facts(root / step.notebook)  # the run rewrote it: the next judges it from the memo
+                _say(f"ran     {process.step.name:<18} {time.monotonic() - process.started:6.1f} s")
+                report.ran.append(process.step.name)
+                done.add(process.step.name)
+                state[process.step.name] = {"inputs": process.inputs, "outputs": outputs_digest(process.step, root)}
+                graph.MEMO.notebook_facts(root / process.step.notebook)  # the run rewrote it: the next judges it from the memo
         return report
     finally:
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
-            children.stop()
+        _stop(running)
 
 
-def _run_step(root: Path, step: Step, parameters: dict[str, Any], cell_timeout: float | None, lock: Any,
-              children: Children) -> tuple[float, str | None]:
-    """Run one step in a new process group (``python -m helpers.pipeline.execute``); its time, and its failure or ``None``.
-
-    The child holds the run lock's open file (``lock``), so a run started after this one was killed
-    waits until the child has gone too; and it stops when its stdin ends, which is when this process is gone.
-    What it says (its failure) goes to a file, not a pipe: a process a cell left behind could hold a pipe open.
-    """
-    import tempfile
-
-    command = [sys.executable, "-m", "helpers.pipeline.execute", step.notebook, "--parent-pipe",
-               "--parameters", json.dumps(parameters), "--cell-timeout", str(cell_timeout or 0)]
-    started = time.monotonic()
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as said:
-        child = children.start(command, cwd=root, stdin=subprocess.PIPE, stdout=said, start_new_session=True,
-                               pass_fds=(lock.handle.fileno(),) if lock else ())
-        if child is None:
-            return 0.0, f"{step.name}: not started, the run is stopping"
-        with child:
-            child.wait()  # the stdin pipe stays open until then: its end tells the child to stop
-        said.seek(0)
-        failure = said.read().strip() or f"{step.name}: its process ended with status {child.returncode}"
-    return time.monotonic() - started, None if child.returncode == 0 else failure
-
-
+#: How often the runner looks whether a step has ended.
+POLL_SECONDS = 0.05
 #: How long a stopped step's process may take to kill its kernel and exit before it is killed.
 STOP_SECONDS = 5
 
 
-class Children:
-    """The steps' processes: started until :meth:`stop`, which stops those running and lets no other start."""
+class StepProcess(subprocess.Popen):
+    """One step running as ``python -m helpers.pipeline.execute`` in a new session (its own process group).
 
-    def __init__(self) -> None:
-        import threading
+    It holds the run lock's open file, so a run started after this one was killed waits until it has gone too,
+    and it stops when its stdin ends, which is when the runner is gone.  What it says (its failure) goes to a
+    file, not a pipe: a process a cell left behind could hold a pipe open.
+    """
 
-        self.lock, self.stopping, self.processes = threading.Lock(), False, []
+    def __init__(self, root: Path, step: Step, inputs: dict[str, str], parameters: dict[str, Any],
+                 cell_timeout: float | None, lock: RunLock | None):
+        import tempfile
 
-    def start(self, command: list[str], **options: Any) -> subprocess.Popen | None:
-        with self.lock:
-            if self.stopping:
-                return None
-            self.processes.append(subprocess.Popen(command, **options))
-            return self.processes[-1]
+        self.step, self.inputs, self.started = step, inputs, time.monotonic()
+        self.said = tempfile.TemporaryFile("w+", encoding="utf-8")
+        command = [sys.executable, "-m", "helpers.pipeline.execute", step.notebook, "--parent-pipe",
+                   "--parameters", json.dumps(parameters), "--cell-timeout", str(cell_timeout or 0)]
+        super().__init__(command, cwd=root, stdin=subprocess.PIPE, stdout=self.said, start_new_session=True,
+                         pass_fds=(lock.handle.fileno(),) if lock else ())
 
-    def stop(self) -> None:
-        """SIGTERM to each running step's process group (the step kills its kernel), then SIGKILL to what is left."""
-        with self.lock:
-            self.stopping = True
-        running = [c for c in self.processes if c.poll() is None]
-        deadline = time.monotonic() + STOP_SECONDS
-        for signum in (signal.SIGTERM, signal.SIGKILL):
-            for child in running:
-                try:
-                    os.killpg(child.pid, signum)  # its process group: start_new_session made it the leader
-                except (ProcessLookupError, PermissionError):
-                    pass
-            for child in running:
-                try:
-                    child.wait(timeout=max(0.0, deadline - time.monotonic()) if signum == signal.SIGTERM else None)
-                except subprocess.TimeoutExpired:
-                    pass
+    def failure(self) -> str | None:
+        """Once it has ended: what it said failed, or ``None``."""
+        self.stdin.close()
+        self.said.seek(0)
+        said = self.said.read().strip()
+        self.said.close()
+        if self.returncode == 0:
+            return None
+        return said or f"{self.step.name}: its process ended with status {self.returncode}"
+
+
+def _stop(processes: list[StepProcess]) -> None:
+    """SIGTERM to each step's process group (the step kills its kernel), then SIGKILL to what is left."""
+    deadline = time.monotonic() + STOP_SECONDS
+    for signum in (signal.SIGTERM, signal.SIGKILL):
+        for process in processes:
+            try:
+                os.killpg(process.pid, signum)  # its process group: start_new_session made it the leader
+            except (ProcessLookupError, PermissionError):
+                pass
+        for process in processes:
+            try:
+                process.wait(timeout=max(0.0, deadline - time.monotonic()) if signum == signal.SIGTERM else None)
+            except subprocess.TimeoutExpired:
+                pass
+    for process in processes:
+        process.failure()  # closes its pipe and its file
 
 
 def status(parameters: dict[str, Any], force: bool, selection: Selection = Selection(),
@@ -693,10 +592,10 @@ def status(parameters: dict[str, Any], force: bool, selection: Selection = Selec
     from helpers.paths import project_root
 
     root = project_root()
-    load_file_memo(root)
+    graph.MEMO = graph.FileMemo.load(_memo_path(root))
     params_by_step = parameters_by_step(root, parameters, origins)
     state, environment = load_state(root), environment_inputs(root)
-    for step in topological(STEPS):
+    for step in STEPS:
         if step.name not in selection.steps:
             _say(f"{'-':<7} {step.name:<18} not requested (its last good outputs stand)")
             continue
