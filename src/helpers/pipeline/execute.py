@@ -22,8 +22,7 @@ from helpers.pipeline.graph import cell_text, code_cells, declared_defaults
 from helpers.pipeline.journal import shown
 from helpers.pipeline.notebook_files import notebook_text, stabilize_notebook, without_injected_parameters
 
-#: The kernel every notebook declares; it resolves to this interpreter's
-#: ipykernel (jupyter_client runs ``python`` kernels with ``sys.executable``).
+#: The kernel every notebook declares: this interpreter's ipykernel (jupyter_client runs it with ``sys.executable``).
 KERNEL_NAME = "python3"
 #: ipykernel warns about unencrypted TCP on loopback at every start; only errors matter here.
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
@@ -44,11 +43,8 @@ class NotebookFailure(Exception):
     def __str__(self) -> str:
         where = f"cell {self.cell_index}" if self.cell_index is not None else "a cell"
         first_line = self.cell_source.strip().splitlines()[0] if self.cell_source.strip() else ""
-        return (
-            f"{self.notebook}: {where} failed: {self.error}\n"
-            f"  cell starts: {first_line[:100]}\n"
-            f"  the failed execution is saved at {self.saved_to}; the committed notebook and outputs are unchanged"
-        )
+        return (f"{self.notebook}: {where} failed: {self.error}\n  cell starts: {first_line[:100]}\n"
+                f"  the failed execution is saved at {self.saved_to}; the committed notebook and outputs are unchanged")
 
 
 def _first_error(nb: Mapping[str, Any]) -> tuple[int | None, str, str]:
@@ -77,23 +73,18 @@ def _timed_out_cell(nb: Mapping[str, Any], message: str) -> tuple[int | None, st
     return found
 
 
-def execute_notebook(
-    notebook: Path,
-    root: Path,
-    parameters: Mapping[str, Any] | None = None,
-    failed_dir: Path | None = None,
-    cell_timeout: float | None = DEFAULT_CELL_TIMEOUT,
-) -> None:
+def execute_notebook(notebook: Path, root: Path, parameters: Mapping[str, Any] | None = None,
+                     cell_timeout: float | None = DEFAULT_CELL_TIMEOUT) -> None:
     """Run ``notebook`` with papermill (cwd = its folder) and replace it with the result.
 
     Raises :class:`NotebookFailure` when a cell fails or runs longer than ``cell_timeout`` seconds
     (``None``: no limit), and :class:`~helpers.pipeline.parameters.ParameterError` for parameters
-    the notebook does not take, before anything runs.
+    the notebook does not take, before anything runs.  A failed execution is kept in ``reports/failed``.
     """
     from helpers.pipeline.parameters import check_parameters
 
     notebook = Path(notebook)
-    failed_dir = failed_dir or root / "reports" / "failed"
+    kept = root / "reports" / "failed" / notebook.name
     source_nb = without_injected_parameters(json.loads(notebook.read_text(encoding="utf-8")))
     # papermill writes parameters into the notebook's source: only values its parameters cell takes get there
     check_parameters(dict(parameters or {}), declared_defaults(source_nb), source=notebook.name)
@@ -111,18 +102,9 @@ def execute_notebook(
                 KERNELS.append(AsyncKernelManager(kernel_name=KERNEL_NAME))
                 try:
                     papermill.execute_notebook(
-                        str(prepared),
-                        str(executed),
-                        parameters=dict(parameters or {}),
-                        kernel_name=KERNEL_NAME,
-                        cwd=str(notebook.parent),
-                        progress_bar=False,
-                        execution_timeout=cell_timeout,
-                        log_output=False,
-                        request_save_on_cell_execute=False,
-                        extra_arguments=KERNEL_ARGUMENTS,
-                        km=KERNELS[-1],
-                    )
+                        str(prepared), str(executed), parameters=dict(parameters or {}), kernel_name=KERNEL_NAME,
+                        cwd=str(notebook.parent), progress_bar=False, execution_timeout=cell_timeout, log_output=False,
+                        request_save_on_cell_execute=False, extra_arguments=KERNEL_ARGUMENTS, km=KERNELS[-1])
                     break
                 except RuntimeError as exc:
                     # a kernel that died before it answered (another process took one of its ports
@@ -132,11 +114,10 @@ def execute_notebook(
                 finally:
                     kill_kernels(clean_up=True)
         except BaseException as exc:
-            kept = failed_dir / notebook.name
             saved_to = shown(kept, root)
             failed_nb = json.loads(executed.read_text(encoding="utf-8")) if executed.is_file() else {}
             try:  # papermill writes nothing when execution stops by a timeout: then keep what was run
-                failed_dir.mkdir(parents=True, exist_ok=True)
+                kept.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(executed if executed.is_file() else prepared, kept)
             except OSError as not_kept:  # said, never raised: it must not hide the failure itself
                 saved_to = f"no file: {saved_to} could not be written ({not_kept.strerror or not_kept})"
@@ -150,18 +131,11 @@ def execute_notebook(
                 error = f"timed out: the cell ran longer than --cell-timeout {cell_timeout:g} s; its kernel was stopped"
             elif cell_index is None:
                 error = f"{type(exc).__name__}: {exc}".strip()
-            raise NotebookFailure(
-                notebook=notebook.name,
-                cell_index=cell_index,
-                cell_source=cell_source,
-                error=error.splitlines()[0] if error else type(exc).__name__,
-                saved_to=saved_to,
-            ) from None
+            error = error.splitlines()[0] if error else type(exc).__name__
+            raise NotebookFailure(notebook.name, cell_index, cell_source, error, saved_to) from None
         result = stabilize_notebook(json.loads(executed.read_text(encoding="utf-8")))
     write_text_atomic(notebook, notebook_text(result))
-    stale = failed_dir / notebook.name
-    if stale.exists():
-        stale.unlink()
+    kept.unlink(missing_ok=True)  # a failure of an earlier run
 
 
 #: The kernel managers of this process's attempts whose kernels may still run (:func:`kill_kernels` empties it).
@@ -227,11 +201,8 @@ def main(argv: list[str] | None = None) -> int:
         from helpers.report.html import export_page
 
         export_page(root, notebook)
-    except NotebookFailure as failure:
-        print(failure, flush=True)
-        return 1
-    except Exception as exc:  # a kernel that would not start, a page that cannot be written, ...
-        print(f"{notebook.name}: {type(exc).__name__}: {exc}", flush=True)
+    except Exception as exc:  # a failed cell; a kernel that would not start, a page that cannot be written, ...
+        print(exc if isinstance(exc, NotebookFailure) else f"{notebook.name}: {type(exc).__name__}: {exc}", flush=True)
         return 1
     return 0
 

@@ -15,7 +15,7 @@ import platform
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from helpers import steps as registry
 from helpers.pipeline.notebook_files import INJECTED_TAG
@@ -66,37 +66,29 @@ class FileMemo:
     def __init__(self, entries: dict[str, dict[str, Any]] | None = None):
         self.entries: dict[str, dict[str, Any]] = entries or {}
 
-    @staticmethod
-    def _stamp(path: Path) -> list[int]:
+    def _remembered(self, path: Path, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()``'s answer for ``path``, worked out again only when the file's stat changed."""
         st = path.stat()
-        return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
-
-    def _entry(self, path: Path) -> dict[str, Any]:
-        key, stamp = str(path), self._stamp(path)
-        entry = self.entries.get(key)
+        stamp = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
+        entry = self.entries.get(str(path))
         if entry is None or entry.get("stamp") != stamp:
-            entry = self.entries[key] = {"stamp": stamp}
-        return entry
+            entry = self.entries[str(path)] = {"stamp": stamp}
+        if key not in entry:
+            entry[key] = compute()
+        return entry[key]
 
     def sha(self, path: Path) -> str:
-        entry = self._entry(path)
-        if "sha" not in entry:
-            entry["sha"] = _sha(path.read_bytes())
-        return entry["sha"]
+        return self._remembered(path, "sha", lambda: _sha(path.read_bytes()))
 
     def helpers_imports(self, path: Path) -> list[str]:
-        entry = self._entry(path)
-        if "imports" not in entry:
-            entry["imports"] = sorted(_helpers_imported(ast.parse(path.read_text(encoding="utf-8"))))
-        return entry["imports"]
+        return self._remembered(path, "imports", lambda: sorted(_helpers_imported(ast.parse(path.read_text("utf-8")))))
 
     def notebook_facts(self, path: Path) -> dict[str, Any]:
         """A notebook's ``helpers`` imports and its source digest (:func:`notebook_source_digest`)."""
-        entry = self._entry(path)
-        if "notebook" not in entry:
-            nb = read_notebook(path)
-            entry["notebook"] = {"imports": sorted(notebook_imports(nb)), "source_digest": notebook_source_digest(nb)}
-        return entry["notebook"]
+        def facts(nb: dict[str, Any]) -> dict[str, Any]:
+            return {"imports": sorted(notebook_imports(nb)), "source_digest": notebook_source_digest(nb)}
+
+        return self._remembered(path, "notebook", lambda: facts(read_notebook(path)))
 
     def names_in(self, folder: Path) -> list[str]:
         """The names in a folder (empty when it is none), by the folder's own stat (which a new name changes)."""
@@ -121,8 +113,7 @@ class FileMemo:
     def save(self, path: Path) -> None:
         from helpers.atomic import write_json_atomic
 
-        live = {k: v for k, v in self.entries.items() if os.path.exists(k)}
-        write_json_atomic(path, live)
+        write_json_atomic(path, {k: v for k, v in self.entries.items() if os.path.exists(k)})
 
 
 #: The memo the fingerprints use (the runner loads and saves it; by itself it lives for one process).

@@ -1,21 +1,8 @@
 """What a notebook parameter or a numeric option of the runner may be: declared once, checked once.
 
-papermill writes each parameter into the notebook's source as Python; a value it
-has no translation for (a set, a date, bytes...) is written as its ``str()``,
-unescaped, so a parameters file could run code.  Every route a parameter arrives
-by (``-p name=value``, ``--params FILE``, ``--horizon`` and the other options,
-:func:`helpers.pipeline.execute.execute_notebook` as Dagster's assets call it)
-goes through :func:`check_parameters` before papermill sees a value:
-
-* the name must be one the notebook's ``parameters`` cell declares;
-* the value must be a string, a whole number, a finite number or true/false, of the
-  type of the declared default (a whole number where a number is declared is fine);
-  null only where the default is ``None``;
-* the value must be within its bounds in :data:`PARAMETER_BOUNDS` (which also says
-  what a parameter whose default is ``None`` may be).
-
-The runner's numeric options are bounded by :data:`OPTION_BOUNDS`, checked by
-argparse (:func:`option_type`) before the run lock is taken.  Standard library only.
+Every route a parameter takes to papermill goes through :func:`check_parameters` (``docs/pipeline.md``,
+"Parameters", says why and what it checks); the options are checked by :func:`option_type`.
+Standard library only.
 """
 
 from __future__ import annotations
@@ -40,11 +27,8 @@ class ParameterError(ValueError):
 
 @dataclass(frozen=True)
 class Bound:
-    """What one parameter or option may be: ``kind`` is ``"int"`` (a whole number), ``"number"`` (whole or
-    not, finite), ``"week"`` (an ISO week that exists,
-    read by :func:`helpers.data.weeks.parse_week_label`), ``"ids"`` (snake_case ids separated by commas, or
-    nothing) or ``"choice"`` (one of ``choices``); numbers lie in
-    ``[low, high]``."""
+    """What one parameter or option may be, by ``kind`` (:meth:`expected` says each in words); numbers lie
+    in ``[low, high]``."""
 
     kind: str
     low: float | None = None
@@ -70,9 +54,7 @@ class Bound:
     def problem(self, value: Any) -> bool:
         """Whether ``value`` (of an allowed type) lies outside these bounds."""
         if self.kind in ("int", "number"):
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                return True
-            if self.kind == "int" and not isinstance(value, int):
+            if isinstance(value, bool) or not isinstance(value, int if self.kind == "int" else (int, float)):
                 return True
             return not math.isfinite(value) or not self.low <= value <= self.high
         if not isinstance(value, str):
@@ -122,7 +104,7 @@ MAX_JOBS = 64
 #: A day: the longest a cell may run, or a run may wait for the lock (0 means no limit / refuse at once).
 MAX_SECONDS = 86_400
 
-#: The runner's numeric options (``--horizon`` is the parameter ``horizon``).
+#: The runner's numeric options.
 OPTION_BOUNDS: dict[str, Bound] = {
     "--jobs": Bound("int", 1, MAX_JOBS),
     "--horizon": PARAMETER_BOUNDS["horizon"],
@@ -133,16 +115,14 @@ OPTION_BOUNDS: dict[str, Bound] = {
 _TYPE_WORDS = ((bool, "true/false"), (int, "a whole number"), (float, "a number"), (str, "a string"),
                (dict, "a mapping"), (list, "a list"), (tuple, "a list"), (set, "a set"), (frozenset, "a set"),
                (bytes, "bytes"), (bytearray, "bytes"), (_dt.datetime, "a date and time"), (_dt.date, "a date"))
-
-
+#: A value's text for a message, bounded: a YAML file's aliases can nest one list a billion times.
 _SHORT = reprlib.Repr()
 _SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother = 3, 200, 200
 _SHORT.maxlist = _SHORT.maxtuple = _SHORT.maxdict = _SHORT.maxset = _SHORT.maxfrozenset = 4
 
 
 def given(value: Any) -> str:
-    """What was given, for a message: plain numbers and strings as they are, anything else with its kind
-    (its text cut to 60 characters).
+    """What was given, for a message: plain numbers and strings as they are, anything else with its kind.
 
     >>> given(-1), given("zz"), given({"a"}), given(None), given(float("nan"))
     ('-1', "'zz'", "a set {'a'}", 'null', 'nan')
@@ -158,7 +138,7 @@ def given(value: Any) -> str:
     if isinstance(value, (int, float, str)):
         text = repr(value)
         return text if len(text) <= 60 else text[:57] + "..."
-    text = _SHORT.repr(value)  # bounded: a YAML file's aliases can nest one list a billion times
+    text = _SHORT.repr(value)
     text = text if len(text) <= 60 else text[:57] + "..."
     kind = next((word for cls, word in _TYPE_WORDS if isinstance(value, cls)), f"a {type(value).__name__}")
     return f"{kind} {text}"
@@ -174,7 +154,6 @@ def value_problem(value: Any, default: Any, bound: Bound | None) -> str | None:
     >>> value_problem(100000, 4, PARAMETER_BOUNDS["horizon"])
     '100000 is not allowed (expected a whole number from 1 to 104)'
     """
-    scalar = (str, int, float, bool)
     if bound is not None:
         expected = bound.expected()
     elif default is None or default is NOT_A_LITERAL:
@@ -186,29 +165,21 @@ def value_problem(value: Any, default: Any, bound: Bound | None) -> str | None:
     refused = f"{given(value)} is not allowed (expected {expected})"
     if value is None:
         return None if default is None else refused
-    if not isinstance(value, scalar):
+    if not isinstance(value, (str, int, float, bool)):
         return refused
-    if default is not None and default is not NOT_A_LITERAL:
-        if isinstance(default, bool) != isinstance(value, bool):
-            return refused
-        if isinstance(default, str) != isinstance(value, str):
-            return refused
-        if isinstance(default, int) and not isinstance(default, bool) and not isinstance(value, int):
-            return refused  # a float where a whole number is declared
-    if isinstance(value, float) and not math.isfinite(value):
+    if default is not None and default is not NOT_A_LITERAL and (
+            isinstance(default, bool) != isinstance(value, bool) or isinstance(default, str) != isinstance(value, str)
+            or type(default) is int and not isinstance(value, int)):  # a float where a whole number is declared
         return refused
-    if bound is not None and bound.problem(value):
+    if (isinstance(value, float) and not math.isfinite(value)) or (bound is not None and bound.problem(value)):
         return refused
     return None
 
 
 def check_parameters(parameters: Mapping[Any, Any], defaults: Mapping[str, Any],
                      origins: Mapping[Any, str] | None = None, source: str = "parameter") -> None:
-    """Raise :class:`ParameterError` naming every parameter that may not be passed to a notebook (or notebooks)
-    whose ``parameters`` cells declare ``defaults`` (name: default; :func:`helpers.pipeline.graph.declared_defaults`).
-
-    ``origins``: where each parameter came from, as the message starts (``params.yaml:3``, ``-p``,
-    ``--horizon``); ``source`` for the others.  The one check every route to papermill calls.
+    """Raise :class:`ParameterError` naming every parameter that may not be passed to notebooks whose
+    ``parameters`` cells declare ``defaults``; ``origins``: where each came from (``source`` for the others).
 
     >>> check_parameters({"horizon": 8}, {"horizon": 4})
     >>> check_parameters({"lang": {"x"}, "horizn": 8}, {"horizon": 4, "lang": "en"}, {"lang": "evil.yaml:1"})

@@ -1,17 +1,6 @@
-"""Run the numbered notebooks with papermill, re-executing only what changed.
+"""``python -m helpers.pipeline run|status``: which steps are stale, the run lock, the scheduling, the journal.
 
-Usage::
-
-    python -m helpers.pipeline run                      # what changed since the last good run
-    python -m helpers.pipeline run --force              # every notebook
-    python -m helpers.pipeline run --through-week 2025-W19 --horizon 8
-    python -m helpers.pipeline run -p lock_in_rate=0.35 --params params.yaml
-    python -m helpers.pipeline run 03_trend             # that step (and whatever upstream is stale)
-    python -m helpers.pipeline run 03_trend --downstream  # ... and the steps after it that become stale
-    python -m helpers.pipeline run --cell-timeout 60 --wait 0   # a cron job: fail fast, never queue
-    python -m helpers.pipeline status                   # what a run would do, without running
-
-``docs/pipeline.md`` walks through a run.
+How to use it: ``--help`` and the README's "Running the pipeline"; how it works: ``docs/pipeline.md``.
 """
 
 from __future__ import annotations
@@ -129,25 +118,21 @@ VINTAGE_PARAMETERS = {"through_week": "window_weeks", "article_vintage": "articl
 
 
 def through_week_problem(root: Path, parameters: dict[str, Any]) -> str | None:
-    """Why a vintage parameter (``through_week`` for 03, ``article_vintage`` for 07) cannot be one, or ``None``:
-    checked on ``data/raw/weekly_sales.csv`` against the window the notebook fits, before anything runs."""
+    """Why a vintage parameter (``through_week`` for 03, ``article_vintage`` for 07; an ISO week already checked)
+    cannot be one, or ``None``: too few weeks of ``data/raw/weekly_sales.csv`` for the window the notebook fits."""
     import csv
 
-    from helpers.data import weeks
     from helpers.models import trend
 
+    vintages = {name: window for name, window in VINTAGE_PARAMETERS.items() if parameters.get(name) is not None}
+    if not vintages:
+        return None
     defaults = {"window_weeks": trend.DEFAULT_WINDOW_WEEKS, "article_window_weeks": 4}
     with open(root / "data" / "raw" / "weekly_sales.csv", encoding="utf-8-sig", newline="") as handle:
-        pairs = [(int(r["iso_year"]), int(r["iso_week"])) for r in csv.DictReader(handle) if r["series"] == trend.SUMMARY_SERIES]
-    for name, window in VINTAGE_PARAMETERS.items():
-        if parameters.get(name) is None:
-            continue
-        week = str(parameters[name])
-        try:
-            weeks.parse_week_label(week)
-        except ValueError as exc:
-            return f"{name} {week!r}: {exc}"
-        problem = trend.vintage_problem(pairs, week, int(parameters.get(window) or defaults[window]))
+        pairs = [(int(r["iso_year"]), int(r["iso_week"]))
+                 for r in csv.DictReader(handle) if r["series"] == trend.SUMMARY_SERIES]
+    for name, window in vintages.items():
+        problem = trend.vintage_problem(pairs, str(parameters[name]), int(parameters.get(window) or defaults[window]))
         if problem:
             return problem.replace("through_week", name, 1)
     return None
@@ -173,10 +158,9 @@ def parameters_by_step(root: Path, parameters: dict[str, Any],
             problems.extend(p for p in str(exc).splitlines() if p not in problems)
     if problems:
         raise ParameterError("\n".join(problems))
-    if any(parameters.get(name) is not None for name in VINTAGE_PARAMETERS):
-        problem = through_week_problem(root, parameters)
-        if problem:
-            raise ValueError(problem)
+    problem = through_week_problem(root, parameters)
+    if problem:
+        raise ValueError(problem)
     return {name: {k: v for k, v in parameters.items() if k in defaults} for name, defaults in declared.items()}
 
 
@@ -373,15 +357,9 @@ def _restore_after(journal: Any, root: Path) -> str:
     return f"restored the last good outputs ({len(restored)} path(s)); nothing from this run was kept"
 
 
-def run(
-    parameters: dict[str, Any],
-    force: bool = False,
-    jobs: int | None = None,
-    wait: float | None = DEFAULT_WAIT_SECONDS,
-    selection: Selection = Selection(),
-    cell_timeout: float | None = DEFAULT_CELL_TIMEOUT,
-    origins: Mapping[Any, str] | None = None,
-) -> int:
+def run(parameters: dict[str, Any], force: bool = False, jobs: int | None = None,
+        wait: float | None = DEFAULT_WAIT_SECONDS, selection: Selection = Selection(),
+        cell_timeout: float | None = DEFAULT_CELL_TIMEOUT, origins: Mapping[Any, str] | None = None) -> int:
     """Run what changed (of ``selection``); return the exit status (:data:`EPILOG`).
 
     ``wait``: seconds to wait for another run's lock (0: refuse at once, ``None``: forever); ``cell_timeout``:
@@ -391,14 +369,13 @@ def run(
 
     started = time.monotonic()
     root = project_root()
-    options = {"--jobs": jobs, "--cell-timeout": cell_timeout, "--wait": wait}
+    options = {"--jobs": jobs, "--cell-timeout": cell_timeout, "--wait": wait}  # argparse checked them; the API did not
     refused = [f"{name}: {given(value)} is not allowed (expected {OPTION_BOUNDS[name].expected()})"
                for name, value in options.items() if value is not None and OPTION_BOUNDS[name].problem(value)]
-    if refused:
-        print("error: " + "\n".join(refused), file=sys.stderr)
-        return EXIT_USAGE
     jobs = jobs or min(os.cpu_count() or 1, MAX_JOBS)
     try:
+        if refused:
+            raise ValueError("\n".join(refused))
         params_by_step = parameters_by_step(root, parameters, origins)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -453,12 +430,9 @@ def run(
         except OSError:
             pass  # a pure cache: the next run reads the files again
         lock.release()
-    total = time.monotonic() - started
-    _say(
-        f"done in {total:.1f} s: {len(report.ran)} ran, {len(report.skipped)} skipped"
-        f"{f', {len(STEPS) - len(selection.steps)} not requested' if selection.targets else ''}; "
-        "report: reports/html/index.html, results: reports/summary.json"
-    )
+    not_requested = f", {len(STEPS) - len(selection.steps)} not requested" if selection.targets else ""
+    _say(f"done in {time.monotonic() - started:.1f} s: {len(report.ran)} ran, {len(report.skipped)} skipped"
+         f"{not_requested}; report: reports/html/index.html, results: reports/summary.json")
     return 0
 
 
@@ -621,11 +595,8 @@ nothing run), 75 another run held the lock longer than --wait (nothing run), 130
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m helpers.pipeline",
-        description="Run the numbered notebooks in order with papermill, re-executing only what changed.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=EPILOG,
-    )
+        prog="python -m helpers.pipeline", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Run the numbered notebooks in order with papermill, re-executing only what changed.")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, help_text in (("run", "run what changed (all with --force)"), ("status", "say what a run would do")):
         p = sub.add_parser(name, help=help_text, description=help_text, epilog=EPILOG,
