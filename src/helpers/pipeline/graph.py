@@ -138,13 +138,7 @@ def read_notebook(path: Path) -> dict[str, Any]:
 
 
 def notebook_source_digest(nb: Mapping[str, Any]) -> str:
-    """Hash of what a person wrote: cell types and sources, not outputs or injected cells.
-
-    >>> a = {"cells": [{"cell_type": "code", "source": "x = 1", "outputs": [1]}]}
-    >>> b = {"cells": [{"cell_type": "code", "source": "x = 1", "outputs": [2]}]}
-    >>> notebook_source_digest(a) == notebook_source_digest(b)
-    True
-    """
+    """Hash of what a person wrote: cell types and sources, not outputs or injected cells."""
     parts = [[c.get("cell_type"), cell_text(c)] for c in nb.get("cells", []) if INJECTED_TAG not in _tags(c)]
     return _sha(json.dumps(parts, ensure_ascii=False).encode("utf-8"))
 
@@ -287,11 +281,7 @@ OUTPUT_VARIABLES = ("MATPLOTLIBRC", "MPLCONFIGDIR", "MPLBACKEND", "PYTHONPATH", 
 
 
 def installed_distributions() -> list[str]:
-    """``name-version`` of every distribution in this interpreter's (the kernels') site-packages, sorted.
-
-    >>> any(d.startswith("matplotlib-") for d in installed_distributions())
-    True
-    """
+    """``name-version`` of every distribution in this interpreter's (the kernels') site-packages, sorted."""
     import sysconfig
 
     folders = {sysconfig.get_paths()[k] for k in ("purelib", "platlib")}
@@ -323,11 +313,7 @@ def matplotlibrc_files(notebooks_dir: Path) -> list[Path]:
 
 
 def environment_inputs(root: Path) -> dict[str, str]:
-    """The parts of every fingerprint that are the environment: the lock, what is installed, the settings.
-
-    >>> sorted(environment_inputs(Path(".")))
-    ['environment', 'installed', 'settings']
-    """
+    """The parts of every fingerprint that are the environment: the lock, what is installed, the settings."""
     settings = {name: os.environ.get(name) for name in OUTPUT_VARIABLES}
     rc_files = matplotlibrc_files(root / "notebooks")
     settings["matplotlibrc"] = [[str(p), _sha(p.read_bytes())] for p in rc_files]
@@ -370,15 +356,7 @@ def outputs_digest(step: Step, root: Path) -> str:
 
 
 def why_rerun(previous: Mapping[str, Any] | None, inputs: Mapping[str, str], outputs: str) -> str | None:
-    """Why a step must run, in words, or ``None`` when its last good run still stands.
-
-    >>> why_rerun(None, {"notebook": "a"}, "o")
-    'no previous run recorded'
-    >>> why_rerun({"inputs": {"notebook": "a"}, "outputs": "o"}, {"notebook": "a"}, "o") is None
-    True
-    >>> why_rerun({"inputs": {"notebook": "a", "helpers": "h"}, "outputs": "o"}, {"notebook": "b", "helpers": "i"}, "o")
-    'notebook, helpers changed'
-    """
+    """Why a step must run, in words (``notebook, helpers changed``), or ``None`` when its last good run stands."""
     if not previous:
         return "no previous run recorded"
     changed = [k for k, v in inputs.items() if previous.get("inputs", {}).get(k) != v]

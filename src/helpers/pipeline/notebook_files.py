@@ -40,11 +40,7 @@ def stabilize_notebook(nb: dict[str, Any]) -> dict[str, Any]:
 
 
 def without_injected_parameters(nb: dict[str, Any]) -> dict[str, Any]:
-    """A copy of ``nb`` without cells a previous papermill run injected.
-
-    Without this, parameters of an old run would silently override the
-    defaults of the next run that passes none.
-    """
+    """A copy of ``nb`` without the cells a papermill run injected (their values would override the defaults)."""
     copy = json.loads(json.dumps(nb))
     copy["cells"] = [c for c in copy.get("cells", []) if INJECTED_TAG not in c.get("metadata", {}).get("tags", [])]
     return copy

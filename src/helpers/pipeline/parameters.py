@@ -36,11 +36,7 @@ class Bound:
     choices: tuple[str, ...] = ()
 
     def expected(self) -> str:
-        """In words, for the ``(expected ...)`` of a message.
-
-        >>> Bound("int", 1, 104).expected(), Bound("choice", choices=("en", "zh")).expected()
-        ('a whole number from 1 to 104', 'one of "en", "zh"')
-        """
+        """In words, for the ``(expected ...)`` of a message."""
         if self.kind == "int":
             return f"a whole number from {self.low:g} to {self.high:g}"
         if self.kind == "number":
@@ -147,10 +143,6 @@ def given(value: Any) -> str:
 def value_problem(value: Any, default: Any, bound: Bound | None) -> str | None:
     """Why ``value`` may not replace a parameter whose declared default is ``default``, in words; ``None`` if it may.
 
-    >>> value_problem(8, 4, PARAMETER_BOUNDS["horizon"]) is None, value_problem(0.4, None, PARAMETER_BOUNDS["lock_in_rate"])
-    (True, None)
-    >>> value_problem({"x"}, "en", PARAMETER_BOUNDS["lang"])
-    'a set {\\'x\\'} is not allowed (expected one of "en", "zh")'
     >>> value_problem(100000, 4, PARAMETER_BOUNDS["horizon"])
     '100000 is not allowed (expected a whole number from 1 to 104)'
     """
@@ -204,15 +196,7 @@ def check_parameters(parameters: Mapping[Any, Any], defaults: Mapping[str, Any],
 
 
 def option_type(option: str):
-    """An argparse ``type`` for a numeric option bounded by :data:`OPTION_BOUNDS` (refused before the run lock).
-
-    >>> option_type("--jobs")("2")
-    2
-    >>> option_type("--jobs")("-1")
-    Traceback (most recent call last):
-    ...
-    argparse.ArgumentTypeError: -1 is not allowed (expected a whole number from 1 to 64)
-    """
+    """An argparse ``type`` for a numeric option bounded by :data:`OPTION_BOUNDS` (refused before the run lock)."""
     import argparse
 
     bound = OPTION_BOUNDS[option]

@@ -242,11 +242,7 @@ class RunReport:
 
 
 def resolve_step_names(names: list[str]) -> list[str]:
-    """Step names from what a person typed: a whole name (``03_trend``), its number (``03``) or its words (``trend``).
-
-    >>> resolve_step_names(["03", "run_rate", "05_claims"])
-    ['03_trend', '04_run_rate', '05_claims']
-    """
+    """Step names from what a person typed: a whole name (``03_trend``), its number (``03``) or its words (``trend``)."""
     resolved = []
     for name in names:
         matches = [s.name for s in STEPS if name in (s.name, s.name.split("_", 1)[0], s.name.split("_", 1)[1])]
@@ -306,24 +302,12 @@ def unwritable_outputs(root: Path, selection: Selection = Selection()) -> list[s
     """
     import tempfile
 
-    rels = set(RUN_WRITES) | ({*REPORT_WRITES} if selection.report else set())
-    for step in STEPS:
-        if step.name in selection.steps:
-            rels.update(step.outputs)
-    folders: set[Path] = set()
-    files: set[Path] = set()
-    for rel in rels:
-        path = root / rel
-        if is_pattern(rel):
-            files.update(p for p in root.glob(rel) if p.is_file())
-            path = path.parent
-        elif Path(rel).suffix:  # a file: notebooks/03_trend.ipynb, reports/summary.json
-            files.add(path)
-            path = path.parent
-        folders.add(path)
-        if path.is_dir():
-            folders.update(p for p in path.rglob("*") if p.is_dir())
-            files.update(p for p in path.rglob("*") if p.is_file())
+    rels = set(RUN_WRITES) | (set(REPORT_WRITES) if selection.report else set())
+    rels.update(rel for step in STEPS if step.name in selection.steps for rel in step.outputs)
+    files = files_under(root, rels)
+    # a pattern's or a file's folder (notebooks/03_trend.ipynb, reports/summary.json), or the folder itself
+    folders = {(root / rel).parent if is_pattern(rel) or Path(rel).suffix else root / rel for rel in rels}
+    folders.update(p for folder in list(folders) if folder.is_dir() for p in folder.rglob("*") if p.is_dir())
     problems = []
     for folder in sorted(folders):
         existing = folder
