@@ -1,11 +1,11 @@
-"""Execute one notebook with papermill and publish it atomically (``docs/pipeline.md``, "Executing one notebook").
+"""One notebook executed with papermill and published atomically; also the process of each step of a run.
 
-Also the process each step of a run is (:func:`main`).  The heavy imports (papermill, Jupyter) are here
-only, so deciding *what* to run stays fast.
+The heavy imports (papermill, Jupyter) are here only, so deciding *what* to run stays fast.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from helpers.atomic import write_text_atomic
+from helpers.paths import project_root
 from helpers.pipeline.graph import cell_text, code_cells, declared_defaults
 from helpers.pipeline.journal import shown
 from helpers.pipeline.notebook_files import notebook_text, stabilize_notebook, without_injected_parameters
+from helpers.pipeline.parameters import check_parameters
 
 #: The kernel every notebook declares: this interpreter's ipykernel (jupyter_client runs it with ``sys.executable``).
 KERNEL_NAME = "python3"
@@ -81,8 +83,6 @@ def execute_notebook(notebook: Path, root: Path, parameters: Mapping[str, Any] |
     (``None``: no limit), and :class:`~helpers.pipeline.parameters.ParameterError` for parameters
     the notebook does not take, before anything runs.  A failed execution is kept in ``reports/failed``.
     """
-    from helpers.pipeline.parameters import check_parameters
-
     notebook = Path(notebook)
     kept = root / "reports" / "failed" / notebook.name
     source_nb = without_injected_parameters(json.loads(notebook.read_text(encoding="utf-8")))
@@ -170,8 +170,6 @@ def main(argv: list[str] | None = None) -> int:
 
     Exit status 0, or 1 with the failure on stdout.  A signal, or (``--parent-pipe``) the end of stdin
     (the runner is gone), kills its kernel and ends it at once."""
-    import argparse
-
     parser = argparse.ArgumentParser(prog="python -m helpers.pipeline.execute")
     parser.add_argument("notebook", type=Path)
     parser.add_argument("--parameters", default="{}", help="a JSON mapping (the runner has checked it)")
@@ -192,8 +190,6 @@ def main(argv: list[str] | None = None) -> int:
             stop()
 
         threading.Thread(target=watch, daemon=True).start()
-    from helpers.paths import project_root
-
     root = project_root()
     notebook = args.notebook if args.notebook.is_absolute() else root / args.notebook
     try:

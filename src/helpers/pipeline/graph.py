@@ -13,11 +13,13 @@ import json
 import os
 import platform
 import sys
+import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from helpers import steps as registry
+from helpers.atomic import write_json_atomic
 from helpers.pipeline.notebook_files import INJECTED_TAG
 
 
@@ -56,12 +58,8 @@ def _sha(data: bytes) -> str:
 
 
 class FileMemo:
-    """What is known of a file's content (its sha256, the modules it imports), by its stat.
-
-    Like git's index: a file whose size, modification and change times (ns) and inode are unchanged
-    is not read again (the change time catches an edit that puts the old modification time back).
-    A pure cache, kept in ``.cache/pipeline/files.json`` between runs.
-    """
+    """What is known of a file's content (its sha256, the modules it imports), by its stat, like git's index:
+    a file whose size, modification and change times and inode are unchanged is not read again."""
 
     def __init__(self, entries: dict[str, dict[str, Any]] | None = None):
         self.entries: dict[str, dict[str, Any]] = entries or {}
@@ -111,8 +109,6 @@ class FileMemo:
             return cls()
 
     def save(self, path: Path) -> None:
-        from helpers.atomic import write_json_atomic
-
         write_json_atomic(path, {k: v for k, v in self.entries.items() if os.path.exists(k)})
 
 
@@ -158,9 +154,9 @@ def declared_defaults(nb: Mapping[str, Any]) -> dict[str, Any]:
     for cell in code_cells(nb):
         if "parameters" in _tags(cell):
             for node in ast.parse(cell_text(cell)).body:
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
-                if not targets:
+                if not isinstance(node, (ast.Assign, ast.AnnAssign)):
                     continue
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 try:
                     value = ast.literal_eval(node.value) if node.value is not None else NOT_A_LITERAL
                 except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
@@ -251,9 +247,7 @@ def is_pattern(rel: str) -> bool:
 
 def files_under(root: Path, rel_paths: Iterable[str]) -> list[Path]:
     """Every file at or under the given paths or glob patterns (sorted; '.~' scratch files left out).
-
-    Patterns let two steps write into one folder without claiming each other's files.
-    """
+    Patterns let two steps write into one folder without claiming each other's files."""
     files: list[Path] = []
     for rel in rel_paths:
         matches = sorted(root.glob(rel)) if is_pattern(rel) else [root / rel]
@@ -282,8 +276,6 @@ OUTPUT_VARIABLES = ("MATPLOTLIBRC", "MPLCONFIGDIR", "MPLBACKEND", "PYTHONPATH", 
 
 def installed_distributions() -> list[str]:
     """``name-version`` of every distribution in this interpreter's (the kernels') site-packages, sorted."""
-    import sysconfig
-
     folders = {sysconfig.get_paths()[k] for k in ("purelib", "platlib")}
     found: set[str] = set()
     for folder in folders:
@@ -296,11 +288,8 @@ def installed_distributions() -> list[str]:
 
 
 def matplotlibrc_files(notebooks_dir: Path) -> list[Path]:
-    """The user ``matplotlibrc`` files matplotlib would read before its own defaults (those that exist).
-
-    Matplotlib's search order: ``$MATPLOTLIBRC`` (a file, or a folder holding one), the working
-    directory (``notebooks/`` for a kernel), ``$MPLCONFIGDIR`` or ``~/.config/matplotlib``.
-    """
+    """The user ``matplotlibrc`` files matplotlib would read before its own defaults (those that exist), in
+    its order: ``$MATPLOTLIBRC``, the working directory, ``$MPLCONFIGDIR`` or ``~/.config/matplotlib``."""
     candidates = []
     if os.environ.get("MATPLOTLIBRC"):
         rc = Path(os.environ["MATPLOTLIBRC"])

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterable
 
 from helpers.atomic import write_json_atomic
+from helpers.pipeline.graph import is_pattern
 
 MANIFEST = "manifest.json"
 
@@ -27,8 +28,6 @@ class Journal:
 
     def protect(self, rel_paths: Iterable[str]) -> None:
         """Back up each path (file, folder or glob pattern) once, before anything writes to it."""
-        from helpers.pipeline.graph import is_pattern
-
         new = [p for p in rel_paths if p not in self._entries]
         if not new:
             return

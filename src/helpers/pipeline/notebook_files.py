@@ -1,9 +1,5 @@
-"""Executed notebooks as committed files: volatile metadata out, stable bytes in.
-
-papermill and nbclient record start and end times, durations, paths and a
-random id for the injected-parameters cell.  :func:`stabilize_notebook` removes
-what changes from run to run so a rerun on unchanged data leaves ``git status``
-clean.  Standard library only (notebooks are JSON).
+"""Executed notebooks as committed files: what changes from run to run (times, durations, paths, the injected
+cell's random id) out, so that a rerun on unchanged data leaves ``git status`` clean.  Standard library only.
 """
 
 from __future__ import annotations

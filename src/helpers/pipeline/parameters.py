@@ -7,6 +7,7 @@ Standard library only.
 
 from __future__ import annotations
 
+import argparse
 import datetime as _dt
 import math
 import re
@@ -21,14 +22,12 @@ _ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
 class ParameterError(ValueError):
-    """A parameter (or an option) that may not be passed: the message names where it came from, what was given
-    and what is expected."""
+    """A parameter or an option refused: the message says where it came from, what was given, what is expected."""
 
 
 @dataclass(frozen=True)
 class Bound:
-    """What one parameter or option may be, by ``kind`` (:meth:`expected` says each in words); numbers lie
-    in ``[low, high]``."""
+    """What one parameter or option may be, by ``kind`` (:meth:`expected` says each in words)."""
 
     kind: str
     low: float | None = None
@@ -174,10 +173,10 @@ def check_parameters(parameters: Mapping[Any, Any], defaults: Mapping[str, Any],
     ``parameters`` cells declare ``defaults``; ``origins``: where each came from (``source`` for the others).
 
     >>> check_parameters({"horizon": 8}, {"horizon": 4})
-    >>> check_parameters({"lang": {"x"}, "horizn": 8}, {"horizon": 4, "lang": "en"}, {"lang": "evil.yaml:1"})
+    >>> check_parameters({"lang": {"x"}, "horizn": 8}, {"horizon": 4, "lang": "en"}, {"lang": "p.yaml:1"})
     Traceback (most recent call last):
     ...
-    helpers.pipeline.parameters.ParameterError: evil.yaml:1: lang: a set {'x'} is not allowed (expected one of "en", "zh")
+    helpers.pipeline.parameters.ParameterError: p.yaml:1: lang: a set {'x'} is not allowed (expected one of "en", "zh")
     parameter: horizn: unknown parameter (expected one of: horizon, lang)
     """
     origins = origins or {}
@@ -186,7 +185,8 @@ def check_parameters(parameters: Mapping[Any, Any], defaults: Mapping[str, Any],
         where = origins.get(name, source)
         if not isinstance(name, str) or name not in defaults:
             shown = name if isinstance(name, str) and name.isidentifier() else given(name)
-            problems.append(f"{where}: {shown}: unknown parameter (expected one of: {', '.join(sorted(defaults)) or 'none'})")
+            known = ", ".join(sorted(defaults)) or "none"
+            problems.append(f"{where}: {shown}: unknown parameter (expected one of: {known})")
             continue
         problem = value_problem(value, defaults[name], PARAMETER_BOUNDS.get(name))
         if problem:
@@ -197,8 +197,6 @@ def check_parameters(parameters: Mapping[Any, Any], defaults: Mapping[str, Any],
 
 def option_type(option: str):
     """An argparse ``type`` for a numeric option bounded by :data:`OPTION_BOUNDS` (refused before the run lock)."""
-    import argparse
-
     bound = OPTION_BOUNDS[option]
 
     def parse(text: str) -> int | float:
@@ -207,7 +205,8 @@ def option_type(option: str):
         except ValueError:
             value = None  # type: ignore[assignment]
         if value is None or bound.problem(value):
-            raise argparse.ArgumentTypeError(f"{text.strip() or repr(text)} is not allowed (expected {bound.expected()})")
+            raise argparse.ArgumentTypeError(
+                f"{text.strip() or repr(text)} is not allowed (expected {bound.expected()})")
         return value
 
     parse.__name__ = option.lstrip("-").replace("-", "_")  # argparse names the type in some messages

@@ -6,6 +6,7 @@ How to use it: ``--help`` and the README's "Running the pipeline"; how it works:
 from __future__ import annotations
 
 import argparse
+import csv
 import fcntl
 import json
 import os
@@ -13,12 +14,15 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from helpers.atomic import write_json_atomic
+from helpers.paths import project_root
 from helpers.pipeline import graph
 from helpers.pipeline.execute import DEFAULT_CELL_TIMEOUT
 from helpers.pipeline.graph import (REPORT_WRITES, STEPS, STEPS_BY_NAME, Step, declared_defaults, digest_files,
@@ -57,6 +61,9 @@ def parse_assignment(text: str) -> tuple[str, Any]:
         return name.strip(), value
 
 
+MAPPING = "a mapping of parameter names to values"
+
+
 def load_params_file(path: Path, lines: dict[Any, int] | None = None) -> dict[Any, Any]:
     """Parameters from a JSON or YAML file holding one mapping; ``lines`` gets the line each name is on.
 
@@ -78,7 +85,8 @@ def load_params_file(path: Path, lines: dict[Any, int] | None = None) -> dict[An
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-            problem = " ".join(str(p) for p in (getattr(exc, "context", None), getattr(exc, "problem", None)) if p) or str(exc)
+            parts = (getattr(exc, "context", None), getattr(exc, "problem", None))
+            problem = " ".join(str(p) for p in parts if p) or str(exc)
             raise ValueError(f"{where}: not YAML the runner reads: {problem} (expected name: value lines)") from None
         pairs = [(k, k.start_mark.line + 1) for k, _ in node.value] if isinstance(node, yaml.MappingNode) else []
         seen: dict[str, int] = {}
@@ -98,15 +106,15 @@ def load_params_file(path: Path, lines: dict[Any, int] | None = None) -> dict[An
         try:
             data = json.loads(text, object_pairs_hook=no_repeats)
         except RecursionError:
-            raise ValueError(f"{path}: nested too deep to read (expected a mapping of parameter names to values)") from None
+            raise ValueError(f"{path}: nested too deep to read (expected {MAPPING})") from None
         except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{exc.lineno}: not JSON: {exc.msg} (expected a mapping of parameter names to values)") from None
+            raise ValueError(f"{path}:{exc.lineno}: not JSON: {exc.msg} (expected {MAPPING})") from None
         seen = {}
         for number, line in enumerate(text.splitlines(), 1):
             for name in re.findall(r'"((?:[^"\\]|\\.)*)"\s*:', line):
                 seen.setdefault(name, number)
     if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected a mapping of parameter names to values, not {given(data)}")
+        raise ValueError(f"{path}: expected {MAPPING}, not {given(data)}")
     for name in data:  # a key YAML reads as a number or a date is found by its text
         if str(name) in seen:
             lines[name] = seen[str(name)]
@@ -120,8 +128,6 @@ VINTAGE_PARAMETERS = {"through_week": "window_weeks", "article_vintage": "articl
 def through_week_problem(root: Path, parameters: dict[str, Any]) -> str | None:
     """Why a vintage parameter (``through_week`` for 03, ``article_vintage`` for 07; an ISO week already checked)
     cannot be one, or ``None``: too few weeks of ``data/raw/weekly_sales.csv`` for the window the notebook fits."""
-    import csv
-
     from helpers.models import trend
 
     vintages = {name: window for name, window in VINTAGE_PARAMETERS.items() if parameters.get(name) is not None}
@@ -176,8 +182,7 @@ class RunLock:
     """An exclusive ``flock`` on the project: one run writes at a time.  The holder's pid is in the file."""
 
     def __init__(self, path: Path):
-        self.path = path
-        self.handle = None
+        self.path, self.handle = path, None
 
     def acquire(self, wait: float | None) -> None:
         """Take the lock, waiting at most ``wait`` seconds for another run (0: refuse at once; None: forever),
@@ -225,8 +230,6 @@ def load_state(root: Path) -> dict[str, Any]:
 
 
 def save_state(root: Path, state: dict[str, Any]) -> None:
-    from helpers.atomic import write_json_atomic
-
     write_json_atomic(root / STATE_DIR / "state.json", state)
 
 
@@ -242,7 +245,7 @@ class RunReport:
 
 
 def resolve_step_names(names: list[str]) -> list[str]:
-    """Step names from what a person typed: a whole name (``03_trend``), its number (``03``) or its words (``trend``)."""
+    """Step names from what a person typed: a whole name (``03_trend``), its number (``03``) or its words."""
     resolved = []
     for name in names:
         matches = [s.name for s in STEPS if name in (s.name, s.name.split("_", 1)[0], s.name.split("_", 1)[1])]
@@ -280,7 +283,8 @@ class Selection:
 
 
 def reason_to_run(step: Step, root: Path, parameters: dict[str, Any], state: dict[str, Any], force: bool,
-          environment: Mapping[str, str] | None = None, selection: Selection = Selection()) -> tuple[str | None, dict[str, str]]:
+                  environment: Mapping[str, str] | None = None,
+                  selection: Selection = Selection()) -> tuple[str | None, dict[str, str]]:
     """Why ``step`` must run (``None``: its last good run stands) and its input hashes, from the files as they are now.
 
     ``environment``: the run's :func:`~helpers.pipeline.graph.environment_inputs`; a requested step always runs."""
@@ -292,6 +296,7 @@ def reason_to_run(step: Step, root: Path, parameters: dict[str, Any], state: dic
 
 #: Written by a run besides the steps' outputs: its own state and the executions of failed notebooks.
 RUN_WRITES = (STATE_DIR, "reports/failed")
+WRITABLE_FOLDER = "a folder the run can write in"
 
 
 def unwritable_outputs(root: Path, selection: Selection = Selection()) -> list[str]:
@@ -300,8 +305,6 @@ def unwritable_outputs(root: Path, selection: Selection = Selection()) -> list[s
     A scratch file created and removed in each folder is the one test that answers for root, read-only
     mounts and files where a folder is expected.  Existing files must be writable (matplotlib writes in place).
     """
-    import tempfile
-
     rels = set(RUN_WRITES) | (set(REPORT_WRITES) if selection.report else set())
     rels.update(rel for step in STEPS if step.name in selection.steps for rel in step.outputs)
     files = files_under(root, rels)
@@ -314,7 +317,7 @@ def unwritable_outputs(root: Path, selection: Selection = Selection()) -> list[s
         while not existing.exists() and existing != root and existing.parent != existing:
             existing = existing.parent  # a folder the run will make: its nearest existing parent must take it
         if not existing.is_dir():
-            problems.append(f"{shown(existing, root)}: is a file, not a folder (expected a folder the run can write in)")
+            problems.append(f"{shown(existing, root)}: is a file, not a folder (expected {WRITABLE_FOLDER})")
             continue
         try:
             handle, scratch = tempfile.mkstemp(prefix=".~write-check.", dir=existing)
@@ -322,10 +325,11 @@ def unwritable_outputs(root: Path, selection: Selection = Selection()) -> list[s
             os.unlink(scratch)
         except OSError as exc:
             problems.append(f"{shown(existing, root)}: cannot write in this folder: {exc.strerror or exc} "
-                            "(expected a folder the run can write in)")
+                            f"(expected {WRITABLE_FOLDER})")
     for path in sorted(files):
         if path.is_file() and not os.access(path, os.W_OK):
-            problems.append(f"{shown(path, root)}: cannot write this file: it is read-only (expected a file the run can replace)")
+            problems.append(f"{shown(path, root)}: cannot write this file: it is read-only "
+                            "(expected a file the run can replace)")
     return list(dict.fromkeys(problems))
 
 
@@ -349,8 +353,6 @@ def run(parameters: dict[str, Any], force: bool = False, jobs: int | None = None
     ``wait``: seconds to wait for another run's lock (0: refuse at once, ``None``: forever); ``cell_timeout``:
     seconds a cell may run (``None``: no limit); ``origins``: where each parameter came from, for the messages.
     """
-    from helpers.paths import project_root
-
     started = time.monotonic()
     root = project_root()
     options = {"--jobs": jobs, "--cell-timeout": cell_timeout, "--wait": wait}  # argparse checked them; the API did not
@@ -383,7 +385,8 @@ def run(parameters: dict[str, Any], force: bool = False, jobs: int | None = None
                 print(f"error: the previous run was interrupted, and {exc}\nnothing was run", file=sys.stderr)
                 return EXIT_FAILED
             if restored:
-                _say(f"recovered: the previous run was interrupted; restored {len(restored)} output path(s) to the last good run")
+                _say(f"recovered: the previous run was interrupted; restored {len(restored)} output path(s) "
+                     "to the last good run")
         state = load_state(root)
         unwritable = unwritable_outputs(root, selection)
         if unwritable:
@@ -398,7 +401,8 @@ def run(parameters: dict[str, Any], force: bool = False, jobs: int | None = None
         if selection.report:
             _export_report(root, state, force, journal, report)
         else:
-            _say(f"skipped {'html report':<18} not requested: it comes after every notebook (add --downstream, or run all)")
+            _say(f"skipped {'html report':<18} not requested: it comes after every notebook "
+                 "(add --downstream, or run all)")
         save_state(root, state)
         journal.discard()
     except KeyboardInterrupt:
@@ -482,7 +486,8 @@ def _schedule(root, params_by_step, state, force, jobs, lock, journal, selection
                 report.ran.append(process.step.name)
                 done.add(process.step.name)
                 state[process.step.name] = {"inputs": process.inputs, "outputs": outputs_digest(process.step, root)}
-                graph.MEMO.notebook_facts(root / process.step.notebook)  # the run rewrote it: the next judges it from the memo
+                # the run rewrote its notebook: the next run judges it from the memo
+                graph.MEMO.notebook_facts(root / process.step.notebook)
         return report
     finally:
         _stop(running)
@@ -497,15 +502,12 @@ STOP_SECONDS = 5
 class StepProcess(subprocess.Popen):
     """One step running as ``python -m helpers.pipeline.execute`` in a new session (its own process group).
 
-    It holds the run lock's open file, so a run started after this one was killed waits until it has gone too,
-    and it stops when its stdin ends, which is when the runner is gone.  What it says (its failure) goes to a
-    file, not a pipe: a process a cell left behind could hold a pipe open.
+    It holds the run lock's file (a run started after this one was killed waits for it too) and stops when its
+    stdin ends (the runner is gone).  It says its failure in a file: a process a cell left could hold a pipe open.
     """
 
     def __init__(self, root: Path, step: Step, inputs: dict[str, str], parameters: dict[str, Any],
                  cell_timeout: float | None, lock: RunLock | None):
-        import tempfile
-
         self.step, self.inputs, self.started = step, inputs, time.monotonic()
         self.said = tempfile.TemporaryFile("w+", encoding="utf-8")
         command = [sys.executable, "-m", "helpers.pipeline.execute", step.notebook, "--parent-pipe",
@@ -547,8 +549,6 @@ def status(parameters: dict[str, Any], force: bool, selection: Selection = Selec
     """Print what a run would do (of ``selection``), without running anything.
 
     Raises ``ValueError`` for parameters a run would refuse (:func:`parameters_by_step`; ``origins`` as there)."""
-    from helpers.paths import project_root
-
     root = project_root()
     graph.MEMO = graph.FileMemo.load(_memo_path(root))
     params_by_step = parameters_by_step(root, parameters, origins)
@@ -585,18 +585,24 @@ def main(argv: list[str] | None = None) -> int:
     for name, help_text in (("run", "run what changed (all with --force)"), ("status", "say what a run would do")):
         p = sub.add_parser(name, help=help_text, description=help_text, epilog=EPILOG,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
-        p.add_argument("steps", nargs="*", metavar="STEP", help="only these steps and what they need (default: every step)")
+        p.add_argument("steps", nargs="*", metavar="STEP",
+                       help="only these steps and what they need (default: every step)")
         p.add_argument("--downstream", action="store_true", help="with STEP: also the steps after it, and the report")
         p.add_argument("--force", action="store_true", help="treat every notebook as changed")
-        p.add_argument("--through-week", metavar="YYYY-Www", help="ignore data after this ISO week (reproduce a past vintage)")
-        p.add_argument("--horizon", type=option_type("--horizon"), metavar="N", help="weeks to forecast, 1 to 104 (default 4)")
+        p.add_argument("--through-week", metavar="YYYY-Www",
+                       help="ignore data after this ISO week (reproduce a past vintage)")
+        p.add_argument("--horizon", type=option_type("--horizon"), metavar="N",
+                       help="weeks to forecast, 1 to 104 (default 4)")
         p.add_argument("--lang", choices=("en", "zh"), help="language of figure titles and labels (default en)")
-        p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE", help="any notebook parameter; repeatable")
-        p.add_argument("--params", type=Path, metavar="FILE", help="JSON or YAML file of parameters (command-line values win)")
+        p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                       help="any notebook parameter; repeatable")
+        p.add_argument("--params", type=Path, metavar="FILE",
+                       help="JSON or YAML file of parameters (command-line values win)")
         if name == "run":
             p.add_argument("--jobs", type=option_type("--jobs"), metavar="N",
                            help=f"notebooks run at once, 1 to {MAX_JOBS} (default: cores, at most {MAX_JOBS})")
-            p.add_argument("--cell-timeout", type=option_type("--cell-timeout"), default=DEFAULT_CELL_TIMEOUT, metavar="SECONDS",
+            p.add_argument("--cell-timeout", type=option_type("--cell-timeout"), default=DEFAULT_CELL_TIMEOUT,
+                           metavar="SECONDS",
                            help=f"fail a step whose cell runs longer than this, 0 to {MAX_SECONDS} "
                                 f"(default {DEFAULT_CELL_TIMEOUT}; 0: no limit)")
             p.add_argument("--wait", type=option_type("--wait"), default=DEFAULT_WAIT_SECONDS, metavar="SECONDS",
