@@ -231,12 +231,13 @@ def helper_closure(modules: Iterable[str], helpers_dir: Path) -> list[Path]:
         if path is None:
             continue
         files.add(path)
-        for pattern in PACKAGE_DATA_PATTERNS:
-            folder, _, names = path.parent.joinpath(pattern).as_posix().rpartition("/")
-            files.update(Path(folder) / n for n in fnmatch.filter(MEMO.names_in(Path(folder)), names))
         parts = name.split(".")
         todo.extend(".".join(parts[:i]) for i in range(1, len(parts)))  # parent packages run first
         todo.extend(MEMO.helpers_imports(path))
+    for module_folder in {p.parent for p in files}:
+        for pattern in PACKAGE_DATA_PATTERNS:
+            folder, _, names = module_folder.joinpath(pattern).as_posix().rpartition("/")
+            files.update(Path(folder) / n for n in fnmatch.filter(MEMO.names_in(Path(folder)), names))
     return sorted(files)
 
 
