@@ -1,6 +1,4 @@
-"""The runner: the step graph and fingerprints (``graph``), scheduling and the CLI (``runner``),
-notebook execution (``execute``), the undo journal (``journal``) and notebook files (``notebook_files``).
+"""The notebook runner, ``python -m helpers.pipeline`` (:func:`helpers.pipeline.runner.main`).
 
-It may import the analysis (to export the report); nothing in
-the analysis imports it.  ``python -m helpers.pipeline`` runs :func:`helpers.pipeline.runner.main`.
+``docs/pipeline.md`` says what each module holds.  It may import the analysis; nothing in the analysis imports it.
 """

@@ -1,16 +1,11 @@
-"""Execute one notebook with papermill and publish it atomically.
+"""One notebook executed with papermill and published atomically; also the process of each step of a run.
 
-Heavy imports (papermill, nbformat, Jupyter) live here, not in
-:mod:`helpers.pipeline`, so deciding *what* to run stays fast.
-
-The executed notebook is written first to a scratch file; only when every
-cell succeeded is it stabilised (:mod:`helpers.pipeline.notebook_files`) and moved over
-the committed notebook.  On failure the partial execution is kept under
-``reports/failed/`` and the committed notebook is left as it was.
+The heavy imports (papermill, Jupyter) are here only, so deciding *what* to run stays fast.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -23,10 +18,13 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from helpers.atomic import write_text_atomic
+from helpers.paths import project_root
+from helpers.pipeline.graph import cell_text, code_cells, declared_defaults
+from helpers.pipeline.journal import shown
 from helpers.pipeline.notebook_files import notebook_text, stabilize_notebook, without_injected_parameters
+from helpers.pipeline.parameters import check_parameters
 
-#: The kernel every notebook declares; it resolves to this interpreter's
-#: ipykernel (jupyter_client runs ``python`` kernels with ``sys.executable``).
+#: The kernel every notebook declares: this interpreter's ipykernel (jupyter_client runs it with ``sys.executable``).
 KERNEL_NAME = "python3"
 #: ipykernel warns about unencrypted TCP on loopback at every start; only errors matter here.
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
@@ -47,39 +45,22 @@ class NotebookFailure(Exception):
     def __str__(self) -> str:
         where = f"cell {self.cell_index}" if self.cell_index is not None else "a cell"
         first_line = self.cell_source.strip().splitlines()[0] if self.cell_source.strip() else ""
-        return (
-            f"{self.notebook}: {where} failed: {self.error}\n"
-            f"  cell starts: {first_line[:100]}\n"
-            f"  the failed execution is saved at {self.saved_to}; the committed notebook and outputs are unchanged"
-        )
+        return (f"{self.notebook}: {where} failed: {self.error}\n  cell starts: {first_line[:100]}\n"
+                f"  the failed execution is saved at {self.saved_to}; the committed notebook and outputs are unchanged")
 
 
 def _first_error(nb: Mapping[str, Any]) -> tuple[int | None, str, str]:
-    code_index = 0
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") != "code":
-            continue
-        code_index += 1
+    """The first code cell (counted from 1) with an error output, its source and the error."""
+    for index, cell in enumerate(code_cells(nb), 1):
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
-                source = cell.get("source", "")
-                source = "".join(source) if isinstance(source, list) else source
-                return code_index, source, f"{output.get('ename')}: {output.get('evalue')}"
+                return index, cell_text(cell), f"{output.get('ename')}: {output.get('evalue')}"
     return None, "", "the kernel stopped (no error output recorded)"
 
 
-def _is_timeout(exc: BaseException) -> bool:
-    """Whether papermill stopped because a cell exceeded its execution timeout (nbclient's ``CellTimeoutError``)."""
-    from nbclient.exceptions import CellTimeoutError
-
-    return isinstance(exc, CellTimeoutError)
-
-
 def _timed_out_cell(nb: Mapping[str, Any], message: str) -> tuple[int | None, str]:
-    """The code cell (counted from 1) whose source nbclient's timeout message previews, and that source.
-
-    nbclient quotes the cell (its first and last five lines when longer than ten); the
-    longest code cell whose first line appears in the preview is taken.
+    """The code cell (counted from 1) that nbclient's timeout message quotes, and its source: the longest
+    whose first line is in the message (which quotes a long cell's first and last five lines only).
 
     >>> nb = {"cells": [{"cell_type": "code", "source": "x = 1"},
     ...                 {"cell_type": "code", "source": "import time\\ntime.sleep(3600)"}]}
@@ -87,58 +68,23 @@ def _timed_out_cell(nb: Mapping[str, Any], message: str) -> tuple[int | None, st
     (2, 'import time\\ntime.sleep(3600)')
     """
     found: tuple[int | None, str] = (None, "")
-    code_index = 0
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") != "code":
-            continue
-        code_index += 1
-        source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else source
-        lines = source.strip().splitlines()
-        if lines and lines[0] in message and len(source) > len(found[1]):
-            found = (code_index, source)
+    for index, cell in enumerate(code_cells(nb), 1):
+        lines = cell_text(cell).strip().splitlines()
+        if lines and lines[0] in message and len(cell_text(cell)) > len(found[1]):
+            found = (index, cell_text(cell))
     return found
 
 
-def kernel_never_answered(exc: BaseException) -> bool:
-    """Whether ``exc`` says the kernel died before it answered at all (no cell ran).
-
-    jupyter_client chooses the kernel's free ports before the kernel binds them, so another
-    process can take one in between: the kernel exits with "Address already in use" and
-    jupyter_client raises this.  Such a start can be tried again with new ports.
-
-    >>> kernel_never_answered(RuntimeError("Kernel died before replying to kernel_info"))
-    True
-    >>> kernel_never_answered(RuntimeError("deliberate failure"))
-    False
-    """
-    return isinstance(exc, RuntimeError) and "before replying to kernel_info" in str(exc)
-
-
-def execute_notebook(
-    notebook: Path,
-    root: Path,
-    parameters: Mapping[str, Any] | None = None,
-    failed_dir: Path | None = None,
-    cell_timeout: float | None = DEFAULT_CELL_TIMEOUT,
-) -> None:
+def execute_notebook(notebook: Path, root: Path, parameters: Mapping[str, Any] | None = None,
+                     cell_timeout: float | None = DEFAULT_CELL_TIMEOUT) -> None:
     """Run ``notebook`` with papermill (cwd = its folder) and replace it with the result.
 
-    Raises :class:`NotebookFailure` naming the notebook, the cell (counted
-    among code cells, from 1) and the error; a cell that runs longer than
-    ``cell_timeout`` seconds (``None``: no limit) fails the same way, as
-    "timed out".  Each attempt gets its own kernel, killed (with its process group)
-    when the attempt ends; a kernel that dies before it answers
-    (:func:`kernel_never_answered`: no cell ran) is started once more before the
-    notebook is called failed.  Parameters the notebook does not declare, or values it
-    does not take, raise :class:`~helpers.pipeline.parameters.ParameterError` before
-    anything runs or is written.
+    Raises :class:`NotebookFailure` when a cell fails or runs longer than ``cell_timeout`` seconds
+    (``None``: no limit), and :class:`~helpers.pipeline.parameters.ParameterError` for parameters
+    the notebook does not take, before anything runs.  A failed execution is kept in ``reports/failed``.
     """
-    from helpers.pipeline.graph import declared_defaults
-    from helpers.pipeline.parameters import check_parameters
-
     notebook = Path(notebook)
-    failed_dir = failed_dir or root / "reports" / "failed"
+    kept = root / "reports" / "failed" / notebook.name
     source_nb = without_injected_parameters(json.loads(notebook.read_text(encoding="utf-8")))
     # papermill writes parameters into the notebook's source: only values its parameters cell takes get there
     check_parameters(dict(parameters or {}), declared_defaults(source_nb), source=notebook.name)
@@ -156,53 +102,40 @@ def execute_notebook(
                 KERNELS.append(AsyncKernelManager(kernel_name=KERNEL_NAME))
                 try:
                     papermill.execute_notebook(
-                        str(prepared),
-                        str(executed),
-                        parameters=dict(parameters or {}),
-                        kernel_name=KERNEL_NAME,
-                        cwd=str(notebook.parent),
-                        progress_bar=False,
-                        execution_timeout=cell_timeout,
-                        log_output=False,
-                        request_save_on_cell_execute=False,
-                        extra_arguments=KERNEL_ARGUMENTS,
-                        km=KERNELS[-1],
-                    )
+                        str(prepared), str(executed), parameters=dict(parameters or {}), kernel_name=KERNEL_NAME,
+                        cwd=str(notebook.parent), progress_bar=False, execution_timeout=cell_timeout, log_output=False,
+                        request_save_on_cell_execute=False, extra_arguments=KERNEL_ARGUMENTS, km=KERNELS[-1])
                     break
                 except RuntimeError as exc:
-                    if attempt == 2 or not kernel_never_answered(exc):
+                    # a kernel that died before it answered (another process took one of its ports
+                    # between jupyter_client choosing and the kernel binding them) starts once more
+                    if attempt == 2 or "before replying to kernel_info" not in str(exc):
                         raise
                 finally:
                     kill_kernels(clean_up=True)
         except BaseException as exc:
-            kept = failed_dir / notebook.name
-            saved_to = kept.relative_to(root).as_posix() if kept.is_relative_to(root) else str(kept)
+            saved_to = shown(kept, root)
             failed_nb = json.loads(executed.read_text(encoding="utf-8")) if executed.is_file() else {}
             try:  # papermill writes nothing when execution stops by a timeout: then keep what was run
-                failed_dir.mkdir(parents=True, exist_ok=True)
+                kept.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(executed if executed.is_file() else prepared, kept)
             except OSError as not_kept:  # said, never raised: it must not hide the failure itself
                 saved_to = f"no file: {saved_to} could not be written ({not_kept.strerror or not_kept})"
             if isinstance(exc, KeyboardInterrupt):
                 raise
+            from nbclient.exceptions import CellTimeoutError
+
             cell_index, cell_source, error = _first_error(failed_nb)
-            if _is_timeout(exc):
+            if isinstance(exc, CellTimeoutError):
                 cell_index, cell_source = _timed_out_cell(source_nb, str(exc))
                 error = f"timed out: the cell ran longer than --cell-timeout {cell_timeout:g} s; its kernel was stopped"
             elif cell_index is None:
                 error = f"{type(exc).__name__}: {exc}".strip()
-            raise NotebookFailure(
-                notebook=notebook.name,
-                cell_index=cell_index,
-                cell_source=cell_source,
-                error=error.splitlines()[0] if error else type(exc).__name__,
-                saved_to=saved_to,
-            ) from None
+            error = error.splitlines()[0] if error else type(exc).__name__
+            raise NotebookFailure(notebook.name, cell_index, cell_source, error, saved_to) from None
         result = stabilize_notebook(json.loads(executed.read_text(encoding="utf-8")))
     write_text_atomic(notebook, notebook_text(result))
-    stale = failed_dir / notebook.name
-    if stale.exists():
-        stale.unlink()
+    kept.unlink(missing_ok=True)  # a failure of an earlier run
 
 
 #: The kernel managers of this process's attempts whose kernels may still run (:func:`kill_kernels` empties it).
@@ -210,12 +143,10 @@ KERNELS: list[Any] = []
 
 
 def kill_kernels(clean_up: bool = False) -> None:
-    """Kill every kernel this process started, each with its process group (jupyter_client gives each
-    kernel a session of its own: a signal to the caller's group does not reach it).
+    """Kill every kernel this process started, with its process group (a signal to ours does not reach it).
 
-    ``clean_up``: through jupyter_client, which also removes the connection file; without it, only
-    signals (what a signal handler may do).
-    """
+    ``clean_up``: through jupyter_client, which also removes the connection file; else only signals
+    (what a signal handler may do)."""
     while KERNELS:
         km = KERNELS.pop()
         if clean_up and km.has_kernel:
@@ -235,14 +166,10 @@ def kill_kernels(clean_up: bool = False) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m helpers.pipeline.execute NOTEBOOK``: one step as the runner starts it, in a process group of its own.
+    """``python -m helpers.pipeline.execute NOTEBOOK``: one step of a run, its notebook then its HTML page.
 
-    Runs the notebook (:func:`execute_notebook`), then exports its HTML page.  Exit status 0, or 1 with
-    the failure on stdout.  SIGTERM, SIGINT or SIGHUP, or (``--parent-pipe``) the end of stdin, which
-    comes when the runner is gone, kill its kernel and end it at once.
-    """
-    import argparse
-
+    Exit status 0, or 1 with the failure on stdout.  A signal, or (``--parent-pipe``) the end of stdin
+    (the runner is gone), kills its kernel and ends it at once."""
     parser = argparse.ArgumentParser(prog="python -m helpers.pipeline.execute")
     parser.add_argument("notebook", type=Path)
     parser.add_argument("--parameters", default="{}", help="a JSON mapping (the runner has checked it)")
@@ -263,8 +190,6 @@ def main(argv: list[str] | None = None) -> int:
             stop()
 
         threading.Thread(target=watch, daemon=True).start()
-    from helpers.paths import project_root
-
     root = project_root()
     notebook = args.notebook if args.notebook.is_absolute() else root / args.notebook
     try:
@@ -272,11 +197,8 @@ def main(argv: list[str] | None = None) -> int:
         from helpers.report.html import export_page
 
         export_page(root, notebook)
-    except NotebookFailure as failure:
-        print(failure, flush=True)
-        return 1
-    except Exception as exc:  # a kernel that would not start, a page that cannot be written, ...
-        print(f"{notebook.name}: {type(exc).__name__}: {exc}", flush=True)
+    except Exception as exc:  # a failed cell; a kernel that would not start, a page that cannot be written, ...
+        print(exc if isinstance(exc, NotebookFailure) else f"{notebook.name}: {type(exc).__name__}: {exc}", flush=True)
         return 1
     return 0
 

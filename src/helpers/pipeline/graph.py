@@ -1,12 +1,7 @@
-"""The pipeline's graph and content fingerprints (standard library only).
+"""The steps as the runner sees them (from the registry, :mod:`helpers.steps`) and their fingerprints.
 
-What each notebook reads and writes comes from the step registry (:mod:`helpers.steps`, where a
-step is declared); the runner, Dagster's assets and the tests read it here.  A step's *fingerprint* (:func:`step_inputs`) hashes
-everything its result depends on, by part: its source, its parameters, the helpers it imports
-(transitively), the files it reads, the lock, what is installed and the outside settings
-(``docs/pipeline.md`` lists them).  A step reruns when its fingerprint changed or its outputs no
-longer match what the last good run wrote.  Nothing here imports pandas or Jupyter, so a run
-with nothing to do answers in a fraction of a second.
+``docs/pipeline.md`` lists a fingerprint's parts.  Standard library only, so that a run with
+nothing to do answers in a fraction of a second.
 """
 
 from __future__ import annotations
@@ -18,14 +13,14 @@ import json
 import os
 import platform
 import sys
+import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from helpers import steps as registry
-
-INJECTED_TAG = "injected-parameters"
-PARAMETERS_TAG = "parameters"
+from helpers.atomic import write_json_atomic
+from helpers.pipeline.notebook_files import INJECTED_TAG
 
 
 @dataclass(frozen=True)
@@ -47,17 +42,10 @@ class Step:
         return (*self.writes, self.notebook)
 
 
-def _step(spec: registry.StepSpec) -> Step:
-    """The graph's view of one row of the step registry (:mod:`helpers.steps`)."""
-    return Step(spec.name, reads=registry.step_reads(spec), writes=spec.writes, after=registry.after(spec.name))
-
-
-#: Every notebook step, from the step registry (:data:`helpers.steps.STEPS`): ``after`` from ``reads``.
-STEPS: tuple[Step, ...] = tuple(_step(spec) for spec in registry.STEPS)
-#: Not a notebook: the HTML report and ``reports/summary.json``, written after the notebooks
-#: from their executed files, every step's outputs (its summary, its figures, the tables the report shows or
-#: copies into ``reports/html/data/``), the quotes' translations and the index's wording
-#: (:func:`helpers.steps.report_reads`).
+#: Every notebook step, in the registry's order (one they can run in).
+STEPS: tuple[Step, ...] = tuple(Step(spec.name, reads=registry.step_reads(spec), writes=spec.writes,
+                                     after=registry.after(spec.name)) for spec in registry.STEPS)
+#: Not a notebook: the HTML report and ``reports/summary.json``, made after the notebooks from what they wrote.
 REPORT_READS = registry.report_reads()
 REPORT_WRITES = ("reports/html", "reports/summary.json")
 STEPS_BY_NAME: dict[str, Step] = {s.name: s for s in STEPS}
@@ -70,54 +58,38 @@ def _sha(data: bytes) -> str:
 
 
 class FileMemo:
-    """What is known of a file's content (its sha256, the modules it imports), by its stat.
-
-    Like git's index: a file whose size, modification time, change time (nanoseconds) and
-    inode are unchanged is not read again.  The change time counts because an edit that keeps
-    the size can put the old modification time back (``os.utime``, ``touch -r``, some tools
-    do); the change time cannot be set back (issue 21).  A pure cache: every answer is what
-    reading the file gives.  The runner keeps it in ``.cache/pipeline/files.json`` between runs
-    (:meth:`load`, :meth:`save`), so a run with nothing to do reads almost nothing.
-    """
+    """What is known of a file's content (its sha256, the modules it imports), by its stat, like git's index:
+    a file whose size, modification and change times and inode are unchanged is not read again."""
 
     def __init__(self, entries: dict[str, dict[str, Any]] | None = None):
         self.entries: dict[str, dict[str, Any]] = entries or {}
 
-    @staticmethod
-    def _stamp(path: Path) -> list[int]:
+    def _remembered(self, path: Path, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()``'s answer for ``path``, worked out again only when the file's stat changed."""
         st = path.stat()
-        return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
-
-    def _entry(self, path: Path) -> dict[str, Any]:
-        key, stamp = str(path), self._stamp(path)
-        entry = self.entries.get(key)
+        stamp = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
+        entry = self.entries.get(str(path))
         if entry is None or entry.get("stamp") != stamp:
-            entry = self.entries[key] = {"stamp": stamp}
-        return entry
+            entry = self.entries[str(path)] = {"stamp": stamp}
+        if key not in entry:
+            entry[key] = compute()
+        return entry[key]
 
     def sha(self, path: Path) -> str:
-        entry = self._entry(path)
-        if "sha" not in entry:
-            entry["sha"] = _sha(path.read_bytes())
-        return entry["sha"]
+        return self._remembered(path, "sha", lambda: _sha(path.read_bytes()))
 
     def helpers_imports(self, path: Path) -> list[str]:
-        entry = self._entry(path)
-        if "imports" not in entry:
-            entry["imports"] = sorted(_helpers_imported(ast.parse(path.read_text(encoding="utf-8"))))
-        return entry["imports"]
+        return self._remembered(path, "imports", lambda: sorted(_helpers_imported(ast.parse(path.read_text("utf-8")))))
 
     def notebook_facts(self, path: Path) -> dict[str, Any]:
         """A notebook's ``helpers`` imports and its source digest (:func:`notebook_source_digest`)."""
-        entry = self._entry(path)
-        if "notebook" not in entry:
-            nb = read_notebook(path)
-            entry["notebook"] = {"imports": sorted(notebook_imports(nb)), "source_digest": notebook_source_digest(nb)}
-        return entry["notebook"]
+        def facts(nb: dict[str, Any]) -> dict[str, Any]:
+            return {"imports": sorted(notebook_imports(nb)), "source_digest": notebook_source_digest(nb)}
+
+        return self._remembered(path, "notebook", lambda: facts(read_notebook(path)))
 
     def names_in(self, folder: Path) -> list[str]:
-        """The names in a folder (empty when it is none), by the folder's own stat: adding, removing or
-        renaming a file changes it, editing one does not (and does not change its name)."""
+        """The names in a folder (empty when it is none), by the folder's own stat (which a new name changes)."""
         try:
             st = folder.stat()
         except OSError:
@@ -137,21 +109,18 @@ class FileMemo:
             return cls()
 
     def save(self, path: Path) -> None:
-        from helpers.atomic import write_json_atomic
-
-        live = {k: v for k, v in self.entries.items() if os.path.exists(k)}
-        write_json_atomic(path, live)
+        write_json_atomic(path, {k: v for k, v in self.entries.items() if os.path.exists(k)})
 
 
 #: The memo the fingerprints use (the runner loads and saves it; by itself it lives for one process).
 MEMO = FileMemo()
 
 
-def _code_cells(nb: Mapping[str, Any]) -> list[dict[str, Any]]:
+def code_cells(nb: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [c for c in nb.get("cells", []) if c.get("cell_type") == "code"]
 
 
-def _source(cell: Mapping[str, Any]) -> str:
+def cell_text(cell: Mapping[str, Any]) -> str:
     src = cell.get("source", "")
     return "".join(src) if isinstance(src, list) else src
 
@@ -165,35 +134,9 @@ def read_notebook(path: Path) -> dict[str, Any]:
 
 
 def notebook_source_digest(nb: Mapping[str, Any]) -> str:
-    """Hash of what a person wrote: cell types and sources, not outputs or injected cells.
-
-    >>> a = {"cells": [{"cell_type": "code", "source": "x = 1", "outputs": [1]}]}
-    >>> b = {"cells": [{"cell_type": "code", "source": "x = 1", "outputs": [2]}]}
-    >>> notebook_source_digest(a) == notebook_source_digest(b)
-    True
-    """
-    parts = [
-        [c.get("cell_type"), _source(c)]
-        for c in nb.get("cells", [])
-        if INJECTED_TAG not in _tags(c)
-    ]
+    """Hash of what a person wrote: cell types and sources, not outputs or injected cells."""
+    parts = [[c.get("cell_type"), cell_text(c)] for c in nb.get("cells", []) if INJECTED_TAG not in _tags(c)]
     return _sha(json.dumps(parts, ensure_ascii=False).encode("utf-8"))
-
-
-def declared_parameters(nb: Mapping[str, Any]) -> tuple[str, ...]:
-    """Names assigned in the cell tagged ``parameters``, in order.
-
-    >>> declared_parameters({"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]},
-    ...                                 "source": "horizon = 4  # weeks\\nthrough_week = None"}]})
-    ('horizon', 'through_week')
-    """
-    names: list[str] = []
-    for cell in _code_cells(nb):
-        if PARAMETERS_TAG in _tags(cell):
-            for node in ast.parse(_source(cell)).body:
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
-                names.extend(t.id for t in targets if isinstance(t, ast.Name))
-    return tuple(dict.fromkeys(names))
 
 
 #: The default of a parameter whose value in the ``parameters`` cell is not a literal (an expression).
@@ -208,12 +151,12 @@ def declared_defaults(nb: Mapping[str, Any]) -> dict[str, Any]:
     {'horizon': 4, 'through_week': None, 'lang': 'en'}
     """
     defaults: dict[str, Any] = {}
-    for cell in _code_cells(nb):
-        if PARAMETERS_TAG in _tags(cell):
-            for node in ast.parse(_source(cell)).body:
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
-                if not targets:
+    for cell in code_cells(nb):
+        if "parameters" in _tags(cell):
+            for node in ast.parse(cell_text(cell)).body:
+                if not isinstance(node, (ast.Assign, ast.AnnAssign)):
                     continue
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 try:
                     value = ast.literal_eval(node.value) if node.value is not None else NOT_A_LITERAL
                 except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
@@ -250,8 +193,8 @@ def _helpers_imported(tree: ast.AST) -> set[str]:
 def notebook_imports(nb: Mapping[str, Any]) -> set[str]:
     """``helpers`` modules imported by a notebook's code cells (cells that do not parse are skipped)."""
     found: set[str] = set()
-    for cell in _code_cells(nb):
-        lines = [ln for ln in _source(cell).splitlines() if not ln.lstrip().startswith(("%", "!"))]
+    for cell in code_cells(nb):
+        lines = [ln for ln in cell_text(cell).splitlines() if not ln.lstrip().startswith(("%", "!"))]
         try:
             found |= _helpers_imported(ast.parse("\n".join(lines)))
         except SyntaxError:
@@ -259,82 +202,53 @@ def notebook_imports(nb: Mapping[str, Any]) -> set[str]:
     return found
 
 
-def module_file(name: str, helpers_dir: Path, listings: dict[Path, list[str]] | None = None) -> Path | None:
-    """The file of ``helpers.<name>`` (a module or a package's ``__init__.py``), or ``None`` for a plain name.
-
-    ``listings``: folder listings already read by the caller (filled in as it goes).
-    """
-    listings = {} if listings is None else listings
+def module_file(name: str, helpers_dir: Path) -> Path | None:
+    """The file of ``helpers.<name>`` (a module or a package's ``__init__.py``), or ``None`` for a plain name."""
     base = helpers_dir.joinpath(*name.split("."))
     for path in (base.with_suffix(".py"), base / "__init__.py"):
-        if path.name in _listing(path.parent, listings):
+        if path.name in MEMO.names_in(path.parent):
             return path
     return None
 
 
-def _listing(folder: Path, listings: dict[Path, list[str]]) -> list[str]:
-    if folder not in listings:
-        listings[folder] = MEMO.names_in(folder)
-    return listings[folder]
-
-
-#: Data files a module may read from its own folder (``pyproject.toml``'s package data, e.g. ``labels/labels.toml``
-#: and the bundled CJK font ``figures/fonts/*.otf``).
+#: Data files a module may read from its own folder (``pyproject.toml``'s package data: ``labels/labels.toml``,
+#: the bundled CJK font ``figures/fonts/*.otf``).
 PACKAGE_DATA_PATTERNS = ("*.toml", "fonts/*.otf", "fonts/*.json")
 
 
-def package_data_beside(module: Path, listings: dict[Path, list[str]] | None = None) -> list[Path]:
-    """The data files in a module's folder (:data:`PACKAGE_DATA_PATTERNS`), sorted: part of what it depends on."""
-    listings = {} if listings is None else listings
-    found = []
-    for pattern in PACKAGE_DATA_PATTERNS:
-        folder = module.parent.joinpath(*pattern.split("/")[:-1])
-        found.extend(folder / n for n in fnmatch.filter(_listing(folder, listings), pattern.split("/")[-1]))
-    return sorted(found)
-
-
 def helper_closure(modules: Iterable[str], helpers_dir: Path) -> list[Path]:
-    """The files of ``modules``, of the packages they sit in, and of every ``helpers`` module they import, sorted.
-
-    The data files beside each of those modules (:func:`package_data_beside`) count too: editing
-    ``labels/labels.toml`` reruns the notebooks that draw figures.
-    """
+    """The files of ``modules``, of their packages and of every ``helpers`` module they import, sorted,
+    with the data files beside each (:data:`PACKAGE_DATA_PATTERNS`)."""
     seen: set[str] = set()
     files: set[Path] = {helpers_dir / "__init__.py"}
-    listings: dict[Path, list[str]] = {}  # each folder listed once per closure
-    folders_done: set[Path] = set()
     todo = list(modules)
     while todo:
         name = todo.pop()
         if name in seen:
             continue
         seen.add(name)
-        path = module_file(name, helpers_dir, listings)
+        path = module_file(name, helpers_dir)
         if path is None:
             continue
         files.add(path)
-        if path.parent not in folders_done:
-            folders_done.add(path.parent)
-            files.update(package_data_beside(path, listings))
         parts = name.split(".")
         todo.extend(".".join(parts[:i]) for i in range(1, len(parts)))  # parent packages run first
         todo.extend(MEMO.helpers_imports(path))
+    for module_folder in {p.parent for p in files}:
+        for pattern in PACKAGE_DATA_PATTERNS:
+            folder, _, names = module_folder.joinpath(pattern).as_posix().rpartition("/")
+            files.update(Path(folder) / n for n in fnmatch.filter(MEMO.names_in(Path(folder)), names))
     return sorted(files)
-
-
-GLOB_CHARS = frozenset("*?[")
 
 
 def is_pattern(rel: str) -> bool:
     """Whether a declared path is a glob pattern (``reports/figures/06_*``) rather than a path."""
-    return bool(GLOB_CHARS & set(rel))
+    return bool(set("*?[") & set(rel))
 
 
 def files_under(root: Path, rel_paths: Iterable[str]) -> list[Path]:
     """Every file at or under the given paths or glob patterns (sorted; '.~' scratch files left out).
-
-    Patterns let two steps write into one folder without claiming each other's files.
-    """
+    Patterns let two steps write into one folder without claiming each other's files."""
     files: list[Path] = []
     for rel in rel_paths:
         matches = sorted(root.glob(rel)) if is_pattern(rel) else [root / rel]
@@ -362,16 +276,7 @@ OUTPUT_VARIABLES = ("MATPLOTLIBRC", "MPLCONFIGDIR", "MPLBACKEND", "PYTHONPATH", 
 
 
 def installed_distributions() -> list[str]:
-    """``name-version`` of every distribution in this interpreter's site-packages, sorted.
-
-    The kernels run on this interpreter, so this is what draws the figures.  One
-    directory listing per folder (no metadata is read), so it costs about a millisecond.
-
-    >>> any(d.startswith("matplotlib-") for d in installed_distributions())
-    True
-    """
-    import sysconfig
-
+    """``name-version`` of every distribution in this interpreter's (the kernels') site-packages, sorted."""
     folders = {sysconfig.get_paths()[k] for k in ("purelib", "platlib")}
     found: set[str] = set()
     for folder in folders:
@@ -384,11 +289,8 @@ def installed_distributions() -> list[str]:
 
 
 def matplotlibrc_files(notebooks_dir: Path) -> list[Path]:
-    """The user ``matplotlibrc`` files matplotlib would read before its own defaults (those that exist).
-
-    Matplotlib's search order: ``$MATPLOTLIBRC`` (a file, or a folder holding one), the working
-    directory (``notebooks/`` for a kernel), ``$MPLCONFIGDIR`` or ``~/.config/matplotlib``.
-    """
+    """The user ``matplotlibrc`` files matplotlib would read before its own defaults (those that exist), in
+    its order: ``$MATPLOTLIBRC``, the working directory, ``$MPLCONFIGDIR`` or ``~/.config/matplotlib``."""
     candidates = []
     if os.environ.get("MATPLOTLIBRC"):
         rc = Path(os.environ["MATPLOTLIBRC"])
@@ -401,11 +303,7 @@ def matplotlibrc_files(notebooks_dir: Path) -> list[Path]:
 
 
 def environment_inputs(root: Path) -> dict[str, str]:
-    """The environment parts of every fingerprint: the lock, what is installed, the outside settings.
-
-    >>> sorted(environment_inputs(Path(".")))
-    ['environment', 'installed', 'settings']
-    """
+    """The parts of every fingerprint that are the environment: the lock, what is installed, the settings."""
     settings = {name: os.environ.get(name) for name in OUTPUT_VARIABLES}
     rc_files = matplotlibrc_files(root / "notebooks")
     settings["matplotlibrc"] = [[str(p), _sha(p.read_bytes())] for p in rc_files]
@@ -421,9 +319,7 @@ def step_inputs(step: Step, root: Path, parameters: Mapping[str, Any],
                 environment: Mapping[str, str] | None = None) -> dict[str, str]:
     """The parts of a step's fingerprint, each a hash, by name (names explain a rerun).
 
-    ``environment``: :func:`environment_inputs` when the caller has it already (a run works it
-    out once for all its steps).
-    """
+    ``environment``: :func:`environment_inputs`, when the caller has it already."""
     facts = MEMO.notebook_facts(root / step.notebook)
     helpers = helper_closure(facts["imports"], root / "src" / "helpers")
     return {
@@ -435,12 +331,12 @@ def step_inputs(step: Step, root: Path, parameters: Mapping[str, Any],
     }
 
 
-def report_inputs(root: Path, environment: Mapping[str, str] | None = None) -> dict[str, str]:
+def report_inputs(root: Path) -> dict[str, str]:
     """The parts of the HTML report's fingerprint (see :data:`REPORT_READS`)."""
     return {
         "helpers": digest_files(root, helper_closure({"report.html"}, root / "src" / "helpers")),
         "inputs": digest_files(root, files_under(root, REPORT_READS)),
-        **(environment if environment is not None else environment_inputs(root)),
+        **environment_inputs(root),
     }
 
 
@@ -450,15 +346,7 @@ def outputs_digest(step: Step, root: Path) -> str:
 
 
 def why_rerun(previous: Mapping[str, Any] | None, inputs: Mapping[str, str], outputs: str) -> str | None:
-    """Why a step must run, in words, or ``None`` when its last good run still stands.
-
-    >>> why_rerun(None, {"notebook": "a"}, "o")
-    'no previous run recorded'
-    >>> why_rerun({"inputs": {"notebook": "a"}, "outputs": "o"}, {"notebook": "a"}, "o") is None
-    True
-    >>> why_rerun({"inputs": {"notebook": "a", "helpers": "h"}, "outputs": "o"}, {"notebook": "b", "helpers": "i"}, "o")
-    'notebook, helpers changed'
-    """
+    """Why a step must run, in words (``notebook, helpers changed``), or ``None`` when its last good run stands."""
     if not previous:
         return "no previous run recorded"
     changed = [k for k, v in inputs.items() if previous.get("inputs", {}).get(k) != v]
@@ -467,16 +355,3 @@ def why_rerun(previous: Mapping[str, Any] | None, inputs: Mapping[str, str], out
     if previous.get("outputs") != outputs:
         return "outputs differ from the last good run"
     return None
-
-
-def topological(steps: Iterable[Step]) -> list[Step]:
-    """Steps ordered so each comes after the ones it needs (stable by name otherwise)."""
-    remaining = {s.name: s for s in steps}
-    ordered: list[Step] = []
-    while remaining:
-        ready = sorted(n for n, s in remaining.items() if all(a not in remaining for a in s.after))
-        if not ready:
-            raise ValueError(f"cycle in the pipeline graph among {sorted(remaining)}")
-        for name in ready:
-            ordered.append(remaining.pop(name))
-    return ordered

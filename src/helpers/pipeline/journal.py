@@ -1,11 +1,7 @@
-"""A run's undo journal: back up outputs before a step changes them, restore on failure.
+"""A run's undo journal: outputs backed up before a step changes them, put back when the run fails.
 
-Before the runner lets a step write, it copies that step's outputs (declared
-writes and notebook) into ``.cache/pipeline/journal``.  If the run fails, is
-interrupted with Ctrl-C, or is killed outright, the backups are put back
-(the next run does it after a kill), so the last good outputs stay intact.
-The manifest is written atomically *after* the copies, so a half-made backup
-is never mistaken for a complete one.  Standard library only.
+After a kill the next run puts them back.  The manifest is written (atomically) after the copies,
+so a half-made backup is never taken for a whole one.  Standard library only.
 """
 
 from __future__ import annotations
@@ -16,6 +12,7 @@ from pathlib import Path
 from typing import Iterable
 
 from helpers.atomic import write_json_atomic
+from helpers.pipeline.graph import is_pattern
 
 MANIFEST = "manifest.json"
 
@@ -29,14 +26,8 @@ class Journal:
         # path -> existed before the run; glob pattern -> the files it matched before the run
         self._entries: dict[str, bool | list[str]] = {}
 
-    @property
-    def active(self) -> bool:
-        return (self.folder / MANIFEST).is_file()
-
     def protect(self, rel_paths: Iterable[str]) -> None:
         """Back up each path (file, folder or glob pattern) once, before anything writes to it."""
-        from helpers.pipeline.graph import is_pattern
-
         new = [p for p in rel_paths if p not in self._entries]
         if not new:
             return
@@ -64,10 +55,8 @@ class Journal:
     def restore(self) -> list[str]:
         """Put every backed-up path back as it was; return the paths restored.
 
-        A path that cannot be put back (a folder made read-only, a file where a folder was) does
-        not stop the others: every path is tried, then :class:`RestoreIncomplete` names those that
-        failed and why, and the backups are kept (the next run tries again).
-        """
+        Every path is tried; those that could not be put back raise :class:`RestoreIncomplete`
+        after, and the backups are kept for the next run."""
         manifest = self.folder / MANIFEST
         if not manifest.is_file():
             self.discard()
@@ -117,8 +106,8 @@ class RestoreIncomplete(OSError):
     def __init__(self, root: Path, folder: Path, failed: dict[str, OSError]):
         self.failed = failed
         lines = [f"{rel}: {describe_os_error(exc, root)}" for rel, exc in failed.items()]
-        kept = folder.relative_to(root).as_posix() if folder.is_relative_to(root) else str(folder)
-        super().__init__(f"could not put back {len(failed)} output path(s); their last good copies are kept in {kept} "
+        super().__init__(f"could not put back {len(failed)} output path(s); their last good copies are kept in "
+                         f"{shown(folder, root)} "
                          "and the next run puts them back once they can be written:\n  " + "\n  ".join(lines))
 
 
@@ -127,11 +116,11 @@ def describe_os_error(exc: OSError, root: Path | None = None) -> str:
 
     >>> describe_os_error(PermissionError(13, "Permission denied", "/p/data/processed/trend/x.csv"), Path("/p"))
     'data/processed/trend/x.csv: Permission denied'
-    >>> describe_os_error(OSError("disk on fire"))
-    'disk on fire'
     """
-    name = exc.filename
-    if name is not None and root is not None and Path(name).is_relative_to(root):
-        name = Path(name).relative_to(root).as_posix()
     what = exc.strerror or str(exc)
-    return f"{name}: {what}" if name is not None else what
+    return f"{shown(Path(exc.filename), root)}: {what}" if exc.filename is not None else what
+
+
+def shown(path: Path, root: Path | None) -> str:
+    """``path`` as a message names it: relative to ``root`` when it lies under it."""
+    return path.relative_to(root).as_posix() if root is not None and path.is_relative_to(root) else str(path)

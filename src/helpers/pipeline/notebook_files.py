@@ -1,9 +1,5 @@
-"""Executed notebooks as committed files: volatile metadata out, stable bytes in.
-
-papermill and nbclient record start and end times, durations, paths and a
-random id for the injected-parameters cell.  :func:`stabilize_notebook` removes
-what changes from run to run so a rerun on unchanged data leaves ``git status``
-clean.  Standard library only (notebooks are JSON).
+"""Executed notebooks as committed files: what changes from run to run (times, durations, paths, the injected
+cell's random id) out, so that a rerun on unchanged data leaves ``git status`` clean.  Standard library only.
 """
 
 from __future__ import annotations
@@ -40,11 +36,7 @@ def stabilize_notebook(nb: dict[str, Any]) -> dict[str, Any]:
 
 
 def without_injected_parameters(nb: dict[str, Any]) -> dict[str, Any]:
-    """A copy of ``nb`` without cells a previous papermill run injected.
-
-    Without this, parameters of an old run would silently override the
-    defaults of the next run that passes none.
-    """
+    """A copy of ``nb`` without the cells a papermill run injected (their values would override the defaults)."""
     copy = json.loads(json.dumps(nb))
     copy["cells"] = [c for c in copy.get("cells", []) if INJECTED_TAG not in c.get("metadata", {}).get("tags", [])]
     return copy

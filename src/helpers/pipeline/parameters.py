@@ -1,25 +1,13 @@
 """What a notebook parameter or a numeric option of the runner may be: declared once, checked once.
 
-papermill writes each parameter into the notebook's source as Python; a value it
-has no translation for (a set, a date, bytes...) is written as its ``str()``,
-unescaped, so a parameters file could run code.  Every route a parameter arrives
-by (``-p name=value``, ``--params FILE``, ``--horizon`` and the other options,
-:func:`helpers.pipeline.execute.execute_notebook` as Dagster's assets call it)
-goes through :func:`check_parameters` before papermill sees a value:
-
-* the name must be one the notebook's ``parameters`` cell declares;
-* the value must be a string, a whole number, a finite number or true/false, of the
-  type of the declared default (a whole number where a number is declared is fine);
-  null only where the default is ``None``;
-* the value must be within its bounds in :data:`PARAMETER_BOUNDS` (which also says
-  what a parameter whose default is ``None`` may be).
-
-The runner's numeric options are bounded by :data:`OPTION_BOUNDS`, checked by
-argparse (:func:`option_type`) before the run lock is taken.  Standard library only.
+Every route a parameter takes to papermill goes through :func:`check_parameters` (``docs/pipeline.md``,
+"Parameters", says why and what it checks); the options are checked by :func:`option_type`.
+Standard library only.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as _dt
 import math
 import re
@@ -34,17 +22,12 @@ _ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
 class ParameterError(ValueError):
-    """A parameter (or an option) that may not be passed: the message names where it came from, what was given
-    and what is expected."""
+    """A parameter or an option refused: the message says where it came from, what was given, what is expected."""
 
 
 @dataclass(frozen=True)
 class Bound:
-    """What one parameter or option may be: ``kind`` is ``"int"`` (a whole number), ``"number"`` (whole or
-    not, finite), ``"week"`` (an ISO week that exists,
-    read by :func:`helpers.data.weeks.parse_week_label`), ``"ids"`` (snake_case ids separated by commas, or
-    nothing) or ``"choice"`` (one of ``choices``); numbers lie in
-    ``[low, high]``."""
+    """What one parameter or option may be, by ``kind`` (:meth:`expected` says each in words)."""
 
     kind: str
     low: float | None = None
@@ -52,11 +35,7 @@ class Bound:
     choices: tuple[str, ...] = ()
 
     def expected(self) -> str:
-        """In words, for the ``(expected ...)`` of a message.
-
-        >>> Bound("int", 1, 104).expected(), Bound("choice", choices=("en", "zh")).expected()
-        ('a whole number from 1 to 104', 'one of "en", "zh"')
-        """
+        """In words, for the ``(expected ...)`` of a message."""
         if self.kind == "int":
             return f"a whole number from {self.low:g} to {self.high:g}"
         if self.kind == "number":
@@ -70,9 +49,7 @@ class Bound:
     def problem(self, value: Any) -> bool:
         """Whether ``value`` (of an allowed type) lies outside these bounds."""
         if self.kind in ("int", "number"):
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                return True
-            if self.kind == "int" and not isinstance(value, int):
+            if isinstance(value, bool) or not isinstance(value, int if self.kind == "int" else (int, float)):
                 return True
             return not math.isfinite(value) or not self.low <= value <= self.high
         if not isinstance(value, str):
@@ -122,7 +99,7 @@ MAX_JOBS = 64
 #: A day: the longest a cell may run, or a run may wait for the lock (0 means no limit / refuse at once).
 MAX_SECONDS = 86_400
 
-#: The runner's numeric options (``--horizon`` is the parameter ``horizon``).
+#: The runner's numeric options.
 OPTION_BOUNDS: dict[str, Bound] = {
     "--jobs": Bound("int", 1, MAX_JOBS),
     "--horizon": PARAMETER_BOUNDS["horizon"],
@@ -133,16 +110,14 @@ OPTION_BOUNDS: dict[str, Bound] = {
 _TYPE_WORDS = ((bool, "true/false"), (int, "a whole number"), (float, "a number"), (str, "a string"),
                (dict, "a mapping"), (list, "a list"), (tuple, "a list"), (set, "a set"), (frozenset, "a set"),
                (bytes, "bytes"), (bytearray, "bytes"), (_dt.datetime, "a date and time"), (_dt.date, "a date"))
-
-
+#: A value's text for a message, bounded: a YAML file's aliases can nest one list a billion times.
 _SHORT = reprlib.Repr()
 _SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother = 3, 200, 200
 _SHORT.maxlist = _SHORT.maxtuple = _SHORT.maxdict = _SHORT.maxset = _SHORT.maxfrozenset = 4
 
 
 def given(value: Any) -> str:
-    """What was given, for a message: plain numbers and strings as they are, anything else with its kind
-    (its text cut to 60 characters).
+    """What was given, for a message: plain numbers and strings as they are, anything else with its kind.
 
     >>> given(-1), given("zz"), given({"a"}), given(None), given(float("nan"))
     ('-1', "'zz'", "a set {'a'}", 'null', 'nan')
@@ -158,7 +133,7 @@ def given(value: Any) -> str:
     if isinstance(value, (int, float, str)):
         text = repr(value)
         return text if len(text) <= 60 else text[:57] + "..."
-    text = _SHORT.repr(value)  # bounded: a YAML file's aliases can nest one list a billion times
+    text = _SHORT.repr(value)
     text = text if len(text) <= 60 else text[:57] + "..."
     kind = next((word for cls, word in _TYPE_WORDS if isinstance(value, cls)), f"a {type(value).__name__}")
     return f"{kind} {text}"
@@ -167,14 +142,9 @@ def given(value: Any) -> str:
 def value_problem(value: Any, default: Any, bound: Bound | None) -> str | None:
     """Why ``value`` may not replace a parameter whose declared default is ``default``, in words; ``None`` if it may.
 
-    >>> value_problem(8, 4, PARAMETER_BOUNDS["horizon"]) is None, value_problem(0.4, None, PARAMETER_BOUNDS["lock_in_rate"])
-    (True, None)
-    >>> value_problem({"x"}, "en", PARAMETER_BOUNDS["lang"])
-    'a set {\\'x\\'} is not allowed (expected one of "en", "zh")'
     >>> value_problem(100000, 4, PARAMETER_BOUNDS["horizon"])
     '100000 is not allowed (expected a whole number from 1 to 104)'
     """
-    scalar = (str, int, float, bool)
     if bound is not None:
         expected = bound.expected()
     elif default is None or default is NOT_A_LITERAL:
@@ -186,35 +156,27 @@ def value_problem(value: Any, default: Any, bound: Bound | None) -> str | None:
     refused = f"{given(value)} is not allowed (expected {expected})"
     if value is None:
         return None if default is None else refused
-    if not isinstance(value, scalar):
+    if not isinstance(value, (str, int, float, bool)):
         return refused
-    if default is not None and default is not NOT_A_LITERAL:
-        if isinstance(default, bool) != isinstance(value, bool):
-            return refused
-        if isinstance(default, str) != isinstance(value, str):
-            return refused
-        if isinstance(default, int) and not isinstance(default, bool) and not isinstance(value, int):
-            return refused  # a float where a whole number is declared
-    if isinstance(value, float) and not math.isfinite(value):
+    if default is not None and default is not NOT_A_LITERAL and (
+            isinstance(default, bool) != isinstance(value, bool) or isinstance(default, str) != isinstance(value, str)
+            or type(default) is int and not isinstance(value, int)):  # a float where a whole number is declared
         return refused
-    if bound is not None and bound.problem(value):
+    if (isinstance(value, float) and not math.isfinite(value)) or (bound is not None and bound.problem(value)):
         return refused
     return None
 
 
 def check_parameters(parameters: Mapping[Any, Any], defaults: Mapping[str, Any],
                      origins: Mapping[Any, str] | None = None, source: str = "parameter") -> None:
-    """Raise :class:`ParameterError` naming every parameter that may not be passed to a notebook (or notebooks)
-    whose ``parameters`` cells declare ``defaults`` (name: default; :func:`helpers.pipeline.graph.declared_defaults`).
-
-    ``origins``: where each parameter came from, as the message starts (``params.yaml:3``, ``-p``,
-    ``--horizon``); ``source`` for the others.  The one check every route to papermill calls.
+    """Raise :class:`ParameterError` naming every parameter that may not be passed to notebooks whose
+    ``parameters`` cells declare ``defaults``; ``origins``: where each came from (``source`` for the others).
 
     >>> check_parameters({"horizon": 8}, {"horizon": 4})
-    >>> check_parameters({"lang": {"x"}, "horizn": 8}, {"horizon": 4, "lang": "en"}, {"lang": "evil.yaml:1"})
+    >>> check_parameters({"lang": {"x"}, "horizn": 8}, {"horizon": 4, "lang": "en"}, {"lang": "p.yaml:1"})
     Traceback (most recent call last):
     ...
-    helpers.pipeline.parameters.ParameterError: evil.yaml:1: lang: a set {'x'} is not allowed (expected one of "en", "zh")
+    helpers.pipeline.parameters.ParameterError: p.yaml:1: lang: a set {'x'} is not allowed (expected one of "en", "zh")
     parameter: horizn: unknown parameter (expected one of: horizon, lang)
     """
     origins = origins or {}
@@ -223,7 +185,8 @@ def check_parameters(parameters: Mapping[Any, Any], defaults: Mapping[str, Any],
         where = origins.get(name, source)
         if not isinstance(name, str) or name not in defaults:
             shown = name if isinstance(name, str) and name.isidentifier() else given(name)
-            problems.append(f"{where}: {shown}: unknown parameter (expected one of: {', '.join(sorted(defaults)) or 'none'})")
+            known = ", ".join(sorted(defaults)) or "none"
+            problems.append(f"{where}: {shown}: unknown parameter (expected one of: {known})")
             continue
         problem = value_problem(value, defaults[name], PARAMETER_BOUNDS.get(name))
         if problem:
@@ -233,17 +196,7 @@ def check_parameters(parameters: Mapping[Any, Any], defaults: Mapping[str, Any],
 
 
 def option_type(option: str):
-    """An argparse ``type`` for a numeric option bounded by :data:`OPTION_BOUNDS` (refused before the run lock).
-
-    >>> option_type("--jobs")("2")
-    2
-    >>> option_type("--jobs")("-1")
-    Traceback (most recent call last):
-    ...
-    argparse.ArgumentTypeError: -1 is not allowed (expected a whole number from 1 to 64)
-    """
-    import argparse
-
+    """An argparse ``type`` for a numeric option bounded by :data:`OPTION_BOUNDS` (refused before the run lock)."""
     bound = OPTION_BOUNDS[option]
 
     def parse(text: str) -> int | float:
@@ -252,7 +205,8 @@ def option_type(option: str):
         except ValueError:
             value = None  # type: ignore[assignment]
         if value is None or bound.problem(value):
-            raise argparse.ArgumentTypeError(f"{text.strip() or repr(text)} is not allowed (expected {bound.expected()})")
+            raise argparse.ArgumentTypeError(
+                f"{text.strip() or repr(text)} is not allowed (expected {bound.expected()})")
         return value
 
     parse.__name__ = option.lstrip("-").replace("-", "_")  # argparse names the type in some messages

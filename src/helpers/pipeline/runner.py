@@ -1,24 +1,12 @@
-"""Run the numbered notebooks with papermill, re-executing only what changed.
+"""``python -m helpers.pipeline run|status``: which steps are stale, the run lock, the scheduling, the journal.
 
-Usage::
-
-    python -m helpers.pipeline run                      # what changed since the last good run
-    python -m helpers.pipeline run --force              # every notebook
-    python -m helpers.pipeline run --through-week 2025-W19 --horizon 8
-    python -m helpers.pipeline run -p lock_in_rate=0.35 --params params.yaml
-    python -m helpers.pipeline run 03_trend             # that step (and whatever upstream is stale)
-    python -m helpers.pipeline run 03_trend --downstream  # ... and the steps after it that become stale
-    python -m helpers.pipeline run --cell-timeout 60 --wait 0   # a cron job: fail fast, never queue
-    python -m helpers.pipeline status                   # what a run would do, without running
-
-A step runs when the steps it needs are done and its fingerprint (:mod:`helpers.pipeline.graph`)
-changed, in a process of its own (:mod:`helpers.pipeline.execute`), its outputs backed up first
-(:mod:`helpers.pipeline.journal`).  ``docs/pipeline.md`` walks through a run.
+How to use it: ``--help`` and the README's "Running the pipeline"; how it works: ``docs/pipeline.md``.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import fcntl
 import json
 import os
@@ -26,17 +14,23 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from helpers.pipeline.graph import (REPORT_WRITES, STEPS, STEPS_BY_NAME, Step, declared_defaults, digest_files,
-                                    environment_inputs, files_under, outputs_digest, read_notebook, report_inputs,
-                                    step_inputs, topological, why_rerun)
+from helpers.atomic import write_json_atomic
+from helpers.paths import project_root
+from helpers.pipeline import graph
 from helpers.pipeline.execute import DEFAULT_CELL_TIMEOUT
-from helpers.pipeline.parameters import MAX_JOBS, MAX_SECONDS, OPTION_BOUNDS, ParameterError, check_parameters, given, option_type
+from helpers.pipeline.graph import (REPORT_WRITES, STEPS, STEPS_BY_NAME, Step, declared_defaults, digest_files,
+                                    environment_inputs, files_under, is_pattern, outputs_digest, read_notebook,
+                                    report_inputs, step_inputs, why_rerun)
+from helpers.pipeline.journal import Journal, RestoreIncomplete, describe_os_error, shown
+from helpers.pipeline.parameters import (MAX_JOBS, MAX_SECONDS, OPTION_BOUNDS, ParameterError, check_parameters, given,
+                                         option_type)
 
 STATE_DIR = ".cache/pipeline"
 EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
@@ -67,12 +61,14 @@ def parse_assignment(text: str) -> tuple[str, Any]:
         return name.strip(), value
 
 
+MAPPING = "a mapping of parameter names to values"
+
+
 def load_params_file(path: Path, lines: dict[Any, int] | None = None) -> dict[Any, Any]:
     """Parameters from a JSON or YAML file holding one mapping; ``lines`` gets the line each name is on.
 
-    A file that does not parse, holds something else than a mapping or names a parameter twice
-    is refused (``ValueError``, ``file:line: what is wrong``); the values are checked later
-    (:func:`helpers.pipeline.parameters.check_parameters`).
+    Raises ``ValueError`` (``file:line: what is wrong``) for a file that does not parse, is not a mapping
+    or names a parameter twice; the values are checked later (:func:`parameters_by_step`).
     """
     text = path.read_text(encoding="utf-8")
     lines = {} if lines is None else lines
@@ -89,7 +85,8 @@ def load_params_file(path: Path, lines: dict[Any, int] | None = None) -> dict[An
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-            problem = " ".join(str(p) for p in (getattr(exc, "context", None), getattr(exc, "problem", None)) if p) or str(exc)
+            parts = (getattr(exc, "context", None), getattr(exc, "problem", None))
+            problem = " ".join(str(p) for p in parts if p) or str(exc)
             raise ValueError(f"{where}: not YAML the runner reads: {problem} (expected name: value lines)") from None
         pairs = [(k, k.start_mark.line + 1) for k, _ in node.value] if isinstance(node, yaml.MappingNode) else []
         seen: dict[str, int] = {}
@@ -109,15 +106,15 @@ def load_params_file(path: Path, lines: dict[Any, int] | None = None) -> dict[An
         try:
             data = json.loads(text, object_pairs_hook=no_repeats)
         except RecursionError:
-            raise ValueError(f"{path}: nested too deep to read (expected a mapping of parameter names to values)") from None
+            raise ValueError(f"{path}: nested too deep to read (expected {MAPPING})") from None
         except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{exc.lineno}: not JSON: {exc.msg} (expected a mapping of parameter names to values)") from None
+            raise ValueError(f"{path}:{exc.lineno}: not JSON: {exc.msg} (expected {MAPPING})") from None
         seen = {}
         for number, line in enumerate(text.splitlines(), 1):
             for name in re.findall(r'"((?:[^"\\]|\\.)*)"\s*:', line):
                 seen.setdefault(name, number)
     if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected a mapping of parameter names to values, not {given(data)}")
+        raise ValueError(f"{path}: expected {MAPPING}, not {given(data)}")
     for name in data:  # a key YAML reads as a number or a date is found by its text
         if str(name) in seen:
             lines[name] = seen[str(name)]
@@ -129,29 +126,19 @@ VINTAGE_PARAMETERS = {"through_week": "window_weeks", "article_vintage": "articl
 
 
 def through_week_problem(root: Path, parameters: dict[str, Any]) -> str | None:
-    """Why a vintage parameter (``through_week`` for 03, ``article_vintage`` for 07) cannot be one, or ``None``.
-
-    Checked on ``data/raw/weekly_sales.csv`` before anything runs, against the
-    window the notebook will fit (:func:`helpers.models.trend.vintage_problem`),
-    so a bad vintage stops with one clear message and nothing written.
-    """
-    import csv
-
-    from helpers.data import weeks
+    """Why a vintage parameter (``through_week`` for 03, ``article_vintage`` for 07; an ISO week already checked)
+    cannot be one, or ``None``: too few weeks of ``data/raw/weekly_sales.csv`` for the window the notebook fits."""
     from helpers.models import trend
 
+    vintages = {name: window for name, window in VINTAGE_PARAMETERS.items() if parameters.get(name) is not None}
+    if not vintages:
+        return None
     defaults = {"window_weeks": trend.DEFAULT_WINDOW_WEEKS, "article_window_weeks": 4}
     with open(root / "data" / "raw" / "weekly_sales.csv", encoding="utf-8-sig", newline="") as handle:
-        pairs = [(int(r["iso_year"]), int(r["iso_week"])) for r in csv.DictReader(handle) if r["series"] == trend.SUMMARY_SERIES]
-    for name, window in VINTAGE_PARAMETERS.items():
-        if parameters.get(name) is None:
-            continue
-        week = str(parameters[name])
-        try:
-            weeks.parse_week_label(week)
-        except ValueError as exc:
-            return f"{name} {week!r}: {exc}"
-        problem = trend.vintage_problem(pairs, week, int(parameters.get(window) or defaults[window]))
+        pairs = [(int(r["iso_year"]), int(r["iso_week"]))
+                 for r in csv.DictReader(handle) if r["series"] == trend.SUMMARY_SERIES]
+    for name, window in vintages.items():
+        problem = trend.vintage_problem(pairs, str(parameters[name]), int(parameters.get(window) or defaults[window]))
         if problem:
             return problem.replace("through_week", name, 1)
     return None
@@ -161,11 +148,9 @@ def parameters_by_step(root: Path, parameters: dict[str, Any],
                        origins: Mapping[str, str] | None = None) -> dict[str, dict[str, Any]]:
     """Split run parameters among the steps whose notebooks declare them.
 
-    Raises ``ValueError`` (:class:`~helpers.pipeline.parameters.ParameterError`) for a parameter
-    no notebook declares (a typo would otherwise be silently ignored), a value of a type or out of
-    the bounds its notebook does not take (:func:`~helpers.pipeline.parameters.check_parameters`,
-    against every notebook declaring it) and a vintage that cannot be one.  ``origins``: where each
-    parameter came from, as the messages name it (``params.yaml:3``, ``-p``, ``--horizon``).
+    Raises ``ValueError`` for a parameter no notebook declares, a value a notebook declaring it does
+    not take (:func:`~helpers.pipeline.parameters.check_parameters`) and a vintage that cannot be one.
+    ``origins``: where each parameter came from, as the messages name it (``params.yaml:3``, ``-p``).
     """
     declared = {s.name: declared_defaults(read_notebook(root / s.notebook)) for s in STEPS}
     every = {name: default for defaults in declared.values() for name, default in defaults.items()}
@@ -179,10 +164,9 @@ def parameters_by_step(root: Path, parameters: dict[str, Any],
             problems.extend(p for p in str(exc).splitlines() if p not in problems)
     if problems:
         raise ParameterError("\n".join(problems))
-    if any(parameters.get(name) is not None for name in VINTAGE_PARAMETERS):
-        problem = through_week_problem(root, parameters)
-        if problem:
-            raise ValueError(problem)
+    problem = through_week_problem(root, parameters)
+    if problem:
+        raise ValueError(problem)
     return {name: {k: v for k, v in parameters.items() if k in defaults} for name, defaults in declared.items()}
 
 
@@ -194,54 +178,41 @@ class LockBusy(RuntimeError):
 LOCK_POLL_SECONDS = 0.2
 
 
-def _flock_within(handle, seconds: float | None) -> bool:
-    """Take an exclusive ``flock`` on ``handle`` within ``seconds`` (``None``: wait forever); whether it was taken."""
-    deadline = time.monotonic() + (seconds if seconds is not None else float("inf"))
-    while True:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return True
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(min(LOCK_POLL_SECONDS, max(0.0, deadline - time.monotonic())))
-
-
 class RunLock:
-    """An exclusive lock on the project: one run writes at a time."""
+    """An exclusive ``flock`` on the project: one run writes at a time.  The holder's pid is in the file."""
 
     def __init__(self, path: Path):
-        self.path = path
-        self.handle = None
+        self.path, self.handle = path, None
 
     def acquire(self, wait: float | None) -> None:
-        """Take the lock, waiting at most ``wait`` seconds for another run (0: refuse at once; None: forever).
-
-        Raises :class:`LockBusy` when the other run still holds it then.
-        """
+        """Take the lock, waiting at most ``wait`` seconds for another run (0: refuse at once; None: forever),
+        or raise :class:`LockBusy`."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.handle = open(self.path, "a+")
-        if not _flock_within(self.handle, 0):
-            self.handle.seek(0)
-            holder = self.handle.read().strip() or "another process"
-            if wait == 0:
-                self._give_up()
-                raise LockBusy(f"another pipeline run holds the lock ({holder}); try again when it ends (or give --wait SECONDS)")
-            _say(f"waiting: another pipeline run holds the lock ({holder}) ...")
-            if not _flock_within(self.handle, wait):
-                self._give_up()
-                raise LockBusy(
-                    f"gave up after waiting {wait:g} s: another pipeline run still holds the lock ({holder}); "
-                    "nothing was run (a longer --wait waits longer)"
-                )
+        deadline, holder = time.monotonic() + (float("inf") if wait is None else wait), None
+        while True:
+            try:
+                fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if holder is None:
+                    self.handle.seek(0)
+                    holder = self.handle.read().strip() or "another process"
+                    if wait != 0:
+                        _say(f"waiting: another pipeline run holds the lock ({holder}) ...")
+                if time.monotonic() >= deadline:
+                    self.handle.close()
+                    self.handle = None
+                    if wait == 0:
+                        raise LockBusy(f"another pipeline run holds the lock ({holder}); "
+                                       "try again when it ends (or give --wait SECONDS)") from None
+                    raise LockBusy(f"gave up after waiting {wait:g} s: another pipeline run still holds the lock "
+                                   f"({holder}); nothing was run (a longer --wait waits longer)") from None
+                time.sleep(max(0.0, min(LOCK_POLL_SECONDS, deadline - time.monotonic())))
         self.handle.seek(0)
         self.handle.truncate()
         self.handle.write(f"pid {os.getpid()}")
         self.handle.flush()
-
-    def _give_up(self) -> None:
-        self.handle.close()
-        self.handle = None
 
     def release(self) -> None:
         if self.handle:
@@ -259,20 +230,11 @@ def load_state(root: Path) -> dict[str, Any]:
 
 
 def save_state(root: Path, state: dict[str, Any]) -> None:
-    from helpers.atomic import write_json_atomic
-
     write_json_atomic(root / STATE_DIR / "state.json", state)
 
 
 def _memo_path(root: Path) -> Path:
     return root / STATE_DIR / "files.json"
-
-
-def load_file_memo(root: Path) -> None:
-    """Start from what the last run knew of the files' contents (:class:`helpers.pipeline.graph.FileMemo`)."""
-    from helpers.pipeline import graph
-
-    graph.MEMO = graph.FileMemo.load(_memo_path(root))
 
 
 @dataclass
@@ -283,11 +245,7 @@ class RunReport:
 
 
 def resolve_step_names(names: list[str]) -> list[str]:
-    """Step names from what a person typed: a whole name (``03_trend``), its number (``03``) or its words (``trend``).
-
-    >>> resolve_step_names(["03", "run_rate", "05_claims"])
-    ['03_trend', '04_run_rate', '05_claims']
-    """
+    """Step names from what a person typed: a whole name (``03_trend``), its number (``03``) or its words."""
     resolved = []
     for name in names:
         matches = [s.name for s in STEPS if name in (s.name, s.name.split("_", 1)[0], s.name.split("_", 1)[1])]
@@ -295,39 +253,6 @@ def resolve_step_names(names: list[str]) -> list[str]:
             raise ValueError(f"no step {name!r} (expected one of: {', '.join(s.name for s in STEPS)})")
         resolved.append(matches[0])
     return list(dict.fromkeys(resolved))
-
-
-def upstream_of(names: set[str]) -> set[str]:
-    """The steps ``names`` need, directly or through others (``names`` not included unless needed by another).
-
-    >>> sorted(upstream_of({"03_trend"}))
-    ['01_ingest', '02_clean']
-    """
-    found: set[str] = set()
-    todo = [a for n in names for a in STEPS_BY_NAME[n].after]
-    while todo:
-        name = todo.pop()
-        if name not in found:
-            found.add(name)
-            todo.extend(STEPS_BY_NAME[name].after)
-    return found
-
-
-def downstream_of(names: set[str]) -> set[str]:
-    """The steps that need any of ``names``, directly or through others.
-
-    >>> sorted(downstream_of({"03_trend"}))
-    ['06_figures']
-    """
-    found: set[str] = set()
-    grew = True
-    while grew:
-        grew = False
-        for step in STEPS:
-            if step.name not in found and any(a in names or a in found for a in step.after):
-                found.add(step.name)
-                grew = True
-    return found
 
 
 @dataclass(frozen=True)
@@ -342,136 +267,101 @@ class Selection:
     def steps(self) -> set[str]:
         if not self.targets:
             return set(STEPS_BY_NAME)
-        chosen = set(self.targets)
-        return chosen | upstream_of(chosen) | (downstream_of(chosen) if self.downstream else set())
+        needed, following = set(self.targets), set(self.targets)
+        for step in reversed(STEPS):  # the registry's order is one they run in: what a step needs comes before it
+            if step.name in needed:
+                needed.update(step.after)
+        for step in STEPS:
+            if following.intersection(step.after):
+                following.add(step.name)
+        return needed | following if self.downstream else needed
 
     @property
     def report(self) -> bool:
         """Whether the HTML report and ``summary.json`` are refreshed: they come after every notebook."""
         return not self.targets or self.downstream
 
-    def requested(self, name: str) -> bool:
-        return name in self.targets
-
 
 def reason_to_run(step: Step, root: Path, parameters: dict[str, Any], state: dict[str, Any], force: bool,
-          environment: Mapping[str, str] | None = None, selection: Selection = Selection()) -> tuple[str | None, dict[str, str]]:
+                  environment: Mapping[str, str] | None = None,
+                  selection: Selection = Selection()) -> tuple[str | None, dict[str, str]]:
     """Why ``step`` must run (``None``: its last good run stands) and its input hashes, from the files as they are now.
 
-    ``environment``: the run's :func:`~helpers.pipeline.graph.environment_inputs`, worked out once for all steps;
-    a step of ``selection`` requested by name always runs.
-    """
+    ``environment``: the run's :func:`~helpers.pipeline.graph.environment_inputs`; a requested step always runs."""
     inputs = step_inputs(step, root, parameters, environment)
-    if force or selection.requested(step.name):
+    if force or step.name in selection.targets:
         return "forced" if force else "requested", inputs
     return why_rerun(state.get(step.name), inputs, outputs_digest(step, root)), inputs
 
 
 #: Written by a run besides the steps' outputs: its own state and the executions of failed notebooks.
 RUN_WRITES = (STATE_DIR, "reports/failed")
+WRITABLE_FOLDER = "a folder the run can write in"
 
 
 def unwritable_outputs(root: Path, selection: Selection = Selection()) -> list[str]:
-    """Why the run could not write each output folder of ``selection`` (empty: it can write them all).
+    """Why the run could not write each output folder or file of ``selection`` (empty: it can write them all).
 
-    Each folder a selected step, the report or the run writes in (and every folder below it)
-    gets a scratch file created and removed: the one test that answers for root, read-only
-    mounts and files standing where a folder is expected.  Existing output files must be
-    writable too (matplotlib writes figures in place).  Checked before anything runs, so a run
-    that could not keep its results runs nothing and changes nothing.
+    A scratch file created and removed in each folder is the one test that answers for root, read-only
+    mounts and files where a folder is expected.  Existing files must be writable (matplotlib writes in place).
     """
-    import tempfile
-
-    from helpers.pipeline.graph import is_pattern
-
-    rels = set(RUN_WRITES) | ({*REPORT_WRITES} if selection.report else set())
-    for step in STEPS:
-        if step.name in selection.steps:
-            rels.update(step.outputs)
-    folders: set[Path] = set()
-    files: set[Path] = set()
-    for rel in rels:
-        path = root / rel
-        if is_pattern(rel):
-            files.update(p for p in root.glob(rel) if p.is_file())
-            path = path.parent
-        elif Path(rel).suffix:  # a file: notebooks/03_trend.ipynb, reports/summary.json
-            files.add(path)
-            path = path.parent
-        folders.add(path)
-        if path.is_dir():
-            folders.update(p for p in path.rglob("*") if p.is_dir())
-            files.update(p for p in path.rglob("*") if p.is_file())
+    rels = set(RUN_WRITES) | (set(REPORT_WRITES) if selection.report else set())
+    rels.update(rel for step in STEPS if step.name in selection.steps for rel in step.outputs)
+    files = files_under(root, rels)
+    # a pattern's or a file's folder (notebooks/03_trend.ipynb, reports/summary.json), or the folder itself
+    folders = {(root / rel).parent if is_pattern(rel) or Path(rel).suffix else root / rel for rel in rels}
+    folders.update(p for folder in list(folders) if folder.is_dir() for p in folder.rglob("*") if p.is_dir())
     problems = []
-
-    def shown(path: Path) -> str:
-        return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-
     for folder in sorted(folders):
         existing = folder
         while not existing.exists() and existing != root and existing.parent != existing:
             existing = existing.parent  # a folder the run will make: its nearest existing parent must take it
         if not existing.is_dir():
-            problems.append(f"{shown(existing)}: is a file, not a folder (expected a folder the run can write in)")
+            problems.append(f"{shown(existing, root)}: is a file, not a folder (expected {WRITABLE_FOLDER})")
             continue
         try:
             handle, scratch = tempfile.mkstemp(prefix=".~write-check.", dir=existing)
             os.close(handle)
             os.unlink(scratch)
         except OSError as exc:
-            problems.append(f"{shown(existing)}: cannot write in this folder: {exc.strerror or exc} "
-                            "(expected a folder the run can write in)")
+            problems.append(f"{shown(existing, root)}: cannot write in this folder: {exc.strerror or exc} "
+                            f"(expected {WRITABLE_FOLDER})")
     for path in sorted(files):
         if path.is_file() and not os.access(path, os.W_OK):
-            problems.append(f"{shown(path)}: cannot write this file: it is read-only (expected a file the run can replace)")
+            problems.append(f"{shown(path, root)}: cannot write this file: it is read-only "
+                            "(expected a file the run can replace)")
     return list(dict.fromkeys(problems))
 
 
 def _restore_after(journal: Any, root: Path) -> str:
     """Put the last good outputs back after a failure; what to say about it (a failure to restore is said, not raised,
     so it never hides the failure that came first)."""
-    from helpers.pipeline.journal import RestoreIncomplete
-
     try:
         restored = journal.restore()
     except RestoreIncomplete as exc:
         return str(exc)
     except OSError as exc:
-        from helpers.pipeline.journal import describe_os_error
-
         return f"could not put the last good outputs back ({describe_os_error(exc, root)}); the next run tries again"
     return f"restored the last good outputs ({len(restored)} path(s)); nothing from this run was kept"
 
 
-def run(
-    parameters: dict[str, Any],
-    force: bool = False,
-    jobs: int | None = None,
-    wait: float | None = DEFAULT_WAIT_SECONDS,
-    selection: Selection = Selection(),
-    cell_timeout: float | None = DEFAULT_CELL_TIMEOUT,
-    origins: Mapping[Any, str] | None = None,
-) -> int:
-    """Run what changed (of ``selection``); return the exit status (0 good, 1 failed, 75 busy, 130 interrupted).
+def run(parameters: dict[str, Any], force: bool = False, jobs: int | None = None,
+        wait: float | None = DEFAULT_WAIT_SECONDS, selection: Selection = Selection(),
+        cell_timeout: float | None = DEFAULT_CELL_TIMEOUT, origins: Mapping[Any, str] | None = None) -> int:
+    """Run what changed (of ``selection``); return the exit status (:data:`EPILOG`).
 
-    ``wait``: seconds to wait for another run's lock (0 refuses at once, ``None`` waits forever);
-    ``cell_timeout``: seconds a cell may run (``None``: no limit).
-    Parameters and options a run does not take (:mod:`helpers.pipeline.parameters`; ``origins`` says where
-    each parameter came from) are refused with exit status 2 before the lock is taken, nothing run.
+    ``wait``: seconds to wait for another run's lock (0: refuse at once, ``None``: forever); ``cell_timeout``:
+    seconds a cell may run (``None``: no limit); ``origins``: where each parameter came from, for the messages.
     """
-    from helpers.pipeline.journal import Journal
-    from helpers.paths import project_root
-
     started = time.monotonic()
     root = project_root()
-    options = {"--jobs": jobs, "--cell-timeout": cell_timeout, "--wait": wait}
+    options = {"--jobs": jobs, "--cell-timeout": cell_timeout, "--wait": wait}  # argparse checked them; the API did not
     refused = [f"{name}: {given(value)} is not allowed (expected {OPTION_BOUNDS[name].expected()})"
                for name, value in options.items() if value is not None and OPTION_BOUNDS[name].problem(value)]
-    if refused:
-        print("error: " + "\n".join(refused), file=sys.stderr)
-        return EXIT_USAGE
     jobs = jobs or min(os.cpu_count() or 1, MAX_JOBS)
     try:
+        if refused:
+            raise ValueError("\n".join(refused))
         params_by_step = parameters_by_step(root, parameters, origins)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -483,23 +373,20 @@ def run(
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BUSY
     except OSError as exc:
-        from helpers.pipeline.journal import describe_os_error
-
         print(f"error: cannot take the run lock: {describe_os_error(exc, root)}; nothing was run", file=sys.stderr)
         return EXIT_FAILED
     journal = Journal(root, root / STATE_DIR / "journal")
-    load_file_memo(root)
+    graph.MEMO = graph.FileMemo.load(_memo_path(root))
     try:
-        if journal.active or journal.folder.exists():
-            from helpers.pipeline.journal import RestoreIncomplete
-
+        if journal.folder.exists():
             try:
                 restored = journal.restore()
             except RestoreIncomplete as exc:
                 print(f"error: the previous run was interrupted, and {exc}\nnothing was run", file=sys.stderr)
                 return EXIT_FAILED
             if restored:
-                _say(f"recovered: the previous run was interrupted; restored {len(restored)} output path(s) to the last good run")
+                _say(f"recovered: the previous run was interrupted; restored {len(restored)} output path(s) "
+                     "to the last good run")
         state = load_state(root)
         unwritable = unwritable_outputs(root, selection)
         if unwritable:
@@ -514,32 +401,26 @@ def run(
         if selection.report:
             _export_report(root, state, force, journal, report)
         else:
-            _say(f"skipped {'html report':<18} not requested: it comes after every notebook (add --downstream, or run all)")
+            _say(f"skipped {'html report':<18} not requested: it comes after every notebook "
+                 "(add --downstream, or run all)")
         save_state(root, state)
         journal.discard()
     except KeyboardInterrupt:
         print("\ninterrupted: " + _restore_after(journal, root), file=sys.stderr)
         return EXIT_INTERRUPTED
     except OSError as exc:  # the runner's own writes (the report, its state): the cause first, then the restore
-        from helpers.pipeline.journal import describe_os_error
-
         print(f"FAILED cannot write {describe_os_error(exc, root)}", file=sys.stderr)
         print(_restore_after(journal, root), file=sys.stderr)
         return EXIT_FAILED
     finally:
-        from helpers.pipeline import graph
-
         try:
             graph.MEMO.save(_memo_path(root))
         except OSError:
             pass  # a pure cache: the next run reads the files again
         lock.release()
-    total = time.monotonic() - started
-    _say(
-        f"done in {total:.1f} s: {len(report.ran)} ran, {len(report.skipped)} skipped"
-        f"{f', {len(STEPS) - len(selection.steps)} not requested' if selection.targets else ''}; "
-        "report: reports/html/index.html, results: reports/summary.json"
-    )
+    not_requested = f", {len(STEPS) - len(selection.steps)} not requested" if selection.targets else ""
+    _say(f"done in {time.monotonic() - started:.1f} s: {len(report.ran)} ran, {len(report.skipped)} skipped"
+         f"{not_requested}; report: reports/html/index.html, results: reports/summary.json")
     return 0
 
 
@@ -566,27 +447,25 @@ def _export_report(root: Path, state: dict[str, Any], force: bool, journal: Any,
 
 def _schedule(root, params_by_step, state, force, jobs, lock, journal, selection=Selection(),
               cell_timeout=DEFAULT_CELL_TIMEOUT) -> RunReport:
-    """Run the selected steps that are stale, each as soon as the steps it needs are done, at most ``jobs`` at once.
+    """Run the selected steps that are stale, each once the steps it needs are done, at most ``jobs`` at once.
 
-    Each step is judged when the steps it needs are done (one that ran may have changed its inputs), its
-    outputs backed up in ``journal`` before it starts, and it runs in a process of its own
-    (:func:`_run_step`).  On the first failure, or on Ctrl-C, every running step is stopped
-    (:meth:`Children.stop`) before this returns (or raises).
+    A step is judged when the steps it needs are done (one that ran may have changed its inputs); a stale
+    one has its outputs backed up in ``journal``, then runs in a process of its own (:class:`StepProcess`).
+    The first failure, or Ctrl-C, stops the running steps (:func:`_stop`) before this returns (or raises).
     """
-    from helpers.pipeline import graph
-
     report = RunReport()
-    pending = [s for s in topological(STEPS) if s.name in selection.steps]
+    pending = [s for s in STEPS if s.name in selection.steps]
     done: set[str] = set(STEPS_BY_NAME) - selection.steps  # not requested: their last good outputs stand
     environment = environment_inputs(root)  # the interpreter, packages and settings: the same for every step of a run
-    running: dict[Any, tuple[Step, dict[str, str]]] = {}  # future -> its step and input hashes
-    children = Children()
-    pool = None  # made for the first step that runs: a run with nothing to do needs none
+    running: list[StepProcess] = []
     try:
         while pending or running:
             for step in [s for s in pending if all(a in done for a in s.after)]:  # in graph order
+                if len(running) == jobs:
+                    break
                 pending.remove(step)
-                reason, inputs = reason_to_run(step, root, params_by_step.get(step.name, {}), state, force, environment, selection)
+                parameters = params_by_step.get(step.name, {})
+                reason, inputs = reason_to_run(step, root, parameters, state, force, environment, selection)
                 if reason is None:
                     _say(f"skipped {step.name:<18} unchanged since the last good run")
                     report.skipped.append(step.name)
@@ -594,95 +473,75 @@ def _schedule(root, params_by_step, state, force, jobs, lock, journal, selection
                     continue
                 _say(f"run     {step.name:<18} ({reason})")
                 journal.protect((*step.outputs, *REPORT_WRITES))
-                if pool is None:
-                    from concurrent.futures import ThreadPoolExecutor
-
-                    pool = ThreadPoolExecutor(max_workers=jobs)
-                future = pool.submit(_run_step, root, step, params_by_step.get(step.name, {}), cell_timeout, lock, children)
-                running[future] = (step, inputs)
-            if not running:
-                continue  # steps were skipped: those after them may be ready now
-            from concurrent.futures import FIRST_COMPLETED, wait
-
-            for future in wait(running, timeout=1.0, return_when=FIRST_COMPLETED)[0]:
-                step, inputs = running.pop(future)
-                seconds, failure = future.result()
+                running.append(StepProcess(root, step, inputs, parameters, cell_timeout, lock))
+            if running:
+                time.sleep(POLL_SECONDS)
+            for process in [p for p in running if p.poll() is not None]:
+                running.remove(process)
+                failure = process.failure()
                 if failure:
                     report.failed = failure
                     return report
-                _say(f"ran     {step.name:<18} {seconds:6.1f} s")
-                report.ran.append(step.name)
-                done.add(step.name)
-                state[step.name] = {"inputs": inputs, "outputs": outputs_digest(step, root)}
-                graph.MEMO.notebook_facts(root / step.notebook)  # the run rewrote it: the next judges it from the memo
+                _say(f"ran     {process.step.name:<18} {time.monotonic() - process.started:6.1f} s")
+                report.ran.append(process.step.name)
+                done.add(process.step.name)
+                state[process.step.name] = {"inputs": process.inputs, "outputs": outputs_digest(process.step, root)}
+                # the run rewrote its notebook: the next run judges it from the memo
+                graph.MEMO.notebook_facts(root / process.step.notebook)
         return report
     finally:
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
-            children.stop()
+        _stop(running)
 
 
-def _run_step(root: Path, step: Step, parameters: dict[str, Any], cell_timeout: float | None, lock: Any,
-              children: Children) -> tuple[float, str | None]:
-    """Run one step in a new process group (``python -m helpers.pipeline.execute``); its time, and its failure or ``None``.
-
-    The child holds the run lock's open file (``lock``), so a run started after this one was killed
-    waits until the child has gone too; and it stops when its stdin ends, which is when this process is gone.
-    What it says (its failure) goes to a file, not a pipe: a process a cell left behind could hold a pipe open.
-    """
-    import tempfile
-
-    command = [sys.executable, "-m", "helpers.pipeline.execute", step.notebook, "--parent-pipe",
-               "--parameters", json.dumps(parameters), "--cell-timeout", str(cell_timeout or 0)]
-    started = time.monotonic()
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as said:
-        child = children.start(command, cwd=root, stdin=subprocess.PIPE, stdout=said, start_new_session=True,
-                               pass_fds=(lock.handle.fileno(),) if lock else ())
-        if child is None:
-            return 0.0, f"{step.name}: not started, the run is stopping"
-        with child:
-            child.wait()  # the stdin pipe stays open until then: its end tells the child to stop
-        said.seek(0)
-        failure = said.read().strip() or f"{step.name}: its process ended with status {child.returncode}"
-    return time.monotonic() - started, None if child.returncode == 0 else failure
-
-
+#: How often the runner looks whether a step has ended.
+POLL_SECONDS = 0.05
 #: How long a stopped step's process may take to kill its kernel and exit before it is killed.
 STOP_SECONDS = 5
 
 
-class Children:
-    """The steps' processes: started until :meth:`stop`, which stops those running and lets no other start."""
+class StepProcess(subprocess.Popen):
+    """One step running as ``python -m helpers.pipeline.execute`` in a new session (its own process group).
 
-    def __init__(self) -> None:
-        import threading
+    It holds the run lock's file (a run started after this one was killed waits for it too) and stops when its
+    stdin ends (the runner is gone).  It says its failure in a file: a process a cell left could hold a pipe open.
+    """
 
-        self.lock, self.stopping, self.processes = threading.Lock(), False, []
+    def __init__(self, root: Path, step: Step, inputs: dict[str, str], parameters: dict[str, Any],
+                 cell_timeout: float | None, lock: RunLock | None):
+        self.step, self.inputs, self.started = step, inputs, time.monotonic()
+        self.said = tempfile.TemporaryFile("w+", encoding="utf-8")
+        command = [sys.executable, "-m", "helpers.pipeline.execute", step.notebook, "--parent-pipe",
+                   "--parameters", json.dumps(parameters), "--cell-timeout", str(cell_timeout or 0)]
+        super().__init__(command, cwd=root, stdin=subprocess.PIPE, stdout=self.said, start_new_session=True,
+                         pass_fds=(lock.handle.fileno(),) if lock else ())
 
-    def start(self, command: list[str], **options: Any) -> subprocess.Popen | None:
-        with self.lock:
-            if self.stopping:
-                return None
-            self.processes.append(subprocess.Popen(command, **options))
-            return self.processes[-1]
+    def failure(self) -> str | None:
+        """Once it has ended: what it said failed, or ``None``."""
+        self.stdin.close()
+        self.said.seek(0)
+        said = self.said.read().strip()
+        self.said.close()
+        if self.returncode == 0:
+            return None
+        return said or f"{self.step.name}: its process ended with status {self.returncode}"
 
-    def stop(self) -> None:
-        """SIGTERM to each running step's process group (the step kills its kernel), then SIGKILL to what is left."""
-        with self.lock:
-            self.stopping = True
-        running = [c for c in self.processes if c.poll() is None]
-        deadline = time.monotonic() + STOP_SECONDS
-        for signum in (signal.SIGTERM, signal.SIGKILL):
-            for child in running:
-                try:
-                    os.killpg(child.pid, signum)  # its process group: start_new_session made it the leader
-                except (ProcessLookupError, PermissionError):
-                    pass
-            for child in running:
-                try:
-                    child.wait(timeout=max(0.0, deadline - time.monotonic()) if signum == signal.SIGTERM else None)
-                except subprocess.TimeoutExpired:
-                    pass
+
+def _stop(processes: list[StepProcess]) -> None:
+    """SIGTERM to each step's process group (the step kills its kernel), then SIGKILL to what is left."""
+    deadline = time.monotonic() + STOP_SECONDS
+    for signum in (signal.SIGTERM, signal.SIGKILL):
+        for process in processes:
+            try:
+                os.killpg(process.pid, signum)  # its process group: start_new_session made it the leader
+            except (ProcessLookupError, PermissionError):
+                pass
+        for process in processes:
+            try:
+                process.wait(timeout=max(0.0, deadline - time.monotonic()) if signum == signal.SIGTERM else None)
+            except subprocess.TimeoutExpired:
+                pass
+    for process in processes:
+        process.failure()  # closes its pipe and its file
 
 
 def status(parameters: dict[str, Any], force: bool, selection: Selection = Selection(),
@@ -690,13 +549,11 @@ def status(parameters: dict[str, Any], force: bool, selection: Selection = Selec
     """Print what a run would do (of ``selection``), without running anything.
 
     Raises ``ValueError`` for parameters a run would refuse (:func:`parameters_by_step`; ``origins`` as there)."""
-    from helpers.paths import project_root
-
     root = project_root()
-    load_file_memo(root)
+    graph.MEMO = graph.FileMemo.load(_memo_path(root))
     params_by_step = parameters_by_step(root, parameters, origins)
     state, environment = load_state(root), environment_inputs(root)
-    for step in topological(STEPS):
+    for step in STEPS:
         if step.name not in selection.steps:
             _say(f"{'-':<7} {step.name:<18} not requested (its last good outputs stand)")
             continue
@@ -722,27 +579,30 @@ nothing run), 75 another run held the lock longer than --wait (nothing run), 130
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m helpers.pipeline",
-        description="Run the numbered notebooks in order with papermill, re-executing only what changed.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=EPILOG,
-    )
+        prog="python -m helpers.pipeline", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Run the numbered notebooks in order with papermill, re-executing only what changed.")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, help_text in (("run", "run what changed (all with --force)"), ("status", "say what a run would do")):
         p = sub.add_parser(name, help=help_text, description=help_text, epilog=EPILOG,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
-        p.add_argument("steps", nargs="*", metavar="STEP", help="only these steps and what they need (default: every step)")
+        p.add_argument("steps", nargs="*", metavar="STEP",
+                       help="only these steps and what they need (default: every step)")
         p.add_argument("--downstream", action="store_true", help="with STEP: also the steps after it, and the report")
         p.add_argument("--force", action="store_true", help="treat every notebook as changed")
-        p.add_argument("--through-week", metavar="YYYY-Www", help="ignore data after this ISO week (reproduce a past vintage)")
-        p.add_argument("--horizon", type=option_type("--horizon"), metavar="N", help="weeks to forecast, 1 to 104 (default 4)")
+        p.add_argument("--through-week", metavar="YYYY-Www",
+                       help="ignore data after this ISO week (reproduce a past vintage)")
+        p.add_argument("--horizon", type=option_type("--horizon"), metavar="N",
+                       help="weeks to forecast, 1 to 104 (default 4)")
         p.add_argument("--lang", choices=("en", "zh"), help="language of figure titles and labels (default en)")
-        p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE", help="any notebook parameter; repeatable")
-        p.add_argument("--params", type=Path, metavar="FILE", help="JSON or YAML file of parameters (command-line values win)")
+        p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                       help="any notebook parameter; repeatable")
+        p.add_argument("--params", type=Path, metavar="FILE",
+                       help="JSON or YAML file of parameters (command-line values win)")
         if name == "run":
             p.add_argument("--jobs", type=option_type("--jobs"), metavar="N",
                            help=f"notebooks run at once, 1 to {MAX_JOBS} (default: cores, at most {MAX_JOBS})")
-            p.add_argument("--cell-timeout", type=option_type("--cell-timeout"), default=DEFAULT_CELL_TIMEOUT, metavar="SECONDS",
+            p.add_argument("--cell-timeout", type=option_type("--cell-timeout"), default=DEFAULT_CELL_TIMEOUT,
+                           metavar="SECONDS",
                            help=f"fail a step whose cell runs longer than this, 0 to {MAX_SECONDS} "
                                 f"(default {DEFAULT_CELL_TIMEOUT}; 0: no limit)")
             p.add_argument("--wait", type=option_type("--wait"), default=DEFAULT_WAIT_SECONDS, metavar="SECONDS",
