@@ -14,6 +14,7 @@ from helpers.data.clean import read_clean
 from helpers.data.ingest import read_ingested
 from helpers.figures import backtest as backtest_figures
 from helpers.figures import findings, market as market_figures, what_happened
+from helpers.narrative import backtest as backtest_narrative
 from helpers.narrative import market as market_narrative
 
 
@@ -99,14 +100,19 @@ def _specifications(lang: str) -> Any:
 
 
 def _scores(lang: str) -> Any:
-    return backtest_figures.backtest_scores_figure(catalog.read("backtest.backtest_scores"),
-                                                   catalog.read("backtest.backtest"), _clean("weekly_sales"),
-                                                   lang=lang, window_weeks=12)
+    scores = catalog.read("backtest.backtest_scores")
+    return backtest_figures.backtest_scores_figure(
+        scores, catalog.read("backtest.backtest"), _clean("weekly_sales"), lang=lang, window_weeks=12,
+        titles=backtest_narrative.scores_titles(scores, backtest_figures.HEADLINE_SERIES),
+        heads=backtest_narrative.scores_heads(scores))
 
 
 def _sensitivity(lang: str) -> Any:
-    return backtest_figures.window_sensitivity_figure(catalog.read("backtest.window_sensitivity"),
-                                                      _clean("weekly_sales"), lang=lang)
+    sensitivity = catalog.read("backtest.window_sensitivity")
+    return backtest_figures.window_sensitivity_figure(
+        sensitivity, _clean("weekly_sales"), lang=lang,
+        titles=backtest_narrative.sensitivity_titles(sensitivity, backtest_figures.HEADLINE_SERIES),
+        heads=backtest_narrative.sensitivity_heads(sensitivity))
 
 
 #: File stem -> builder(lang).
