@@ -292,3 +292,27 @@ def inert_html(markdown: str) -> str:
     """
     return markdown.replace("<", "&lt;")
 
+
+# --------------------------------------------------------------------------- months and days, in either language
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def format_month(period: str, lang: str = "en") -> str:
+    """``"2025-03"`` → ``"Mar 2025"`` / ``"2025年3月"``.
+
+    >>> format_month("2025-03"), format_month("2025-05", "zh")
+    ('Mar 2025', '2025年5月')
+    """
+    year, month = int(period[:4]), int(period[5:7])
+    return f"{year}年{month}月" if lang == "zh" else f"{_MONTHS[month - 1]} {year}"
+
+
+def format_day(day: dt.date, lang: str = "en") -> str:
+    """``2025-03-29`` → ``"29 Mar"`` / ``"3月29日"``.
+
+    >>> format_day(dt.date(2025, 3, 29)), format_day(dt.date(2025, 3, 29), "zh")
+    ('29 Mar', '3月29日')
+    """
+    return f"{day.month}月{day.day}日" if lang == "zh" else f"{day.day} {_MONTHS[day.month - 1]}"

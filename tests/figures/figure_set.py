@@ -14,7 +14,9 @@ from helpers.data.clean import read_clean
 from helpers.data.ingest import read_ingested
 from helpers.figures import backtest as backtest_figures
 from helpers.figures import findings, market as market_figures, what_happened
+from helpers.narrative import backtest as backtest_narrative
 from helpers.narrative import market as market_narrative
+from helpers.narrative import what_happened as what_happened_narrative
 
 
 @functools.lru_cache(maxsize=None)
@@ -62,17 +64,23 @@ def _vintage(lang: str) -> Any:
 
     weekly = _clean("weekly_sales")
     scored = model.article_vintage_scorecard(weekly, through_week=model.ARTICLE_VINTAGE, window_weeks=4)
-    return what_happened.vintage_scorecard_figure(scored, weekly, lang=lang)
+    return what_happened.vintage_scorecard_figure(scored, weekly, lang=lang,
+                                                  titles=what_happened_narrative.vintage_titles(scored, weekly))
 
 
 def _later_weekly(lang: str) -> Any:
-    return what_happened.later_weekly_figure(_clean("weekly_sales"), _clean("events"), lang=lang)
+    weekly, events = _clean("weekly_sales"), _clean("events")
+    return what_happened.later_weekly_figure(weekly, events, lang=lang,
+                                             titles=what_happened_narrative.later_weekly_titles(weekly, events))
 
 
 def _monthly(lang: str) -> Any:
-    return what_happened.monthly_deliveries_figure(_clean("monthly_deliveries"), _clean("figures"), lang=lang,
-                                                   events=_clean("events"),
-                                                   reconciliation=catalog.read("what_happened.quarterly_reconciliation"))
+    monthly, figures, events = _clean("monthly_deliveries"), _clean("figures"), _clean("events")
+    reconciliation = catalog.read("what_happened.quarterly_reconciliation")
+    return what_happened.monthly_deliveries_figure(
+        monthly, figures, lang=lang, events=events, reconciliation=reconciliation,
+        titles=what_happened_narrative.monthly_titles(monthly, figures, events=events, reconciliation=reconciliation),
+        capacity=what_happened_narrative.capacity_words(figures))
 
 
 def _share(lang: str) -> Any:
@@ -99,14 +107,19 @@ def _specifications(lang: str) -> Any:
 
 
 def _scores(lang: str) -> Any:
-    return backtest_figures.backtest_scores_figure(catalog.read("backtest.backtest_scores"),
-                                                   catalog.read("backtest.backtest"), _clean("weekly_sales"),
-                                                   lang=lang, window_weeks=12)
+    scores = catalog.read("backtest.backtest_scores")
+    return backtest_figures.backtest_scores_figure(
+        scores, catalog.read("backtest.backtest"), _clean("weekly_sales"), lang=lang, window_weeks=12,
+        titles=backtest_narrative.scores_titles(scores, backtest_figures.HEADLINE_SERIES),
+        heads=backtest_narrative.scores_heads(scores))
 
 
 def _sensitivity(lang: str) -> Any:
-    return backtest_figures.window_sensitivity_figure(catalog.read("backtest.window_sensitivity"),
-                                                      _clean("weekly_sales"), lang=lang)
+    sensitivity = catalog.read("backtest.window_sensitivity")
+    return backtest_figures.window_sensitivity_figure(
+        sensitivity, _clean("weekly_sales"), lang=lang,
+        titles=backtest_narrative.sensitivity_titles(sensitivity, backtest_figures.HEADLINE_SERIES),
+        heads=backtest_narrative.sensitivity_heads(sensitivity))
 
 
 #: File stem -> builder(lang).

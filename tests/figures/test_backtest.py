@@ -1,4 +1,5 @@
-"""Notebook 09's figures: titles computed from the scores and the slopes, benchmarks shown, zero line, languages.
+"""Notebook 09's figures: the titles they are given (worded by helpers.narrative.backtest, whose tests check the
+words), benchmarks shown, zero line, languages.
 
 Expected winners, counts and numbers are worked out here from the hand-built tables, never copied
 from a figure, then looked for in it.
@@ -18,6 +19,7 @@ from helpers import catalog
 from helpers.data.clean import read_clean
 from helpers.figures import backtest as figures, frame, style
 from helpers.figures.frame import figure_texts
+from helpers.narrative import backtest as backtest_narrative
 
 MINUS = "\N{MINUS SIGN}"
 NAMES = {"trend": "the trend line", "trend_log": "the log trend", "naive": "the naive forecast",
@@ -40,6 +42,20 @@ def subtitle(fig) -> str:
 
 def footer(fig) -> str:
     return next(t.get_text() for t in fig.texts if t.get_gid() == "source").replace("\n", " ")
+
+
+def scores_figure(scores, rows, weekly_sales=None, lang: str = "en"):
+    """The scores figure with the title and clauses the narrative words (what notebook 09 passes)."""
+    return figures.backtest_scores_figure(scores, rows, weekly_sales, lang=lang,
+                                          titles=backtest_narrative.scores_titles(scores, figures.HEADLINE_SERIES),
+                                          heads=backtest_narrative.scores_heads(scores))
+
+
+def sensitivity_figure(table, weekly_sales=None, lang: str = "en"):
+    """The window-sensitivity figure with the title and clauses the narrative words (what notebook 09 passes)."""
+    return figures.window_sensitivity_figure(table, weekly_sales, lang=lang,
+                                             titles=backtest_narrative.sensitivity_titles(table, figures.HEADLINE_SERIES),
+                                             heads=backtest_narrative.sensitivity_heads(table))
 
 
 def scores_table(mase: dict[str, dict[str, float]], n: dict[str, int], scale: dict[str, float],
@@ -81,41 +97,45 @@ SCALE = {"xiaomi_su7": 1255.0, "xiaomi_all": 1330.0}
 def toy_scores():
     scores = scores_table(MASE, N, SCALE)
     rows = rows_table({"xiaomi_su7": ["2025-W16", "2025-W17"], "xiaomi_all": ["2025-W16", "2025-W17", "2025-W18"]})
-    return scores, rows, figures.backtest_scores_figure(scores, rows)
+    return scores, rows, scores_figure(scores, rows)
 
 
 # --------------------------------------------------------------------------- a. scores
 
 
-def test_no_method_is_said_to_beat_naive_unless_the_test_says_so(toy_scores):
+def test_the_figure_draws_the_titles_and_clauses_it_is_given(toy_scores, toy_sensitivity):
+    scores, rows, _ = toy_scores
+    fig = figures.backtest_scores_figure(scores, rows, titles={"en": "A title from elsewhere", "zh": "别处的标题"},
+                                         heads={"en": {"xiaomi_su7": "x", "xiaomi_all": "A clause from elsewhere"},
+                                                "zh": {}})
+    assert title(fig) == "A title from elsewhere" and "A clause from elsewhere." in subtitle(fig)
+    fig = figures.window_sensitivity_figure(toy_sensitivity[0], titles={"en": "Another title", "zh": "另一个标题"},
+                                            heads={"en": {}, "zh": {}})
+    assert title(fig) == "Another title"
+
+
+def test_the_other_series_and_each_verdict_are_in_the_subtitle(toy_scores):
     fig = toy_scores[2]
-    su7 = MASE["xiaomi_su7"]
-    assert min(su7, key=su7.get) == "window_mean" and su7["window_mean"] < 1 < su7["naive"]  # lowest, below 1: no test
-    assert title(fig) == (f"No method forecasts SU7 better than the latest week's figure (test at 5%): "
-                          f"{N['xiaomi_su7']} forecasts of {N['xiaomi_su7'] // 2} target weeks")
-    assert "beats" not in title(fig)
     assert ("No method forecasts Xiaomi (all models) better than the latest week's figure (test at 5%): "
             f"{N['xiaomi_all']} forecasts of {N['xiaomi_all'] // 2} target weeks.") in subtitle(fig)
     assert "SU7 against the naive forecast: the trend line: cannot tell (p = 0.30)" in subtitle(fig)
     assert "the window mean: cannot tell (p = 0.30)" in subtitle(fig)
 
 
-def test_a_method_the_test_calls_better_is_named_in_the_title():
+def test_each_verdict_and_a_small_sample_are_in_the_subtitle():
     mase = {"xiaomi_su7": {"trend": 0.61, "naive": 1.25, "window_mean": 0.88}}
     verdicts = {("xiaomi_su7", "trend"): ("better", 0.0104), ("xiaomi_su7", "window_mean"): ("cannot tell", 0.2)}
-    fig = figures.backtest_scores_figure(scores_table(mase, {"xiaomi_su7": 6}, {"xiaomi_su7": 1000.0}, verdicts),
-                                         rows_table({"xiaomi_su7": ["2025-W18"]}))
-    assert title(fig) == "The trend line beats the naive forecast for SU7: MASE 0.61 vs 1.25 (p = 0.010, 6 forecasts)"
+    fig = scores_figure(scores_table(mase, {"xiaomi_su7": 6}, {"xiaomi_su7": 1000.0}, verdicts),
+                        rows_table({"xiaomi_su7": ["2025-W18"]}))
     assert "the window mean: cannot tell (p = 0.20)" in subtitle(fig)
     assert "Small sample: n = 6 for SU7" in subtitle(fig)
 
 
-def test_a_worse_method_does_not_make_another_one_better():
+def test_a_worse_verdict_is_in_the_subtitle():
     mase = {"xiaomi_su7": {"trend": 2.5, "naive": 1.25, "window_mean": 0.88}}
     verdicts = {("xiaomi_su7", "trend"): ("worse", 0.004)}
-    fig = figures.backtest_scores_figure(scores_table(mase, {"xiaomi_su7": 12}, {"xiaomi_su7": 1000.0}, verdicts),
-                                         rows_table({"xiaomi_su7": ["2025-W18"]}))
-    assert title(fig).startswith("No method forecasts SU7 better than")
+    fig = scores_figure(scores_table(mase, {"xiaomi_su7": 12}, {"xiaomi_su7": 1000.0}, verdicts),
+                        rows_table({"xiaomi_su7": ["2025-W18"]}))
     assert "the trend line: worse (p = 0.004)" in subtitle(fig)
 
 
@@ -127,7 +147,7 @@ def test_backtests_sharing_forecasts_are_said_not_to_be_two_results():
     sales = pd.concat([sales_from(common, "xiaomi_su7"), sales_from({**common, "2025-W15": 30}, "xiaomi_all")],
                       ignore_index=True)
     rows = bt_model.backtest(sales, horizons=(1,))
-    fig = figures.backtest_scores_figure(bt_model.score_backtest(rows), rows)
+    fig = scores_figure(bt_model.score_backtest(rows), rows)
     shared = int(bt_model.shared_forecasts(rows)["n_shared"].iloc[0])
     assert shared == 2  # W12 -> W13 and W13 -> W14
     assert (f"Xiaomi (all models) and SU7 share {shared} forecasts (the same weeks and figures): "
@@ -180,32 +200,15 @@ LEFT_OUT = [("2025-W14", -128.0, -570.0, 313.0), ("2025-W16", 2.0, -405.0, 410.0
 @pytest.fixture(scope="module")
 def toy_sensitivity():
     table = sensitivity_table("xiaomi_su7", LENGTHS, LEFT_OUT)
-    return table, figures.window_sensitivity_figure(table)
+    return table, sensitivity_figure(table)
 
 
-def test_sensitivity_title_counts_signs_over_distinct_windows(toy_sensitivity):
+def test_the_title_keeps_the_finding_and_the_counts_open_the_subtitle(toy_sensitivity):
     fig = toy_sensitivity[1]
-    distinct = {(first, n): b for _, first, n, b, _, _ in LENGTHS}  # lengths 7 and 8 hold the same weeks
-    neg_l, pos_l = sum(b < 0 for b in distinct.values()), sum(b > 0 for b in distinct.values())
-    neg_o, pos_o = sum(b < 0 for _, b, _, _ in LEFT_OUT), sum(b > 0 for _, b, _, _ in LEFT_OUT)
-    zero = sum(lo <= 0 <= hi for (first, n), (_, _, _, _, lo, hi) in
-               {(r[1], r[2]): r for r in LENGTHS}.items()) + sum(lo <= 0 <= hi for _, _, lo, hi in LEFT_OUT)
-    total = len(distinct) + len(LEFT_OUT)
-    assert (neg_l, pos_l, neg_o, pos_o, zero, total) == (3, 2, 2, 2, 8, 9)
     # the finding and the intervals in the title (at most 110 characters); the counts open the subtitle
-    assert title(fig) == f"The sign of the SU7 trend depends on the window; {zero} of {total} 95% intervals include zero"
-    assert subtitle(fig).startswith(f"{neg_l} of {len(distinct)} window lengths give a negative slope and {pos_l} a "
-                                    f"positive one, {neg_o} of {len(LEFT_OUT)} leave-one-out fits a negative and {pos_o} "
-                                    "a positive one.")
-
-
-def test_one_sign_everywhere_is_said_so():
-    table = sensitivity_table("xiaomi_su7", [(5, "2025-W19", 3, -40.0, -90.0, -1.0), (6, "2025-W18", 4, -34.0, -80.0, 5.0)],
-                              [("2025-W19", -20.0, -30.0, -10.0)])
-    fig = figures.window_sensitivity_figure(table)
-    assert title(fig) == "Every window gives the SU7 a falling trend; 1 of 3 95% intervals include zero"
-    assert subtitle(fig).startswith("2 of 2 window lengths give a negative slope and 0 a positive one, "
-                                    "1 of 1 leave-one-out fits a negative and 0 a positive one.")
+    assert title(fig) == "The sign of the SU7 trend depends on the window; 8 of 9 95% intervals include zero"
+    assert subtitle(fig).startswith("3 of 5 window lengths give a negative slope and 2 a positive one, 2 of 4 "
+                                    "leave-one-out fits a negative and 2 a positive one.")
 
 
 def test_zero_line_slopes_intervals_and_repeats(toy_sensitivity):
@@ -236,8 +239,8 @@ def live():
 
 
 def live_figures(live, lang: str = "en"):
-    return [figures.backtest_scores_figure(live["scores"], live["rows"], live["weekly_sales"], lang=lang),
-            figures.window_sensitivity_figure(live["sensitivity"], live["weekly_sales"], lang=lang)]
+    return [scores_figure(live["scores"], live["rows"], live["weekly_sales"], lang=lang),
+            sensitivity_figure(live["sensitivity"], live["weekly_sales"], lang=lang)]
 
 
 def test_live_figures_draw_and_their_titles_follow_the_tables(live):
@@ -269,9 +272,9 @@ def test_saved_files_are_byte_identical(tmp_path, live):
 def test_zh_draws_chinese_labels(toy_scores, toy_sensitivity):
     before = dict(mpl.rcParams)
     scores, rows, _ = toy_scores
-    fig = figures.backtest_scores_figure(scores, rows, lang="zh")
+    fig = scores_figure(scores, rows, lang="zh")
     assert "最近一周的数字" in title(fig) and "窗口均值" in subtitle(fig) and "无法区分" in subtitle(fig)
-    fig = figures.window_sensitivity_figure(toy_sensitivity[0], lang="zh")
+    fig = sensitivity_figure(toy_sensitivity[0], lang="zh")
     assert "取决于窗口" in title(fig)
     assert dict(mpl.rcParams) == before
 
@@ -282,12 +285,6 @@ def test_zh_with_the_bundled_font_has_every_glyph(live):
         for fig in live_figures(live, "zh"):
             frame.png_bytes(fig, dpi=50)
             assert has_cjk(title(fig))
-
-
-def test_best_method_falls_back_to_mae_without_mase():
-    scores = pd.DataFrame({"series": "s", "method": ["trend", "naive"], "n": [3, 3], "mae": [5.0, 7.0],
-                           "mase": [np.nan, np.nan]})
-    assert figures.best_method(scores, "s") == ("trend", "mae")
 
 
 def test_many_series_draw_at_most_max_panels_and_the_subtitle_counts_the_rest():
@@ -304,7 +301,7 @@ def test_many_series_draw_at_most_max_panels_and_the_subtitle_counts_the_rest():
     rows = bt_model.backtest(sales)
     scores = bt_model.score_backtest(rows)
     sales["source_id"] = "synthetic"
-    fig = figures_module.backtest_scores_figure(scores, rows, sales, lang="en")
+    fig = scores_figure(scores, rows, sales)
     def titles(fig):
         return [" ".join(ax.get_title(loc=loc) for loc in ("left", "center", "right")).strip() for ax in fig.axes]
 
@@ -313,7 +310,7 @@ def test_many_series_draw_at_most_max_panels_and_the_subtitle_counts_the_rest():
     assert f"{len(names) - figures_module.MAX_PANELS} more series are not drawn" in " ".join(
         t.get_text() for t in fig.texts).replace("\n", " ")
     sensitivity = ws_model.sensitivity_table(sales)
-    fig = figures_module.window_sensitivity_figure(sensitivity, sales, lang="en")
+    fig = sensitivity_figure(sensitivity, sales)
     assert len([t for t in titles(fig) if t]) == 2 * figures_module.MAX_PANELS
     assert f"{len(names) - figures_module.MAX_PANELS} more series are not drawn" in " ".join(
         t.get_text() for t in fig.texts).replace("\n", " ")

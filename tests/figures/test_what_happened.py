@@ -1,4 +1,5 @@
-"""Notebook 06's figures: what is drawn (not pixels), titles that state computed findings, gaps kept, determinism.
+"""Notebook 07's figures: what is drawn (not pixels), the titles they are given (worded by
+helpers.narrative.what_happened, whose tests check the words), gaps kept, determinism.
 
 Expected numbers are worked out here from the tables with numpy/scipy, not
 with ``helpers.models.what_happened`` or ``helpers.models.trend``, then looked for in the figures.
@@ -22,6 +23,7 @@ from helpers.figures import frame, style, what_happened
 from helpers.models import what_happened as model
 from helpers.data.clean import ARTICLE_SOURCE_ID, read_clean, weekly_sales_table, with_brand_series
 from helpers.figures.frame import figure_texts, save_figure
+from helpers.narrative import what_happened as narrative
 
 ARTICLE = {"2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700, "2025-W19": 5200}
 
@@ -85,6 +87,28 @@ def toy_monthly(rows: list[tuple[int, int, str, str, str]], series: str = "xiaom
     })
 
 
+def weekly_figure(sales, events, lang: str = "en", **kw):
+    """The later-weekly figure with the title the narrative words (what notebook 07 passes)."""
+    return what_happened.later_weekly_figure(sales, events, lang, titles=narrative.later_weekly_titles(sales, events), **kw)
+
+
+def monthly_figure(monthly, figures, lang: str = "en", events=None, reconciliation=None):
+    """The monthly figure with the title and capacity words the narrative words (what notebook 07 passes)."""
+    return what_happened.monthly_deliveries_figure(
+        monthly, figures, lang, events=events, reconciliation=reconciliation,
+        titles=narrative.monthly_titles(monthly, figures, events=events, reconciliation=reconciliation),
+        capacity=narrative.capacity_words(figures))
+
+
+def vintage_figure(scored, weekly_sales, lang: str = "en"):
+    """The vintage figure with the title the narrative words (what notebook 07 passes)."""
+    return what_happened.vintage_scorecard_figure(scored, weekly_sales, lang,
+                                                  titles=narrative.vintage_titles(scored, weekly_sales))
+
+
+GIVEN = {"en": "A title from elsewhere", "zh": "别处的标题"}
+
+
 def gid(fig, prefix: str) -> list:
     return [a for a in fig.findobj(lambda a: str(a.get_gid() or "").startswith(prefix))]
 
@@ -140,7 +164,7 @@ def live():
 def toy_week_fig():
     sales = toy_weekly({**ARTICLE, "2025-W22": 7800, "2025-W23": 4370},
                        {"2025-W27": 4900, "2025-W28": 6680, "2025-W35": 11900, "2025-W37": 9800})
-    return sales, what_happened.later_weekly_figure(sales, EVENTS)
+    return sales, weekly_figure(sales, EVENTS)
 
 
 # --------------------------------------------------------------------------- a. weekly
@@ -173,41 +197,18 @@ def test_weekly_derived_brand_weeks_are_hollow_and_said_so(toy_week_fig):
     assert "the article's 4 weeks (2025-W16–W19)" in legend
 
 
-def test_weekly_title_states_the_decline_status_and_the_brand_peak(toy_week_fig):
-    fig = toy_week_fig[1]
-    # "ended" rests on one week: 2025-W22 runs Mon 26 May to Sun 1 Jun, across the end of May; and W23 fell back below W19
-    # W22 rebounded above the whole fall, W23 fell back below W19: one clause for both, never "ended" then "below"
+def test_weekly_title_is_the_one_given_its_later_clauses_open_the_subtitle(toy_week_fig):
+    sales, fig = toy_week_fig
     assert title(fig) == ("After the 2025-W16–W19 fall, SU7 sales rebounded to 7,800 in 2025-W22 but dropped to 4,370 "
                           "in 2025-W23")
-    # the rebound rests on one week: 2025-W22 runs Mon 26 May to Sun 1 Jun, across the end of May
     assert subtitle(fig).startswith("That rests on n = 1 week (26 May–1 Jun, across the end of May 2025); with the YU7, "
                                     "Xiaomi reached 11,900 in 2025-W35.")
+    assert title(what_happened.later_weekly_figure(sales, EVENTS, titles=GIVEN)) == GIVEN["en"]
     assert "as of 2025-W37" in footer(fig)
     assert "the article (para 3, 11)" in footer(fig) and "article_ggyjs_2025" not in footer(fig)
     assert "10 of the 22 weeks 2025-W16–W37 have a figure; 12 are missing" in subtitle(fig)
     assert "2025-W20–W21, 2025-W24–W26, 2025-W29–W34, 2025-W36" in subtitle(fig)
     assert "n = 2 for SU7, 6 for Xiaomi (all models), a small, uneven sample" in subtitle(fig)
-
-
-@pytest.mark.parametrize(("later_weeks", "expected"), [
-    # W20 = 12-18 May, W21 = 19-25 May (inside May), W22 = 26 May-1 Jun (across the end of May)
-    ({"2025-W20": 6000}, "The fall in SU7 sales over 2025-W16–W19 ended at 2025-W19: 2025-W20 was 6,000, above 2025-W19's "
-                         "5,200; that rests on n = 1 week (12 May–18 May)"),
-    ({"2025-W20": 4000}, "The fall in SU7 sales continued into 2025-W20 (4,000, below 2025-W19's 5,200); that rests on "
-                         "n = 1 week (12 May–18 May)"),
-    ({"2025-W22": 4000}, "SU7 sales were still below 2025-W19's 5,200 in 2025-W22 (4,000); that rests on n = 1 week "
-                         "(26 May–1 Jun, across the end of May 2025)"),
-    ({"2025-W21": 5200}, "The fall in SU7 sales over 2025-W16–W19 had stopped by 2025-W21 (5,200, the same as 2025-W19); "
-                         "that rests on n = 1 week (19 May–25 May)"),
-    # a rebound, then a week below the article's last: one clause for both weeks, so the title cannot contradict itself
-    ({"2025-W20": 6000, "2025-W21": 4000}, "After the 2025-W16–W19 fall, SU7 sales rebounded to 6,000 in 2025-W20 but "
-                                           "dropped to 4,000 in 2025-W21; that rests on n = 1 week (12 May–18 May)"),
-    ({}, "No SU7 week after 2025-W19 has a figure: whether the fall of 2025-W16–W19 continued is unknown"),
-])
-def test_weekly_title_follows_the_data(later_weeks, expected):
-    fig = what_happened.later_weekly_figure(toy_weekly({**ARTICLE, **later_weeks}), EVENTS)
-    assert statement(fig) == expected  # no brand week after the YU7: no brand clause
-    assert len(title(fig)) <= 110
 
 
 def test_weekly_events_and_the_article_weeks(toy_week_fig):
@@ -231,7 +232,7 @@ def test_weekly_events_and_the_article_weeks(toy_week_fig):
 
 
 def test_weekly_figure_on_the_real_data(real):
-    fig = what_happened.later_weekly_figure(real["weekly_sales"], real["events"])
+    fig = weekly_figure(real["weekly_sales"], real["events"])
     ws = real["weekly_sales"]
     su7 = ws[ws["series"] == "xiaomi_su7"].sort_values("week")
     after = su7[su7["week"] > "2025-W19"].iloc[0]
@@ -256,7 +257,7 @@ MONTHLY = toy_monthly([
 
 
 def test_monthly_one_marker_per_figure_lower_bounds_as_upward_triangles():
-    fig = what_happened.monthly_deliveries_figure(MONTHLY, toy_figures())
+    fig = monthly_figure(MONTHLY, toy_figures())
     marks = gid(fig, "month:")
     assert len(marks) == len(MONTHLY)
     for mark in marks:
@@ -273,7 +274,7 @@ def test_monthly_one_marker_per_figure_lower_bounds_as_upward_triangles():
 
 
 def test_monthly_reference_lines_and_the_article_month():
-    fig = what_happened.monthly_deliveries_figure(MONTHLY, toy_figures())
+    fig = monthly_figure(MONTHLY, toy_figures())
     assert one(fig, "capacity_actual").get_ydata()[0] == 10000
     assert one(fig, "capacity_design").get_ydata()[0] == 12500
     star = one(fig, "article_month")
@@ -287,63 +288,21 @@ def test_monthly_reference_lines_and_the_article_month():
     assert "as of May 2025" in footer(fig)
 
 
-def r1(x: float) -> str:
-    """One decimal, as notebook 07's later evidence prints a multiple (Python's format, computed here)."""
-    return f"{x:.1f}"
-
-
-def test_monthly_title_gives_the_multiples_at_one_decimal():
-    fig = what_happened.monthly_deliveries_figure(MONTHLY, toy_figures())
-    # each month's lowest reading: Jan the lower exact 22,897 (exact figures outrank the lower bound), Apr 28,000, May >= 28,000
-    per_week = np.array([22897 / (31 / 7), 28000 / (30 / 7), 28000 / (31 / 7)])
-    ratio = per_week / (10000 / (365.25 / 12 / 7))
-    design = per_week / (150000 / (365.25 / 7))
-    assert (r1(ratio.min()), r1(ratio.max())) == ("2.2", "2.8")
-    # without events the figure cannot tell SU7-only months from brand months: it says they are brand sales
-    assert title(fig) == ("Jan 2025–May 2025, Xiaomi brand sales ran at 2.2× to 2.8× the article's “actual capacity” "
-                          "(only about 10,000 a month)")
-    assert statement(fig).endswith(f"; that is {r1(design.min())}× to {r1(design.max())}× its design capacity's rate")
-    assert subtitle(fig).startswith(f"That is {r1(design.min())}× to {r1(design.max())}× its design capacity's rate.")
-
-
-def test_monthly_title_keeps_su7_only_months_apart_from_brand_months():
-    # YU7 deliveries begin 6 Jul: Apr and May are the SU7 alone, Jul and Aug count the YU7 too
-    monthly = toy_monthly([(4, 28000, "exact", "deliveries", "a"), (5, 28000, "lower", "deliveries", "b"),
-                           (7, 30000, "exact", "deliveries", "c"), (8, 40000, "lower", "deliveries", "d")])
-    fig = what_happened.monthly_deliveries_figure(monthly, toy_figures(), events=EVENTS)
-    actual_pw = 10000 / (365.25 / 12 / 7)
-    su7 = np.array([28000 / (30 / 7), 28000 / (31 / 7)]) / actual_pw  # Apr, May
-    brand = np.array([30000 / (31 / 7), 40000 / (31 / 7)]) / actual_pw  # Jul, Aug
-    assert statement(fig).startswith(f"Apr 2025–May 2025, SU7 sales ran at {r1(su7.min())}× to {r1(su7.max())}× ")
-    assert statement(fig).endswith(f"; brand totals with the YU7, Jul 2025–Aug 2025: {r1(brand.min())}× to "
-                                   f"{r1(brand.max())}×")
-
-
-def test_monthly_title_when_a_month_is_below_capacity():
-    low = toy_monthly([(1, 9000, "exact", "deliveries", "a"), (2, 30000, "lower", "deliveries", "b")])
-    fig = what_happened.monthly_deliveries_figure(low, toy_figures())
-    ratios = np.array([9000 / (31 / 7), 30000 / (28 / 7)]) / (10000 / (365.25 / 12 / 7))
-    lo, hi = r1(ratios.min()), r1(ratios.max())
-    assert (lo, hi) == ("0.9", "3.3")
-    assert title(fig).startswith(f"Jan 2025–Feb 2025, Xiaomi brand sales ran at {lo}× to {hi}× the article's")
-
-
 def test_monthly_figures_the_quarterly_totals_rule_out_are_crossed_out_not_evidence():
     reconciliation = pd.DataFrame({"year": [2025], "quarter": [2], "month": [5], "source_id": ["e"], "units": [28000.0],
                                    "fits_official_total": ["false"]})
-    fig = what_happened.monthly_deliveries_figure(MONTHLY, toy_figures(), reconciliation=reconciliation)
+    fig = monthly_figure(MONTHLY, toy_figures(), reconciliation=reconciliation)
     assert [a.get_gid() for a in gid(fig, "ruled_out:")] == ["ruled_out:2025-05:e"]
     assert not any(a.get_gid().startswith("month:2025-05") for a in gid(fig, "month:"))
     # May has no other figure: no reading, and the multiples stop at April
     assert "reading:2025-05" not in {a.get_gid() for a in gid(fig, "reading:")}
-    assert title(fig).startswith("Jan 2025–Apr 2025, ")
     assert "1 figure(s) that Xiaomi's quarterly totals rule out are drawn as grey crosses, not as evidence." in subtitle(fig)
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert "ruled out by the quarterly total" in legend
 
 
 def test_monthly_yu7_line_and_single_model_figures(real):
-    fig = what_happened.monthly_deliveries_figure(real["monthly_deliveries"], real["figures"], events=real["events"])
+    fig = monthly_figure(real["monthly_deliveries"], real["figures"], events=real["events"])
     line = one(fig, "event_line:yu7_deliveries_begin")
     assert 5.5 < line.get_xdata()[0] < 6.5  # inside July's slot, Jan 2025 = 0
     assert "From Jul 2025 the brand total includes the YU7 (first deliveries 6 Jul)" in subtitle(fig)
@@ -357,7 +316,7 @@ def test_monthly_yu7_line_and_single_model_figures(real):
         exact = group.loc[group["bound"] == "exact", "units"]
         lowest.append((exact.min() if len(exact) else group.loc[group["bound"] == "lower", "units"].max()) / (group["days"].iloc[0] / 7))
     ratio = min(lowest) / real["figures"].set_index("figure_id").loc["capacity_actual_monthly", "per_week_mid"]
-    assert f"ran at {r1(ratio)}× to " in title(fig)
+    assert f"ran at {ratio:.1f}× to " in title(fig)
     for source in set(md["source_id"]):  # by publisher, never by id
         assert source not in footer(fig)
 
@@ -377,13 +336,9 @@ def pi95(units: list[float], t_new: float) -> tuple[float, float, float]:
     return mean, mean - half, mean + half
 
 
-def test_vintage_title_names_the_miss_with_its_bound(real):
-    fig = what_happened.vintage_scorecard_figure(real["scored"], real["weekly_sales"])
-    _, _, high = pi95(list(ARTICLE.values()), 6)  # W22 is 6 weeks after W16
-    assert fmt(high) == "6,146"
-    assert title(fig) == ("Fitted on the article's 4 weeks (2025-W16–W19), the trend's 95% interval missed "
-                          f"2025-W22 (7,800 vs ≤ {fmt(high)})")
-    assert subtitle(fig).startswith("It held 2025-W23 (4,370).")
+def test_vintage_subtitle_and_footer(real):
+    fig = vintage_figure(real["scored"], real["weekly_sales"])
+    assert subtitle(fig).startswith("It held 2025-W23 (4,370).")  # the title's last clause
     assert "Small sample: 2 degrees of freedom" in subtitle(fig)
     assert "2025-W20–W21: no figure, not scored." in subtitle(fig)
     assert "below zero from 2025-W22" in subtitle(fig)
@@ -393,7 +348,7 @@ def test_vintage_title_names_the_miss_with_its_bound(real):
 
 def test_vintage_draws_the_fan_the_fit_and_the_scored_weeks(real):
     scored = real["scored"]
-    fig = what_happened.vintage_scorecard_figure(scored, real["weekly_sales"])
+    fig = vintage_figure(scored, real["weekly_sales"])
     fan = one(fig, "forecast_pi").get_paths()[0].vertices[:, 1]
     for high in scored["pi95_high"]:
         assert np.isclose(fan, high).any(), high
@@ -409,28 +364,11 @@ def test_vintage_draws_the_fan_the_fit_and_the_scored_weeks(real):
     assert np.allclose(mean[1:], scored["mean"])
 
 
-def test_vintage_default_window_holds_both_weeks(real):
-    scored = model.article_vintage_scorecard(real["weekly_sales"])
-    fig = what_happened.vintage_scorecard_figure(scored, real["weekly_sales"])
-    assert title(fig) == ("Fitted on the 6 weeks 2025-W14–W19, the trend's 95% prediction interval held every later week "
-                          "with a figure: 2025-W22 (7,800), 2025-W23 (4,370)")
-    assert gid(fig, "later:outside") == [] and gid(fig, "earlier_weeks") == []
-
-
-def test_vintage_with_no_later_week_says_it_cannot_be_scored():
-    sales = toy_weekly(ARTICLE)
-    fig = what_happened.vintage_scorecard_figure(model.article_vintage_scorecard(sales, window_weeks=4), sales)
-    assert title(fig) == ("Fitted on the article's 4 weeks (2025-W16–W19), the trend cannot be scored yet: no week after "
-                          "2025-W19 has a figure")
-
-
 def test_vintage_counts_each_week_and_model_once(real):
     scored = real["scored"]  # one fit: W22 outside, W23 inside, W20-W21 without a figure
     doubled = pd.concat([scored, scored], ignore_index=True)
     card = model.scorecard_summary(doubled)
     assert (card["n_forecast"], card["n_scored"], card["n_outside"], card["n_inside"]) == (4, 2, 1, 1)
-    assert title(what_happened.vintage_scorecard_figure(doubled, real["weekly_sales"])) == title(
-        what_happened.vintage_scorecard_figure(scored, real["weekly_sales"]))
     two_models = pd.concat([scored, scored.assign(model="log")], ignore_index=True)
     with pytest.raises(ValueError, match="one fit; this one holds 2"):
         model.scorecard_summary(two_models)  # W22 is one week, not two scores
@@ -440,7 +378,7 @@ def test_vintage_refuses_a_scorecard_from_other_data(real):
     other = toy_weekly({**ARTICLE, "2025-W15": 6000, "2025-W22": 5000})
     with pytest.raises(ValueError, match="does not match the weekly sales"):
         what_happened.vintage_scorecard_figure(model.article_vintage_scorecard(other, window_weeks=4), toy_weekly(
-            {"2025-W16": 7200, "2025-W18": 5700, "2025-W19": 5200, "2025-W22": 5000}))
+            {"2025-W16": 7200, "2025-W18": 5700, "2025-W19": 5200, "2025-W22": 5000}), titles=GIVEN)
 
 
 # --------------------------------------------------------------------------- all three
@@ -448,9 +386,9 @@ def test_vintage_refuses_a_scorecard_from_other_data(real):
 
 def build_all(real, lang: str = "en") -> list:
     return [
-        what_happened.later_weekly_figure(real["weekly_sales"], real["events"], lang),
-        what_happened.monthly_deliveries_figure(real["monthly_deliveries"], real["figures"], lang, events=real["events"]),
-        what_happened.vintage_scorecard_figure(real["scored"], real["weekly_sales"], lang),
+        weekly_figure(real["weekly_sales"], real["events"], lang),
+        monthly_figure(real["monthly_deliveries"], real["figures"], lang, events=real["events"]),
+        vintage_figure(real["scored"], real["weekly_sales"], lang),
     ]
 
 
@@ -476,7 +414,7 @@ def test_english_figures_hold_no_chinese_and_leave_no_state(live):
 def test_zh_when_the_bundled_font_fails_to_load_warns_and_draws_english(monkeypatch, real):
     monkeypatch.setattr(style, "find_cjk_font", lambda: None)
     with pytest.warns(UserWarning, match="lang='zh' needs a CJK font"):
-        fig = what_happened.vintage_scorecard_figure(real["scored"], real["weekly_sales"], "zh")
+        fig = vintage_figure(real["scored"], real["weekly_sales"], "zh")
     assert not any(has_cjk(t) for t in figure_texts(fig))
 
 

@@ -24,6 +24,7 @@ import pytest
 
 from helpers.data.clean import read_clean
 from helpers.figures import findings, frame, style, what_happened
+from helpers.narrative import what_happened as what_happened_narrative
 from helpers.models import trend
 from tests.builders import weekly_sales_from
 
@@ -232,7 +233,9 @@ def test_later_weekly_event_captions_and_series_legend_with_dollars_are_drawn_as
     weekly = frozen_weekly
     extra = weekly[weekly["series"] == "xiaomi_all"].assign(series="$x^2$ brand")
     weekly = pd.concat([weekly, extra], ignore_index=True)
-    fig = what_happened.later_weekly_figure(weekly, events, lang=lang, series=("xiaomi_su7", "$x^2$ brand"))
+    series = ("xiaomi_su7", "$x^2$ brand")
+    fig = what_happened.later_weekly_figure(weekly, events, lang=lang, series=series,
+                                            titles=what_happened_narrative.later_weekly_titles(weekly, events, series))
     with rendered(fig, lang) as renderer:
         day = "26 Jun: " if lang == "en" else "6月26日 "
         assert_drawn_literally(one(fig, "event:yu7_launch"), day + caption, renderer)

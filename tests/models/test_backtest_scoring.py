@@ -254,3 +254,9 @@ def test_committed_mase_and_dm_follow_from_the_committed_rows(committed):
             assert score["vs_naive"] == ("cannot tell" if p >= 0.05 else "better" if np.mean(d) < 0 else "worse")
             checked += 1
     assert checked > 0
+
+
+def test_best_method_falls_back_to_mae_without_mase():
+    scores = pd.DataFrame({"series": "s", "method": ["trend", "naive"], "n": [3, 3], "mae": [5.0, 7.0],
+                           "mase": [np.nan, np.nan]})
+    assert bt.best_method(scores, "s") == ("trend", "mae")

@@ -62,3 +62,80 @@ def test_the_plain_names_are_the_figures_names():
         assert method_name(method) == style.label(f"bt_method_{method}", "en")
     assert [series_name(s) for s in ("xiaomi_su7", "xiaomi_all")] == ["SU7", "Xiaomi (all models)"]
     assert method_name("no_such_method") == "no_such_method"
+
+
+# --------------------------------------------------------------------------- the figures' titles
+
+
+def test_no_method_is_said_to_beat_naive_unless_the_test_says_so():
+    from helpers.narrative.backtest import scores_heads, scores_titles
+    from tests.figures.test_backtest import MASE, N, SCALE, scores_table
+
+    scores = scores_table(MASE, N, SCALE)
+    su7 = MASE["xiaomi_su7"]
+    assert min(su7, key=su7.get) == "window_mean" and su7["window_mean"] < 1 < su7["naive"]  # lowest, below 1: no test
+    titles = scores_titles(scores, "xiaomi_su7")
+    assert titles["en"] == (f"No method forecasts SU7 better than the latest week's figure (test at 5%): "
+                            f"{N['xiaomi_su7']} forecasts of {N['xiaomi_su7'] // 2} target weeks")
+    assert "beats" not in titles["en"]
+    assert scores_heads(scores)["en"]["xiaomi_all"] == (
+        "No method forecasts Xiaomi (all models) better than the latest week's figure (test at 5%): "
+        f"{N['xiaomi_all']} forecasts of {N['xiaomi_all'] // 2} target weeks")
+    assert "最近一周的数字" in titles["zh"]
+    # without the headline series, the first series by name
+    assert scores_titles(scores, "no_such_series") == {lang: heads["xiaomi_all"]
+                                                      for lang, heads in scores_heads(scores).items()}
+
+
+def test_a_method_the_test_calls_better_is_named_in_the_title():
+    from helpers.narrative.backtest import scores_titles
+    from tests.figures.test_backtest import scores_table
+
+    mase = {"xiaomi_su7": {"trend": 0.61, "naive": 1.25, "window_mean": 0.88}}
+    verdicts = {("xiaomi_su7", "trend"): ("better", 0.0104), ("xiaomi_su7", "window_mean"): ("cannot tell", 0.2)}
+    titles = scores_titles(scores_table(mase, {"xiaomi_su7": 6}, {"xiaomi_su7": 1000.0}, verdicts), "xiaomi_su7")
+    assert titles["en"] == "The trend line beats the naive forecast for SU7: MASE 0.61 vs 1.25 (p = 0.010, 6 forecasts)"
+
+
+def test_a_worse_method_does_not_make_another_one_better():
+    from helpers.narrative.backtest import scores_titles
+    from tests.figures.test_backtest import scores_table
+
+    mase = {"xiaomi_su7": {"trend": 2.5, "naive": 1.25, "window_mean": 0.88}}
+    verdicts = {("xiaomi_su7", "trend"): ("worse", 0.004)}
+    titles = scores_titles(scores_table(mase, {"xiaomi_su7": 12}, {"xiaomi_su7": 1000.0}, verdicts), "xiaomi_su7")
+    assert titles["en"].startswith("No method forecasts SU7 better than")
+
+
+def test_sensitivity_title_counts_signs_over_distinct_windows():
+    from helpers.narrative.backtest import sensitivity_heads, sensitivity_titles
+    from tests.figures.test_backtest import LEFT_OUT, LENGTHS, sensitivity_table
+
+    table = sensitivity_table("xiaomi_su7", LENGTHS, LEFT_OUT)
+    distinct = {(first, n): b for _, first, n, b, _, _ in LENGTHS}  # lengths 7 and 8 hold the same weeks
+    neg_l, pos_l = sum(b < 0 for b in distinct.values()), sum(b > 0 for b in distinct.values())
+    neg_o, pos_o = sum(b < 0 for _, b, _, _ in LEFT_OUT), sum(b > 0 for _, b, _, _ in LEFT_OUT)
+    zero = sum(lo <= 0 <= hi for (first, n), (_, _, _, _, lo, hi) in
+               {(r[1], r[2]): r for r in LENGTHS}.items()) + sum(lo <= 0 <= hi for _, _, lo, hi in LEFT_OUT)
+    total = len(distinct) + len(LEFT_OUT)
+    assert (neg_l, pos_l, neg_o, pos_o, zero, total) == (3, 2, 2, 2, 8, 9)
+    # the finding, the intervals, then the counts (the figure moves the counts to its subtitle)
+    titles = sensitivity_titles(table, "xiaomi_su7")
+    assert titles["en"] == (f"The sign of the SU7 trend depends on the window; {zero} of {total} 95% intervals include "
+                            f"zero; {neg_l} of {len(distinct)} window lengths give a negative slope and {pos_l} a "
+                            f"positive one, {neg_o} of {len(LEFT_OUT)} leave-one-out fits a negative and {pos_o} "
+                            "a positive one")
+    assert "取决于窗口" in titles["zh"]
+    assert sensitivity_heads(table) == {lang: {"xiaomi_su7": text} for lang, text in titles.items()}
+
+
+def test_one_sign_everywhere_is_said_so():
+    from helpers.narrative.backtest import sensitivity_titles
+    from tests.figures.test_backtest import sensitivity_table
+
+    table = sensitivity_table("xiaomi_su7", [(5, "2025-W19", 3, -40.0, -90.0, -1.0), (6, "2025-W18", 4, -34.0, -80.0, 5.0)],
+                              [("2025-W19", -20.0, -30.0, -10.0)])
+    assert sensitivity_titles(table, "xiaomi_su7")["en"] == (
+        "Every window gives the SU7 a falling trend; 1 of 3 95% intervals include zero; "
+        "2 of 2 window lengths give a negative slope and 0 a positive one, "
+        "1 of 1 leave-one-out fits a negative and 0 a positive one")

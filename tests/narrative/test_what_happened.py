@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
+import pytest
 
 from helpers.data import weeks
 from helpers.data.clean import ARTICLE_SOURCE_ID
@@ -303,3 +305,133 @@ def test_claims_sentence_counts_and_names_each_later_verdict():
     one = narrative.claims_sentence(claims.iloc[3:])
     assert one.startswith("Of the **1 claim**, the later figures **support 0** (none), **contradict 0** (none) and "
                           "bear on none of the other 1.")
+
+
+# --------------------------------------------------------------------------- the figures' titles
+# The expected strings were the figure tests' (tests/figures/test_what_happened.py), worked out there by hand.
+
+from tests.figures.test_what_happened import (  # noqa: E402
+    EVENTS,
+    fmt,
+    pi95,
+    real,  # noqa: F401 (a fixture: the clean tables frozen at 2025-W39)
+    toy_figures,
+    toy_monthly,
+    toy_weekly,
+)
+
+
+def test_weekly_title_states_the_decline_status_and_the_brand_peak():
+    sales = toy_weekly({**ARTICLE, "2025-W22": 7800, "2025-W23": 4370},
+                       {"2025-W27": 4900, "2025-W28": 6680, "2025-W35": 11900, "2025-W37": 9800})
+    # W22 rebounded above the whole fall, W23 fell back below W19: one clause for both, never "ended" then "below";
+    # the rebound rests on one week: 2025-W22 runs Mon 26 May to Sun 1 Jun, across the end of May
+    titles = narrative.later_weekly_titles(sales, EVENTS)
+    assert titles["en"] == ("After the 2025-W16–W19 fall, SU7 sales rebounded to 7,800 in 2025-W22 but dropped to 4,370 "
+                            "in 2025-W23; that rests on n = 1 week (26 May–1 Jun, across the end of May 2025); with the "
+                            "YU7, Xiaomi reached 11,900 in 2025-W35")
+    assert "11,900" in titles["zh"] or "11900" in titles["zh"]
+
+
+@pytest.mark.parametrize(("later_weeks", "expected"), [
+    # W20 = 12-18 May, W21 = 19-25 May (inside May), W22 = 26 May-1 Jun (across the end of May)
+    ({"2025-W20": 6000}, "The fall in SU7 sales over 2025-W16–W19 ended at 2025-W19: 2025-W20 was 6,000, above 2025-W19's "
+                         "5,200; that rests on n = 1 week (12 May–18 May)"),
+    ({"2025-W20": 4000}, "The fall in SU7 sales continued into 2025-W20 (4,000, below 2025-W19's 5,200); that rests on "
+                         "n = 1 week (12 May–18 May)"),
+    ({"2025-W22": 4000}, "SU7 sales were still below 2025-W19's 5,200 in 2025-W22 (4,000); that rests on n = 1 week "
+                         "(26 May–1 Jun, across the end of May 2025)"),
+    ({"2025-W21": 5200}, "The fall in SU7 sales over 2025-W16–W19 had stopped by 2025-W21 (5,200, the same as 2025-W19); "
+                         "that rests on n = 1 week (19 May–25 May)"),
+    # a rebound, then a week below the article's last: one clause for both weeks, so the title cannot contradict itself
+    ({"2025-W20": 6000, "2025-W21": 4000}, "After the 2025-W16–W19 fall, SU7 sales rebounded to 6,000 in 2025-W20 but "
+                                           "dropped to 4,000 in 2025-W21; that rests on n = 1 week (12 May–18 May)"),
+    ({}, "No SU7 week after 2025-W19 has a figure: whether the fall of 2025-W16–W19 continued is unknown"),
+])
+def test_weekly_title_follows_the_data(later_weeks, expected):
+    # no brand week after the YU7: no brand clause
+    assert narrative.later_weekly_titles(toy_weekly({**ARTICLE, **later_weeks}), EVENTS)["en"] == expected
+
+
+MONTHLY = toy_monthly([
+    (1, 20000, "lower", "deliveries", "a"), (1, 22900, "exact", "deliveries", "b"), (1, 22897, "exact", "retail_sales", "c"),
+    (4, 28000, "lower", "deliveries", "a"), (4, 28000, "exact", "deliveries", "d"),
+    (5, 28000, "lower", "deliveries", "e"),
+])
+
+
+def r1(x: float) -> str:
+    """One decimal, as notebook 07's later evidence prints a multiple (Python's format, computed here)."""
+    return f"{x:.1f}"
+
+
+def test_monthly_title_gives_the_multiples_at_one_decimal():
+    titles = narrative.monthly_titles(MONTHLY, toy_figures())
+    # each month's lowest reading: Jan the lower exact 22,897 (exact figures outrank the lower bound), Apr 28,000, May >= 28,000
+    per_week = np.array([22897 / (31 / 7), 28000 / (30 / 7), 28000 / (31 / 7)])
+    ratio = per_week / (10000 / (365.25 / 12 / 7))
+    design = per_week / (150000 / (365.25 / 7))
+    assert (r1(ratio.min()), r1(ratio.max())) == ("2.2", "2.8")
+    # without events the title cannot tell SU7-only months from brand months: it says they are brand sales
+    assert titles["en"] == ("Jan 2025–May 2025, Xiaomi brand sales ran at 2.2× to 2.8× the article's “actual capacity” "
+                            f"(only about 10,000 a month); that is {r1(design.min())}× to {r1(design.max())}× its design "
+                            "capacity's rate")
+    assert narrative.capacity_words(toy_figures()) == {"en": "only about 10,000", "zh": "约1万辆"}
+
+
+def test_monthly_title_keeps_su7_only_months_apart_from_brand_months():
+    # YU7 deliveries begin 6 Jul: Apr and May are the SU7 alone, Jul and Aug count the YU7 too
+    monthly = toy_monthly([(4, 28000, "exact", "deliveries", "a"), (5, 28000, "lower", "deliveries", "b"),
+                           (7, 30000, "exact", "deliveries", "c"), (8, 40000, "lower", "deliveries", "d")])
+    title = narrative.monthly_titles(monthly, toy_figures(), events=EVENTS)["en"]
+    actual_pw = 10000 / (365.25 / 12 / 7)
+    su7 = np.array([28000 / (30 / 7), 28000 / (31 / 7)]) / actual_pw  # Apr, May
+    brand = np.array([30000 / (31 / 7), 40000 / (31 / 7)]) / actual_pw  # Jul, Aug
+    assert title.startswith(f"Apr 2025–May 2025, SU7 sales ran at {r1(su7.min())}× to {r1(su7.max())}× ")
+    assert title.endswith(f"; brand totals with the YU7, Jul 2025–Aug 2025: {r1(brand.min())}× to {r1(brand.max())}×")
+
+
+def test_monthly_title_when_a_month_is_below_capacity():
+    low = toy_monthly([(1, 9000, "exact", "deliveries", "a"), (2, 30000, "lower", "deliveries", "b")])
+    ratios = np.array([9000 / (31 / 7), 30000 / (28 / 7)]) / (10000 / (365.25 / 12 / 7))
+    lo, hi = r1(ratios.min()), r1(ratios.max())
+    assert (lo, hi) == ("0.9", "3.3")
+    assert narrative.monthly_titles(low, toy_figures())["en"].startswith(
+        f"Jan 2025–Feb 2025, Xiaomi brand sales ran at {lo}× to {hi}× the article's")
+
+
+def test_monthly_title_leaves_out_figures_the_quarterly_totals_rule_out():
+    reconciliation = pd.DataFrame({"year": [2025], "quarter": [2], "month": [5], "source_id": ["e"], "units": [28000.0],
+                                   "fits_official_total": ["false"]})
+    # May has no other figure: no reading, and the multiples stop at April
+    assert narrative.monthly_titles(MONTHLY, toy_figures(), reconciliation=reconciliation)["en"].startswith(
+        "Jan 2025–Apr 2025, ")
+
+
+def test_vintage_title_names_the_miss_with_its_bound(real):  # noqa: F811 (the fixture)
+    _, _, high = pi95(list(ARTICLE.values()), 6)  # W22 is 6 weeks after W16
+    assert fmt(high) == "6,146"
+    assert narrative.vintage_titles(real["scored"], real["weekly_sales"])["en"] == (
+        "Fitted on the article's 4 weeks (2025-W16–W19), the trend's 95% interval missed "
+        f"2025-W22 (7,800 vs ≤ {fmt(high)}); it held 2025-W23 (4,370)")
+
+
+def test_vintage_default_window_holds_both_weeks(real):  # noqa: F811 (the fixture)
+    scored = what_happened.article_vintage_scorecard(real["weekly_sales"])
+    assert narrative.vintage_titles(scored, real["weekly_sales"])["en"] == (
+        "Fitted on the 6 weeks 2025-W14–W19, the trend's 95% prediction interval held every later week "
+        "with a figure: 2025-W22 (7,800), 2025-W23 (4,370)")
+
+
+def test_vintage_with_no_later_week_says_it_cannot_be_scored():
+    sales = toy_weekly(ARTICLE)
+    assert narrative.vintage_titles(what_happened.article_vintage_scorecard(sales, window_weeks=4), sales)["en"] == (
+        "Fitted on the article's 4 weeks (2025-W16–W19), the trend cannot be scored yet: no week after "
+        "2025-W19 has a figure")
+
+
+def test_vintage_counts_each_week_and_model_once(real):  # noqa: F811 (the fixture)
+    scored = real["scored"]  # one fit: W22 outside, W23 inside, W20-W21 without a figure
+    doubled = pd.concat([scored, scored], ignore_index=True)
+    assert (narrative.vintage_titles(doubled, real["weekly_sales"])
+            == narrative.vintage_titles(scored, real["weekly_sales"]))

@@ -17,7 +17,7 @@ Save them with :func:`helpers.figures.frame.save_figure` under :data:`STEMS`.
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -26,7 +26,7 @@ from helpers.data import weeks
 from helpers.figures import style
 from helpers.figures.frame import finish, new_figure, sources_text
 from helpers.formatting import number
-from helpers.models.backtest import NAIVE, shared_forecasts
+from helpers.models.backtest import NAIVE, best_method, shared_forecasts
 
 __all__ = [
     "STEMS",
@@ -34,8 +34,6 @@ __all__ = [
     "MAX_PANELS",
     "TREND_METHOD",
     "BENCHMARKS",
-    "best_method",
-    "sign_counts",
     "backtest_scores_figure",
     "window_sensitivity_figure",
 ]
@@ -45,7 +43,8 @@ STEMS = {
     "scores": "09_backtest_scores",
     "sensitivity": "09_window_sensitivity",
 }
-#: The series the titles are about (the article's); the others are drawn and summed up in the subtitle.
+#: The series the titles are about (the article's; the notebook passes it to
+#: :func:`helpers.narrative.backtest.scores_titles`); the others are drawn and summed up in the subtitle.
 HEADLINE_SERIES = "xiaomi_su7"
 #: At most this many series get a panel (the headline series first, then by name); the subtitle counts the rest,
 #: whose numbers stay in the tables.  Keeps a figure readable, and its drawing time bounded, with many series.
@@ -84,10 +83,6 @@ def _method_tick(method: str, lang: str) -> str:
     return style.label(key, lang) if key in style.LABELS[lang] else str(method)
 
 
-def _capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def _ordered_series(names: Iterable[str], headline: str) -> list[str]:
     names = list(dict.fromkeys(str(n) for n in names))
     return ([headline] if headline in names else []) + sorted(n for n in names if n != headline)
@@ -119,22 +114,6 @@ def _footer(pairs: list[tuple[str, str]], as_of: str | None, lang: str) -> str:
 # --------------------------------------------------------------------------- a. backtest scores
 
 
-def best_method(scores: pd.DataFrame, series: str) -> tuple[str, str] | None:
-    """``(method, metric)``: the method of ``series`` with the lowest MASE (``"mase"``), or the lowest MAE
-    (``"mae"``) when MASE is undefined; ``None`` when nothing was scored.  Ties go to the first row.
-
-    >>> scores = pd.DataFrame({"series": "s", "method": ["trend", "naive"], "n": [4, 4], "mae": [9.0, 6.0],
-    ...                        "mase": [1.5, 1.0]})
-    >>> best_method(scores, "s")
-    ('naive', 'mase')
-    """
-    table = scores[(scores["series"].astype(str) == series) & (scores["n"] > 0) & scores["mae"].notna()]
-    if table.empty:
-        return None
-    metric = "mase" if table["mase"].notna().all() else "mae"
-    return str(table.sort_values(metric, kind="mergesort").iloc[0]["method"]), metric
-
-
 def _metric_text(value: float, metric: str) -> str:
     return number(value, 2) if metric == "mase" else number(value)
 
@@ -143,33 +122,6 @@ def _p_text(p: Any, lang: str) -> str:
     if p is None or pd.isna(p):
         return style.label("bt_p_none", lang)
     return "p < 0.001" if p < 0.001 else f"p = {number(p, 3 if p < 0.1 else 2)}"
-
-
-def _scores_head(scores: pd.DataFrame, series: str, lang: str) -> str:
-    """The title clause for ``series``: a method beats the naive forecast only when the Diebold-Mariano test
-    says so at 5% (``vs_naive == "better"``; the lowest MASE of those); otherwise none does, over n forecasts
-    of so many target weeks.  Without a naive forecast to test against, the lowest error, said to be untested."""
-    found = best_method(scores, series)
-    who = _series_name(series, lang)
-    if found is None:
-        return style.label("bt_title_none", lang, series=who)
-    best, metric = found
-    table = scores[(scores["series"].astype(str) == series) & (scores["n"] > 0)].set_index("method")
-    metric_name = style.label(f"bt_metric_{metric}", lang)
-    if NAIVE not in table.index or "vs_naive" not in table.columns:
-        return _capitalised(style.label("bt_title_untested", lang, best=_method_name(best, lang), metric=metric_name,
-                                        a=_metric_text(float(table.loc[best, metric]), metric),
-                                        n=int(table.loc[best, "n"]), series=who))
-    naive = table.loc[NAIVE]
-    better = table[table["vs_naive"].astype(str) == "better"].sort_values("mase", kind="mergesort")
-    if len(better):
-        winner = better.iloc[0]
-        return _capitalised(style.label("bt_title_better", lang, best=_method_name(str(better.index[0]), lang),
-                                        a=number(winner["mase"], 2), b=number(naive["mase"], 2),
-                                        p=_p_text(winner["dm_p_value"], lang), n=int(winner["n_forecasts"]),
-                                        series=who))
-    return _capitalised(style.label("bt_title_cannot", lang, series=who, n=int(naive["n_forecasts"]),
-                                    weeks=int(naive["n_target_weeks"])))
 
 
 def _verdicts_text(scores: pd.DataFrame, series: str, lang: str) -> str | None:
@@ -194,6 +146,9 @@ def backtest_scores_figure(
     lang: str = "en",
     window_weeks: int = 12,
     headline_series: str = HEADLINE_SERIES,
+    *,
+    titles: Mapping[str, str],
+    heads: Mapping[str, Mapping[str, str]],
 ) -> Any:
     """Every method's MASE per series, one panel per series, with MAE, n and the 95% coverage beside each bar.
 
@@ -202,9 +157,13 @@ def backtest_scores_figure(
     (for the origins, horizons and the week the actuals run to).  The naive
     benchmarks (:data:`BENCHMARKS`) are grey; a dashed line marks MASE 1 (the
     in-sample one-week naive forecast's error); the best method of each panel
-    is outlined.  The title names the best method of ``headline_series``
-    against the trend line (:func:`best_method`); the other series are summed
-    up in the subtitle.  With MASE undefined a panel falls back to MAE.
+    is outlined (:func:`helpers.models.backtest.best_method`).  The title,
+    ``titles`` (language -> title), says for ``headline_series`` which method
+    the test says beats the naive forecast, or that none does
+    (:func:`helpers.narrative.backtest.scores_titles`); the other series are
+    summed up in the subtitle with ``heads`` (language -> series -> clause,
+    :func:`helpers.narrative.backtest.scores_heads`).  With MASE undefined a
+    panel falls back to MAE.
     """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -272,14 +231,14 @@ def backtest_scores_figure(
         axes[-1].legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below,
                         ncols=len(handles), frameon=False, fontsize=style.FONT_SIZES["legend"] - 0.5)
 
-        title = _scores_head(scores, series_list[0], lang)
+        title = titles[lang]
         sep = style.label("sentence_sep", lang)
         horizons = sorted(set(int(h) for h in rows["horizon"])) if len(rows) else []
         h_text = (str(horizons[0]) if len(horizons) == 1 else f"{horizons[0]}–{horizons[-1]}") if horizons else "n/a"
         notes = [style.label("bt_method_text", lang, h=h_text, w=window_weeks)]
         for position, one in enumerate(series_list):
             if position:
-                notes.append(style.label("bt_other", lang, text=_scores_head(scores, one, lang)))
+                notes.append(style.label("bt_other", lang, text=heads[lang][one]))
             verdicts = _verdicts_text(scores, one, lang)
             if verdicts:
                 notes.append(verdicts)
@@ -308,65 +267,6 @@ def backtest_scores_figure(
 
 
 # --------------------------------------------------------------------------- b. window sensitivity
-
-
-def _distinct(part: pd.DataFrame) -> pd.DataFrame:
-    """One row per distinct set of weeks (the shortest window length giving it)."""
-    return part.drop_duplicates(["first_week", "last_week", "n_weeks"])
-
-
-def sign_counts(table: pd.DataFrame, series: str) -> dict[str, dict[str, int]]:
-    """Per variant of ``series``: fits (distinct windows for ``window_length``), negative, positive and
-    intervals that include zero.
-
-    >>> t = pd.DataFrame({"series": "s", "variant": ["window_length"] * 3 + ["leave_one_out"],
-    ...     "first_week": ["a", "a", "b", "a"], "last_week": "z", "n_weeks": [3, 3, 4, 3],
-    ...     "slope": [-1.0, -1.0, 2.0, 3.0], "includes_zero": [True, True, False, True]})
-    >>> sign_counts(t, "s")["window_length"]
-    {'n': 2, 'negative': 1, 'positive': 1, 'zero': 1}
-    """
-    out: dict[str, dict[str, int]] = {}
-    part = table[table["series"].astype(str) == series]
-    for variant in ("window_length", "leave_one_out"):
-        fits = part[part["variant"].astype(str) == variant]
-        if variant == "window_length":
-            fits = _distinct(fits)
-        if fits.empty:
-            continue
-        slopes = fits["slope"].astype(float)
-        out[variant] = {"n": len(fits), "negative": int((slopes < 0).sum()), "positive": int((slopes > 0).sum()),
-                        "zero": int(fits["includes_zero"].astype(str).str.lower().eq("true").sum())}
-    return out
-
-
-def _sensitivity_head(table: pd.DataFrame, series: str, lang: str) -> str:
-    counts = sign_counts(table, series)
-    who = _series_name(series, lang)
-    if not counts:
-        return style.label("ws_title_none", lang, series=who)
-    negative = sum(c["negative"] for c in counts.values())
-    positive = sum(c["positive"] for c in counts.values())
-    if negative and positive:
-        head = style.label("ws_head_depends", lang, series=who)
-    elif negative:
-        head = style.label("ws_head_negative", lang, series=who)
-    elif positive:
-        head = style.label("ws_head_positive", lang, series=who)
-    else:
-        head = style.label("ws_head_flat", lang, series=who)
-    details = []
-    if "window_length" in counts:
-        c = counts["window_length"]
-        details.append(style.label("ws_detail_length", lang, n=c["n"], neg=c["negative"], pos=c["positive"]))
-    if "leave_one_out" in counts:
-        c = counts["leave_one_out"]
-        details.append(style.label("ws_detail_loo", lang, n=c["n"], neg=c["negative"], pos=c["positive"]))
-    total = sum(c["n"] for c in counts.values())
-    zero = sum(c["zero"] for c in counts.values())
-    zero_text = (style.label("ws_zero_all", lang) if zero == total
-                 else style.label("ws_zero_none", lang) if zero == 0
-                 else style.label("ws_zero_some", lang, zero=zero, total=total))
-    return style.label("ws_title", lang, head=head, detail=style.label("list_sep", lang).join(details), zero=zero_text)
 
 
 def _sign(slope: float) -> str:
@@ -407,6 +307,9 @@ def window_sensitivity_figure(
     weekly_sales: pd.DataFrame | None = None,
     lang: str = "en",
     headline_series: str = HEADLINE_SERIES,
+    *,
+    titles: Mapping[str, str],
+    heads: Mapping[str, Mapping[str, str]],
 ) -> Any:
     """The trend's slope and its 95% interval for every window length and for every week left out.
 
@@ -416,9 +319,11 @@ def window_sensitivity_figure(
     figures repeats a shorter fit: drawn hollow, counted once); right, the
     default window with each week left out in turn.  A zero line is drawn; the
     points are coloured by the sign of the slope; intervals running beyond the
-    axis are clipped and marked with a triangle.  The title says whether the
-    sign of ``headline_series``'s slope depends on the window (:func:`sign_counts`);
-    the other series are summed up in the subtitle.
+    axis are clipped and marked with a triangle.  The title, ``titles``
+    (language -> title), says whether the sign of ``headline_series``'s slope
+    depends on the window (:func:`helpers.narrative.backtest.sensitivity_titles`);
+    the other series are summed up in the subtitle with ``heads`` (language ->
+    series -> clause, :func:`helpers.narrative.backtest.sensitivity_heads`).
     """
     from matplotlib.lines import Line2D
     from matplotlib.ticker import FixedLocator, FuncFormatter
@@ -485,13 +390,13 @@ def window_sensitivity_figure(
         grid[0][1].legend(handles=handles, loc="lower left", ncols=1, fontsize=style.FONT_SIZES["legend"] - 1.5,
                           framealpha=0.95)
 
-        title = _sensitivity_head(sensitivity, series_list[0], lang)
+        title = titles[lang]
         sep = style.label("sentence_sep", lang)
         loo_all = sensitivity[sensitivity["variant"].astype(str) == "leave_one_out"]
         w = int(loo_all["window_weeks"].iloc[0]) if len(loo_all) else 12
         notes = [style.label("ws_method", lang, w=w)]
         for other in series_list[1:]:
-            notes.append(style.label("ws_other", lang, text=_sensitivity_head(sensitivity, other, lang)))
+            notes.append(style.label("ws_other", lang, text=heads[lang][other]))
         if undrawn > 0:
             notes.append(style.label("ws_more", lang, n=undrawn))
         notes.append(style.label("ws_repeat_note", lang))

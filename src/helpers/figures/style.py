@@ -46,6 +46,7 @@ import warnings
 from importlib import resources
 from typing import Any, Iterator
 
+from helpers.formatting import format_day, format_month  # noqa: F401 (figures call style.format_day, .format_month)
 from helpers.labels import LABELS, LANGUAGES, label  # noqa: F401 (figures call style.label)
 
 __all__ = [
@@ -285,19 +286,6 @@ def ordinal(n: int, lang: str = "en") -> str:
     return label("quality_rank_n", lang, n=n, suffix=suffix)
 
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def format_month(period: str, lang: str = "en") -> str:
-    """``"2025-03"`` → ``"Mar 2025"`` / ``"2025年3月"``.
-
-    >>> format_month("2025-03"), format_month("2025-05", "zh")
-    ('Mar 2025', '2025年5月')
-    """
-    year, month = int(period[:4]), int(period[5:7])
-    return f"{year}年{month}月" if lang == "zh" else f"{_MONTHS[month - 1]} {year}"
-
-
 def format_quarter(period: str, lang: str = "en") -> str:
     """``"2025-Q1"`` → ``"2025 Q1"`` / ``"2025年第一季度"``; anything else is returned as is.
 
@@ -309,15 +297,6 @@ def format_quarter(period: str, lang: str = "en") -> str:
         return period or ""
     year, quarter = match.group(1), int(match.group(2))
     return f"{year}年第{'一二三四'[quarter - 1]}季度" if lang == "zh" else f"{year} Q{quarter}"
-
-
-def format_day(day: dt.date, lang: str = "en") -> str:
-    """``2025-03-29`` → ``"29 Mar"`` / ``"3月29日"``.
-
-    >>> format_day(dt.date(2025, 3, 29)), format_day(dt.date(2025, 3, 29), "zh")
-    ('29 Mar', '3月29日')
-    """
-    return f"{day.month}月{day.day}日" if lang == "zh" else f"{day.day} {_MONTHS[day.month - 1]}"
 
 
 def week_tick(iso_week: int, monday: dt.date, lang: str = "en") -> str:

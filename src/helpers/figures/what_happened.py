@@ -21,7 +21,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -154,68 +154,14 @@ def _placement(units: dict[tuple[int, int], float], week: tuple[int, int]) -> st
 # --------------------------------------------------------------------------- a. weekly registrations, 2025
 
 
-def _weekly_head(status: dict[str, Any], lang: str) -> str:
-    """The first clause of the weekly title, from :func:`helpers.models.what_happened.decline_status` only.
-
-    When a later week has a figure, what the title says of the fall rests on
-    that one week: the title says so (n = 1, its dates, whether it spans a
-    month end, when registrations are pushed) and names a later week below the
-    article's last one if there is one.
-    """
-    head = _weekly_verdict(status, lang)
-    if status["later_week"] is None:
-        return head
-    low_week, low_units = status["later_low_week"], status["later_low_units"]
-    rebound_then_low = (status["n_declines"] and status["later_units"] > status["article_last_units"]
-                        and low_week is not None and low_week != status["later_week"]
-                        and low_units < status["article_last_units"])
-    if rebound_then_low:  # one clause for both weeks, so the title does not say "ended" and then "below"
-        head = style.label("later_head_rebound", lang, series=_series_name(status["series"], lang),
-                           span=week_span(status["decline_first_week"], status["article_last_week"]),
-                           week=status["later_week"], units=number(status["later_units"]), low_week=low_week,
-                           low_units=number(low_units))
-    pair = weeks.parse_week_label(status["later_week"])
-    monday, sunday = weeks.week_monday(*pair), weeks.week_sunday(*pair)
-    month_end = (style.label("later_basis_month_end", lang, month=style.format_month(f"{monday.year:04d}-{monday.month:02d}", lang))
-                 if sunday.month != monday.month or (sunday + dt.timedelta(days=1)).month != sunday.month else "")
-    head = style.label("later_basis", lang, head=head, week=status["later_week"], monday=style.format_day(monday, lang),
-                       sunday=style.format_day(sunday, lang), month_end=month_end)
-    if not rebound_then_low and low_week is not None and low_week != status["later_week"] \
-            and low_units < status["article_last_units"]:
-        head = style.label("later_join_clauses", lang, head=head, tail=style.label(
-            "later_later_low", lang, week=low_week, units=number(low_units), last=status["article_last_week"],
-            last_units=number(status["article_last_units"])))
-    return head
-
-
-def _weekly_verdict(status: dict[str, Any], lang: str) -> str:
-    """What the first later week says of the article's fall (:func:`helpers.models.what_happened.decline_status`)."""
-    who = _series_name(status["series"], lang)
-    last, last_units, n = status["article_last_week"], number(status["article_last_units"]), status["n_declines"]
-    span = week_span(status["decline_first_week"], last) if n else None
-    if status["later_week"] is None:
-        if n:
-            return style.label("later_head_no_later", lang, series=who, last=last, span=span)
-        return style.label("later_head_no_later_plain", lang, series=who, last=last, last_units=last_units)
-    week, units, k = status["later_week"], number(status["later_units"]), status["weeks_later"]
-    values = {"series": who, "span": span, "last": last, "last_units": last_units, "week": week, "units": units}
-    if not n:
-        return style.label("later_head_no_fall", lang, **values)
-    if status["later_units"] > status["article_last_units"]:
-        compared = (style.label("later_cmp_above_all", lang) if status["later_above_whole_decline"]
-                    else style.label("later_cmp_above_last", lang, last=last, last_units=last_units))
-        return style.label("later_head_ended_next" if k == 1 else "later_head_ended_by", lang, compared=compared, **values)
-    if status["later_units"] == status["article_last_units"]:
-        return style.label("later_head_stopped_next" if k == 1 else "later_head_stopped_by", lang, **values)
-    return style.label("later_head_continued" if k == 1 else "later_head_below", lang, **values)
-
-
 def later_weekly_figure(
     weekly_sales: pd.DataFrame,
     events: pd.DataFrame,
     lang: str = "en",
     series: tuple[str, ...] = (SU7_SERIES, BRAND_SERIES),
     event_ids: tuple[str, ...] = LATER_EVENTS,
+    *,
+    titles: Mapping[str, str],
 ) -> Any:
     """Weekly registrations of 2025 for the SU7 and for all Xiaomi models, with gaps kept and dated events.
 
@@ -227,8 +173,9 @@ def later_weekly_figure(
     * the events ``event_ids`` (by default the 2025-03-29 accident, the YU7
       launch and the first YU7 deliveries) are dashed lines with dated labels.
 
-    The title is :func:`helpers.models.what_happened.decline_status` of ``xiaomi_su7`` in
-    words, then the brand's highest week from the YU7's first week on.
+    The title, ``titles`` (language -> title), is :func:`helpers.models.what_happened.decline_status` of
+    ``xiaomi_su7`` in words, then the brand's highest week from the YU7's first week on
+    (:func:`helpers.narrative.what_happened.later_weekly_titles`).
     """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -339,22 +286,7 @@ def later_weekly_figure(
                                   label=style.label("legend_event", lang)))
         legend_below(fig, ax, handles, ncols=2)
 
-        # words
-        head = _weekly_head(status, lang)
-        title = head
-        brand = observed.get(BRAND_SERIES)
-        if brand is not None:
-            after = weeks.parse_week_label(status["article_last_week"])
-            own = [(p, u) for p, u, d in zip(_pairs(brand), brand["units"], brand["derivation"].astype(str))
-                   if p > after and not d]
-            key = "later_tail_brand"
-            if yu7_week is not None:
-                own = [(p, u) for p, u in own if p >= yu7_week]
-                key = "later_tail_brand_yu7"
-            if own:
-                best = max(own, key=lambda item: (item[1], [-v for v in item[0]]))
-                tail = style.label(key, lang, units=number(best[1]), week=weeks.week_label(*best[0]))
-                title = style.label("later_join_clauses", lang, head=head, tail=tail)
+        title = titles[lang]
 
         sep = style.label("list_sep", lang)
         every = [weeks.week_label(*w) for w in all_weeks]
@@ -411,47 +343,6 @@ def _reading_text(row: pd.Series) -> str:
     return f"≈ {number(low)}" if low == high else f"≈ {number(low)}–\n{number(high)}"
 
 
-def _capacity_words(row: pd.Series, lang: str) -> str:
-    """The article's figure as words: ``only about 10,000`` (en) or as printed, ``约1万辆`` (zh)."""
-    if lang == "zh":
-        return str(row["as_printed"])
-    meaning = str(row.get("qualifier_meaning", "") or "")
-    value = number(row["value_mid"])
-    return value if meaning in ("", "exact") else f"{meaning} {value}"
-
-
-def _multiples(lows: pd.DataFrame, actual: pd.Series, design: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Series]:
-    """Each month's lowest reading, per week, as multiples of the "actual" and the design capacity; and the lowest month."""
-    days = np.array([calendar.monthrange(int(m[:4]), int(m[5:7]))[1] for m in lows["month"]], dtype=float)
-    per_week = lows["reading_low"].to_numpy(dtype=float) / (days / 7)
-    ratios = per_week / float(actual["per_week_mid"])
-    return ratios, per_week / float(design["per_week_mid"]), lows.iloc[int(np.argmin(ratios))]
-
-
-def ratio_text(lo: float, hi: float, lang: str) -> str:
-    """``2.2× to 2.8×`` (``2.2至2.8倍``): multiples at one decimal, as notebook 07's later evidence prints them
-    (:func:`helpers.claims.later_rules.ratio_words`), so a figure and the notebook show the same numbers.
-
-    >>> ratio_text(2.2487, 2.81, "en"), ratio_text(1.7985, 1.8, "en"), ratio_text(1.7985, 2.3, "zh")
-    ('2.2× to 2.8×', '1.8×', '1.8至2.3倍')
-    """
-    a, b = f"{lo:.1f}", f"{hi:.1f}"
-    if lang == "zh":
-        return f"{a}倍" if a == b else f"{a}至{b}倍"
-    return f"{a}×" if a == b else f"{a}× to {b}×"
-
-
-def ruled_out_keys(reconciliation: pd.DataFrame | None) -> set[tuple[str, str, float]]:
-    """(month ``YYYY-MM``, source_id, units) of every monthly figure the quarterly totals rule out
-    (``fits_official_total`` false in :func:`helpers.models.totals.quarterly_reconciliation`)."""
-    if reconciliation is None or reconciliation.empty:
-        return set()
-    fits = reconciliation["fits_official_total"].astype(str).str.lower()
-    out = reconciliation[fits.isin(["false", "0"])]
-    return {(f"{int(y):04d}-{int(m):02d}", str(sid), float(u))
-            for y, m, sid, u in zip(out["year"], out["month"], out["source_id"], out["units"])}
-
-
 def monthly_deliveries_figure(
     monthly_deliveries: pd.DataFrame,
     figures: pd.DataFrame,
@@ -459,6 +350,9 @@ def monthly_deliveries_figure(
     events: pd.DataFrame | None = None,
     series: str = BRAND_SERIES,
     reconciliation: pd.DataFrame | None = None,
+    *,
+    titles: Mapping[str, str],
+    capacity: Mapping[str, str],
 ) -> Any:
     """Monthly figures of ``series`` against the article's capacities: one message, the multiple.
 
@@ -471,8 +365,10 @@ def monthly_deliveries_figure(
     * horizontal lines: the article's "actual capacity" and its design capacity, a month; the article's own
       April figure as a star; with ``events``, a line where the second model's deliveries began.
 
-    The title gives the multiples of the months before the second model's deliveries (the SU7 alone) at one
-    decimal (:func:`ratio_text`), as notebook 07 prints them.
+    The title, ``titles`` (language -> title), gives the multiples of the months before the second model's
+    deliveries (the SU7 alone) at one decimal, as notebook 07 prints them
+    (:func:`helpers.narrative.what_happened.monthly_titles`); ``capacity`` (language -> words) is the article's
+    "actual capacity" as the legend says it (:func:`helpers.narrative.what_happened.capacity_words`).
     """
     from matplotlib.lines import Line2D
     from matplotlib.ticker import FixedLocator, FuncFormatter
@@ -482,7 +378,7 @@ def monthly_deliveries_figure(
         if table.empty:
             raise ValueError("monthly_deliveries hold no figures")
         table["label"] = [f"{int(y):04d}-{int(m):02d}" for y, m in zip(table["year"], table["month"])]
-        banned = ruled_out_keys(reconciliation)
+        banned = what_happened.ruled_out_keys(reconciliation)
         table["is_ruled_out"] = [(lab, str(sid), float(u)) in banned
                                for lab, sid, u in zip(table["label"], table["source_id"], table["units"])]
         one_model = table[table["series"].astype(str) != series]
@@ -557,7 +453,6 @@ def monthly_deliveries_figure(
                    gid="capacity_design")
 
         yu7_text = None
-        brand_from = None  # the first month whose brand total counts the second model
         ev = None
         if events is not None and "event_id" in events.columns:
             rows = events[(events["event_id"].astype(str) == SECOND_MODEL_EVENT) & (events["date_precision"].astype(str) == "day")]
@@ -565,7 +460,6 @@ def monthly_deliveries_figure(
                 ev = rows.iloc[0]
                 day = dt.date.fromisoformat(str(ev["date_start"]))
                 label_month = f"{day.year:04d}-{day.month:02d}"
-                brand_from = label_month
                 if label_month in position:
                     days = calendar.monthrange(day.year, day.month)[1]
                     xe = position[label_month] - 0.5 + (day.day - 1) / days
@@ -586,12 +480,11 @@ def monthly_deliveries_figure(
         ax.set_ylabel(style.label("later_month_y", lang))
         ax.grid(axis="x", visible=False)
 
-        capacity = _capacity_words(actual, lang)
         handles = [h for k, h in legend.items() if k != "ruled"]
         handles += [
             Line2D([], [], color="#222222", linewidth=1.6, label=style.label("later_month_lowest", lang)),
             Line2D([], [], color=style.COLORS["capacity_actual"], linestyle=(0, (6, 3)), linewidth=2.0,
-                   label=style.label("later_cap_actual", lang, capacity=capacity)),
+                   label=style.label("later_cap_actual", lang, capacity=capacity[lang])),
             Line2D([], [], color=style.COLORS["capacity"], linestyle=(0, (1.5, 2)), linewidth=2.2,
                    label=style.label("later_cap_design", lang, annual=number(design["value_mid"]), monthly=number(design_month))),
             Line2D([], [], linestyle="none", marker="*", markersize=13, color=style.COLORS["event"],
@@ -602,31 +495,7 @@ def monthly_deliveries_figure(
             handles.append(legend["ruled"])
         legend_below(fig, ax, handles, ncols=2, drop_in=0.62)
 
-        # words: each month's lowest reading, per week, against the capacities per week; the months before the
-        # second model's deliveries (the SU7 alone) apart from the brand months after them
-        lows = readings[readings["reading_low"].notna()].reset_index(drop=True)
-        if lows.empty:
-            raise ValueError(f"no monthly reading of {series!r} to compare with the capacities")
-        if brand_from is not None:
-            single = lows[lows["month"].astype(str) < brand_from].reset_index(drop=True)
-            brand = lows[lows["month"].astype(str) >= brand_from].reset_index(drop=True)
-        else:
-            single, brand = lows, lows.iloc[0:0]
-        scope = "su7" if brand_from is not None else "brand"
-        if single.empty:  # every month with a reading already counts the second model
-            single, brand, scope = brand, brand.iloc[0:0], "yu7"
-        ratios, ratios_design, _low = _multiples(single, actual, design)
-        first_m, last_m = (style.format_month(str(single["month"].iloc[i]), lang) for i in (0, -1))
-        title = style.label("later_month_title", lang, first=first_m, last=last_m,
-                            who=style.label(f"later_month_who_{scope}", lang),
-                            ratio=ratio_text(ratios.min(), ratios.max(), lang), capacity=capacity,
-                            ratio_design=ratio_text(ratios_design.min(), ratios_design.max(), lang))
-        if len(brand):
-            b_ratios = _multiples(brand, actual, design)[0]
-            b_first, b_last = (style.format_month(str(brand["month"].iloc[i]), lang) for i in (0, -1))
-            title = style.label("later_join_clauses", lang, head=title, tail=style.label(
-                "later_month_tail_brand", lang, first=b_first, last=b_last,
-                ratio=ratio_text(b_ratios.min(), b_ratios.max(), lang)))
+        title = titles[lang]
         sources = sorted(set(shown["source_id"].astype(str)))
         notes = [style.label("later_month_subtitle", lang, n=len(shown), sources=len(sources),
                              months=shown["label"].nunique())]
@@ -662,30 +531,8 @@ def _month_tick(month: str, lang: str) -> str:
 # --------------------------------------------------------------------------- c. the article's vintage, scored
 
 
-def _vintage_title(scored: pd.DataFrame, summary: dict[str, Any], fit_words: str, lang: str) -> str:
-    sep = style.label("list_sep", lang)
-    outcome = scored["outcome"].astype(str)
-    misses = []
-    for row in scored[outcome == scorecard.OUTSIDE].itertuples(index=False):
-        if row.actual > row.pi95_high:
-            misses.append(style.label("later_miss_above", lang, week=row.week, actual=number(row.actual), high=number(row.pi95_high)))
-        else:
-            misses.append(style.label("later_miss_below", lang, week=row.week, actual=number(row.actual), low=number(row.pi95_low)))
-    holds = [style.label("later_hold", lang, week=row.week, actual=number(row.actual))
-             for row in scored[outcome == scorecard.INSIDE].itertuples(index=False)]
-    if misses:
-        head = style.label("later_vintage_missed", lang, fit=fit_words, misses=sep.join(misses))
-        if holds:
-            return style.label("later_join_clauses", lang, head=head,
-                               tail=style.label("later_vintage_held_tail", lang, holds=sep.join(holds)))
-        return head
-    if holds:
-        return style.label("later_vintage_held_all", lang, fit=fit_words, holds=sep.join(holds))
-    return style.label("later_vintage_none", lang, fit=fit_words, vintage=summary["vintage"])
-
-
 def vintage_scorecard_figure(scored: pd.DataFrame, weekly_sales: pd.DataFrame, lang: str = "en",
-                             earlier_weeks: int = 4) -> Any:
+                             earlier_weeks: int = 4, *, titles: Mapping[str, str]) -> Any:
     """The trend the article's data gave, its 95% prediction fan, and the later weeks scored against it.
 
     ``scored`` is :func:`helpers.models.what_happened.article_vintage_scorecard`; the fit is
@@ -695,8 +542,9 @@ def vintage_scorecard_figure(scored: pd.DataFrame, weekly_sales: pd.DataFrame, l
     (hollow, not in the fit), the fitted line, the forecast carried to the
     newest later week with its 95% prediction interval (clipped at zero, said
     so), each later week's figure marked inside or outside the interval, and
-    weeks without a figure labelled "no figure".  The title is
-    :func:`helpers.models.what_happened.scorecard_summary` in words.
+    weeks without a figure labelled "no figure".  The title, ``titles`` (language -> title), is
+    :func:`helpers.models.what_happened.scorecard_summary` in words
+    (:func:`helpers.narrative.what_happened.vintage_titles`).
     """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -815,10 +663,7 @@ def vintage_scorecard_figure(scored: pd.DataFrame, weekly_sales: pd.DataFrame, l
         legend_below(fig, ax, handles, ncols=3)
 
         fit_rows = _rows_of(weekly_sales, series, fit_units)
-        from_article = bool(len(fit_rows)) and (fit_rows["source_id"].astype(str) == ARTICLE_SOURCE_ID).all()
-        fit_words = (style.label("later_fit_article", lang, n=fit.n_weeks, span=span) if from_article
-                     else style.label("later_fit_weeks", lang, n=fit.n_weeks, span=span))
-        title = _vintage_title(scored, summary, fit_words, lang)
+        title = titles[lang]
 
         notes = [style.label("later_vintage_method", lang, model=model_name, n=fit.n_weeks, span=span,
                              k=summary["n_forecast"], vintage=summary["vintage"])]

@@ -78,6 +78,7 @@ __all__ = [
     "shared_forecasts",
     "backtest_summary",
     "overlap_summary",
+    "best_method",
     "SUMMARY_FIELDS",
     "NAIVE",
     "DM_ALPHA",
@@ -782,6 +783,22 @@ def overlap_summary(shared: pd.DataFrame) -> list[dict[str, Any]]:
     return [{"series": str(r.series), "other_series": str(r.other_series), "n_shared": int(r.n_shared),
              "n_forecasts": int(r.n_forecasts), "n_other_forecasts": int(r.n_other_forecasts)}
             for r in shared.itertuples(index=False) if str(r.series) < str(r.other_series)]
+
+
+def best_method(scores: pd.DataFrame, series: str) -> tuple[str, str] | None:
+    """``(method, metric)``: the method of ``series`` with the lowest MASE (``"mase"``), or the lowest MAE
+    (``"mae"``) when MASE is undefined; ``None`` when nothing was scored.  Ties go to the first row.
+
+    >>> scores = pd.DataFrame({"series": "s", "method": ["trend", "naive"], "n": [4, 4], "mae": [9.0, 6.0],
+    ...                        "mase": [1.5, 1.0]})
+    >>> best_method(scores, "s")
+    ('naive', 'mase')
+    """
+    table = scores[(scores["series"].astype(str) == series) & (scores["n"] > 0) & scores["mae"].notna()]
+    if table.empty:
+        return None
+    metric = "mase" if table["mase"].notna().all() else "mae"
+    return str(table.sort_values(metric, kind="mergesort").iloc[0]["method"]), metric
 
 
 # --------------------------------------------------------------------------- every origin at once

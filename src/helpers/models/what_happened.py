@@ -66,6 +66,8 @@ __all__ = [
     "decline_status",
     "later_weeks_summary",
     "monthly_range",
+    "ruled_out_keys",
+    "capacity_multiples",
     "what_happened_tables",
     "write_what_happened_outputs",
 ]
@@ -749,6 +751,77 @@ def monthly_range(monthly_deliveries: pd.DataFrame, series: str = "xiaomi_all", 
     counts = ["n_sources", "n_figures", "n_lower", "n_upper", "n_exact", "n_approximate"]
     floats = [c for c in MONTHLY_RANGE_COLUMNS if c not in text and c not in counts]
     return out.astype({**{c: "string" for c in text}, **{c: "int64" for c in counts}, **{c: "float64" for c in floats}})
+
+
+def ruled_out_keys(reconciliation: pd.DataFrame | None) -> set[tuple[str, str, float]]:
+    """(month ``YYYY-MM``, source_id, units) of every monthly figure the quarterly totals rule out
+    (``fits_official_total`` false in :func:`helpers.models.totals.quarterly_reconciliation`)."""
+    if reconciliation is None or reconciliation.empty:
+        return set()
+    fits = reconciliation["fits_official_total"].astype(str).str.lower()
+    out = reconciliation[fits.isin(["false", "0"])]
+    return {(f"{int(y):04d}-{int(m):02d}", str(sid), float(u))
+            for y, m, sid, u in zip(out["year"], out["month"], out["source_id"], out["units"])}
+
+
+def _multiples(lows: pd.DataFrame, actual: pd.Series, design: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each month's lowest reading, per week, as multiples of the "actual" and the design capacity."""
+    import calendar
+
+    days = np.array([calendar.monthrange(int(m[:4]), int(m[5:7]))[1] for m in lows["month"]], dtype=float)
+    per_week = lows["reading_low"].to_numpy(dtype=float) / (days / 7)
+    return per_week / float(actual["per_week_mid"]), per_week / float(design["per_week_mid"])
+
+
+def capacity_multiples(monthly_deliveries: pd.DataFrame, figures: pd.DataFrame, events: pd.DataFrame | None = None,
+                       series: str = "xiaomi_all", reconciliation: pd.DataFrame | None = None) -> dict[str, Any]:
+    """Each month's lowest reading (:func:`monthly_range` of the figures of ``series`` the quarterly totals do not
+    rule out, :func:`ruled_out_keys`), per week, as a multiple of the article's "actual" and design capacities.
+
+    The months before the second model's first deliveries (``events``; the SU7 alone) are apart from the brand
+    months from then on.  Returns ``scope`` (``"su7"``: the months before; ``"brand"``: no date for the second
+    model, every month; ``"yu7"``: every month already counts it), ``first_month``/``last_month`` and
+    ``low``/``high`` (multiples of the actual capacity) and ``design_low``/``design_high`` of those months, and
+    ``brand``: ``None`` or the same four keys but the design ones for the brand months after them.
+    """
+    from helpers.data.clean import SECOND_MODEL_EVENT, figure_row
+    from helpers.data.roles import FIGURE
+
+    table = monthly_deliveries[monthly_deliveries["units"].notna()].copy()
+    table["label"] = [f"{int(y):04d}-{int(m):02d}" for y, m in zip(table["year"], table["month"])]
+    banned = ruled_out_keys(reconciliation)
+    ruled = [(lab, str(sid), float(u)) in banned for lab, sid, u in zip(table["label"], table["source_id"], table["units"])]
+    shown = table[(table["series"].astype(str) == series) & ~np.array(ruled, dtype=bool)]
+    if shown.empty:
+        raise ValueError(f"monthly_deliveries hold no figures of {series!r}")
+    actual, design = figure_row(figures, FIGURE.actual_capacity), figure_row(figures, FIGURE.design_capacity)
+    readings = monthly_range(shown, series)
+    lows = readings[readings["reading_low"].notna()].reset_index(drop=True)
+    if lows.empty:
+        raise ValueError(f"no monthly reading of {series!r} to compare with the capacities")
+    brand_from = None  # the first month whose brand total counts the second model
+    if events is not None and "event_id" in events.columns:
+        rows = events[(events["event_id"].astype(str) == SECOND_MODEL_EVENT) & (events["date_precision"].astype(str) == "day")]
+        if len(rows):
+            brand_from = str(rows.iloc[0]["date_start"])[:7]
+    if brand_from is not None:
+        single = lows[lows["month"].astype(str) < brand_from].reset_index(drop=True)
+        brand = lows[lows["month"].astype(str) >= brand_from].reset_index(drop=True)
+    else:
+        single, brand = lows, lows.iloc[0:0]
+    scope = "su7" if brand_from is not None else "brand"
+    if single.empty:  # every month with a reading already counts the second model
+        single, brand, scope = brand, brand.iloc[0:0], "yu7"
+    ratios, ratios_design = _multiples(single, actual, design)
+    out: dict[str, Any] = {"scope": scope, "first_month": str(single["month"].iloc[0]),
+                           "last_month": str(single["month"].iloc[-1]), "low": float(ratios.min()),
+                           "high": float(ratios.max()), "design_low": float(ratios_design.min()),
+                           "design_high": float(ratios_design.max()), "brand": None}
+    if len(brand):
+        b_ratios = _multiples(brand, actual, design)[0]
+        out["brand"] = {"first_month": str(brand["month"].iloc[0]), "last_month": str(brand["month"].iloc[-1]),
+                        "low": float(b_ratios.min()), "high": float(b_ratios.max())}
+    return out
 
 
 # --------------------------------------------------------------------------- 5. all tables, and the writer

@@ -48,6 +48,7 @@ __all__ = [
     "leave_one_out",
     "sensitivity_table",
     "distinct_windows",
+    "sign_counts",
 ]
 
 #: The two ways the window is varied, in the order :func:`sensitivity_table` stacks them.
@@ -308,4 +309,28 @@ def sensitivity_summary(table: pd.DataFrame) -> dict[str, Any]:
             "n_include_zero": int(fits["includes_zero"].sum()),
             "sign_depends_on_window": bool((fits["slope"] < 0).any() and (fits["slope"] > 0).any()),
         })
+    return out
+
+
+def sign_counts(table: pd.DataFrame, series: str) -> dict[str, dict[str, int]]:
+    """Per variant of ``series``: fits (distinct windows for ``window_length``), negative, positive and
+    intervals that include zero.
+
+    >>> t = pd.DataFrame({"series": "s", "variant": ["window_length"] * 3 + ["leave_one_out"],
+    ...     "first_week": ["a", "a", "b", "a"], "last_week": "z", "n_weeks": [3, 3, 4, 3],
+    ...     "slope": [-1.0, -1.0, 2.0, 3.0], "includes_zero": [True, True, False, True]})
+    >>> sign_counts(t, "s")["window_length"]
+    {'n': 2, 'negative': 1, 'positive': 1, 'zero': 1}
+    """
+    out: dict[str, dict[str, int]] = {}
+    part = table[table["series"].astype(str) == series]
+    for variant in VARIANTS:
+        fits = part[part["variant"].astype(str) == variant]
+        if variant == "window_length":
+            fits = fits.drop_duplicates(["first_week", "last_week", "n_weeks"])
+        if fits.empty:
+            continue
+        slopes = fits["slope"].astype(float)
+        out[variant] = {"n": len(fits), "negative": int((slopes < 0).sum()), "positive": int((slopes > 0).sum()),
+                        "zero": int(fits["includes_zero"].astype(str).str.lower().eq("true").sum())}
     return out

@@ -15,12 +15,12 @@ from typing import Any, Mapping, Sequence
 import pandas as pd
 
 from helpers.formatting import number, plural, week_span
-from helpers.labels import name_of
-from helpers.models.backtest import DM_ALPHA, DM_MIN_FORECASTS, NAIVE
-from helpers.models.window_sensitivity import distinct_windows
+from helpers.labels import LANGUAGES, label, name_of
+from helpers.models.backtest import DM_ALPHA, DM_MIN_FORECASTS, NAIVE, best_method
+from helpers.models.window_sensitivity import distinct_windows, sign_counts
 
 __all__ = ["sensitivity_sentences", "method_name", "series_name", "p_text", "describe_backtest",
-           "describe_overlap"]
+           "describe_overlap", "scores_titles", "scores_heads", "sensitivity_titles", "sensitivity_heads"]
 
 def method_name(method: str) -> str:
     """``the window mean``: the figures' name for a method (:mod:`helpers.labels`); one without a name keeps its id."""
@@ -243,3 +243,123 @@ def sensitivity_sentences(table: pd.DataFrame) -> str:
                     f"{_sign_text(fits['slope'], 'week left out')}")
         paragraphs.append(text)
     return "\n\n".join(paragraphs)
+
+
+# --------------------------------------------------------------------------- the figures' titles (labels.toml)
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _subject(names: Any, headline: str) -> str:
+    """The series a figure's title is about: ``headline`` when the table has it, else the first by name (the
+    figure's first panel)."""
+    names = sorted(dict.fromkeys(str(n) for n in names))
+    if not names:
+        raise ValueError("the table holds no series")
+    return headline if headline in names else names[0]
+
+
+def _metric_text(value: float, metric: str) -> str:
+    return number(value, 2) if metric == "mase" else number(value)
+
+
+def _p_label(p: Any, lang: str) -> str:
+    if p is None or pd.isna(p):
+        return label("bt_p_none", lang)
+    return "p < 0.001" if p < 0.001 else f"p = {number(p, 3 if p < 0.1 else 2)}"
+
+
+def _scores_head(scores: pd.DataFrame, series: str, lang: str) -> str:
+    """The title clause for ``series``: a method beats the naive forecast only when the Diebold-Mariano test
+    says so at 5% (``vs_naive == "better"``; the lowest MASE of those); otherwise none does, over n forecasts
+    of so many target weeks.  Without a naive forecast to test against, the lowest error, said to be untested."""
+    found = best_method(scores, series)
+    who = name_of("later_series", series, lang)
+    if found is None:
+        return label("bt_title_none", lang, series=who)
+    best, metric = found
+    table = scores[(scores["series"].astype(str) == series) & (scores["n"] > 0)].set_index("method")
+    metric_name = label(f"bt_metric_{metric}", lang)
+    if NAIVE not in table.index or "vs_naive" not in table.columns:
+        return _capitalised(label("bt_title_untested", lang, best=name_of("bt_method", best, lang), metric=metric_name,
+                                  a=_metric_text(float(table.loc[best, metric]), metric),
+                                  n=int(table.loc[best, "n"]), series=who))
+    naive = table.loc[NAIVE]
+    better = table[table["vs_naive"].astype(str) == "better"].sort_values("mase", kind="mergesort")
+    if len(better):
+        winner = better.iloc[0]
+        return _capitalised(label("bt_title_better", lang, best=name_of("bt_method", str(better.index[0]), lang),
+                                  a=number(winner["mase"], 2), b=number(naive["mase"], 2),
+                                  p=_p_label(winner["dm_p_value"], lang), n=int(winner["n_forecasts"]),
+                                  series=who))
+    return _capitalised(label("bt_title_cannot", lang, series=who, n=int(naive["n_forecasts"]),
+                              weeks=int(naive["n_target_weeks"])))
+
+
+def scores_heads(scores: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """Language -> series -> what the backtest of that series found, as one clause (:func:`scores_titles`' words
+    for every series; the scores figure's subtitle sums up the series its title is not about with them)."""
+    names = list(dict.fromkeys(str(n) for n in scores["series"]))
+    return {lang: {series: _scores_head(scores, series, lang) for series in names} for lang in LANGUAGES}
+
+
+def scores_titles(scores: pd.DataFrame, headline_series: str) -> dict[str, str]:
+    """The title of the backtest-scores figure in each language: for ``headline_series`` (else the first series
+    by name), the method the Diebold-Mariano test says beats the naive forecast at 5%, or that none does.
+
+    ``scores`` is :func:`helpers.models.backtest.score_backtest`; the figure is
+    :func:`helpers.figures.backtest.backtest_scores_figure`.
+    """
+    series = _subject(scores["series"], headline_series)
+    return {lang: _scores_head(scores, series, lang) for lang in LANGUAGES}
+
+
+def _sensitivity_head(table: pd.DataFrame, series: str, lang: str) -> str:
+    counts = sign_counts(table, series)
+    who = name_of("later_series", series, lang)
+    if not counts:
+        return label("ws_title_none", lang, series=who)
+    negative = sum(c["negative"] for c in counts.values())
+    positive = sum(c["positive"] for c in counts.values())
+    if negative and positive:
+        head = label("ws_head_depends", lang, series=who)
+    elif negative:
+        head = label("ws_head_negative", lang, series=who)
+    elif positive:
+        head = label("ws_head_positive", lang, series=who)
+    else:
+        head = label("ws_head_flat", lang, series=who)
+    details = []
+    if "window_length" in counts:
+        c = counts["window_length"]
+        details.append(label("ws_detail_length", lang, n=c["n"], neg=c["negative"], pos=c["positive"]))
+    if "leave_one_out" in counts:
+        c = counts["leave_one_out"]
+        details.append(label("ws_detail_loo", lang, n=c["n"], neg=c["negative"], pos=c["positive"]))
+    total = sum(c["n"] for c in counts.values())
+    zero = sum(c["zero"] for c in counts.values())
+    zero_text = (label("ws_zero_all", lang) if zero == total
+                 else label("ws_zero_none", lang) if zero == 0
+                 else label("ws_zero_some", lang, zero=zero, total=total))
+    return label("ws_title", lang, head=head, detail=label("list_sep", lang).join(details), zero=zero_text)
+
+
+def sensitivity_heads(table: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """Language -> series -> whether the sign of its slope depends on the window, as one clause
+    (:func:`sensitivity_titles`' words for every series; the figure's subtitle sums up the other series with them)."""
+    names = list(dict.fromkeys(str(n) for n in table["series"]))
+    return {lang: {series: _sensitivity_head(table, series, lang) for series in names} for lang in LANGUAGES}
+
+
+def sensitivity_titles(table: pd.DataFrame, headline_series: str) -> dict[str, str]:
+    """The title of the window-sensitivity figure in each language: whether the sign of ``headline_series``'s
+    slope (else the first series by name) depends on the window, and how many 95% intervals include zero,
+    counted over distinct windows (:func:`helpers.models.window_sensitivity.sign_counts`).
+
+    ``table`` is :func:`helpers.models.window_sensitivity.sensitivity_table`; the figure is
+    :func:`helpers.figures.backtest.window_sensitivity_figure`.
+    """
+    series = _subject(table["series"], headline_series)
+    return {lang: _sensitivity_head(table, series, lang) for lang in LANGUAGES}

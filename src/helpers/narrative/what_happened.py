@@ -9,14 +9,18 @@ sample is called one when n < :data:`helpers.models.trend.SMALL_SAMPLE_WEEKS`).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
 from helpers.claims import engine
-from helpers.data.clean import ARTICLE_SOURCE_ID, BRAND_SERIES, SU7_SERIES
-from helpers.formatting import number, plural, week_span
-from helpers.models import scorecard
+from helpers.data import weeks
+from helpers.data.clean import ARTICLE_SOURCE_ID, BRAND_SERIES, SU7_SERIES, figure_row, second_model_week
+from helpers.data.roles import FIGURE
+from helpers.formatting import format_day, format_month, number, plural, week_span
+from helpers.labels import LANGUAGES, label, name_of
+from helpers.models import scorecard, what_happened
 from helpers.models.trend import SMALL_SAMPLE_WEEKS, TrendFit
 
 __all__ = [
@@ -34,6 +38,11 @@ __all__ = [
     "weekly_against_monthly_sentences",
     "reconciliation_headline",
     "period_remainder_sentences",
+    "later_weekly_titles",
+    "capacity_words",
+    "ratio_text",
+    "monthly_titles",
+    "vintage_titles",
 ]
 
 
@@ -533,3 +542,202 @@ def period_remainder_sentences(table: pd.DataFrame) -> str:
             text += "; a month of them has no figure, so they cannot be summed"
         lines.append(head + text + "." + gap)
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- the figures' titles (labels.toml)
+
+
+def _weekly_head(status: Mapping[str, Any], lang: str) -> str:
+    """The first clause of the weekly title, from :func:`helpers.models.what_happened.decline_status` only.
+
+    When a later week has a figure, what the title says of the fall rests on
+    that one week: the title says so (n = 1, its dates, whether it spans a
+    month end, when registrations are pushed) and names a later week below the
+    article's last one if there is one.
+    """
+    head = _weekly_verdict(status, lang)
+    if status["later_week"] is None:
+        return head
+    low_week, low_units = status["later_low_week"], status["later_low_units"]
+    rebound_then_low = (status["n_declines"] and status["later_units"] > status["article_last_units"]
+                        and low_week is not None and low_week != status["later_week"]
+                        and low_units < status["article_last_units"])
+    if rebound_then_low:  # one clause for both weeks, so the title does not say "ended" and then "below"
+        head = label("later_head_rebound", lang, series=name_of("later_series", status["series"], lang),
+                     span=week_span(status["decline_first_week"], status["article_last_week"]),
+                     week=status["later_week"], units=number(status["later_units"]), low_week=low_week,
+                     low_units=number(low_units))
+    pair = weeks.parse_week_label(status["later_week"])
+    monday, sunday = weeks.week_monday(*pair), weeks.week_sunday(*pair)
+    month_end = (label("later_basis_month_end", lang, month=format_month(f"{monday.year:04d}-{monday.month:02d}", lang))
+                 if sunday.month != monday.month or (sunday + dt.timedelta(days=1)).month != sunday.month else "")
+    head = label("later_basis", lang, head=head, week=status["later_week"], monday=format_day(monday, lang),
+                 sunday=format_day(sunday, lang), month_end=month_end)
+    if not rebound_then_low and low_week is not None and low_week != status["later_week"] \
+            and low_units < status["article_last_units"]:
+        head = label("later_join_clauses", lang, head=head, tail=label(
+            "later_later_low", lang, week=low_week, units=number(low_units), last=status["article_last_week"],
+            last_units=number(status["article_last_units"])))
+    return head
+
+
+def _weekly_verdict(status: Mapping[str, Any], lang: str) -> str:
+    """What the first later week says of the article's fall (:func:`helpers.models.what_happened.decline_status`)."""
+    who = name_of("later_series", status["series"], lang)
+    last, last_units, n = status["article_last_week"], number(status["article_last_units"]), status["n_declines"]
+    span = week_span(status["decline_first_week"], last) if n else None
+    if status["later_week"] is None:
+        if n:
+            return label("later_head_no_later", lang, series=who, last=last, span=span)
+        return label("later_head_no_later_plain", lang, series=who, last=last, last_units=last_units)
+    week, units, k = status["later_week"], number(status["later_units"]), status["weeks_later"]
+    values = {"series": who, "span": span, "last": last, "last_units": last_units, "week": week, "units": units}
+    if not n:
+        return label("later_head_no_fall", lang, **values)
+    if status["later_units"] > status["article_last_units"]:
+        compared = (label("later_cmp_above_all", lang) if status["later_above_whole_decline"]
+                    else label("later_cmp_above_last", lang, last=last, last_units=last_units))
+        return label("later_head_ended_next" if k == 1 else "later_head_ended_by", lang, compared=compared, **values)
+    if status["later_units"] == status["article_last_units"]:
+        return label("later_head_stopped_next" if k == 1 else "later_head_stopped_by", lang, **values)
+    return label("later_head_continued" if k == 1 else "later_head_below", lang, **values)
+
+
+def _weekly_title(status: Mapping[str, Any], brand: pd.DataFrame | None, yu7_week: tuple[int, int] | None,
+                  lang: str) -> str:
+    head = _weekly_head(status, lang)
+    if brand is None:
+        return head
+    after = weeks.parse_week_label(status["article_last_week"])
+    pairs = [(int(y), int(w)) for y, w in zip(brand["iso_year"], brand["iso_week"])]
+    own = [(p, u) for p, u, d in zip(pairs, brand["units"], brand["derivation"].astype(str)) if p > after and not d]
+    key = "later_tail_brand"
+    if yu7_week is not None:
+        own = [(p, u) for p, u in own if p >= yu7_week]
+        key = "later_tail_brand_yu7"
+    if not own:
+        return head
+    best = max(own, key=lambda item: (item[1], [-v for v in item[0]]))
+    tail = label(key, lang, units=number(best[1]), week=weeks.week_label(*best[0]))
+    return label("later_join_clauses", lang, head=head, tail=tail)
+
+
+def later_weekly_titles(weekly_sales: pd.DataFrame, events: pd.DataFrame,
+                        series: tuple[str, ...] = (SU7_SERIES, BRAND_SERIES)) -> dict[str, str]:
+    """The title of the later-weekly figure in each language: what the first week after the article's says of
+    its fall (:func:`helpers.models.what_happened.decline_status` of the SU7), then, when ``series`` has the
+    brand, the brand's highest week of its own from the second model's first week on (``events``).
+
+    The figure is :func:`helpers.figures.what_happened.later_weekly_figure` (same ``series``).
+    """
+    status = what_happened.decline_status(weekly_sales, SU7_SERIES)
+    present = set(weekly_sales["series"].astype(str))
+    brand = (what_happened.observed_weeks(weekly_sales, BRAND_SERIES)
+             if BRAND_SERIES in series and BRAND_SERIES in present else None)
+    if brand is not None and not len(brand):
+        brand = None
+    yu7_week = second_model_week(events) if "event_id" in events.columns else None
+    return {lang: _weekly_title(status, brand, yu7_week, lang) for lang in LANGUAGES}
+
+
+def _capacity_words(row: pd.Series, lang: str) -> str:
+    if lang == "zh":
+        return str(row["as_printed"])
+    meaning = str(row.get("qualifier_meaning", "") or "")
+    value = number(row["value_mid"])
+    return value if meaning in ("", "exact") else f"{meaning} {value}"
+
+
+def capacity_words(figures: pd.DataFrame) -> dict[str, str]:
+    """The article's "actual capacity" as words in each language: ``only about 10,000`` (en), or as printed,
+    ``约1万辆`` (zh).  The monthly figure's title and legend say it so."""
+    actual = figure_row(figures, FIGURE.actual_capacity)
+    return {lang: _capacity_words(actual, lang) for lang in LANGUAGES}
+
+
+def ratio_text(lo: float, hi: float, lang: str) -> str:
+    """``2.2× to 2.8×`` (``2.2至2.8倍``): multiples at one decimal, as notebook 07's later evidence prints them
+    (:func:`helpers.claims.later_rules.ratio_words`), so a figure and the notebook show the same numbers.
+
+    >>> ratio_text(2.2487, 2.81, "en"), ratio_text(1.7985, 1.8, "en"), ratio_text(1.7985, 2.3, "zh")
+    ('2.2× to 2.8×', '1.8×', '1.8至2.3倍')
+    """
+    a, b = f"{lo:.1f}", f"{hi:.1f}"
+    if lang == "zh":
+        return f"{a}倍" if a == b else f"{a}至{b}倍"
+    return f"{a}×" if a == b else f"{a}× to {b}×"
+
+
+def _monthly_title(m: Mapping[str, Any], capacity: str, lang: str) -> str:
+    title = label("later_month_title", lang, first=format_month(m["first_month"], lang),
+                  last=format_month(m["last_month"], lang), who=label(f"later_month_who_{m['scope']}", lang),
+                  ratio=ratio_text(m["low"], m["high"], lang), capacity=capacity,
+                  ratio_design=ratio_text(m["design_low"], m["design_high"], lang))
+    brand = m["brand"]
+    if brand:
+        title = label("later_join_clauses", lang, head=title, tail=label(
+            "later_month_tail_brand", lang, first=format_month(brand["first_month"], lang),
+            last=format_month(brand["last_month"], lang), ratio=ratio_text(brand["low"], brand["high"], lang)))
+    return title
+
+
+def monthly_titles(monthly_deliveries: pd.DataFrame, figures: pd.DataFrame, events: pd.DataFrame | None = None,
+                   series: str = BRAND_SERIES, reconciliation: pd.DataFrame | None = None) -> dict[str, str]:
+    """The title of the monthly-deliveries figure in each language: the multiples of the article's capacities the
+    months before the second model's deliveries (the SU7 alone) reached, at one decimal (:func:`ratio_text`), then
+    the brand months after them (:func:`helpers.models.what_happened.capacity_multiples`).
+
+    The figure is :func:`helpers.figures.what_happened.monthly_deliveries_figure` (same arguments).
+    """
+    m = what_happened.capacity_multiples(monthly_deliveries, figures, events, series, reconciliation)
+    words = capacity_words(figures)
+    return {lang: _monthly_title(m, words[lang], lang) for lang in LANGUAGES}
+
+
+def _vintage_title(scored: pd.DataFrame, summary: Mapping[str, Any], fit_words: str, lang: str) -> str:
+    sep = label("list_sep", lang)
+    outcome = scored["outcome"].astype(str)
+    misses = []
+    for row in scored[outcome == scorecard.OUTSIDE].itertuples(index=False):
+        if row.actual > row.pi95_high:
+            misses.append(label("later_miss_above", lang, week=row.week, actual=number(row.actual), high=number(row.pi95_high)))
+        else:
+            misses.append(label("later_miss_below", lang, week=row.week, actual=number(row.actual), low=number(row.pi95_low)))
+    holds = [label("later_hold", lang, week=row.week, actual=number(row.actual))
+             for row in scored[outcome == scorecard.INSIDE].itertuples(index=False)]
+    if misses:
+        head = label("later_vintage_missed", lang, fit=fit_words, misses=sep.join(misses))
+        if holds:
+            return label("later_join_clauses", lang, head=head, tail=label("later_vintage_held_tail", lang, holds=sep.join(holds)))
+        return head
+    if holds:
+        return label("later_vintage_held_all", lang, fit=fit_words, holds=sep.join(holds))
+    return label("later_vintage_none", lang, fit=fit_words, vintage=summary["vintage"])
+
+
+def vintage_titles(scored: pd.DataFrame, weekly_sales: pd.DataFrame) -> dict[str, str]:
+    """The title of the vintage-scorecard figure in each language: the later weeks outside the 95% prediction
+    interval of the trend the article's data gave, then those inside it
+    (:func:`helpers.models.what_happened.scorecard_summary`); the fit is called the article's when every week it
+    saw comes from the article.
+
+    ``scored`` is :func:`helpers.models.what_happened.article_vintage_scorecard`; the figure is
+    :func:`helpers.figures.what_happened.vintage_scorecard_figure` (same tables).
+    """
+    from helpers.models.trend import select_window
+
+    summary = what_happened.scorecard_summary(scored)
+    scored = what_happened.one_score_per_week(scored).sort_values("weeks_ahead", kind="mergesort").reset_index(drop=True)
+    series, first_label, last_label = summary["series"], summary["fit_first_week"], summary["fit_last_week"]
+    first, last = weeks.parse_week_label(first_label), weeks.parse_week_label(last_label)
+    window = select_window(weekly_sales, series, last_label, weeks.weeks_between(first, last) + 1)
+    seen = {(int(y), int(w)) for y, w in zip(window["iso_year"], window["iso_week"])}
+    rows = weekly_sales[(weekly_sales["series"].astype(str) == series) & weekly_sales["units"].notna()]
+    rows = rows[[(int(y), int(w)) in seen for y, w in zip(rows["iso_year"], rows["iso_week"])]]
+    from_article = bool(len(rows)) and (rows["source_id"].astype(str) == ARTICLE_SOURCE_ID).all()
+    span, n = week_span(first_label, last_label), int(summary["fit_n_weeks"])
+    out = {}
+    for lang in LANGUAGES:
+        fit_words = label("later_fit_article" if from_article else "later_fit_weeks", lang, n=n, span=span)
+        out[lang] = _vintage_title(scored, summary, fit_words, lang)
+    return out
