@@ -20,7 +20,7 @@ from typing import Any, Mapping
 from helpers.atomic import write_text_atomic
 from helpers.paths import project_root
 from helpers.pipeline.graph import cell_text, code_cells, declared_defaults
-from helpers.pipeline.journal import shown
+from helpers.pipeline.journal import path_in_message
 from helpers.pipeline.notebook_files import notebook_text, stabilize_notebook, without_injected_parameters
 from helpers.pipeline.parameters import check_parameters
 
@@ -114,7 +114,7 @@ def execute_notebook(notebook: Path, root: Path, parameters: Mapping[str, Any] |
                 finally:
                     kill_kernels(clean_up=True)
         except BaseException as exc:
-            saved_to = shown(kept, root)
+            saved_to = path_in_message(kept, root)
             failed_nb = json.loads(executed.read_text(encoding="utf-8")) if executed.is_file() else {}
             try:  # papermill writes nothing when execution stops by a timeout: then keep what was run
                 kept.parent.mkdir(parents=True, exist_ok=True)

@@ -107,7 +107,7 @@ class RestoreIncomplete(OSError):
         self.failed = failed
         lines = [f"{rel}: {describe_os_error(exc, root)}" for rel, exc in failed.items()]
         super().__init__(f"could not put back {len(failed)} output path(s); their last good copies are kept in "
-                         f"{shown(folder, root)} "
+                         f"{path_in_message(folder, root)} "
                          "and the next run puts them back once they can be written:\n  " + "\n  ".join(lines))
 
 
@@ -118,9 +118,9 @@ def describe_os_error(exc: OSError, root: Path | None = None) -> str:
     'data/processed/trend/x.csv: Permission denied'
     """
     what = exc.strerror or str(exc)
-    return f"{shown(Path(exc.filename), root)}: {what}" if exc.filename is not None else what
+    return f"{path_in_message(Path(exc.filename), root)}: {what}" if exc.filename is not None else what
 
 
-def shown(path: Path, root: Path | None) -> str:
+def path_in_message(path: Path, root: Path | None) -> str:
     """``path`` as a message names it: relative to ``root`` when it lies under it."""
     return path.relative_to(root).as_posix() if root is not None and path.is_relative_to(root) else str(path)

@@ -28,7 +28,7 @@ from helpers.pipeline.execute import DEFAULT_CELL_TIMEOUT
 from helpers.pipeline.graph import (REPORT_WRITES, STEPS, STEPS_BY_NAME, Step, declared_defaults, digest_files,
                                     environment_inputs, files_under, is_pattern, outputs_digest, read_notebook,
                                     report_inputs, step_inputs, why_rerun)
-from helpers.pipeline.journal import Journal, RestoreIncomplete, describe_os_error, shown
+from helpers.pipeline.journal import Journal, RestoreIncomplete, describe_os_error, path_in_message
 from helpers.pipeline.parameters import (MAX_JOBS, MAX_SECONDS, OPTION_BOUNDS, ParameterError, check_parameters, given,
                                          option_type)
 
@@ -317,18 +317,18 @@ def unwritable_outputs(root: Path, selection: Selection = Selection()) -> list[s
         while not existing.exists() and existing != root and existing.parent != existing:
             existing = existing.parent  # a folder the run will make: its nearest existing parent must take it
         if not existing.is_dir():
-            problems.append(f"{shown(existing, root)}: is a file, not a folder (expected {WRITABLE_FOLDER})")
+            problems.append(f"{path_in_message(existing, root)}: is a file, not a folder (expected {WRITABLE_FOLDER})")
             continue
         try:
             handle, scratch = tempfile.mkstemp(prefix=".~write-check.", dir=existing)
             os.close(handle)
             os.unlink(scratch)
         except OSError as exc:
-            problems.append(f"{shown(existing, root)}: cannot write in this folder: {exc.strerror or exc} "
+            problems.append(f"{path_in_message(existing, root)}: cannot write in this folder: {exc.strerror or exc} "
                             f"(expected {WRITABLE_FOLDER})")
     for path in sorted(files):
         if path.is_file() and not os.access(path, os.W_OK):
-            problems.append(f"{shown(path, root)}: cannot write this file: it is read-only "
+            problems.append(f"{path_in_message(path, root)}: cannot write this file: it is read-only "
                             "(expected a file the run can replace)")
     return list(dict.fromkeys(problems))
 
