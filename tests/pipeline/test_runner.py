@@ -227,3 +227,17 @@ def test_step_writes_do_not_overlap():
             rel = path.relative_to(ROOT).as_posix()
             assert rel not in claimed, f"{rel} is written by both {claimed.get(rel)} and {step.name}"
             claimed[rel] = step.name
+
+
+def test_deciding_what_to_run_loads_no_analysis_library():
+    """A run with nothing to do answers in well under a second because deciding what is stale reads files and
+    hashes them, and imports no pandas, numpy or matplotlib (a vintage check imported pandas on every run, half
+    a second of a nothing-changed run).  Checked on what is imported, not on how long it takes."""
+    code = ("import sys\n"
+            "from helpers.pipeline import runner\n"
+            "try:\n    runner.main(['status'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('pandas', 'numpy', 'matplotlib', 'statsmodels') if m in sys.modules))\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "SU7_PROJECT_ROOT": str(ROOT)})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout[-2000:]

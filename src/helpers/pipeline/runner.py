@@ -128,11 +128,11 @@ VINTAGE_PARAMETERS = {"through_week": "window_weeks", "article_vintage": "articl
 def through_week_problem(root: Path, parameters: dict[str, Any]) -> str | None:
     """Why a vintage parameter (``through_week`` for 03, ``article_vintage`` for 07; an ISO week already checked)
     cannot be one, or ``None``: too few weeks of ``data/raw/weekly_sales.csv`` for the window the notebook fits."""
-    from helpers.models import trend
-
     vintages = {name: window for name, window in VINTAGE_PARAMETERS.items() if parameters.get(name) is not None}
     if not vintages:
         return None
+    from helpers.models import trend  # pandas: only when a vintage is asked for
+
     defaults = {"window_weeks": trend.DEFAULT_WINDOW_WEEKS, "article_window_weeks": 4}
     with open(root / "data" / "raw" / "weekly_sales.csv", encoding="utf-8-sig", newline="") as handle:
         pairs = [(int(r["iso_year"]), int(r["iso_week"]))
