@@ -15,6 +15,7 @@ from helpers.data.ingest import read_ingested
 from helpers.figures import backtest as backtest_figures
 from helpers.figures import findings, market as market_figures, what_happened
 from helpers.narrative import backtest as backtest_narrative
+from helpers.narrative import figures as findings_narrative
 from helpers.narrative import market as market_narrative
 from helpers.narrative import what_happened as what_happened_narrative
 
@@ -37,26 +38,32 @@ def _as_of() -> str:
 def _weekly_sales(lang: str) -> Any:
     t = _tables()
     return findings.weekly_sales_figure(t["weekly_sales"], t["trend_fits"], t["forecasts"], t["bands"], t["events"],
-                                        lang=lang)
+                                        lang=lang,
+                                        titles=findings_narrative.weekly_sales_titles(t["weekly_sales"], t["trend_fits"]))
 
 
 def _orders(lang: str) -> Any:
-    return findings.orders_figure(_tables()["figures"], lang=lang, as_of_week=_as_of())
+    figures = _tables()["figures"]
+    return findings.orders_figure(figures, lang=lang, as_of_week=_as_of(), titles=findings_narrative.orders_titles(figures))
 
 
 def _run_rate(lang: str) -> Any:
     t = _tables()
     return findings.run_rate_figure(t["comparison"], t["scenarios"], t["backlog_paths"], t["figures"], t["weekly_sales"],
-                                    lang=lang, clearance_ranges=t["clearance_ranges"])
+                                    lang=lang, clearance_ranges=t["clearance_ranges"],
+                                    titles=findings_narrative.run_rate_titles(t["scenarios"], t["clearance_ranges"]))
 
 
 def _claims(lang: str) -> Any:
     t = _tables()
-    return findings.claims_figure(t["claims_audit"], t["figures"], t["weekly_sales"], lang=lang)
+    return findings.claims_figure(t["claims_audit"], t["figures"], t["weekly_sales"], lang=lang,
+                                  titles=findings_narrative.claims_titles(t["claims_audit"]))
 
 
 def _quality(lang: str) -> Any:
-    return findings.quality_figure(_tables()["figures"], lang=lang, as_of_week=_as_of())
+    figures = _tables()["figures"]
+    return findings.quality_figure(figures, lang=lang, as_of_week=_as_of(), titles=findings_narrative.quality_titles(figures),
+                                   ranks=findings_narrative.rank_words(figures))
 
 
 def _vintage(lang: str) -> Any:

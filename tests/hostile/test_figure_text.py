@@ -24,6 +24,7 @@ import pytest
 
 from helpers.data.clean import read_clean
 from helpers.figures import findings, frame, style, what_happened
+from helpers.narrative.figures import weekly_sales_titles
 from helpers.narrative import what_happened as what_happened_narrative
 from helpers.models import trend
 from tests.builders import weekly_sales_from
@@ -70,8 +71,10 @@ def weekly_sales_figure(events: pd.DataFrame, lang: str, series: str = "xiaomi_s
     sales["source_id"] = "toy_source"
     sales["locator"] = 'para 3: "x"'
     fits = trend.fit_trends(sales, models=("linear",))
-    return findings.weekly_sales_figure(sales, trend.fits_table(fits), trend.forecasts_table(fits, 4),
-                                        trend.bands_table(fits, 4), events, series=series, lang=lang)
+    table = trend.fits_table(fits)
+    return findings.weekly_sales_figure(sales, table, trend.forecasts_table(fits, 4),
+                                        trend.bands_table(fits, 4), events, series=series, lang=lang,
+                                        titles=weekly_sales_titles(sales, table, series=series))
 
 
 @contextlib.contextmanager

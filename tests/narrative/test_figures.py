@@ -93,3 +93,98 @@ def test_quality_caveats_print_the_complaint_count():
 def test_labels_sentence():
     assert narrative.labels_sentence("zh", "xiaomi_all", "2025-W39") == \
         "Labels in **zh**; weekly sales of `xiaomi_all` run to **2025-W39**."
+
+
+# --------------------------------------------------------------------------- the figures' titles (moved from
+# tests/figures/test_findings.py with their expected values; the figures draw what they are given)
+
+
+def _title(text: str) -> str:
+    return text.replace("\n", " ")
+
+
+def _fmt(x: float) -> str:
+    """Whole number, thousands separators, real minus sign (computed here, not with the helpers)."""
+    import numpy as np
+
+    return f"{int(np.floor(x + 0.5)):,}".replace("-", "\N{MINUS SIGN}")
+
+
+def _weekly_titles(units_by_week: dict[str, float]) -> dict[str, str]:
+    from helpers.models import trend
+    from tests.builders import weekly_sales_from
+
+    sales = weekly_sales_from(units_by_week, series="xiaomi_su7")
+    return narrative.weekly_sales_titles(sales, trend.fits_table(trend.fit_trends(sales, models=("linear",))))
+
+
+def test_weekly_title_states_the_slope_its_interval_and_n():
+    import numpy as np
+    from scipy import stats
+
+    article_weeks = {"2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700, "2025-W19": 5200}
+    text = _title(_weekly_titles(article_weeks)["en"])
+    t = np.arange(4.0)
+    y = np.array(list(article_weeks.values()), dtype=float)
+    slope, intercept = np.polyfit(t, y, 1)
+    resid = y - (intercept + slope * t)
+    se = np.sqrt(resid @ resid / 2 / ((t - t.mean()) ** 2).sum())
+    half = stats.t.ppf(0.975, 2) * se
+    expected = [_fmt(slope), _fmt(slope - half), _fmt(slope + half), "n = 4", "fell in each of 3 weeks"]
+    assert [_fmt(slope), _fmt(slope - half), _fmt(slope + half)] == ["−730", "−1,343", "−117"]
+    for part in expected:
+        assert part in text, (part, text)
+
+
+def test_a_flat_series_is_called_no_clear_trend():
+    text = _title(_weekly_titles({"2025-W16": 5000, "2025-W17": 7000, "2025-W18": 5000, "2025-W19": 7000,
+                                  "2025-W20": 5000})["en"])
+    assert "show no clear trend over 2025-W16–W20" in text
+
+
+def _figure_tables():
+    from helpers.figures import findings
+
+    return findings.read_figure_tables()
+
+
+def test_orders_title_is_the_per_week_change():
+    tables = _figure_tables()
+    rows = tables["figures"].set_index("figure_id")
+    march, may = rows.loc["orders_mar_week2"], rows.loc["orders_may_weeks1_2"]
+    per_week = may["value_mid"] / may["period_weeks"]
+    week_fall = round(100 * (1 - per_week / march["value_mid"]))
+    assert week_fall == 71
+    text = _title(narrative.orders_titles(tables["figures"])["en"])
+    assert f"fell {week_fall}%" in text
+    assert "that the article's totals" not in text
+
+
+def test_run_rate_title_says_the_backlog_never_clears_at_the_actual_capacity():
+    import numpy as np
+
+    from helpers.models.run_rate import DEFAULT_READING
+
+    tables = _figure_tables()
+    sc = tables["scenarios"]
+    sc = sc[sc["reading"] == DEFAULT_READING] if "reading" in sc.columns else sc
+    mid = sc[sc["scenario"] == "mid"].set_index("supply_basis")
+    text = _title(narrative.run_rate_titles(tables["scenarios"], tables["clearance_ranges"])["en"])
+    if np.isinf(mid.loc["actual_capacity", "weeks_to_clear"]):
+        assert "never clears" in text
+
+
+def test_claims_title_counts_the_verdicts():
+    audit = _figure_tables()["claims_audit"]
+    counts = audit["verdict"].value_counts()
+    text = _title(narrative.claims_titles(audit)["en"])
+    assert f"Of {len(audit)} numeric claims, {counts.get('consistent', 0)} agree" in text
+
+
+def test_quality_title_sets_the_two_lists_side_by_side():
+    figures = _figure_tables()["figures"]
+    titles = narrative.quality_titles(figures)
+    assert "last on China Auto Quality Net (239 points)" in _title(titles["en"])
+    assert "2nd on Chezhiwang (1.7 points)" in _title(titles["en"])
+    assert "冰火两重天" in titles["zh"] and "车质网" in titles["zh"] and "垫底" in titles["zh"]
+    assert narrative.rank_words(figures) == {"en": {"cqn": "last", "czw": "2nd"}, "zh": {"cqn": "垫底", "czw": "排名第2"}}

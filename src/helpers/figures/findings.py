@@ -31,7 +31,7 @@ import datetime as dt
 import math
 import re
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -52,6 +52,7 @@ from helpers.figures.frame import (
     thousands,
 )
 from helpers.formatting import number, week_runs, week_span
+from helpers.models import run_rate, trend
 
 __all__ = [
     "SERIES",
@@ -77,9 +78,7 @@ STEMS = {
     "quality": "06_quality_rankings",
 }
 
-# figure_ids the order and quality figures are drawn from (the values live in data/raw).
-FIG_ORDERS_BEFORE = FIGURE.march_week_orders
-FIG_ORDERS_AFTER = FIGURE.may_fortnight_orders
+# figure_ids the quality figure is drawn from (the values live in data/raw).
 QUALITY_LISTS = (
     # (list key, score figure, rank figure)
     ("cqn", FIGURE.cqn_score, FIGURE.cqn_rank),
@@ -87,8 +86,6 @@ QUALITY_LISTS = (
 )
 FIG_QUALITY_COMPLAINTS = {"cqn": FIGURE.cqn_complaints}
 FIG_QUALITY_LEADER = {"czw": FIGURE.czw_leader_complaints}
-#: Printed words that mean "last place" (a rank with no number).
-LAST_PLACE_WORDS = ("垫底",)
 SUPPLY_BASES = ("design_capacity", "actual_capacity", "sales_run_rate")
 SCENARIOS = ("low", "mid", "high")
 VERDICTS = ("consistent", "inconsistent", "unverifiable")
@@ -120,11 +117,6 @@ def read_figure_tables(root: Path | str | None = None) -> dict[str, pd.DataFrame
 
 # --------------------------------------------------------------------------- small helpers
 
-
-
-def _pct(x: float) -> str:
-    """A whole-number magnitude of a percentage, e.g. 70.65 → ``"71"``."""
-    return number(abs(x), 0)
 
 
 def _series_name(series: str, lang: str) -> str:
@@ -180,29 +172,6 @@ def _figure_sources(figure_ids: Iterable[str], figures: pd.DataFrame, weekly_sal
 # --------------------------------------------------------------------------- a. weekly sales and trend
 
 
-def _one_fit(trend_fits: pd.DataFrame, series: str, model: str) -> pd.Series:
-    rows = trend_fits[(trend_fits["series"].astype(str) == series) & (trend_fits["model"].astype(str) == model)]
-    if len(rows) != 1:
-        raise ValueError(f"trend_fits: expected one row for series {series!r}, model {model!r}; found {len(rows)}")
-    row = rows.iloc[0]
-    if pd.isna(row["slope"]) or pd.isna(row["n_weeks"]):
-        raise ValueError(f"no {model} trend was fitted for {series!r}: {row.get('note', '')}")
-    return row
-
-
-
-def _falls(units_by_week: dict[tuple[int, int], float]) -> tuple[int, int]:
-    """(falls, changes) between consecutive calendar weeks that both have a figure."""
-    falls = changes = 0
-    for week, units in units_by_week.items():
-        nxt = weeks.add_weeks(week, 1)
-        if nxt in units_by_week:
-            changes += 1
-            falls += units_by_week[nxt] < units
-    return falls, changes
-
-
-
 def weekly_sales_figure(
     weekly_sales: pd.DataFrame,
     trend_fits: pd.DataFrame,
@@ -213,6 +182,8 @@ def weekly_sales_figure(
     model: str = "linear",
     lang: str = "en",
     event_weeks_before: int = 8,
+    *,
+    titles: Mapping[str, str],
 ) -> Any:
     """Weekly sales with the fitted trend, its 95% confidence band, the forecast fan and dated events.
 
@@ -229,18 +200,20 @@ def weekly_sales_figure(
       observed week through the last forecast week are vertical markers
       (spans when dated to a month or quarter) with short labels; the others
       are listed in the subtitle.
+
+    The title, ``titles`` (language -> title), states the fit's direction, slope, 95% interval and n
+    (:func:`helpers.narrative.figures.weekly_sales_titles`).
     """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
     from matplotlib.ticker import FixedLocator, FuncFormatter
 
     with style.theme(lang) as lang:
-        fit = _one_fit(trend_fits, series, model)
+        fit = trend.one_fit(trend_fits, series, model)
         first_week, last_week = str(fit["first_week"]), str(fit["last_week"])
         first, last = weeks.parse_week_label(first_week), weeks.parse_week_label(last_week)
         window = [weeks.parse_week_label(w) for w in str(fit["weeks"]).split()]
         n, df_resid = int(fit["n_weeks"]), int(fit["df_resid"])
-        slope = float(fit["slope"])
 
         rows = weekly_sales[(weekly_sales["series"].astype(str) == series) & weekly_sales["units"].notna()]
         rows = rows.sort_values(["iso_year", "iso_week"], kind="mergesort")
@@ -396,28 +369,8 @@ def weekly_sales_figure(
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below,
                   ncols=3, frameon=False)
 
-        # words
-        falls, changes = _falls({w: units[w] for w in window if w in units})
-        rises = _falls({w: -units[w] for w in window if w in units})[0]
-        who = _series_name(series, lang)
         ci_lo, ci_hi = float(fit["slope_ci95_low"]), float(fit["slope_ci95_high"])
-        if ci_hi < 0 and changes >= 2 and falls == changes:
-            head = style.label("sales_head_fell_each", lang, series=who, changes=changes)
-        elif ci_hi < 0:
-            head = style.label("sales_head_falling", lang, series=who, span=span)
-        elif ci_lo > 0 and changes >= 2 and rises == changes:
-            head = style.label("sales_head_rose_each", lang, series=who, changes=changes)
-        elif ci_lo > 0:
-            head = style.label("sales_head_rising", lang, series=who, span=span)
-        else:
-            head = style.label("sales_head_no_trend", lang, series=who, span=span)
-        if model == "log":
-            detail = style.label("sales_detail_log", lang, pct=number(fit["pct_change_per_week"], 1),
-                                 lo=number(fit["pct_change_ci95_low"], 1), hi=number(fit["pct_change_ci95_high"], 1), n=n)
-        else:
-            detail = style.label("sales_detail_linear", lang, slope=number(slope), lo=number(fit["slope_ci95_low"]),
-                                 hi=number(fit["slope_ci95_high"]), n=n)
-        title = style.label("join_title", lang, head=head, detail=detail)
+        title = titles[lang]
         notes = [style.label("sales_subtitle", lang, model=model_name, span=span, horizon=len(fc_weeks))]
         if ci_lo <= 0 <= ci_hi:
             notes.append(style.label("sales_ci_includes_zero", lang))
@@ -441,23 +394,25 @@ def weekly_sales_figure(
 # --------------------------------------------------------------------------- b. orders, March against May
 
 
-def orders_figure(figures: pd.DataFrame, series: str = SERIES, lang: str = "en", as_of_week: str | None = None) -> Any:
+def orders_figure(figures: pd.DataFrame, series: str = SERIES, lang: str = "en", as_of_week: str | None = None, *,
+                  titles: Mapping[str, str]) -> Any:
     """Order intake, March against May: the article's totals side by side, then per week.
 
     Left: the two printed totals (one week of March, two weeks of May) as the
     article sets them side by side.  Right: each total divided by the weeks it
-    covers (``period_weeks`` as printed).  Both panels share the vehicle scale.
+    covers (``period_weeks`` as printed).  Both panels share the vehicle scale.  The numbers are
+    :func:`helpers.models.run_rate.order_intake`; the title, ``titles`` (language -> title), is
+    :func:`helpers.narrative.figures.orders_titles`.
     """
     with style.theme(lang) as lang:
-        before, after = figure_row(figures, FIG_ORDERS_BEFORE), figure_row(figures, FIG_ORDERS_AFTER)
+        intake = run_rate.order_intake(figures)
+        before, after = (r["figure"] for r in intake["rows"])
         rows = []
-        for row in (before, after):
-            span = int(row["period_weeks"])
-            total = float(row["value_mid"])
+        for r in intake["rows"]:
+            row = r["figure"]
             period = style.format_month(str(row["period"]), lang) if lang == "en" else str(row["period_as_printed"])
-            rows.append({"total": total, "weeks": span, "per_week": total / span, "period": period})
-        total_change = 100 * (rows[1]["total"] / rows[0]["total"] - 1)
-        week_change = 100 * (rows[1]["per_week"] / rows[0]["per_week"] - 1)
+            rows.append({"total": r["total"], "weeks": r["weeks"], "per_week": r["per_week"], "period": period})
+        total_change, week_change = intake["total_change"], intake["per_week_change"]
 
         fig = new_figure("pair")
         axes = fig.subplots(1, 2, sharey=True)
@@ -490,12 +445,7 @@ def orders_figure(figures: pd.DataFrame, series: str = SERIES, lang: str = "en",
         axes[0].yaxis.set_major_formatter(FuncFormatter(thousands))
         axes[0].set_ylabel(style.label("orders_y", lang))
 
-        who = _series_name(series, lang)
-        title = style.label("orders_title", lang, series=who, per_week_pct=_pct(week_change), before=number(rows[0]["total"]),
-                            after_per_week=number(rows[1]["per_week"]), after_total=number(rows[1]["total"]),
-                            total_pct=_pct(total_change), from_period=style.format_month(str(before["period"]), lang),
-                            to_period=style.format_month(str(after["period"]), lang),
-                            direction=style.label("orders_fell" if week_change < 0 else "orders_rose", lang))
+        title = titles[lang]
         subtitle = style.label("orders_subtitle", lang, before_period=rows[0]["period"],
                                before_weeks=_weeks_phrase(rows[0]["weeks"], lang), after_period=rows[1]["period"],
                                after_weeks=_weeks_phrase(rows[1]["weeks"], lang))
@@ -529,6 +479,8 @@ def run_rate_figure(
     weekly_sales: pd.DataFrame,
     lang: str = "en",
     clearance_ranges: pd.DataFrame | None = None,
+    *,
+    titles: Mapping[str, str],
 ) -> Any:
     """Capacity, sales run-rate and firm order inflow per week; the implied backlog over time.
 
@@ -538,13 +490,12 @@ def run_rate_figure(
     Top: every rate in vehicles a week, bars at the mid scenario, whiskers
     from the low to the high scenario (none for single figures).  Bottom: the
     backlog of each supply basis if flows stay constant, the mid scenario as
-    a line and the low–high range as a band, with when (if ever) it clears.
+    a line and the low–high range as a band, with when (if ever) it clears.  The title, ``titles``
+    (language -> title), is :func:`helpers.narrative.figures.run_rate_titles`.
     """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
     from matplotlib.ticker import FixedLocator, FuncFormatter
-
-    from helpers.models import run_rate
 
     # one reading of the May orders is drawn (run_rate.DEFAULT_READING); notebook 04 sets the other beside it
     scenarios = run_rate.default_reading(scenarios) if "reading" in scenarios.columns else scenarios
@@ -642,19 +593,7 @@ def run_rate_figure(
 
         mid = scenarios[scenarios["scenario"].astype(str) == "mid"].set_index("supply_basis")
         wait = float(mid["wait_weeks"].iloc[0])
-        sales_weeks = float(mid.loc["sales_run_rate", "weeks_to_clear"])
-        actual_weeks = float(mid.loc["actual_capacity", "weeks_to_clear"])
-        sales_span = _clearance_span(clearance_ranges, "sales_run_rate")
-        if math.isinf(actual_weeks) and sales_span is not None:
-            title = style.label("rr_title_never_range", lang,
-                                capacity=number(mid.loc["actual_capacity", "supply_per_week"]),
-                                inflow=number(mid.loc["actual_capacity", "net_inflow_per_week"]), **sales_span)
-        elif math.isinf(actual_weeks):
-            title = style.label("rr_title_never", lang, capacity=number(mid.loc["actual_capacity", "supply_per_week"]),
-                                inflow=number(mid.loc["actual_capacity", "net_inflow_per_week"]), weeks=number(sales_weeks))
-        else:
-            title = style.label("rr_title_clears", lang, weeks=number(sales_weeks),
-                                weeks_design=number(mid.loc["design_capacity", "weeks_to_clear"]))
+        title = titles[lang]
         subtitle = style.label("rr_subtitle", lang, wait=number(wait, 1))
         ids = list(comparison["figure_id"].astype(str)) + list(scenarios["supply_source"].astype(str))
         ids += [FIGURE.lock_in_rate, FIGURE.cancellation_rate, FIGURE.delivery_wait]
@@ -665,26 +604,18 @@ def run_rate_figure(
 
 
 def _clearance_span(clearance_ranges: pd.DataFrame | None, basis: str) -> dict[str, str] | None:
-    """The drawn reading's clearing range on ``basis`` as ``{low, high, n}`` (weeks), or ``None`` if not dated.
+    """The drawn reading's clearing range on ``basis`` as ``{low, high, n}`` (weeks), or ``None`` if not dated
+    (:func:`helpers.models.run_rate.clearance_span`, as the end labels print it).
 
     >>> table = pd.DataFrame({"reading": ["unlocked_deposits"], "supply_basis": ["sales_run_rate"],
     ...     "n_combinations": [27], "n_never": [0], "earliest_weeks": [77.661], "latest_weeks": [108.531]})
     >>> _clearance_span(table, "sales_run_rate")
     {'low': '78', 'high': '109', 'n': '27'}
     """
-    from helpers.models import run_rate
-
-    if clearance_ranges is None or clearance_ranges.empty:
+    span = run_rate.clearance_span(clearance_ranges, basis)
+    if span is None:
         return None
-    rows = clearance_ranges[(clearance_ranges["reading"].astype(str) == run_rate.DEFAULT_READING)
-                            & (clearance_ranges["supply_basis"].astype(str) == basis)]
-    if rows.empty:
-        return None
-    row = rows.iloc[0]
-    low, high = float(row["earliest_weeks"]), float(row["latest_weeks"])
-    if int(row["n_never"]) or not (math.isfinite(low) and math.isfinite(high)):
-        return None
-    return {"low": number(low), "high": number(high), "n": number(row["n_combinations"])}
+    return {"low": number(span["low"]), "high": number(span["high"]), "n": number(span["n"])}
 
 
 # --------------------------------------------------------------------------- d. claims audit
@@ -709,8 +640,12 @@ def _claim_name(claim_id: str, lang: str) -> str:
     return style.label(key, lang) if key in style.LABELS[lang] else claim_id.replace("_", " ")
 
 
-def claims_figure(audit: pd.DataFrame, figures: pd.DataFrame, weekly_sales: pd.DataFrame, lang: str = "en") -> Any:
-    """The claims audit: one mark per claim (rows, in audit order), in its verdict's column and colour."""
+def claims_figure(audit: pd.DataFrame, figures: pd.DataFrame, weekly_sales: pd.DataFrame, lang: str = "en", *,
+                  titles: Mapping[str, str]) -> Any:
+    """The claims audit: one mark per claim (rows, in audit order), in its verdict's column and colour.
+
+    The title, ``titles`` (language -> title), counts the verdicts (:func:`helpers.narrative.figures.claims_titles`).
+    """
     from matplotlib.ticker import FixedLocator
 
     with style.theme(lang) as lang:
@@ -754,7 +689,7 @@ def claims_figure(audit: pd.DataFrame, figures: pd.DataFrame, weekly_sales: pd.D
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.02), ncols=len(VERDICTS), frameon=False,
                   fontsize=style.FONT_SIZES["legend"], handletextpad=0.3, columnspacing=1.6)
 
-        title = style.label("claims_title", lang, n=n, **counts)
+        title = titles[lang]
         ids: list[str] = []
         for cell in audit["figure_ids"].astype(str):
             ids.extend(i.strip() for i in cell.split(";") if i.strip())
@@ -770,14 +705,14 @@ def claims_figure(audit: pd.DataFrame, figures: pd.DataFrame, weekly_sales: pd.D
 # --------------------------------------------------------------------------- e. quality rankings
 
 
-def _rank_words(row: pd.Series, lang: str) -> str:
-    if str(row["as_printed"]) in LAST_PLACE_WORDS or pd.isna(row["value_mid"]):
-        return style.label("quality_rank_last", lang)
-    return style.ordinal(int(float(row["value_mid"])), lang)
+def quality_figure(figures: pd.DataFrame, series: str = SERIES, lang: str = "en", as_of_week: str | None = None, *,
+                   titles: Mapping[str, str], ranks: Mapping[str, Mapping[str, str]]) -> Any:
+    """The two quality rankings side by side, each on its own scale, labelled with its list and rank.
 
-
-def quality_figure(figures: pd.DataFrame, series: str = SERIES, lang: str = "en", as_of_week: str | None = None) -> Any:
-    """The two quality rankings side by side, each on its own scale, labelled with its list and rank."""
+    The title, ``titles`` (language -> title), is :func:`helpers.narrative.figures.quality_titles`; ``ranks``
+    (language -> list key -> words) is each list's place as the badges say it
+    (:func:`helpers.narrative.figures.rank_words`).
+    """
     with style.theme(lang) as lang:
         fig = new_figure("pair")
         axes = fig.subplots(1, 2)
@@ -788,7 +723,7 @@ def quality_figure(figures: pd.DataFrame, series: str = SERIES, lang: str = "en"
             score, rank = figure_row(figures, score_id), figure_row(figures, rank_id)
             value = float(score["value_mid"])
             list_name = style.label(f"quality_list_{key}", lang)
-            rank_text = _rank_words(rank, lang)
+            rank_text = ranks[lang][key]
             parts[key] = {"list": list_name, "score": number(value, 0 if value >= 100 else 1), "rank": rank_text}
             ax.bar([0], [value], width=0.5, color=color, gid=f"quality_bar:{key}")
             ax.annotate(parts[key]["score"], (0, value), xytext=(0, 4), textcoords="offset points", ha="center",
@@ -819,9 +754,7 @@ def quality_figure(figures: pd.DataFrame, series: str = SERIES, lang: str = "en"
                         fontsize=style.FONT_SIZES["annotation"], color=style.COLORS["text_muted"], linespacing=1.35,
                         gid=f"note:{key}")
             pairs = [(str(score["source_id"]), str(score["locator"])), (str(rank["source_id"]), str(rank["locator"]))] + pairs
-        a, b = parts["cqn"], parts["czw"]
-        title = style.label("quality_title", lang, series=who, rank_a=a["rank"], list_a=a["list"], score_a=a["score"],
-                            rank_b=b["rank"], list_b=b["list"], score_b=b["score"])
+        title = titles[lang]
         sources = style.label("sources", lang, sources=sources_text(pairs, lang))
         period = str(figure_row(figures, QUALITY_LISTS[0][1])["period"])
         footer = (style.label("footer", lang, sources=sources, as_of=style.label("as_of", lang, week=as_of_week)) if as_of_week

@@ -63,7 +63,6 @@ __all__ = [
     "resolve_language",
     "rc_params",
     "theme",
-    "ordinal",
     "format_month",
     "format_quarter",
     "format_day",
@@ -274,16 +273,6 @@ def theme(lang: str = "en") -> Iterator[str]:
 
 
 # --------------------------------------------------------------------------- labels: helpers.labels
-
-
-def ordinal(n: int, lang: str = "en") -> str:
-    """``2`` → ``"2nd"`` (en) or ``"排名第2"`` (zh).
-
-    >>> [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101)]
-    ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '101st']
-    """
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return label("quality_rank_n", lang, n=n, suffix=suffix)
 
 
 def format_quarter(period: str, lang: str = "en") -> str:

@@ -118,6 +118,8 @@ __all__ = [
     "CLEARANCE_RANGE_COLUMNS",
     "clearance_ranges",
     "clearance_ranges_summary",
+    "clearance_span",
+    "order_intake",
 ]
 
 #: The weekly-sales series the model reads (SU7 and SU7 Ultra together).
@@ -1017,3 +1019,41 @@ def clearance_ranges_summary(ranges: pd.DataFrame) -> dict[str, Any]:
             "range": row["range"],
         }
     return out
+
+
+def clearance_span(ranges: pd.DataFrame | None, basis: str) -> dict[str, float] | None:
+    """The clearing range of :data:`DEFAULT_READING` on ``basis`` from :func:`clearance_ranges`, as
+    ``{"low", "high", "n"}`` (weeks, weeks, combinations), or ``None`` if it is not dated (some combination never
+    clears, or no row).  What notebook 06's run-rate figure draws and its title states.
+
+    >>> table = pd.DataFrame({"reading": ["unlocked_deposits"], "supply_basis": ["sales_run_rate"],
+    ...     "n_combinations": [27], "n_never": [0], "earliest_weeks": [77.661], "latest_weeks": [108.531]})
+    >>> clearance_span(table, "sales_run_rate")
+    {'low': 77.661, 'high': 108.531, 'n': 27}
+    """
+    if ranges is None or ranges.empty:
+        return None
+    rows = ranges[(ranges["reading"].astype(str) == DEFAULT_READING) & (ranges["supply_basis"].astype(str) == basis)]
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    low, high = float(row["earliest_weeks"]), float(row["latest_weeks"])
+    if int(row["n_never"]) or not (math.isfinite(low) and math.isfinite(high)):
+        return None
+    return {"low": low, "high": high, "n": int(row["n_combinations"])}
+
+
+def order_intake(figures: pd.DataFrame) -> dict[str, Any]:
+    """Order intake, March against May (notebook 06's orders figure): the two printed totals and each per week.
+
+    ``{"rows": [{"figure", "total", "weeks", "per_week"}, ...]`` (the March week first, then May's two weeks;
+    ``figure`` is the clean figures row), ``"total_change"`` and ``"per_week_change"`` (percent, May on March)}.
+    """
+    rows = []
+    for fid in (FIGURE.march_week_orders, FIGURE.may_fortnight_orders):
+        row = figure_row(figures, fid)
+        span = int(row["period_weeks"])
+        total = float(row["value_mid"])
+        rows.append({"figure": row, "total": total, "weeks": span, "per_week": total / span})
+    return {"rows": rows, "total_change": 100 * (rows[1]["total"] / rows[0]["total"] - 1),
+            "per_week_change": 100 * (rows[1]["per_week"] / rows[0]["per_week"] - 1)}

@@ -58,6 +58,8 @@ __all__ = [
     "trend_summary",
     "write_trend_outputs",
     "article_weeks_summary",
+    "one_fit",
+    "window_changes",
 ]
 
 #: Default window: this many ISO weeks, ending at ``through_week`` (both included).
@@ -755,3 +757,44 @@ def write_trend_outputs(
     write_json_atomic(out / "summary.json", summary)
     written.append(out / "summary.json")
     return [relative_to_root(p) for p in written]
+
+
+def one_fit(trend_fits: pd.DataFrame, series: str, model: str) -> pd.Series:
+    """The one row of ``trend_fits`` (:func:`fits_table`) for ``series`` × ``model``; an error if there is none or
+    no line was fitted.  What notebook 06's weekly figure draws and its title states."""
+    rows = trend_fits[(trend_fits["series"].astype(str) == series) & (trend_fits["model"].astype(str) == model)]
+    if len(rows) != 1:
+        raise ValueError(f"trend_fits: expected one row for series {series!r}, model {model!r}; found {len(rows)}")
+    row = rows.iloc[0]
+    if pd.isna(row["slope"]) or pd.isna(row["n_weeks"]):
+        raise ValueError(f"no {model} trend was fitted for {series!r}: {row.get('note', '')}")
+    return row
+
+
+def _falls(units_by_week: Mapping[tuple[int, int], float]) -> tuple[int, int]:
+    """(falls, changes) between consecutive calendar weeks that both have a figure."""
+    falls = changes = 0
+    for week, units in units_by_week.items():
+        nxt = weeks.add_weeks(week, 1)
+        if nxt in units_by_week:
+            changes += 1
+            falls += units_by_week[nxt] < units
+    return falls, changes
+
+
+def window_changes(weekly_sales: pd.DataFrame, fit: Mapping[str, Any], series: str) -> dict[str, int]:
+    """``{"falls", "rises", "changes"}``: week-to-week changes of ``series`` inside the fit's window (``fit``, a
+    row of :func:`fits_table`; its ``weeks``), counted between consecutive calendar weeks that both have a figure.
+
+    >>> sales = pd.DataFrame({"series": "a", "iso_year": 2025, "iso_week": [16, 17, 18, 19],
+    ...                       "units": [7200.0, 7000.0, 5700.0, 5200.0]})
+    >>> window_changes(sales, {"weeks": "2025-W16 2025-W17 2025-W18 2025-W19"}, "a")
+    {'falls': 3, 'rises': 0, 'changes': 3}
+    """
+    rows = weekly_sales[(weekly_sales["series"].astype(str) == series) & weekly_sales["units"].notna()]
+    rows = rows.sort_values(["iso_year", "iso_week"], kind="mergesort")
+    every = {(int(y), int(w)): float(u) for y, w, u in zip(rows["iso_year"], rows["iso_week"], rows["units"])}
+    window = [weeks.parse_week_label(w) for w in str(fit["weeks"]).split()]
+    falls, changes = _falls({w: every[w] for w in window if w in every})
+    rises = _falls({w: -every[w] for w in window if w in every})[0]
+    return {"falls": falls, "rises": rises, "changes": changes}

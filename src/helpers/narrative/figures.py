@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, Mapping
 
 import pandas as pd
 
-from helpers.claims.article_rules import INCONSISTENT, VERDICTS
-from helpers.formatting import md_literal, measure_words, number, plural, week_span
+from helpers.claims.article_rules import INCONSISTENT, LAST_PLACE_WORDS, VERDICTS
+from helpers.data.clean import figure_row
+from helpers.formatting import format_month, md_literal, measure_words, number, plural, week_span
 from helpers.data.roles import FIGURE
+from helpers.labels import LANGUAGES, label, name_of
+from helpers.models import run_rate
+from helpers.models import trend as trend_model
 
 __all__ = [
     "labels_sentence",
@@ -18,12 +23,23 @@ __all__ = [
     "run_rate_caveats",
     "claims_caveats",
     "quality_caveats",
+    "weekly_sales_titles",
+    "orders_titles",
+    "run_rate_titles",
+    "claims_titles",
+    "ordinal",
+    "rank_words",
+    "quality_titles",
 ]
 
 #: The two order figures of the orders figure (``figure_id`` in ``figures.csv``), in the order drawn.
 ORDER_FIGURES = (FIGURE.march_week_orders, FIGURE.may_fortnight_orders)
 #: The complaint count of the quality list that puts the SU7 last.
 QUALITY_COMPLAINTS = FIGURE.cqn_complaints
+#: The series the figures are about (SU7 and SU7 Ultra together; :data:`helpers.figures.findings.SERIES`).
+SERIES = "xiaomi_su7"
+#: The two quality lists of the quality figure: (list key, score figure, rank figure), in the order drawn.
+QUALITY_LISTS = (("cqn", FIGURE.cqn_score, FIGURE.cqn_rank), ("czw", FIGURE.czw_score, FIGURE.czw_rank))
 
 
 def labels_sentence(lang: str, series: str, as_of: str) -> str:
@@ -166,3 +182,146 @@ def quality_caveats(figures: pd.DataFrame) -> str:
         "method is in the data, so 'last' cannot be turned into a rank number. The list that puts the SU7 last "
         f"shows only {number(complaints)} complaints in three months (which three is not stated)."
     )
+
+
+# --------------------------------------------------------------------------- the figures' titles (labels.toml)
+
+
+def _series_name(series: str, lang: str) -> str:
+    return name_of("series", series, lang)
+
+
+def _pct(x: float) -> str:
+    """A whole-number magnitude of a percentage, e.g. 70.65 → ``"71"``."""
+    return number(abs(x), 0)
+
+
+def _weekly_title(fit: pd.Series, changes: Mapping[str, int], series: str, model: str, lang: str) -> str:
+    falls, rises, n_changes = changes["falls"], changes["rises"], changes["changes"]
+    n = int(fit["n_weeks"])
+    span = week_span(str(fit["first_week"]), str(fit["last_week"]))
+    who = _series_name(series, lang)
+    ci_lo, ci_hi = float(fit["slope_ci95_low"]), float(fit["slope_ci95_high"])
+    if ci_hi < 0 and n_changes >= 2 and falls == n_changes:
+        head = label("sales_head_fell_each", lang, series=who, changes=n_changes)
+    elif ci_hi < 0:
+        head = label("sales_head_falling", lang, series=who, span=span)
+    elif ci_lo > 0 and n_changes >= 2 and rises == n_changes:
+        head = label("sales_head_rose_each", lang, series=who, changes=n_changes)
+    elif ci_lo > 0:
+        head = label("sales_head_rising", lang, series=who, span=span)
+    else:
+        head = label("sales_head_no_trend", lang, series=who, span=span)
+    if model == "log":
+        detail = label("sales_detail_log", lang, pct=number(fit["pct_change_per_week"], 1),
+                       lo=number(fit["pct_change_ci95_low"], 1), hi=number(fit["pct_change_ci95_high"], 1), n=n)
+    else:
+        detail = label("sales_detail_linear", lang, slope=number(float(fit["slope"])), lo=number(fit["slope_ci95_low"]),
+                       hi=number(fit["slope_ci95_high"]), n=n)
+    return label("join_title", lang, head=head, detail=detail)
+
+
+def weekly_sales_titles(weekly_sales: pd.DataFrame, trend_fits: pd.DataFrame, series: str = SERIES,
+                        model: str = "linear") -> dict[str, str]:
+    """The title of the weekly-sales figure in each language: whether the trend of ``series`` fell or rose (each
+    week, when every change in the window did), then its slope, the 95% interval and n.
+
+    ``trend_fits`` is notebook 03's table (:func:`helpers.models.trend.one_fit` picks the row); the week-to-week
+    changes are :func:`helpers.models.trend.window_changes`.
+    """
+    fit = trend_model.one_fit(trend_fits, series, model)
+    changes = trend_model.window_changes(weekly_sales, fit, series)
+    return {lang: _weekly_title(fit, changes, series, model, lang) for lang in LANGUAGES}
+
+
+def _orders_title(intake: Mapping[str, Any], series: str, lang: str) -> str:
+    before, after = intake["rows"]
+    week_change = intake["per_week_change"]
+    return label("orders_title", lang, series=_series_name(series, lang), per_week_pct=_pct(week_change),
+                 before=number(before["total"]), after_per_week=number(after["per_week"]),
+                 after_total=number(after["total"]), total_pct=_pct(intake["total_change"]),
+                 from_period=format_month(str(before["figure"]["period"]), lang),
+                 to_period=format_month(str(after["figure"]["period"]), lang),
+                 direction=label("orders_fell" if week_change < 0 else "orders_rose", lang))
+
+
+def orders_titles(figures: pd.DataFrame, series: str = SERIES) -> dict[str, str]:
+    """The title of the orders figure in each language: how much order intake per week changed from the March week
+    to May's two weeks (:func:`helpers.models.run_rate.order_intake`)."""
+    intake = run_rate.order_intake(figures)
+    return {lang: _orders_title(intake, series, lang) for lang in LANGUAGES}
+
+
+def _run_rate_title(mid: pd.DataFrame, sales_span: Mapping[str, str] | None, lang: str) -> str:
+    sales_weeks = float(mid.loc["sales_run_rate", "weeks_to_clear"])
+    actual_weeks = float(mid.loc["actual_capacity", "weeks_to_clear"])
+    if math.isinf(actual_weeks) and sales_span is not None:
+        return label("rr_title_never_range", lang, capacity=number(mid.loc["actual_capacity", "supply_per_week"]),
+                     inflow=number(mid.loc["actual_capacity", "net_inflow_per_week"]), **sales_span)
+    if math.isinf(actual_weeks):
+        return label("rr_title_never", lang, capacity=number(mid.loc["actual_capacity", "supply_per_week"]),
+                     inflow=number(mid.loc["actual_capacity", "net_inflow_per_week"]), weeks=number(sales_weeks))
+    return label("rr_title_clears", lang, weeks=number(sales_weeks),
+                 weeks_design=number(mid.loc["design_capacity", "weeks_to_clear"]))
+
+
+def run_rate_titles(scenarios: pd.DataFrame, clearance_ranges: pd.DataFrame | None = None) -> dict[str, str]:
+    """The title of the run-rate figure in each language: whether the backlog ever clears at the article's "actual
+    capacity", and when at the sales run-rate (the range over the plausible inputs when ``clearance_ranges`` dates
+    it, :func:`helpers.models.run_rate.clearance_span`), all at the mid scenario of the default reading."""
+    scenarios = run_rate.default_reading(scenarios)
+    mid = scenarios[scenarios["scenario"].astype(str) == "mid"].set_index("supply_basis")
+    span = run_rate.clearance_span(clearance_ranges, "sales_run_rate")
+    words = None if span is None else {"low": number(span["low"]), "high": number(span["high"]), "n": number(span["n"])}
+    return {lang: _run_rate_title(mid, words, lang) for lang in LANGUAGES}
+
+
+def claims_titles(audit: pd.DataFrame) -> dict[str, str]:
+    """The title of the claims figure in each language: how many numeric claims, and how many of each verdict.
+
+    >>> claims_titles(pd.DataFrame({"verdict": ["consistent", "inconsistent", "consistent"]}))["en"][:32]
+    'Of 3 numeric claims, 2 agree wit'
+    """
+    counts = {v: int((audit["verdict"].astype(str) == v).sum()) for v in VERDICTS}
+    return {lang: label("claims_title", lang, n=len(audit), **counts) for lang in LANGUAGES}
+
+
+def ordinal(n: int, lang: str = "en") -> str:
+    """``2`` → ``"2nd"`` (en) or ``"排名第2"`` (zh).
+
+    >>> [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101)]
+    ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '101st']
+    """
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return label("quality_rank_n", lang, n=n, suffix=suffix)
+
+
+def _rank_words(row: pd.Series, lang: str) -> str:
+    if str(row["as_printed"]) in LAST_PLACE_WORDS or pd.isna(row["value_mid"]):
+        return label("quality_rank_last", lang)
+    return ordinal(int(float(row["value_mid"])), lang)
+
+
+def rank_words(figures: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """The SU7's place on each quality list in words, by language then list key (``cqn``, ``czw``): ``last`` for a
+    printed 垫底 (no number), else ``2nd`` (``排名第2``).  The quality figure's badges and title say it so."""
+    return {lang: {key: _rank_words(figure_row(figures, rank_id), lang) for key, _, rank_id in QUALITY_LISTS}
+            for lang in LANGUAGES}
+
+
+def _quality_title(figures: pd.DataFrame, ranks: Mapping[str, str], series: str, lang: str) -> str:
+    parts = {}
+    for key, score_id, _ in QUALITY_LISTS:
+        value = float(figure_row(figures, score_id)["value_mid"])
+        parts[key] = {"list": label(f"quality_list_{key}", lang), "score": number(value, 0 if value >= 100 else 1),
+                      "rank": ranks[key]}
+    a, b = parts["cqn"], parts["czw"]
+    return label("quality_title", lang, series=_series_name(series, lang), rank_a=a["rank"], list_a=a["list"],
+                 score_a=a["score"], rank_b=b["rank"], list_b=b["list"], score_b=b["score"])
+
+
+def quality_titles(figures: pd.DataFrame, series: str = SERIES) -> dict[str, str]:
+    """The title of the quality figure in each language: the two lists' places and scores side by side
+    (冰火两重天), the places as :func:`rank_words` says them."""
+    ranks = rank_words(figures)
+    return {lang: _quality_title(figures, ranks[lang], series, lang) for lang in LANGUAGES}
