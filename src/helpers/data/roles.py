@@ -47,3 +47,5 @@ class _Figures:
 
 
 FIGURE = _Figures()
+#: The two quality lists the article cites: (list key, its score figure, its rank figure), in the order shown.
+QUALITY_LISTS = (("cqn", FIGURE.cqn_score, FIGURE.cqn_rank), ("czw", FIGURE.czw_score, FIGURE.czw_rank))

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.data import weeks
-from helpers.data.roles import FIGURE
+from helpers.data.roles import FIGURE, QUALITY_LISTS
 from helpers.data.clean import figure_row
 from helpers.figures import style
 from helpers.figures.frame import (
@@ -79,11 +79,6 @@ STEMS = {
 }
 
 # figure_ids the quality figure is drawn from (the values live in data/raw).
-QUALITY_LISTS = (
-    # (list key, score figure, rank figure)
-    ("cqn", FIGURE.cqn_score, FIGURE.cqn_rank),
-    ("czw", FIGURE.czw_score, FIGURE.czw_rank),
-)
 FIG_QUALITY_COMPLAINTS = {"cqn": FIGURE.cqn_complaints}
 FIG_QUALITY_LEADER = {"czw": FIGURE.czw_leader_complaints}
 SUPPLY_BASES = ("design_capacity", "actual_capacity", "sales_run_rate")

@@ -10,7 +10,7 @@ import pandas as pd
 from helpers.claims.article_rules import INCONSISTENT, LAST_PLACE_WORDS, VERDICTS
 from helpers.data.clean import figure_row
 from helpers.formatting import format_month, md_literal, measure_words, number, plural, week_span
-from helpers.data.roles import FIGURE
+from helpers.data.roles import FIGURE, QUALITY_LISTS
 from helpers.labels import LANGUAGES, label, name_of
 from helpers.models import run_rate
 from helpers.models import trend as trend_model
@@ -39,7 +39,6 @@ QUALITY_COMPLAINTS = FIGURE.cqn_complaints
 #: The series the figures are about (SU7 and SU7 Ultra together; :data:`helpers.figures.findings.SERIES`).
 SERIES = "xiaomi_su7"
 #: The two quality lists of the quality figure: (list key, score figure, rank figure), in the order drawn.
-QUALITY_LISTS = (("cqn", FIGURE.cqn_score, FIGURE.cqn_rank), ("czw", FIGURE.czw_score, FIGURE.czw_rank))
 
 
 def labels_sentence(lang: str, series: str, as_of: str) -> str:
