@@ -260,3 +260,18 @@ def test_best_method_falls_back_to_mae_without_mase():
     scores = pd.DataFrame({"series": "s", "method": ["trend", "naive"], "n": [3, 3], "mae": [5.0, 7.0],
                            "mase": [np.nan, np.nan]})
     assert bt.best_method(scores, "s") == ("trend", "mae")
+
+
+def test_shared_forecasts_counts_a_forecast_a_method_could_not_make_as_one_too():
+    """The scale bench (50 synthetic series) failed here: a method that cannot forecast leaves NaN, and pandas 3
+    keeps NaN through ``astype(str)``, so joining the signature raised.  A missing forecast is part of the
+    signature like any number: two series missing it at the same occasion still share it."""
+    weeks = {"2025-W16": 10, "2025-W17": 20, "2025-W18": 30, "2025-W19": 40}
+    sales = pd.concat([weekly_sales_from(weeks, "a"), weekly_sales_from(weeks, "c"),
+                       weekly_sales_from({**weeks, "2025-W19": 45}, "b")])
+    rows = bt.backtest(sales, horizons=(1,), methods={"naive": bt.naive_forecast})
+    rows.loc[rows["series"].isin(["a", "c"]), "forecast"] = np.nan
+    rows.loc[rows["series"].isin(["a", "c"]), "fit_first_week"] = np.nan
+    assert bt.shared_forecasts(rows).values.tolist() == [["a", "c", 1, 1, 1], ["c", "a", 1, 1, 1]]
+    rows.loc[rows["series"] == "c", "forecast"] = 40.0  # c now forecasts where a does not: not the same forecast
+    assert bt.shared_forecasts(rows).values.tolist() == []

@@ -723,7 +723,7 @@ def shared_forecasts(rows: pd.DataFrame) -> pd.DataFrame:
     scored = rows[rows["actual"].notna()]
     if scored.empty:
         return pd.DataFrame({c: pd.Series(dtype="string" if "series" in c else "int64") for c in columns})
-    point = scored["forecast"].round(6).astype(str)
+    point = scored["forecast"].round(6).astype(str).fillna("none")  # pandas keeps NaN through astype(str)
     occasion = ["series", "origin_week", "target_week", "horizon"]
     signature = (scored.assign(point=scored["method"].astype(str) + "=" + point)
                  .sort_values(occasion + ["method"], kind="mergesort")
@@ -732,7 +732,7 @@ def shared_forecasts(rows: pd.DataFrame) -> pd.DataFrame:
                       points=("point", ";".join))
                  .reset_index())
     signature["key"] = (signature[["origin_week", "target_week", "horizon", "first", "weeks", "actual", "points"]]
-                        .astype(str).agg("|".join, axis=1))
+                        .astype(str).fillna("none").agg("|".join, axis=1))
     counts = signature.groupby("series", sort=False).size()
     keys = signature[["series", "key"]]
     both = keys.merge(keys, on="key", suffixes=("", "_other"))
