@@ -20,6 +20,22 @@ article-sized forced run, within the default cell timeout.  How each model step 
 with weeks and series: ``bench/growth.py`` (linear in series x weeks since issue 23; before, the
 rolling-origin backtest refitted every series at every origin with a window cut from the whole table,
 series x weeks squared, and failed the 300 s cell timeout at this scale).
+
+Measured on a fresh clone at ``c8707ca``'s code, 2026-12-05, ``--scale --repeat 1``, nothing else
+running on the 2-core machine::
+
+    forced full run (runner)         58.62 s
+    plain papermill CLI + nbconvert  79.63 s
+      ratio forced/plain              0.74   (target <= 0.55) MISSED
+    nothing changed                   0.20 s (target <= 0.3 s) OK
+    one appended week                59.77 s   (0.75 of the plain loop)
+    scale: 26000 synthetic rows (10 years x 50 series), default cell timeout
+      forced scale run               92.21 s, 1.57x the article-sized run (target <= 1.5) MISSED
+      09_backtest                    15.1 s -> 57.5 s (3.81x); every other step 1.00x to 1.54x
+
+The forced run is two notebooks at a time on two cores against one at a time, each on a fresh kernel. The
+lightest steps (01, 02, 04, 05) take 3.2-3.9 s, about what a fresh kernel and its imports cost: that floor is
+what the fork server shaved, and issue 23 removed the fork server on purpose.
 """
 
 from __future__ import annotations
