@@ -15,23 +15,10 @@ from helpers import catalog
 from helpers.claims import engine, later_rules
 from helpers.data import weeks
 from helpers.models import what_happened
-from helpers.data.clean import ARTICLE_SOURCE_ID, WEEKS_PER_MONTH, WEEKS_PER_YEAR
+from helpers.data.clean import WEEKS_PER_MONTH, WEEKS_PER_YEAR
 from helpers.paths import project_root
-
-ARTICLE = {"2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700, "2025-W19": 5200}
-
-
-def sales(units_by_week: dict[str, float], series: str = "xiaomi_su7") -> pd.DataFrame:
-    """A weekly-sales table; the article's four weeks carry the article's source id, other weeks 'later_page'."""
-    pairs = [weeks.parse_week_label(w) for w in units_by_week]
-    return pd.DataFrame({
-        "series": [series] * len(pairs),
-        "week": list(units_by_week),
-        "iso_year": [y for y, _ in pairs],
-        "iso_week": [w for _, w in pairs],
-        "units": list(units_by_week.values()),
-        "source_id": [ARTICLE_SOURCE_ID if w in ARTICLE else "later_page" for w in units_by_week],
-    })
+from tests.builders import ARTICLE_WEEKS as ARTICLE
+from tests.builders import article_and_later_sales as sales
 
 
 def monthly(rows: list[tuple[int, int, str, str]], series: str = "xiaomi_all", measure: str = "deliveries") -> pd.DataFrame:

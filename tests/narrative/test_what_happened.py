@@ -14,22 +14,8 @@ from helpers.claims import engine
 from helpers.models import scorecard, what_happened
 from helpers.models.trend import TrendFit
 from helpers.narrative import what_happened as narrative
-
-ARTICLE = {"2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700, "2025-W19": 5200}
-
-
-def sales(units_by_week: dict[str, float], series: str = "xiaomi_su7", derived: tuple[str, ...] = ()) -> pd.DataFrame:
-    """A weekly-sales table; the article's four weeks carry the article's source id, other weeks 'later_page'."""
-    pairs = [weeks.parse_week_label(w) for w in units_by_week]
-    return pd.DataFrame({
-        "series": [series] * len(pairs),
-        "week": list(units_by_week),
-        "iso_year": [y for y, _ in pairs],
-        "iso_week": [w for _, w in pairs],
-        "units": list(units_by_week.values()),
-        "source_id": [ARTICLE_SOURCE_ID if w in ARTICLE else "later_page" for w in units_by_week],
-        "derivation": ["repeated from xiaomi_su7" if w in derived else "" for w in units_by_week],
-    })
+from tests.builders import ARTICLE_WEEKS as ARTICLE
+from tests.builders import article_and_later_sales as sales
 
 
 def card(weeks_: list[tuple[str, float | None, float, float, str]], n_fit: int = 4, first: str = "2025-W16",
