@@ -62,7 +62,6 @@ def run_job(root: Path, monkeypatch, tmp_path: Path, name: str = WEEKLY_JOB):
     return job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
 
 
-
 def versions(root: Path) -> dict[str, str]:
     g = graph(root)
     return {k: g.get(dg.AssetKey(k)).code_version for k in (*NOTEBOOK_STEMS, "report")}

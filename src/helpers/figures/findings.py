@@ -51,7 +51,7 @@ from helpers.figures.frame import (
     text_width_pt,
     thousands,
 )
-from helpers.formatting import number, week_runs, week_span
+from helpers.formatting import format_day, format_month, number, week_runs, week_span
 from helpers.models import run_rate, trend
 
 __all__ = [
@@ -113,7 +113,6 @@ def read_figure_tables(root: Path | str | None = None) -> dict[str, pd.DataFrame
 # --------------------------------------------------------------------------- small helpers
 
 
-
 def _series_name(series: str, lang: str) -> str:
     key = f"series_{series}"
     return style.label(key, lang) if key in style.LABELS[lang] else series
@@ -123,8 +122,6 @@ def _weeks_phrase(n: int, lang: str) -> str:
     if lang == "zh":
         return f"{n}周"
     return f"{n} week" if n == 1 else f"{n} weeks"
-
-
 
 
 def _figure_sources(figure_ids: Iterable[str], figures: pd.DataFrame, weekly_sales: pd.DataFrame,
@@ -151,17 +148,7 @@ def _figure_sources(figure_ids: Iterable[str], figures: pd.DataFrame, weekly_sal
     return pairs
 
 
-
-
-
 # --------------------------------------------------------------------------- frame: title, subtitle, footer
-
-
-
-
-
-
-
 
 
 # --------------------------------------------------------------------------- a. weekly sales and trend
@@ -405,7 +392,7 @@ def orders_figure(figures: pd.DataFrame, series: str = SERIES, lang: str = "en",
         rows = []
         for r in intake["rows"]:
             row = r["figure"]
-            period = style.format_month(str(row["period"]), lang) if lang == "en" else str(row["period_as_printed"])
+            period = format_month(str(row["period"]), lang) if lang == "en" else str(row["period_as_printed"])
             rows.append({"total": r["total"], "weeks": r["weeks"], "per_week": r["per_week"], "period": period})
         total_change, week_change = intake["total_change"], intake["per_week_change"]
 
@@ -506,7 +493,7 @@ def run_rate_figure(
                                   ("sales_run_rate", "rr_sales_run_rate", style.COLORS["sales"])):
             values = _scenario_values(scenarios, "supply_per_week", basis)
             rates.append((style.label(key, lang, n=n_weeks), values, color, 1.0))
-        period = style.format_month(gross_period, lang) if re.fullmatch(r"\d{4}-\d{2}", gross_period) else gross_period
+        period = format_month(gross_period, lang) if re.fullmatch(r"\d{4}-\d{2}", gross_period) else gross_period
         g = float(gross["per_week"])
         rates.append((style.label("rr_gross_orders", lang, period=period), {s: g for s in SCENARIOS}, style.COLORS["orders"], 0.45))
         inflow = _scenario_values(scenarios, "net_inflow_per_week", "sales_run_rate")
@@ -574,7 +561,7 @@ def run_rate_figure(
         tick_k = list(range(0, last_k + 1, 13))
         ax_back.xaxis.set_major_locator(FixedLocator([monday_x(*weeks.add_weeks(start, k)) for k in tick_k]))
         ax_back.set_xticklabels([f"{weeks.week_label(*weeks.add_weeks(start, k))}\n"
-                                 f"{style.format_day(weeks.week_monday(*weeks.add_weeks(start, k)), lang)}" for k in tick_k])
+                                 f"{format_day(weeks.week_monday(*weeks.add_weeks(start, k)), lang)}" for k in tick_k])
         ax_back.set_xlim(monday_x(*start) - 7, monday_x(*weeks.add_weeks(start, last_k)) + 7)
         ax_back.yaxis.set_major_formatter(FuncFormatter(thousands))
         ax_back.set_ylabel(style.label("rr_y_backlog", lang))
@@ -758,10 +745,5 @@ def quality_figure(figures: pd.DataFrame, series: str = SERIES, lang: str = "en"
 
 
 # --------------------------------------------------------------------------- output
-
-
-
-
-
 
 

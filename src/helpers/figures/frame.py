@@ -22,7 +22,8 @@ from helpers.chinese import CJK_RANGES
 from helpers.data import weeks
 from helpers.data.clean import ARTICLE_SOURCE_ID
 from helpers.figures import style
-from helpers.formatting import number
+from helpers.formatting import format_day, number
+
 
 def measure_axis_label(weekly_sales: pd.DataFrame, series: str, lang: str) -> str:
     """The weekly axis label for what ``series`` counts (its ``measure`` from series.csv), e.g.
@@ -113,8 +114,8 @@ def event_label(row: pd.Series, lang: str, with_date: bool = True) -> str:
     """
     text = event_caption(row, lang)
     if with_date and row["date_precision"] == "day" and row["date_start"]:
-        return f"{style.format_day(dt.date.fromisoformat(str(row['date_start'])), lang)}: {text}" if lang == "en" \
-            else f"{style.format_day(dt.date.fromisoformat(str(row['date_start'])), lang)} {text}"
+        return f"{format_day(dt.date.fromisoformat(str(row['date_start'])), lang)}: {text}" if lang == "en" \
+            else f"{format_day(dt.date.fromisoformat(str(row['date_start'])), lang)} {text}"
     return text
 
 

@@ -46,7 +46,7 @@ import warnings
 from importlib import resources
 from typing import Any, Iterator
 
-from helpers.formatting import format_day, format_month  # noqa: F401 (figures call style.format_day, .format_month)
+from helpers.formatting import format_day
 from helpers.labels import LABELS, LANGUAGES, label  # noqa: F401 (figures call style.label)
 
 __all__ = [
@@ -63,9 +63,7 @@ __all__ = [
     "resolve_language",
     "rc_params",
     "theme",
-    "format_month",
     "format_quarter",
-    "format_day",
     "week_tick",
 ]
 
@@ -139,7 +137,6 @@ _FALLBACK_MESSAGE = (
     "lang='zh' needs a CJK font: the bundled one (helpers/figures/fonts, built by scripts/build_cjk_font.py) "
     "could not be loaded ({error}); falling back to English"
 )
-
 
 
 def find_cjk_font() -> str | None:

@@ -50,7 +50,7 @@ from helpers.figures.frame import (
     text_width_pt,
     thousands,
 )
-from helpers.formatting import number, week_runs, week_span
+from helpers.formatting import format_day, format_month, number, week_runs, week_span
 from helpers.models import scorecard, what_happened
 
 __all__ = [
@@ -469,8 +469,8 @@ def monthly_deliveries_figure(
                                 textcoords="offset points", ha="left", va="bottom", fontsize=style.FONT_SIZES["annotation"],
                                 color=style.COLORS["event"], gid="event:" + SECOND_MODEL_EVENT,
                                 bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"})
-                    yu7_text = style.label("later_month_yu7", lang, month=style.format_month(label_month, lang),
-                                           day=style.format_day(day, lang))
+                    yu7_text = style.label("later_month_yu7", lang, month=format_month(label_month, lang),
+                                           day=format_day(day, lang))
 
         ax.set_xlim(-0.6, len(months) - 0.4)
         ax.set_ylim(0, y_top)
@@ -488,7 +488,7 @@ def monthly_deliveries_figure(
             Line2D([], [], color=style.COLORS["capacity"], linestyle=(0, (1.5, 2)), linewidth=2.2,
                    label=style.label("later_cap_design", lang, annual=number(design["value_mid"]), monthly=number(design_month))),
             Line2D([], [], linestyle="none", marker="*", markersize=13, color=style.COLORS["event"],
-                   label=style.label("later_article_month", lang, month=style.format_month(article_month, lang),
+                   label=style.label("later_article_month", lang, month=format_month(article_month, lang),
                                      units=number(article["value_mid"]), series=_series_name(str(article["subject"]), lang))),
         ]
         if "ruled" in legend:
@@ -508,7 +508,7 @@ def monthly_deliveries_figure(
         absent = [m for m in months if m not in set(shown["label"])]
         if absent:
             notes.append(style.label("later_month_missing", lang, months=style.label("list_sep", lang).join(
-                style.format_month(m, lang) for m in absent)))
+                format_month(m, lang) for m in absent)))
 
         ordered = shown.sort_values(["label", "source_id"], kind="mergesort")
         pairs = [(str(actual["source_id"]), str(actual["locator"])), (str(design["source_id"]), str(design["locator"])),
@@ -517,7 +517,7 @@ def monthly_deliveries_figure(
         if yu7_text and ev is not None:
             pairs.append((str(ev["source_id"]), str(ev["locator"])))
         footer = style.label("footer", lang, sources=style.label("sources", lang, sources=sources_text(pairs, lang)),
-                             as_of=style.label("as_of", lang, week=style.format_month(months[-1], lang)))
+                             as_of=style.label("as_of", lang, week=format_month(months[-1], lang)))
         return finish(fig, lang, title, style.label("sentence_sep", lang).join(notes), footer)
 
 
@@ -525,7 +525,7 @@ def _month_tick(month: str, lang: str) -> str:
     """A two-line month tick: ``Oct\n2025`` / ``10月\n2025年``."""
     if lang == "zh":
         return f"{int(month[5:7])}月\n{month[:4]}年"
-    return style.format_month(month, lang).replace(" ", "\n")
+    return format_month(month, lang).replace(" ", "\n")
 
 
 # --------------------------------------------------------------------------- c. the article's vintage, scored

@@ -550,7 +550,6 @@ def capacity_contradicted(capacity_per_week: float, sales_per_week: float) -> bo
 # --------------------------------------------------------------------------- tables
 
 
-
 def run_rate_comparison(figures: pd.DataFrame, weekly_sales: pd.DataFrame) -> pd.DataFrame:
     """Every vehicle rate of the article on the per-week scale, with its source and formula.
 

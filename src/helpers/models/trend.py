@@ -86,8 +86,6 @@ CSV_DIGITS = 6
 _CONFIDENCE = 0.95
 
 
-
-
 def _as_week(week: Any, name: str) -> tuple[int, int]:
     if isinstance(week, str):
         return weeks.parse_week_label(week)
@@ -680,7 +678,6 @@ def trend_summary(fit: TrendFit, forecast: pd.DataFrame) -> dict[str, Any]:
             for row in forecast.itertuples(index=False)
         ],
     }
-
 
 
 def article_weeks_summary(fit: TrendFit, first: str = ARTICLE_WEEKS[0], last: str = ARTICLE_WEEKS[1]) -> dict[str, Any] | None:

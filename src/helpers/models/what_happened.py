@@ -79,7 +79,6 @@ ARTICLE_VINTAGE = "2025-W19"
 ARTICLE_MONTH = "2025-04"
 
 
-
 #: The ``bound`` vocabulary of the monthly figures (data/README.md).
 BOUNDS = ("exact", "lower", "upper", "approximate")
 
@@ -95,13 +94,7 @@ LATER_CSV = {
 }
 
 
-
 # --------------------------------------------------------------------------- small helpers
-
-
-
-
-
 
 
 def _as_pair(week: Any) -> tuple[int, int]:
@@ -112,7 +105,6 @@ def _as_pair(week: Any) -> tuple[int, int]:
         weeks.week_label(*pair)
         return pair
     raise TypeError(f"expected a week label such as '2025-W19' or an (iso_year, iso_week) pair, got {week!r}")
-
 
 
 def observed_weeks(frame: pd.DataFrame, series: str | None = None) -> pd.DataFrame:
@@ -333,7 +325,6 @@ def _declines_ending_at_last(pairs: list[tuple[int, int]], units: list[float]) -
         else:
             break
     return run
-
 
 
 def _no_figure(labels: list[str]) -> str:

@@ -107,7 +107,6 @@ def share_sentences(comparison: ShareComparison, calendar_weeks: pd.DataFrame | 
     return sentences
 
 
-
 def _change_list(changes: pd.DataFrame) -> str:
     peers = changes[~changes["is_xiaomi"]].sort_values("change", kind="mergesort")
     return ", ".join(f"{name_of('brand', r.brand)} {signed_percent(r.change)}" for r in peers.itertuples())
@@ -165,8 +164,6 @@ def brand_change_sentences(changes: pd.DataFrame, spread: pd.DataFrame, expected
         paragraphs.append(f"**{meaning[0].upper() + meaning[1:]}:** cannot be made: no weekly list in the data "
                           f"prints any brand in both {first} and {last}. The lists of those two weeks would allow it.")
     return "\n\n".join(paragraphs)
-
-
 
 
 def left_out_sentence(left: pd.DataFrame) -> str:
