@@ -210,10 +210,15 @@ def test_a_legend_below_the_axes_takes_fewer_columns_when_its_labels_would_leave
     assert _columns(_legend_figure(short, ncols=2)) == 2
 
 
-def test_legend_columns_counts_columns_filled_top_to_bottom():
+def test_legend_columns_keeps_the_columns_when_matplotlibs_drawn_legend_fits_and_drops_one_when_it_does_not():
+    """The oracle is matplotlib: the width of the same legend drawn in two columns (at 72 dpi, pixels are points)."""
+    labels = ["a label of some width"] * 4
     with style.theme("en"):
-        one = frame.text_width_pt("a label of some width", 10.0)
-        # four labels in two columns of two: two texts, two handles and gaps, one column space, the padding
-        two_columns = 2 * (one + 2.8 * 10.0) + 2.0 * 10.0 + 1.6 * 10.0
-        assert frame.legend_columns(["a label of some width"] * 4, 2, 10.0, two_columns * 1.05) == 2
-        assert frame.legend_columns(["a label of some width"] * 4, 2, 10.0, two_columns * 0.95) == 1
+        fig = Figure(figsize=(8.0, 2.0), dpi=72)
+        ax = fig.add_subplot()
+        handles = [Line2D([], [], marker="o", linestyle="none", label=label) for label in labels]
+        legend = ax.legend(handles=handles, ncols=2, fontsize=10.0, frameon=False)
+        fig.draw_without_rendering()
+        drawn = legend.get_window_extent().width
+        assert frame.legend_columns(labels, 2, 10.0, drawn * 1.15) == 2
+        assert frame.legend_columns(labels, 2, 10.0, drawn * 0.9) == 1
