@@ -723,16 +723,18 @@ def shared_forecasts(rows: pd.DataFrame) -> pd.DataFrame:
     scored = rows[rows["actual"].notna()]
     if scored.empty:
         return pd.DataFrame({c: pd.Series(dtype="string" if "series" in c else "int64") for c in columns})
-    point = scored["forecast"].round(6).astype(str).fillna("none")  # pandas keeps NaN through astype(str)
     occasion = ["series", "origin_week", "target_week", "horizon"]
-    signature = (scored.assign(point=scored["method"].astype(str) + "=" + point)
-                 .sort_values(occasion + ["method"], kind="mergesort")
-                 .groupby(occasion, sort=False)
-                 .agg(first=("fit_first_week", "first"), weeks=("fit_n_weeks", "first"), actual=("actual", "first"),
-                      points=("point", ";".join))
-                 .reset_index())
-    signature["key"] = (signature[["origin_week", "target_week", "horizon", "first", "weeks", "actual", "points"]]
-                        .astype(str).fillna("none").agg("|".join, axis=1))
+    scored = scored.sort_values(occasion + ["method"], kind="mergesort")
+    by_occasion = scored.groupby(occasion, sort=False, observed=True)
+    signature = by_occasion[["fit_first_week", "fit_n_weeks", "actual"]].first()
+    # every method's forecast to 1e-6 (+ 0.0: -0.0 is 0.0), and whether the method was run at all
+    methods = scored.assign(point=scored["forecast"].astype(float).round(6) + 0.0, run=True).set_index(
+        occasion + ["method"])[["point", "run"]].unstack("method")
+    signature = signature.join(methods.set_axis([f"{a}:{m}" for a, m in methods.columns], axis=1)).reset_index()
+    ran = [c for c in signature.columns if c.startswith("run:")]
+    signature[ran] = signature[ran].notna()
+    same = [c for c in signature.columns if c != "series"]
+    signature["key"] = signature.groupby(same, sort=False, dropna=False).ngroup()
     counts = signature.groupby("series", sort=False).size()
     keys = signature[["series", "key"]]
     both = keys.merge(keys, on="key", suffixes=("", "_other"))
