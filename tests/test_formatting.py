@@ -52,3 +52,11 @@ def test_round_frame_rounds_only_float_columns():
     out = round_frame(frame, 2)
     assert out["x"].tolist() == [0.33, pd.NA] and out["n"].tolist() == [1, 2] and out["s"].tolist() == ["a", "b"]
     assert frame["x"].iloc[0] == 1 / 3  # the input is not modified
+
+
+def test_round_frame_cuts_large_numbers_to_ten_significant_digits():
+    # the upper bound of one log-trend interval, as two machines' OpenBLAS computed it (14th digit apart)
+    one, other = round_frame(pd.DataFrame({"x": [94713254.651598]})), round_frame(pd.DataFrame({"x": [94713254.651595]}))
+    assert one.to_csv(index=False) == other.to_csv(index=False) == "x\n94713254.65\n"
+    small = round_frame(pd.DataFrame({"x": [1234.5678915, -0.00012345678, 12345.6789012, 3.0e11 + 0.4]}))
+    assert small["x"].tolist() == [1234.567892, -0.000123, 12345.6789, 3.0e11]
