@@ -25,7 +25,7 @@ from helpers.pipeline.graph import (
     why_rerun,
 )
 from helpers.pipeline.journal import Journal
-from helpers.pipeline.runner import Selection, parameters_by_step, parse_assignment, resolve_step_names
+from helpers.pipeline.runner import Selection, parameters_by_step, parse_assignment, resolve_step_names, start_order
 from tests.conftest import ROOT
 from tests.pipeline.support import run_pipeline, snapshot, write_notebook
 
@@ -130,6 +130,17 @@ def test_a_requested_step_brings_the_steps_it_needs_and_those_after_it_only_with
         after = Selection((step.name,), downstream=True).steps - chosen
         assert all(step.name in Selection((n,)).steps for n in after), f"{step.name}: {after} do not need it"
         assert all(n in after for n in by_name if step.name in by_name[n].after), f"{step.name}: a step after it is missing"
+
+
+def test_of_the_steps_ready_together_the_one_more_steps_wait_on_starts_first():
+    order = [s.name for s in start_order(STEPS)]
+    # after 02_clean, four steps are ready at once: 07 and 08 wait on 05_claims (and 06 on all three), nothing on 09
+    assert order.index("05_claims") < min(order.index(n) for n in ("03_trend", "04_run_rate", "09_backtest"))
+    assert order.index("09_backtest") > order.index("07_what_happened")
+    # it is still an order the steps can run in, and it holds every step once
+    assert sorted(order) == sorted(s.name for s in STEPS)
+    for step in STEPS:
+        assert all(order.index(a) < order.index(step.name) for a in step.after), step.name
 
 
 def test_journal_restores_files_and_folders(tmp_path):
