@@ -447,11 +447,12 @@ def test_weeks_to_clear_scales_inversely_with_the_surplus(backlog, inflow, surpl
 
 @given(backlog=backlogs, supply=flows, inflow=flows, c=st.floats(min_value=0.01, max_value=100))
 def test_scaling_every_flow_leaves_weeks_to_clear_unchanged(backlog, supply, inflow, c):
+    # near the boundary supply == inflow the net flow is float rounding (supply 1.0000000000000002 against
+    # inflow 1.0 clears in 2e16 weeks, and scaled by c in none or in 1e16): nothing to compare there
+    assume(not math.isclose(supply, inflow, rel_tol=1e-9))
     base = rr.weeks_to_clear(backlog, supply, inflow)
     scaled = rr.weeks_to_clear(backlog * c, supply * c, inflow * c)
     if math.isinf(base) or math.isinf(scaled):
-        # only the boundary supply == inflow can flip under float rounding
-        assume(not math.isclose(supply, inflow, rel_tol=1e-9))
         assert math.isinf(base) and math.isinf(scaled)
     else:
         assert scaled == pytest.approx(base, rel=1e-6, abs=1e-9)
