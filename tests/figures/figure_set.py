@@ -118,7 +118,7 @@ def _scores(lang: str) -> Any:
     return backtest_figures.backtest_scores_figure(
         scores, catalog.read("backtest.backtest"), _clean("weekly_sales"), lang=lang, window_weeks=12,
         titles=backtest_narrative.scores_titles(scores, backtest_figures.HEADLINE_SERIES),
-        heads=backtest_narrative.scores_heads(scores))
+        heads=backtest_narrative.scores_heads(scores), verdicts=backtest_narrative.scores_verdicts(scores))
 
 
 def _sensitivity(lang: str) -> Any:
