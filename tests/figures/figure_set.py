@@ -44,7 +44,9 @@ def _weekly_sales(lang: str) -> Any:
 
 def _orders(lang: str) -> Any:
     figures = _tables()["figures"]
-    return findings.orders_figure(figures, lang=lang, as_of_week=_as_of(), titles=findings_narrative.orders_titles(figures))
+    return findings.orders_figure(figures, lang=lang, as_of_week=_as_of(), titles=findings_narrative.orders_titles(figures),
+                                  subtitles=findings_narrative.orders_subtitles(figures),
+                                  bars=findings_narrative.orders_bars(figures))
 
 
 def _run_rate(lang: str) -> Any:
