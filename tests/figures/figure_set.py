@@ -100,9 +100,12 @@ def _share(lang: str) -> Any:
     article_share = market_share.market_share(weekly, market, calendar_weeks=calendar, first_week="2025-W16",
                                               last_week="2025-W19", brand_rule="every_week")
     share = market_share.market_share(weekly, market, calendar_weeks=calendar)
-    titles = market_narrative.share_titles(market_share.share_vs_market(article_share, "2025-W16", "2025-W19"))
+    comparison = market_share.share_vs_market(article_share, "2025-W16", "2025-W19")
     return market_figures.market_share_figure(share, article_share, calendar, weekly, lang=lang,
-                                              first_week="2025-W16", last_week="2025-W19", titles=titles)
+                                              first_week="2025-W16", last_week="2025-W19",
+                                              titles=market_narrative.share_titles(comparison),
+                                              subtitles=market_narrative.share_subtitles(share, article_share, comparison),
+                                              sets=market_narrative.brand_set_names(share, article_share))
 
 
 def _specifications(lang: str) -> Any:

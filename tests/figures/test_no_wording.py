@@ -26,7 +26,6 @@ NAMED_FOR_WORDING = {
     "frame.split_title": "layout: moves a title's later clauses to the subtitle, words nothing",
     "frame.split_subtitle": "layout: moves a subtitle's later sentences to the notes, words nothing",
     "frame.figure_title": "reads the drawn title back (the SVG's metadata), words nothing",
-    "market._set_words": "the brand set a share is of, for the subtitle's notes (subtitles are not moved yet)",
 }
 #: Figure functions that still word their own titles: a new one fails the check.
 WORDS_OWN_TITLE: set[str] = set()
