@@ -44,7 +44,8 @@ def _weekly_sales(lang: str) -> Any:
 
 def _orders(lang: str) -> Any:
     figures = _tables()["figures"]
-    return findings.orders_figure(figures, lang=lang, as_of_week=_as_of(), titles=findings_narrative.orders_titles(figures),
+    return findings.orders_figure(figures, lang=lang, as_of_week=_as_of(),
+                                  titles=findings_narrative.orders_titles(figures),
                                   subtitles=findings_narrative.orders_subtitles(figures),
                                   bars=findings_narrative.orders_bars(figures))
 
@@ -104,7 +105,8 @@ def _share(lang: str) -> Any:
     return market_figures.market_share_figure(share, article_share, calendar, weekly, lang=lang,
                                               first_week="2025-W16", last_week="2025-W19",
                                               titles=market_narrative.share_titles(comparison),
-                                              subtitles=market_narrative.share_subtitles(share, article_share, comparison),
+                                              subtitles=market_narrative.share_subtitles(share, article_share,
+                                                                                         comparison),
                                               sets=market_narrative.brand_set_names(share, article_share))
 
 

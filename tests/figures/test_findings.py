@@ -34,7 +34,8 @@ def weekly_sales_figure(sales, fits, forecasts, bands, events, **kw):
 
 def orders_figure(figures, **kw):
     return findings.orders_figure(figures, titles=narrative.orders_titles(figures),
-                                  subtitles=narrative.orders_subtitles(figures), bars=narrative.orders_bars(figures), **kw)
+                                  subtitles=narrative.orders_subtitles(figures), bars=narrative.orders_bars(figures),
+                                  **kw)
 
 
 def run_rate_figure(comparison, scenarios, backlog_paths, figures, weekly_sales, **kw):

@@ -271,8 +271,9 @@ def orders_subtitles(figures: pd.DataFrame) -> dict[str, str]:
     >>> figures = pd.DataFrame({"figure_id": list(ORDER_FIGURES), "value_mid": [20000.0, 10000.0],
     ...     "period_weeks": [1.0, 2.0], "period": ["2025-03", "2025-05"], "period_as_printed": ["3月第二周", "5月前两周"]})
     >>> subtitles = orders_subtitles(figures)
-    >>> print(subtitles["en"])
-    Each bar is one printed figure: Mar 2025 covers 1 week, May 2025 covers 2 weeks (n = 2 figures, no weekly breakdown).
+    >>> print(subtitles["en"])  # doctest: +NORMALIZE_WHITESPACE
+    Each bar is one printed figure: Mar 2025 covers 1 week, May 2025 covers 2 weeks
+    (n = 2 figures, no weekly breakdown).
     >>> print(subtitles["zh"])
     每根柱子是原文的一个数字:3月第二周为1周,5月前两周为2周(共2个数字,没有逐周数据)。
     """

@@ -356,12 +356,12 @@ def share_titles(comparison: ShareComparison) -> dict[str, str]:
 
 def brand_set_names(*tables: pd.DataFrame) -> dict[str, dict[str, str]]:
     """Language -> brand set (a ``brands`` cell of a share table, ``byd;tesla_china;xiaomi_all``) -> its name,
-    Xiaomi first (``Xiaomi + BYD + Tesla China``): every set the tables (:func:`helpers.models.market_share.market_share`)
-    hold, as the market-share figure's legend names them.
+    Xiaomi first (``Xiaomi + BYD + Tesla China``): every set the tables
+    (:func:`helpers.models.market_share.market_share`) hold, as the market-share figure's legend names them.
 
-    >>> table = pd.DataFrame({"series": ["xiaomi_all"], "brands": ["byd;tesla_china;xiaomi_all"]})
-    >>> brand_set_names(table)
-    {'en': {'byd;tesla_china;xiaomi_all': 'Xiaomi + BYD + Tesla China'}, 'zh': {'byd;tesla_china;xiaomi_all': '小米汽车 + 比亚迪 + 特斯拉中国'}}
+    >>> names = brand_set_names(pd.DataFrame({"series": ["xiaomi_all"], "brands": ["byd;tesla_china;xiaomi_all"]}))
+    >>> names["en"]["byd;tesla_china;xiaomi_all"], names["zh"]["byd;tesla_china;xiaomi_all"]
+    ('Xiaomi + BYD + Tesla China', '小米汽车 + 比亚迪 + 特斯拉中国')
     """
     sets = dict.fromkeys((str(b), str(s)) for t in tables for b, s in zip(t["brands"], t["series"]))
     return {lang: {brands: _set_names(brands, series, lang) for brands, series in sets} for lang in LANGUAGES}
@@ -371,7 +371,8 @@ def _pairs(table: pd.DataFrame) -> list[tuple[int, int]]:
     return [(int(y), int(w)) for y, w in zip(table["iso_year"], table["iso_week"])]
 
 
-def _share_subtitle(c: ShareComparison, line_set: str, counts: Mapping[str, int], no_share: list[str], lang: str) -> str:
+def _share_subtitle(c: ShareComparison, line_set: str, counts: Mapping[str, int], no_share: list[str],
+                    lang: str) -> str:
     others = _others(c.brands, c.series)
     notes = [label("mkt_method", lang),
              label("mkt_line_set", lang, set=_set_names(line_set, c.series, lang), n=counts["line"],

@@ -236,10 +236,17 @@ def decline_conclusion(s: Mapping[str, Any]) -> str:
 
     >>> sales = weekly_sales_from({"2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700, "2025-W19": 5200,
     ...                            "2025-W22": 7800, "2025-W23": 4370}, "xiaomi_su7")
-    >>> print(decline_conclusion(what_happened.decline_status(sales, article_weeks_df=sales.iloc[:4])))
-    The weekly figures fell in each of the 3 weeks 2025-W16→W19 (7,200 → 7,000 → 5,700 → 5,200). The next week with a figure, 2025-W22, three weeks later, was 7,800, above every week of the decline, so the decline had ended by 2025-W22 at the latest; 2025-W20 and 2025-W21 have no figure, so whether it continued into them is unknown. Later weeks did not all stay above 2025-W19: 2025-W23 was 4,370, below its 5,200.
-    >>> print(decline_conclusion(what_happened.decline_status(sales.iloc[:4], article_weeks_df=sales.iloc[:4])))
-    The weekly figures fell in each of the 3 weeks 2025-W16→W19 (7,200 → 7,000 → 5,700 → 5,200). The data stop at 2025-W19, the article's last week: no later week has a figure, so whether the decline continued is unknown.
+    >>> later = what_happened.decline_status(sales, article_weeks_df=sales.iloc[:4])
+    >>> print(decline_conclusion(later))  # doctest: +NORMALIZE_WHITESPACE
+    The weekly figures fell in each of the 3 weeks 2025-W16→W19 (7,200 → 7,000 → 5,700 → 5,200). The next week
+    with a figure, 2025-W22, three weeks later, was 7,800, above every week of the decline, so the decline had
+    ended by 2025-W22 at the latest; 2025-W20 and 2025-W21 have no figure, so whether it continued into them is
+    unknown. Later weeks did not all stay above 2025-W19: 2025-W23 was 4,370, below its 5,200.
+    >>> none_later = what_happened.decline_status(sales.iloc[:4], article_weeks_df=sales.iloc[:4])
+    >>> print(decline_conclusion(none_later))  # doctest: +NORMALIZE_WHITESPACE
+    The weekly figures fell in each of the 3 weeks 2025-W16→W19 (7,200 → 7,000 → 5,700 → 5,200). The data stop
+    at 2025-W19, the article's last week: no later week has a figure, so whether the decline continued is
+    unknown.
     """
     last, lu, n = s["article_last_week"], number(s["article_last_units"]), s["n_declines"]
     what = measure_words(s.get("measure", "").split("; ") if s.get("measure") else None, missing="the weekly figures")
@@ -330,8 +337,10 @@ def decline_sentence(status: Mapping[str, Any]) -> str:
     """:func:`decline_conclusion` of :func:`helpers.models.what_happened.decline_status`, as the section's conclusion.
 
     >>> sales = weekly_sales_from({"2025-W18": 5700, "2025-W19": 5200}, "xiaomi_su7")
-    >>> print(decline_sentence(what_happened.decline_status(sales, article_weeks_df=sales)))
-    **Conclusion.** The weekly figures fell in the one week 2025-W18→W19 (5,700 → 5,200). The data stop at 2025-W19, the article's last week: no later week has a figure, so whether the decline continued is unknown.
+    >>> status = what_happened.decline_status(sales, article_weeks_df=sales)
+    >>> print(decline_sentence(status))  # doctest: +NORMALIZE_WHITESPACE
+    **Conclusion.** The weekly figures fell in the one week 2025-W18→W19 (5,700 → 5,200). The data stop at
+    2025-W19, the article's last week: no later week has a figure, so whether the decline continued is unknown.
     """
     return f"**Conclusion.** {decline_conclusion(status)}"
 
