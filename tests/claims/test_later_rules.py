@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import pandas as pd
 
+import pytest
+
 from helpers.claims import engine, later_rules
+from helpers.models.what_happened import decline_status
+from helpers.narrative.what_happened import decline_conclusion
 from tests.models.test_what_happened import ARTICLE, audit_frame, figures_frame, monthly, sales
 
 
 def verdicts(monthly_rows, weekly=None, figures=True) -> pd.DataFrame:
-    out = later_rules.later_evidence(audit_frame(), sales(weekly or ARTICLE), monthly(monthly_rows),
-                               figures_frame() if figures else None)
+    """The later evidence, the decline worded as notebook 07 words it (a layer up) and passes it in."""
+    weekly_sales = sales(weekly or ARTICLE)
+    out = later_rules.later_evidence(audit_frame(), weekly_sales, monthly(monthly_rows),
+                                     figures_frame() if figures else None,
+                                     decline_conclusion=decline_conclusion(decline_status(weekly_sales)))
     return out.set_index("claim_id")
 
 
@@ -60,7 +67,9 @@ def test_declines_get_the_decline_status_but_no_verdict_and_others_get_none():
     out = verdicts([(4, 28000, "lower", "a")], weekly={**ARTICLE, "2025-W22": 7800})
     row = out.loc["weekly_sales_three_declines"]
     assert row["later_verdict"] == "no later evidence"
+    assert row["later_evidence"].startswith("The weekly figures fell in each of the 3 weeks 2025-W16→W19")
     assert "had ended by 2025-W22 at the latest" in row["later_evidence"]
+    assert row["later_evidence"].endswith("they neither confirm nor refute it; they say what happened next.")
     for claim in ("quality_rankings", "wait_every_buyer"):
         assert out.loc[claim, "later_evidence"] == later_rules.NO_LATER_SENTENCE
         assert out.loc[claim, "later_verdict"] == "no later evidence"
@@ -68,9 +77,17 @@ def test_declines_get_the_decline_status_but_no_verdict_and_others_get_none():
     assert set(out["later_verdict"]) <= set(engine.LATER_VERDICTS)
 
 
+def test_the_declines_claim_needs_the_decline_in_words_and_says_so():
+    with pytest.raises(ValueError, match="decline_conclusion"):
+        later_rules.later_evidence(audit_frame(), sales(ARTICLE), monthly([(4, 28000, "lower", "a")]))
+    out = verdicts([(4, 28000, "lower", "a")]).loc["weekly_sales_three_declines"]  # no later week: said so first
+    assert out["later_evidence"].startswith("no later figure bears on this claim: The weekly figures fell in each")
+
+
 def test_second_model_months_are_left_out_of_capacity_checks():
     events = pd.DataFrame({"event_id": ["yu7_deliveries_begin"], "date": ["2025-07-06"], "date_precision": ["day"]})
     out = later_rules.later_evidence(audit_frame(), sales(ARTICLE), monthly([(6, 10000, "exact", "a"), (7, 40000, "lower", "b")]),
-                               figures_frame(), events).set_index("claim_id")
+                                     figures_frame(), events, decline_conclusion="The decline, in words.")
+    out = out.set_index("claim_id")
     assert out.loc["actual_capacity_vs_april_sales", "later_verdict"] == "supported"
     assert "From 2025-07 the brand total includes the second model" in out.loc["actual_capacity_vs_april_sales", "later_evidence"]

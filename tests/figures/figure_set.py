@@ -44,7 +44,10 @@ def _weekly_sales(lang: str) -> Any:
 
 def _orders(lang: str) -> Any:
     figures = _tables()["figures"]
-    return findings.orders_figure(figures, lang=lang, as_of_week=_as_of(), titles=findings_narrative.orders_titles(figures))
+    return findings.orders_figure(figures, lang=lang, as_of_week=_as_of(),
+                                  titles=findings_narrative.orders_titles(figures),
+                                  subtitles=findings_narrative.orders_subtitles(figures),
+                                  bars=findings_narrative.orders_bars(figures))
 
 
 def _run_rate(lang: str) -> Any:
@@ -98,9 +101,13 @@ def _share(lang: str) -> Any:
     article_share = market_share.market_share(weekly, market, calendar_weeks=calendar, first_week="2025-W16",
                                               last_week="2025-W19", brand_rule="every_week")
     share = market_share.market_share(weekly, market, calendar_weeks=calendar)
-    titles = market_narrative.share_titles(market_share.share_vs_market(article_share, "2025-W16", "2025-W19"))
+    comparison = market_share.share_vs_market(article_share, "2025-W16", "2025-W19")
     return market_figures.market_share_figure(share, article_share, calendar, weekly, lang=lang,
-                                              first_week="2025-W16", last_week="2025-W19", titles=titles)
+                                              first_week="2025-W16", last_week="2025-W19",
+                                              titles=market_narrative.share_titles(comparison),
+                                              subtitles=market_narrative.share_subtitles(share, article_share,
+                                                                                         comparison),
+                                              sets=market_narrative.brand_set_names(share, article_share))
 
 
 def _specifications(lang: str) -> Any:
@@ -118,7 +125,7 @@ def _scores(lang: str) -> Any:
     return backtest_figures.backtest_scores_figure(
         scores, catalog.read("backtest.backtest"), _clean("weekly_sales"), lang=lang, window_weeks=12,
         titles=backtest_narrative.scores_titles(scores, backtest_figures.HEADLINE_SERIES),
-        heads=backtest_narrative.scores_heads(scores))
+        heads=backtest_narrative.scores_heads(scores), verdicts=backtest_narrative.scores_verdicts(scores))
 
 
 def _sensitivity(lang: str) -> Any:

@@ -45,10 +45,11 @@ def footer(fig) -> str:
 
 
 def scores_figure(scores, rows, weekly_sales=None, lang: str = "en"):
-    """The scores figure with the title and clauses the narrative words (what notebook 09 passes)."""
+    """The scores figure with the title, clauses and verdicts the narrative words (what notebook 09 passes)."""
     return figures.backtest_scores_figure(scores, rows, weekly_sales, lang=lang,
                                           titles=backtest_narrative.scores_titles(scores, figures.HEADLINE_SERIES),
-                                          heads=backtest_narrative.scores_heads(scores))
+                                          heads=backtest_narrative.scores_heads(scores),
+                                          verdicts=backtest_narrative.scores_verdicts(scores))
 
 
 def sensitivity_figure(table, weekly_sales=None, lang: str = "en"):
@@ -103,12 +104,14 @@ def toy_scores():
 # --------------------------------------------------------------------------- a. scores
 
 
-def test_the_figure_draws_the_titles_and_clauses_it_is_given(toy_scores, toy_sensitivity):
+def test_the_figure_draws_the_titles_clauses_and_verdicts_it_is_given(toy_scores, toy_sensitivity):
     scores, rows, _ = toy_scores
     fig = figures.backtest_scores_figure(scores, rows, titles={"en": "A title from elsewhere", "zh": "别处的标题"},
                                          heads={"en": {"xiaomi_su7": "x", "xiaomi_all": "A clause from elsewhere"},
-                                                "zh": {}})
+                                                "zh": {}},
+                                         verdicts={"en": {"xiaomi_su7": "A verdict from elsewhere."}, "zh": {}})
     assert title(fig) == "A title from elsewhere" and "A clause from elsewhere." in subtitle(fig)
+    assert "A verdict from elsewhere." in subtitle(fig) and "against the naive forecast" not in subtitle(fig)
     fig = figures.window_sensitivity_figure(toy_sensitivity[0], titles={"en": "Another title", "zh": "另一个标题"},
                                             heads={"en": {}, "zh": {}})
     assert title(fig) == "Another title"

@@ -23,7 +23,8 @@ from tests.builders import weekly_sales_from
 
 
 # --------------------------------------------------------------------------- the figures as notebook 06 draws them
-# (the titles worded by helpers.narrative.figures and passed in; their words are tested in tests/narrative/test_figures.py)
+# (the titles, and the orders figure's subtitle and bar words, worded by helpers.narrative.figures and passed in; their
+# words are tested in tests/narrative/test_figures.py)
 
 
 def weekly_sales_figure(sales, fits, forecasts, bands, events, **kw):
@@ -32,7 +33,9 @@ def weekly_sales_figure(sales, fits, forecasts, bands, events, **kw):
 
 
 def orders_figure(figures, **kw):
-    return findings.orders_figure(figures, titles=narrative.orders_titles(figures), **kw)
+    return findings.orders_figure(figures, titles=narrative.orders_titles(figures),
+                                  subtitles=narrative.orders_subtitles(figures), bars=narrative.orders_bars(figures),
+                                  **kw)
 
 
 def run_rate_figure(comparison, scenarios, backlog_paths, figures, weekly_sales, **kw):
@@ -202,6 +205,14 @@ def test_orders_compare_totals_and_per_week(tables):
     changes = [a.get_text() for a in gid_artists(fig, "change") if a.get_gid() == "change"]
     assert changes == [f"−{total_fall}%", f"−{week_fall}%"]
     assert "the article (para 7)" in footer(fig)
+
+
+def test_orders_draw_the_subtitle_and_bar_words_they_are_given(tables):
+    fig = findings.orders_figure(tables["figures"], titles={"en": "A title", "zh": "标题"},
+                                 subtitles={"en": "A subtitle from elsewhere.", "zh": "别处的副标题。"},
+                                 bars={"en": ["first bar", "second bar"], "zh": ["甲", "乙"]})
+    assert subtitle(fig) == "A subtitle from elsewhere."
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["first bar", "second bar"]
 
 
 # --------------------------------------------------------------------------- c. run rate

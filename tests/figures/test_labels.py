@@ -26,7 +26,7 @@ from helpers.figures import style
 PACKAGE = Path(helpers.__file__).resolve().parent
 
 #: Fields only English grammar needs: callers always pass them, the Chinese templates have no use for them
-#: (``{weeks} week{plural}`` / ``{weeks}周``, ``{n}{suffix}`` / ``排名第{n}``).
+#: (``{n} week{plural}`` / ``{n}周``, ``{n}{suffix}`` / ``排名第{n}``).
 ENGLISH_ONLY_FIELDS = frozenset({"plural", "suffix"})
 
 

@@ -58,10 +58,12 @@ def footer(fig) -> str:
 
 
 def share_figure(share, article_share, calendar_weeks, weekly_sales=None, lang: str = "en"):
-    """The share figure with the title the narrative words (what notebook 08 passes)."""
+    """The share figure with the title, subtitle and brand-set names the narrative words (what notebook 08 passes)."""
     comparison = market_share.share_vs_market(article_share, market.ARTICLE_FIRST_WEEK, market.ARTICLE_LAST_WEEK)
     return market.market_share_figure(share, article_share, calendar_weeks, weekly_sales, lang=lang,
-                                      titles=market_narrative.share_titles(comparison))
+                                      titles=market_narrative.share_titles(comparison),
+                                      subtitles=market_narrative.share_subtitles(share, article_share, comparison),
+                                      sets=market_narrative.brand_set_names(share, article_share))
 
 
 def specifications_figure(table, market_registrations=None, weekly_sales=None, sources=None, lang: str = "en"):
@@ -133,6 +135,17 @@ def test_share_title_follows_the_data():
                           f"{pct(last)} over 2025-W16–W19")
     assert subtitle(fig).startswith(f"BYD and Li Auto registrations fell {fall}%.")
     assert "against BYD and Li Auto, the brands printed in every one of its 4 weeks" in subtitle(fig)
+
+
+def test_the_share_figure_draws_the_subtitle_and_set_names_it_is_given(toy):
+    line, article, cal, _ = toy
+    fig = market.market_share_figure(line, article, cal, titles={"en": "A title", "zh": "标题"},
+                                     subtitles={"en": "A subtitle from elsewhere.", "zh": "别处的副标题。"},
+                                     sets={"en": {"byd;tesla_china;xiaomi_all": "the line's set",
+                                                  "byd;xiaomi_all": "the article's set"}, "zh": {}})
+    assert subtitle(fig) == "A subtitle from elsewhere."
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend[:2] == ["share of the line's set (n = 6 weeks)", "share of the article's set (n = 4 weeks)"]
 
 
 def test_weeks_without_a_share_are_gaps_never_bridged(toy):

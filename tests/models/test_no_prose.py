@@ -35,10 +35,6 @@ WORDS = re.compile(r"[A-Za-z]+ +[A-Za-z]+")
 #: The functions of ``helpers.models`` that return text built from f-strings of words, and what that text is.
 #: A new one fails the check: build the sentence in ``helpers.narrative`` instead, or say here why it is data.
 TEXT_VALUES = {
-    "what_happened._no_figure": "part of decline_status's conclusion (below)",
-    "what_happened._decline_conclusion": "decline_status's conclusion, read by helpers.claims.later_rules, which sits below "
-                                 "the narrative: left in the model (issue 22 names it as not yet moved)",
-    "what_happened.decline_status": "its 'conclusion' entry: see what_happened._decline_conclusion",
     "market_share._overlap_problem": "the reason a brand set is refused (raised or reported, not shown as prose)",
     "run_rate.clearance": "the clears_in column of scenarios.csv: an ISO week or the horizon rule's words",
     "run_rate.run_rate_summary": "its readings' 'conclusion' entries are passed in, worded by "

@@ -107,6 +107,23 @@ def test_a_worse_method_does_not_make_another_one_better():
     assert titles["en"].startswith("No method forecasts SU7 better than")
 
 
+def test_each_method_against_naive_is_one_sentence_per_series_with_its_verdict_and_p_value():
+    from helpers.narrative.backtest import scores_verdicts
+    from tests.figures.test_backtest import scores_table
+
+    mase = {"xiaomi_su7": {"trend": 0.61, "naive": 1.25, "calendar": 3.1, "window_mean": 0.88},
+            "no_naive": {"trend": 1.1, "window_mean": 0.9}}
+    tested = {("xiaomi_su7", "trend"): ("better", 0.0104), ("xiaomi_su7", "calendar"): ("worse", 0.0004),
+              ("xiaomi_su7", "window_mean"): ("cannot tell", None)}
+    verdicts = scores_verdicts(scores_table(mase, {"xiaomi_su7": 6, "no_naive": 6},
+                                            {"xiaomi_su7": 1000.0, "no_naive": 1000.0}, tested))
+    assert verdicts["en"] == {"xiaomi_su7": "SU7 against the naive forecast: the trend line: better (p = 0.010), the "
+                                            "calendar model: worse (p < 0.001), the window mean: cannot tell (too few "
+                                            "forecasts to test)."}
+    assert verdicts["zh"]["xiaomi_su7"].startswith("小米SU7各方法对朴素预测:")
+    assert "no_naive" not in verdicts["zh"]  # nothing to test against: no sentence, in any language
+
+
 def test_sensitivity_title_counts_signs_over_distinct_windows():
     from helpers.narrative.backtest import sensitivity_heads, sensitivity_titles
     from tests.figures.test_backtest import LEFT_OUT, LENGTHS, sensitivity_table

@@ -160,6 +160,15 @@ def test_orders_title_is_the_per_week_change():
     assert "that the article's totals" not in text
 
 
+def test_orders_subtitle_and_bars_say_the_weeks_each_printed_total_covers():
+    figures = _figure_tables()["figures"]
+    subtitles, bars = narrative.orders_subtitles(figures), narrative.orders_bars(figures)
+    assert subtitles["en"] == ("Each bar is one printed figure: Mar 2025 covers 1 week, May 2025 covers 2 weeks "
+                               "(n = 2 figures, no weekly breakdown).")
+    assert subtitles["zh"] == "每根柱子是原文的一个数字:3月份第二个星期为1周,5月前两个星期为2周(共2个数字,没有逐周数据)。"
+    assert bars == {"en": ["Mar 2025\n(1 week)", "May 2025\n(2 weeks)"], "zh": ["3月份第二个星期\n(1周)", "5月前两个星期\n(2周)"]}
+
+
 def test_run_rate_title_says_the_backlog_never_clears_at_the_actual_capacity():
     import numpy as np
 

@@ -122,3 +122,25 @@ def test_share_title_follows_the_data_in_both_languages():
     assert titles["en"] == (f"Xiaomi's share of Xiaomi + BYD + Li Auto registrations rose from {100 * first:.1f}% to "
                             f"{100 * last:.1f}% over 2025-W16–W19; BYD and Li Auto registrations fell {fall}%")
     assert "比亚迪" in titles["zh"] and f"{100 * first:.1f}%" in titles["zh"]
+
+
+def test_share_subtitle_names_the_sets_the_weeks_they_cover_and_the_gaps_in_both_languages():
+    from helpers.narrative.market import brand_set_names, share_subtitles
+    from tests.figures.test_market import ARTICLE_OTHERS, LINE_OTHERS, XIAOMI, share_table
+
+    # the line: 8 Xiaomi weeks, Tesla China missing in W18 and W22; the article's 4 weeks against BYD alone
+    line = share_table(XIAOMI, LINE_OTHERS, "byd;tesla_china;xiaomi_all", missing="tesla_china")
+    article = share_table({w: XIAOMI[w] for w in ARTICLE_OTHERS}, ARTICLE_OTHERS, "byd;xiaomi_all")
+    subtitles = share_subtitles(line, article, share_vs_market(article, "2025-W16", "2025-W19"))
+    en, zh = subtitles["en"], subtitles["zh"]
+    assert en.startswith("Share = Xiaomi's weekly insurance registrations ÷ those of a fixed brand set (Xiaomi "
+                         "included), the same brands every week. Solid line: Xiaomi + BYD + Tesla China, printed "
+                         "together in n = 6 of the 8 weeks with a Xiaomi figure. Dashed, 2025-W16–W19: against BYD "
+                         "alone, the only brand printed in all 4 weeks. Log-odds trend of that share: ")
+    assert "Small sample: n = 4 weeks, 2 degrees of freedom" in en
+    assert en.endswith("No share for 2025-W18, 2025-W22 (a brand not printed): gaps, not filled.")
+    assert "实线:小米汽车 + 比亚迪 + 特斯拉中国,在小米有数据的8周中有6周同时公布。" in zh
+    assert "虚线,2025-W16–W19:仅对比比亚迪,这4周每周都公布的唯一品牌。" in zh
+    assert brand_set_names(line, article) == {
+        "en": {"byd;tesla_china;xiaomi_all": "Xiaomi + BYD + Tesla China", "byd;xiaomi_all": "Xiaomi + BYD"},
+        "zh": {"byd;tesla_china;xiaomi_all": "小米汽车 + 比亚迪 + 特斯拉中国", "byd;xiaomi_all": "小米汽车 + 比亚迪"}}

@@ -158,9 +158,52 @@ def test_sensitivity_when_the_fits_agree_and_one_or_none_is_small():
 # --------------------------------------------------------------------------- the decline and the later weeks
 
 
+def test_decline_conclusion_of_a_decline_then_a_higher_later_week():
+    text = narrative.decline_conclusion(what_happened.decline_status(sales({**ARTICLE, "2025-W22": 7800})))
+    assert "had ended by 2025-W22 at the latest" in text
+    assert "2025-W20 and 2025-W21 have no figure" in text and "unknown" in text
+    assert "7,800" in text and "7,200" in text and "5,200" in text
+
+
+def test_decline_conclusion_of_a_later_week_above_the_last_but_below_the_peak():
+    text = narrative.decline_conclusion(what_happened.decline_status(sales({**ARTICLE, "2025-W21": 6000})))
+    assert "below the decline's high of 7,200" in text
+
+
+def test_decline_conclusion_of_lower_later_weeks():
+    status = what_happened.decline_status(sales({**ARTICLE, "2025-W22": 4800, "2025-W23": 4500, "2025-W25": 6000}))
+    text = narrative.decline_conclusion(status)
+    assert "may have continued" in text and "had ended" not in text
+    assert "2 later weeks with a figure (2025-W22 and 2025-W23)" in text
+    assert "the first later week above 5,200 is 2025-W25 (6,000), six weeks after 2025-W19" in text
+
+
+def test_decline_conclusion_of_a_lower_next_week():
+    text = narrative.decline_conclusion(what_happened.decline_status(sales({**ARTICLE, "2025-W20": 4900})))
+    assert "so the decline continued into 2025-W20" in text
+    assert "no later week with a figure is above 5,200, and the data stop at 2025-W20" in text
+
+
+def test_decline_conclusion_with_no_later_week():
+    text = narrative.decline_conclusion(what_happened.decline_status(sales(ARTICLE)))
+    assert "The data stop at 2025-W19, the article's last week" in text and "unknown" in text
+
+
+def test_decline_conclusion_of_article_weeks_that_do_not_end_in_a_decline():
+    text = narrative.decline_conclusion(what_happened.decline_status(sales({**ARTICLE, "2025-W19": 5800})))
+    assert "do not end in a decline" in text
+
+
+def test_the_decline_as_summary_json_records_it_ends_with_its_conclusion():
+    status = what_happened.decline_status(sales({**ARTICLE, "2025-W22": 7800}))
+    recorded = narrative.with_conclusion(status)
+    assert list(recorded) == [*status, "conclusion"] and {k: recorded[k] for k in status} == status
+    assert recorded["conclusion"].startswith("The weekly figures fell in each of the 3 weeks 2025-W16→W19")
+
+
 def test_decline_sentence_is_the_conclusion_of_decline_status():
     status = what_happened.decline_status(sales({**ARTICLE, "2025-W22": 7800}))
-    assert narrative.decline_sentence(status) == "**Conclusion.** " + status["conclusion"]
+    assert narrative.decline_sentence(status) == "**Conclusion.** " + narrative.decline_conclusion(status)
     assert narrative.decline_sentence(status).startswith("**Conclusion.** The weekly figures fell in each of the 3 weeks 2025-W16→W19")
     registered = what_happened.decline_status(sales({**ARTICLE, "2025-W22": 7800}).assign(measure="insurance_registrations"))
     assert registered["measure"] == "insurance_registrations"

@@ -173,13 +173,35 @@ def test_pages_say_the_week_and_month_their_data_run_through(project):
     (clean / "monthly_deliveries.csv").write_text("month_label,units\n2025-03,1\n2025-11,2\n", encoding="utf-8")
     report.export_report(project)
     out = project / "reports/html"
-    for name in ("01_tiny.html", "index.html"):
-        assert "Data run through 2025-W40 (weekly figures) and November 2025 (monthly figures)." in (out / name).read_text(encoding="utf-8")
-    assert "数据截至2025-W40(周数据)和2025年11月(月数据)。" in (out / "index.zh.html").read_text(encoding="utf-8")
+    english = "Data run through 2025-W40 (weekly figures) and November 2025 (monthly figures)."
+    chinese = "数据截至2025-W40(周数据)和2025年11月(月数据)。"
+    index, index_zh = ((out / name).read_text(encoding="utf-8") for name in ("index.html", "index.zh.html"))
+    assert english in index and chinese not in index  # each index in its own language
+    assert chinese in index_zh and english not in index_zh
     page = (out / "01_tiny.html").read_text(encoding="utf-8")
+    banner = page[page.index('<div class="su7-asof"'):]
+    banner = banner[:banner.index("</div>")]
+    # a notebook page is English, and Chinese readers reach it from index.zh.html: both lines, English first
+    assert banner.index(english) < banner.index(f'<br><span lang="zh-CN">{chinese}</span>')
     report.export_report(project)
     assert (out / "01_tiny.html").read_text(encoding="utf-8") == page  # stamped once, not twice
     assert page.count('class="su7-asof"') == 1
+    report.export_report(project, pages=[])  # not exported again: the banner restamped on the page as it stands
+    assert (out / "01_tiny.html").read_text(encoding="utf-8") == page
+
+
+def test_the_banner_s_chinese_reads_offline_in_the_embedded_font(project):
+    clean = project / "data/processed/clean"
+    clean.mkdir(parents=True)
+    (clean / "weekly_sales.csv").write_text("series,week\nx,2025-W40\n", encoding="utf-8")
+    (clean / "monthly_deliveries.csv").write_text("month_label,units\n2025-11,2\n", encoding="utf-8")
+    report.export_report(project)
+    page = (project / "reports/html/01_tiny.html").read_text(encoding="utf-8")  # the notebook itself is ASCII
+    font, rest = embedded_font(page)
+    have = {chr(c) for c in font.getBestCmap()}
+    assert set("数据截至周和月年") <= have
+    banner = rest[rest.index('<div class="su7-asof"'):]
+    assert "font: 14px system-ui, 'su7-cjk', sans-serif" in banner[:banner.index(">")]
 
 
 def test_each_figure_links_the_tables_behind_it_copied_into_the_report(project):

@@ -58,13 +58,15 @@ def _month_name(label: str) -> str:
 
 
 class LaterEvidence(Evidence):
-    """What the later-evidence rules read: the audit's rows, monthly readings, the decline, the figures by id."""
+    """What the later-evidence rules read: the audit's rows, monthly readings, the decline (and the words of its
+    conclusion, given), the figures by id."""
 
-    def __init__(self, audit, weekly_sales, monthly_deliveries, figures, events, series):
+    def __init__(self, audit, weekly_sales, monthly_deliveries, figures, events, series, decline_conclusion=None):
         super().__init__(figures, weekly_sales)
         self.audit = {str(row["claim_id"]): row for row in audit.to_dict("records")}
         self.weekly_sales = weekly_sales
         self.series = series
+        self.decline_conclusion = decline_conclusion
         readings = monthly_range(monthly_deliveries, series)
         days = np.array([_month_days(m) for m in readings["month"]], dtype="float64")
         readings["days"] = days
@@ -313,10 +315,13 @@ def _describe_result(result: str) -> str:
 
 
 def _later_declines(ctx: LaterEvidence, row: Mapping[str, Any]) -> tuple[str, str]:
-    status = ctx.decline
-    if status["later_week"] is None:
-        return f"{NO_LATER_SENTENCE}: {status['conclusion']}", NO_LATER
-    return (status["conclusion"] + " These later weeks come after the declines the claim counts and do not measure "
+    conclusion = ctx.decline_conclusion
+    if conclusion is None:
+        raise ValueError("later_evidence: the claim weekly_sales_three_declines needs decline_conclusion, the decline "
+                         "in words (helpers.narrative.what_happened.decline_conclusion of decline_status)")
+    if ctx.decline["later_week"] is None:
+        return f"{NO_LATER_SENTENCE}: {conclusion}", NO_LATER
+    return (conclusion + " These later weeks come after the declines the claim counts and do not measure "
             "them again, so they neither confirm nor refute it; they say what happened next.", NO_LATER)
 
 
@@ -349,13 +354,16 @@ def later_evidence(
     figures: pd.DataFrame | None = None,
     events: pd.DataFrame | None = None,
     series: str = "xiaomi_all",
+    decline_conclusion: str | None = None,
 ) -> pd.DataFrame:
     """The claims audit with ``later_evidence`` (a sentence) and ``later_verdict`` per claim.
 
     Rows are matched by ``claim_id`` (never by position).  The claims that later
     figures bear on:
 
-    * ``weekly_sales_three_declines``: :func:`decline_status` (SU7 weeks);
+    * ``weekly_sales_three_declines``: :func:`decline_status` (SU7 weeks), said in the words of
+      ``decline_conclusion`` (:func:`helpers.narrative.what_happened.decline_conclusion` of that status, worded a
+      layer up and passed in; needed only when the audit has this claim);
     * ``weekly_sales_vs_april_sales``: the later readings of the article's
       month (:func:`monthly_range`) and the later weekly figures that fall in
       it, against the article's monthly figure;
@@ -397,7 +405,7 @@ def later_evidence(
     """
     if "claim_id" not in audit.columns:
         raise ValueError("the audit has no claim_id column")
-    ev = LaterEvidence(audit, weekly_sales, monthly_deliveries, figures, events, series)
+    ev = LaterEvidence(audit, weekly_sales, monthly_deliveries, figures, events, series, decline_conclusion)
     found = {claim.claim_id: f for claim, f in judge([c for c in LATER_CLAIMS if c.claim_id in ev.audit], ev, LATER_VERDICTS)}
     sentences = [found[i].reason if i in found else NO_LATER_SENTENCE for i in audit["claim_id"].astype(str)]
     verdicts = [found[i].verdict if i in found else NO_LATER for i in audit["claim_id"].astype(str)]

@@ -26,7 +26,7 @@ from helpers.data import weeks
 from helpers.figures import style
 from helpers.figures.frame import finish, new_figure, sources_text
 from helpers.formatting import number
-from helpers.models.backtest import NAIVE, best_method, shared_forecasts
+from helpers.models.backtest import best_method, shared_forecasts
 
 __all__ = [
     "STEMS",
@@ -118,27 +118,6 @@ def _metric_text(value: float, metric: str) -> str:
     return number(value, 2) if metric == "mase" else number(value)
 
 
-def _p_text(p: Any, lang: str) -> str:
-    if p is None or pd.isna(p):
-        return style.label("bt_p_none", lang)
-    return "p < 0.001" if p < 0.001 else f"p = {number(p, 3 if p < 0.1 else 2)}"
-
-
-def _verdicts_text(scores: pd.DataFrame, series: str, lang: str) -> str | None:
-    """Each method against the naive forecast: its verdict and p-value (None without a naive row)."""
-    table = scores[(scores["series"].astype(str) == series) & (scores["n"] > 0)]
-    if "vs_naive" not in table.columns or not (table["method"].astype(str) == NAIVE).any():
-        return None
-    items = [style.label("bt_dm_item", lang, method=_method_name(str(r.method), lang),
-                         verdict=style.label(f"bt_vs_{str(r.vs_naive).replace(' ', '_')}", lang),
-                         p=_p_text(r.dm_p_value, lang))
-             for r in table.itertuples(index=False) if str(r.method) != NAIVE and not pd.isna(r.vs_naive)]
-    if not items:
-        return None
-    return style.label("bt_dm_text", lang, series=_series_name(series, lang),
-                       items=style.label("list_sep", lang).join(items))
-
-
 def backtest_scores_figure(
     scores: pd.DataFrame,
     rows: pd.DataFrame,
@@ -149,6 +128,7 @@ def backtest_scores_figure(
     *,
     titles: Mapping[str, str],
     heads: Mapping[str, Mapping[str, str]],
+    verdicts: Mapping[str, Mapping[str, str]],
 ) -> Any:
     """Every method's MASE per series, one panel per series, with MAE, n and the 95% coverage beside each bar.
 
@@ -162,8 +142,10 @@ def backtest_scores_figure(
     the test says beats the naive forecast, or that none does
     (:func:`helpers.narrative.backtest.scores_titles`); the other series are
     summed up in the subtitle with ``heads`` (language -> series -> clause,
-    :func:`helpers.narrative.backtest.scores_heads`).  With MASE undefined a
-    panel falls back to MAE.
+    :func:`helpers.narrative.backtest.scores_heads`); ``verdicts`` (language ->
+    series -> sentence, :func:`helpers.narrative.backtest.scores_verdicts`) says
+    each method's test against the naive forecast for the series drawn.  With
+    MASE undefined a panel falls back to MAE.
     """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -239,9 +221,8 @@ def backtest_scores_figure(
         for position, one in enumerate(series_list):
             if position:
                 notes.append(style.label("bt_other", lang, text=heads[lang][one]))
-            verdicts = _verdicts_text(scores, one, lang)
-            if verdicts:
-                notes.append(verdicts)
+            if one in verdicts[lang]:
+                notes.append(verdicts[lang][one])
         drawn = set(series_list)
         for pair in shared_forecasts(rows[rows["series"].astype(str).isin(drawn)]).itertuples(index=False):
             if str(pair.series) < str(pair.other_series):

@@ -118,12 +118,6 @@ def _series_name(series: str, lang: str) -> str:
     return style.label(key, lang) if key in style.LABELS[lang] else series
 
 
-def _weeks_phrase(n: int, lang: str) -> str:
-    if lang == "zh":
-        return f"{n}周"
-    return f"{n} week" if n == 1 else f"{n} weeks"
-
-
 def _figure_sources(figure_ids: Iterable[str], figures: pd.DataFrame, weekly_sales: pd.DataFrame,
                     series: str = SERIES) -> list[tuple[str, str]]:
     """(source_id, locator) of every figure id, ``weekly_sales:...`` ids resolved to the weekly rows."""
@@ -377,30 +371,27 @@ def weekly_sales_figure(
 
 
 def orders_figure(figures: pd.DataFrame, series: str = SERIES, lang: str = "en", as_of_week: str | None = None, *,
-                  titles: Mapping[str, str]) -> Any:
+                  titles: Mapping[str, str], subtitles: Mapping[str, str], bars: Mapping[str, list[str]]) -> Any:
     """Order intake, March against May: the article's totals side by side, then per week.
 
     Left: the two printed totals (one week of March, two weeks of May) as the
     article sets them side by side.  Right: each total divided by the weeks it
     covers (``period_weeks`` as printed).  Both panels share the vehicle scale.  The numbers are
-    :func:`helpers.models.run_rate.order_intake`; the title, ``titles`` (language -> title), is
-    :func:`helpers.narrative.figures.orders_titles`.
+    :func:`helpers.models.run_rate.order_intake`; the words are given, language -> words: the title
+    (``titles``, :func:`helpers.narrative.figures.orders_titles`), the subtitle (``subtitles``,
+    :func:`helpers.narrative.figures.orders_subtitles`) and the words under the two bars (``bars``,
+    :func:`helpers.narrative.figures.orders_bars`).
     """
     with style.theme(lang) as lang:
         intake = run_rate.order_intake(figures)
         before, after = (r["figure"] for r in intake["rows"])
-        rows = []
-        for r in intake["rows"]:
-            row = r["figure"]
-            period = format_month(str(row["period"]), lang) if lang == "en" else str(row["period_as_printed"])
-            rows.append({"total": r["total"], "weeks": r["weeks"], "per_week": r["per_week"], "period": period})
+        rows = intake["rows"]
         total_change, week_change = intake["total_change"], intake["per_week_change"]
 
         fig = new_figure("pair")
         axes = fig.subplots(1, 2, sharey=True)
         colors = [style.COLORS["orders_before"], style.COLORS["orders"]]
-        ticks = [style.label("orders_bar", lang, period=r["period"], weeks=r["weeks"], plural="" if r["weeks"] == 1 else "s")
-                 for r in rows]
+        ticks = list(bars[lang])
         top = max(r["total"] for r in rows) * 1.32
         for ax, key, panel, change in ((axes[0], "total", "orders_panel_total", total_change),
                                        (axes[1], "per_week", "orders_panel_week", week_change)):
@@ -428,9 +419,6 @@ def orders_figure(figures: pd.DataFrame, series: str = SERIES, lang: str = "en",
         axes[0].set_ylabel(style.label("orders_y", lang))
 
         title = titles[lang]
-        subtitle = style.label("orders_subtitle", lang, before_period=rows[0]["period"],
-                               before_weeks=_weeks_phrase(rows[0]["weeks"], lang), after_period=rows[1]["period"],
-                               after_weeks=_weeks_phrase(rows[1]["weeks"], lang))
         pairs = [(str(r["source_id"]), str(r["locator"])) for r in (before, after)]
         sources = style.label("sources", lang, sources=sources_text(pairs, lang))
         if as_of_week:
@@ -438,7 +426,7 @@ def orders_figure(figures: pd.DataFrame, series: str = SERIES, lang: str = "en",
         else:
             footer = style.label("footer_no_week", lang, sources=sources,
                                  note=style.label("list_sep", lang).join(str(r["period"]) for r in (before, after)))
-        return finish(fig, lang, title, subtitle, footer)
+        return finish(fig, lang, title, subtitles[lang], footer)
 
 
 # --------------------------------------------------------------------------- c. run rate and backlog

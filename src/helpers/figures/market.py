@@ -18,16 +18,15 @@ Save them with :func:`helpers.figures.frame.save_figure` under :data:`STEMS`.
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
 
-from helpers.chinese import has_cjk
 from helpers.data import weeks
 from helpers.figures import style
 from helpers.figures.frame import finish, legend_below, monday_x, new_figure, sources_text
-from helpers.formatting import number, week_runs, week_span
+from helpers.formatting import number, week_span
 from helpers.models import market_share as share_model
 
 __all__ = [
@@ -35,7 +34,6 @@ __all__ = [
     "XIAOMI_SERIES",
     "ARTICLE_FIRST_WEEK",
     "ARTICLE_LAST_WEEK",
-    "brand_name",
     "market_share_figure",
     "calendar_specifications_figure",
 ]
@@ -73,43 +71,6 @@ def _pairs(frame: pd.DataFrame) -> list[tuple[int, int]]:
 def _pct(share: float) -> str:
     """A share (0..1) as a percentage with one decimal: 0.113386 → ``"11.3%"``."""
     return f"{number(100 * share, 1)}%"
-
-
-def brand_name(series: str, lang: str) -> str:
-    """A market series' brand name in ``lang`` (``byd`` → ``BYD`` / ``比亚迪``); the id itself when no label exists.
-
-    >>> brand_name("tesla_china", "en"), brand_name("tesla_china", "zh"), brand_name("no_such_brand", "en")
-    ('Tesla China', '特斯拉中国', 'no_such_brand')
-    """
-    key = f"brand_{series}"
-    return style.label(key, lang) if key in style.LABELS[lang] else str(series)
-
-
-def _xiaomi_name(series: str, lang: str) -> str:
-    key = f"mkt_xiaomi_{series}"
-    return style.label(key, lang) if key in style.LABELS[lang] else str(series)
-
-
-def _others(brands: str, series: str) -> list[str]:
-    return [b for b in str(brands).split(";") if b and b != series]
-
-
-def _join(names: list[str], lang: str) -> str:
-    """``a``, ``a and b``, ``a, b and c`` (``a、b和c``)."""
-    if not names:
-        return style.label("mkt_no_brand", lang)
-    if len(names) == 1:
-        return names[0]
-    return style.label("mkt_and", lang, head=style.label("list_sep", lang).join(names[:-1]), last=names[-1])
-
-
-def _brand_list(brands: Iterable[str], lang: str) -> str:
-    return _join([brand_name(b, lang) for b in brands if b], lang)
-
-
-def _set_words(brands: str, series: str, lang: str) -> str:
-    """``Xiaomi + BYD + Tesla China``: the set a share is of, Xiaomi first."""
-    return " + ".join([_xiaomi_name(series, lang)] + [brand_name(b, lang) for b in _others(brands, series)])
 
 
 def _one_brand_set(table: pd.DataFrame, name: str) -> str:
@@ -165,6 +126,8 @@ def market_share_figure(
     last_week: str = ARTICLE_LAST_WEEK,
     *,
     titles: Mapping[str, str],
+    subtitles: Mapping[str, str],
+    sets: Mapping[str, Mapping[str, str]],
 ) -> Any:
     """Xiaomi's weekly share of a fixed brand set across 2025, with the article's weeks against their own set.
 
@@ -182,7 +145,10 @@ def market_share_figure(
     * holiday weeks (``calendar_weeks.holiday_days > 0``) are shaded bands and
       month-end weeks marked along the top: marked, not adjusted for.
 
-    ``weekly_sales`` (optional) adds Xiaomi's own sources to the footer.
+    The subtitle, ``subtitles`` (language -> subtitle), is :func:`helpers.narrative.market.share_subtitles`; the
+    legend names each brand set as ``sets`` does (language -> ``brands`` cell -> name,
+    :func:`helpers.narrative.market.brand_set_names`).  ``weekly_sales`` (optional) adds Xiaomi's own sources to
+    the footer.
     """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -303,13 +269,13 @@ def market_share_figure(
         ax.set_ylabel(style.label("mkt_y_share", lang))
         ax.grid(axis="x", visible=False)
 
-        n_line, n_weeks = len(values), len(table)
+        n_line = len(values)
         n_art = len(art_values)
         handles = [
             Line2D([], [], color=_LINE_COLOR, linewidth=2.2, marker="o", markersize=7,
-                   label=style.label("mkt_legend_line", lang, set=_set_words(line_set, series, lang), n=n_line)),
+                   label=style.label("mkt_legend_line", lang, set=sets[lang][line_set], n=n_line)),
             Line2D([], [], color=_ARTICLE_COLOR, linewidth=2.2, linestyle=(0, (4, 2)), marker="D", markersize=6.5,
-                   label=style.label("mkt_legend_article", lang, set=_set_words(article_set, series, lang), n=n_art)),
+                   label=style.label("mkt_legend_article", lang, set=sets[lang][article_set], n=n_art)),
             Patch(facecolor=_ARTICLE_SPAN_COLOR, alpha=0.28,
                   label=style.label("mkt_legend_article_weeks", lang, span=week_span(first_week, last_week))),
             Patch(facecolor=_HOLIDAY_COLOR, alpha=0.16, label=style.label("mkt_legend_holiday", lang)),
@@ -321,28 +287,11 @@ def market_share_figure(
                                   color=style.OKABE_ITO["grey"], label=style.label("mkt_legend_no_share", lang)))
         legend_below(fig, ax, handles, ncols=3, drop_in=0.74, fontsize=style.FONT_SIZES["legend"] - 0.5)
 
-        title = titles[lang]
-        sep = style.label("sentence_sep", lang)
-        notes = [style.label("mkt_method", lang),
-                 style.label("mkt_line_set", lang, set=_set_words(line_set, series, lang), n=n_line, total=n_weeks),
-                 style.label("mkt_article_set" if len(_others(article_set, series)) != 1 else "mkt_article_set_one",
-                             lang, span=week_span(first_week, last_week),
-                             others=_brand_list(_others(article_set, series), lang), n=n_art)]
-        trend = comparison.trend
-        if trend.slope_ci95 is not None:
-            lo, hi = trend.slope_ci95
-            notes.append(style.label("mkt_trend", lang, slope=number(trend.slope, 3), lo=number(lo, 3), hi=number(hi, 3),
-                                     n=trend.n_weeks))
-        if comparison.small_sample:
-            notes.append(style.label("mkt_small_sample", lang, n=trend.n_weeks, df=trend.df_resid))
-        if no_share:
-            notes.append(style.label("mkt_no_share", lang, weeks=week_runs(weeks.week_label(*p) for p in no_share)))
-
         pairs = _source_pairs(table, weekly_sales, series) + _source_pairs(article_share, None, series)
         as_of = weeks.week_label(*have[-1])
         footer = style.label("footer", lang, sources=style.label("sources", lang, sources=sources_text(pairs, lang)),
                              as_of=style.label("as_of", lang, week=as_of))
-        return finish(fig, lang, title, sep.join(notes), footer)
+        return finish(fig, lang, titles[lang], subtitles[lang], footer)
 
 
 # --------------------------------------------------------------------------- b. calendar specifications

@@ -9,8 +9,8 @@ decline and its claims beside those later numbers without filling any gap:
 * a week without a figure stays missing: never zero, never interpolated;
 * a lower bound stays a lower bound ("at least"), and is never averaged with
   an exact figure;
-* every sentence is built from the values it reports, and says no more than
-  sparse weeks allow.
+* they return numbers and weeks, no sentence: :mod:`helpers.narrative.what_happened`
+  words them, saying no more than sparse weeks allow.
 
 Everything is a pure function of the tables passed in, except
 :func:`write_what_happened_outputs`, the one writer.
@@ -33,16 +33,12 @@ import pandas as pd
 
 from helpers.data import weeks
 from helpers.formatting import (
-    RIGHT_ARROW,
-    count_word,
-    measure_words,
     number,
     plain,
     plural,
     round_float,
     round_frame,
     rounded,
-    week_list,
     week_span,
 )
 from helpers.data.clean import ARTICLE_SOURCE_ID, article_weeks
@@ -327,16 +323,13 @@ def _declines_ending_at_last(pairs: list[tuple[int, int]], units: list[float]) -
     return run
 
 
-def _no_figure(labels: list[str]) -> str:
-    return f"{week_list(labels)} {'has' if len(labels) == 1 else 'have'} no figure"
-
-
 def decline_status(
     weekly_sales: pd.DataFrame,
     series: str = "xiaomi_su7",
     article_weeks_df: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
-    """The article's run of weekly declines and the first later week, with a conclusion in words.
+    """The article's run of weekly declines and the first later week, as numbers and weeks (the words are
+    :func:`helpers.narrative.what_happened.decline_conclusion`'s).
 
     ``article_weeks_df`` holds the article's own weeks (default:
     :func:`helpers.data.clean.article_weeks` of ``weekly_sales``, the rows whose
@@ -356,14 +349,17 @@ def decline_status(
     figure, from the first, that are all below the article's last week),
     ``first_later_week_above``/``_units`` (the first later week above the
     article's last week), ``later_low_week``/``_units`` (the lowest later
-    week), and ``conclusion``, built only from these values.
+    week) and ``newest_week`` (the newest week with a figure).
 
     >>> sales = weekly_sales_from({"2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700, "2025-W19": 5200,
     ...                            "2025-W22": 7800, "2025-W23": 4370}, "xiaomi_su7")
-    >>> print(decline_status(sales, article_weeks_df=sales.iloc[:4])["conclusion"])
-    The weekly figures fell in each of the 3 weeks 2025-W16→W19 (7,200 → 7,000 → 5,700 → 5,200). The next week with a figure, 2025-W22, three weeks later, was 7,800, above every week of the decline, so the decline had ended by 2025-W22 at the latest; 2025-W20 and 2025-W21 have no figure, so whether it continued into them is unknown. Later weeks did not all stay above 2025-W19: 2025-W23 was 4,370, below its 5,200.
-    >>> print(decline_status(sales.iloc[:4], article_weeks_df=sales.iloc[:4])["conclusion"])
-    The weekly figures fell in each of the 3 weeks 2025-W16→W19 (7,200 → 7,000 → 5,700 → 5,200). The data stop at 2025-W19, the article's last week: no later week has a figure, so whether the decline continued is unknown.
+    >>> status = decline_status(sales, article_weeks_df=sales.iloc[:4])
+    >>> status["decline_units"], status["later_week"], status["weeks_later"], status["later_above_whole_decline"]
+    ([7200, 7000, 5700, 5200], '2025-W22', 3, True)
+    >>> status["later_low_week"], status["later_low_units"], status["newest_week"]
+    ('2025-W23', 4370, '2025-W23')
+    >>> decline_status(sales.iloc[:4], article_weeks_df=sales.iloc[:4])["later_week"] is None
+    True
     """
     source = article_weeks(weekly_sales, series) if article_weeks_df is None else article_weeks_df
     article = observed_weeks(source, series)
@@ -427,87 +423,7 @@ def decline_status(
             "later_low_week": l_labels[low],
             "later_low_units": plain(l_units[low]),
         })
-    status["conclusion"] = _decline_conclusion(status)
     return status
-
-
-def _decline_conclusion(s: Mapping[str, Any]) -> str:
-    """The conclusion sentence(s) of :func:`decline_status`, from its values only."""
-    last, lu, n = s["article_last_week"], number(s["article_last_units"]), s["n_declines"]
-    what = measure_words(s.get("measure", "").split("; ") if s.get("measure") else None, missing="the weekly figures")
-    What = what[0].upper() + what[1:]
-    parts = []
-    if n:
-        chain = " \N{RIGHTWARDS ARROW} ".join(number(u) for u in s["decline_units"])
-        span = week_span(s["decline_first_week"], last, RIGHT_ARROW)
-        parts.append(f"{What} fell in each of the {n} weeks {span} ({chain})." if n > 1
-                     else f"{What} fell in the one week {span} ({chain}).")
-    elif s["article_previous_week"] is not None and weeks.weeks_between(
-            weeks.parse_week_label(s["article_previous_week"]), weeks.parse_week_label(last)) == 1:
-        parts.append(f"The article's last week, {last} ({lu}), was not below the week before it, "
-                     f"{s['article_previous_week']} ({number(s['article_previous_units'])}): its weeks do not end in a decline.")
-    else:
-        parts.append(f"The article has no figure for the week before {last} ({lu}), so no week-on-week decline ends there.")
-
-    if s["later_week"] is None:
-        parts.append(f"The data stop at {last}, the article's last week: no later week has a figure, so "
-                     + ("whether the decline continued is unknown." if n else f"what {what} did next is unknown."))
-        return " ".join(parts)
-
-    week, units, k = s["later_week"], number(s["later_units"]), s["weeks_later"]
-    missing = s["missing_between"]
-    them = "it" if len(missing) == 1 else "them"
-    prefix = (f"The next week, {week}, was {units}" if k == 1
-              else f"The next week with a figure, {week}, {count_word(k)} weeks later, was {units}")
-    later_units, last_units = s["later_units"], s["article_last_units"]
-    if later_units > last_units:
-        if n and s["later_above_whole_decline"]:
-            compared = "above every week of the decline"
-        elif n:
-            peak = max(s["decline_units"])
-            compared = f"above {last}'s {lu} but below the decline's high of {number(peak)}"
-        else:
-            compared = f"above {last}'s {lu}"
-        if not n:
-            parts.append(f"{prefix}, {compared}." + (f" {_no_figure(missing)}." if missing else ""))
-        elif k == 1:
-            parts.append(f"{prefix}, {compared}, so the decline ended at {last}.")
-        else:
-            parts.append(f"{prefix}, {compared}, so the decline had ended by {week} at the latest; "
-                         f"{_no_figure(missing)}, so whether it continued into {them} is unknown.")
-    elif later_units == last_units:
-        compared = f"the same as {last}'s {lu}"
-        if not n:
-            parts.append(f"{prefix}, {compared}." + (f" {_no_figure(missing)}." if missing else ""))
-        elif k == 1:
-            parts.append(f"{prefix}, {compared}, so the decline stopped at {last}.")
-        else:
-            parts.append(f"{prefix}, {compared}, so the run of declines had ended by {week} at the latest; "
-                         f"{_no_figure(missing)}, so whether it continued into {them} is unknown.")
-    else:
-        compared = f"below {last}'s {lu}"
-        if not n:
-            parts.append(f"{prefix}, {compared}." + (f" {_no_figure(missing)}." if missing else ""))
-        elif k == 1:
-            parts.append(f"{prefix}, {compared}, so the decline continued into {week}.")
-        else:
-            parts.append(f"{prefix}, {compared}: the decline may have continued, but {_no_figure(missing)}, "
-                         f"so whether {what} fell in every week between is unknown.")
-        below = s["later_weeks_below_in_a_row"]
-        evidence = f"{plural(len(below), 'later week')} with a figure ({week_list(below)})"
-        if s["first_later_week_above"] is not None:
-            above = s["first_later_week_above"]
-            gap = weeks.weeks_between(weeks.parse_week_label(last), weeks.parse_week_label(above))
-            parts.append(f"Lower {what} after {last} rest on {evidence}; the first later week above {lu} is {above} "
-                         f"({number(s['first_later_week_above_units'])}), {count_word(gap)} weeks after {last}.")
-        else:
-            parts.append(f"Lower {what} after {last} rest on {evidence}: no later week with a figure is above {lu}, "
-                         f"and the data stop at {s['newest_week']}.")
-        return " ".join(parts)
-    if s["later_low_units"] is not None and s["later_low_units"] < last_units:
-        parts.append(f"Later weeks did not all stay above {last}: {s['later_low_week']} was "
-                     f"{number(s['later_low_units'])}, below its {lu}.")
-    return " ".join(parts)
 
 
 #: Columns of :func:`later_weeks_summary`, in order.

@@ -20,7 +20,8 @@ from helpers.models.backtest import DM_ALPHA, DM_MIN_FORECASTS, NAIVE, best_meth
 from helpers.models.window_sensitivity import distinct_windows, sign_counts
 
 __all__ = ["sensitivity_sentences", "method_name", "series_name", "p_text", "describe_backtest",
-           "describe_overlap", "scores_titles", "scores_heads", "sensitivity_titles", "sensitivity_heads"]
+           "describe_overlap", "scores_titles", "scores_heads", "scores_verdicts", "sensitivity_titles",
+           "sensitivity_heads"]
 
 def method_name(method: str) -> str:
     """``the window mean``: the figures' name for a method (:mod:`helpers.labels`); one without a name keeps its id."""
@@ -303,6 +304,33 @@ def scores_heads(scores: pd.DataFrame) -> dict[str, dict[str, str]]:
     for every series; the scores figure's subtitle sums up the series its title is not about with them)."""
     names = list(dict.fromkeys(str(n) for n in scores["series"]))
     return {lang: {series: _scores_head(scores, series, lang) for series in names} for lang in LANGUAGES}
+
+
+def _verdicts(scores: pd.DataFrame, series: str, lang: str) -> str | None:
+    """Each method of ``series`` against the naive forecast, its verdict and p-value, as one sentence; ``None``
+    without a naive forecast to test against or a tested method."""
+    table = scores[(scores["series"].astype(str) == series) & (scores["n"] > 0)]
+    if "vs_naive" not in table.columns or not (table["method"].astype(str) == NAIVE).any():
+        return None
+    items = [label("bt_dm_item", lang, method=name_of("bt_method", str(r.method), lang),
+                   verdict=label(f"bt_vs_{str(r.vs_naive).replace(' ', '_')}", lang), p=_p_label(r.dm_p_value, lang))
+             for r in table.itertuples(index=False) if str(r.method) != NAIVE and not pd.isna(r.vs_naive)]
+    if not items:
+        return None
+    return label("bt_dm_text", lang, series=name_of("later_series", series, lang),
+                 items=label("list_sep", lang).join(items))
+
+
+def scores_verdicts(scores: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """Language -> series -> every method against the naive forecast, with its Diebold-Mariano verdict and p-value,
+    as one sentence (the scores figure's subtitle says it for each series drawn).  A series without a naive
+    forecast to test against, or without a tested method, has none.
+
+    ``scores`` is :func:`helpers.models.backtest.score_backtest`.
+    """
+    names = list(dict.fromkeys(str(n) for n in scores["series"]))
+    return {lang: {series: text for series in names if (text := _verdicts(scores, series, lang)) is not None}
+            for lang in LANGUAGES}
 
 
 def scores_titles(scores: pd.DataFrame, headline_series: str) -> dict[str, str]:

@@ -25,6 +25,8 @@ __all__ = [
     "quality_caveats",
     "weekly_sales_titles",
     "orders_titles",
+    "orders_subtitles",
+    "orders_bars",
     "run_rate_titles",
     "claims_titles",
     "ordinal",
@@ -249,6 +251,47 @@ def orders_titles(figures: pd.DataFrame, series: str = SERIES) -> dict[str, str]
     to May's two weeks (:func:`helpers.models.run_rate.order_intake`)."""
     intake = run_rate.order_intake(figures)
     return {lang: _orders_title(intake, series, lang) for lang in LANGUAGES}
+
+
+def _bar_period(row: Mapping[str, Any], lang: str) -> str:
+    """The period an order total covers, as its bar says it: the month in English, as printed in Chinese."""
+    figure = row["figure"]
+    return format_month(str(figure["period"]), lang) if lang == "en" else str(figure["period_as_printed"])
+
+
+def _weeks_words(n: int, lang: str) -> str:
+    """``1 week``, ``2 weeks`` (``2周``): how many weeks an order total covers."""
+    return label("orders_weeks", lang, n=n, plural="" if n == 1 else "s")
+
+
+def orders_subtitles(figures: pd.DataFrame) -> dict[str, str]:
+    """The subtitle of the orders figure in each language: the period and the weeks each printed total covers
+    (:func:`helpers.models.run_rate.order_intake`), and that there are two figures and no weekly breakdown.
+
+    >>> figures = pd.DataFrame({"figure_id": list(ORDER_FIGURES), "value_mid": [20000.0, 10000.0],
+    ...     "period_weeks": [1.0, 2.0], "period": ["2025-03", "2025-05"], "period_as_printed": ["3月第二周", "5月前两周"]})
+    >>> subtitles = orders_subtitles(figures)
+    >>> print(subtitles["en"])  # doctest: +NORMALIZE_WHITESPACE
+    Each bar is one printed figure: Mar 2025 covers 1 week, May 2025 covers 2 weeks
+    (n = 2 figures, no weekly breakdown).
+    >>> print(subtitles["zh"])
+    每根柱子是原文的一个数字:3月第二周为1周,5月前两周为2周(共2个数字,没有逐周数据)。
+    """
+    intake = run_rate.order_intake(figures)
+    before, after = intake["rows"]
+    return {lang: label("orders_subtitle", lang, before_period=_bar_period(before, lang),
+                        before_weeks=_weeks_words(before["weeks"], lang), after_period=_bar_period(after, lang),
+                        after_weeks=_weeks_words(after["weeks"], lang))
+            for lang in LANGUAGES}
+
+
+def orders_bars(figures: pd.DataFrame) -> dict[str, list[str]]:
+    """The words under each bar of the orders figure in each language, the March week first: the period and the
+    weeks the printed total covers (``Mar 2025`` over ``(1 week)``)."""
+    intake = run_rate.order_intake(figures)
+    return {lang: [label("orders_bar", lang, period=_bar_period(row, lang), weeks=_weeks_words(row["weeks"], lang))
+                   for row in intake["rows"]]
+            for lang in LANGUAGES}
 
 
 def _run_rate_title(mid: pd.DataFrame, sales_span: Mapping[str, str] | None, lang: str) -> str:

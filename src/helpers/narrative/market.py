@@ -12,13 +12,14 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from helpers.data import weeks
 from helpers.formatting import number, plural, signed_percent, week_runs, week_span
 from helpers.labels import LANGUAGES, label, name_of
 from helpers.models.brand_changes import COMPARISONS
 from helpers.models.market_share import MEASURE, SMALL_SAMPLE_WEEKS, ShareComparison
 
 __all__ = ["share_sentences", "brand_change_sentences", "left_out_sentence", "months_beside_weeks_sentence", "MEASURES_SENTENCE",
-           "calendar_range_sentence", "share_titles", "specifications_titles"]
+           "calendar_range_sentence", "share_titles", "share_subtitles", "brand_set_names", "specifications_titles"]
 
 #: What each comparison is, in words: the models' own description (one home for it).
 _MEANINGS = {c.name: c.meaning for c in COMPARISONS}
@@ -351,6 +352,64 @@ def share_titles(comparison: ShareComparison) -> dict[str, str]:
     :func:`helpers.figures.market.market_share_figure` draws as ``article_share``).
     """
     return {lang: _share_title(comparison, lang) for lang in LANGUAGES}
+
+
+def brand_set_names(*tables: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """Language -> brand set (a ``brands`` cell of a share table, ``byd;tesla_china;xiaomi_all``) -> its name,
+    Xiaomi first (``Xiaomi + BYD + Tesla China``): every set the tables
+    (:func:`helpers.models.market_share.market_share`) hold, as the market-share figure's legend names them.
+
+    >>> names = brand_set_names(pd.DataFrame({"series": ["xiaomi_all"], "brands": ["byd;tesla_china;xiaomi_all"]}))
+    >>> names["en"]["byd;tesla_china;xiaomi_all"], names["zh"]["byd;tesla_china;xiaomi_all"]
+    ('Xiaomi + BYD + Tesla China', '小米汽车 + 比亚迪 + 特斯拉中国')
+    """
+    sets = dict.fromkeys((str(b), str(s)) for t in tables for b, s in zip(t["brands"], t["series"]))
+    return {lang: {brands: _set_names(brands, series, lang) for brands, series in sets} for lang in LANGUAGES}
+
+
+def _pairs(table: pd.DataFrame) -> list[tuple[int, int]]:
+    return [(int(y), int(w)) for y, w in zip(table["iso_year"], table["iso_week"])]
+
+
+def _share_subtitle(c: ShareComparison, line_set: str, counts: Mapping[str, int], no_share: list[str],
+                    lang: str) -> str:
+    others = _others(c.brands, c.series)
+    notes = [label("mkt_method", lang),
+             label("mkt_line_set", lang, set=_set_names(line_set, c.series, lang), n=counts["line"],
+                   total=counts["weeks"]),
+             label("mkt_article_set" if len(others) != 1 else "mkt_article_set_one", lang,
+                   span=week_span(c.first_week, c.last_week),
+                   others=_joined([name_of("brand", b, lang) for b in others if b], lang), n=counts["article"])]
+    trend = c.trend
+    if trend.slope_ci95 is not None:
+        lo, hi = trend.slope_ci95
+        notes.append(label("mkt_trend", lang, slope=number(trend.slope, 3), lo=number(lo, 3), hi=number(hi, 3),
+                           n=trend.n_weeks))
+    if c.small_sample:
+        notes.append(label("mkt_small_sample", lang, n=trend.n_weeks, df=trend.df_resid))
+    if no_share:
+        notes.append(label("mkt_no_share", lang, weeks=week_runs(no_share)))
+    return label("sentence_sep", lang).join(notes)
+
+
+def share_subtitles(share: pd.DataFrame, article_share: pd.DataFrame, comparison: ShareComparison) -> dict[str, str]:
+    """The subtitle of the market-share figure in each language: what the share is of, the brand set of the line and
+    in how many weeks it was printed together, the article's weeks against their own set, the log-odds trend of
+    that share, a small sample called small, and the weeks without a share.
+
+    ``share`` and ``article_share`` are the figure's tables (:func:`helpers.models.market_share.market_share` over
+    every Xiaomi week, and over the article's weeks); ``comparison`` is
+    :func:`helpers.models.market_share.share_vs_market` of ``article_share`` (as :func:`share_titles` takes it).
+    """
+    line = share.sort_values(["iso_year", "iso_week"], kind="mergesort")
+    sets = sorted(set(line["brands"].astype(str)))
+    if len(sets) != 1:
+        raise ValueError(f"share: expected one fixed brand set, got {sets}")
+    with_share = line["share"].notna().tolist()
+    counts = {"line": len({p for p, has in zip(_pairs(line), with_share) if has}), "weeks": len(line),
+              "article": len(set(_pairs(article_share[article_share["share"].notna()])))}
+    no_share = [weeks.week_label(*p) for p, has in zip(_pairs(line), with_share) if not has]
+    return {lang: _share_subtitle(comparison, sets[0], counts, no_share, lang) for lang in LANGUAGES}
 
 
 def _or_words(words: list[str], lang: str) -> str:

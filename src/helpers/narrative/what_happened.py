@@ -18,7 +18,17 @@ from helpers.claims import engine
 from helpers.data import weeks
 from helpers.data.clean import ARTICLE_SOURCE_ID, BRAND_SERIES, SU7_SERIES, figure_row, second_model_week
 from helpers.data.roles import FIGURE
-from helpers.formatting import format_day, format_month, number, plural, week_span
+from helpers.formatting import (
+    RIGHT_ARROW,
+    count_word,
+    format_day,
+    format_month,
+    measure_words,
+    number,
+    plural,
+    week_list,
+    week_span,
+)
 from helpers.labels import LANGUAGES, label, name_of
 from helpers.models import scorecard, what_happened
 from helpers.models.trend import SMALL_SAMPLE_WEEKS, TrendFit
@@ -29,6 +39,8 @@ __all__ = [
     "scorecard_sentence",
     "scorecard_headline",
     "sensitivity_sentence",
+    "decline_conclusion",
+    "with_conclusion",
     "decline_sentence",
     "coverage_sentences",
     "weekly_disagreements_sentence",
@@ -211,13 +223,126 @@ def sensitivity_sentence(
 # --------------------------------------------------------------------------- 2. the decline, and the later weeks
 
 
-def decline_sentence(status: Mapping[str, Any]) -> str:
-    """The conclusion of :func:`helpers.models.what_happened.decline_status`, as the section's conclusion.
+def _no_figure(labels: list[str]) -> str:
+    """``2025-W20 and 2025-W21 have no figure``."""
+    return f"{week_list(labels)} {'has' if len(labels) == 1 else 'have'} no figure"
 
-    >>> print(decline_sentence({"conclusion": "Sales fell."}))
-    **Conclusion.** Sales fell.
+
+
+def decline_conclusion(s: Mapping[str, Any]) -> str:
+    """What :func:`helpers.models.what_happened.decline_status` found, in words built from its values only: the
+    article's run of declines, then what the first later week with a figure says of it (and the weeks between
+    that have none), and how far later weeks rest on few figures.
+
+    >>> sales = weekly_sales_from({"2025-W16": 7200, "2025-W17": 7000, "2025-W18": 5700, "2025-W19": 5200,
+    ...                            "2025-W22": 7800, "2025-W23": 4370}, "xiaomi_su7")
+    >>> later = what_happened.decline_status(sales, article_weeks_df=sales.iloc[:4])
+    >>> print(decline_conclusion(later))  # doctest: +NORMALIZE_WHITESPACE
+    The weekly figures fell in each of the 3 weeks 2025-W16→W19 (7,200 → 7,000 → 5,700 → 5,200). The next week
+    with a figure, 2025-W22, three weeks later, was 7,800, above every week of the decline, so the decline had
+    ended by 2025-W22 at the latest; 2025-W20 and 2025-W21 have no figure, so whether it continued into them is
+    unknown. Later weeks did not all stay above 2025-W19: 2025-W23 was 4,370, below its 5,200.
+    >>> none_later = what_happened.decline_status(sales.iloc[:4], article_weeks_df=sales.iloc[:4])
+    >>> print(decline_conclusion(none_later))  # doctest: +NORMALIZE_WHITESPACE
+    The weekly figures fell in each of the 3 weeks 2025-W16→W19 (7,200 → 7,000 → 5,700 → 5,200). The data stop
+    at 2025-W19, the article's last week: no later week has a figure, so whether the decline continued is
+    unknown.
     """
-    return f"**Conclusion.** {status['conclusion']}"
+    last, lu, n = s["article_last_week"], number(s["article_last_units"]), s["n_declines"]
+    what = measure_words(s.get("measure", "").split("; ") if s.get("measure") else None, missing="the weekly figures")
+    What = what[0].upper() + what[1:]
+    parts = []
+    if n:
+        chain = " \N{RIGHTWARDS ARROW} ".join(number(u) for u in s["decline_units"])
+        span = week_span(s["decline_first_week"], last, RIGHT_ARROW)
+        parts.append(f"{What} fell in each of the {n} weeks {span} ({chain})." if n > 1
+                     else f"{What} fell in the one week {span} ({chain}).")
+    elif s["article_previous_week"] is not None and weeks.weeks_between(
+            weeks.parse_week_label(s["article_previous_week"]), weeks.parse_week_label(last)) == 1:
+        parts.append(f"The article's last week, {last} ({lu}), was not below the week before it, "
+                     f"{s['article_previous_week']} ({number(s['article_previous_units'])}): "
+                     "its weeks do not end in a decline.")
+    else:
+        parts.append(f"The article has no figure for the week before {last} ({lu}), "
+                     "so no week-on-week decline ends there.")
+
+    if s["later_week"] is None:
+        parts.append(f"The data stop at {last}, the article's last week: no later week has a figure, so "
+                     + ("whether the decline continued is unknown." if n else f"what {what} did next is unknown."))
+        return " ".join(parts)
+
+    week, units, k = s["later_week"], number(s["later_units"]), s["weeks_later"]
+    missing = s["missing_between"]
+    them = "it" if len(missing) == 1 else "them"
+    prefix = (f"The next week, {week}, was {units}" if k == 1
+              else f"The next week with a figure, {week}, {count_word(k)} weeks later, was {units}")
+    later_units, last_units = s["later_units"], s["article_last_units"]
+    if later_units > last_units:
+        if n and s["later_above_whole_decline"]:
+            compared = "above every week of the decline"
+        elif n:
+            peak = max(s["decline_units"])
+            compared = f"above {last}'s {lu} but below the decline's high of {number(peak)}"
+        else:
+            compared = f"above {last}'s {lu}"
+        if not n:
+            parts.append(f"{prefix}, {compared}." + (f" {_no_figure(missing)}." if missing else ""))
+        elif k == 1:
+            parts.append(f"{prefix}, {compared}, so the decline ended at {last}.")
+        else:
+            parts.append(f"{prefix}, {compared}, so the decline had ended by {week} at the latest; "
+                         f"{_no_figure(missing)}, so whether it continued into {them} is unknown.")
+    elif later_units == last_units:
+        compared = f"the same as {last}'s {lu}"
+        if not n:
+            parts.append(f"{prefix}, {compared}." + (f" {_no_figure(missing)}." if missing else ""))
+        elif k == 1:
+            parts.append(f"{prefix}, {compared}, so the decline stopped at {last}.")
+        else:
+            parts.append(f"{prefix}, {compared}, so the run of declines had ended by {week} at the latest; "
+                         f"{_no_figure(missing)}, so whether it continued into {them} is unknown.")
+    else:
+        compared = f"below {last}'s {lu}"
+        if not n:
+            parts.append(f"{prefix}, {compared}." + (f" {_no_figure(missing)}." if missing else ""))
+        elif k == 1:
+            parts.append(f"{prefix}, {compared}, so the decline continued into {week}.")
+        else:
+            parts.append(f"{prefix}, {compared}: the decline may have continued, but {_no_figure(missing)}, "
+                         f"so whether {what} fell in every week between is unknown.")
+        below = s["later_weeks_below_in_a_row"]
+        evidence = f"{plural(len(below), 'later week')} with a figure ({week_list(below)})"
+        if s["first_later_week_above"] is not None:
+            above = s["first_later_week_above"]
+            gap = weeks.weeks_between(weeks.parse_week_label(last), weeks.parse_week_label(above))
+            parts.append(f"Lower {what} after {last} rest on {evidence}; the first later week above {lu} is {above} "
+                         f"({number(s['first_later_week_above_units'])}), {count_word(gap)} weeks after {last}.")
+        else:
+            parts.append(f"Lower {what} after {last} rest on {evidence}: no later week with a figure is above {lu}, "
+                         f"and the data stop at {s['newest_week']}.")
+        return " ".join(parts)
+    if s["later_low_units"] is not None and s["later_low_units"] < last_units:
+        parts.append(f"Later weeks did not all stay above {last}: {s['later_low_week']} was "
+                     f"{number(s['later_low_units'])}, below its {lu}.")
+    return " ".join(parts)
+
+
+def with_conclusion(status: Mapping[str, Any]) -> dict[str, Any]:
+    """``status`` (:func:`helpers.models.what_happened.decline_status`) with :func:`decline_conclusion` as its last
+    entry, ``conclusion``: the decline as ``summary.json`` records it."""
+    return {**status, "conclusion": decline_conclusion(status)}
+
+
+def decline_sentence(status: Mapping[str, Any]) -> str:
+    """:func:`decline_conclusion` of :func:`helpers.models.what_happened.decline_status`, as the section's conclusion.
+
+    >>> sales = weekly_sales_from({"2025-W18": 5700, "2025-W19": 5200}, "xiaomi_su7")
+    >>> status = what_happened.decline_status(sales, article_weeks_df=sales)
+    >>> print(decline_sentence(status))  # doctest: +NORMALIZE_WHITESPACE
+    **Conclusion.** The weekly figures fell in the one week 2025-W18→W19 (5,700 → 5,200). The data stop at
+    2025-W19, the article's last week: no later week has a figure, so whether the decline continued is unknown.
+    """
+    return f"**Conclusion.** {decline_conclusion(status)}"
 
 
 def _coverage_sentence(row: Mapping[str, Any]) -> str:

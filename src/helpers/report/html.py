@@ -46,7 +46,7 @@ from helpers.atomic import write_text_atomic
 
 __all__ = ["OFFLINE_TEMPLATE", "executed_notebooks", "notebook_title", "export_notebook", "remote_references", "unsafe_markup", "refuse_unsafe",
            "printed_text", "font_stack_with", "embed_cjk_font", "index_page", "stamp_data_through", "data_through_text",
-           "data_copy_name", "FIGURE_DATA", "INDEX_PAGES", "export_report", "main"]
+           "data_through_lines", "data_copy_name", "FIGURE_DATA", "INDEX_PAGES", "export_report", "main"]
 
 #: nbconvert template: the lab page without anything fetched from the network; code folded away (a
 #: ``<details>`` per code cell: one click shows it, no script needed); PNG outputs keep the ``alt`` text of
@@ -306,15 +306,20 @@ def font_stack_with(stack: str, family: str) -> str:
 _FONT_VARIABLE = re.compile(r"(--jp-(?:ui|content|code)-font-family(?:-default)?)\s*:\s*([^;{}]*?(?:sans-serif|serif|monospace)[^;{}]*);")
 
 
+_FONT_BLOCK = re.compile(r'<style id="su7-cjk-font">\n.*?\n</style>\n', re.S)
+
+
 def embed_cjk_font(page: str, font_cache: Path | None = None) -> str:
     """``page`` with the bundled Chinese font embedded for the characters it prints (none: unchanged).
 
     Adds, just before ``</head>``, an ``@font-face`` (:func:`helpers.figures.cjk_font.font_face_css`) and
     a ``:root`` rule giving JupyterLab's font variables the family before their generic one.  The index
-    names the family in its own CSS.  ``font_cache``: where subset fonts are kept between runs.
+    names the family in its own CSS.  ``font_cache``: where subset fonts are kept between runs.  A font this
+    embedded before is replaced, so a page whose text changed (a new banner) embeds what it prints now.
     """
     from helpers.figures import cjk_font
 
+    page = _FONT_BLOCK.sub("", page)
     face = cjk_font.font_face_css(printed_text(page), cache_dir=font_cache)
     if not face or "</head>" not in page:
         return page
@@ -475,6 +480,18 @@ def data_through_text(summary: Mapping[str, Any], lang: str = "en") -> str:
     return text("data_through", lang, week=through["week"], month=month)
 
 
+#: The languages of a notebook page's banner, in order: the pages are English, and Chinese readers reach them from
+#: ``index.zh.html``.
+BANNER_LANGUAGES = ("en", "zh")
+
+
+def data_through_lines(summary: Mapping[str, Any]) -> dict[str, str]:
+    """The banner of a notebook page, language -> line: :func:`data_through_text` in each of
+    :data:`BANNER_LANGUAGES`, English first; empty when ``summary`` does not say what the data run through."""
+    lines = {lang: data_through_text(summary, lang) for lang in BANNER_LANGUAGES}
+    return {lang: line for lang, line in lines.items() if line}
+
+
 def _csv_rows(path: Path) -> list[dict[str, str]]:
     import csv
 
@@ -613,24 +630,40 @@ _ASOF = re.compile(r'<div class="su7-asof"[^>]*>.*?</div>\n?', re.S)
 _BODY = re.compile(r"<body[^>]*>\n?")
 
 
-def stamp_data_through(page: str, line: str) -> str:
-    """``page`` with one banner right after ``<body>``: ``line`` (the week and month its data run through) and a
-    link to the index; an earlier banner is replaced, an empty ``line`` removes it.
+def stamp_data_through(page: str, lines: Mapping[str, str]) -> str:
+    """``page`` with one banner right after ``<body>``: ``lines`` (language -> the week and month its data run
+    through, the page's own language first), one under the other, each further one marked with its language, and
+    links to the two indexes after the first; an earlier banner is replaced, no ``lines`` remove it.  The banner names
+    the embedded Chinese font (:func:`embed_cjk_font`, to run after this).
 
-    >>> page = stamp_data_through("<html><body>\\n<p>x</p></body></html>", "Data run through 2025-W40.")
+    >>> page = stamp_data_through("<html><body>\\n<p>x</p></body></html>", {"en": "Data run through 2025-W40.",
+    ...                                                                      "zh": "数据截至2025-W40。"})
     >>> page.startswith('<html><body>\\n<div class="su7-asof"'), "Data run through 2025-W40. <a" in page
     (True, True)
-    >>> stamp_data_through(page, "Data run through 2025-W41.").count("su7-asof"), stamp_data_through(page, "").count("su7-asof")
-    (1, 0)
+    >>> page[page.index("<br>"):page.index("</div>")]
+    '<br><span lang="zh-CN">数据截至2025-W40。</span>'
+    >>> again = stamp_data_through(page, {"en": "Data run through 2025-W41."})
+    >>> again.count("su7-asof"), "<br>" in again, stamp_data_through(page, {}).count("su7-asof")
+    (1, False, 0)
     """
+    from helpers.figures.cjk_font import WEB_FAMILY
+    from helpers.narrative.reader import text
+
     page = _ASOF.sub("", page)
-    if not line:
+    if not lines:
         return page
-    banner = ('<div class="su7-asof" style="font: 14px system-ui, sans-serif; padding: 6px 12px; background: #fff8e1; '
-              f'border-bottom: 1px solid #e0d5a8">{html.escape(line)} <a href="index.html">Index</a> · '
-              '<a href="index.zh.html">index (Chinese)</a></div>\n')
+    (_, first), *others = lines.items()
+    further = "".join(f'<br><span lang="{text("html_lang", lang)}">{html.escape(line)}</span>' for lang, line in others)
+    banner = (f'<div class="su7-asof" style="font: 14px system-ui, \'{WEB_FAMILY}\', sans-serif; padding: 6px 12px; '
+              f'background: #fff8e1; border-bottom: 1px solid #e0d5a8">{html.escape(first)} '
+              f'<a href="index.html">Index</a> · <a href="index.zh.html">index (Chinese)</a>{further}</div>\n')
     match = _BODY.search(page)
     return page if match is None else page[: match.end()] + banner + page[match.end():]
+
+
+def _stamped(page: str, lines: Mapping[str, str], font_cache: Path) -> str:
+    """``page`` with the banner of ``lines`` (:func:`stamp_data_through`) and the font of what it now prints."""
+    return embed_cjk_font(stamp_data_through(page, lines), font_cache)
 
 
 def _copy(source: Path, target: Path) -> bool:
@@ -639,15 +672,17 @@ def _copy(source: Path, target: Path) -> bool:
     return write_bytes_atomic(target, source.read_bytes())
 
 
-def export_page(root: Path, notebook: Path, exporter: Any = None, line: str | None = None) -> Path:
+def export_page(root: Path, notebook: Path, exporter: Any = None, lines: Mapping[str, str] | None = None) -> Path:
     """Export one executed notebook to ``reports/html/<stem>.html`` (atomically, only if changed), with the banner
-    saying what week and month the data run through (``line``; by default from the steps' summaries as they
-    stand), so a page exported alone, when one step runs, is the page the whole report writes."""
+    saying what week and month the data run through (``lines``, :func:`data_through_lines`; by default from the
+    steps' summaries as they stand), so a page exported alone, when one step runs, is the page the whole report
+    writes."""
     from helpers.report.summary import assemble_summary
 
     target = root / HTML_SUBDIR / f"{notebook.stem}.html"
-    line = data_through_text(assemble_summary(root), "en") if line is None else line
-    write_text_atomic(target, stamp_data_through(export_notebook(notebook, exporter, root / FONT_CACHE_SUBDIR), line))
+    lines = data_through_lines(assemble_summary(root)) if lines is None else lines
+    fonts = root / FONT_CACHE_SUBDIR
+    write_text_atomic(target, _stamped(export_notebook(notebook, exporter, fonts), lines, fonts))
     return target
 
 
@@ -714,14 +749,14 @@ def export_report(root: Path | str | None = None, pages: Iterable[str] | None = 
     exporter = None
     written: list[Path] = []
     listed: list[tuple[str, str]] = []
-    line = data_through_text(summary, "en")
+    lines = data_through_lines(summary)
     for path in executed_notebooks(root / "notebooks"):
         target = out / f"{path.stem}.html"
         if wanted is None or path.stem in wanted or not target.is_file():
             exporter = exporter or html_exporter()
-            export_page(root, path, exporter, line)
+            export_page(root, path, exporter, lines)
         else:
-            write_text_atomic(target, stamp_data_through(target.read_text(encoding="utf-8"), line))
+            write_text_atomic(target, _stamped(target.read_text(encoding="utf-8"), lines, root / FONT_CACHE_SUBDIR))
         written.append(target)
         listed.append((target.name, notebook_title(json.loads(path.read_text(encoding="utf-8")), path.stem)))
     translations = load_translations(root / TRANSLATIONS_CSV)
