@@ -128,7 +128,7 @@ def test_weekly_draws_the_title_it_is_given_small_sample_and_sources(article_wee
     assert "as of 2025-W19" in footer(fig)
     # sources by publisher (frame.sources_table, the project's sources.csv): the toy ids are not in it
     assert "toy_source" not in footer(fig) and "other_source" not in footer(fig)
-    assert "Sources: 2 other source(s)" in footer(fig)
+    assert "Sources: 2 other sources" in footer(fig)
 
 
 def test_weekly_draws_observed_trend_band_and_fan(article_weekly):

@@ -296,7 +296,7 @@ def test_monthly_figures_the_quarterly_totals_rule_out_are_crossed_out_not_evide
     assert not any(a.get_gid().startswith("month:2025-05") for a in gid(fig, "month:"))
     # May has no other figure: no reading, and the multiples stop at April
     assert "reading:2025-05" not in {a.get_gid() for a in gid(fig, "reading:")}
-    assert "1 figure(s) that Xiaomi's quarterly totals rule out are drawn as grey crosses, not as evidence." in subtitle(fig)
+    assert "1 figure that Xiaomi's quarterly totals rule out is drawn as a grey cross, not as evidence." in subtitle(fig)
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert "ruled out by the quarterly total" in legend
 
@@ -310,7 +310,9 @@ def test_monthly_yu7_line_and_single_model_figures(real):
     brand = md[md["series"] == "xiaomi_all"]
     # figures for one model alone are not drawn (the markers are brand totals); the notes say how many
     assert len(gid(fig, "month:")) == len(brand)
-    assert f"{len(md) - len(brand)} figure(s) for one model alone are not drawn" in subtitle(fig)
+    k = len(md) - len(brand)
+    assert (f"{k} figures for one model alone are not drawn" if k != 1
+            else "1 figure for one model alone is not drawn") in subtitle(fig)
     lowest = []
     for _, group in brand.groupby("month_label"):
         exact = group.loc[group["bound"] == "exact", "units"]

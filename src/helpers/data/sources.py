@@ -25,8 +25,8 @@ from helpers.chinese import has_cjk
 
 #: Words of the line, per language (the data layer sits under the figures' labels).
 _WORDS = {
-    "en": {"sep": ", ", "and": " and ", "more": "{n} more", "only": "{n} other source(s)"},
-    "zh": {"sep": "、", "and": "及另外", "more": "{n}个来源", "only": "另外{n}个来源"},
+    "en": {"sep": ", ", "and": " and ", "more": "{n} more", "only": "{n} other sources", "only_one": "1 other source"},
+    "zh": {"sep": "、", "and": "及另外", "more": "{n}个来源", "only": "另外{n}个来源", "only_one": "另外1个来源"},
 }
 
 
@@ -79,12 +79,14 @@ def sources_line(ids: Iterable[str], sources: pd.DataFrame, lang: str = "en", sh
     >>> table = pd.DataFrame({"source_id": ["a", "b"], "publisher": ["CarNewsChina", "CnEVPost"]})
     >>> sources_line(["a", "b", "x"], table), sources_line(["a", "b"], table), sources_line(["a", "b", "x"], table, "zh")
     ('CarNewsChina, CnEVPost and 1 more', 'CarNewsChina and CnEVPost', 'CarNewsChina、CnEVPost及另外1个来源')
+    >>> sources_line(["x"], table), sources_line(["x", "y"], table)
+    ('1 other source', '2 other sources')
     """
     words = _WORDS[lang]
     names, unknown = publishers(ids, sources, lang)
     head, rest = names[:shown], len(names[shown:]) + unknown
     if not head:
-        return words["only"].format(n=rest) if rest else ""
+        return words["only_one" if rest == 1 else "only"].format(n=rest) if rest else ""
     if rest:
         return words["sep"].join(head) + words["and"] + words["more"].format(n=rest)
     if len(head) == 1:

@@ -600,7 +600,7 @@ def _where(figure_ids: str, figures: pd.DataFrame, weekly_sales: pd.DataFrame, l
     if paras:
         parts.append(style.label("where_paras", lang, paras=style.label("list_sep", lang).join(map(str, paras))))
     if others:
-        parts.append(style.label("where_more", lang, n=len(others)))
+        parts.append(style.label("where_more_one" if len(others) == 1 else "where_more", lang, n=len(others)))
     return " · ".join(parts)
 
 

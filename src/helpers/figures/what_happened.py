@@ -502,9 +502,11 @@ def monthly_deliveries_figure(
         if yu7_text:
             notes.append(yu7_text)
         if len(ruled):
-            notes.append(style.label("later_month_ruled_out", lang, n=len(ruled)))
+            notes.append(style.label("later_month_ruled_out_one" if len(ruled) == 1 else "later_month_ruled_out", lang,
+                                      n=len(ruled)))
         if len(one_model):
-            notes.append(style.label("later_month_one_model", lang, n=len(one_model)))
+            notes.append(style.label("later_month_one_model_one" if len(one_model) == 1 else "later_month_one_model", lang,
+                                      n=len(one_model)))
         absent = [m for m in months if m not in set(shown["label"])]
         if absent:
             notes.append(style.label("later_month_missing", lang, months=style.label("list_sep", lang).join(
