@@ -2,7 +2,7 @@
 
 The article (May 2025) argued from four weekly figures, 2025-W16..W19.  Later
 pages give more weeks (sparse: most weeks have no figure) and monthly
-deliveries for January–October 2025, many only as lower bounds ("more than
+deliveries, many only as lower bounds ("more than
 28,000"), some in conflict.  The functions here put the article's trend, its
 decline and its claims beside those later numbers without filling any gap:
 

@@ -656,7 +656,8 @@ def stamp_data_through(page: str, lines: Mapping[str, str]) -> str:
     further = "".join(f'<br><span lang="{text("html_lang", lang)}">{html.escape(line)}</span>' for lang, line in others)
     banner = (f'<div class="su7-asof" style="font: 14px system-ui, \'{WEB_FAMILY}\', sans-serif; padding: 6px 12px; '
               f'background: #fff8e1; border-bottom: 1px solid #e0d5a8">{html.escape(first)} '
-              f'<a href="index.html">Index</a> · <a href="index.zh.html">index (Chinese)</a>{further}</div>\n')
+              f'<a href="index.html">Index</a> · <a href="index.zh.html" hreflang="zh-CN" lang="zh-CN">'
+              f'{html.escape(text("other_language", "en"))}</a>{further}</div>\n')
     match = _BODY.search(page)
     return page if match is None else page[: match.end()] + banner + page[match.end():]
 
