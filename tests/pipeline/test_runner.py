@@ -133,7 +133,7 @@ def test_a_requested_step_brings_the_steps_it_needs_and_those_after_it_only_with
 
 
 def test_of_the_steps_ready_together_the_one_more_steps_wait_on_starts_first():
-    order = [s.name for s in start_order(STEPS)]
+    order = [s.name for s in start_order()]
     # after 02_clean, four steps are ready at once: 07 and 08 wait on 05_claims (and 06 on all three), nothing on 09
     assert order.index("05_claims") < min(order.index(n) for n in ("03_trend", "04_run_rate", "09_backtest"))
     assert order.index("09_backtest") > order.index("07_what_happened")

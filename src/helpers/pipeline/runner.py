@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import csv
 import fcntl
+import functools
 import json
 import os
 import re
@@ -19,7 +20,7 @@ import textwrap
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 from helpers.atomic import write_json_atomic
 from helpers.paths import project_root
@@ -40,8 +41,7 @@ EXIT_BUSY = 75
 DEFAULT_WAIT_SECONDS = 600
 
 
-def _say(message: str) -> None:
-    print(message, flush=True)
+_say = functools.partial(print, flush=True)
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
@@ -233,10 +233,6 @@ def save_state(root: Path, state: dict[str, Any]) -> None:
     write_json_atomic(root / STATE_DIR / "state.json", state)
 
 
-def _memo_path(root: Path) -> Path:
-    return root / STATE_DIR / "files.json"
-
-
 @dataclass
 class RunReport:
     ran: list[str] = field(default_factory=list)
@@ -376,7 +372,7 @@ def run(parameters: dict[str, Any], force: bool = False, jobs: int | None = None
         print(f"error: cannot take the run lock: {describe_os_error(exc, root)}; nothing was run", file=sys.stderr)
         return EXIT_FAILED
     journal = Journal(root, root / STATE_DIR / "journal")
-    graph.MEMO = graph.FileMemo.load(_memo_path(root))
+    graph.MEMO = graph.FileMemo.load(root / STATE_DIR / "files.json")
     try:
         if journal.folder.exists():
             try:
@@ -414,7 +410,7 @@ def run(parameters: dict[str, Any], force: bool = False, jobs: int | None = None
         return EXIT_FAILED
     finally:
         try:
-            graph.MEMO.save(_memo_path(root))
+            graph.MEMO.save(root / STATE_DIR / "files.json")
         except OSError:
             pass  # a pure cache: the next run reads the files again
         lock.release()
@@ -445,23 +441,9 @@ def _export_report(root: Path, state: dict[str, Any], force: bool, journal: Any,
     _say(f"ran     {'html report':<18} {time.monotonic() - started:6.1f} s ({reason})")
 
 
-def start_order(steps: Sequence[Step]) -> list[Step]:
-    """``steps`` in the order a free process takes them when several are ready: the one more steps wait on
-    (directly or through others) first, the registry's order between equals.  On two cores this starts
-    05_claims, which 07 and 08 wait on, before 03, 04 and 09: a forced run took 33 s instead of 41.
-
-    >>> toy = [Step("a", (), ()), Step("b", (), ()), Step("c", (), (), after=("b",)), Step("d", (), (), after=("c",))]
-    >>> [s.name for s in start_order(toy)]
-    ['b', 'c', 'a', 'd']
-    """
-    def waiting(name: str) -> int:
-        following = {name}
-        for step in steps:
-            if following.intersection(step.after):
-                following.add(step.name)
-        return len(following) - 1
-
-    return sorted(steps, key=lambda step: -waiting(step.name))
+def start_order() -> list[Step]:
+    """The steps as a free process takes them when several are ready: most steps waiting first, then registry order."""
+    return sorted(STEPS, key=lambda s: -len(Selection((s.name,), True).steps - Selection((s.name,)).steps))
 
 
 def _schedule(root, params_by_step, state, force, jobs, lock, journal, selection=Selection(),
@@ -473,7 +455,7 @@ def _schedule(root, params_by_step, state, force, jobs, lock, journal, selection
     The first failure, or Ctrl-C, stops the running steps (:func:`_stop`) before this returns (or raises).
     """
     report = RunReport()
-    pending = [s for s in start_order(STEPS) if s.name in selection.steps]
+    pending = [s for s in start_order() if s.name in selection.steps]
     done: set[str] = set(STEPS_BY_NAME) - selection.steps  # not requested: their last good outputs stand
     environment = environment_inputs(root)  # the interpreter, packages and settings: the same for every step of a run
     running: list[StepProcess] = []
@@ -569,7 +551,7 @@ def status(parameters: dict[str, Any], force: bool, selection: Selection = Selec
 
     Raises ``ValueError`` for parameters a run would refuse (:func:`parameters_by_step`; ``origins`` as there)."""
     root = project_root()
-    graph.MEMO = graph.FileMemo.load(_memo_path(root))
+    graph.MEMO = graph.FileMemo.load(root / STATE_DIR / "files.json")
     params_by_step = parameters_by_step(root, parameters, origins)
     state, environment = load_state(root), environment_inputs(root)
     for step in STEPS:
