@@ -43,6 +43,7 @@ TEXT_VALUES = {
     "check.labelled_texts": "the role of each text on a figure (title, x tick label, ...), for the figure checks",
     "check.figure_problems": "the figure checks' report of what a reader would see wrong, for a developer",
     "cjk_font.font_face_css": "CSS: the @font-face rule of the embedded Chinese font",
+    "cjk_font._unicode_range": "CSS: the unicode-range value of the embedded Chinese font, from helpers.chinese.CJK_RANGES",
 }
 #: Figure functions that still word their own titles: a new one fails the check.
 WORDS_OWN_TITLE: set[str] = set()

@@ -25,10 +25,11 @@ import base64
 import functools
 import hashlib
 import io
+import re
 from importlib import resources
 from pathlib import Path
 
-from helpers.chinese import has_cjk
+from helpers.chinese import CJK_RANGES, has_cjk
 
 __all__ = ["FAMILY", "WEB_FAMILY", "FONT_SUBDIR", "FILES", "font_path", "register", "characters",
            "web_subset", "font_face_css"]
@@ -129,11 +130,28 @@ def _subset(weight: str, wanted: tuple[int, ...]) -> bytes:
     return out.getvalue()
 
 
+def _unicode_range(ranges: str = CJK_RANGES) -> str:
+    """A CSS ``unicode-range`` value for a regex class body of ``a-b`` ranges (:data:`helpers.chinese.CJK_RANGES`).
+
+    >>> _unicode_range("\u3000-\u303f\u4e00-\u9fff")
+    'U+3000-303F, U+4E00-9FFF'
+    """
+    pairs = re.findall(r"(.)-(.)", ranges, re.S)
+    if "".join(a + "-" + b for a, b in pairs) != ranges:
+        raise ValueError(f"not a list of ranges: {ranges!r}")
+    return ", ".join(f"U+{ord(a):04X}-{ord(b):04X}" for a, b in pairs)
+
+
 def font_face_css(text: str, family: str = WEB_FAMILY, cache_dir: Path | str | None = None) -> str:
-    """An ``@font-face`` rule embedding :func:`web_subset` of ``text`` as ``family``; ``''`` if nothing to embed."""
+    """An ``@font-face`` rule embedding :func:`web_subset` of ``text`` as ``family``; ``''`` if nothing to embed.
+
+    The rule's ``unicode-range`` is the Chinese blocks (:data:`helpers.chinese.CJK_RANGES`): the face
+    then never counts as a page's first font for spaces, Latin or line metrics, so a font stack can
+    name it *first* (:func:`helpers.report.html.font_stack_with`), as it must for Chromium to draw it.
+    """
     data = web_subset(text, cache_dir=cache_dir)
     if not data:
         return ""
     url = "data:font/woff;base64," + base64.b64encode(data).decode("ascii")
     return (f'@font-face {{ font-family: "{family}"; src: url("{url}") format("woff"); '
-            "font-weight: 400; font-style: normal; font-display: block; }")
+            f"font-weight: 400; font-style: normal; font-display: block; unicode-range: {_unicode_range()}; }}")

@@ -23,8 +23,10 @@
 **Chinese offline.** Every page embeds the bundled Chinese font
 (:mod:`helpers.figures.cjk_font`) as an ``@font-face`` with a WOFF ``data:`` URL
 holding only the characters that page prints (:func:`embed_cjk_font`), and its
-font stacks name that family (``su7-cjk``) before the generic one, so Chinese
-reads on a machine without a CJK font.
+font stacks name that family (``su7-cjk``) first, so Chinese reads on a machine
+without a CJK font.  First, not just before the generic family: Chromium draws
+the first run of Chinese it lays out as empty boxes for good when an installed
+font comes before a web font still loading (see :func:`font_stack_with`).
 
 Pages carry no dates, so the same notebooks give the same bytes; files are
 written atomically and only when their bytes change.  Run it as
@@ -285,21 +287,26 @@ def printed_text(page: str) -> str:
     return "".join(parser.parts)
 
 
-#: The generic families the embedded one goes before (the page stacks end in one of these).
-_GENERIC_FAMILIES = ("sans-serif", "serif", "monospace")
-
-
 def font_stack_with(stack: str, family: str) -> str:
-    """``stack`` (a CSS font-family list) with ``family`` inserted before its first generic family.
+    """``stack`` (a CSS font-family list) with ``family`` first (once).
 
     >>> print(font_stack_with("menlo, 'DejaVu Sans Mono', monospace", "su7-cjk"))
-    menlo, 'DejaVu Sans Mono', "su7-cjk", monospace
-    >>> print(font_stack_with("Roboto", "su7-cjk"))
-    Roboto, "su7-cjk"
+    "su7-cjk", menlo, 'DejaVu Sans Mono', monospace
+    >>> print(font_stack_with("Roboto, 'su7-cjk'", "su7-cjk"))
+    "su7-cjk", Roboto
+
+    First, because of Chromium (seen in 156 on Linux, and on pages as old as ae4eca7): when a font
+    the machine has comes before the embedded face, a few runs of Chinese laid out while the face
+    still loads (the first one, and some after it: on the index the title, a heading, the link to
+    the other language) keep empty boxes on a machine without a CJK font, once the face has loaded
+    too; text laid out afresh in the same font (a canvas, or the same element with a new
+    ``font-feature-settings``) draws fine.  Named first, the face draws every run.  Its
+    ``unicode-range`` (:func:`helpers.figures.cjk_font.font_face_css`) keeps spaces, Latin and the
+    line heights with the page's own fonts: only Chinese changes font.
     """
     items = [item.strip() for item in " ".join(stack.split()).split(",") if item.strip()]
-    where = next((i for i, item in enumerate(items) if item.lower() in _GENERIC_FAMILIES), len(items))
-    return ", ".join(items[:where] + [f'"{family}"'] + items[where:])
+    items = [item for item in items if item.strip("'\"") != family]
+    return ", ".join([f'"{family}"'] + items)
 
 
 #: The page's own font variables (JupyterLab's theme) that get the embedded family.
@@ -313,7 +320,7 @@ def embed_cjk_font(page: str, font_cache: Path | None = None) -> str:
     """``page`` with the bundled Chinese font embedded for the characters it prints (none: unchanged).
 
     Adds, just before ``</head>``, an ``@font-face`` (:func:`helpers.figures.cjk_font.font_face_css`) and
-    a ``:root`` rule giving JupyterLab's font variables the family before their generic one.  The index
+    a ``:root`` rule giving JupyterLab's font variables the family first (:func:`font_stack_with`).  The index
     names the family in its own CSS.  ``font_cache``: where subset fonts are kept between runs.  A font this
     embedded before is replaced, so a page whose text changed (a new banner) embeds what it prints now.
     """
@@ -366,7 +373,7 @@ def _png_title(path: Path) -> str:
 
 
 _INDEX_CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "su7-cjk", sans-serif;
+body { font-family: "su7-cjk", system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
        max-width: 1080px; margin: 2rem auto; padding: 0 1.2rem; color: #1b1b1b; line-height: 1.5; }
 h1 { font-size: 1.7rem; margin-bottom: 0.3rem; }
 h2 { font-size: 1.25rem; margin-top: 2.2rem; border-bottom: 1px solid #ddd; padding-bottom: 0.2rem; }
@@ -654,7 +661,7 @@ def stamp_data_through(page: str, lines: Mapping[str, str]) -> str:
         return page
     (_, first), *others = lines.items()
     further = "".join(f'<br><span lang="{text("html_lang", lang)}">{html.escape(line)}</span>' for lang, line in others)
-    banner = (f'<div class="su7-asof" style="font: 14px system-ui, \'{WEB_FAMILY}\', sans-serif; padding: 6px 12px; '
+    banner = (f'<div class="su7-asof" style="font: 14px \'{WEB_FAMILY}\', system-ui, sans-serif; padding: 6px 12px; '
               f'background: #fff8e1; border-bottom: 1px solid #e0d5a8">{html.escape(first)} '
               f'<a href="index.html">Index</a> · <a href="index.zh.html" hreflang="zh-CN" lang="zh-CN">'
               f'{html.escape(text("other_language", "en"))}</a>{further}</div>\n')
