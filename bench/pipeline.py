@@ -33,6 +33,16 @@ running on the 2-core machine::
       forced scale run               92.21 s, 1.57x the article-sized run (target <= 1.5) MISSED
       09_backtest                    15.1 s -> 57.5 s (3.81x); every other step 1.00x to 1.54x
 
+Measured again on the next session's machine (fresh checkout, 2 cores), ``--scale --repeat 1``:
+
+* at ``09e4dad``, nothing else running: forced 40.67 s, plain 50.94 s (0.80), nothing changed 0.13 s (OK), scale
+  46.18 s = 1.14x the article run (OK; ``shared_forecasts`` by value and ``round_frame`` by column took notebook 09
+  at scale from 57.5 s to 29.6 s);
+* with ``runner.start_order`` (ready steps that more steps wait on start first), one forced run of the same code
+  on the same quiet machine: 30.9 s, about 0.61 of that plain loop (target 0.55: missed; the steps sum to about
+  53 s of CPU, a floor near 29 s on two cores);
+* at ``aabc6ba`` with other work on the machine: forced 45.62 s, plain 52.41 s (0.87), scale 59.05 s (1.29x).
+
 The forced run is two notebooks at a time on two cores against one at a time, each on a fresh kernel. The
 lightest steps (01, 02, 04, 05) take 3.2-3.9 s, about what a fresh kernel and its imports cost: that floor is
 what the fork server shaved, and issue 23 removed the fork server on purpose.
