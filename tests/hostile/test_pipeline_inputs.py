@@ -488,13 +488,13 @@ def test_a_dagster_asset_whose_restore_fails_still_raises_its_own_error(project,
 def _record_a_good_run(project: Path) -> None:
     """The runner's state and file memo as a good run on the committed outputs leaves them (no notebook runs)."""
     from helpers.pipeline import graph
-    from helpers.pipeline.runner import _memo_path, reason_to_run, save_state
+    from helpers.pipeline.runner import STATE_DIR, reason_to_run, save_state
 
     environment = graph.environment_inputs(project)
     by_step = parameters_by_step(project, {})
     save_state(project, {s.name: {"inputs": reason_to_run(s, project, by_step[s.name], {}, False, environment)[1],
                                   "outputs": graph.outputs_digest(s, project)} for s in STEPS})
-    graph.MEMO.save(_memo_path(project))
+    graph.MEMO.save(project / STATE_DIR / "files.json")
 
 
 def _until_the_clock_passes(folder: Path, ctime_ns: int) -> None:
