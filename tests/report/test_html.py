@@ -166,11 +166,17 @@ def test_findings_lead_the_index_and_link_to_the_section_that_computed_them(tmp_
     assert "15 of 19 monthly figures add up" in index
 
 
-def test_pages_say_the_week_and_month_their_data_run_through(project):
+def _clean_tables(project, weekly_sales: str, monthly_deliveries: str) -> None:
+    """The two clean tables the banner reads its week and month from, as CSV text."""
     clean = project / "data/processed/clean"
     clean.mkdir(parents=True)
-    (clean / "weekly_sales.csv").write_text("series,week\nx,2025-W09\nx,2025-W40\ny,2025-W12\n", encoding="utf-8")
-    (clean / "monthly_deliveries.csv").write_text("month_label,units\n2025-03,1\n2025-11,2\n", encoding="utf-8")
+    (clean / "weekly_sales.csv").write_text(weekly_sales, encoding="utf-8")
+    (clean / "monthly_deliveries.csv").write_text(monthly_deliveries, encoding="utf-8")
+
+
+def test_pages_say_the_week_and_month_their_data_run_through(project):
+    _clean_tables(project, "series,week\nx,2025-W09\nx,2025-W40\ny,2025-W12\n",
+                  "month_label,units\n2025-03,1\n2025-11,2\n")
     report.export_report(project)
     out = project / "reports/html"
     english = "Data run through 2025-W40 (weekly figures) and November 2025 (monthly figures)."
@@ -191,10 +197,7 @@ def test_pages_say_the_week_and_month_their_data_run_through(project):
 
 
 def test_the_banner_s_chinese_reads_offline_in_the_embedded_font(project):
-    clean = project / "data/processed/clean"
-    clean.mkdir(parents=True)
-    (clean / "weekly_sales.csv").write_text("series,week\nx,2025-W40\n", encoding="utf-8")
-    (clean / "monthly_deliveries.csv").write_text("month_label,units\n2025-11,2\n", encoding="utf-8")
+    _clean_tables(project, "series,week\nx,2025-W40\n", "month_label,units\n2025-11,2\n")
     report.export_report(project)
     page = (project / "reports/html/01_tiny.html").read_text(encoding="utf-8")  # the notebook itself is ASCII
     font, rest = embedded_font(page)
