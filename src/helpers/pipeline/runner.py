@@ -625,10 +625,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(exc))
     if args.downstream and not args.steps:
         parser.error("--downstream needs a STEP (every step runs without one)")
-    for key in ("through_week", "horizon", "lang"):
-        if getattr(args, key) is not None:
-            parameters[key] = getattr(args, key)
-            origins[key] = "--" + key.replace("_", "-")
+    for key in [k for k in ("through_week", "horizon", "lang") if getattr(args, k) is not None]:
+        parameters[key], origins[key] = getattr(args, key), "--" + key.replace("_", "-")
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C works even if started with SIGINT ignored
     if args.command == "status":
         try:
             return status(parameters, args.force, selection, origins)
