@@ -27,6 +27,7 @@ from helpers.figures import style
 from helpers.figures.frame import finish, new_figure, sources_text
 from helpers.formatting import number
 from helpers.models.backtest import best_method, shared_forecasts
+from helpers.narrative.subtitles import backtest_scores_subtitle, window_sensitivity_subtitle
 
 __all__ = [
     "STEMS",
@@ -214,37 +215,22 @@ def backtest_scores_figure(
                         ncols=len(handles), frameon=False, fontsize=style.FONT_SIZES["legend"] - 0.5)
 
         title = titles[lang]
-        sep = style.label("sentence_sep", lang)
         horizons = sorted(set(int(h) for h in rows["horizon"])) if len(rows) else []
-        h_text = (str(horizons[0]) if len(horizons) == 1 else f"{horizons[0]}–{horizons[-1]}") if horizons else "n/a"
-        notes = [style.label("bt_method_text", lang, h=h_text, w=window_weeks)]
-        for position, one in enumerate(series_list):
-            if position:
-                notes.append(style.label("bt_other", lang, text=heads[lang][one]))
-            if one in verdicts[lang]:
-                notes.append(verdicts[lang][one])
-        drawn = set(series_list)
-        for pair in shared_forecasts(rows[rows["series"].astype(str).isin(drawn)]).itertuples(index=False):
-            if str(pair.series) < str(pair.other_series):
-                notes.append(style.label("bt_shared", lang, a=_series_name(str(pair.series), lang),
-                                         b=_series_name(str(pair.other_series), lang), k=int(pair.n_shared)))
-        if undrawn > 0:
-            notes.append(style.label("bt_more", lang, n=undrawn))
+        drawn_rows = rows[rows["series"].astype(str).isin(set(series_list))]
+        shared = [(str(p.series), str(p.other_series), int(p.n_shared))
+                  for p in shared_forecasts(drawn_rows).itertuples(index=False) if str(p.series) < str(p.other_series)]
         scored = scores[(scores["n"] > 0) & scores["series"].astype(str).isin(series_list)]
-        fewest = int(scored["n"].min()) if len(scored) else 0
-        if fewest < 8:
-            counts = style.label("list_sep", lang).join(
-                style.label("bt_count_item", lang, n=int(scores.loc[scores["series"].astype(str) == s, "n"].max()),
-                            series=_series_name(s, lang)) for s in series_list)
-            notes.append(style.label("bt_small", lang, counts=counts))
-        else:
-            notes.append(style.label("bt_overlap", lang))
+        origins = {s: int(scores.loc[scores["series"].astype(str) == s, "n"].max()) for s in series_list}
+        subtitle = backtest_scores_subtitle(lang, horizons=horizons, window=window_weeks, series=series_list,
+                                            heads=heads[lang], verdicts=verdicts[lang], shared=shared,
+                                            undrawn=undrawn, origins=origins,
+                                            fewest=int(scored["n"].min()) if len(scored) else 0)
         with_actual = rows[rows["actual"].notna()]
         through = (max(weeks.parse_week_label(str(w)) for w in with_actual["target_week"].unique())
                    if len(with_actual) else None)
         pairs = _weekly_sources(weekly_sales, series_list, through)
         footer = _footer(pairs, weeks.week_label(*through) if through else None, lang)
-        return finish(fig, lang, title, sep.join(notes), footer)
+        return finish(fig, lang, title, subtitle, footer)
 
 
 # --------------------------------------------------------------------------- b. window sensitivity
@@ -372,22 +358,14 @@ def window_sensitivity_figure(
                           framealpha=0.95)
 
         title = titles[lang]
-        sep = style.label("sentence_sep", lang)
         loo_all = sensitivity[sensitivity["variant"].astype(str) == "leave_one_out"]
-        w = int(loo_all["window_weeks"].iloc[0]) if len(loo_all) else 12
-        notes = [style.label("ws_method", lang, w=w)]
-        for other in series_list[1:]:
-            notes.append(style.label("ws_other", lang, text=heads[lang][other]))
-        if undrawn > 0:
-            notes.append(style.label("ws_more", lang, n=undrawn))
-        notes.append(style.label("ws_repeat_note", lang))
-        if n_weeks and min(n_weeks) < 8:
-            notes.append(style.label("ws_small", lang, lo=min(n_weeks), hi=max(n_weeks)))
-
+        subtitle = window_sensitivity_subtitle(lang, window=int(loo_all["window_weeks"].iloc[0]) if len(loo_all) else 12,
+                                               others=[heads[lang][other] for other in series_list[1:]],
+                                               undrawn=undrawn, weeks_fitted=n_weeks)
         drawn = sensitivity[sensitivity["series"].astype(str).isin(series_list)]
         ends = [weeks.parse_week_label(str(x)) for x in drawn["last_week"].unique()]
         starts = [weeks.parse_week_label(str(x)) for x in drawn["first_week"].unique()]
         through = max(ends) if ends else None
         pairs = _weekly_sources(weekly_sales, series_list, through, min(starts) if starts else None)
         footer = _footer(pairs, weeks.week_label(*through) if through else None, lang)
-        return finish(fig, lang, title, sep.join(notes), footer)
+        return finish(fig, lang, title, subtitle, footer)

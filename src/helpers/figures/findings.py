@@ -51,8 +51,10 @@ from helpers.figures.frame import (
     text_width_pt,
     thousands,
 )
-from helpers.formatting import format_day, format_month, number, week_runs, week_span
+from helpers.formatting import format_day, format_month, number, week_span
 from helpers.models import run_rate, trend
+from helpers.narrative.subtitles import (claims_audit_subtitle, quality_rankings_subtitle, run_rate_subtitle,
+                                         weekly_sales_subtitle)
 
 __all__ = [
     "SERIES",
@@ -347,24 +349,15 @@ def weekly_sales_figure(
 
         ci_lo, ci_hi = float(fit["slope_ci95_low"]), float(fit["slope_ci95_high"])
         title = titles[lang]
-        notes = [style.label("sales_subtitle", lang, model=model_name, span=span, horizon=len(fc_weeks))]
-        if ci_lo <= 0 <= ci_hi:
-            notes.append(style.label("sales_ci_includes_zero", lang))
-        if bool(fit["small_sample"]):
-            notes.append(style.label("sales_small_sample", lang, n=n, df=df_resid))
-        if missing:
-            notes.append(style.label("sales_gap", lang, weeks=week_runs(missing)))
-        if earlier:
-            notes.append(style.label("sales_earlier", lang, weeks=earlier_text))
-        if below_zero_week:
-            notes.append(style.label("sales_below_zero", lang, week=below_zero_week))
-        if off_axis:
-            notes.append(style.label("sales_events_off_axis", lang, events=style.label("list_sep", lang).join(off_axis)))
+        subtitle = weekly_sales_subtitle(lang, model=model_name, span=span, horizon=len(fc_weeks),
+                                         slope_ci=(ci_lo, ci_hi), small_sample=bool(fit["small_sample"]), n=n,
+                                         df=df_resid, missing=missing, earlier=earlier_text,
+                                         below_zero_week=below_zero_week, off_axis=off_axis)
         pairs = list(zip(rows["source_id"].astype(str), rows["locator"].astype(str)))
         pairs += [(str(ev["source_id"]), str(ev["locator"])) for _, _, ev in shown]
         footer = style.label("footer", lang, sources=style.label("sources", lang, sources=sources_text(pairs, lang)),
                              as_of=style.label("as_of", lang, week=last_week))
-        return finish(fig, lang, title, style.label("sentence_sep", lang).join(notes), footer)
+        return finish(fig, lang, title, subtitle, footer)
 
 
 # --------------------------------------------------------------------------- b. orders, March against May
@@ -564,7 +557,7 @@ def run_rate_figure(
         mid = scenarios[scenarios["scenario"].astype(str) == "mid"].set_index("supply_basis")
         wait = float(mid["wait_weeks"].iloc[0])
         title = titles[lang]
-        subtitle = style.label("rr_subtitle", lang, wait=number(wait, 1))
+        subtitle = run_rate_subtitle(lang, wait_weeks=wait)
         ids = list(comparison["figure_id"].astype(str)) + list(scenarios["supply_source"].astype(str))
         ids += [FIGURE.lock_in_rate, FIGURE.cancellation_rate, FIGURE.delivery_wait]
         ids = [i for i in dict.fromkeys(ids) if i.startswith("weekly_sales") or (figures["figure_id"].astype(str) == i).any()]
@@ -669,7 +662,7 @@ def claims_figure(audit: pd.DataFrame, figures: pd.DataFrame, weekly_sales: pd.D
         sources = style.label("sources", lang, sources=sources_text(_figure_sources(ids, figures, weekly_sales), lang))
         footer = (style.label("footer", lang, sources=sources, as_of=style.label("as_of", lang, week=as_of)) if as_of
                   else style.label("footer_no_week", lang, sources=sources, note=""))
-        return finish(fig, lang, title, style.label("claims_subtitle", lang), footer)
+        return finish(fig, lang, title, claims_audit_subtitle(lang), footer)
 
 
 # --------------------------------------------------------------------------- e. quality rankings
@@ -729,7 +722,7 @@ def quality_figure(figures: pd.DataFrame, series: str = SERIES, lang: str = "en"
         period = str(figure_row(figures, QUALITY_LISTS[0][1])["period"])
         footer = (style.label("footer", lang, sources=sources, as_of=style.label("as_of", lang, week=as_of_week)) if as_of_week
                   else style.label("footer_no_week", lang, sources=sources, note=style.format_quarter(period, lang)))
-        return finish(fig, lang, title, style.label("quality_subtitle", lang), footer)
+        return finish(fig, lang, title, quality_rankings_subtitle(lang), footer)
 
 
 # --------------------------------------------------------------------------- output

@@ -27,6 +27,7 @@ from helpers.data import weeks
 from helpers.figures import style
 from helpers.figures.frame import finish, legend_below, monday_x, new_figure, sources_text
 from helpers.formatting import number, week_span
+from helpers.narrative.subtitles import calendar_specifications_subtitle
 from helpers.models import market_share as share_model
 
 __all__ = [
@@ -367,17 +368,11 @@ def calendar_specifications_figure(
         ax.set_xlabel(style.label("cal_spec_x", lang, span=week_span(summary["from_week"], summary["to_week"], "-")))
         ax.grid(axis="y", visible=False)
 
-        sep = style.label("sentence_sep", lang)
-        span_words = week_span(summary["from_week"], summary["to_week"], "-")
-        notes = [style.label("cal_spec_method", lang, span=span_words),
-                 style.label("cal_spec_agree" if summary["agree"] else "cal_spec_disagree", lang,
-                             tol=number(summary["tolerance_pp"]), low=number(summary["percent_low"]),
-                             high=number(summary["percent_high"])),
-                 style.label("cal_spec_caveat", lang)]
-        if has_drop:
-            notes.insert(1, style.label("cal_spec_drop_one", lang, low=number(summary["drop_one_low"]),
-                                        high=number(summary["drop_one_high"])))
-
+        subtitle = calendar_specifications_subtitle(
+            lang, span=week_span(summary["from_week"], summary["to_week"], "-"), agree=bool(summary["agree"]),
+            tolerance_pp=summary["tolerance_pp"], percent_low=summary["percent_low"],
+            percent_high=summary["percent_high"],
+            drop_one=(summary["drop_one_low"], summary["drop_one_high"]) if has_drop else None)
         pairs: list[tuple[str, str]] = []
         last = weeks.parse_week_label(str(summary["to_week"]))
         if market_registrations is not None:
@@ -401,7 +396,7 @@ def calendar_specifications_figure(
             pairs += [(str(sid), "xiaomi") for sid in got["source_id"]]
         sources_words = style.label("sources", lang, sources=sources_text([(sid, "") for sid, _ in pairs], lang, sources))
         footer = style.label("footer", lang, sources=sources_words, as_of=style.label("as_of", lang, week=weeks.week_label(*last)))
-        return finish(fig, lang, titles[lang], sep.join(notes), footer)
+        return finish(fig, lang, titles[lang], subtitle, footer)
 
 
 def _calendar_stub(market_registrations: pd.DataFrame) -> pd.DataFrame:

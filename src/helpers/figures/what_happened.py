@@ -50,8 +50,9 @@ from helpers.figures.frame import (
     text_width_pt,
     thousands,
 )
-from helpers.formatting import format_day, format_month, number, week_runs, week_span
+from helpers.formatting import format_day, format_month, number, week_span
 from helpers.models import scorecard, what_happened
+from helpers.narrative.subtitles import later_weekly_subtitle, monthly_deliveries_subtitle, vintage_scorecard_subtitle
 
 __all__ = [
     "STEMS",
@@ -288,20 +289,11 @@ def later_weekly_figure(
 
         title = titles[lang]
 
-        sep = style.label("list_sep", lang)
-        every = [weeks.week_label(*w) for w in all_weeks]
-        with_figure = {weeks.week_label(*p) for p in have}
-        missing = [w for w in every if w not in with_figure]
-        notes = [style.label("later_weekly_method", lang, span=article_span)]
-        if missing:
-            notes.append(style.label("later_weekly_coverage", lang, n=len(with_figure), total=len(every),
-                                     span=week_span(every[0], every[-1]), missing=len(missing), gaps=week_runs(missing)))
-        counts = []
         after = weeks.parse_week_label(status["article_last_week"])
-        for s, o in observed.items():
-            n_after = sum(1 for p in _pairs(o) if p > after)
-            counts.append(style.label("later_count_item", lang, n=n_after, series=_series_name(s, lang)))
-        notes.append(style.label("later_weekly_small", lang, week=status["article_last_week"], counts=sep.join(counts)))
+        subtitle = later_weekly_subtitle(
+            lang, article_span=article_span, weeks_listed=[weeks.week_label(*w) for w in all_weeks],
+            weeks_with_figure={weeks.week_label(*p) for p in have}, article_last_week=status["article_last_week"],
+            after_article={s: sum(1 for p in _pairs(o) if p > after) for s, o in observed.items()})
 
         pairs = []
         for s in observed:
@@ -309,7 +301,7 @@ def later_weekly_figure(
         pairs += [(str(ev["source_id"]), str(ev["locator"])) for ev in dated]
         footer = style.label("footer", lang, sources=style.label("sources", lang, sources=sources_text(pairs, lang)),
                              as_of=style.label("as_of", lang, week=weeks.week_label(*have[-1])))
-        return finish(fig, lang, title, style.label("sentence_sep", lang).join(notes), footer)
+        return finish(fig, lang, title, subtitle, footer)
 
 
 # --------------------------------------------------------------------------- b. monthly figures, Jan–Oct
@@ -452,7 +444,7 @@ def monthly_deliveries_figure(
         ax.axhline(design_month, color=style.COLORS["capacity"], linestyle=(0, (1.5, 2)), linewidth=2.2, zorder=2,
                    gid="capacity_design")
 
-        yu7_text = None
+        second_model = None
         ev = None
         if events is not None and "event_id" in events.columns:
             rows = events[(events["event_id"].astype(str) == SECOND_MODEL_EVENT) & (events["date_precision"].astype(str) == "day")]
@@ -469,8 +461,7 @@ def monthly_deliveries_figure(
                                 textcoords="offset points", ha="left", va="bottom", fontsize=style.FONT_SIZES["annotation"],
                                 color=style.COLORS["event"], gid="event:" + SECOND_MODEL_EVENT,
                                 bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"})
-                    yu7_text = style.label("later_month_yu7", lang, month=format_month(label_month, lang),
-                                           day=format_day(day, lang))
+                    second_model = (label_month, format_day(day, lang))
 
         ax.set_xlim(-0.6, len(months) - 0.4)
         ax.set_ylim(0, y_top)
@@ -497,30 +488,20 @@ def monthly_deliveries_figure(
 
         title = titles[lang]
         sources = sorted(set(shown["source_id"].astype(str)))
-        notes = [style.label("later_month_subtitle", lang, n=len(shown), sources=len(sources),
-                             months=shown["label"].nunique())]
-        if yu7_text:
-            notes.append(yu7_text)
-        if len(ruled):
-            notes.append(style.label("later_month_ruled_out_one" if len(ruled) == 1 else "later_month_ruled_out", lang,
-                                      n=len(ruled)))
-        if len(one_model):
-            notes.append(style.label("later_month_one_model_one" if len(one_model) == 1 else "later_month_one_model", lang,
-                                      n=len(one_model)))
-        absent = [m for m in months if m not in set(shown["label"])]
-        if absent:
-            notes.append(style.label("later_month_missing", lang, months=style.label("list_sep", lang).join(
-                format_month(m, lang) for m in absent)))
+        subtitle = monthly_deliveries_subtitle(
+            lang, n_figures=len(shown), n_sources=len(sources), n_months=shown["label"].nunique(),
+            second_model_day=second_model, ruled_out=len(ruled), one_model=len(one_model),
+            months_missing=[m for m in months if m not in set(shown["label"])])
 
         ordered = shown.sort_values(["label", "source_id"], kind="mergesort")
         pairs = [(str(actual["source_id"]), str(actual["locator"])), (str(design["source_id"]), str(design["locator"])),
                  (str(article["source_id"]), str(article["locator"]))]
         pairs += _source_pairs(ordered)
-        if yu7_text and ev is not None:
+        if second_model and ev is not None:
             pairs.append((str(ev["source_id"]), str(ev["locator"])))
         footer = style.label("footer", lang, sources=style.label("sources", lang, sources=sources_text(pairs, lang)),
                              as_of=style.label("as_of", lang, week=format_month(months[-1], lang)))
-        return finish(fig, lang, title, style.label("sentence_sep", lang).join(notes), footer)
+        return finish(fig, lang, title, subtitle, footer)
 
 
 def _month_tick(month: str, lang: str) -> str:
@@ -667,19 +648,14 @@ def vintage_scorecard_figure(scored: pd.DataFrame, weekly_sales: pd.DataFrame, l
         fit_rows = _rows_of(weekly_sales, series, fit_units)
         title = titles[lang]
 
-        notes = [style.label("later_vintage_method", lang, model=model_name, n=fit.n_weeks, span=span,
-                             k=summary["n_forecast"], vintage=summary["vintage"])]
-        if fit.small_sample:
-            notes.append(style.label("later_vintage_small", lang, df=fit.df_resid))
-        if missing:
-            notes.append(style.label("later_vintage_missing", lang, weeks=week_runs(missing)))
         below = scored[scored["pi95_low"] < 0]
-        if len(below):
-            notes.append(style.label("sales_below_zero", lang, week=str(below["week"].iloc[0])))
         later_rows = _rows_of(weekly_sales, series, [weeks.parse_week_label(str(w))
                                                      for w in scored.loc[outcome != scorecard.NO_ACTUAL, "week"]])
-        if (later_rows["source_id"].astype(str) != ARTICLE_SOURCE_ID).any():
-            notes.append(style.label("later_vintage_sources", lang))
+        subtitle = vintage_scorecard_subtitle(
+            lang, model=model_name, n_weeks=fit.n_weeks, span=span, n_forecast=summary["n_forecast"],
+            vintage=summary["vintage"], small_sample=fit.small_sample, df=fit.df_resid, missing=missing,
+            below_zero_week=str(below["week"].iloc[0]) if len(below) else None,
+            later_sources=bool((later_rows["source_id"].astype(str) != ARTICLE_SOURCE_ID).any()))
 
         pairs = _source_pairs(fit_rows) + _source_pairs(later_rows)
         if len(earlier):
@@ -687,4 +663,4 @@ def vintage_scorecard_figure(scored: pd.DataFrame, weekly_sales: pd.DataFrame, l
         as_of = weeks.week_label(*max(_pairs(later_rows))) if len(later_rows) else summary["vintage"]
         footer = style.label("footer", lang, sources=style.label("sources", lang, sources=sources_text(pairs, lang)),
                              as_of=style.label("as_of", lang, week=as_of))
-        return finish(fig, lang, title, style.label("sentence_sep", lang).join(notes), footer)
+        return finish(fig, lang, title, subtitle, footer)
