@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 
 import pytest
 
@@ -41,16 +42,16 @@ VINTAGES = [weeks.week_label(*p) for p in EVERY if trend.vintage_problem(SUMMARY
 TOO_EARLY = [weeks.week_label(*p) for p in EVERY if weeks.week_label(*p) not in VINTAGES]
 
 
-def runner_vintages(every: list[str]) -> list[str]:
-    """The vintages run through the whole pipeline: all of them with ``SU7_FULL_SWEEP=1`` (``make test-vintages``),
-    else the first, the article's and the newest (every vintage is also fitted in-process, below).
+def runner_vintages(every: list[str], full: bool = os.environ.get("SU7_FULL_SWEEP") == "1") -> list[str]:
+    """The vintages run through the whole pipeline: all of them when ``full`` (``SU7_FULL_SWEEP=1``, ``make
+    test-vintages``), else the first, the article's and the newest (every vintage is also fitted in-process, below).
 
-    >>> runner_vintages(["2025-W16", "2025-W17", "2025-W19", "2025-W22"])
+    >>> runner_vintages(["2025-W16", "2025-W17", "2025-W19", "2025-W22"], full=False)
     ['2025-W16', '2025-W19', '2025-W22']
+    >>> runner_vintages(["2025-W16", "2025-W17"], full=True)
+    ['2025-W16', '2025-W17']
     """
-    import os
-
-    if os.environ.get("SU7_FULL_SWEEP") == "1":
+    if full:
         return list(every)
     chosen = [every[0], "2025-W19", every[-1]] if every else []
     return [w for w in dict.fromkeys(chosen) if w in every]
