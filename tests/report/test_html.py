@@ -271,6 +271,15 @@ def test_every_code_cell_of_a_page_is_folded_behind_one_click():
     assert page.count('<details class="su7-code"><summary>Show code</summary>') == n_code
 
 
+
+def test_no_table_on_a_notebook_page_prints_pandas_six_decimals():
+    """A table a reader scrolls past shows rounded numbers: pandas prints six decimals unless told (a raw figure may have four)."""
+    from tests.conftest import ROOT
+
+    for page in sorted((ROOT / "reports" / "html").glob("0*.html")):
+        long = re.findall(r"<td>(-?\d+\.\d{5,})</td>", page.read_text(encoding="utf-8"))
+        assert not long, f"{page.name}: table cells with five or more decimals, e.g. {long[:3]}"
+
 # --------------------------------------------------------------------------- Chinese, offline
 
 CHINESE_MARKDOWN = "锁单率仅35%-40%，交付周期长达一年"
