@@ -11,7 +11,8 @@ else is derived from this table, nothing lists steps a second time:
   (:func:`helpers.report.html.executed_notebooks`);
 - the Dagster assets (made from the graph, :mod:`helpers.orchestration.assets`).
 
-Adding a step is one :class:`StepSpec` row here plus its notebook.
+Adding a step is one :class:`StepSpec` row here plus its notebook.  What a row says the step reads is
+checked when the runner runs it: its kernel may open under ``data/`` nothing else (:mod:`helpers.read_audit`).
 
 >>> [s.name for s in STEPS][:2]
 ['01_ingest', '02_clean']

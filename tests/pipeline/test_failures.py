@@ -34,6 +34,27 @@ def test_a_failing_cell_names_notebook_and_cell_and_keeps_last_good_outputs(ran_
     assert after == before
 
 
+@pytest.mark.slow
+def test_a_notebook_that_opens_a_data_file_its_step_does_not_declare_fails_and_keeps_last_good_outputs(ran_copy):
+    """The runner fingerprints only what a step declares: an undeclared input would go stale unseen."""
+    before = snapshot(ran_copy)
+    notebook = ran_copy / "notebooks" / "04_run_rate.ipynb"
+    nb = read_notebook(notebook)
+    code_cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    code_cells[1]["source"] = ("from helpers.paths import project_root\n"
+                               "(project_root() / 'data/processed/claims/summary.json').read_text()\n")
+    write_notebook(notebook, nb)
+    edited = notebook.read_bytes()
+    result = run_pipeline(ran_copy, "04_run_rate")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert ("04_run_rate.ipynb: cell 2 failed: UndeclaredFile: 04_run_rate opened data/processed/claims/summary.json, "
+            "which its step does not declare") in result.stderr, result.stderr
+    after = snapshot(ran_copy)
+    assert after.pop("notebooks/04_run_rate.ipynb") == edited
+    before.pop("notebooks/04_run_rate.ipynb")
+    assert after == before
+
+
 def _processes_working_in(folder: Path) -> list[str]:
     """The processes whose current directory is ``folder`` or below it, each as its pid and command line:
     the runner and each step's process work in the project, its kernel and whatever a cell started in ``notebooks/``."""
