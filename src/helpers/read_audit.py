@@ -1,9 +1,10 @@
 """A step's notebook opens under ``data/`` only what its step declares in :mod:`helpers.steps`.
 
 The runner starts every step with ``SU7_AUDIT_STEP=<step name>``; importing :mod:`helpers` in that
-step's kernel (not in the runner's own processes, which read the summaries for the page) then installs :func:`install`'s audit hook (PEP 578).  Opening a file under ``data/``
-outside the step's declared reads and writes raises :class:`UndeclaredFile`: the runner fingerprints
-only what a step declares, so an undeclared input could change without the step running again.
+step's kernel (not in the runner's own processes, which read the summaries for the page) then
+installs :func:`install`'s audit hook (PEP 578).  Opening a file under ``data/`` outside the step's
+declared reads and writes raises :class:`UndeclaredFile`: the runner fingerprints only what a step
+declares, so an undeclared input could change without the step running again.
 JupyterLab, nbval and Dagster runs set no variable and are not audited.
 """
 

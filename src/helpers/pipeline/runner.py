@@ -24,7 +24,6 @@ from typing import Any, Mapping
 
 from helpers.atomic import write_json_atomic
 from helpers.paths import project_root
-from helpers.read_audit import AUDIT_STEP_ENV
 from helpers.pipeline import graph
 from helpers.pipeline.execute import DEFAULT_CELL_TIMEOUT
 from helpers.pipeline.graph import (REPORT_WRITES, STEPS, STEPS_BY_NAME, Step, declared_defaults, digest_files,
@@ -33,6 +32,7 @@ from helpers.pipeline.graph import (REPORT_WRITES, STEPS, STEPS_BY_NAME, Step, d
 from helpers.pipeline.journal import Journal, RestoreIncomplete, describe_os_error, path_in_message
 from helpers.pipeline.parameters import (MAX_JOBS, MAX_SECONDS, OPTION_BOUNDS, ParameterError, check_parameters, given,
                                          option_type)
+from helpers.read_audit import AUDIT_STEP_ENV
 
 STATE_DIR = ".cache/pipeline"
 EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
@@ -515,7 +515,7 @@ class StepProcess(subprocess.Popen):
         command = [sys.executable, "-m", "helpers.pipeline.execute", step.notebook, "--parent-pipe",
                    "--parameters", json.dumps(parameters), "--cell-timeout", str(cell_timeout or 0)]
         super().__init__(command, cwd=root, stdin=subprocess.PIPE, stdout=self.said, start_new_session=True,
-                         pass_fds=(lock.handle.fileno(),) if lock else (), env={**os.environ, AUDIT_STEP_ENV: step.name})
+                         env={**os.environ, AUDIT_STEP_ENV: step.name}, pass_fds=[lock.handle.fileno()] if lock else [])
 
     def failure(self) -> str | None:
         """Once it has ended: what it said failed, or ``None``."""
