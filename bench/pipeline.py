@@ -42,6 +42,10 @@ Measured again on the next session's machine (fresh checkout, 2 cores), ``--scal
   on the same quiet machine: 30.9 s, about 0.61 of that plain loop (target 0.55: missed; the steps sum to about
   53 s of CPU, a floor near 29 s on two cores);
 * at ``aabc6ba`` with other work on the machine: forced 45.62 s, plain 52.41 s (0.87), scale 59.05 s (1.29x).
+* at ``ff8a9e4`` (2026-12-06, every step's kernel audited), two rounds one after the other on a quiet machine:
+  forced 41.71 / 38.72 s, plain 68.01 / 53.39 s (0.61 / 0.73: missed), nothing changed 0.16 / 0.13 s (OK), scale
+  74.58 / 57.14 s = 1.79x / 1.48x the article run (missed / met). Notebook 09 at scale took 43.7 / 31.7 s: the
+  rounds differ more than the target's margin, so the scale target is met only at the machine's better moments.
 
 The forced run is two notebooks at a time on two cores against one at a time, each on a fresh kernel. The
 lightest steps (01, 02, 04, 05) take 3.2-3.9 s, about what a fresh kernel and its imports cost: that floor is
