@@ -50,7 +50,7 @@ from helpers.figures.frame import (
     text_width_pt,
     thousands,
 )
-from helpers.formatting import format_day, format_month, number, week_span
+from helpers.formatting import format_month, number, week_span
 from helpers.models import scorecard, what_happened
 from helpers.narrative.subtitles import later_weekly_subtitle, monthly_deliveries_subtitle, vintage_scorecard_subtitle
 
@@ -461,7 +461,7 @@ def monthly_deliveries_figure(
                                 textcoords="offset points", ha="left", va="bottom", fontsize=style.FONT_SIZES["annotation"],
                                 color=style.COLORS["event"], gid="event:" + SECOND_MODEL_EVENT,
                                 bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"})
-                    second_model = (label_month, format_day(day, lang))
+                    second_model = day
 
         ax.set_xlim(-0.6, len(months) - 0.4)
         ax.set_ylim(0, y_top)
@@ -497,7 +497,7 @@ def monthly_deliveries_figure(
         pairs = [(str(actual["source_id"]), str(actual["locator"])), (str(design["source_id"]), str(design["locator"])),
                  (str(article["source_id"]), str(article["locator"]))]
         pairs += _source_pairs(ordered)
-        if second_model and ev is not None:
+        if second_model is not None and ev is not None:
             pairs.append((str(ev["source_id"]), str(ev["locator"])))
         footer = style.label("footer", lang, sources=style.label("sources", lang, sources=sources_text(pairs, lang)),
                              as_of=style.label("as_of", lang, week=format_month(months[-1], lang)))

@@ -11,9 +11,10 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Iterable, Sequence
 
-from helpers.formatting import format_month, number, week_runs, week_span
+from helpers.formatting import format_day, format_month, number, week_runs, week_span
 from helpers.labels import label, name_of
 
 
@@ -26,8 +27,8 @@ def _listed(lang: str, items: Iterable[str]) -> str:
 
 
 def weekly_sales_subtitle(lang: str, *, model: str, span: str, horizon: int, slope_ci: tuple[float, float],
-                 small_sample: bool, n: int, df: int, missing: Sequence[str], earlier: str,
-                 below_zero_week: str | None, off_axis: Sequence[str]) -> str:
+                          small_sample: bool, n: int, df: int, missing: Sequence[str], earlier: str,
+                          below_zero_week: str | None, off_axis: Sequence[str]) -> str:
     """The weekly-sales figure: the model and window, then only the caveats that apply."""
     notes = [label("sales_subtitle", lang, model=model, span=span, horizon=horizon)]
     if slope_ci[0] <= 0 <= slope_ci[1]:
@@ -59,8 +60,8 @@ def quality_rankings_subtitle(lang: str) -> str:
 
 
 def backtest_scores_subtitle(lang: str, *, horizons: Sequence[int], window: int, series: Sequence[str],
-                    heads: dict[str, str], verdicts: dict[str, str], shared: Iterable[tuple[str, str, int]],
-                    undrawn: int, origins: dict[str, int], fewest: int) -> str:
+                             heads: dict[str, str], verdicts: dict[str, str], shared: Iterable[tuple[str, str, int]],
+                             undrawn: int, origins: dict[str, int], fewest: int) -> str:
     """The backtest figure: the method; each drawn series' verdict (the first) or summary (the rest);
     forecasts two series share; series not drawn; and how many origins each score rests on."""
     h_text = (str(horizons[0]) if len(horizons) == 1 else f"{horizons[0]}–{horizons[-1]}") if horizons else "n/a"
@@ -84,7 +85,7 @@ def backtest_scores_subtitle(lang: str, *, horizons: Sequence[int], window: int,
 
 
 def window_sensitivity_subtitle(lang: str, *, window: int, others: Iterable[str], undrawn: int,
-                       weeks_fitted: Sequence[int]) -> str:
+                                weeks_fitted: Sequence[int]) -> str:
     """The window-sensitivity figure: the method, the other series' summaries, the small-sample caveat."""
     notes = [label("ws_method", lang, w=window)] + [label("ws_other", lang, text=text) for text in others]
     if undrawn > 0:
@@ -96,7 +97,7 @@ def window_sensitivity_subtitle(lang: str, *, window: int, others: Iterable[str]
 
 
 def calendar_specifications_subtitle(lang: str, *, span: str, agree: bool, tolerance_pp: float, percent_low: float,
-                            percent_high: float, drop_one: tuple[float, float] | None) -> str:
+                                     percent_high: float, drop_one: tuple[float, float] | None) -> str:
     """The calendar-specifications figure: the method, the leave-one-out range, agreement, the caveat."""
     notes = [label("cal_spec_method", lang, span=span)]
     if drop_one is not None:
@@ -108,7 +109,7 @@ def calendar_specifications_subtitle(lang: str, *, span: str, agree: bool, toler
 
 
 def later_weekly_subtitle(lang: str, *, article_span: str, weeks_listed: Sequence[str], weeks_with_figure: set[str],
-                 article_last_week: str, after_article: dict[str, int]) -> str:
+                          article_last_week: str, after_article: dict[str, int]) -> str:
     """The later-weekly figure: the method, the weeks without a figure, how few weeks follow the article."""
     notes = [label("later_weekly_method", lang, span=article_span)]
     missing = [w for w in weeks_listed if w not in weeks_with_figure]
@@ -122,13 +123,14 @@ def later_weekly_subtitle(lang: str, *, article_span: str, weeks_listed: Sequenc
     return _sentences(lang, notes)
 
 
-def monthly_deliveries_subtitle(lang: str, *, n_figures: int, n_sources: int, n_months: int, second_model_day: tuple[str, str] | None,
-                       ruled_out: int, one_model: int, months_missing: Sequence[str]) -> str:
+def monthly_deliveries_subtitle(lang: str, *, n_figures: int, n_sources: int, n_months: int, second_model_day: dt.date | None,
+                                ruled_out: int, one_model: int, months_missing: Sequence[str]) -> str:
     """The monthly-deliveries figure: what is drawn, the second model's launch, what is left out and why."""
     notes = [label("later_month_subtitle", lang, n=n_figures, sources=n_sources, months=n_months)]
     if second_model_day is not None:
-        notes.append(label("later_month_yu7", lang, month=format_month(second_model_day[0], lang),
-                           day=second_model_day[1]))
+        month = f"{second_model_day.year:04d}-{second_model_day.month:02d}"
+        notes.append(label("later_month_yu7", lang, month=format_month(month, lang),
+                           day=format_day(second_model_day, lang)))
     if ruled_out:
         notes.append(label("later_month_ruled_out_one" if ruled_out == 1 else "later_month_ruled_out", lang, n=ruled_out))
     if one_model:
@@ -139,8 +141,8 @@ def monthly_deliveries_subtitle(lang: str, *, n_figures: int, n_sources: int, n_
 
 
 def vintage_scorecard_subtitle(lang: str, *, model: str, n_weeks: int, span: str, n_forecast: int, vintage: str,
-                      small_sample: bool, df: int, missing: Sequence[str], below_zero_week: str | None,
-                      later_sources: bool) -> str:
+                               small_sample: bool, df: int, missing: Sequence[str], below_zero_week: str | None,
+                               later_sources: bool) -> str:
     """The vintage scorecard: the fit and the forecasts scored, then the caveats that apply."""
     notes = [label("later_vintage_method", lang, model=model, n=n_weeks, span=span, k=n_forecast, vintage=vintage)]
     if small_sample:
