@@ -15,14 +15,14 @@ One subpackage per concern; dependencies run one way, downward:
 * ``pipeline``: the runner; it may import the analysis, nothing imports it.
 """
 
-import os as _os
 import sys as _sys
 
 __all__ = ["__version__"]
 __version__ = "0.1.0"
 
-# a step's kernel started by the runner (not the runner's own processes): it opens under data/ only what it declares
-if _os.environ.get("SU7_AUDIT_STEP") and "ipykernel" in _sys.modules:
-    from helpers.read_audit import install as _install
+# in a kernel (not the runner's own processes, which read every summary for a page): a step the runner
+# started opens under data/ only what it declares
+if "ipykernel" in _sys.modules:
+    from helpers.read_audit import install_if_asked as _install_if_asked
 
-    _install(_os.environ["SU7_AUDIT_STEP"])
+    _install_if_asked()

@@ -57,3 +57,9 @@ def install(name: str, root: Path | None = None) -> None:
                                  "declare it in src/helpers/steps.py")
 
     sys.addaudithook(hook)
+
+
+def install_if_asked() -> None:
+    """:func:`install` for the step the runner named in ``SU7_AUDIT_STEP``; nothing when it named none."""
+    if os.environ.get(AUDIT_STEP_ENV):
+        install(os.environ[AUDIT_STEP_ENV])
