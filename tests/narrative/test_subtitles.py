@@ -39,12 +39,15 @@ def test_weekly_sales_names_the_missing_weeks_as_runs_and_the_events_it_could_no
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_backtest_calls_a_score_on_few_origins_small_and_counts_each_series(lang):
-    few = subtitles.backtest_scores_subtitle(lang, horizons=[1, 4], window=12, series=["su7", "byd"], heads={"byd": "BYD: x"},
-                                    verdicts={}, shared=[], undrawn=0, origins={"su7": 5, "byd": 7}, fewest=5)
-    many = subtitles.backtest_scores_subtitle(lang, horizons=[1, 4], window=12, series=["su7", "byd"], heads={"byd": "BYD: x"},
-                                     verdicts={}, shared=[], undrawn=0, origins={"su7": 20, "byd": 30}, fewest=20)
-    assert "5" in few and "7" in few and "1–4" in few
-    assert few != many and "BYD: x" in few and "BYD: x" in many
+    def subtitle(origins, fewest):
+        return subtitles.backtest_scores_subtitle(lang, horizons=[1, 4], window=12, series=["su7", "byd"],
+                                                  heads={"byd": "BYD: x"}, verdicts={}, shared=[], undrawn=0,
+                                                  origins=origins, fewest=fewest)
+
+    few = subtitle({"su7": 3, "byd": 6}, fewest=3)
+    same_counts_not_few = subtitle({"su7": 3, "byd": 6}, fewest=9)  # the control: no other 3 or 6 in the words
+    assert "3" in few and "6" in few and "1–4" in few and "BYD: x" in few
+    assert "3" not in same_counts_not_few and "6" not in same_counts_not_few and "BYD: x" in same_counts_not_few
 
 
 def test_monthly_deliveries_says_how_many_figures_it_leaves_out_in_the_singular_and_the_plural():

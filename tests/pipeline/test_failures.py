@@ -15,16 +15,22 @@ from helpers.pipeline.graph import read_notebook
 from tests.pipeline.support import pipeline_run, run_pipeline, snapshot, write_notebook
 
 
+def _edit_code_cell(notebook: Path, index: int, edit) -> bytes:
+    """Replace code cell ``index`` (from 0) of ``notebook`` with ``edit(its source)``; the notebook's new bytes."""
+    nb = read_notebook(notebook)
+    cell = [c for c in nb["cells"] if c["cell_type"] == "code"][index]
+    cell["source"] = edit("".join(cell["source"]))
+    write_notebook(notebook, nb)
+    return notebook.read_bytes()
+
+
 @pytest.mark.slow
 def test_a_failing_cell_names_notebook_and_cell_and_keeps_last_good_outputs(ran_copy):
     assert run_pipeline(ran_copy).returncode == 0
     before = snapshot(ran_copy)
     notebook = ran_copy / "notebooks" / "02_clean.ipynb"
-    nb = read_notebook(notebook)
-    code_cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    code_cells[2]["source"] = "tables = build_clean_tables()\nraise ValueError('deliberate failure for the test')\n"
-    write_notebook(notebook, nb)
-    broken_source = notebook.read_bytes()
+    broken_source = _edit_code_cell(
+        notebook, 2, lambda _: "tables = build_clean_tables()\nraise ValueError('deliberate failure for the test')\n")
     result = run_pipeline(ran_copy)
     assert result.returncode == 1
     assert "02_clean" in result.stderr and "cell 3" in result.stderr and "deliberate failure" in result.stderr
@@ -39,12 +45,8 @@ def test_a_notebook_that_opens_a_data_file_its_step_does_not_declare_fails_and_k
     """The runner fingerprints only what a step declares: an undeclared input would go stale unseen."""
     before = snapshot(ran_copy)
     notebook = ran_copy / "notebooks" / "04_run_rate.ipynb"
-    nb = read_notebook(notebook)
-    code_cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    code_cells[1]["source"] = ("from helpers.paths import project_root\n"
-                               "(project_root() / 'data/processed/claims/summary.json').read_text()\n")
-    write_notebook(notebook, nb)
-    edited = notebook.read_bytes()
+    edited = _edit_code_cell(notebook, 1, lambda _: ("from helpers.paths import project_root\n"
+                                                     "(project_root() / 'data/processed/claims/summary.json').read_text()\n"))
     result = run_pipeline(ran_copy, "04_run_rate")
     assert result.returncode == 1, result.stdout + result.stderr
     assert ("04_run_rate.ipynb: cell 2 failed: UndeclaredFile: 04_run_rate opened data/processed/claims/summary.json, "
@@ -73,13 +75,9 @@ def _processes_working_in(folder: Path) -> list[str]:
 def test_a_hung_cell_fails_the_run_within_the_cell_timeout_and_keeps_last_good_outputs(ran_copy):
     before = snapshot(ran_copy)
     notebook = ran_copy / "notebooks" / "03_trend.ipynb"
-    nb = read_notebook(notebook)
-    code_cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
     # a hung kernel, which has started a process of its own (in the kernel's process group)
-    code_cells[3]["source"] = ("import time\nimport subprocess\nsubprocess.Popen(['sleep', '3600'])\ntime.sleep(3600)\n"
-                               + "".join(code_cells[3]["source"]))
-    write_notebook(notebook, nb)
-    hung_source = notebook.read_bytes()
+    hung_source = _edit_code_cell(notebook, 3, lambda source: (
+        "import time\nimport subprocess\nsubprocess.Popen(['sleep', '3600'])\ntime.sleep(3600)\n" + source))
     started = time.monotonic()
     result = run_pipeline(ran_copy, "--cell-timeout", "4", timeout=900)
     elapsed = time.monotonic() - started
